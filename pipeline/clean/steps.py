@@ -1,0 +1,347 @@
+"""The cleaning steps. Each is ``Mapped -> Mapped`` and small enough to test on its own."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .mapped import Mapped
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+TERMINAL = "。!?！？;；:：”」』…"
+_TERMINAL_END = re.compile(rf"[{TERMINAL})）]\s*$")
+
+# ---------------------------------------------------------------- newlines and widths
+
+_NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
+# web copies that render paragraph breaks as a Cyrillic Р (U+0420) glued between Chinese characters
+_CYRILLIC_BREAK = re.compile(rf"(?<=[{CJK}。，,;；:：!?”）)])\u0420(?=[{CJK}“（(0-9一二三四五六七八九十])")
+
+
+def normalise_newlines(m: Mapped) -> Mapped:
+    m = m.sub(_NEWLINES, "\n")
+    return m.sub(_CYRILLIC_BREAK, "\n")
+
+
+# full-width ASCII letters, digits and technical signs become half-width; Chinese punctuation
+# (，。、；：？！（）“”《》) is kept as written.
+_KEEP_FULLWIDTH = set("，；：？！（）")
+_FW = re.compile(r"[\uff01-\uff5e\u3000\u00a0\u2002-\u200a\u200b\ufeff]")
+
+
+def _fw(m: re.Match) -> str:
+    c = m.group()
+    if c in _KEEP_FULLWIDTH:
+        return c
+    if c in "\u200b\ufeff":
+        return ""
+    if c in "\u3000\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a":
+        return " "
+    return chr(ord(c) - 0xFEE0)
+
+
+def normalise_width(m: Mapped) -> Mapped:
+    return m.sub(_FW, _fw)
+
+
+# ---------------------------------------------------------------- hidden-text notices
+
+_HIDDEN = re.compile(r"[-—]*\s*此处隐藏[:：]?\s*(\d+)\s*字[,，]?\s*(?:下载后查看|下载后可查看|下载查看)?\s*[-—]*")
+
+
+def remove_hidden_notices(m: Mapped) -> Mapped:
+    for h in _HIDDEN.finditer(m.text):
+        m.flag("hidden_text", f"the source hides {h.group(1)} characters here (download notice removed)",
+               h.start(), h.end())
+    return m.sub(_HIDDEN, "")
+
+
+# ---------------------------------------------------------------- pinyin glosses
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_PINYIN_GLOSS = re.compile(rf"([{CJK}])[(（]([a-zü{_TONED}]{{1,7}})[)）]")
+
+
+def strip_pinyin_glosses(m: Mapped) -> Mapped:
+    """``區(qū)`` → ``區``: only glosses with a tone mark, so ``(xx)`` masks and other brackets stay."""
+    return m.sub(_PINYIN_GLOSS, lambda g: g.group(1) if any(c in _TONED for c in g.group(2)) else g.group(0))
+
+
+# ---------------------------------------------------------------- byte-garbled runs
+
+# characters that a GBK byte stream read one byte out of step turns into: pinyin letters,
+# bopomofo, box drawing, enclosed numerals, Greek/Cyrillic/kana rows of GB2312
+def _suspicious(c: str) -> bool:
+    if not ("\u0080" <= c):
+        return False
+    try:
+        b = c.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return len(b) == 2 and b[0] in (0xA2, 0xA4, 0xA5, 0xA6, 0xA7, 0xA8, 0xA9)
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+_COMMON_PUNCT = set("，。、；：（）“”《》,;:()!?！？")
+
+
+def _common_score(s: str) -> int:
+    simp = _t2s().convert(s)
+    score = 0
+    for c in simp:
+        if c in _COMMON_PUNCT:
+            score += 1
+        elif c == "\ufffd":
+            score -= 2
+        else:
+            try:
+                b = c.encode("gb2312")
+                if len(b) == 2 and 0xB0 <= b[0] <= 0xD7:  # GB2312 level 1: the 3,755 common characters
+                    score += 1
+            except UnicodeEncodeError:
+                pass
+    return score
+
+
+def _shift(s: str) -> str:
+    try:
+        b = s.encode("gb18030")
+    except UnicodeEncodeError:
+        return s
+    return b[1:].decode("gbk", errors="replace").rstrip("\ufffd")
+
+
+_GARBLE_START = re.compile(r"[\u00a1-\uffff]")
+
+
+def restore_garbled(m: Mapped) -> Mapped:
+    """Find runs of GBK text read one byte out of step (``。ǘ┳龊檬∈懈骷``), flag them, restore what the bytes allow."""
+    text = m.text
+    if not any(_suspicious(c) for c in text if "\u00a0" < c):
+        return m
+    edits = []
+    line_start = 0
+    for line in text.split("\n"):
+        i = 0
+        while i < len(line):
+            if not _suspicious(line[i]):
+                i += 1
+                continue
+            best = None
+            for back in (1, 0):
+                s = i - back
+                if s < 0:
+                    continue
+                limit = min(len(line), s + 60)
+                for c in range(i + 2, limit + 1):
+                    restored = _shift(line[s:c])
+                    gain = _common_score(restored) - _common_score(line[s:c])
+                    if gain >= 2 and (best is None or gain > best[0]):
+                        best = (gain, s, c, restored)
+            if best:
+                _, s, c, restored = best
+                edits.append((line_start + s, line_start + c, restored))
+                i = c
+            else:
+                j = i
+                while j < len(line) and (_suspicious(line[j]) or j - i < 1):
+                    j += 1
+                m.flag("garbled_text", "byte-garbled characters that could not be restored", line_start + i,
+                       line_start + j)
+                i = j
+        line_start += len(line) + 1
+    for s, e, r in edits:
+        m.flag("garbled_text", f"byte-garbled run restored from its GBK bytes: {text[s:e]!r} → {r!r}", s, e)
+    return m.splice(edits)
+
+
+# ---------------------------------------------------------------- traditional → simplified
+
+def to_simplified(m: Mapped) -> Mapped:
+    """Traditional script to simplified with OpenCC, when the text is traditional (≥1% of its characters change)."""
+    text = m.text
+    cjk = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
+    if not cjk:
+        return m
+    conv = _t2s().convert(text)
+    if len(conv) == len(text):
+        changed = sum(a != b for a, b in zip(text, conv))
+    else:
+        changed = cjk  # length changed: certainly converted
+    if changed < 3 or changed < 0.01 * cjk:
+        return m
+    m.flag("traditional_script", f"traditional script converted to simplified ({changed} characters)", 0, len(text))
+    if len(conv) == len(text):
+        return m.replace_same_length(conv)
+    # rare: a phrase conversion changed the length; convert line by line so the map stays local
+    edits, pos = [], 0
+    for line in text.split("\n"):
+        c = _t2s().convert(line)
+        if c != line:
+            edits.append((pos, pos + len(line), c))
+        pos += len(line) + 1
+    return m.splice(edits)
+
+
+# ---------------------------------------------------------------- site chrome
+
+_CHROME_LINE = re.compile(
+    r"^\s*[-•·]?\s*(?:"
+    r"您好[,，]?\s*欢迎|欢迎(?:访问|来到|光临)|您(?:现在)?的位置|当前位置[:：]|提示[:：]\s*本页|本文链接|"
+    r"本站提供下载|下载(?:文档|本文|地址|后查看)|全文下载|立即下载|点击下载|本类热门推荐|热门推荐|相关推荐|猜你喜欢|"
+    r"相关文章|免责声明|版权所有|版权声明|.*ICP备|来源[:：]|出处[:：]|发布时间[:：]|上传(?:者|时间)?[:：]|发布[:：]|"
+    r"浏览次数|阅读次数|作者[:：]|责编[:：]|[(（]责编[:：]|编辑[:：]|会员专享|举报反馈|配套讲稿|特殊限制|关\s*键\s*词|"
+    r"若PPT首页|个别文档中出现的|文档(?:大小|页数)[:：]|分享到|收藏本文|打印本页|关闭窗口|上一篇|下一篇|返回(?:首页|顶部)"
+    r")")
+_CHROME_INLINE = re.compile(r"为网友上传分享的文档|支持在线浏览|站内检索|本站提供下载的DOCX|\d+(?:\.\d+)?\s*KB\s*\d+\s*页")
+_TRAILER_START = re.compile(r"^\s*[-•]?\s*(?:关\s*键\s*词|配套讲稿|特殊限制)")
+
+
+def remove_site_chrome(m: Mapped) -> Mapped:
+    """Drop whole lines that are the web site's, not the document's (navigation, download notices, footers)."""
+    edits, pos = [], 0
+    lines = m.text.split("\n")
+    after_trailer = False
+    for line in lines:
+        end = pos + len(line) + 1
+        drop = False
+        if len(line) < 300 and _CHROME_LINE.match(line):
+            drop = True
+        elif len(line) < 400 and _CHROME_INLINE.search(line) and not re.search(r"[。;；]\S", line):
+            drop = True
+        elif after_trailer and len(line) < 80 and "。" not in line:
+            drop = True
+        if _TRAILER_START.match(line):
+            after_trailer = True
+        if drop:
+            edits.append((pos, min(end, len(m.text)), ""))
+        pos = end
+    if edits:
+        m.flag("site_chrome", f"{len(edits)} line(s) of web-site chrome removed", edits[0][0], edits[0][1])
+    return m.splice(edits)
+
+
+# ---------------------------------------------------------------- page-chunk markers
+
+_CHUNK = re.compile(r"^(\d{1,3})、(?=\S)")
+
+
+def join_page_chunks(m: Mapped) -> Mapped:
+    """Remove the page counters of document-sharing sites (``…安\\n4、全生产…`` → ``…安全生产…``).
+
+    The counters are a run of line-initial ``N、`` numbered 1, 2, 3 … whose lines are
+    long and mostly begin in the middle of a sentence the previous line left open.
+    Real list items (short, or after a finished sentence) are left alone.
+    """
+    lines = m.text.split("\n")
+    starts, pos = [], 0
+    for line in lines:
+        starts.append(pos)
+        pos += len(line) + 1
+    cands = [(i, int(mm.group(1))) for i, line in enumerate(lines) if (mm := _CHUNK.match(line))]
+    if len(cands) < 2:
+        return m
+    # the longest chain numbered n, n+1, n+2 … in document order
+    best: list[tuple[int, int]] = []
+    for k, (i, n) in enumerate(cands):
+        chain = [(i, n)]
+        for j, nn in cands[k + 1:]:
+            if nn == chain[-1][1] + 1:
+                chain.append((j, nn))
+        if len(chain) > len(best):
+            best = chain
+    if len(best) < 2:
+        return m
+    open_prev = sum(1 for i, _ in best[1:] if i > 0 and not _TERMINAL_END.search(lines[i - 1]))
+    avg_len = sum(len(lines[i]) for i, _ in best) / len(best)
+    if open_prev < max(1, (len(best) - 1) / 2) or avg_len < 80:
+        return m
+    edits = []
+    for k, (i, n) in enumerate(best):
+        marker_len = len(str(n)) + 1
+        if k > 0:
+            edits.append((starts[i] - 1, starts[i] + marker_len, ""))  # join to the previous line
+        else:
+            edits.append((starts[i], starts[i] + marker_len, ""))
+    m.flag("page_chunks", f"{len(best)} page-chunk markers of a document-sharing site removed", starts[best[0][0]],
+           starts[best[0][0]] + 1)
+    return m.splice(edits)
+
+
+# ---------------------------------------------------------------- lost separators
+
+_LOST_SEP = re.compile(r"(?:(?<=^)|(?<=[。;；:：!?！？)）\n" + CJK + r"]))(\s*)(\d{1,2})\s+[.．](?=[" + CJK + r"])", re.M)
+
+
+def fix_lost_separators(m: Mapped) -> Mapped:
+    """``2 .推动`` → ``2. 推动`` (a list number whose dot drifted away)."""
+    return m.sub(_LOST_SEP, lambda g: f"{g.group(1)}{g.group(2)}. ")
+
+
+# ---------------------------------------------------------------- hard line breaks
+
+_ITEM_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、]|第[一二三四五六七八九十]+[,，、]|"
+                         r"[一二三四五六七八九十]+[是要][,，:：]?|同志们)")
+
+
+def rewrap_hard_breaks(m: Mapped) -> Mapped:
+    """Join lines broken at a fixed width in the middle of a sentence (web copies of PDFs and fixed-width pages)."""
+    lines = m.text.split("\n")
+    open_lens = [len(ln.strip()) for ln in lines if ln.strip() and not _TERMINAL_END.search(ln)]
+    if len(open_lens) < 4:
+        return m
+    from collections import Counter
+
+    width, n = Counter(open_lens).most_common(1)[0]
+    near = sum(1 for x in open_lens if abs(x - width) <= 2)
+    if width < 12 or near < 4 or near < 0.3 * len(open_lens):
+        return m
+    edits, pos = [], 0
+    for k, line in enumerate(lines[:-1]):
+        pos_end = pos + len(line)
+        nxt = lines[k + 1]
+        if (len(line.strip()) >= width - 2 and not _TERMINAL_END.search(line) and nxt.strip()
+                and not _ITEM_START.match(nxt)):
+            edits.append((pos_end, pos_end + 1, ""))
+        pos = pos_end + 1
+    if edits:
+        m.flag("hard_line_breaks", f"{len(edits)} lines broken at width {width} rejoined", edits[0][0], edits[0][1])
+    return m.splice(edits)
+
+
+# ---------------------------------------------------------------- whitespace
+
+_TRAILING = re.compile(r"[ \t]+(?=\n)|(?<=\n)[ \t]+")
+_BLANK_LINES = re.compile(r"\n{2,}")
+_EDGES = re.compile(r"^\s+|\s+$")
+_SPACE_IN_CJK = re.compile(rf"(?<=[{CJK}])[ \t]+(?=[{CJK}])")
+
+
+def tidy_whitespace(m: Mapped) -> Mapped:
+    """Trim lines, drop blank lines, and drop spaces between two Chinese characters."""
+    m = m.sub(_TRAILING, "")
+    m = m.sub(_BLANK_LINES, "\n")
+    m = m.sub(_SPACE_IN_CJK, "")
+    return m.sub(_EDGES, "")
+
+
+STEPS = [
+    ("normalise_newlines", normalise_newlines),
+    ("strip_pinyin_glosses", strip_pinyin_glosses),
+    ("restore_garbled", restore_garbled),
+    ("normalise_width", normalise_width),
+    ("remove_hidden_notices", remove_hidden_notices),
+    ("to_simplified", to_simplified),
+    ("tidy_whitespace", tidy_whitespace),
+    ("remove_site_chrome", remove_site_chrome),
+    ("join_page_chunks", join_page_chunks),
+    ("fix_lost_separators", fix_lost_separators),
+    ("rewrap_hard_breaks", rewrap_hard_breaks),
+    ("tidy_whitespace_final", tidy_whitespace),
+]

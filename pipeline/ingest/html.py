@@ -1,0 +1,98 @@
+"""HTML web copies: the page's declared charset honoured, the main content only.
+
+selectolax parses; scripts, styles, navigation, headers, footers, sidebars and
+elements whose class/id says they are chrome are dropped; the content root is
+the element whose paragraphs hold the most text; each paragraph, heading, list
+item and table row becomes a block.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import ReaderError
+from . import assemble
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+_CHROME = re.compile(r"nav|menu|footer|header|sidebar|side-bar|breadcrumb|crumb|copyright|related|hot|share|"
+                     r"comment|login|banner|toolbar|pager|recommend|advert|\bad\b|topbar|foot|\bhead\b", re.I)
+_DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg",
+              "button", "select", "template")
+_BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "pre", "blockquote", "dd", "dt"}
+_ENC_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "big5": "big5hkscs"}
+
+
+def decode_html(path: Path, data: bytes) -> tuple[str, str]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    m = _META_CHARSET.search(data[:4096])
+    if m:
+        enc = m.group(1).decode("ascii").lower()
+        enc = _ENC_ALIASES.get(enc, enc)
+        try:
+            return data.decode(enc), enc
+        except (LookupError, UnicodeDecodeError):
+            pass  # a lying declaration: fall back to detection
+    from .txt import decode
+
+    return decode(path, data)
+
+
+def _text(node) -> str:
+    return re.sub(r"[ \t\r\n]+", lambda m: "" if "\n" in m.group() else " ", node.text(deep=True, separator="")).strip()
+
+
+def read(path: Path, data: bytes, **_: object):
+    from selectolax.parser import HTMLParser
+
+    html, enc = decode_html(path, data)
+    tree = HTMLParser(html)
+    title_node = tree.css_first("title")
+    page_title = title_node.text(strip=True) if title_node else None
+    for tag in _DROP_TAGS:
+        for node in tree.css(tag):
+            node.decompose()
+    for node in tree.css("[class], [id]"):
+        marks = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
+        if _CHROME.search(marks) and not re.search(r"content|article|main|text|body", marks, re.I):
+            node.decompose()
+    body = tree.body or tree.root
+    if body is None:
+        raise ReaderError("empty", path, "the HTML page has no body")
+    # the content root: the element whose own <p>/<tr> children hold the most text
+    best, best_len = body, 0
+    for node in body.traverse(include_text=False):
+        n = sum(len(c.text(deep=True)) for c in node.iter() if c.tag in ("p", "tr"))
+        if n > best_len:
+            best, best_len = node, n
+    root = best if best_len else body
+    pieces = []
+    for node in root.traverse(include_text=False):
+        if node.tag in _BLOCK_TAGS:
+            # skip blocks nested in another block (li > p): the outer one carries the text
+            parent, nested = node.parent, False
+            while parent is not None and parent is not root:
+                if parent.tag in _BLOCK_TAGS:
+                    nested = True
+                    break
+                parent = parent.parent
+            if nested:
+                continue
+            if node.tag == "tr":
+                cells = [_text(c) for c in node.iter() if c.tag in ("td", "th")]
+                text = " | ".join(cells)
+                kind = "table_row"
+            else:
+                text, kind = _text(node), "paragraph"
+            for line in text.split("\n"):
+                if line.strip():
+                    pieces.append((line, {"kind": kind}))
+    if not pieces:  # no block elements: the root's text, line by line
+        for line in root.text(deep=True, separator="\n").split("\n"):
+            if line.strip():
+                pieces.append((line.strip(), {"kind": "paragraph"}))
+    raw, blocks = assemble(pieces)
+    return raw, blocks, {"encoding": enc, "html_title": page_title}

@@ -1,0 +1,51 @@
+"""Plain text: the encoding found by a real detector (charset-normalizer)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import ReaderError
+from . import assemble
+
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+# text a person wrote: CJK, ASCII printables, whitespace, general punctuation, full-width forms
+_PLAUSIBLE = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf\u3000-\u303f\uff00-\uffef\u2000-\u206f\x20-\x7e\s"
+                        r"\u00b7\u2460-\u24ff\u2500-\u257f\u0100-\u024f\u3100-\u312f]")
+
+
+def decode(path: Path, data: bytes) -> tuple[str, str]:
+    """Decode bytes of text; returns ``(text, encoding)``."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError as e:
+                raise ReaderError("undecodable", path, f"has a {enc} byte-order mark but does not decode: {e}") from e
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=None).best()
+    if best is None:
+        raise ReaderError("undecodable", path, "no text encoding fits these bytes (binary data?)")
+    enc = best.encoding
+    # GB2312/GBK guesses are read as their superset GB18030, which decodes every GBK byte pair the same
+    if enc in ("gb2312", "gbk", "hz"):
+        enc = "gb18030"
+    text = data.decode(enc, errors="strict") if enc != best.encoding else str(best)
+    if "\x00" in text:
+        raise ReaderError("undecodable", path, "contains NUL bytes: binary data, not text")
+    plausible = len(_PLAUSIBLE.findall(text))
+    if plausible < 0.9 * len(text):
+        raise ReaderError("undecodable", path,
+                          f"does not read as text in any encoding (best guess {enc}: "
+                          f"{len(text) - plausible} of {len(text)} characters are not text)")
+    return text, enc
+
+
+def read(path: Path, data: bytes, **_: object):
+    text, enc = decode(path, data)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    pieces = [(line, {"kind": "paragraph", "page": None}) for line in text.split("\n")]
+    raw, blocks = assemble(pieces)
+    return raw, blocks, {"encoding": enc}

@@ -1,0 +1,274 @@
+"""Structure: title, doc_type, year, issuer and the section tree of a cleaned Document.
+
+Headings are found from their markers (一、 (一) 1. (1) ① 一是 一要 第一,) at the
+start of a line or, inline, after a finished sentence — inline ones only when they
+continue their family's numbering, so that 一是…二是… inside a paragraph are items
+but 安全第一, is not. Levels come from nesting: a marker family seen before pops the
+tree back to it; a new family nests under the current item. A text that glues
+several documents together (the title repeated with 一/二/三 after it) is split
+into parts, which become the top-level sections.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from ..model import Document, Section
+
+CN_DIGITS = "零一二三四五六七八九十百"
+_CN = "一二三四五六七八九十"
+
+
+def cn_to_int(s: str) -> int | None:
+    """一 → 1, 十二 → 12, 二十三 → 23; None if not a Chinese numeral."""
+    if not s or any(c not in CN_DIGITS for c in s):
+        return None
+    if s == "十":
+        return 10
+    total, cur = 0, 0
+    for c in s:
+        if c == "十":
+            total += (cur or 1) * 10
+            cur = 0
+        elif c == "百":
+            total += (cur or 1) * 100
+            cur = 0
+        else:
+            cur = CN_DIGITS.index(c)
+    return total + cur
+
+
+# marker families, shallowest first; each regex has a group "n" with the number
+FAMILIES: list[tuple[str, re.Pattern]] = [
+    ("一、", re.compile(rf"(?P<n>[{_CN}]{{1,3}})[、.．](?=[^\d{_CN}、])")),
+    ("(一)", re.compile(rf"[(（](?P<n>[{_CN}]{{1,3}})[)）]\s*")),
+    ("1.", re.compile(r"(?P<n>\d{1,2})(?:[.．](?!\d)\s*|、)")),
+    ("(1)", re.compile(r"[(（](?P<n>\d{1,2})[)）]\s*")),
+    ("①", re.compile(r"(?P<n>[\u2460-\u2473])")),
+    ("一是", re.compile(rf"(?P<n>[{_CN}]{{1,3}})是[,，:：]?")),
+    ("一要", re.compile(rf"(?P<n>[{_CN}]{{1,3}})要[,，:：]?")),
+    ("第一", re.compile(rf"第(?P<n>[{_CN}]{{1,3}})[,，、:：]")),
+]
+RANK = {name: i for i, (name, _) in enumerate(FAMILIES)}
+_SENTENCE_END = "。;；!?！？:：)）”\n"
+_HEADING_END = re.compile(r"[。:：!?！？;；\n]")
+
+TITLE_WORDS = ("工作要点|实施方案|工作方案|活动方案|行动方案|工作计划|任务清单|任务分工|工作总结|工作汇报|情况汇报|汇报|"
+               "讲话|发言|报告|通报|简报|周报|规划|清单|通知|方案|要点|计划|总结|意见")
+_TITLE_AT_START = re.compile(rf"^([^,，。;；:：\n]{{4,60}}?(?:{TITLE_WORDS}))")
+_FILE_EXT = re.compile(r"\.(?:docx?|pdf|txt|html?)$", re.I)
+
+_SPEECH = re.compile(r"讲话|致辞|发言|讲稿|动员会上|会议上的")
+_PLAN = re.compile(r"要点|方案|计划|规划|清单|分工|安排表|安排|实施意见|工作意见")
+_REPORT = re.compile(r"总结|汇报|情况|报告|通报|简报|述职|回头看|周报|成效|开展|检查|督查|督促|抓好|召开|推进会")
+
+_ISSUER = re.compile(
+    r"((?:[\u4e00-\u9fffXx]{1,12}?)?(?:安全生产委员会办公室|安全生产委员会|安委会办公室|安委会|安委办|应急管理局|应急管理厅|"
+    r"应急局|减灾救灾委员会|减灾委员会|防汛抗旱指挥部|消防救援大队|消防大队|人民政府办公室|人民政府|委员会|管理局|镇政府|政府))")
+
+
+@dataclass
+class _Marker:
+    family: str
+    number: int
+    start: int
+    marker_end: int
+    label: str
+
+
+def find_title(text: str, meta: dict | None = None) -> str | None:
+    first = text.split("\n", 1)[0].strip()
+    if first and len(first) <= 60 and not first.endswith(("。", ";", "；")) and "," not in first[:4]:
+        return _FILE_EXT.sub("", first) or None
+    m = _TITLE_AT_START.match(text)
+    if m:
+        return m.group(1)
+    return (meta or {}).get("html_title") or None
+
+
+def find_doc_type(title: str | None, text: str) -> str:
+    if title:
+        if _SPEECH.search(title):
+            return "speech"
+        if _PLAN.search(title) and not re.search(r"总结|汇报|报告", title):
+            return "plan"
+        if _REPORT.search(title):
+            return "report"
+    head = text[:6000]
+    speech = len(re.findall(r"同志们|我讲|讲几点意见|我再强调|大家要", head))
+    plan = len(re.findall(r"责任单位|牵头单位|配合单位|完成时限|分工负责|[牵]头[,，)）]", head))
+    report = len(re.findall(r"今年以来|年初以来|年内|累计|共检查|排查.{0,6}隐患\d|下一步|取得.{0,4}成效|截至", head))
+    if speech and speech >= max(plan, report) / 2:
+        return "speech"
+    if plan > report:
+        return "plan"
+    if report:
+        return "report"
+    return "other"
+
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\d)")
+_MASKED_YEAR = re.compile(r"(?:[xX×*＊]{2,4}|[xX]{4})\s*年")
+_CN_YEAR = re.compile(r"([二〇零一三四五六七八九]{4})年")
+
+
+def find_year(title: str | None, text: str) -> int | None:
+    """The year the document is for: the title's, else the year the text names most (a masked year stays None)."""
+    if title:
+        m = _YEAR.search(title) or re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", title)
+        if m:
+            return int(m.group(1))
+        if _MASKED_YEAR.search(title):
+            return None
+    head = text[:20000]
+    years = [int(y) for y in _YEAR.findall(head)]
+    if not years:
+        for cy in _CN_YEAR.findall(head):
+            digits = "".join(str("〇一二三四五六七八九".index(c.replace("零", "〇"))) for c in cy)
+            years.append(int(digits))
+    if not years:
+        return None
+    masked = len(_MASKED_YEAR.findall(head))
+    from collections import Counter
+
+    counts = Counter(years)
+    best = max(counts.items(), key=lambda kv: (kv[1], -years.index(kv[0])))[0]
+    if masked > counts[best] * 2:
+        return None  # the document masks its own year; the years it names are others'
+    return best
+
+
+def find_issuer(title: str | None) -> str | None:
+    if not title:
+        return None
+    t = re.sub(r"^[(（][^)）]*[)）]", "", title)
+    m = _ISSUER.search(t)
+    if not m:
+        return None
+    name = m.group(1)
+    name = re.sub(r"^(?:关于|在|印发|转发)", "", name)
+    name = re.sub(r"^\d{4}年(?:度)?", "", name)
+    return name or None
+
+
+def _candidates(text: str) -> list[_Marker]:
+    out = []
+    for family, rx in FAMILIES:
+        for m in rx.finditer(text):
+            s = m.start()
+            n = m.group("n")
+            num = cn_to_int(n) if n[0] in CN_DIGITS else (ord(n) - 0x245F if "\u2460" <= n <= "\u2473" else int(n))
+            if num is None or num == 0:
+                continue
+            out.append(_Marker(family, num, s, m.end(), m.group(0).strip()))
+    out.sort(key=lambda c: (c.start, RANK[c.family]))
+    return out
+
+
+def _split_parts(text: str, title: str | None) -> list[tuple[int, str]]:
+    """Starts of glued-together documents: the title repeated with an ordinal (…工作要点一 / 篇二)."""
+    if not title or len(title) < 6:
+        return []
+    core = re.sub(r"(?:精选|范文)?\d+篇$|[(（].*?[)）]$", "", title)
+    rx = re.compile(re.escape(core) + rf"(?:[(（]?篇?(?P<n>[{_CN}]|\d)[)）]?)")
+    parts = [(m.start(), m.group(0)) for m in rx.finditer(text)]
+    return parts if len(parts) >= 2 else []
+
+
+def find_sections(text: str, title: str | None = None) -> list[Section]:
+    parts = _split_parts(text, title)
+    part_starts = {s for s, _ in parts}
+    last: dict[str, int] = {}
+    stack: list[tuple[str, int]] = []  # (family, index into secs)
+    secs: list[dict] = []
+    accepted_until = -1
+    n_parts = 0
+
+    def open_section(family, number, label, start, body_from, level_parent):
+        # heading: up to the end of the first sentence/line, or the next marker
+        end_m = _HEADING_END.search(text, body_from)
+        h_end = end_m.start() if end_m else len(text)
+        h_end = min(h_end, body_from + 80)
+        secs.append({"family": family, "number": number, "label": label, "start": start, "body_from": body_from,
+                     "h_end": h_end, "parent": level_parent})
+
+    events = sorted([(s, "part", lbl) for s, lbl in parts] +
+                    [(c.start, "marker", c) for c in _candidates(text) if c.start not in part_starts],
+                    key=lambda e: (e[0], 0 if e[1] == "part" else 1))
+    for pos, kind, obj in events:
+        if pos < accepted_until:
+            continue
+        if kind == "part":
+            n_parts += 1
+            stack = []
+            last = {}
+            open_section("part", n_parts, obj, pos, pos + len(obj), None)
+            stack.append(("part", len(secs) - 1))
+            accepted_until = pos + len(obj)
+            continue
+        c: _Marker = obj
+        prev = text[pos - 1] if pos else "\n"
+        at_line_start = prev == "\n"
+        in_stack = [f for f, _ in stack]
+        expected = last.get(c.family, 0) + 1
+        if at_line_start:
+            # a line-initial marker is a heading even when damaged text lost the items before it
+            ok = c.number >= expected or c.number == 1 or c.family not in last
+        else:
+            after_sentence = prev in _SENTENCE_END
+            inline_ok_prev = after_sentence or (c.family == "1." and "\u4e00" <= prev <= "\u9fff"
+                                                and c.label.endswith((".", "．")))
+            ok = inline_ok_prev and (c.number == expected or (c.number == 1 and c.family not in last))
+        if not ok:
+            continue
+        # nesting: pop back to this family if open, else pop deeper-ranked families and nest
+        if c.family in in_stack:
+            while stack and stack[-1][0] != c.family:
+                f, _ = stack.pop()
+                last.pop(f, None)
+            stack.pop()
+        else:
+            while stack and stack[-1][0] != "part" and RANK.get(stack[-1][0], 99) > RANK[c.family]:
+                f, _ = stack.pop()
+                last.pop(f, None)
+        parent = stack[-1][1] if stack else None
+        last[c.family] = c.number
+        for f in list(last):  # deeper families restart under a new item
+            if f != c.family and f not in [x for x, _ in stack]:
+                last.pop(f, None)
+        open_section(c.family, c.number, c.label, pos, c.marker_end, parent)
+        stack.append((c.family, len(secs) - 1))
+        accepted_until = c.marker_end
+    # levels, ends, headings
+    out: list[Section] = []
+    levels: list[int] = []
+    for i, s in enumerate(secs):
+        level = 1 if s["parent"] is None else levels[s["parent"]] + 1
+        levels.append(level)
+    for i, s in enumerate(secs):
+        end = len(text)
+        for j in range(i + 1, len(secs)):
+            if levels[j] <= levels[i]:
+                end = secs[j]["start"]
+                break
+        # a heading never runs into the next marker
+        h_end = s["h_end"]
+        for j in range(i + 1, len(secs)):
+            if secs[j]["start"] >= s["body_from"]:
+                h_end = min(h_end, secs[j]["start"])
+                break
+        heading = text[s["body_from"]:h_end].strip()
+        body_start = h_end + (1 if h_end < len(text) and text[h_end] in "。:：!?！？;；" else 0)
+        out.append(Section(id=f"s{i + 1}", parent=f"s{s['parent'] + 1}" if s["parent"] is not None else None,
+                           level=level, number=s["label"], heading=heading, span=(s["start"], end),
+                           marker=s["family"], heading_span=(s["body_from"], h_end), body_start=body_start))
+    return out
+
+
+def structure(doc: Document) -> Document:
+    """Fill title, doc_type, year, issuer and sections."""
+    title = find_title(doc.text, doc.meta)
+    sections = find_sections(doc.text, title)
+    return replace(doc, title=title, doc_type=find_doc_type(title, doc.text), year=find_year(title, doc.text),
+                   issuer=find_issuer(title), sections=tuple(sections))

@@ -76,10 +76,10 @@ Differences between a rendition and its .txt that come from layout
   same text.  pdfplumber puts spaces around Latin letters and digits (``2024 年``).
 
 Determinism: core properties are fixed (author "taskdb", created/modified 2024-01-01),
-docx zip entries get a fixed timestamp, and the PDF's /CreationDate, /ModDate and /ID
-and LibreOffice's /DocChecksum are overwritten in place (same length); the outputs are then the same
-bytes from run to run as far as LibreOffice's own output is stable.  Every run rewrites
-every output (idempotent).
+docx zip entries get a fixed timestamp, and the PDF's /CreationDate, /ModDate, /ID and
+/DocChecksum are overwritten in place (same length) after LibreOffice; two runs then
+give byte-identical outputs (checked with LibreOffice 7.4).  Every run rewrites every
+output (idempotent).
 """
 
 from __future__ import annotations
@@ -544,8 +544,10 @@ def add_style(doc, style_id: str, name: str, font: str, size_pt: float, bold=Fal
     st.next_paragraph_style = doc.styles["Normal"]
     st.quick_style = True
     pf = st.paragraph_format
-    pf.keep_with_next = keep_next
-    pf.page_break_before = page_break
+    if keep_next:
+        pf.keep_with_next = True
+    if page_break:
+        pf.page_break_before = True
     pf.space_before = Pt(space_before)
     pf.space_after = Pt(space_after)
     if align == "c":

@@ -39,6 +39,7 @@ def extract_cmd(
     """
     from .api import extract_many
 
+    _STATE["ran"] = True
     failed = 0
     out = sys.stdout
     for res in extract_many(files):
@@ -62,22 +63,18 @@ def extract_cmd(
         raise typer.Exit(2)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; usage errors exit 1 (SPEC §2), not click's 2."""
-    import click
+_STATE = {"ran": False}  # set once a command has parsed its arguments
 
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI. Usage errors exit 1 (SPEC §2) rather than click's 2, which here means "a file failed"."""
     try:
-        app(args=argv, standalone_mode=False, prog_name="taskdb")
-    except click.exceptions.Exit as e:
-        return e.exit_code
-    except click.exceptions.Abort:
-        return 130
-    except click.UsageError as e:
-        e.show()
-        return 1
-    except click.ClickException as e:
-        e.show()
-        return 1
+        app(args=argv, prog_name="taskdb")
+    except SystemExit as e:
+        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+        if code == 2 and not _STATE["ran"]:
+            return 1
+        return code
     return 0
 
 

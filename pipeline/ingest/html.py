@@ -46,7 +46,7 @@ def _text(node) -> str:
 
 
 def read(path: Path, data: bytes, **_: object):
-    from selectolax.parser import HTMLParser
+    from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
     html, enc = decode_html(path, data)
     tree = HTMLParser(html)

@@ -451,7 +451,6 @@ def long_plan_blocks() -> list:
 # --------------------------------------------------------------------------------------
 # Word writer
 # --------------------------------------------------------------------------------------
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 class Numbering:

@@ -320,7 +320,9 @@ def rewrap_hard_breaks(m: Mapped) -> Mapped:
 _TRAILING = re.compile(r"[ \t]+(?=\n)|(?<=\n)[ \t]+")
 _BLANK_LINES = re.compile(r"\n{2,}")
 _EDGES = re.compile(r"^\s+|\s+$")
-_SPACE_IN_CJK = re.compile(rf"(?<=[{CJK}])[ \t]+(?=[{CJK}])")
+# spaces between two Chinese characters or Chinese punctuation are never meant (a copy's or a PDF's artefact)
+_CJK_PUNCT = "，。、；：？！“”‘’《》（）【】…—,;:)"
+_SPACE_IN_CJK = re.compile(rf"(?<=[{CJK}{_CJK_PUNCT}])[ \t]+(?=[{CJK}“‘《（【])|(?<=[{CJK}])[ \t]+(?=[{_CJK_PUNCT}])")
 
 
 def tidy_whitespace(m: Mapped) -> Mapped:

@@ -52,6 +52,8 @@ def read(path: Path, data: bytes, **_: object):
     tree = HTMLParser(html)
     title_node = tree.css_first("title")
     page_title = title_node.text(strip=True) if title_node else None
+    if page_title:  # "文档标题 - 站点名" / "文档标题_站点名": keep the document's part
+        page_title = re.split(r"\s+[-–—|｜_]\s+|_", page_title)[0].strip() or None
     for tag in _DROP_TAGS:
         for node in tree.css(tag):
             node.decompose()

@@ -44,35 +44,50 @@ class Line:
 
 
 def _page_lines(textpage, pageno: int, height: float) -> list[Line]:
-    """Group the text rectangles of one page into lines, top to bottom (PDF y grows upwards)."""
-    segs = []
+    """The lines of one page, in pdfium's reading order, with their boxes.
+
+    pdfium separates lines with generated ``\r\n``; a line's box comes from the
+    boxes of its first and last characters (two calls per line, not one per
+    character). Spaces pdfium generated between glyphs (a gap where a Latin font
+    meets a CJK one) are dropped; spaces in the source are kept.
+    """
+    import pypdfium2.raw as pdfium_c
+
+    n = textpage.count_chars()
+    if n <= 0:
+        return []
+    text = textpage.get_text_range(0, n)
+    if len(text) != n:  # characters outside the BMP: fall back to one call per line of text
+        return _page_lines_slow(textpage, pageno)
+    out = []
+    pos = 0
+    raw = textpage.raw
+    for line in text.split("\r\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 2
+        stripped = line.strip()
+        if not stripped:
+            continue
+        first = start + (len(line) - len(line.lstrip()))
+        last = start + len(line.rstrip()) - 1
+        l, b, r0, t = textpage.get_charbox(first)  # (left, bottom, right, top)
+        l1, b1, r, t1 = textpage.get_charbox(last)
+        chars = []
+        for k, c in enumerate(line[first - start:last - start + 1]):
+            if c == " " and pdfium_c.FPDFText_IsGenerated(raw, first + k) == 1:
+                continue
+            chars.append("-" if c in "\x02\ufffe" else c)
+        out.append(Line("".join(chars), min(l, l1), max(r0, r), max(t, t1), min(b, b1), pageno))
+    return out
+
+
+def _page_lines_slow(textpage, pageno: int) -> list[Line]:
+    out = []
     for i in range(textpage.count_rects()):
         l, b, r, t = textpage.get_rect(i)
         text = textpage.get_text_bounded(l, b, r, t).replace("\r", "").replace("\n", "")
         if text.strip():
-            segs.append((l, b, r, t, text))
-    segs.sort(key=lambda s: (-(s[1] + s[3]) / 2, s[0]))
-    lines: list[list] = []
-    for seg in segs:
-        mid = (seg[1] + seg[3]) / 2
-        if lines:
-            cur = lines[-1]
-            cmid = (cur[0][1] + cur[0][3]) / 2
-            if abs(mid - cmid) < 0.5 * max(seg[3] - seg[1], 1.0):
-                cur.append(seg)
-                continue
-        lines.append([seg])
-    out = []
-    for segs_ in lines:
-        segs_.sort(key=lambda s: s[0])
-        parts, prev_r = [], None
-        for l, b, r, t, text in segs_:
-            if prev_r is not None and l - prev_r > 2.5 * max(t - b, 1.0):
-                parts.append(" | ")  # a wide gap inside a line: cells of a table without rules
-            parts.append(text)
-            prev_r = r
-        out.append(Line("".join(parts), min(s[0] for s in segs_), max(s[2] for s in segs_),
-                        max(s[3] for s in segs_), min(s[1] for s in segs_), pageno))
+            out.append(Line(text.strip(), l, r, t, b, pageno))
     return out
 
 
@@ -106,7 +121,7 @@ def _tables(pdf_bytes: bytes, pageno: int):
 
     import pdfplumber
 
-    with pdfplumber.open(io.BytesIO(pdf_bytes), pages=[pageno]) as pdf:
+    with pdfplumber.open(io.BytesIO(pdf_bytes), pages=[pageno + 1]) as pdf:  # 1-based
         page = pdf.pages[0]
         out = []
         for table in page.find_tables():
@@ -176,6 +191,7 @@ def read(path: Path, data: bytes, **_: object):
         if "password" in str(e).lower() or getattr(e, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD:
             raise ReaderError("encrypted", path, "the PDF is encrypted and needs a password to open") from e
         raise ReaderError("corrupt_file", path, f"pdfium cannot open it: {e}") from e
+    header_rows: set[str] = set()  # a table's first row, repeated on the pages it continues onto
     try:
         pages, heights, nchars = [], [], 0
         for i in range(len(pdf)):
@@ -196,7 +212,12 @@ def read(path: Path, data: bytes, **_: object):
                             kept.append(ln)
                         elif hit not in emitted:
                             emitted.add(hit)
-                            for row in tables[hit][2]:
+                            rows = tables[hit][2]
+                            if rows and rows[0] in header_rows:
+                                rows = rows[1:]
+                            elif rows:
+                                header_rows.add(rows[0])
+                            for row in rows:
                                 kept.append(Line("\x00TABLE" + row, ln.left, ln.right, ln.top, ln.bottom, i + 1))
                     lines = kept
             pages.append(lines)

@@ -52,7 +52,7 @@ FAMILIES: list[tuple[str, re.Pattern]] = [
 ]
 RANK = {name: i for i, (name, _) in enumerate(FAMILIES)}
 _SENTENCE_END = "。;；!?！？:：)）”\n"
-_HEADING_END = re.compile(r"[。:：!?！？;；\n]")
+_HEADING_END = re.compile(r"[。:：!?！？;；\n|]")
 
 TITLE_WORDS = ("工作要点|实施方案|工作方案|活动方案|行动方案|工作计划|任务清单|任务分工|工作总结|工作汇报|情况汇报|汇报|"
                "讲话|发言|报告|通报|简报|周报|规划|清单|通知|方案|要点|计划|总结|意见")
@@ -84,7 +84,12 @@ def find_title(text: str, meta: dict | None = None) -> str | None:
     m = _TITLE_AT_START.match(text)
     if m:
         return m.group(1)
-    return (meta or {}).get("html_title") or None
+    html_title = (meta or {}).get("html_title")
+    if html_title:
+        from ..clean import clean_text
+
+        return clean_text(html_title) or None
+    return None
 
 
 def find_doc_type(title: str | None, text: str) -> str:
@@ -209,7 +214,8 @@ def find_sections(text: str, title: str | None = None) -> list[Section]:
             continue
         c: _Marker = obj
         prev = text[pos - 1] if pos else "\n"
-        at_line_start = prev == "\n"
+        # a table cell starts like a line: "… | 1.编制…"
+        at_line_start = prev == "\n" or text[max(0, pos - 2):pos] in ("| ", "|") or (pos > 0 and prev == "|")
         in_stack = [f for f, _ in stack]
         expected = last.get(c.family, 0) + 1
         if at_line_start:
@@ -258,7 +264,7 @@ def find_sections(text: str, title: str | None = None) -> list[Section]:
             if secs[j]["start"] >= s["body_from"]:
                 h_end = min(h_end, secs[j]["start"])
                 break
-        heading = text[s["body_from"]:h_end].strip()
+        heading = text[s["body_from"]:h_end].strip(" |\t")
         body_start = h_end + (1 if h_end < len(text) and text[h_end] in "。:：!?！？;；" else 0)
         out.append(Section(id=f"s{i + 1}", parent=f"s{s['parent'] + 1}" if s["parent"] is not None else None,
                            level=level, number=s["label"], heading=heading, span=(s["start"], end),

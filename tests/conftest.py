@@ -1,0 +1,39 @@
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPORA = ROOT / "corpora"
+SAMPLES = CORPORA / "samples"
+POOL = CORPORA / "pool"
+GOLDEN = ROOT / "tests" / "data" / "golden"
+GEN = os.environ.get("PIPELINE_GEN_TEST_DATA") == "1"
+
+
+def sample_stems() -> list[str]:
+    return sorted(p.stem for p in SAMPLES.glob("*.txt"))
+
+
+def corpus_txts() -> list[Path]:
+    return sorted(CORPORA.rglob("*.txt"))
+
+
+@pytest.fixture(scope="session")
+def extract_cached():
+    from pipeline.api import extract
+
+    cache = {}
+
+    def get(path):
+        path = str(path)
+        if path not in cache:
+            cache[path] = extract(path)
+        return cache[path]
+
+    return get
+
+
+def taskdb_cmd(*args: str) -> list[str]:
+    return [sys.executable, "-m", "pipeline", *args]

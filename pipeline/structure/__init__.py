@@ -77,13 +77,53 @@ class _Marker:
     label: str
 
 
+_METADATA_KEY = re.compile(r"^\|?\s*(?:信息索引|索引号|所属栏目|发布机构|来源单位|信息分类|公开方式|公开时间|发文字号|印发日期|"
+                           r"时效状态|发布时间|访问次数|主题分类|成文日期|文号)")
+_NOT_TITLE = re.compile(r"[:：]$|^[\d〇零一二三四五六七八九十]{2,4}年.{1,6}月.{1,6}日$|〔\d{4}〕\d+号$|^\|")
+_TITLE_WORD = re.compile(TITLE_WORDS)
+_SPAM_PREFIX = re.compile(r"^.*(?:_|app下载|官网入口|手机版)")
+
+
+def _tidy_title(t: str) -> str:
+    t = _FILE_EXT.sub("", t.strip(" |\t"))
+    if _SPAM_PREFIX.search(t):  # a hijacked mirror glues its advert to the title
+        rest = _SPAM_PREFIX.sub("", t)
+        if _TITLE_WORD.search(rest):
+            t = re.sub(r"^下载", "", rest)
+    if t.startswith("《") and "》" not in t:
+        t = t[1:]
+    return t.strip()
+
+
 def find_title(text: str, meta: dict | None = None) -> str | None:
-    first = text.split("\n", 1)[0].strip()
-    if first and len(first) <= 60 and not first.endswith(("。", ";", "；")) and "," not in first[:4]:
-        return _FILE_EXT.sub("", first) or None
+    """The document's title: a metadata 标题 field, else the first title-like line near the top."""
+    lines = [ln.strip() for ln in text.split("\n")[:15]]
+    for i, ln in enumerate(lines):  # gov-portal metadata: "标题 | …" (value in the same row or the next line)
+        m = re.match(r"^\|?\s*标\s*题\s*[|:：]\s*(.*)", ln)
+        if m:
+            value = m.group(1).strip(" |") or (lines[i + 1].strip(" |") if i + 1 < len(lines) else "")
+            if value:
+                return _tidy_title(value)
+    candidates = []
+    for i, ln in enumerate(lines):
+        if not ln or len(ln) > 80 or _METADATA_KEY.match(ln) or _NOT_TITLE.search(ln) or ln.endswith(("。", ";", "；")):
+            continue
+        if "," in ln[:12] or "，" in ln[:12]:
+            continue
+        cand = ln
+        # a title broken over two lines: 《…\n…》的通知, or …专项整治行动\n工作计划
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if cand.count("《") > cand.count("》") and nxt and len(nxt) <= 40:
+            cand += nxt
+        elif nxt and len(nxt) <= 12 and _TITLE_WORD.fullmatch(nxt):
+            cand += nxt
+        candidates.append(cand)
+    for cand in candidates:
+        if _TITLE_WORD.search(cand):
+            return _tidy_title(cand) or None
     m = _TITLE_AT_START.match(text)
     if m:
-        return m.group(1)
+        return _tidy_title(m.group(1))
     html_title = (meta or {}).get("html_title")
     if html_title:
         from ..clean import clean_text
@@ -101,9 +141,11 @@ def find_doc_type(title: str | None, text: str) -> str:
         if _REPORT.search(title):
             return "report"
     head = text[:6000]
-    speech = len(re.findall(r"同志们|我讲|讲几点意见|我再强调|大家要", head))
-    plan = len(re.findall(r"责任单位|牵头单位|配合单位|完成时限|分工负责|[牵]头[,，)）]", head))
-    report = len(re.findall(r"今年以来|年初以来|年内|累计|共检查|排查.{0,6}隐患\d|下一步|取得.{0,4}成效|截至", head))
+    speech = len(re.findall(r"同志们|我讲|讲几点意见|我再强调|大家要|提出要求|^[一二三四五六]要", head, re.M))
+    plan = 2 * len(re.findall(r"责任单位|牵头单位|配合单位|完成时限|分工负责|[牵]头[,，)）]", head))
+    plan += 3 * len(re.findall(r"^\|?\s*(?:牵头单位|责任单位|配合单位|完成时限|工作目标|年度目标)[^|\n]{0,8}\|", head, re.M))
+    report = len(re.findall(r"今年以来|年初以来|年内|累计|共检查|排查.{0,6}隐患\d|下一步|取得.{0,4}成效|截至|截止|同比|较上年|"
+                            r"比上年|我局|大队|开展了|共发生|予以通报|上半年|全年", head))
     if speech and speech >= max(plan, report) / 2:
         return "speech"
     if plan > report:

@@ -1,0 +1,97 @@
+"""Each cleaning step: cases it must change and cases it must leave alone."""
+
+import pytest
+
+from pipeline.clean import clean_text, run_steps
+from pipeline.clean import steps as S
+from pipeline.clean.mapped import Mapped
+
+
+def step(fn, text):
+    return fn(Mapped.of(text)).text
+
+
+@pytest.mark.parametrize(("fn", "before", "after"), [
+    # page-chunk markers of document-sharing sites, joined to the word they cut
+    (S.join_page_chunks, "标题\n1、" + "甲" * 90 + "安\n2、全生产" + "乙" * 90 + "落\n3、实" + "丙" * 90,
+     "标题\n" + "甲" * 90 + "安全生产" + "乙" * 90 + "落实" + "丙" * 90),
+    # hidden-text notices
+    (S.remove_hidden_notices, "冬。\n---此处隐藏4896字,下载后查看---\n一是", "冬。\n\n一是"),
+    (S.remove_hidden_notices, "---此处隐藏:5620字---", ""),
+    # pinyin glosses
+    (S.strip_pinyin_glosses, "xx區(qū)安監(jiān)局", "xx區安監局"),
+    (S.strip_pinyin_glosses, "鄉（xiāng）鎮（zhèn）", "鄉鎮"),
+    # traditional → simplified
+    (S.to_simplified, "安全生產監管責任制落實到位", "安全生产监管责任制落实到位"),
+    # full-width letters and digits; fullwidth space
+    (S.normalise_width, "ＸＸ区２０２４年\u3000工作", "XX区2024年 工作"),
+    # lost separators
+    (S.fix_lost_separators, "(责任单位:区委宣传部)2 .督促党委", "(责任单位:区委宣传部)2. 督促党委"),
+    (S.fix_lost_separators, "体系6 .狠抓", "体系6. 狠抓"),
+    # byte-garbled GBK run restored
+    (S.restore_garbled, "(一)推動。\n。ㄎ澹┥钊胪七M安全文化建設", "(一)推動。\n（五）深入推進安全文化建設"),
+    # Cyrillic Р used as a paragraph break
+    (S.normalise_newlines, "做好防汛工作。Р二要健全", "做好防汛工作。\n二要健全"),
+    (S.normalise_newlines, "a\r\nb\rc", "a\nb\nc"),
+    # site chrome
+    (S.remove_site_chrome, "您好,欢迎访问博文范文网!\n正文一句。\n本类热门推荐\n", "正文一句。\n"),
+    (S.remove_site_chrome, "正文。\n- 关 键 词:\n- 区县 2023 安全生产", "正文。\n"),
+    # spaces between Chinese characters
+    (S.tidy_whitespace, "集中抓好 “三项岗位人员”培训\n\n\n(二) 进一步", "集中抓好“三项岗位人员”培训\n(二)进一步"),
+])
+def test_step_must_change(fn, before, after):
+    assert step(fn, before) == after
+
+
+@pytest.mark.parametrize(("fn", "text"), [
+    # real list numbers: short items after finished sentences are not page counters
+    (S.join_page_chunks, "工作要求如下:\n1、加强领导。\n2、明确责任。\n3、强化督查。"),
+    (S.join_page_chunks, "一段话。\n1、" + "甲" * 90 + "。\n2、" + "乙" * 90 + "。\n3、" + "丙" * 90 + "。"),
+    # masks are kept as written
+    (S.strip_pinyin_glosses, "XX区(xx)应急管理局"),
+    (S.strip_pinyin_glosses, "计划(试行)和方案(含燃气终端)"),
+    (S.normalise_width, "(责任单位:区委宣传部、区安委办)，“三项岗位”。"),
+    (S.to_simplified, "安全生产监管责任制落实到位,进一步压实责任"),
+    (S.fix_lost_separators, "罚款3.4万元,2.5亿元"),
+    (S.restore_garbled, "区委、区政府高度重视安全生产工作。"),
+    (S.remove_site_chrome, "严格落实来源管控,下载的数据要及时上报。"),
+    (S.remove_hidden_notices, "此处隐患已整改"),
+    (S.normalise_newlines, "Россия"),
+    (S.rewrap_hard_breaks, "一、总体要求\n坚持安全第一。\n二、主要任务\n加强监管。"),
+])
+def test_step_must_not_change(fn, text):
+    assert step(fn, text) == text
+
+
+def test_masked_values_kept():
+    assert clean_text("XX区应急管理局排查隐患xx处,*名区级领导,xxxx年") == "XX区应急管理局排查隐患xx处,*名区级领导,xxxx年"
+
+
+def test_hard_line_breaks_rejoined():
+    body = "全县各级各部门要充分认识安全生产工作的重要性和紧迫" "\n性,切实增强做好安全生产工作的责任感和使命感,认真参" "\n与者要积极配合各项检查工作,确保安全生产形势稳定好" "\n转,坚决遏制重特大事故的发生,为全县经济社会发展创造" "\n良好的安全环境。"
+    out = clean_text(body)
+    assert "紧迫性" in out and "参与者" in out and "\n" not in out
+
+
+def test_offset_map_leads_back():
+    raw = "您好,欢迎访问某文库!\n區(qū)安監局排查隱患9542處。\n---此处隐藏10字,下载后查看---\n一是加強。"
+    m = run_steps(raw)
+    assert m.text == "区安监局排查隐患9542处。\n一是加强。"
+    assert len(m.origin) == len(m.text)
+    assert list(m.origin) == sorted(m.origin)
+    i = m.text.index("9542")
+    assert raw[m.origin[i]:m.origin[i] + 4] == "9542"
+    j = m.text.index("一是")
+    assert raw[m.origin[j]:m.origin[j] + 2] == "一是"
+
+
+def test_flags_carry_spans():
+    from pipeline.api import extract
+    from conftest import SAMPLES
+
+    doc = extract(SAMPLES / "004_292e0180c7549e92.txt")
+    hidden = [f for f in doc.flags if f.code == "hidden_text"]
+    assert hidden and "4896" in hidden[0].message
+    s, e = hidden[0].span
+    assert 0 <= s <= e <= len(doc.text)
+    assert "此处隐藏" in doc.raw_text[doc.raw_span((s, max(e, s + 1)))[0]:][:40] or s == e

@@ -145,7 +145,7 @@ def find_doc_type(title: str | None, text: str) -> str:
     plan = 2 * len(re.findall(r"责任单位|牵头单位|配合单位|完成时限|分工负责|[牵]头[,，)）]", head))
     plan += 3 * len(re.findall(r"^\|?\s*(?:牵头单位|责任单位|配合单位|完成时限|工作目标|年度目标)[^|\n]{0,8}\|", head, re.M))
     report = len(re.findall(r"今年以来|年初以来|年内|累计|共检查|排查.{0,6}隐患\d|下一步|取得.{0,4}成效|截至|截止|同比|较上年|"
-                            r"比上年|我局|大队|开展了|共发生|予以通报|上半年|全年", head))
+                            r"比上年|我局|大队|开展了|共发生|予以通报|上半年", head))
     if speech and speech >= max(plan, report) / 2:
         return "speech"
     if plan > report:

@@ -1,7 +1,298 @@
-"""Tasks (SPEC §3) with their units (SPEC §4) and deadlines (SPEC §5). Being written (issue #3)."""
+"""Tasks (SPEC §3) with their units (SPEC §4) and deadlines (SPEC §5).
+
+Where tasks are depends on the kind of document:
+- plans: everywhere but the framing sections (指导思想, 总体要求, 工作目标 …);
+- reports: only the forward-looking part — sections whose heading says 下一步,
+  工作思路, 工作打算, 明年, 下半年 …, a paragraph from ``下一步,`` on, and the
+  tail of a report after a hidden-text gap when its items are directives;
+- speeches: the directives — numbered items and unnumbered directive paragraphs.
+
+Within such a part, a unit parenthetical (or a ``责任单位:…`` line) closes each
+task: the task runs from the end of the previous one, or from the item's body,
+up to it. Without parentheticals each lowest-level item is one task, and its
+units are the actors the sentences name. A table plan gives one task per row.
+"""
 
 from __future__ import annotations
 
+import re
 
-def find_tasks(doc, sdoc) -> list:
-    return []
+from ..model import Deadline, Document, Section, Task, Unit
+from .units import actors, dedupe, parse_unit_clause, split_names
+
+FORWARD = re.compile(r"下一步|工作思路|工作打算|工作计划|工作安排|工作要求|工作重点|明年|下半年|下阶段|今后|努力方向|工作举措|"
+                     r"(?:\d{4}|[xX]{2,4})年(?:度)?(?:主要)?工作(?:思路|计划|打算|重点|安排|要点)")
+NEXT_YEAR = re.compile(r"明年|下一年|来年")
+FRAMING = re.compile(r"指导思想|总体要求|工作目标|基本原则|总体目标|目标任务|主要目标|工作原则|适用范围|编制依据|总体思路|基本情况|"
+                     r"存在的问题|存在问题|主要问题|工作成效|主要成效|取得的成效|主要做法|工作开展情况|主要工作情况|工作情况|发展现状|现状")
+PAREN = re.compile(r"[(（](?P<c>[^()（）\n]{2,240})[)）]")
+UNIT_LINE = re.compile(r"^(?P<c>(?:责任单位|责任部门|牵头单位|配合单位)[:：][^\n]*)$", re.M)
+NEXT_STEP = re.compile(r"下一步[,，:：]?")
+DIRECTIVE = re.compile(r"要|请|必须|务必|须|应当|确保|一律|坚决|切实|抓好|做好|加强|推进|推动|落实|严格|强化|健全|完善|开展|持续|进一步")
+RETRO = re.compile(r"了|以来|先后|累计|共计|共有|已经|已于|取得|成效|成绩|仍有|仍然|存在|不够|不到位|不足|薄弱|圆满|顺利|截至|截止")
+_LEAD_TRIM = re.compile(r"^[\s,，;；:：。、)）]+")
+_CLOSING = re.compile(r"^同志们[,，!！]")
+
+
+def _deadlines(text: str, year: int | None, offset: int) -> list[Deadline]:
+    try:
+        from .deadlines import find_deadlines
+    except ImportError:  # the deadline grammar is optional until it lands
+        return []
+    return list(find_deadlines(text, year, offset))
+
+
+def _trim(doc: Document, start: int, end: int) -> tuple[int, int]:
+    text = doc.text
+    while start < end and text[start] in " \t\n,，;；:：。、)）|":
+        start += 1
+    while end > start and text[end - 1] in " \t\n|":
+        end -= 1
+    return start, end
+
+
+def _leaves(sections: tuple[Section, ...]) -> list[Section]:
+    parents = {s.parent for s in sections}
+    return [s for s in sections if s.id not in parents]
+
+
+def _ancestors(doc: Document, sec: Section | None) -> list[Section]:
+    by_id = {s.id: s for s in doc.sections}
+    out = []
+    while sec is not None:
+        out.append(sec)
+        sec = by_id.get(sec.parent) if sec.parent else None
+    return out
+
+
+def _in_framing(doc: Document, sec: Section | None) -> bool:
+    return any(FRAMING.search(s.heading[:20]) for s in _ancestors(doc, sec))
+
+
+def _forward(doc: Document, sec: Section | None) -> Section | None:
+    """The forward-looking section this one lies in, if any."""
+    for s in _ancestors(doc, sec):
+        if FORWARD.search(s.heading[:30]):
+            return s
+    return None
+
+
+def _is_directive(par: str) -> bool:
+    if _CLOSING.match(par):
+        return False
+    d = len(DIRECTIVE.findall(par))
+    r = len(RETRO.findall(par))
+    return bool(re.search(r"要|请|必须|务必", par)) and d > 2 * r
+
+
+class _Builder:
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.tasks: list[Task] = []
+
+    def year_for(self, pos: int) -> int | None:
+        year = self.doc.year
+        fwd = _forward(self.doc, self.doc.section_at(pos))
+        if year and fwd is not None:
+            if NEXT_YEAR.search(fwd.heading) or re.search(rf"{year + 1}\s*年", fwd.heading):
+                return year + 1
+        return year
+
+    def add(self, start: int, end: int, units: list[Unit] | None, extra_deadlines: list[Deadline] = ()) -> None:
+        start, end = _trim(self.doc, start, end)
+        text = self.doc.text[start:end]
+        if len(re.sub(r"\W", "", text)) < 4:
+            return
+        if units is None:
+            units = actors(text)
+        sec = self.doc.section_at(start)
+        deadlines = _deadlines(text, self.year_for(start), start) + list(extra_deadlines)
+        self.tasks.append(Task(id=f"t{len(self.tasks) + 1}", section_id=sec.id if sec else None, span=(start, end),
+                               text=text, units=tuple(dedupe(units)), deadlines=tuple(deadlines)))
+
+
+def _unit_closers(doc: Document, start: int, end: int) -> list[tuple[int, int, list[Unit]]]:
+    """Unit parentheticals and 责任单位 lines in [start, end): (start, end, units)."""
+    text = doc.text
+    out = []
+    for rx in (PAREN, UNIT_LINE):
+        for m in rx.finditer(text, start, end):
+            units = parse_unit_clause(m.group("c"))
+            if units:
+                out.append((m.start(), m.end(), units))
+    out.sort()
+    return out
+
+
+def _region_tasks(b: _Builder, start: int, end: int, *, speech: bool) -> None:
+    """Tasks of one part of the document: closed by parentheticals, or one per item / directive paragraph."""
+    doc = b.doc
+    closers = _unit_closers(doc, start, end)
+    if closers:
+        prev = start
+        for cs, ce, units in closers:
+            sec = doc.section_at(cs)
+            body = sec.body_start if sec and sec.body_start <= cs else prev
+            s = max(prev, body)
+            if sec and sec.span[0] >= prev:  # the item starts after the previous task: its body, not its heading
+                s = max(s, sec.body_start)
+            b.add(s, cs, units)
+            prev = ce
+        # a last item cut off before its parenthetical (or one without any): its directive words are a task
+        tail_s, tail_e = _trim(doc, prev, end)
+        sec = doc.section_at(tail_s)
+        if sec is not None and sec.span[0] >= prev:
+            tail_s = max(tail_s, sec.body_start)
+        if tail_e - tail_s >= 8 and _is_directive(doc.text[tail_s:tail_e]) and not _in_framing(doc, sec):
+            b.add(tail_s, tail_e, None)
+        return
+    leaves = [s for s in _leaves(doc.sections) if start <= s.span[0] < end and not _in_framing(doc, s)]
+    covered = []
+    for sec in leaves:
+        s_end = min(sec.span[1], end)
+        body_s, body_e = _trim(doc, sec.body_start, s_end)
+        if body_e - body_s < 4:  # the item is its heading alone
+            body_s, body_e = sec.heading_span if sec.heading_span else (sec.span[0], s_end)
+            body_e = min(s_end, body_e + 1)
+        if speech and not _is_directive(doc.text[sec.heading_span[0] if sec.heading_span else body_s:s_end]):
+            continue
+        b.add(body_s, body_e, None)
+        covered.append(sec.span)
+    # directive paragraphs outside the items (speeches; forward parts without items)
+    pos = start
+    for par in doc.text[start:end].split("\n"):
+        ps, pe = pos, pos + len(par)
+        pos = pe + 1
+        if not par.strip() or any(cs <= ps < ce for cs, ce in covered):
+            continue
+        sec = doc.section_at(ps)
+        if sec is not None and sec.span[0] == ps and sec.body_start >= pe:
+            continue  # a heading line
+        if sec is not None and sec.span[0] <= ps < sec.body_start:
+            ps = sec.body_start
+        if _in_framing(doc, sec):
+            continue
+        if _is_directive(doc.text[ps:pe]) and (speech or not leaves or sec is None or sec in leaves or True):
+            # a directive paragraph before the first item of its section
+            if any(ce > ps and cs < pe for cs, ce in covered):
+                continue
+            b.add(ps, pe, None)
+    b.tasks.sort(key=lambda t: t.span)
+
+
+def _table_tasks(b: _Builder) -> bool:
+    """One task per row of a task table (任务 | 责任单位 | 完成时限). False when there is no such table."""
+    doc = b.doc
+    text = doc.text
+    # the cells in order: rows "a | b | c" and one-cell-per-line copies "a |"
+    cells: list[tuple[int, int]] = []
+    for m in re.finditer(r"[^|\n]+", text):
+        if "|" in text[max(0, m.start() - 2):m.end() + 2]:
+            s, e = _trim(doc, m.start(), m.end())
+            cells.append((s, e))
+    if not cells:
+        return False
+    names = [text[s:e] for s, e in cells]
+    header_at = next((i for i, c in enumerate(names) if re.fullmatch(r"责任单位|责任部门|牵头单位", c)), None)
+    if header_at is None:
+        return False
+    # header cells: the run around 责任单位
+    h0 = header_at
+    while h0 > 0 and len(names[h0 - 1]) <= 12 and not re.search(r"[。,，]", names[h0 - 1]):
+        h0 -= 1
+    h1 = header_at
+    while h1 + 1 < len(names) and len(names[h1 + 1]) <= 8 and not re.search(r"\d|[。,，]", names[h1 + 1]):
+        h1 += 1
+    header = names[h0:h1 + 1]
+    try:
+        from .deadlines import parse_deadline
+    except ImportError:  # the deadline grammar is optional until it lands
+        def parse_deadline(raw, year):
+            return None
+
+    def is_units(c: str) -> bool:
+        parts = split_names(c)
+        from .units import looks_like_unit
+
+        return bool(parts) and all(looks_like_unit(p) or len(p) <= 6 for p in parts) and not re.search(r"[。]", c)
+
+    def is_deadline(c: str):
+        return parse_deadline(c, doc.year) if len(c) <= 24 else None
+
+    i = h1 + 1
+    content_cols = [k for k, h in enumerate(header) if re.search(r"具体工作内容|工作内容|工作措施|任务|整治行业|内容|事项|项目", h)]
+    has_content_detail = any("具体" in header[k] for k in content_cols)
+    while i < len(cells):
+        c = names[i]
+        # a content cell: long text, or the first column of a short-row table
+        unit_k = next((k for k in range(i + 1, min(i + 4, len(cells))) if is_units(names[k])), None)
+        if unit_k is None or is_units(c) or is_deadline(c) or re.fullmatch(r"[一二三四五六七八九十]+、.*|[(（][一二三四五六七八九十]+[)）].*", c) and has_content_detail:
+            i += 1
+            continue
+        dl_k = next((k for k in range(unit_k - 1, min(unit_k + 3, len(cells))) if k != unit_k and k > i and is_deadline(names[k])), None)
+        units = parse_unit_clause("责任单位:" + names[unit_k]) or []
+        extra = []
+        if dl_k is not None:
+            d = is_deadline(names[dl_k])
+            if d:
+                s, e = cells[dl_k]
+                from dataclasses import replace
+
+                extra.append(replace(d, span=(s, e)))
+        s, e = cells[i]
+        # drop an item number in front of the content
+        m = re.match(r"\d+[.、．]\s*", text[s:e])
+        if m:
+            s += m.end()
+        b.add(s, e, units, extra)
+        i = max(unit_k, dl_k or 0) + 1
+    return bool(b.tasks)
+
+
+def find_tasks(doc: Document, sdoc=None) -> list[Task]:
+    """The tasks of a structured Document, in text order."""
+    b = _Builder(doc)
+    text = doc.text
+    if _table_tasks(b):
+        # the rest of a table plan: its paragraphs outside the table
+        table_lines = [m.span() for m in re.finditer(r"^[^\n]*\|[^\n]*$", text, re.M)]
+        last_table = table_lines[-1][1] if table_lines else 0
+        if last_table < len(text):
+            _region_tasks(b, last_table, len(text), speech=False)
+        b.tasks.sort(key=lambda t: t.span)
+        return _renumber(b.tasks)
+    if doc.doc_type == "report":
+        regions = []
+        for sec in doc.sections:
+            if FORWARD.search(sec.heading[:30]) and not any(r[0] <= sec.span[0] < r[1] for r in regions):
+                regions.append((sec.body_start, sec.span[1]))
+        # the tail after a hidden-text gap: items that are directives
+        gaps = [f.span[0] for f in doc.flags if f.code == "hidden_text" and f.span]
+        for g in gaps:
+            tail = [s for s in _leaves(doc.sections) if s.span[0] >= g]
+            if tail and all(_is_directive(text[s.span[0]:s.span[1]]) for s in tail) and \
+                    not any(r[0] <= g < r[1] for r in regions):
+                regions.append((g, len(text)))
+        for m in NEXT_STEP.finditer(text):
+            if any(r[0] <= m.start() < r[1] for r in regions):
+                continue
+            sec = doc.section_at(m.start())
+            if sec is not None and FORWARD.search(sec.heading[:30]):
+                continue
+            pe = text.find("\n", m.start())
+            pe = len(text) if pe < 0 else pe
+            b.add(m.end(), pe, None)
+        for rs, re_ in sorted(regions):
+            _region_tasks(b, rs, re_, speech=False)
+    elif doc.doc_type == "speech":
+        _region_tasks(b, 0, len(text), speech=True)
+    else:
+        start = 0
+        _region_tasks(b, start, len(text), speech=False)
+    b.tasks.sort(key=lambda t: t.span)
+    return _renumber(b.tasks)
+
+
+def _renumber(tasks: list[Task]) -> list[Task]:
+    return [Task(id=f"t{i + 1}", section_id=t.section_id, span=t.span, text=t.text, units=t.units,
+                 deadlines=t.deadlines) for i, t in enumerate(tasks)]

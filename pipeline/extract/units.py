@@ -1,0 +1,200 @@
+"""Responsible units (SPEC §4): unit parentheticals and the actors of directives.
+
+Two sources:
+- a unit parenthetical (or a ``责任单位:…`` line) that closes a task: its names,
+  split on 、 , ， ; 和 及 (和 only between whole names), with the role its verb
+  gives — 牵头 lead; 配合/协同/参与/协助 support; 分工负责/负责/plain 责任单位
+  responsible; ``A会同B负责`` A lead, B support;
+- the actors of a directive in running text: the names before 要/须/必须/应/将/负责/牵头/配合
+  at the start of a clause (``区消防救援大队要…``), or after 由 (``由区应急管理局牵头负责``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Unit
+
+# what an organisation's name ends with
+ORG_SUFFIX = (
+    "委员会办公室|委员会|指挥部办公室|指挥部|办公室|管理局|监督局|分局|总局|局|委|办|部|厅|署|大队|中队|支队|总队|队|"
+    "所|站|中心|院|校|公司|集团|政府|街道|乡镇|镇|乡|村|社区|单位|部门|成员单位|园区|工业园|开发区|管委会|"
+    "协会|联合会|总工会|工会|团区委|团县委|团市委|妇联|电视台|报社|法院|检察院|海关|银行|医院|学校|幼儿园|"
+    "专委会|领导小组|工作组|专班|气象台|供电公司|公安|消防"
+)
+_ORG_END = re.compile(rf"(?:{ORG_SUFFIX})$")
+COLLECTIVE = re.compile(r"^(?:各|全[区县市镇]各|区各|县各|市各|有关|相关|负有|所在|其他|其余)")
+SECTOR = re.compile(r"^(?:公安|交通|交通运输|安监|应急|住建|教育|民政|卫健|卫生|商务|市场监管|工信|经信|文旅|文广|农业|"
+                    r"水利|水务|林业|自然资源|生态环境|环保|消防|城管|气象|电力|通信|旅游|质监|工商|国土|规划|财政|发改|人社|"
+                    r"司法|宣传|组织|编办|海事|铁路|邮政|文化|体育|税务|统计|审计|信访|武装部|武警|预备役)$")
+ROLE_WORDS = {
+    "lead": re.compile(r"牵头(?:负责|抓总|组织)?$"),
+    "support": re.compile(r"(?:配合|协同|参与|协助|配合实施)$"),
+    "responsible": re.compile(r"(?:分工负责|按职责分工负责|按职责负责|各负其责|负责|落实|实施)$"),
+}
+_LABEL = re.compile(r"(?P<label>责任单位|责任部门|牵头单位|牵头部门|配合单位|配合部门|协办单位|主办单位|承办单位|实施单位|责任主体)\s*[:：]")
+_LABEL_ROLE = {"牵头单位": "lead", "牵头部门": "lead", "主办单位": "lead", "配合单位": "support", "配合部门": "support",
+               "协办单位": "support"}
+_TRAILING_ETC = re.compile(r"(?:等有关部门|等相关部门|等有关单位|等相关单位|等部门|等单位|等)$")
+_SPLIT = re.compile(r"[、,，;；/]|(?<=[局委办部队所站心院校司团府道镇乡村区位门园会台])\s*[和及与]\s*(?=\S)|\s+")
+_HUIT0NG = re.compile(r"^(?P<a>.+?)会同(?P<b>.+?)(?:共同|分工|按职责)?负责$")
+
+
+def looks_like_unit(name: str) -> bool:
+    """A written organisation name (or a collective of them), not a person or a thing."""
+    name = name.strip()
+    if not 2 <= len(name) <= 40:
+        return False
+    if re.search(r"领导|同志|负责人|干部|群众|人员|企业主|书记|区长|县长|市长|镇长|局长|主任", name) and not _ORG_END.search(name):
+        return False
+    if re.search(r"[。;；:：“”《》!?]", name):
+        return False
+    core = re.sub(r"[(（][^)）]*[)）]", "", name)
+    return bool(_ORG_END.search(core) or SECTOR.match(core) or (COLLECTIVE.match(core) and len(core) <= 20)
+                or core in _known())
+
+
+def _known() -> set[str]:
+    from .gazetteer import aliases
+
+    names = aliases()
+    return set(names) | set(names.values())
+
+
+def split_names(text: str) -> list[str]:
+    """区应急局、区消防救援大队和区水利和湖泊局等有关部门 → [区应急局, 区消防救援大队, 区水利和湖泊局]."""
+    text = _TRAILING_ETC.sub("", text.strip(" \t,，、;；。"))
+    # protect 和/及 inside names that the gazetteer knows (区水利和湖泊局)
+    out = []
+    for part in _SPLIT.split(text):
+        part = part.strip(" \t")
+        if part[:1] in "(（" and not re.search(r"[)）]", part):
+            part = part[1:]
+        if part[-1:] in ")）" and not re.search(r"[(（]", part):
+            part = part[:-1]
+        part = _TRAILING_ETC.sub("", part.strip(" \t"))
+        if part:
+            out.append(part)
+    merged: list[str] = []
+    for part in out:  # a split that made a non-name half (水利 | 湖泊局) is undone
+        if merged and not looks_like_unit(merged[-1]) and re.search(r"[和及]$|^", merged[-1]) and \
+                looks_like_unit(merged[-1] + "和" + part) and (merged[-1] + "和" + part) in text:
+            merged[-1] = merged[-1] + "和" + part
+        else:
+            merged.append(part)
+    return merged
+
+
+def _role_of(segment: str) -> tuple[str, str | None]:
+    """(names part, role) of one segment of a parenthetical: '区应急局牵头' → ('区应急局', 'lead')."""
+    seg = segment.strip()
+    for role in ("lead", "support", "responsible"):
+        m = ROLE_WORDS[role].search(seg)
+        if m:
+            return seg[: m.start()].strip(), role
+    return seg, None
+
+
+def parse_unit_clause(content: str) -> list[Unit] | None:
+    """The units of a parenthetical's content, or None when it is not about units.
+
+    >>> [(u.name, u.role) for u in parse_unit_clause("责任单位:区安委办牵头,区委编办配合")]
+    [('区安委办', 'lead'), ('区委编办', 'support')]
+    """
+    content = content.strip().rstrip("。")
+    labelled = bool(_LABEL.search(content))
+    units: list[Unit] = []
+    # split into labelled parts: "牵头单位:A 配合单位:B"
+    parts: list[tuple[str | None, str]] = []
+    pos, label = 0, None
+    for m in _LABEL.finditer(content):
+        if m.start() > pos and content[pos:m.start()].strip(" ,，;；"):
+            parts.append((label, content[pos:m.start()]))
+        label, pos = m.group("label"), m.end()
+    parts.append((label, content[pos:]))
+    for label, body in parts:
+        default_role = _LABEL_ROLE.get(label or "", "responsible")
+        pending: list[str] = []
+        for seg in re.split(r"[,，;；]", body):
+            seg = seg.strip()
+            if not seg:
+                continue
+            m = _HUIT0NG.match(seg)
+            if m:
+                for n in pending + split_names(m.group("a")):
+                    units.append(Unit(n, n, "lead"))
+                pending = []
+                for n in split_names(m.group("b")):
+                    units.append(Unit(n, n, "support"))
+                continue
+            names_part, role = _role_of(seg)
+            names = split_names(names_part)
+            if role is None:
+                pending.extend(names)
+                continue
+            for n in pending + names:
+                units.append(Unit(n, n, role))
+            pending = []
+        for n in pending:
+            units.append(Unit(n, n, default_role))
+    units = [u for u in units if u.name]
+    if not units:
+        return None
+    if not labelled:
+        has_role_word = re.search(r"牵头|配合|负责|会同|协同|参与|协助", content)
+        if not has_role_word or not all(looks_like_unit(u.name) for u in units):
+            return None
+    elif not any(looks_like_unit(u.name) for u in units):
+        return None
+    return dedupe(units)
+
+
+def dedupe(units: list[Unit]) -> list[Unit]:
+    """The same organisation named twice is listed once, under its first name and role."""
+    seen, out = set(), []
+    for u in units:
+        key = re.sub(r"^(?:XX|xx|X|x)", "", u.name)
+        if key not in seen:
+            seen.add(key)
+            out.append(u)
+    return out
+
+
+# ---------------------------------------------------------------- actors in running text
+
+_ACTOR_VERB = re.compile(r"(?:要|须|必须|务必|应当|应|将|负责|牵头|配合|协同|统一|作为|主要负责人要|主要负责同志)")
+_CLAUSE_START = re.compile(r"(?:^|(?<=[。;；:：!?！？,，\n]))")
+_BY = re.compile(r"由(?P<names>[^,，。;；]{2,80}?)(?P<verb>分别牵头负责|牵头负责|牵头|统一领导|统一部署|负责|会同|组织|配合)")
+_PERSON_TAIL = re.compile(r"(?:主要负责同志|主要负责人|主要领导|负责同志|负责人|分管领导|领导干部|同志)$")
+
+
+def actors(text: str) -> list[Unit]:
+    """Units named as the actors of directives in ``text`` (no parenthetical)."""
+    found: list[tuple[int, Unit]] = []
+    for m in _BY.finditer(text):
+        role = "lead" if "牵头" in m.group("verb") else ("support" if m.group("verb") == "配合" else "responsible")
+        names = split_names(m.group("names"))
+        if names and all(looks_like_unit(n) for n in names):
+            for n in names:
+                found.append((m.start(), Unit(n, n, role)))
+    for clause in re.finditer(r"[^。;；:：!?！？,，\n]+", text):
+        c = clause.group()
+        if c.startswith("由"):
+            continue
+        m = re.match(r"^(?P<names>.{2,60}?)(?P<verb>要|须|必须|务必|应当|将|负责|牵头|配合|协同|密切配合|作为|主要负责人要|"
+                     r"主要负责同志要|主要负责同志作为|分别牵头)", c)
+        if not m:
+            continue
+        names_part = _PERSON_TAIL.sub("", m.group("names")).strip()
+        names_part = re.sub(r"^(?:同时|并|另外|此外|其中|特别是|重点是|各级|还要|也要|今后|下一步|明年|今年)[,，]?", "", names_part)
+        names = split_names(names_part)
+        if not names or not all(looks_like_unit(n) for n in names):
+            continue
+        verb = m.group("verb")
+        rest = c[m.end():m.end() + 4]
+        role = "lead" if "牵头" in verb else ("support" if "配合" in verb or rest.startswith(("密切配合", "积极配合", "主动配合", "配合"))
+                                          else "responsible")
+        for n in names:
+            found.append((clause.start(), Unit(n, n, role)))
+    found.sort(key=lambda x: x[0])
+    return dedupe([u for _, u in found])

@@ -28,8 +28,18 @@ def test_rendition_matches_txt(stem, ext, extract_cached):
     assert (doc.doc_type, doc.year) == (txt.doc_type, txt.year)
     if not (ext == "html" and txt.title is None):
         assert doc.title == txt.title
-    assert doc.to_record()["tasks"] == txt.to_record()["tasks"]
-    assert doc.to_record()["metrics"] == txt.to_record()["metrics"]
+    assert items(doc) == items(txt)
+
+
+def items(doc):
+    """Tasks and metrics without spans and line breaks (offsets move with the layout)."""
+    def dl(d):
+        return (d.kind, d.date, d.start, d.end, d.freq, d.min_count, d.masked)
+
+    tasks = [(t.text.replace("\n", ""), [(u.name, u.role) for u in t.units], [dl(d) for d in t.deadlines])
+             for t in doc.tasks]
+    metrics = [(m.subject, m.category, m.value, m.unit, m.masked, m.approx) for m in doc.metrics]
+    return tasks, metrics
 
 
 TABLE_PLANS = sorted(p.stem for p in POOL.glob("*.docx"))

@@ -290,8 +290,33 @@ _ITEM_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.]|[(（]
                          r"[一二三四五六七八九十]+[是要][,，:：]?|同志们)")
 
 
+_OPEN_END = re.compile(rf"[{CJK}0-9a-zA-Z]$")
+_OPEN_START = re.compile(rf"^[{CJK}0-9]")
+
+
 def rewrap_hard_breaks(m: Mapped) -> Mapped:
-    """Join lines broken at a fixed width in the middle of a sentence (web copies of PDFs and fixed-width pages)."""
+    """Join lines broken in the middle of a sentence.
+
+    Two cases: lines broken at a fixed width (web copies of PDFs, fixed-width
+    pages), and a body line (it holds a finished sentence, or is long) that
+    stops in the middle of a word and goes on in the next line
+    (``…对本人承担的安全生产职责认识模\n糊。``). Headings (short, no 。) and
+    table rows are never joined.
+    """
+    m = _rewrap_fixed_width(m)
+    lines = m.text.split("\n")
+    edits, pos = [], 0
+    for k, line in enumerate(lines[:-1]):
+        end = pos + len(line)
+        nxt = lines[k + 1]
+        if (("。" in line or len(line) >= 60) and _OPEN_END.search(line) and _OPEN_START.match(nxt)
+                and not _ITEM_START.match(nxt) and "|" not in line and "|" not in nxt):
+            edits.append((end, end + 1, ""))
+        pos = end + 1
+    return m.splice(edits)
+
+
+def _rewrap_fixed_width(m: Mapped) -> Mapped:
     lines = m.text.split("\n")
     open_lens = [len(ln.strip()) for ln in lines if ln.strip() and not _TERMINAL_END.search(ln)]
     if len(open_lens) < 4:

@@ -51,6 +51,23 @@ def _trim(doc: Document, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def body_start(doc: Document, sec: Section) -> int:
+    """Where an item's own words start: after its heading when the first sentence is a heading.
+
+    A heading is a line of its own, or a short first sentence without commas (认真学习贯彻…重要论述。);
+    a first sentence that is itself the work (6月1日前,各乡镇…须设立宣传栏。) is kept.
+    """
+    if not sec.heading_span:
+        return sec.body_start
+    hs, he = sec.heading_span
+    heading = doc.text[hs:he]
+    after = doc.text[he:he + 2]
+    own_line = he >= len(doc.text) or after[:1] in ("\n", "|") or (after[:1] in "。:：" and after[1:2] in ("\n", ""))
+    if own_line or len(heading) <= 16 or (len(heading) <= 40 and not re.search(r"[,，;；]", heading)):
+        return sec.body_start
+    return hs
+
+
 def _leaves(sections: tuple[Section, ...]) -> list[Section]:
     parents = {s.parent for s in sections}
     return [s for s in sections if s.id not in parents]
@@ -77,12 +94,20 @@ def _forward(doc: Document, sec: Section | None) -> Section | None:
     return None
 
 
-def _is_directive(par: str) -> bool:
+# 要 as a directive: after a clause start or an actor (各部门要, 我们要), not 主要/需要/重要/要求
+DIRECTIVE_CORE = re.compile(r"(?:^|(?<=[,，。;；:：\n局委办部队所站心院校司府道镇乡街区县市门位们都也还更]))(?:要|须|必须|务必)"
+                            r"(?!求|点|素|害|闻|件|是)|请各|请大家|请同志们|务必")
+
+
+def _is_plan_like(par: str) -> bool:
+    """Words of work to do rather than work done."""
     if _CLOSING.match(par):
         return False
-    d = len(DIRECTIVE.findall(par))
-    r = len(RETRO.findall(par))
-    return bool(re.search(r"要|请|必须|务必", par)) and d > 2 * r
+    return len(DIRECTIVE.findall(par)) > 2 * len(RETRO.findall(par))
+
+
+def _is_directive(par: str) -> bool:
+    return bool(DIRECTIVE_CORE.search(par)) and _is_plan_like(par)
 
 
 class _Builder:
@@ -132,17 +157,20 @@ def _region_tasks(b: _Builder, start: int, end: int, *, speech: bool) -> None:
         prev = start
         for cs, ce, units in closers:
             sec = doc.section_at(cs)
-            body = sec.body_start if sec and sec.body_start <= cs else prev
+            body = body_start(doc, sec) if sec and body_start(doc, sec) <= cs else prev
             s = max(prev, body)
             if sec and sec.span[0] >= prev:  # the item starts after the previous task: its body, not its heading
-                s = max(s, sec.body_start)
+                s = max(s, body_start(doc, sec))
+                ts, te = _trim(doc, s, cs)
+                if te - ts < 4 and sec.heading_span:  # nothing but the heading before the closer: it is the task
+                    s = sec.heading_span[0]
             b.add(s, cs, units)
             prev = ce
         # a last item cut off before its parenthetical (or one without any): its directive words are a task
         tail_s, tail_e = _trim(doc, prev, end)
         sec = doc.section_at(tail_s)
         if sec is not None and sec.span[0] >= prev:
-            tail_s = max(tail_s, sec.body_start)
+            tail_s = max(tail_s, body_start(doc, sec))
         if tail_e - tail_s >= 8 and _is_directive(doc.text[tail_s:tail_e]) and not _in_framing(doc, sec):
             b.add(tail_s, tail_e, None)
         return
@@ -150,11 +178,11 @@ def _region_tasks(b: _Builder, start: int, end: int, *, speech: bool) -> None:
     covered = []
     for sec in leaves:
         s_end = min(sec.span[1], end)
-        body_s, body_e = _trim(doc, sec.body_start, s_end)
+        body_s, body_e = _trim(doc, body_start(doc, sec), s_end)
         if body_e - body_s < 4:  # the item is its heading alone
             body_s, body_e = sec.heading_span if sec.heading_span else (sec.span[0], s_end)
             body_e = min(s_end, body_e + 1)
-        if speech and not _is_directive(doc.text[sec.heading_span[0] if sec.heading_span else body_s:s_end]):
+        if speech and not (sec.marker == "一要" or _is_plan_like(doc.text[body_s:body_e])):
             continue
         b.add(body_s, body_e, None)
         covered.append(sec.span)
@@ -270,7 +298,7 @@ def find_tasks(doc: Document, sdoc=None) -> list[Task]:
         gaps = [f.span[0] for f in doc.flags if f.code == "hidden_text" and f.span]
         for g in gaps:
             tail = [s for s in _leaves(doc.sections) if s.span[0] >= g]
-            if tail and all(_is_directive(text[s.span[0]:s.span[1]]) for s in tail) and \
+            if tail and all(_is_plan_like(text[s.span[0]:s.span[1]]) for s in tail) and \
                     not any(r[0] <= g < r[1] for r in regions):
                 regions.append((g, len(text)))
         for m in NEXT_STEP.finditer(text):

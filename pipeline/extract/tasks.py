@@ -68,6 +68,24 @@ def body_start(doc: Document, sec: Section) -> int:
     return hs
 
 
+SPEECH_FRAME = re.compile(r"同志们|刚才|大家一起|这次会议|今天.{0,6}会议|下面|我讲|讲几点|强调几点|讲话$|的讲话|副[县区市镇]长|"
+                          r"书记|^在.{2,30}会")
+_SENTENCE = re.compile(r"[^。!?！？:：]*[。!?！？:：]?")
+
+
+def _trim_frame(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop a speech's framing sentences around a directive paragraph (同志们:刚才… / 我再强调几点:)."""
+    sents = [(m.start() + start, m.end() + start) for m in _SENTENCE.finditer(text[start:end]) if m.group()]
+    while sents and SPEECH_FRAME.search(text[sents[0][0]:sents[0][1]]) and not DIRECTIVE_CORE.search(
+            text[sents[0][0]:sents[0][1]]):
+        sents.pop(0)
+    while sents and text[sents[-1][1] - 1] in ":：" and len(sents) > 1:
+        sents.pop()
+    if not sents:
+        return start, end
+    return sents[0][0], sents[-1][1]
+
+
 def _leaves(sections: tuple[Section, ...]) -> list[Section]:
     parents = {s.parent for s in sections}
     return [s for s in sections if s.id not in parents]
@@ -171,7 +189,8 @@ def _region_tasks(b: _Builder, start: int, end: int, *, speech: bool) -> None:
         sec = doc.section_at(tail_s)
         if sec is not None and sec.span[0] >= prev:
             tail_s = max(tail_s, body_start(doc, sec))
-        if tail_e - tail_s >= 8 and _is_directive(doc.text[tail_s:tail_e]) and not _in_framing(doc, sec):
+        worded = _is_directive if speech or doc.doc_type != "plan" else _is_plan_like
+        if tail_e - tail_s >= 8 and worded(doc.text[tail_s:tail_e]) and not _in_framing(doc, sec):
             b.add(tail_s, tail_e, None)
         return
     leaves = [s for s in _leaves(doc.sections) if start <= s.span[0] < end and not _in_framing(doc, s)]
@@ -186,11 +205,15 @@ def _region_tasks(b: _Builder, start: int, end: int, *, speech: bool) -> None:
             continue
         b.add(body_s, body_e, None)
         covered.append(sec.span)
-    # directive paragraphs outside the items (speeches; forward parts without items)
-    pos = start
-    for par in doc.text[start:end].split("\n"):
-        ps, pe = pos, pos + len(par)
-        pos = pe + 1
+    # directive paragraphs outside the items (speeches; forward parts without items); a line that runs
+    # into an item (a web copy that lost its line breaks) is cut where the item starts
+    cuts = sorted({start, end} | {start + m.end() for m in re.finditer("\n", doc.text[start:end])}
+                  | {s.span[0] for s in doc.sections if start < s.span[0] < end})
+    for ps, pe in zip(cuts, cuts[1:]):
+        par = doc.text[ps:pe]
+        if par.endswith("\n"):
+            pe -= 1
+            par = par[:-1]
         if not par.strip() or any(cs <= ps < ce for cs, ce in covered):
             continue
         sec = doc.section_at(ps)
@@ -200,10 +223,10 @@ def _region_tasks(b: _Builder, start: int, end: int, *, speech: bool) -> None:
             ps = sec.body_start
         if _in_framing(doc, sec):
             continue
-        if _is_directive(doc.text[ps:pe]) and (speech or not leaves or sec is None or sec in leaves or True):
-            # a directive paragraph before the first item of its section
+        if _is_directive(doc.text[ps:pe]):
             if any(ce > ps and cs < pe for cs, ce in covered):
                 continue
+            ps, pe = _trim_frame(doc.text, ps, pe)
             b.add(ps, pe, None)
     b.tasks.sort(key=lambda t: t.span)
 

@@ -18,7 +18,8 @@ from ..model import Unit
 # what an organisation's name ends with
 ORG_SUFFIX = (
     "委员会办公室|委员会|指挥部办公室|指挥部|办公室|管理局|监督局|分局|总局|局|委|办|部|厅|署|大队|中队|支队|总队|队|"
-    "所|站|中心|院|校|公司|集团|政府|街道|乡镇|镇|乡|村|社区|单位|部门|成员单位|园区|工业园|开发区|管委会|"
+    "所|站|中心|院|校|公司|集团|政府|街道|乡镇|镇|乡|村|社区|单位|部门|成员单位|园区|工业园|开发区|示范区|新区|高新区|"
+    "试验区|工业区|管委会|县区|县市区|"
     "协会|联合会|总工会|工会|团区委|团县委|团市委|妇联|电视台|报社|法院|检察院|海关|银行|医院|学校|幼儿园|"
     "专委会|领导小组|工作组|专班|气象台|供电公司|公安|消防"
 )
@@ -36,7 +37,7 @@ _LABEL = re.compile(r"(?P<label>责任单位|责任部门|牵头单位|牵头部
 _LABEL_ROLE = {"牵头单位": "lead", "牵头部门": "lead", "主办单位": "lead", "配合单位": "support", "配合部门": "support",
                "协办单位": "support"}
 _TRAILING_ETC = re.compile(r"(?:等有关部门|等相关部门|等有关单位|等相关单位|等部门|等单位|等)$")
-_SPLIT = re.compile(r"[、,，;；/]|(?<=[局委办部队所站心院校司团府道镇乡村区位门园会台])\s*[和及与]\s*(?=\S)|\s+")
+_SPLIT = re.compile(r"[、,，;；/]|(?<=[局委办部队所站心院校司团府道镇乡村区位门园会台室组])\s*[和及与]\s*(?=\S)|\s+")
 _HUIT0NG = re.compile(r"^(?P<a>.+?)会同(?P<b>.+?)(?:共同|分工|按职责)?负责$")
 
 
@@ -49,7 +50,7 @@ def looks_like_unit(name: str) -> bool:
         return False
     if re.search(r"[。;；:：“”《》!?]", name):
         return False
-    core = re.sub(r"[(（][^)）]*[)）]", "", name)
+    core = re.sub(r"[(（〈<][^)）〉>]*[)）〉>]", "", name)
     return bool(_ORG_END.search(core) or SECTOR.match(core) or (COLLECTIVE.match(core) and len(core) <= 20)
                 or core in _known())
 
@@ -66,7 +67,7 @@ def split_names(text: str) -> list[str]:
     text = _TRAILING_ETC.sub("", text.strip(" \t,，、;；。"))
     # protect 和/及 inside names that the gazetteer knows (区水利和湖泊局)
     out = []
-    for part in _SPLIT.split(text):
+    for part in _split_outside_brackets(text):
         part = part.strip(" \t")
         if part[:1] in "(（" and not re.search(r"[)）]", part):
             part = part[1:]
@@ -85,6 +86,22 @@ def split_names(text: str) -> list[str]:
     return merged
 
 
+_MASK = {c: chr(0xE000 + i) for i, c in enumerate("、,，;；/ 和及与")}
+_UNMASK = {v: k for k, v in _MASK.items()}
+
+
+def _split_outside_brackets(text: str) -> list[str]:
+    """_SPLIT, but never inside (), （）, 〈〉 or 《》: 各县〈市、区〉 is one name."""
+    depth, protected = 0, []
+    for c in text:
+        if c in "(（〈《<":
+            depth += 1
+        elif c in ")）〉》>":
+            depth = max(0, depth - 1)
+        protected.append(_MASK.get(c, c) if depth else c)
+    return ["".join(_UNMASK.get(c, c) for c in p) for p in _SPLIT.split("".join(protected))]
+
+
 def _role_of(segment: str) -> tuple[str, str | None]:
     """(names part, role) of one segment of a parenthetical: '区应急局牵头' → ('区应急局', 'lead')."""
     seg = segment.strip()
@@ -93,6 +110,22 @@ def _role_of(segment: str) -> tuple[str, str | None]:
         if m:
             return seg[: m.start()].strip(), role
     return seg, None
+
+
+def _split_clauses(body: str) -> list[str]:
+    depth, out, cur = 0, [], []
+    for c in body:
+        if c in "(（〈《":
+            depth += 1
+        elif c in ")）〉》":
+            depth = max(0, depth - 1)
+        if c in ",，;；" and depth == 0:
+            out.append("".join(cur))
+            cur = []
+        else:
+            cur.append(c)
+    out.append("".join(cur))
+    return out
 
 
 def parse_unit_clause(content: str) -> list[Unit] | None:
@@ -115,7 +148,7 @@ def parse_unit_clause(content: str) -> list[Unit] | None:
     for label, body in parts:
         default_role = _LABEL_ROLE.get(label or "", "responsible")
         pending: list[str] = []
-        for seg in re.split(r"[,，;；]", body):
+        for seg in _split_clauses(body):
             seg = seg.strip()
             if not seg:
                 continue

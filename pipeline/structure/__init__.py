@@ -227,6 +227,7 @@ def find_sections(text: str, title: str | None = None) -> list[Section]:
     parts = _split_parts(text, title)
     part_starts = {s for s, _ in parts}
     last: dict[str, int] = {}
+    last_global: dict[str, int] = {}  # numbering that runs on across sections (一、…1. 2. 二、…3. 4.)
     stack: list[tuple[str, int]] = []  # (family, index into secs)
     secs: list[dict] = []
     accepted_until = -1
@@ -267,7 +268,8 @@ def find_sections(text: str, title: str | None = None) -> list[Section]:
             after_sentence = prev in _SENTENCE_END
             inline_ok_prev = after_sentence or (c.family == "1." and "\u4e00" <= prev <= "\u9fff"
                                                 and c.label.endswith((".", "．")))
-            ok = inline_ok_prev and (c.number == expected or (c.number == 1 and c.family not in last))
+            ok = inline_ok_prev and (c.number == expected or (c.number == 1 and c.family not in last)
+                                     or (c.family == "1." and c.number == last_global.get(c.family, 0) + 1 and c.number > 1))
         if not ok:
             continue
         # nesting: pop back to this family if open, else pop deeper-ranked families and nest
@@ -282,6 +284,7 @@ def find_sections(text: str, title: str | None = None) -> list[Section]:
                 last.pop(f, None)
         parent = stack[-1][1] if stack else None
         last[c.family] = c.number
+        last_global[c.family] = c.number
         for f in list(last):  # deeper families restart under a new item
             if f != c.family and f not in [x for x, _ in stack]:
                 last.pop(f, None)

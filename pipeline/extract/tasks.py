@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from ..model import Deadline, Document, Section, Task, Unit
-from .units import actors, dedupe, parse_unit_clause, split_names
+from .units import actors, dedupe, parse_cut_clause, parse_unit_clause, split_names, with_lead_roles
 
 FORWARD = re.compile(r"下一步|工作思路|工作打算|工作计划|工作安排|工作要求|工作重点|明年|下半年|下阶段|今后|努力方向|工作举措|"
                      r"(?:\d{4}|[xX]{2,4})年(?:度)?(?:主要)?工作(?:思路|计划|打算|重点|安排|要点)")
@@ -26,6 +26,8 @@ NEXT_YEAR = re.compile(r"明年|下一年|来年")
 FRAMING = re.compile(r"指导思想|总体要求|工作目标|基本原则|总体目标|目标任务|主要目标|工作原则|适用范围|编制依据|总体思路|基本情况|"
                      r"存在的问题|存在问题|主要问题|工作成效|主要成效|取得的成效|主要做法|工作开展情况|主要工作情况|工作情况|发展现状|现状")
 PAREN = re.compile(r"[(（](?P<c>[^()（）\n]{2,240})[)）]")
+# a parenthetical the copy cut off at the very end of the text: (区公安分局、区民
+PAREN_CUT = re.compile(r"[(（](?P<c>[^()（）\n]{2,240})$")
 UNIT_LINE = re.compile(r"^(?P<c>(?:责任单位|责任部门|牵头单位|配合单位)[:：][^\n]*)$", re.M)
 NEXT_STEP = re.compile(r"下一步[,，:：]?")
 DIRECTIVE = re.compile(r"要|请|必须|务必|须|应当|确保|一律|坚决|切实|抓好|做好|加强|推进|推动|落实|严格|强化|健全|完善|开展|持续|进一步")
@@ -158,9 +160,11 @@ def _unit_closers(doc: Document, start: int, end: int) -> list[tuple[int, int, l
     """Unit parentheticals and 责任单位 lines in [start, end): (start, end, units)."""
     text = doc.text
     out = []
-    for rx in (PAREN, UNIT_LINE):
+    for rx in (PAREN, UNIT_LINE, PAREN_CUT):
         for m in rx.finditer(text, start, end):
-            units = parse_unit_clause(m.group("c"))
+            if rx is PAREN_CUT and m.end() != len(text.rstrip()):
+                continue
+            units = (parse_cut_clause if rx is PAREN_CUT else parse_unit_clause)(m.group("c"))
             if units:
                 out.append((m.start(), m.end(), units))
     out.sort()
@@ -182,7 +186,7 @@ def _region_tasks(b: _Builder, start: int, end: int, *, speech: bool) -> None:
                 ts, te = _trim(doc, s, cs)
                 if te - ts < 4 and sec.heading_span:  # nothing but the heading before the closer: it is the task
                     s = sec.heading_span[0]
-            b.add(s, cs, units)
+            b.add(s, cs, with_lead_roles(units, doc.text[s:cs]))
             prev = ce
         # a last item cut off before its parenthetical (or one without any): its directive words are a task
         tail_s, tail_e = _trim(doc, prev, end)

@@ -37,7 +37,7 @@ _LABEL = re.compile(r"(?P<label>责任单位|责任部门|牵头单位|牵头部
 _LABEL_ROLE = {"牵头单位": "lead", "牵头部门": "lead", "主办单位": "lead", "配合单位": "support", "配合部门": "support",
                "协办单位": "support"}
 _TRAILING_ETC = re.compile(r"(?:等有关部门|等相关部门|等有关单位|等相关单位|等部门|等单位|等)$")
-_SPLIT = re.compile(r"[、,，;；/]|(?<=[局委办部队所站心院校司团府道镇乡村区位门园会台室组])\s*[和及与]\s*(?=\S)|\s+")
+_SPLIT = re.compile(r"[、,，;；/|]|(?<=\S)以及(?=\S)|(?<=[局委办部队所站心院校司团府道镇乡村区位门园会台室组])\s*[和及与]\s*(?=\S)|\s+")
 _HUIT0NG = re.compile(r"^(?P<a>.+?)会同(?P<b>.+?)(?:共同|分工|按职责)?负责$")
 
 
@@ -73,7 +73,8 @@ def split_names(text: str) -> list[str]:
             part = part[1:]
         if part[-1:] in ")）" and not re.search(r"[(（]", part):
             part = part[:-1]
-        part = _TRAILING_ETC.sub("", part.strip(" \t"))
+        part = _TRAILING_ETC.sub("", _NOTE.sub("", part).strip(" \t"))
+        part = _ADVERB_TAIL.sub("", part)
         if part:
             out.append(part)
     merged: list[str] = []
@@ -88,6 +89,10 @@ def split_names(text: str) -> list[str]:
 
 _MASK = {c: chr(0xE000 + i) for i, c in enumerate("、,，;；/ 和及与")}
 _UNMASK = {v: k for k, v in _MASK.items()}
+
+
+_NOTE = re.compile(r"[(（〈<](?:下同|以下简称[^)）〉>]*|简称[^)）〉>]*)[)）〉>]")
+_ADVERB_TAIL = re.compile(r"(?:一定|都|也|还|均|同样|继续|务必|必须|切实|进一步|要)+$")
 
 
 def _split_outside_brackets(text: str) -> list[str]:
@@ -126,6 +131,19 @@ def _split_clauses(body: str) -> list[str]:
             cur.append(c)
     out.append("".join(cur))
     return out
+
+
+def parse_cut_clause(content: str) -> list[Unit] | None:
+    """A unit parenthetical cut off by the end of the copy: its whole names (区公安分局、区民 → 区公安分局)."""
+    full = parse_unit_clause(content)
+    if full:
+        return full
+    names = split_names(content)
+    if names and not looks_like_unit(names[-1]):
+        names = names[:-1]
+    if names and all(looks_like_unit(n) for n in names):
+        return [Unit(n, n, "responsible") for n in names]
+    return None
 
 
 def parse_unit_clause(content: str) -> list[Unit] | None:
@@ -183,20 +201,33 @@ def parse_unit_clause(content: str) -> list[Unit] | None:
 
 
 def dedupe(units: list[Unit]) -> list[Unit]:
-    """The same organisation named twice is listed once, under its first name and role."""
-    seen, out = set(), []
+    """The same organisation named twice is listed once, under its first name and role.
+
+    A later bare name that ends an earlier full one (应急局 after 区应急局) is the same organisation.
+    """
+    seen: list[str] = []
+    out = []
     for u in units:
         key = re.sub(r"^(?:XX|xx|X|x)", "", u.name)
-        if key not in seen:
-            seen.add(key)
-            out.append(u)
+        if key in seen or (len(key) >= 3 and not COLLECTIVE.match(key) and any(k.endswith(key) for k in seen)):
+            continue
+        seen.append(key)
+        out.append(u)
     return out
+
+
+def with_lead_roles(units: list[Unit], text: str) -> list[Unit]:
+    """Units of a closing clause, made lead where the task's own words say they lead (由县安委办牵头)."""
+    leads = {a.name for a in actors(text) if a.role == "lead"}
+    leads |= {u.name for u in units if re.search(re.escape(u.name) + r"[^。;；,，]{0,12}[,，]?并?牵头", text)}
+    return [Unit(u.name, u.canonical, "lead") if u.name in leads and u.role == "responsible" else u for u in units]
 
 
 # ---------------------------------------------------------------- actors in running text
 
 _ACTOR_VERB = re.compile(r"(?:要|须|必须|务必|应当|应|将|负责|牵头|配合|协同|统一|作为|主要负责人要|主要负责同志)")
 _CLAUSE_START = re.compile(r"(?:^|(?<=[。;；:：!?！？,，\n]))")
+_PLEASE = re.compile(r"请(?P<names>[^,，。;；]{2,30}?)(?:主要领导|主要负责同志|主要负责人|负责同志)?(?=认真|切实|务必|高度|抓紧|立即|按照|尽快|做好|抓好|把)")
 _BY = re.compile(r"由(?P<names>[^,，。;；]{2,80}?)(?P<verb>分别牵头负责|牵头负责|牵头|统一领导|统一部署|负责|会同|组织|配合)")
 _PERSON_TAIL = re.compile(r"(?:主要负责同志|主要负责人|主要领导|负责同志|负责人|分管领导|领导干部|同志)$")
 
@@ -210,6 +241,11 @@ def actors(text: str) -> list[Unit]:
         if names and all(looks_like_unit(n) for n in names):
             for n in names:
                 found.append((m.start(), Unit(n, n, role)))
+    for m in _PLEASE.finditer(text):
+        names = split_names(m.group("names"))
+        if names and all(looks_like_unit(n) for n in names):
+            for n in names:
+                found.append((m.start(), Unit(n, n, "responsible")))
     for clause in re.finditer(r"[^。;；:：!?！？,，\n]+", text):
         c = clause.group()
         if c.startswith("由"):

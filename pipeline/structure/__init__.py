@@ -312,7 +312,7 @@ def find_sections(text: str, title: str | None = None) -> list[Section]:
         heading = text[s["body_from"]:h_end].strip(" |\t")
         body_start = h_end + (1 if h_end < len(text) and text[h_end] in "。:：!?！？;；" else 0)
         out.append(Section(id=f"s{i + 1}", parent=f"s{s['parent'] + 1}" if s["parent"] is not None else None,
-                           level=level, number=s["label"], heading=heading, span=(s["start"], end),
+                           level=levels[i], number=s["label"], heading=heading, span=(s["start"], end),
                            marker=s["family"], heading_span=(s["body_from"], h_end), body_start=body_start))
     return out
 

@@ -1,0 +1,224 @@
+"""The database schema (SQLAlchemy Core), the same on SQLite and PostgreSQL.
+
+Identity is natural wherever the record has one, so that two databases built
+from the same files hold the same rows whatever the order of the writes:
+
+- a document is its ``sha256``; the paths it was seen at are in ``document_paths``
+  (one row per path: a path holds one version at a time);
+- sections and tasks are ``(sha256, id)`` with the record's own ids (``s3``, ``t12``);
+- task units, deadlines, metrics and flags are ``(sha256, …, ord)``, their
+  position in the record;
+- a unit is one organisation within one jurisdiction: ``id`` is a hash of its
+  ``scope`` (the document's region, else its issuer, else the document itself —
+  never merged across unknown jurisdictions, SPEC §4) and its canonical name.
+
+Dates are ISO strings (``2024-04-30``): they sort and compare as dates on both
+databases and survive any export unchanged.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+#: bump when a table changes; :func:`pipeline.store.db.ensure_schema` refuses other versions
+SCHEMA_VERSION = 1
+
+metadata = MetaData()
+
+SHA = String(64)
+DATE = String(10)  # YYYY-MM-DD
+STAMP = String(32)  # ISO 8601 UTC timestamp
+
+taskdb_meta = Table(
+    "taskdb_meta", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+runs = Table(
+    "runs", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("pipeline_version", String(32), nullable=False),
+    Column("stages", JSON, nullable=False),  # stage names and reader versions
+    Column("options", JSON, nullable=False),  # the ingest's arguments
+    Column("started_at", STAMP, nullable=False),
+    Column("finished_at", STAMP),
+    Column("status", String(16), nullable=False),  # running | finished | interrupted
+    Column("n_files", Integer),
+    Column("n_stored", Integer),  # documents written by this run
+    Column("n_skipped", Integer),  # already stored (same sha256): not parsed again
+    Column("n_errors", Integer),
+    Column("n_tasks", Integer),
+    Column("n_units", Integer),  # task-unit links written
+    Column("n_metrics", Integer),
+)
+
+documents = Table(
+    "documents", metadata,
+    Column("sha256", SHA, primary_key=True),
+    Column("format", String(8), nullable=False),
+    Column("title", Text),
+    Column("doc_type", String(16)),
+    Column("year", Integer),
+    Column("issuer", Text),
+    Column("region", Text),
+    Column("n_chars", Integer, nullable=False),
+    Column("text", Text, nullable=False),  # the cleaned text every span indexes
+    Column("meta", JSON),
+    Column("pipeline_version", String(32), nullable=False),
+    Column("run_id", Integer, ForeignKey("runs.id")),
+    Index("ix_documents_issuer", "issuer"),
+    Index("ix_documents_year", "year"),
+)
+
+document_paths = Table(
+    "document_paths", metadata,
+    Column("path", Text, primary_key=True),  # absolute
+    Column("sha256", SHA, ForeignKey("documents.sha256", ondelete="CASCADE"), nullable=False),
+    Column("mtime", Float),
+    Column("size", Integer),
+    Column("run_id", Integer, ForeignKey("runs.id")),
+    Index("ix_document_paths_sha256", "sha256"),
+)
+
+sections = Table(
+    "sections", metadata,
+    Column("sha256", SHA, ForeignKey("documents.sha256", ondelete="CASCADE"), primary_key=True),
+    Column("id", String(16), primary_key=True),
+    Column("ord", Integer, nullable=False),
+    Column("parent", String(16)),
+    Column("level", Integer),
+    Column("number", Text),
+    Column("heading", Text),
+    Column("marker", String(16)),
+    Column("span_start", Integer),
+    Column("span_end", Integer),
+)
+
+tasks = Table(
+    "tasks", metadata,
+    Column("sha256", SHA, ForeignKey("documents.sha256", ondelete="CASCADE"), primary_key=True),
+    Column("id", String(16), primary_key=True),
+    Column("ord", Integer, nullable=False),
+    Column("section_id", String(16)),
+    Column("text", Text, nullable=False),
+    Column("domain", String(32)),  # filled by the normaliser; null until then
+    Column("span_start", Integer),
+    Column("span_end", Integer),
+    Index("ix_tasks_domain", "domain"),
+)
+
+units = Table(
+    "units", metadata,
+    Column("id", String(24), primary_key=True),  # hash of (scope, canonical)
+    Column("scope", Text, nullable=False),  # region:… | issuer:… | document:<sha256>
+    Column("canonical", Text, nullable=False),
+    Column("issuer", Text),
+    Column("region", Text),
+    Column("kind", String(24)),  # department | township | committee | enterprise | collective (normaliser)
+    Column("level", String(8)),  # 市 | 区 | 镇 (normaliser)
+    Index("ix_units_canonical", "canonical"),
+)
+
+unit_aliases = Table(
+    "unit_aliases", metadata,
+    Column("unit_id", String(24), ForeignKey("units.id", ondelete="CASCADE"), primary_key=True),
+    Column("name", Text, primary_key=True),  # a written name seen for the unit
+    Index("ix_unit_aliases_name", "name"),
+)
+
+task_units = Table(
+    "task_units", metadata,
+    Column("sha256", SHA, primary_key=True),
+    Column("task_id", String(16), primary_key=True),
+    Column("ord", Integer, primary_key=True),
+    Column("unit_id", String(24), ForeignKey("units.id"), nullable=False),
+    Column("name", Text, nullable=False),  # as written
+    Column("canonical", Text, nullable=False),
+    Column("role", String(16), nullable=False),  # lead | support | responsible
+    ForeignKeyConstraint(["sha256", "task_id"], ["tasks.sha256", "tasks.id"], ondelete="CASCADE"),
+    Index("ix_task_units_unit_role", "unit_id", "role"),
+    Index("ix_task_units_name_role", "name", "role"),
+    Index("ix_task_units_canonical_role", "canonical", "role"),
+)
+
+deadlines = Table(
+    "deadlines", metadata,
+    Column("sha256", SHA, primary_key=True),
+    Column("task_id", String(16), primary_key=True),
+    Column("ord", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),  # by_date | range | recurring
+    Column("date", DATE),
+    Column("start_date", DATE),
+    Column("end_date", DATE),
+    Column("due", DATE),  # date of a by_date, end of a range: what --due-before/after compare
+    Column("freq", String(16)),
+    Column("min_count", Integer),
+    Column("masked", Boolean, nullable=False),
+    Column("raw", Text),
+    Column("span_start", Integer),
+    Column("span_end", Integer),
+    ForeignKeyConstraint(["sha256", "task_id"], ["tasks.sha256", "tasks.id"], ondelete="CASCADE"),
+    Index("ix_deadlines_due", "due"),
+    Index("ix_deadlines_start_date", "start_date"),
+)
+
+metrics = Table(
+    "metrics", metadata,
+    Column("sha256", SHA, ForeignKey("documents.sha256", ondelete="CASCADE"), primary_key=True),
+    Column("ord", Integer, primary_key=True),
+    Column("section_id", String(16)),
+    Column("subject", Text),
+    Column("category", String(24)),
+    Column("value", Float),
+    Column("value_max", Float),
+    Column("unit", String(16)),
+    Column("approx", Boolean, nullable=False),
+    Column("masked", Boolean, nullable=False),
+    Column("as_of", DATE),
+    Column("raw", Text),
+    Column("span_start", Integer),
+    Column("span_end", Integer),
+    Index("ix_metrics_category", "category", "unit"),
+)
+
+flags = Table(
+    "flags", metadata,
+    Column("sha256", SHA, ForeignKey("documents.sha256", ondelete="CASCADE"), primary_key=True),
+    Column("ord", Integer, primary_key=True),
+    Column("code", String(32), nullable=False),
+    Column("message", Text),
+    Column("span_start", Integer),
+    Column("span_end", Integer),
+    Index("ix_flags_code", "code"),
+)
+
+errors = Table(
+    "errors", metadata,
+    Column("path", Text, primary_key=True),  # one current error per path; cleared once it reads
+    Column("sha256", SHA),  # of the bytes, when they could be read
+    Column("code", String(32), nullable=False),
+    Column("message", Text),
+    Column("mtime", Float),
+    Column("run_id", Integer, ForeignKey("runs.id")),
+    Index("ix_errors_code", "code"),
+)
+
+#: the tables of the record, parents first (the order of exports and of deletes reversed)
+DATA_TABLES = (documents, document_paths, sections, tasks, units, unit_aliases, task_units,
+               deadlines, metrics, flags, errors)
+#: the rows one document owns, children first
+DOCUMENT_CHILDREN = (task_units, deadlines, tasks, sections, metrics, flags)

@@ -318,7 +318,7 @@ def rewrap_hard_breaks(m: Mapped) -> Mapped:
 
 def _rewrap_fixed_width(m: Mapped) -> Mapped:
     lines = m.text.split("\n")
-    open_lens = [len(ln.strip()) for ln in lines if ln.strip() and not _TERMINAL_END.search(ln)]
+    open_lens = [len(ln.strip()) for ln in lines if ln.strip() and not _TERMINAL_END.search(ln) and "|" not in ln]
     if len(open_lens) < 4:
         return m
     from collections import Counter
@@ -332,7 +332,7 @@ def _rewrap_fixed_width(m: Mapped) -> Mapped:
         pos_end = pos + len(line)
         nxt = lines[k + 1]
         if (len(line.strip()) >= width - 2 and not _TERMINAL_END.search(line) and nxt.strip()
-                and not _ITEM_START.match(nxt)):
+                and not _ITEM_START.match(nxt) and "|" not in line and "|" not in nxt):
             edits.append((pos_end, pos_end + 1, ""))
         pos = pos_end + 1
     if edits:
@@ -354,7 +354,13 @@ def tidy_whitespace(m: Mapped) -> Mapped:
     """Trim lines, drop blank lines, and drop spaces between two Chinese characters."""
     m = m.sub(_TRAILING, "")
     m = m.sub(_BLANK_LINES, "\n")
-    m = m.sub(_SPACE_IN_CJK, "")
+    # spaces inside table rows separate names in a cell (安监站 安监所): kept
+    edits, pos = [], 0
+    for line in m.text.split("\n"):
+        if "|" not in line:
+            edits.extend((pos + x.start(), pos + x.end(), "") for x in _SPACE_IN_CJK.finditer(line))
+        pos += len(line) + 1
+    m = m.splice(edits)
     return m.sub(_EDGES, "")
 
 

@@ -143,10 +143,11 @@ class _Builder:
                 return year + 1
         return year
 
-    def add(self, start: int, end: int, units: list[Unit] | None, extra_deadlines: list[Deadline] = ()) -> None:
+    def add(self, start: int, end: int, units: list[Unit] | None, extra_deadlines: list[Deadline] = (),
+            min_len: int = 4) -> None:
         start, end = _trim(self.doc, start, end)
         text = self.doc.text[start:end]
-        if len(re.sub(r"\W", "", text)) < 4:
+        if len(re.sub(r"\W", "", text)) < min_len:
             return
         if units is None:
             units = actors(text)
@@ -235,73 +236,148 @@ def _region_tasks(b: _Builder, start: int, end: int, *, speech: bool) -> None:
     b.tasks.sort(key=lambda t: t.span)
 
 
+_UNIT_HEADER = re.compile(r"^(?:责任单位|责任部门|牵头单位|牵头部门|责任主体)$")
+_CONTENT_HEADER = re.compile(r"具体工作内容|工作内容|工作措施|主要任务|重点任务|任务|整治行业|行业|领域|内容|事项|项目")
+_TIME_HEADER = re.compile(r"完成时限|时间安排|时限|完成时间|时间节点|进度安排|时间")
+_CELL_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])")
+
+
+def _table_rows(doc: Document) -> list[list[tuple[int, int]]]:
+    """The rows of the text's tables, as cell spans: rows written "a | b | c", and copies that put
+    one cell per line ("a |", with "|||" for empty cells), regrouped by the header's width."""
+    text = doc.text
+    rows: list[list[tuple[int, int]]] = []
+    pending: list[tuple[int, int]] = []
+    width = 0
+    pos = 0
+    for line in text.split("\n"):
+        ls, le = pos, pos + len(line)
+        pos = le + 1
+        if "|" not in line:
+            if pending:
+                rows.append(pending)
+                pending = []
+            continue
+        body = line.strip()
+        cells = []
+        cstart = ls + line.index(body[0]) if body else ls
+        for m in re.finditer(r"[^|]*", line):
+            if m.start() > 0 and line[m.start() - 1] != "|":
+                continue
+            cells.append(_trim(doc, ls + m.start(), ls + m.end()))
+        if line.rstrip().endswith("|"):
+            cells = cells[:-1]  # the empty piece after the closing bar
+        if body.startswith("|") and cells and cells[0][0] == cells[0][1]:
+            cells = cells[1:] if len(cells) > 1 and not re.fullmatch(r"\|+", body) else cells
+        one_cell = line.count("|") == 1 and line.rstrip().endswith("|") or re.fullmatch(r"\|+", body)
+        if not one_cell:
+            if pending:
+                rows.append(pending)
+                pending = []
+            rows.append(cells)
+            if not width and any(_UNIT_HEADER.match(text[s:e]) for s, e in cells):
+                width = len(cells)
+            continue
+        if re.fullmatch(r"\|+", body):
+            cells = [(ls, ls)] * len(body)
+        pending.extend(cells)
+        if not width:
+            hk = next((k for k, (s, e) in enumerate(pending) if _UNIT_HEADER.match(text[s:e])), None)
+            if hk is not None:
+                # the header run: the short words around 责任单位; it ends at the first real cell
+                h0 = hk
+                while h0 > 0 and _is_header_word(text[pending[h0 - 1][0]:pending[h0 - 1][1]]):
+                    h0 -= 1
+                h1 = hk
+                while h1 + 1 < len(pending) and _is_header_word(text[pending[h1 + 1][0]:pending[h1 + 1][1]]):
+                    h1 += 1
+                if h1 + 1 < len(pending):  # the header is complete
+                    if h0:
+                        rows.append(pending[:h0])
+                    width = h1 - h0 + 1
+                    rows.append(pending[h0:h1 + 1])
+                    pending = pending[h1 + 1:]
+        while width and len(pending) >= width:
+            rows.append(pending[:width])
+            pending = pending[width:]
+    if pending:
+        rows.append(pending)
+    return rows
+
+
+_GLUED = re.compile(r"(?<=[所站局办队院])(?=[\u4e00-\u9fff]{2,}[所站局办队院]$)")
+
+
+def _space_lists(cell: str) -> str:
+    """A table cell's list of names: spaces separate names after a name's end (安监站 安监所), and a
+    name glued to the next (派出所工商质监所) is cut; a stray space inside a name (各县区(开发区) 安委会) stays."""
+    cell = re.sub(r"(?<=[所站局办队院委部])\s+(?=[^(（])", "、", cell)
+    cell = re.sub(r"\s+", "", cell)
+    return "、".join(p for part in cell.split("、") for p in _GLUED.split(part) if p)
+
+
+def _is_header_word(c: str) -> bool:
+    return 0 < len(c) <= 8 and not re.search(r"[\d、,，。;；:：()（）]", c)
+
+
 def _table_tasks(b: _Builder) -> bool:
     """One task per row of a task table (任务 | 责任单位 | 完成时限). False when there is no such table."""
     doc = b.doc
     text = doc.text
-    # the cells in order: rows "a | b | c" and one-cell-per-line copies "a |"
-    cells: list[tuple[int, int]] = []
-    for m in re.finditer(r"[^|\n]+", text):
-        if "|" in text[max(0, m.start() - 2):m.end() + 2]:
-            s, e = _trim(doc, m.start(), m.end())
-            cells.append((s, e))
-    if not cells:
+    rows = _table_rows(doc)
+    header_i = next((i for i, r in enumerate(rows) if any(_UNIT_HEADER.match(text[s:e]) for s, e in r)
+                     and any(_CONTENT_HEADER.search(text[s:e]) for s, e in r)), None)
+    if header_i is None:
         return False
-    names = [text[s:e] for s, e in cells]
-    header_at = next((i for i, c in enumerate(names) if re.fullmatch(r"责任单位|责任部门|牵头单位", c)), None)
-    if header_at is None:
-        return False
-    # header cells: the run around 责任单位
-    h0 = header_at
-    while h0 > 0 and len(names[h0 - 1]) <= 12 and not re.search(r"[。,，]", names[h0 - 1]):
-        h0 -= 1
-    h1 = header_at
-    while h1 + 1 < len(names) and len(names[h1 + 1]) <= 8 and not re.search(r"\d|[。,，]", names[h1 + 1]):
-        h1 += 1
-    header = names[h0:h1 + 1]
+    header = [text[s:e] for s, e in rows[header_i]]
+    unit_col = next((k for k, h in enumerate(header) if _UNIT_HEADER.match(h)), None)
+    time_col = next((k for k, h in enumerate(header) if _TIME_HEADER.search(h)), None)
+    content_cols = [k for k, h in enumerate(header) if _CONTENT_HEADER.search(h) and k not in (unit_col, time_col)]
+    content_cols.sort(key=lambda k: 0 if "具体" in header[k] else 1)
     try:
         from .deadlines import parse_deadline
     except ImportError:  # the deadline grammar is optional until it lands
         def parse_deadline(raw, year):
             return None
+    from dataclasses import replace as dc_replace
+
+    from .units import looks_like_unit
 
     def is_units(c: str) -> bool:
         parts = split_names(c)
-        from .units import looks_like_unit
+        return bool(parts) and all(looks_like_unit(p) for p in parts) and "。" not in c
 
-        return bool(parts) and all(looks_like_unit(p) or len(p) <= 6 for p in parts) and not re.search(r"[。]", c)
+    def deadline_of(c: str):
+        return parse_deadline(c, doc.year) if c and len(c) <= 24 else None
 
-    def is_deadline(c: str):
-        return parse_deadline(c, doc.year) if len(c) <= 24 else None
-
-    i = h1 + 1
-    content_cols = [k for k, h in enumerate(header) if re.search(r"具体工作内容|工作内容|工作措施|任务|整治行业|内容|事项|项目", h)]
-    has_content_detail = any("具体" in header[k] for k in content_cols)
-    while i < len(cells):
-        c = names[i]
-        # a content cell: long text, or the first column of a short-row table
-        unit_k = next((k for k in range(i + 1, min(i + 4, len(cells))) if is_units(names[k])), None)
-        if unit_k is None or is_units(c) or is_deadline(c) or re.fullmatch(r"[一二三四五六七八九十]+、.*|[(（][一二三四五六七八九十]+[)）].*", c) and has_content_detail:
-            i += 1
+    found = False
+    for row in rows[header_i + 1:]:
+        cells = [text[s:e] for s, e in row]
+        if not any(cells):
             continue
-        dl_k = next((k for k in range(unit_k - 1, min(unit_k + 3, len(cells))) if k != unit_k and k > i and is_deadline(names[k])), None)
-        units = parse_unit_clause("责任单位:" + names[unit_k]) or []
-        extra = []
-        if dl_k is not None:
-            d = is_deadline(names[dl_k])
-            if d:
-                s, e = cells[dl_k]
-                from dataclasses import replace
-
-                extra.append(replace(d, span=(s, e)))
-        s, e = cells[i]
-        # drop an item number in front of the content
+        uk = unit_col if unit_col is not None and unit_col < len(cells) and is_units(cells[unit_col]) else \
+            next((k for k, c in enumerate(cells) if c and is_units(c) and k not in content_cols[:1]), None)
+        if uk is None:
+            uk = next((k for k, c in enumerate(cells) if c and is_units(c)), None)
+        tk = time_col if time_col is not None and time_col < len(cells) and deadline_of(cells[time_col]) else \
+            next((k for k, c in enumerate(cells) if k != uk and deadline_of(c)), None)
+        ck = next((k for k in content_cols if k < len(cells) and cells[k] and k not in (uk, tk)), None)
+        if ck is None:
+            ck = next((k for k, c in enumerate(cells) if c and k not in (uk, tk) and not _CELL_HEADING.match(c)), None)
+        if ck is None or (uk is None and tk is None):
+            continue
+        s, e = row[ck]
         m = re.match(r"\d+[.、．]\s*", text[s:e])
         if m:
             s += m.end()
-        b.add(s, e, units, extra)
-        i = max(unit_k, dl_k or 0) + 1
-    return bool(b.tasks)
+        units = (parse_unit_clause("责任单位:" + _space_lists(cells[uk])) or []) if uk is not None else []
+        extra = []
+        if tk is not None:
+            d = deadline_of(cells[tk])
+            extra.append(dc_replace(d, span=row[tk]))
+        b.add(s, e, units, extra, min_len=2)
+        found = True
+    return found
 
 
 def find_tasks(doc: Document, sdoc=None) -> list[Task]:

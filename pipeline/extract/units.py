@@ -78,7 +78,10 @@ def split_names(text: str) -> list[str]:
         if part:
             out.append(part)
     merged: list[str] = []
-    for part in out:  # a split that made a non-name half (水利 | 湖泊局) is undone
+    for part in out:
+        if merged and re.fullmatch(r"[(（][^()（）]+[)）]", part):  # 市安委办 (工作专班办公室): an alias note
+            merged[-1] += part
+            continue  # a split that made a non-name half (水利 | 湖泊局) is undone
         if merged and not looks_like_unit(merged[-1]) and re.search(r"[和及]$|^", merged[-1]) and \
                 looks_like_unit(merged[-1] + "和" + part) and (merged[-1] + "和" + part) in text:
             merged[-1] = merged[-1] + "和" + part

@@ -1,0 +1,315 @@
+"""Canonical unit names, unit kind and level (SPEC §4).
+
+The order of :meth:`Gazetteer.canonical`:
+
+1. the alias gazetteer (``pipeline/data/unit_aliases.tsv``) on the written name;
+2. masks dropped (``XX区应急管理局`` → ``区应急管理局``, ``市公安局X分局`` → ``市公安局分局``), then the gazetteer;
+3. a level prefix (省/市/区/县/镇/乡/街道) split off and the rest looked up as a core (``区应急局`` →
+   区 + 应急管理局); a real place name before the level dropped when the rest is a known unit
+   (``龙陵县应急管理局`` → ``县应急管理局``);
+4. abbreviations inside the name expanded (``pipeline/data/unit_abbreviations.tsv``:
+   ``区安委会各有关成员单位`` → ``区安全生产委员会各有关成员单位``), then steps 1–3 again;
+5. fuzzy matching (rapidfuzz) of the name without its level against the gazetteer's canonical names at
+   the same level, for variants (``县防汛指部成员单位``); never for collective units, never when the name
+   or its core is itself in the gazetteer (two names the gazetteer keeps apart stay apart), only when
+   one name's characters are a subsequence of the other's, and only for a unique best candidate. The
+   threshold :data:`FUZZY_THRESHOLD` was measured on the gold units (``python -m
+   pipeline.normalise.threshold``).
+
+Otherwise the canonical is the (mask-dropped, abbreviation-expanded) written name.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+#: the fuzzy-match threshold (rapidfuzz ``fuzz.ratio`` / 100 of the names without level prefix), measured
+#: by ``python -m pipeline.normalise.threshold``: the lowest threshold whose merges were all right on the
+#: gold units with each unit's own gazetteer rows left out, plus a margin (see that module's docstring).
+FUZZY_THRESHOLD = 0.75
+#: a fuzzy candidate must beat the next different canonical by this much
+FUZZY_MARGIN = 0.05
+
+LEVEL_CHARS = "省市区县镇乡"
+_LEVEL_PREFIX = re.compile(r"^(省|市|区|县|镇|乡|街道)(?=.)")
+_MASK = re.compile(r"[Xx×*＊]+|某{1,3}|○{2,}")
+# a real place name before a level character: 龙陵县应急管理局, 屯溪区安委会办公室, 安康市安全生产委员会办公室
+_PLACE = re.compile(r"^(?P<place>[\u4e00-\u9fff]{2,6}?)(?P<level>省|市|区|县|镇|乡|街道)(?P<rest>.{2,})$")
+_BRACKETS = str.maketrans({"（": "(", "）": ")", "〈": "(", "〉": ")", "<": "(", ">": ")", "【": "(", "】": ")",
+                           "，": ",", "、": "、"})
+PRONOUNS = re.compile(r"^(?:我|本)(?P<head>局|办|委|队|部|厅|站|所|中心|镇|街道|乡|区|县|市|院)$")
+
+
+def clean_name(name: str) -> str:
+    """Full-width to half-width, brackets unified, spaces removed: the form names are compared in."""
+    s = unicodedata.normalize("NFKC", name or "").translate(_BRACKETS)
+    return re.sub(r"\s+", "", s).strip(" ,、;")
+
+
+def drop_masks(name: str) -> str:
+    """``XX区应急管理局`` → ``区应急管理局``; ``XX公安分局`` → ``公安分局``; ``市公安局X分局`` → ``市公安局分局``."""
+    out = _MASK.sub("", name)
+    return out if len(out) >= 2 else name
+
+
+def split_level(name: str) -> tuple[str, str]:
+    """(level prefix as written, rest): ``区应急局`` → (区, 应急局); ``应急局`` → ('', 应急局)."""
+    m = _LEVEL_PREFIX.match(name)
+    if m and not name.startswith(("市场", "区域", "县区", "市级", "区级", "县级", "乡镇", "镇街")):
+        return m.group(1), name[m.end():]
+    return "", name
+
+
+def level_of(prefix: str) -> str | None:
+    return {"乡": "镇", "街道": "镇"}.get(prefix, prefix) or None
+
+
+def _data(name: str) -> str:
+    return (resources.files("pipeline") / "data" / name).read_text("utf-8")
+
+
+def _rows(text: str) -> list[list[str]]:
+    out = []
+    for row in csv.reader(text.splitlines(), delimiter="\t"):
+        if row and row[0] and not row[0].startswith("#") and len(row) >= 2:
+            out.append([c.strip() for c in row])
+    return out
+
+
+def is_subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(c in it for c in short)
+
+
+@dataclass
+class Gazetteer:
+    """Alias table, abbreviation fragments and kind rules; ``canonical(name)`` maps a written name."""
+
+    aliases: dict[str, str]
+    fragments: list[tuple[str, str]] = field(default_factory=list)
+    kinds: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, where, text)
+    threshold: float = FUZZY_THRESHOLD
+    margin: float = FUZZY_MARGIN
+
+    def __post_init__(self) -> None:
+        self._kinds: dict[str, str] = {}
+        self.aliases = {clean_name(k): clean_name(v) for k, v in self.aliases.items()}
+        self.known = set(self.aliases) | set(self.aliases.values())
+        self.fragments = sorted(self.fragments, key=lambda fe: -len(fe[0]))
+        # fuzzy candidates: canonical names split into (level, core)
+        self._cands: dict[str, list[str]] = {}
+        for c in sorted(set(self.aliases.values())):
+            lv, core = split_level(c)
+            if self.kind(c) == "collective" or len(core) < 2:
+                continue
+            self._cands.setdefault(lv, []).append(core)
+        self._cache: dict[str, tuple[str, str]] = {}
+
+    # -- loading ------------------------------------------------------------
+    @classmethod
+    def load(cls, **kw) -> Gazetteer:
+        aliases = {r[0]: r[1] for r in _rows(_data("unit_aliases.tsv"))}
+        fragments = [(r[0], r[1]) for r in _rows(_data("unit_abbreviations.tsv"))]
+        kinds = [(r[0], r[1], r[2]) for r in _rows(_data("unit_kinds.tsv")) if len(r) >= 3]
+        return cls(aliases, fragments, kinds, **kw)
+
+    def without(self, names: set[str]) -> Gazetteer:
+        """A copy without the alias rows whose written form is in ``names`` (for leave-one-out measurement)."""
+        return Gazetteer({k: v for k, v in self.aliases.items() if k not in names}, self.fragments, self.kinds,
+                         self.threshold, self.margin)
+
+    # -- canonical names ----------------------------------------------------
+    def canonical(self, name: str) -> str:
+        """The canonical name of a written unit name (no document context)."""
+        return self.resolve(name)[0]
+
+    def resolve(self, name: str) -> tuple[str, str]:
+        """(canonical, how) where how is alias | mask | core | place | expand | fuzzy | written."""
+        key = clean_name(name)
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = self._resolve(key)
+            self._cache[key] = hit
+        return hit
+
+    def _lookup(self, name: str) -> tuple[str, str] | None:
+        if name in self.aliases:
+            return self.aliases[name], "alias"
+        lv, core = split_level(name)
+        if lv and core in self.aliases:
+            target = self.aliases[core]
+            return (target if split_level(target)[0] else lv + target), "core"
+        m = _PLACE.match(name)
+        if m and not lv:
+            rest = m.group("level") + m.group("rest")
+            if rest in self.aliases and self.kind(self.aliases[rest]) not in ("collective", "township/street"):
+                return self.aliases[rest], "place"
+            lv2, core2 = split_level(rest)
+            if lv2 and core2 in self.aliases and self.kind(self.aliases[core2]) not in ("collective", "township/street"):
+                return lv2 + self.aliases[core2], "place"
+        return None
+
+    def expand(self, name: str) -> str:
+        """Abbreviations inside the name expanded, except where the expansion is already written."""
+        for abbr, full in self.fragments:
+            if abbr not in name:
+                continue
+            covered = set()
+            for m in re.finditer(re.escape(full), name):
+                covered.update(range(m.start(), m.end()))
+            out, i = [], 0
+            while i < len(name):
+                if name.startswith(abbr, i) and not covered.intersection(range(i, i + len(abbr))):
+                    out.append(full)
+                    i += len(abbr)
+                else:
+                    out.append(name[i])
+                    i += 1
+            name = "".join(out)
+        return name
+
+    def _resolve(self, key: str) -> tuple[str, str]:
+        if not key:
+            return key, "written"
+        hit = self._lookup(key)
+        if hit:
+            return hit
+        unmasked = drop_masks(key)
+        if unmasked != key:
+            hit = self._lookup(unmasked)
+            if hit:
+                return hit[0], "mask"
+        expanded = self.expand(unmasked)
+        if expanded != unmasked:
+            hit = self._lookup(expanded)
+            if hit:
+                return hit[0], "expand"
+        fuzzy = self.fuzzy(expanded)
+        if fuzzy:
+            return fuzzy, "fuzzy"
+        return expanded, ("expand" if expanded != unmasked else "mask" if unmasked != key else "written")
+
+    def fuzzy_candidates(self, name: str) -> list[tuple[float, str]]:
+        """(score, canonical) of the allowed fuzzy candidates, best first (score = ratio of the cores, 0–1)."""
+        from rapidfuzz import fuzz
+
+        if self.kind(name) == "collective":
+            return []
+        lv, core = split_level(name)
+        if len(core) < 2 or core in self.known or name in self.known:
+            return []
+        out = []
+        for cand in self._cands.get(lv, []):
+            if cand == core:
+                continue
+            if not (is_subsequence(core, cand) or is_subsequence(cand, core)):
+                continue
+            if self.kind(lv + cand) != self.kind(name) and self.kind(name) != "department":
+                continue
+            out.append((fuzz.ratio(core, cand) / 100.0, lv + cand))
+        out.sort(key=lambda sc: (-sc[0], sc[1]))
+        return out
+
+    def fuzzy(self, name: str, threshold: float | None = None) -> str | None:
+        t = self.threshold if threshold is None else threshold
+        cands = self.fuzzy_candidates(name)
+        if not cands or cands[0][0] < t:
+            return None
+        best, target = cands[0]
+        rivals = [s for s, c in cands[1:] if c != target]
+        if rivals and best - rivals[0] < self.margin:
+            return None  # two gazetteer units about as close: merge with neither
+        return target
+
+    # -- kind and level -----------------------------------------------------
+    def kind(self, canonical: str) -> str:
+        """department | committee | government | township/street | enterprise | collective (unit_kinds.tsv)."""
+        name = clean_name(canonical)
+        if name not in self._kinds:
+            self._kinds[name] = self._kind(name)
+        return self._kinds[name]
+
+    def _kind(self, name: str) -> str:
+        best, best_len = None, -1
+        for kind, where, text in self.kinds:
+            if where == "name" and name == text:
+                return kind
+        for kind, where, text in self.kinds:
+            if where == "prefix" and name.startswith(text) and kind == "collective":
+                return kind
+        for kind, where, text in self.kinds:
+            ok = (where == "suffix" and name.endswith(text)) or (where == "prefix" and name.startswith(text))
+            if ok and len(text) > best_len:
+                best, best_len = kind, len(text)
+        return best or "department"
+
+
+def unit_level(canonical: str, kind: str, doc_level: str | None) -> str | None:
+    """市/区/县/镇 (or 省) of a unit: its own prefix, else the document's level."""
+    name = clean_name(canonical)
+    lv, _ = split_level(name)
+    if name.startswith(("市公安局", "市生态环境局", "市自然资源和规划局")) and "分局" in name and doc_level in ("区", "县"):
+        return doc_level  # a city bureau's branch serves the district
+    if lv:
+        return level_of(lv)
+    m = re.match(r"^(?:各|全)?(?:级各)?(乡镇|乡|镇|街道|村|社区)", name)
+    if m or kind == "township/street" and re.search(r"(?:镇|乡|街道|街道办事处)$", name):
+        return "镇"
+    m = re.match(r"^(?:共青团|团|全|各)(区|县|市)", name)
+    if m:
+        return m.group(1)
+    m = re.match(r"^(区|县|市|镇)级", name)
+    if m:
+        return m.group(1)
+    return doc_level
+
+
+_DOC_LEVEL = re.compile(r"(?:全|我|本)(区|县|市|镇|乡|街道)|(区|县|市|镇|乡)(?:委|政府|人民政府|安委会|安全生产委员会)")
+
+
+def document_level(issuer: str | None, title: str | None, text: str) -> str | None:
+    """The level of the issuing government: from the issuer, the title, else what the text says most."""
+    for s in (issuer, title):
+        if s:
+            s = drop_masks(clean_name(s))
+            m = re.search(r"(省|市|区|县|镇|乡|街道)(?:[^省市区县镇乡]{0,12})?(?:委员会|政府|局|办|委|厅|会|队|办事处)", s)
+            if m and not s.startswith(("市场",)):
+                return level_of(m.group(1))
+    from collections import Counter
+
+    counts = Counter(level_of(a or b) for a, b in _DOC_LEVEL.findall(text[:20000]))
+    if not counts:
+        return None
+    return counts.most_common(1)[0][0]
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """The package gazetteer (loaded once)."""
+    return Gazetteer.load()
+
+
+def canonical(name: str) -> str:
+    """The canonical name of ``name`` by the package gazetteer (no document context).
+
+    >>> canonical("XX区应急管理局"), canonical("区应急局"), canonical("区水利和湖泊局")
+    ('区应急管理局', '区应急管理局', '区水利和湖泊局')
+    """
+    return gazetteer().canonical(name)
+
+
+def resolve_pronoun(name: str, issuer: str | None) -> str | None:
+    """``我局`` / ``我办`` / ``本局`` → the issuer's canonical name when the issuer is that kind of body."""
+    m = PRONOUNS.match(clean_name(name))
+    if not m or not issuer:
+        return None
+    iss = gazetteer().canonical(issuer)
+    head = m.group("head")
+    if iss.endswith(head) or (head == "办" and iss.endswith(("办公室", "办事处"))) or (head == "委" and iss.endswith("委员会")):
+        return iss
+    return None

@@ -1,0 +1,353 @@
+"""The batch: files → worker processes (read, clean, structure, extract, rows) → one writer.
+
+The main process walks the paths, fingerprints each file (sha256, mtime, size)
+and skips, before any parsing, every file whose bytes are stored already (it
+only records the new path). The rest go to :func:`_work` — in this process for
+``jobs=1``, in a :class:`~concurrent.futures.ProcessPoolExecutor` otherwise, a
+few files per task and a bounded number of tasks in flight, so memory stays flat
+however many files there are. Results come back as rows and the main process,
+the only writer, stores each document in one transaction. A killed run leaves
+every committed document whole and nothing of the one being written; the next
+run skips what is stored and finishes the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import multiprocessing
+import os
+import signal
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from .db import open_engine
+from .schema import documents, errors, metrics, task_units, tasks, units
+from .writer import DocumentRows, Writer
+
+_log = logging.getLogger(__name__)
+
+#: files per worker task: small enough to keep the workers busy at the end, large enough to amortise the pickling
+CHUNK_SIZE = 4
+
+
+@dataclass(frozen=True)
+class Job:
+    path: str  # absolute
+    sha256: str | None  # of the bytes as the main process saw them (None: unreadable)
+    mtime: float | None
+    size: int | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    rows: DocumentRows | None = None
+    code: str | None = None
+    message: str | None = None
+
+
+@dataclass(frozen=True)
+class FileError:
+    path: str
+    code: str
+    message: str
+
+
+@dataclass
+class IngestReport:
+    """What one ingest did (this run) and what the database holds after it (``totals``)."""
+
+    run_id: int
+    n_files: int
+    stored: int = 0  # documents written
+    skipped: int = 0  # files whose document was stored already
+    failed: list[FileError] = field(default_factory=list)
+    tasks: int = 0  # rows written by this run
+    unit_links: int = 0
+    metrics: int = 0
+    seconds: float = 0.0
+    interrupted: bool = False
+    totals: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def done(self) -> int:
+        return self.stored + self.skipped + len(self.failed)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.interrupted
+
+
+#: ``on_event(kind, path, report)``: kind is ``stored``, ``skipped`` or ``failed``
+EventHook = Callable[[str, str, IngestReport], None]
+
+
+def supported_extensions() -> frozenset[str]:
+    from ..ingest import EXTENSION_TO_FORMAT
+
+    return frozenset(EXTENSION_TO_FORMAT)
+
+
+def collect_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The files an ingest reads, absolute, each once, in a stable order.
+
+    Folders are walked recursively for the supported extensions (hidden files and
+    folders left out); a file named explicitly is always taken, whatever its
+    extension, so that a bad one is reported rather than silently ignored.
+    """
+    exts = supported_extensions()
+    out: list[Path] = []
+    seen: set[Path] = set()
+
+    def add(p: Path) -> None:
+        if p not in seen:
+            seen.add(p)
+            out.append(p)
+
+    for given in paths:
+        p = Path(os.path.abspath(os.path.expanduser(str(given))))
+        if not p.is_dir():
+            add(p)
+            continue
+        for root, dirs, names in os.walk(p):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(names):
+                if not name.startswith(".") and Path(name).suffix.lower() in exts:
+                    add(Path(root) / name)
+    return out
+
+
+def fingerprint(path: Path) -> tuple[str | None, float | None, int | None]:
+    """``(sha256, mtime, size)`` of a file; Nones when it cannot be read (the reader will say why)."""
+    try:
+        st = path.stat()
+        if not path.is_file():
+            return None, None, None
+        with path.open("rb") as fh:
+            sha = hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        return None, None, None
+    return sha, st.st_mtime, st.st_size
+
+
+# -- the worker side ---------------------------------------------------------------------------------------------
+
+def _quiet_worker() -> None:
+    """Worker start-up: Ctrl-C is the main process's to handle; jieba's start-up chatter would tear the bar."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _quiet_jieba()
+
+
+def _quiet_jieba() -> None:
+    try:
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+    except Exception:  # jieba is the extractor's business; without it there is nothing to quiet
+        pass
+
+
+def _work(job: Job) -> Outcome:
+    """Read and extract one file into rows (runs in a worker process)."""
+    from .. import __version__
+    from ..api import extract_many
+    from .writer import document_rows
+
+    try:
+        res = next(iter(extract_many([job.path])))
+        if not res.ok:
+            return Outcome(code=res.code, message=res.message)
+        return Outcome(rows=document_rows(res.document, pipeline_version=__version__))
+    except MemoryError:
+        return Outcome(code="too_large", message=f"{job.path}: not enough memory to process the file")
+    except Exception as e:  # a bug: keep the batch going and say where
+        _log.debug("internal error on %s", job.path, exc_info=True)
+        return Outcome(code="internal_error", message=f"{job.path}: {type(e).__name__}: {e}")
+
+
+def _work_chunk(chunk: list[Job]) -> list[Outcome]:
+    return [_work(job) for job in chunk]
+
+
+class _Pool:
+    """Jobs in, ``(job, outcome)`` out as they finish, with at most ``2 × workers`` chunks in flight.
+
+    A worker that dies (a parser crashing the interpreter) breaks the pool: it is
+    replaced, and the files of the broken chunks are retried one at a time, so
+    only the file that kills a worker is reported as failed.
+    """
+
+    def __init__(self, workers: int, chunk_size: int = CHUNK_SIZE):
+        self.workers = workers
+        self.chunk_size = chunk_size
+        methods = multiprocessing.get_all_start_methods()
+        # not fork: the main process runs threads (the progress bar) and holds database connections
+        self._ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=self._ctx, initializer=_quiet_worker)
+
+    def run(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, Outcome]]:
+        it = iter(jobs)
+        retry: deque[Job] = deque()
+        inflight: dict = {}
+        self._pool = self._new_pool()
+        try:
+            while True:
+                limit = 1 if retry else 2 * self.workers
+                while len(inflight) < limit:
+                    chunk = [retry.popleft()] if retry else list(islice(it, self.chunk_size))
+                    if not chunk:
+                        break
+                    inflight[self._pool.submit(_work_chunk, chunk)] = chunk
+                if not inflight:
+                    return
+                done, _ = wait(inflight, return_when=FIRST_COMPLETED)
+                broken = False
+                for fut in done:
+                    chunk = inflight.pop(fut)
+                    try:
+                        outcomes = fut.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        if len(chunk) == 1 and limit == 1:
+                            yield chunk[0], Outcome(code="internal_error",
+                                                    message=f"{chunk[0].path}: the worker process died reading "
+                                                            "this file (a parser crashed)")
+                        else:
+                            retry.extend(chunk)
+                        continue
+                    yield from zip(chunk, outcomes)
+                if broken:
+                    for chunk in inflight.values():
+                        retry.extend(chunk)
+                    inflight.clear()
+                    self._pool.shutdown(wait=False, cancel_futures=True)
+                    self._pool = self._new_pool()
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _inline(jobs: Iterable[Job]) -> Iterator[tuple[Job, Outcome]]:
+    _quiet_jieba()
+    for job in jobs:
+        yield job, _work(job)
+
+
+# -- the main side -----------------------------------------------------------------------------------------------
+
+def _stages() -> dict:
+    from ..api import pipe_names
+    from ..ingest import READERS
+
+    return {"stages": pipe_names(), "readers": sorted(spec.name for spec in READERS.values())}
+
+
+def database_totals(engine) -> dict[str, int]:
+    """Row counts of the tables a summary shows."""
+    with engine.connect() as conn:
+        return {name: int(conn.execute(select(func.count()).select_from(table)).scalar())
+                for name, table in (("documents", documents), ("tasks", tasks), ("units", units),
+                                    ("task_units", task_units), ("metrics", metrics), ("errors", errors))}
+
+
+def run_ingest(paths: Iterable[str | Path], url: str | Path, *, jobs: int = 1,
+               on_event: EventHook | None = None, chunk_size: int = CHUNK_SIZE) -> IngestReport:
+    """Ingest files and folders into the database at ``url``; see :func:`pipeline.api.ingest`."""
+    from .. import __version__
+
+    if jobs < 1:
+        raise ValueError(f"The 'jobs' option must be at least 1. Got {jobs} instead.")
+    paths = list(paths)
+    engine = open_engine(url)
+    try:
+        writer = Writer(engine)
+        files = collect_files(paths)
+        run_id = writer.start_run(pipeline_version=__version__, stages=_stages(),
+                                  options={"paths": [str(p) for p in paths], "jobs": jobs})
+        report = IngestReport(run_id=run_id, n_files=len(files))
+        started = time.perf_counter()
+        pending: dict[str, list[Job]] = {}  # sha256 being parsed → other paths with the same bytes
+
+        def emit(kind: str, path: str) -> None:
+            if on_event is not None:
+                on_event(kind, path, report)
+
+        def fail(job: Job, code: str, message: str) -> None:
+            writer.record_error(job.path, code=code, message=message, sha=job.sha256, mtime=job.mtime, run_id=run_id)
+            report.failed.append(FileError(job.path, code, message))
+            emit("failed", job.path)
+
+        def to_parse() -> Iterator[Job]:
+            for f in files:
+                job = Job(str(f), *fingerprint(f))
+                if job.sha256 is not None:
+                    unchanged = writer.path_state(job.path) == (job.sha256, job.mtime, job.size)
+                    if unchanged or writer.has_document(job.sha256):
+                        if not unchanged:  # stored already, from another path or before a touch
+                            writer.attach_path(job.path, job.sha256, mtime=job.mtime, size=job.size, run_id=run_id)
+                        report.skipped += 1
+                        emit("skipped", job.path)
+                        continue
+                    if job.sha256 in pending:  # the same bytes at another path, being parsed now
+                        pending[job.sha256].append(job)
+                        continue
+                    pending[job.sha256] = []
+                yield job
+
+        status = "interrupted"
+        results = _inline(to_parse()) if jobs == 1 else _Pool(jobs, chunk_size).run(to_parse())
+        try:
+            for job, out in results:
+                same = pending.pop(job.sha256, []) if job.sha256 is not None else []
+                if out.rows is None:
+                    for j in (job, *same):
+                        fail(j, out.code or "internal_error", (out.message or "").replace(job.path, j.path))
+                    continue
+                try:
+                    new = writer.write_document(out.rows, path=job.path, mtime=job.mtime, size=job.size,
+                                                run_id=run_id)
+                except Exception as e:  # the database refused this document: report it, go on
+                    _log.debug("store failed for %s", job.path, exc_info=True)
+                    for j in (job, *same):
+                        fail(j, "internal_error", f"{j.path}: storing failed: {type(e).__name__}: {e}")
+                    continue
+                if new:
+                    report.stored += 1
+                    report.tasks += len(out.rows.tasks)
+                    report.unit_links += len(out.rows.task_units)
+                    report.metrics += len(out.rows.metrics)
+                else:
+                    report.skipped += 1
+                emit("stored" if new else "skipped", job.path)
+                for j in same:
+                    writer.attach_path(j.path, out.rows.sha256, mtime=j.mtime, size=j.size, run_id=run_id)
+                    report.skipped += 1
+                    emit("skipped", j.path)
+            status = "finished"
+        finally:
+            results.close()
+            report.seconds = time.perf_counter() - started
+            report.interrupted = status != "finished"
+            try:
+                writer.finish_run(run_id, status=status, counts={
+                    "n_files": report.n_files, "n_stored": report.stored, "n_skipped": report.skipped,
+                    "n_errors": len(report.failed), "n_tasks": report.tasks, "n_units": report.unit_links,
+                    "n_metrics": report.metrics})
+                report.totals = database_totals(engine)
+            except Exception:  # already failing (Ctrl-C, lost server): the original error matters more
+                if status == "finished":
+                    raise
+                _log.debug("could not close run %s", run_id, exc_info=True)
+        return report
+    finally:
+        engine.dispose()

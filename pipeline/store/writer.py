@@ -1,0 +1,322 @@
+"""Documents → rows (pure, runs in the workers), and the one writer that stores them.
+
+:func:`document_rows` turns a :class:`~pipeline.model.Document` into the rows of
+every table; it does no I/O, so the worker processes run it and hand the main
+process only what it writes. :class:`Writer` owns the connection: every method
+that changes the database is one transaction, so a document is stored whole or
+not at all, whatever kills the process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import Connection, Engine, and_, delete, exists, func, insert, select, update
+
+from ..model import Document
+from .db import StoreError
+from .schema import (
+    DOCUMENT_CHILDREN,
+    deadlines,
+    document_paths,
+    documents,
+    errors,
+    flags,
+    metrics,
+    runs,
+    sections,
+    task_units,
+    tasks,
+    unit_aliases,
+    units,
+)
+
+_log = logging.getLogger(__name__)
+
+# A masked name (XX区, xx市, *县, 某区) says nothing about where it is.
+_MASKED = re.compile(r"[xX×*＊]|某")
+# The place at the head of an issuer: 安康市…, 宜兴市徐舍镇…, 江苏省…; none in 区应急管理局.
+_PLACE = re.compile(r"^(?:中共)?((?:[^\s,，、()（）]{1,10}?(?:省|自治区|市|自治州|州|盟|地区|区|县|旗|镇|乡|街道))+)")
+_NOT_A_PLACE = re.compile(r"^[全我本各该][省市区县镇乡]")
+
+
+def region_of(doc: Document) -> str | None:
+    """The jurisdiction of a document: the normaliser's ``region`` if it set one, else
+    the place its issuer names (``安康市`` in ``安康市安全生产委员会办公室``), else None.
+
+    >>> from pipeline.model import Document
+    >>> region_of(Document("x", "0", "txt", "", issuer="宜兴市徐舍镇人民政府"))
+    '宜兴市徐舍镇'
+    >>> region_of(Document("x", "0", "txt", "", issuer="区应急管理局")) is None
+    True
+    """
+    region = getattr(doc, "region", None) or (doc.meta or {}).get("region")
+    if region:
+        return str(region)
+    if not doc.issuer:
+        return None
+    m = _PLACE.match(doc.issuer)
+    if not m or _MASKED.search(m.group(1)):
+        return None
+    place = m.group(1)
+    # a level word with no name is no place: 全区…, 我县…, 本市…
+    return None if _NOT_A_PLACE.match(place) else place
+
+
+def unit_scope(doc: Document) -> str:
+    """Where a canonical unit name is one organisation: the document's region, else the document itself.
+
+    The same canonical name in two districts' documents is two organisations
+    (SPEC §4); when a document's district is unknown its units are its own.
+    """
+    region = region_of(doc)
+    return f"region:{region}" if region else f"document:{doc.sha256}"
+
+
+def unit_id(scope: str, canonical: str) -> str:
+    """A stable id for a unit, the same in every database built from the same files."""
+    return hashlib.sha1(f"{scope}\x1f{canonical}".encode()).hexdigest()[:20]
+
+
+def _json_safe(value: Any) -> Any:
+    return json.loads(json.dumps(value, ensure_ascii=False, default=str))
+
+
+def _span(span) -> tuple[int | None, int | None]:
+    if not span:
+        return None, None
+    return int(span[0]), int(span[1])
+
+
+def _due(kind: str, date: str | None, end: str | None) -> str | None:
+    if kind == "by_date":
+        return date
+    if kind == "range":
+        return end
+    return None
+
+
+def _num(v) -> float | None:
+    return None if v is None else float(v)
+
+
+@dataclass
+class DocumentRows:
+    """Every row one document owns, ready for the writer."""
+
+    sha256: str
+    document: dict
+    sections: list[dict] = field(default_factory=list)
+    tasks: list[dict] = field(default_factory=list)
+    units: list[dict] = field(default_factory=list)  # distinct units of this document
+    aliases: list[dict] = field(default_factory=list)  # distinct (unit_id, name)
+    task_units: list[dict] = field(default_factory=list)
+    deadlines: list[dict] = field(default_factory=list)
+    metrics: list[dict] = field(default_factory=list)
+    flags: list[dict] = field(default_factory=list)
+
+
+def document_rows(doc: Document, *, pipeline_version: str) -> DocumentRows:
+    """The rows of ``doc`` for every table (no I/O: the worker processes run this)."""
+    sha = doc.sha256
+    region = region_of(doc)
+    scope = unit_scope(doc)
+    out = DocumentRows(
+        sha256=sha,
+        document={
+            "sha256": sha, "format": doc.format, "title": doc.title, "doc_type": doc.doc_type, "year": doc.year,
+            "issuer": doc.issuer, "region": region, "n_chars": len(doc.text), "text": doc.text,
+            "meta": _json_safe(doc.meta or {}), "pipeline_version": pipeline_version,
+        },
+    )
+    for i, s in enumerate(doc.sections):
+        a, b = _span(s.span)
+        out.sections.append({"sha256": sha, "id": s.id, "ord": i, "parent": s.parent, "level": s.level,
+                             "number": s.number, "heading": s.heading, "marker": s.marker or None,
+                             "span_start": a, "span_end": b})
+    seen_units: dict[str, dict] = {}
+    seen_aliases: set[tuple[str, str]] = set()
+    for i, t in enumerate(doc.tasks):
+        a, b = _span(t.span)
+        out.tasks.append({"sha256": sha, "id": t.id, "ord": i, "section_id": t.section_id, "text": t.text,
+                          "domain": getattr(t, "domain", None), "span_start": a, "span_end": b})
+        for j, u in enumerate(t.units):
+            canonical = u.canonical or u.name
+            uid = unit_id(scope, canonical)
+            kind, level = getattr(u, "kind", None), getattr(u, "level", None)
+            row = seen_units.get(uid)
+            if row is None:
+                seen_units[uid] = {"id": uid, "scope": scope, "canonical": canonical, "issuer": doc.issuer,
+                                   "region": region, "kind": kind, "level": level}
+            else:
+                row["kind"] = row["kind"] or kind
+                row["level"] = row["level"] or level
+            if (uid, u.name) not in seen_aliases:
+                seen_aliases.add((uid, u.name))
+                out.aliases.append({"unit_id": uid, "name": u.name})
+            out.task_units.append({"sha256": sha, "task_id": t.id, "ord": j, "unit_id": uid, "name": u.name,
+                                   "canonical": canonical, "role": u.role})
+        for j, d in enumerate(t.deadlines):
+            a, b = _span(d.span)
+            out.deadlines.append({"sha256": sha, "task_id": t.id, "ord": j, "kind": d.kind, "date": d.date,
+                                  "start_date": d.start, "end_date": d.end, "due": _due(d.kind, d.date, d.end),
+                                  "freq": d.freq, "min_count": d.min_count, "masked": bool(d.masked),
+                                  "raw": d.raw, "span_start": a, "span_end": b})
+    out.units = list(seen_units.values())
+    for i, m in enumerate(doc.metrics):
+        a, b = _span(m.span)
+        out.metrics.append({"sha256": sha, "ord": i, "section_id": m.section_id, "subject": m.subject,
+                            "category": m.category, "value": _num(m.value), "value_max": _num(m.value_max),
+                            "unit": m.unit, "approx": bool(m.approx), "masked": bool(m.masked), "as_of": m.as_of,
+                            "raw": m.raw, "span_start": a, "span_end": b})
+    for i, f in enumerate(doc.flags):
+        a, b = _span(f.span)
+        out.flags.append({"sha256": sha, "ord": i, "code": f.code, "message": f.message,
+                          "span_start": a, "span_end": b})
+    return out
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class Writer:
+    """The one writer of an ingest: every public method is one transaction.
+
+    Args:
+        engine: an Engine whose schema is in place (:func:`pipeline.store.db.open_engine`).
+    """
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        name = engine.dialect.name
+        if name == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        elif name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            raise StoreError(f"{name}: unsupported database; use a SQLite file or a postgresql:// URL")
+        self._insert = dialect_insert
+
+    # -- runs ----------------------------------------------------------------------------------------------
+    def start_run(self, *, pipeline_version: str, stages: Any, options: Any) -> int:
+        with self.engine.begin() as conn:
+            res = conn.execute(insert(runs).values(pipeline_version=pipeline_version, stages=_json_safe(stages),
+                                                   options=_json_safe(options), started_at=now(),
+                                                   status="running"))
+            return int(res.inserted_primary_key[0])
+
+    def finish_run(self, run_id: int, *, status: str, counts: dict[str, int]) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(runs).where(runs.c.id == run_id).values(finished_at=now(), status=status, **counts))
+
+    # -- look-ups (no transaction needed) ------------------------------------------------------------------
+    def path_state(self, path: str) -> tuple[str, float | None, int | None] | None:
+        """``(sha256, mtime, size)`` stored for ``path``, or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(document_paths.c.sha256, document_paths.c.mtime, document_paths.c.size)
+                               .where(document_paths.c.path == path)).first()
+        return tuple(row) if row else None
+
+    def has_document(self, sha: str) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(select(documents.c.sha256).where(documents.c.sha256 == sha)).first() is not None
+
+    # -- writes --------------------------------------------------------------------------------------------
+    def write_document(self, rows: DocumentRows, *, path: str, mtime: float | None, size: int | None,
+                       run_id: int) -> bool:
+        """Store a document and record ``path`` for it, in one transaction.
+
+        Returns True when the document was new, False when its sha256 was stored
+        already (then only the path is recorded).
+        """
+        with self.engine.begin() as conn:
+            doc = dict(rows.document, run_id=run_id)
+            res = conn.execute(self._insert(documents).values(doc).on_conflict_do_nothing(index_elements=["sha256"]))
+            new = res.rowcount == 1
+            if new:
+                self._write_children(conn, rows)
+            self._attach(conn, path, rows.sha256, mtime, size, run_id)
+        return new
+
+    def attach_path(self, path: str, sha: str, *, mtime: float | None, size: int | None, run_id: int) -> None:
+        """Record that ``path`` holds the stored document ``sha`` (one transaction)."""
+        with self.engine.begin() as conn:
+            self._attach(conn, path, sha, mtime, size, run_id)
+
+    def record_error(self, path: str, *, code: str, message: str, sha: str | None, mtime: float | None,
+                     run_id: int) -> None:
+        """Keep a failed file as an error row (one per path); a new version that fails replaces the old one."""
+        with self.engine.begin() as conn:
+            old = conn.execute(select(errors.c.sha256, errors.c.code, errors.c.message, errors.c.mtime)
+                               .where(errors.c.path == path)).first()
+            values = {"sha256": sha, "code": code, "message": message, "mtime": mtime}
+            if old is None:
+                conn.execute(insert(errors).values(path=path, run_id=run_id, **values))
+            elif tuple(old) != (sha, code, message, mtime):
+                conn.execute(update(errors).where(errors.c.path == path).values(run_id=run_id, **values))
+            if sha is not None:
+                # the file at this path changed into something unreadable: it no longer holds the old version
+                held = conn.execute(select(document_paths.c.sha256).where(document_paths.c.path == path)).scalar()
+                if held is not None and held != sha:
+                    conn.execute(delete(document_paths).where(document_paths.c.path == path))
+                    self._drop_if_orphan(conn, held)
+
+    # -- inside a transaction ------------------------------------------------------------------------------
+    def _write_children(self, conn: Connection, rows: DocumentRows) -> None:
+        for table, values in ((sections, rows.sections), (tasks, rows.tasks), (metrics, rows.metrics),
+                              (flags, rows.flags)):
+            if values:
+                conn.execute(insert(table), values)
+        if rows.units:
+            conn.execute(self._insert(units).on_conflict_do_nothing(index_elements=["id"]), rows.units)
+            # a unit first seen without kind/level (before the normaliser) gets them from a later document
+            for u in rows.units:
+                if u["kind"] or u["level"]:
+                    conn.execute(update(units).where(units.c.id == u["id"])
+                                 .where((units.c.kind.is_(None)) | (units.c.level.is_(None)))
+                                 .values(kind=func.coalesce(units.c.kind, u["kind"]),
+                                         level=func.coalesce(units.c.level, u["level"])))
+        if rows.aliases:
+            conn.execute(self._insert(unit_aliases).on_conflict_do_nothing(index_elements=["unit_id", "name"]),
+                         rows.aliases)
+        if rows.task_units:
+            conn.execute(insert(task_units), rows.task_units)
+        if rows.deadlines:
+            conn.execute(insert(deadlines), rows.deadlines)
+
+    def _attach(self, conn: Connection, path: str, sha: str, mtime: float | None, size: int | None,
+                run_id: int) -> None:
+        old = conn.execute(select(document_paths.c.sha256, document_paths.c.mtime, document_paths.c.size)
+                           .where(document_paths.c.path == path)).first()
+        if old is None:
+            conn.execute(insert(document_paths).values(path=path, sha256=sha, mtime=mtime, size=size, run_id=run_id))
+        elif tuple(old) != (sha, mtime, size):
+            conn.execute(update(document_paths).where(document_paths.c.path == path)
+                         .values(sha256=sha, mtime=mtime, size=size, run_id=run_id))
+            if old[0] != sha:
+                self._drop_if_orphan(conn, old[0])
+        conn.execute(delete(errors).where(errors.c.path == path))
+
+    def _drop_if_orphan(self, conn: Connection, sha: str) -> None:
+        """Delete document ``sha`` and its rows when no path holds it any more (and units left unused)."""
+        if conn.execute(select(document_paths.c.path).where(document_paths.c.sha256 == sha).limit(1)).first():
+            return
+        unit_ids = list(conn.execute(select(task_units.c.unit_id).where(task_units.c.sha256 == sha).distinct())
+                        .scalars())
+        for table in DOCUMENT_CHILDREN:
+            conn.execute(delete(table).where(table.c.sha256 == sha))
+        conn.execute(delete(documents).where(documents.c.sha256 == sha))
+        if not unit_ids:
+            return
+        used_alias = exists().where(and_(task_units.c.unit_id == unit_aliases.c.unit_id,
+                                         task_units.c.name == unit_aliases.c.name))
+        conn.execute(delete(unit_aliases).where(unit_aliases.c.unit_id.in_(unit_ids)).where(~used_alias))
+        used_unit = exists().where(task_units.c.unit_id == units.c.id)
+        conn.execute(delete(units).where(units.c.id.in_(unit_ids)).where(~used_unit))

@@ -51,6 +51,11 @@ ARTIFACTS = [
 @pytest.mark.parametrize("path", ALL_RENDITIONS, ids=[f"{p.stem[:20]}{p.suffix}" for p in ALL_RENDITIONS])
 def test_cleaned_text_has_no_artifacts(path, extract_cached):
     text = extract_cached(path).text
+    prose = "\n".join(line for line in text.split("\n") if "|" not in line)  # table cells keep their spaces
     for name, rx in ARTIFACTS:
+        if name.startswith("space"):
+            m = rx.search(prose)
+            assert m is None, f"{name}: {prose[max(0, m.start() - 20):m.end() + 20]!r}"
+            continue
         m = rx.search(text)
         assert m is None, f"{name}: {text[max(0, m.start() - 20):m.end() + 20]!r}"

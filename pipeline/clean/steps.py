@@ -71,14 +71,25 @@ def strip_pinyin_glosses(m: Mapped) -> Mapped:
 
 # characters that a GBK byte stream read one byte out of step turns into: pinyin letters,
 # bopomofo, box drawing, enclosed numerals, Greek/Cyrillic/kana rows of GB2312
+@lru_cache(maxsize=1)
+def _suspicious_chars() -> frozenset[str]:
+    out = set()
+    for row in (0xA2, 0xA4, 0xA5, 0xA6, 0xA7, 0xA8, 0xA9):
+        for cell in range(0xA1, 0xFF):
+            try:
+                out.add(bytes([row, cell]).decode("gb2312"))
+            except UnicodeDecodeError:
+                pass
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def _suspicious_rx() -> re.Pattern:
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(_suspicious_chars())) + "]")
+
+
 def _suspicious(c: str) -> bool:
-    if not ("\u0080" <= c):
-        return False
-    try:
-        b = c.encode("gb2312")
-    except UnicodeEncodeError:
-        return False
-    return len(b) == 2 and b[0] in (0xA2, 0xA4, 0xA5, 0xA6, 0xA7, 0xA8, 0xA9)
+    return c in _suspicious_chars()
 
 
 @lru_cache(maxsize=1)
@@ -123,7 +134,7 @@ _GARBLE_START = re.compile(r"[\u00a1-\uffff]")
 def restore_garbled(m: Mapped) -> Mapped:
     """Find runs of GBK text read one byte out of step (``。ǘ┳龊檬∈懈骷``), flag them, restore what the bytes allow."""
     text = m.text
-    if not any(_suspicious(c) for c in text if "\u00a0" < c):
+    if not _suspicious_rx().search(text):
         return m
     edits = []
     line_start = 0

@@ -1,13 +1,20 @@
-"""Extraction: tasks (with units and deadlines) and metrics, as spans of a spaCy Doc.
+"""Extraction: tasks (with units and deadlines) and metrics.
 
-The stage builds one spaCy ``Doc`` over the cleaned text (``spacy.blank("zh")``
-with the jieba segmenter, our unit gazetteer added to jieba's dictionary) and
-hands it to each extractor. Patterns match on characters — jieba's word
-boundaries cut ``于4月底前`` and ``一万六千余`` — and results are mapped to spans
-with ``Doc.char_span(..., alignment_mode="expand")`` where a token-level span is
-wanted.
+Patterns match on characters, not on words: jieba's word boundaries cut
+``于4月底前`` and ``一万六千余``, so every extractor works on the cleaned text and
+gives character spans.
 
-Extractors (each a function ``(document, sdoc) -> list``):
+spaCy is where it earns its place: :func:`to_spacy` turns a processed Document
+into a spaCy ``Doc`` (``spacy.blank("zh")`` with the jieba segmenter, told about
+the unit gazetteer so that 区应急管理局 stays one token) whose span groups
+``tasks``, ``units``, ``deadlines`` and ``metrics`` hold every result as a
+``Span`` (``Doc.char_span(..., alignment_mode="expand")``), for notebooks and
+for token-level work. It is not built on the batch path: importing spaCy and
+loading jieba's dictionary costs about 1.4 s per process, more than reading
+five 60-page .docx files (benchmarks/bench_ingest.py), and the extractors do
+not need tokens.
+
+Extractors (each a function ``(document) -> list``):
 - :mod:`.tasks`: tasks and their units (:mod:`.units`) and deadlines (:mod:`.deadlines`)
 - :mod:`.metrics`: quantities with their measure word, subject and category
 """
@@ -33,7 +40,35 @@ def nlp():
 
 
 def spacy_doc(text: str):
+    """A spaCy Doc over ``text`` (blank zh, jieba)."""
     return nlp()(text)
+
+
+def to_spacy(doc: Document):
+    """The Document as a spaCy Doc whose span groups hold its tasks, units, deadlines and metrics.
+
+    >>> sdoc = to_spacy(pipeline.extract("corpora/samples/002_2d6767afaa7999d4.txt"))  # doctest: +SKIP
+    >>> sdoc.spans["tasks"][0].text[:10]
+    """
+    sdoc = spacy_doc(doc.text)
+
+    def span(s, e, label):
+        return sdoc.char_span(s, e, label=label, alignment_mode="expand")
+
+    tasks, units, deadlines = [], [], []
+    for t in doc.tasks:
+        tasks.append(span(*t.span, "TASK"))
+        for d in t.deadlines:
+            if d.span:
+                deadlines.append(span(*d.span, d.kind.upper()))
+        for u in t.units:
+            if u.span:
+                units.append(span(*u.span, u.role.upper()))
+    sdoc.spans["tasks"] = [s for s in tasks if s is not None]
+    sdoc.spans["deadlines"] = [s for s in deadlines if s is not None]
+    sdoc.spans["units"] = [s for s in units if s is not None]
+    sdoc.spans["metrics"] = [s for s in (span(*m.span, m.category.upper()) for m in doc.metrics) if s is not None]
+    return sdoc
 
 
 def extract_items(doc: Document) -> Document:
@@ -41,7 +76,6 @@ def extract_items(doc: Document) -> Document:
     from .metrics import find_metrics
     from .tasks import find_tasks
 
-    sdoc = spacy_doc(doc.text)
-    tasks = find_tasks(doc, sdoc)
-    metrics = find_metrics(doc, sdoc)
+    tasks = find_tasks(doc)
+    metrics = find_metrics(doc)
     return replace(doc, tasks=tuple(tasks), metrics=tuple(metrics))

@@ -3,5 +3,5 @@
 from __future__ import annotations
 
 
-def find_metrics(doc, sdoc) -> list:
+def find_metrics(doc, sdoc=None) -> list:
     return []

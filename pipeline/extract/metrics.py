@@ -1,7 +1,699 @@
-"""Metrics (SPEC §6). Being written (issue #3)."""
+"""Metrics (SPEC §6): a number with its measure word, currency or %, what it counts, and its category.
+
+The search runs on characters (jieba cuts ``一万六千余``): :data:`QUANTITY` finds an Arabic (9542,
+3.4, 1,234), Chinese (一万六千, 十三) or masked (xx, *, X) number, an optional range (500-5000), the
+multipliers 万/亿 and the approximate words (余, 多, 以上), then a measure word of
+``pipeline/data/metric_measure_words.tsv``. Each candidate then passes the exclusions of SPEC §6, one
+named function each (:data:`EXCLUSIONS`): ordinals, dates and times, coined names and slogans (a
+phrase printed in quotes somewhere in the document, 三年行动, 六项制度), a count that only totals the
+closed list beside it (七项工作制度 after the seven), the count of a recurring requirement (每季度
+至少1次), a campaign's length (为期2个月), weather readings, a capacity in a project name, an
+article-like 一 (开展一次督查), discourse counts (三个方面) and text flagged as garbled.
+
+The subject comes from the words of the clause around the number: the words before it when the
+number closes the phrase (排查整治隐患9542处), the verb before and the noun after when the number
+sits between them (召开2次区级部门联席会议 → 召开区级部门联席会议), ``VERB的NOUN`` when the number
+leads the phrase (对3家企业作出行政罚款 → 作出行政罚款的企业). A sibling in a list borrows the verb
+or the noun of the metric before it (查出事故隐患2365条、火灾隐患683条 → 查出火灾隐患). Word lists
+live in ``pipeline/data/metric_words.tsv``; the category comes from :mod:`.category`.
+"""
 
 from __future__ import annotations
 
+import calendar
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 
-def find_metrics(doc, sdoc=None) -> list:
-    return []
+from ..model import Document, Metric
+from .category import classify, context_of
+
+# -- data -------------------------------------------------------------------------------------------
+
+
+def _rows(name: str) -> list[list[str]]:
+    text = (resources.files("pipeline") / "data" / name).read_text("utf-8")
+    return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@dataclass(frozen=True)
+class MeasureWord:
+    word: str
+    kind: str  # count | money | percent | area | length | weight | volume | time | score
+    unit: str
+    not_before: str
+
+
+def _load_measure_words() -> dict[str, MeasureWord]:
+    out = {}
+    for row in _rows("metric_measure_words.tsv"):
+        row += [""] * (4 - len(row))
+        word, kind, unit, not_before = (c.strip() for c in row[:4])
+        out[word] = MeasureWord(word, kind, unit or word, not_before)
+    return out
+
+
+def _load_words() -> dict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    for row in _rows("metric_words.tsv"):
+        words = tuple(w.strip() for w in row[1].split("、") if w.strip())
+        out[row[0].strip()] = tuple(sorted(set(words), key=lambda w: -len(w)))
+    return out
+
+
+MEASURE_WORDS = _load_measure_words()
+WORDS = _load_words()
+PHYSICAL_KINDS = frozenset({"area", "length", "weight", "volume"})
+ACTION_UNITS = frozenset({"次", "轮次", "场次", "轮", "人次", "家次", "户次", "条次", "车次", "架次", "艘次", "批次"})
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=lambda w: -len(w)))
+
+
+# -- patterns ---------------------------------------------------------------------------------------
+
+NUM_ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+NUM_CHINESE = r"[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*"
+NUM_MASKED = r"(?<![A-Za-z])[xX]+(?:\.[xX]+)?(?![A-Za-z])|\*+|[?？�□]\d+"
+_NUM = rf"(?:{NUM_ARABIC})|(?:{NUM_CHINESE})|(?:{NUM_MASKED})"
+_UNIT = "|".join(
+    re.escape(mw.word) + (f"(?![{re.escape(mw.not_before)}])" if mw.not_before else "")
+    for mw in sorted(MEASURE_WORDS.values(), key=lambda m: -len(m.word))
+)
+QUANTITY = re.compile(
+    rf"(?<![\d.,A-Za-z])(?P<num>{_NUM})"
+    rf"(?:[ \t]*(?P<sep>[-—–~～至到])[ \t]*(?P<num2>{_NUM}))?"
+    r"(?P<ap1>余|多)?(?P<mult>千万|万|亿)?(?P<ap2>余|多)?[ \t]*"
+    rf"(?P<unit>{_UNIT})"
+    r"(?P<ap3>以上|左右|以内|以下|余)?"
+)
+TIME_BEFORE = re.compile(r"\d[:：]$")
+ORDINAL_BEFORE = re.compile(r"第[ \t]*$")
+APPROX_BEFORE = re.compile(rf"(?:{_alternation(WORDS['approx_before'])})[ \t]*$")
+DURATION_BEFORE = re.compile(rf"(?:{_alternation(WORDS['duration'])})[ \t]*$")
+DURATION_AFTER = re.compile(r"^(?:月|小时|工作日|星期|季度|年头|周|礼拜)")
+DAYS_AFTER = re.compile(r"^(?:内|以内|后|前|之内|以后|左右时间)")
+RECURRING = re.compile(r"每(?:个)?(?:日|天|周|星期|旬|月|季度|季|半年|年|年度|两年|两个月|周末|次)")
+RECURRING_MIN = re.compile(_alternation(WORDS["recurring_min"]))
+WEATHER = re.compile(_alternation(WORDS["weather"]))
+PROJECT_NAME_AFTER = re.compile(rf"^[^\s,，;；。:：、()（）]{{0,14}}(?:{_alternation(WORDS['project_head'])})")
+PHASE_AFTER = re.compile(r"^(?:工程|建设|项目|平台|工作|改造)")
+NOT_COUNTED_AFTER = re.compile(rf"^(?:的)?(?:{_alternation(WORDS['not_counted'])})")
+QUOTED = re.compile(r"[“\"「『‘]([^“”\"「」『』‘’\n]{1,14})[”\"」』’]")
+TITLE = re.compile(r"《[^《》\n]{0,80}》")
+AS_OF = re.compile(r"(?:截至|截止|截止到|截至到|到)[ \t]*(?:(?P<y>\d{4}|[xX]{4})年)?(?P<m>\d{1,2})月"
+                   r"(?:(?P<d>\d{1,2})[日号]|(?P<end>底|末|份))?")
+MONTHS_SO_FAR = re.compile(r"(?<![\d年])1[-—–~～至到](?P<m>\d{1,2})月(?:份)?(?![\d日])")
+SENTENCE_STOP = "。!?！？\n|"
+CLAUSE_STOP = SENTENCE_STOP + ",，;；:："
+LIST_SEP = re.compile(r"^(?:、|以及|和|及|与|并|,|，|;|；)+")
+LIST_ITEMS = re.compile(r"[、和及与]")
+_STRIP_HEAD = re.compile(rf"^(?:{_alternation(WORDS['strip_head'])}|全[县区市省镇乡国州]|各[县区市镇乡]|"
+                         r"\d{1,2}[-—–~～至到]\d{1,2}月(?:份)?|\d{1,2}月(?:份)?(?:以来|中旬|上旬|下旬|底)?|"
+                         r"[,，、\s])")
+_STRIP_TAIL = re.compile(rf"(?:{_alternation(WORDS['strip_tail'])}|[,，、\s])$")
+_PREPOSITION = re.compile(rf"^(?:{_alternation(WORDS['preposition'])})")
+_VERB_ONLY = frozenset(WORDS["verb_only"])
+_VAGUE_BEFORE = frozenset(WORDS["vague_before"])
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_MULT = {"万": 10_000, "亿": 100_000_000, "千万": 10_000_000}
+
+
+# -- numbers ----------------------------------------------------------------------------------------
+
+def chinese_number(s: str) -> int | None:
+    """The value of a Chinese numeral (一万六千 → 16000, 十三 → 13), None when it is not one.
+
+    >>> chinese_number("一万六千"), chinese_number("十三"), chinese_number("两千")
+    (16000, 13, 2000)
+    """
+    total, section, digit = 0, 0, None
+    for ch in s:
+        if ch in _CN_DIGITS:
+            if digit is not None and digit != 0:
+                return None  # 三五 is vague, not a number
+            digit = _CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            section += (1 if digit is None else digit) * _CN_UNITS[ch]
+            digit = None
+        elif ch in ("万", "亿"):
+            section += digit or 0
+            total = (total + section) * _MULT[ch]
+            section, digit = 0, None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+def _number(s: str) -> tuple[float | int | None, bool, str]:
+    """(value, masked, kind) of one number as written."""
+    if re.fullmatch(NUM_ARABIC, s):
+        v = float(s.replace(",", ""))
+        return (int(v) if v.is_integer() and "." not in s else v), False, "arabic"
+    if re.fullmatch(NUM_CHINESE, s):
+        return chinese_number(s), False, "chinese"
+    return None, True, "masked"
+
+
+def _scale(v, mult: int):
+    if v is None:
+        return None
+    out = v * mult
+    if isinstance(out, float):
+        out = round(out, 6)
+        if out.is_integer() and mult > 1:
+            out = int(out)
+    return out
+
+
+# -- candidates -------------------------------------------------------------------------------------
+
+@dataclass
+class _Hit:
+    start: int  # the number
+    end: int  # after the measure word and its approximate word
+    num_end: int
+    unit_start: int
+    unit_end: int
+    value: float | int | None
+    value_max: float | int | None
+    unit: str
+    kind: str
+    approx: bool
+    masked: bool
+    numeral: str  # arabic | chinese | masked
+    subject: str = ""
+    verb: str = ""
+    noun: str = ""
+    raw_span: tuple[int, int] = (0, 0)
+    extra: dict = field(default_factory=dict)
+
+
+def _candidates(text: str) -> list[_Hit]:
+    out = []
+    for m in QUANTITY.finditer(text):
+        mw = MEASURE_WORDS[_unit_word(m.group("unit"))]
+        value, masked, numeral = _number(m.group("num"))
+        if numeral == "masked" and re.match(r"[?？�□]", m.group("num")):
+            value = None  # a damaged number: digits were lost
+        value_max = None
+        if m.group("num2"):
+            v2, m2, _ = _number(m.group("num2"))
+            value_max, masked = v2, masked or m2
+        if numeral == "chinese" and value is None:
+            continue
+        mult = 1
+        if m.group("mult"):
+            if numeral == "chinese":
+                continue  # 十万 is already folded into the numeral
+            mult = _MULT[m.group("mult")]
+        if mw.word in ("万元", "亿元"):
+            mult *= _MULT[mw.word[0]]
+        approx = bool(m.group("ap1") or m.group("ap2") or m.group("ap3"))
+        approx = approx or bool(APPROX_BEFORE.search(text[max(0, m.start() - 4):m.start()]))
+        unit_end = m.end("unit")
+        out.append(_Hit(
+            start=m.start(), end=m.end(), num_end=m.end("num"), unit_start=m.start("unit"), unit_end=unit_end,
+            value=None if masked else _scale(value, mult), value_max=None if masked else _scale(value_max, mult),
+            unit=mw.unit, kind=mw.kind, approx=approx, masked=masked, numeral=numeral,
+        ))
+    return out
+
+
+def _unit_word(written: str) -> str:
+    return written if written in MEASURE_WORDS else written.strip()
+
+
+# -- exclusions (SPEC §6: not metrics) ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Ctx:
+    text: str
+    quoted: frozenset[str]
+    titles: tuple[tuple[int, int], ...]
+    garbled: tuple[tuple[int, int], ...]
+
+
+def _clause_before(text: str, pos: int, limit: int = 40) -> str:
+    i = pos
+    while i > 0 and pos - i < limit and text[i - 1] not in CLAUSE_STOP:
+        i -= 1
+    return text[i:pos]
+
+
+def _sentence_before(text: str, pos: int, limit: int = 80) -> str:
+    i = pos
+    while i > 0 and pos - i < limit and text[i - 1] not in SENTENCE_STOP:
+        i -= 1
+    return text[i:pos]
+
+
+def _after(text: str, pos: int, limit: int = 20) -> str:
+    j = pos
+    while j < len(text) and j - pos < limit and text[j] not in CLAUSE_STOP:
+        j += 1
+    return text[pos:j]
+
+
+def not_ordinal(h: _Hit, c: _Ctx) -> str | None:
+    before = c.text[max(0, h.start - 3):h.start]
+    if ORDINAL_BEFORE.search(before):
+        return "ordinal"
+    if TIME_BEFORE.search(before):
+        return "clock time"
+    return None
+
+
+def not_vague_chinese(h: _Hit, c: _Ctx) -> str | None:
+    """An article-like 一 (开展一次督查, 一批), a vague or word-internal numeral (数十家, 统一)."""
+    if h.numeral != "chinese":
+        return None
+    if h.value == 1 and h.value_max is None:
+        return "article-like 一"
+    prev = c.text[h.start - 1:h.start] if h.start else ""
+    if prev in _VAGUE_BEFORE:
+        return "vague or word-internal numeral"
+    if h.unit == "期":
+        return "a phase (二期), not a count"
+    return None
+
+
+def not_in_name(h: _Hit, c: _Ctx) -> str | None:
+    """Numbers inside titles, quoted slogans, or a phrase the document prints in quotes elsewhere."""
+    for s, e in c.titles:
+        if s <= h.start < e:
+            return "inside a title"
+    written = c.text[h.start:h.unit_end]
+    tail = c.text[h.start:h.start + 16]
+    for q in c.quoted:
+        if written in q and len(q) <= len(written) + 6 and (q.startswith(written) or q.find(written) <= 2):
+            # the number is part of a coined name: “六项制度”, “三个必须”, “两个坚持、三个转变”
+            k = q.find(written)
+            if tail.startswith(q[k:]) or c.text[max(0, h.start - k):h.start - k + len(q)] == q:
+                return "coined name"
+    if h.unit == "期" and PHASE_AFTER.match(c.text[h.end:h.end + 2]):
+        return "a phase (二期工程)"
+    return None
+
+
+def not_closed_list(h: _Hit, c: _Ctx) -> str | None:
+    """A count that only totals the closed list printed beside it (调度、报告…协调联络七项工作制度)."""
+    if h.value is None or not isinstance(h.value, int) or h.value < 2 or h.value > 12:
+        return None
+    before = _clause_before(c.text, h.start)
+    if before and not before.endswith(("、", "和", "及", "与")) and "等" not in before[-3:]:
+        items = [x for x in LIST_ITEMS.split(before) if x]
+        if len(items) == h.value and "等" not in before:
+            return "total of the closed list before it"
+    after = c.text[h.end:h.end + 80]
+    m = re.match(r"^[^,，;；。\n]{0,12}?(?:[(（]|[:：]|[,，]即[:：]?)([^)）。\n]{2,80})", after)
+    if m:
+        items = [x for x in re.split(r"[、,，;；]", m.group(1)) if x.strip()]
+        if len(items) == h.value:
+            return "total of the closed list after it"
+    return None
+
+
+def not_recurring(h: _Hit, c: _Ctx) -> str | None:
+    """The count of a recurring requirement (每季度至少1次) is a deadline, not a metric."""
+    before = _clause_before(c.text, h.start, 30)
+    m = None
+    for m in RECURRING.finditer(before):
+        pass
+    if m is None:
+        return None
+    gap = before[m.end():]
+    if RECURRING_MIN.search(gap) or (h.unit in ACTION_UNITS and len(gap) <= 8):
+        return "recurring requirement"
+    return None
+
+
+def not_duration(h: _Hit, c: _Ctx) -> str | None:
+    """A campaign's length (为期2个月, 3天内), not days of activity done (播报150余天)."""
+    before = c.text[max(0, h.start - 4):h.start]
+    after = c.text[h.unit_end:h.unit_end + 4]
+    if h.unit == "个" and DURATION_AFTER.match(after):
+        return "duration"
+    if h.kind == "time" and (DURATION_BEFORE.search(before) or DAYS_AFTER.match(c.text[h.end:h.end + 4])):
+        return "duration"
+    if h.kind == "time" and WEATHER.search(_clause_before(c.text, h.start, 12)):
+        return "weather reading"
+    return None
+
+
+def not_weather(h: _Hit, c: _Ctx) -> str | None:
+    if h.kind in PHYSICAL_KINDS and WEATHER.search(_clause_before(c.text, h.start, 10)):
+        return "weather or hydrology reading"
+    return None
+
+
+def not_project_capacity(h: _Hit, c: _Ctx) -> str | None:
+    """A capacity inside a project's name (80万吨乙烯改扩建项目)."""
+    if h.kind in PHYSICAL_KINDS and PROJECT_NAME_AFTER.match(c.text[h.end:h.end + 20]):
+        return "capacity in a project name"
+    return None
+
+
+def not_discourse(h: _Hit, c: _Ctx) -> str | None:
+    """Counts that structure the text rather than the work (讲三个方面的意见, 三点要求)."""
+    if h.kind == "count" and NOT_COUNTED_AFTER.match(c.text[h.end:h.end + 5]):
+        return "discourse count"
+    return None
+
+
+def not_garbled(h: _Hit, c: _Ctx) -> str | None:
+    for s, e in c.garbled:
+        if s < h.end and h.start < e:
+            return "garbled text"
+    return None
+
+
+EXCLUSIONS = (not_ordinal, not_vague_chinese, not_in_name, not_closed_list, not_recurring, not_duration,
+              not_weather, not_project_capacity, not_discourse, not_garbled)
+
+
+def exclusion(h: _Hit, c: _Ctx) -> str | None:
+    """Why a candidate is not a metric, or None when it is one."""
+    for check in EXCLUSIONS:
+        why = check(h, c)
+        if why:
+            return why
+    return None
+
+
+# -- subjects ---------------------------------------------------------------------------------------
+
+@lru_cache(maxsize=4096)
+def _pos(s: str) -> tuple[tuple[str, str], ...]:
+    import jieba.posseg as pseg
+
+    return tuple((w.word, w.flag) for w in pseg.cut(s))
+
+
+def _is_verb(flag: str) -> bool:
+    return flag.startswith("v") and flag not in ("vn",)
+
+
+def _strip(s: str) -> tuple[str, int]:
+    """``s`` without its leading time/place/scope words and trailing linking words; and the offset dropped."""
+    dropped = 0
+    while True:
+        m = _STRIP_HEAD.match(s)
+        if not m or not m.group():
+            break
+        s, dropped = s[m.end():], dropped + m.end()
+    while True:
+        m = _STRIP_TAIL.search(s)
+        if not m or not m.group() or m.start() == 0:
+            break
+        s = s[:m.start()]
+    return s, dropped
+
+
+def _left_bound(text: str, pos: int, floor: int, limit: int = 40) -> int:
+    """Where the words before ``pos`` start: a clause stop, an unmatched bracket, or ``floor``."""
+    i, depth = pos, 0
+    while i > floor and pos - i < limit:
+        ch = text[i - 1]
+        if ch in ")）》”":
+            depth += 1
+        elif ch in "(（《“":
+            if depth == 0:
+                break
+            depth -= 1
+        elif ch in CLAUSE_STOP and depth == 0:
+            break
+        i -= 1
+    return i
+
+
+def _right_bound(text: str, pos: int, ceiling: int, limit: int = 30) -> int:
+    j, depth = pos, 0
+    while j < ceiling and j - pos < limit:
+        ch = text[j]
+        if ch in "(（《“":
+            depth += 1
+        elif ch in ")）》”":
+            if depth == 0:
+                break
+            depth -= 1
+        elif ch in CLAUSE_STOP and depth == 0:
+            break
+        j += 1
+    return j
+
+
+def _split_np(s: str) -> tuple[str, str]:
+    """The noun phrase at the start of ``s`` and the verb phrase after it (干部组建… → 干部 | 组建…)."""
+    words = _pos(s)
+    np_len, seen_noun = 0, False
+    for w, f in words:
+        if seen_noun and (_is_verb(f) or f in ("d", "p", "r", "c", "t") or f.startswith("u") and w != "的"):
+            break
+        if not seen_noun and (_is_verb(f) and f != "vn") and np_len == 0:
+            return "", s  # the phrase starts with a verb (18次传达学习…)
+        np_len += len(w)
+        if f[0] in "nab" or f in ("vn", "j", "l", "i", "x", "m", "q", "f", "s", "eng", "nz", "ng"):
+            seen_noun = True
+    return s[:np_len], s[np_len:]
+
+
+def _short_vp(s: str, limit: int = 14) -> str:
+    """A verb phrase cut to its first clause and a readable length, without titles' years and marks."""
+    s = re.sub(r"《(?:\d{4}年)?([^《》]*)》", r"\1", s)
+    s = re.sub(r"[“”\"]", "", s)
+    return s[:limit]
+
+
+def _split_verb(s: str) -> tuple[str, str]:
+    """(verb part, noun part) of a subject: 查出一般隐患 → 查出 | 一般隐患."""
+    words = _pos(s)
+    last_verb = -1
+    for i, (w, f) in enumerate(words):
+        if _is_verb(f):
+            last_verb = i
+    if last_verb < 0:
+        return "", s
+    k = sum(len(w) for w, _ in words[:last_verb + 1])
+    return s[:k], s[k:]
+
+
+def _has_verb(s: str) -> bool:
+    return any(_is_verb(f) for _, f in _pos(s))
+
+
+def _verb_only(s: str) -> bool:
+    if not s:
+        return False
+    if s in _VERB_ONLY:
+        return True
+    words = _pos(s)
+    return all(_is_verb(f) or f in ("d", "ad", "vd") for _, f in words)
+
+
+def _trim_long(s: str, limit: int = 16) -> tuple[str, int]:
+    """Cut a long subject at its earliest verb that leaves at most ``limit`` characters."""
+    if len(s) <= limit:
+        return s, 0
+    k = 0
+    for w, f in _pos(s):
+        if _is_verb(f) and len(s) - k <= limit:
+            return s[k:], k
+        k += len(w)
+    return s[-limit:], len(s) - limit
+
+
+def _subjects(text: str, hits: list[_Hit]) -> None:
+    """Fill subject, verb, noun and raw span of each hit (see the module doc)."""
+    prev: _Hit | None = None
+    for n, h in enumerate(hits):
+        sent_start = h.start - len(_sentence_before(text, h.start, 200))
+        same_sentence = prev is not None and prev.end >= sent_start
+        floor = prev.end if same_sentence else 0
+        lstart = _left_bound(text, h.start, floor)
+        left = text[lstart:h.start]
+        m = LIST_SEP.match(left)
+        if m:
+            lstart += m.end()
+            left = left[m.end():]
+        nxt = hits[n + 1].start if n + 1 < len(hits) else len(text)
+        # words after the measure word, skipping a parenthetical like (幅)
+        rpos = h.end
+        pm = re.match(r"[(（][^()（）]{1,4}[)）]", text[rpos:])
+        if pm:
+            rpos += pm.end()
+        rend = _right_bound(text, rpos, nxt)
+        right = text[rpos:rend]
+        core, dropped = _strip(left)
+        cstart = lstart + dropped
+        prep = _PREPOSITION.match(core)
+        starts_cjk = bool(right) and "\u4e00" <= right[0] <= "\u9fff" and right[0] not in "的等左以余多"
+        raw_start, raw_end = cstart, h.end
+        if starts_cjk and (h.kind == "count" or h.unit in ("元",)):
+            np, vp = _split_np(right)
+            if not np and h.unit in ACTION_UNITS:
+                # 先后18次传达学习… : the action follows the count
+                vp = _short_vp(vp)
+                subject = vp
+                raw_start = h.start - len(re.match(r".{0,4}", core[::-1]).group()) if core else h.start
+                raw_start, raw_end = max(cstart, h.start - 4) if core else h.start, h.end + len(vp)
+                verb, noun = vp, ""
+            elif prep or not core or not _has_verb(core) or core.endswith(("和", "及", "与")):
+                vp = _short_vp(vp.lstrip("的"))
+                lead = core[prep.end():] if prep else ""
+                if vp and not re.match(r"^[和及与、]", vp):
+                    subject = f"{_verb_core(vp)}的{np}" if np else vp
+                    verb, noun = _verb_core(vp), np
+                    raw_end = rpos + len(np) + len(vp)
+                else:
+                    subject = (lead + np) if lead and not _has_verb(lead) else np
+                    verb, noun = "", np
+                    raw_end = rpos + len(np)
+                raw_start = cstart if (prep or not core) else h.start
+                if not subject:
+                    subject = core
+            else:
+                core_t, k = _trim_long(core)
+                verb = _last_verb_run(core_t)
+                noun = np
+                subject = (verb or core_t) + np
+                raw_start, raw_end = cstart + k + (len(core_t) - len(verb) if verb else 0), rpos + len(np)
+        else:
+            core_t, k = _trim_long(core)
+            subject, raw_start = core_t, cstart + k
+            verb, noun = _split_verb(core_t)
+            if prev is not None and same_sentence:
+                if _verb_only(core_t) and prev.noun:
+                    subject, verb, noun = core_t + prev.noun, core_t, prev.noun
+                elif core_t and not _has_verb(core_t) and prev.verb and prev.unit == h.unit and prev.noun:
+                    subject, verb, noun = prev.verb + core_t, prev.verb, core_t
+                elif not core_t:
+                    subject, verb, noun = prev.subject, prev.verb, prev.noun
+        h.subject = _clean_subject(subject)
+        h.verb, h.noun = verb, noun
+        h.raw_span = (min(raw_start, h.start), max(raw_end, h.end))
+        prev = h
+
+
+def _verb_core(vp: str) -> str:
+    """The verb and its object at the start of a verb phrase (签订《…责任书》分别 → 签订…责任书)."""
+    words = _pos(vp)
+    out, seen_verb = "", False
+    for w, f in words:
+        if seen_verb and f in ("p", "c", "d") and out:
+            break
+        if _is_verb(f):
+            seen_verb = True
+        out += w
+    return out[:14]
+
+
+def _last_verb_run(s: str) -> str:
+    """The verbs at the end of ``s`` (从各单位选调 → 选调; 组建完成 → 组建完成)."""
+    words = _pos(s)
+    k = len(words)
+    while k > 0 and (_is_verb(words[k - 1][1]) or words[k - 1][1] in ("d",) and k < len(words)):
+        k -= 1
+    return "".join(w for w, _ in words[k:])
+
+
+def _clean_subject(s: str) -> str:
+    s = re.sub(r"[“”\"《》]", "", s)
+    s = re.sub(r"^(?:[,，、;；\s]|的)+|(?:[,，、;；\s])+$", "", s)
+    return s
+
+
+# -- as of ------------------------------------------------------------------------------------------
+
+def _as_of(text: str, pos: int, year: int | None) -> str | None:
+    """The date of a 截至… (or 1-N月) that opens the sentence of ``pos``."""
+    sent = _sentence_before(text, pos, 300)
+    m = None
+    for m in AS_OF.finditer(sent):
+        pass
+    if m is not None:
+        y = int(m.group("y")) if m.group("y") and m.group("y").isdigit() else year
+        return _date(y, int(m.group("m")), int(m.group("d")) if m.group("d") else None)
+    for m in MONTHS_SO_FAR.finditer(sent):
+        month = int(m.group("m"))
+        if 1 <= month < 12:
+            return _date(year, month, None)
+    return None
+
+
+def _date(year: int | None, month: int, day: int | None) -> str | None:
+    if year is None or not 1 <= month <= 12:
+        return None
+    last = calendar.monthrange(year, month)[1]
+    day = last if day is None else day
+    if not 1 <= day <= last:
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+# -- truncated numbers ------------------------------------------------------------------------------
+
+TRUNCATED = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s*$")
+MONEY_WORDS = re.compile(r"罚款|罚没|金额|资金|经费|损失|投入|奖励|元")
+
+
+def _truncated(text: str, hits: list[_Hit]) -> _Hit | None:
+    """A number cut off by the end of the text (…罚款3): a damaged number, masked (SPEC §8)."""
+    m = TRUNCATED.search(text)
+    if not m or (hits and hits[-1].end >= m.start()):
+        return None
+    before = _clause_before(text, m.start(), 12)
+    if not before or not re.search(r"[\u4e00-\u9fff]$", before):
+        return None
+    unit = "元" if MONEY_WORDS.search(before) else (hits[-1].unit if hits else None)
+    if not unit:
+        return None
+    mw = MEASURE_WORDS.get(unit)
+    return _Hit(start=m.start(), end=m.end("num"), num_end=m.end("num"), unit_start=m.end("num"),
+                unit_end=m.end("num"), value=None, value_max=None, unit=unit, kind=mw.kind if mw else "count",
+                approx=False, masked=True, numeral="masked")
+
+
+# -- the extractor ----------------------------------------------------------------------------------
+
+def _context(doc: Document) -> _Ctx:
+    text = doc.text
+    quoted = frozenset(m.group(1) for m in QUOTED.finditer(text) if re.search(rf"{NUM_CHINESE}|\d", m.group(1)))
+    titles = tuple((m.start(), m.end()) for m in TITLE.finditer(text))
+    garbled = tuple(f.span for f in doc.flags if f.code == "garbled_text" and f.span)
+    return _Ctx(text, quoted, titles, garbled)
+
+
+def find_metrics(doc: Document, sdoc=None) -> list[Metric]:
+    """The metrics of a structured Document (SPEC §6), in text order.
+
+    Args:
+        doc: the Document after the structure stage (``text``, ``sections``, ``year``, ``flags``).
+        sdoc: the spaCy Doc over ``doc.text`` (unused: numbers are matched on characters).
+
+    Returns:
+        One :class:`~pipeline.model.Metric` per quantity, ``span`` being its ``raw`` in ``doc.text``.
+    """
+    text = doc.text
+    if not text:
+        return []
+    ctx = _context(doc)
+    hits = [h for h in _candidates(text) if exclusion(h, ctx) is None]
+    cut = _truncated(text, hits)
+    if cut is not None and not_garbled(cut, ctx) is None:
+        hits.append(cut)
+    _subjects(text, hits)
+    out = []
+    for h in hits:
+        s, e = h.raw_span
+        raw = text[s:e]
+        out.append(Metric(
+            subject=h.subject, category=classify(h.subject, context_of(text, s, e), h.unit),
+            value=h.value, unit=h.unit, raw=raw, span=(s, e), value_max=h.value_max, approx=h.approx,
+            masked=h.masked, as_of=_as_of(text, h.start, doc.year),
+            section_id=(sec.id if (sec := doc.section_at(h.start)) else None),
+        ))
+    return out

@@ -30,6 +30,9 @@ PAREN = re.compile(r"[(（](?P<c>[^()（）\n]{2,240})[)）]")
 PAREN_CUT = re.compile(r"[(（](?P<c>[^()（）\n]{2,240})$")
 UNIT_LINE = re.compile(r"^(?P<c>(?:责任单位|责任部门|牵头单位|配合单位)[:：][^\n]*)$", re.M)
 NEXT_STEP = re.compile(r"下一步[,，:：]?")
+COMMITMENT = re.compile(r"(?<=[。;；\n])[^。;；\n]{0,40}(?:确保|力争|计划于|将于|务必)[^。;；\n已了]{0,40}前[^。;；\n已了]{0,30}(?:完毕|完成|到位|办结)[^。;；\n]{0,20}[。;；]")
+# a sentence that hands work to a unit (会后由安委办统一梳理): a task even outside the directives
+HANDED = re.compile(r"(?<=[。;；:：\n])[^。;；:：\n]{0,40}由[^,，。;；]{2,20}?(?:统一|负责|牵头)[^。;；\n]{2,80}[。;；]")
 DIRECTIVE = re.compile(r"要|请|必须|务必|须|应当|确保|一律|坚决|切实|抓好|做好|加强|推进|推动|落实|严格|强化|健全|完善|开展|持续|进一步")
 RETRO = re.compile(r"了|以来|先后|累计|共计|共有|已经|已于|取得|成效|成绩|仍有|仍然|存在|不够|不到位|不足|薄弱|圆满|顺利|截至|截止")
 _LEAD_TRIM = re.compile(r"^[\s,，;；:：。、)）]+")
@@ -404,6 +407,11 @@ def find_tasks(doc: Document, sdoc=None) -> list[Task]:
             if tail and all(_is_plan_like(text[s.span[0]:s.span[1]]) for s in tail) and \
                     not any(r[0] <= g < r[1] for r in regions):
                 regions.append((g, len(text)))
+        # a commitment with a deadline in the retrospective part (其余问题确保8月底前整改完毕)
+        for m in COMMITMENT.finditer(text):
+            if any(r[0] <= m.start() < r[1] for r in regions) or not _deadlines(m.group(), doc.year, m.start()):
+                continue
+            b.add(m.start(), m.end(), None)
         for m in NEXT_STEP.finditer(text):
             if any(r[0] <= m.start() < r[1] for r in regions):
                 continue
@@ -417,6 +425,9 @@ def find_tasks(doc: Document, sdoc=None) -> list[Task]:
             _region_tasks(b, rs, re_, speech=False)
     elif doc.doc_type == "speech":
         _region_tasks(b, 0, len(text), speech=True)
+        for m in HANDED.finditer(text):
+            if not any(t.span[0] <= m.start() < t.span[1] for t in b.tasks) and actors(m.group()):
+                b.add(m.start(), m.end(), None)
     else:
         start = 0
         _region_tasks(b, start, len(text), speech=False)

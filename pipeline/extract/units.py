@@ -33,7 +33,7 @@ ROLE_WORDS = {
     "support": re.compile(r"(?:配合|协同|参与|协助|配合实施)$"),
     "responsible": re.compile(r"(?:分工负责|按职责分工负责|按职责负责|各负其责|负责|落实|实施)$"),
 }
-_LABEL = re.compile(r"(?P<label>责任单位|责任部门|牵头单位|牵头部门|配合单位|配合部门|协办单位|主办单位|承办单位|实施单位|责任主体)\s*[:：]")
+_LABEL = re.compile(r"(?P<label>责任单位|责任部门|牵头单位|牵头部门|配合单位|配合部门|协办单位|主办单位|承办单位|实施单位|责任主体)\s*[:：]?")
 _LABEL_ROLE = {"牵头单位": "lead", "牵头部门": "lead", "主办单位": "lead", "配合单位": "support", "配合部门": "support",
                "协办单位": "support"}
 _TRAILING_ETC = re.compile(r"(?:等有关部门|等相关部门|等有关单位|等相关单位|等部门|等单位|等)$")

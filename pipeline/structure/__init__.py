@@ -223,8 +223,23 @@ def _split_parts(text: str, title: str | None) -> list[tuple[int, str]]:
     return parts if len(parts) >= 2 else []
 
 
-def find_sections(text: str, title: str | None = None) -> list[Section]:
+def _garbled_markers(text: str, flags) -> list[tuple[int, int]]:
+    """Line starts where a marker was garbled beyond repair (。ㄈ 进一步…): (start, end of the garbage)."""
+    out = []
+    for f in flags or ():
+        if f.code == "garbled_text" and f.span and "could not be restored" in f.message:
+            s, e = f.span
+            ls = text.rfind("\n", 0, s) + 1
+            if s - ls <= 2 and e > s:
+                while e < len(text) and text[e] in " \t":
+                    e += 1
+                out.append((ls, e))
+    return out
+
+
+def find_sections(text: str, title: str | None = None, flags=()) -> list[Section]:
     parts = _split_parts(text, title)
+    garbled = _garbled_markers(text, flags)
     part_starts = {s for s, _ in parts}
     last: dict[str, int] = {}
     last_global: dict[str, int] = {}  # numbering that runs on across sections (一、…1. 2. 二、…3. 4.)
@@ -241,7 +256,7 @@ def find_sections(text: str, title: str | None = None) -> list[Section]:
         secs.append({"family": family, "number": number, "label": label, "start": start, "body_from": body_from,
                      "h_end": h_end, "parent": level_parent})
 
-    events = sorted([(s, "part", lbl) for s, lbl in parts] +
+    events = sorted([(s, "part", lbl) for s, lbl in parts] + [(s, "garbled", e) for s, e in garbled] +
                     [(c.start, "marker", c) for c in _candidates(text) if c.start not in part_starts],
                     key=lambda e: (e[0], 0 if e[1] == "part" else 1))
     for pos, kind, obj in events:
@@ -254,6 +269,18 @@ def find_sections(text: str, title: str | None = None) -> list[Section]:
             open_section("part", n_parts, obj, pos, pos + len(obj), None)
             stack.append(("part", len(secs) - 1))
             accepted_until = pos + len(obj)
+            continue
+        if kind == "garbled":  # an item whose number the bytes lost: the next sibling of the open item
+            if not stack or stack[-1][0] == "part":
+                continue
+            fam = stack[-1][0]
+            c = _Marker(fam, last.get(fam, 0) + 1, pos, obj, text[pos:obj].strip() or "?")
+            stack.pop()
+            parent = stack[-1][1] if stack else None
+            last[fam] = c.number
+            open_section(fam, c.number, c.label, pos, c.marker_end, parent)
+            stack.append((fam, len(secs) - 1))
+            accepted_until = c.marker_end
             continue
         c: _Marker = obj
         prev = text[pos - 1] if pos else "\n"
@@ -320,6 +347,6 @@ def find_sections(text: str, title: str | None = None) -> list[Section]:
 def structure(doc: Document) -> Document:
     """Fill title, doc_type, year, issuer and sections."""
     title = find_title(doc.text, doc.meta)
-    sections = find_sections(doc.text, title)
+    sections = find_sections(doc.text, title, doc.flags)
     return replace(doc, title=title, doc_type=find_doc_type(title, doc.text), year=find_year(title, doc.text),
                    issuer=find_issuer(title), sections=tuple(sections))

@@ -28,7 +28,7 @@ the ratios hold on any machine; absolute times do not.
    pdfplumber; on docx less than 3x the bare walk. Start-up: ``taskdb --help``
    and ``python -c "import pipeline"`` against ``python -c pass``.
 
-A full run takes about a minute and a half, most of it bare pdfplumber. Nothing
+A full run takes about two minutes, most of it bare pdfplumber. Nothing
 here asserts on times: it is a measurement, not a test.
 """
 
@@ -114,6 +114,12 @@ def best_of(fn, repeat: int):
     return min(times), result
 
 
+def pipeline_stamp() -> dict[str, int]:
+    """Modification times of pipeline/'s files, to tell whether the code changed during the run."""
+    return {str(f): f.stat().st_mtime_ns for f in sorted((ROOT / "pipeline").rglob("*"))
+            if f.is_file() and "__pycache__" not in f.parts}
+
+
 def run(cmd: list[str]) -> None:
     """Run a command, output to /dev/null; a failure is reported, not timed."""
     res = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -158,7 +164,7 @@ def print_readers(rows: list[dict], repeat: int) -> None:
                  f"{r['bare_s'] * 1e3:.1f}", f"{r['read_s'] * 1e3:.1f}", f"{r['extract_s'] * 1e3:.1f}",
                  f"{r['bare_chars_per_s'] / 1e3:.0f}", f"{r['read_chars_per_s'] / 1e3:.0f}",
                  f"{r['extract_chars_per_s'] / 1e3:.0f}", pps("read_pages_per_s"), pps("extract_pages_per_s"),
-                 f"{r['read_ratio']:.2f}", f"{r['extract_ratio']:.2f}")
+                 f"{r['read_ratio']:.3g}", f"{r['extract_ratio']:.3g}")
         print("  ".join(str(c).rjust(w) for c, w in zip(cells, widths)))
 
 
@@ -194,8 +200,8 @@ def print_batch(rows: list[dict], startup: dict, repeat: int) -> None:
     base = startup["python_pass_s"]
     print(f"\n   Start-up (wall time, best of {repeat}): python -c pass {base * 1e3:.0f} ms; "
           f"python -c 'import pipeline' {startup['import_pipeline_s'] * 1e3:.0f} ms "
-          f"(+{(startup['import_pipeline_s'] - base) * 1e3:.0f} ms); "
-          f"taskdb --help {startup['taskdb_help_s'] * 1e3:.0f} ms (+{(startup['taskdb_help_s'] - base) * 1e3:.0f} ms)")
+          f"({(startup['import_pipeline_s'] - base) * 1e3:+.0f} ms); "
+          f"taskdb --help {startup['taskdb_help_s'] * 1e3:.0f} ms ({(startup['taskdb_help_s'] - base) * 1e3:+.0f} ms)")
 
 
 # --- main ------------------------------------------------------------------------------------------------------------
@@ -211,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("--repeat must be at least 1")
 
     results: dict = {"repeat": args.repeat, "python": sys.version.split()[0]}
+    stamp = pipeline_stamp()
     results["readers"] = [bench_reader(fmt, args.repeat) for fmt in args.formats]
     print_readers(results["readers"], args.repeat)
     if not args.skip_batch:
@@ -221,6 +228,9 @@ def main(argv: list[str] | None = None) -> int:
                                 bench_batch("docx", BARE_DOCX_SCRIPT, 3, Path(tmp), args.repeat)]
         results["startup"] = bench_startup(args.repeat)
         print_batch(results["batch"], results["startup"], args.repeat)
+    results["pipeline_changed_during_run"] = pipeline_stamp() != stamp
+    if results["pipeline_changed_during_run"]:
+        print("\nWARNING: files under pipeline/ changed during this run; the figures mix versions: run it again.")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return 0

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import PipelineError, ReaderError, StageError
 from .model import Document
@@ -22,9 +23,10 @@ _log = logging.getLogger(__name__)
 def _stages() -> list[tuple[str, Callable[[Document], Document]]]:
     from .clean import clean
     from .extract import extract_items
+    from .normalise import normalise
     from .structure import structure
 
-    return [("clean", clean), ("structure", structure), ("extract", extract_items)]
+    return [("clean", clean), ("structure", structure), ("extract", extract_items), ("normalise", normalise)]
 
 
 def pipe_names() -> list[str]:
@@ -88,11 +90,11 @@ class Result:
         return {"source": self.source, "error": {"code": self.code, "message": self.message}}
 
 
-def extract_many(paths: Iterable[str | Path]) -> Iterator[Result]:
+def extract_many(paths: Iterable[str | Path], *, until: str | None = None) -> Iterator[Result]:
     """Extract every file in order; a bad file gives an error Result and the batch goes on."""
     for p in paths:
         try:
-            yield Result(str(p), document=extract(p))
+            yield Result(str(p), document=extract(p, until=until))
         except ReaderError as e:
             yield Result(str(p), code=e.code, message=e.message)
         except StageError as e:
@@ -100,3 +102,70 @@ def extract_many(paths: Iterable[str | Path]) -> Iterator[Result]:
             yield Result(str(p), code="internal_error", message=str(e))
         except RecursionError as e:
             yield Result(str(p), code="too_large", message=f"{p}: too deeply nested to read ({e})")
+
+
+# -- the database (issue #4) -----------------------------------------------------------------------------------
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .store.ingest import EventHook, IngestReport
+    from .store.read import TaskDB
+
+
+def open_db(url: str | Path = "taskdb.sqlite") -> TaskDB:
+    """Open a database made by :func:`ingest` for reading, as pandas DataFrames.
+
+    Args:
+        url: a SQLite file path (the default ``taskdb.sqlite``) or a ``postgresql://user:pw@host/db`` URL.
+
+    Returns:
+        A :class:`~pipeline.store.read.TaskDB` whose methods return DataFrames: ``.documents()``,
+        ``.sections()``, ``.tasks()``, ``.units()``, ``.unit_aliases()``, ``.task_units()``,
+        ``.deadlines()``, ``.metrics()``, ``.flags()``, ``.errors()``, ``.runs()``, the flat view
+        ``.tasks_flat(unit=, role=, due_before=, due_after=, domain=)`` and
+        ``.metrics_summary(by="category" | "document" | "issuer" | "year")``.
+
+    Raises:
+        StoreError: no database there, or it cannot be opened.
+
+    Example:
+        >>> from pipeline.api import ingest, open_db
+        >>> report = ingest(["corpora/"], "taskdb.sqlite")  # doctest: +SKIP
+        >>> db = open_db("taskdb.sqlite")                   # doctest: +SKIP
+        >>> db.tasks_flat(unit="区应急管理局", role="lead").shape  # doctest: +SKIP
+        >>> db.metrics_summary(by="category").head()         # doctest: +SKIP
+    """
+    from .store.read import TaskDB
+
+    return TaskDB(url)
+
+
+def ingest(paths: Iterable[str | Path], url: str | Path = "taskdb.sqlite", *, jobs: int = 1,
+           on_event: EventHook | None = None) -> IngestReport:
+    """Read, extract and store files and folders into a database; what ``taskdb ingest`` runs.
+
+    Folders are walked recursively for the supported extensions; a file named
+    explicitly is always taken. Each document is stored in one transaction,
+    keyed by the sha256 of its bytes: a file whose bytes are stored already is
+    not parsed again (its path is recorded), and a changed file at a known path
+    replaces that path's old document. A file that cannot be read becomes a row
+    of ``errors`` and the batch goes on. Interrupted, even by SIGKILL, a re-run
+    finishes the rest with nothing lost and nothing duplicated.
+
+    Args:
+        paths: files and folders.
+        url: a SQLite file path or a ``postgresql://`` URL; the tables are created when missing.
+        jobs: worker processes that read and extract (the main process is the one writer).
+        on_event: called as ``on_event(kind, path, report)`` after each file, kind being
+            ``stored``, ``skipped`` (stored already) or ``failed``.
+
+    Returns:
+        An :class:`~pipeline.store.ingest.IngestReport`: ``stored``, ``skipped``, ``failed``
+        (path, code, message), the rows written and the database's ``totals``.
+
+    Example:
+        >>> report = ingest(["corpora/"], "taskdb.sqlite", jobs=2)  # doctest: +SKIP
+        >>> report.stored, len(report.failed), report.totals["tasks"]  # doctest: +SKIP
+    """
+    from .store.ingest import run_ingest
+
+    return run_ingest(paths, url, jobs=jobs, on_event=on_event)

@@ -32,17 +32,21 @@ def extract_cmd(
     files: Annotated[list[Path], typer.Argument(help="Documents to read (.txt .docx .pdf .html .doc).")],
     format: Annotated[OutFormat, typer.Option("--format", "-f", help="jsonl: SPEC records; text: cleaned text "
                                               "with its section outline.")] = OutFormat.jsonl,
+    until: Annotated[str | None, typer.Option("--until", help="Stop after this stage: read, clean, structure, "
+                                               "extract or normalise (default: all).")] = None,
 ) -> None:
     """Print one record per file, in input order; a bad file gives an error line and the batch goes on.
 
     Example: taskdb extract corpora/samples/*.txt --format jsonl
     """
-    from .api import extract_many
+    from .api import extract_many, pipe_names
 
+    if until is not None and until not in pipe_names():
+        raise typer.BadParameter(f"must be one of {pipe_names()}, not {until!r}", param_hint="--until")
     _STATE["ran"] = True
     failed = 0
     out = sys.stdout
-    for res in extract_many(files):
+    for res in extract_many(files, until=until):
         if not res.ok:
             failed += 1
         if format is OutFormat.jsonl:
@@ -61,6 +65,204 @@ def extract_cmd(
         out.flush()
     if failed:
         raise typer.Exit(2)
+
+
+@app.command("eval")
+def eval_cmd(
+    corpus: Annotated[Path, typer.Argument(exists=True, file_okay=False, help="A folder walked for NAME.gold.json "
+                                           "beside NAME.txt and its renditions (.docx .pdf .html).")],
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every miss and extra per document.")] = False,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write every figure to this JSON file.")] = None,
+    formats: Annotated[str, typer.Option("--formats", help="Formats to score, comma-separated.")] = "txt,docx,pdf,html",
+    baseline: Annotated[Path | None, typer.Option("--baseline", help="Exit 3 when a .txt total is below this "
+                                                  "file's by more than 0.0005.")] = None,
+    write_baseline: Annotated[Path | None, typer.Option("--write-baseline", help="Write the .txt totals as the new "
+                                                        "baseline (refused if a figure would go down).")] = None,
+    allow_lower: Annotated[bool, typer.Option("--allow-lower", help="Let --write-baseline lower figures.")] = False,
+) -> None:
+    """Score the extraction against the gold files of a corpus (SPEC §7), per format.
+
+    Example: taskdb eval corpora/ --baseline eval_baseline.json
+    """
+    from .evaluate import run
+
+    _STATE["ran"] = True
+    code = run(corpus, verbose=verbose, json_out=json_out, formats=formats, baseline=baseline,
+               write_baseline_to=write_baseline, allow_lower=allow_lower)
+    if code:
+        raise typer.Exit(code)
+
+
+# -- the database: ingest, export, query (issue #4) ------------------------------------------------------------
+
+_DB_HELP = "SQLite file (created when missing) or postgresql://user:password@host/db URL."
+
+
+class ExportFormat(str, Enum):
+    csv = "csv"
+    xlsx = "xlsx"
+    parquet = "parquet"
+    jsonl = "jsonl"
+
+
+class QueryFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    jsonl = "jsonl"
+
+
+class Role(str, Enum):
+    lead = "lead"
+    support = "support"
+    responsible = "responsible"
+
+
+class MetricsBy(str, Enum):
+    category = "category"
+    document = "document"
+    issuer = "issuer"
+    year = "year"
+
+
+def _fail(message: str) -> typer.Exit:
+    from rich.console import Console
+
+    Console(stderr=True).print(f"[red]Error:[/] {message}", highlight=False)
+    return typer.Exit(1)
+
+
+def _iso_date(value: str | None) -> str | None:
+    from datetime import date
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from None
+
+
+@app.command("ingest")
+def ingest_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="Files and folders; folders are walked recursively for "
+                                                "the supported extensions (.txt .docx .pdf .html .doc).")],
+    db: Annotated[str, typer.Option("--db", help=_DB_HELP)] = "taskdb.sqlite",
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes that read and extract "
+                                      "(the main process is the one writer).")] = 1,
+) -> None:
+    """Store the tasks, units, deadlines and metrics of documents in a database.
+
+    Each document is one transaction, keyed by the sha256 of its bytes: files
+    stored already are skipped before parsing, a changed file replaces its old
+    version, bad files are kept as error rows and listed at the end. Interrupted,
+    the same command finishes the rest. Exit 0, or 2 when any file failed.
+
+    Example: taskdb ingest corpora/ --db taskdb.sqlite --jobs 2
+    """
+    from rich.console import Console
+
+    from .api import ingest
+    from .store import StoreError
+    from .store.console import ingest_progress, print_ingest_report
+
+    _STATE["ran"] = True
+    err = Console(stderr=True)
+    try:
+        with ingest_progress(err) as on_event:
+            report = ingest(paths, db, jobs=jobs, on_event=on_event)
+    except StoreError as e:
+        raise _fail(str(e)) from None
+    except KeyboardInterrupt:
+        err.print("[yellow]interrupted: what was stored stays; run the same command again to finish[/]")
+        raise typer.Exit(130) from None
+    print_ingest_report(Console(), report, db)
+    if report.failed:
+        raise typer.Exit(2)
+
+
+@app.command("export")
+def export_cmd(
+    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="xlsx: one workbook; csv, parquet, "
+                                                 "jsonl: one file per table in the --out folder.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The .xlsx file, or the folder for csv/parquet/jsonl.")],
+    db: Annotated[str, typer.Option("--db", help=_DB_HELP)] = "taskdb.sqlite",
+) -> None:
+    """Export every table and the flat view of tasks as xlsx, csv, parquet or jsonl.
+
+    The flat view "tasks_flat" (the workbook's first sheet) has one row per task
+    with its document, section, units with their roles, and deadlines.
+
+    Example: taskdb export --db taskdb.sqlite --format xlsx --out taskdb.xlsx
+    """
+    from .store import StoreError
+    from .store.export import export
+    from .store.read import TaskDB
+
+    _STATE["ran"] = True
+    try:
+        with TaskDB(db) as tdb:
+            written = export(tdb, out, format.value)
+    except (StoreError, ValueError) as e:
+        raise _fail(str(e)) from None
+    for p in written:
+        typer.echo(str(p))
+
+
+@app.command("query")
+def query_cmd(
+    db: Annotated[str, typer.Option("--db", help=_DB_HELP)] = "taskdb.sqlite",
+    unit: Annotated[str | None, typer.Option("--unit", help="Tasks of this unit, as written or canonical "
+                                             "(区应急局 or 区应急管理局).")] = None,
+    role: Annotated[Role | None, typer.Option("--role", help="Only links with this role (with --unit, or "
+                                              "alone).")] = None,
+    due_before: Annotated[str | None, typer.Option("--due-before", help="Tasks due on or before YYYY-MM-DD "
+                                                   "(a by_date's date, a range's end).")] = None,
+    due_after: Annotated[str | None, typer.Option("--due-after", help="Tasks due on or after YYYY-MM-DD.")] = None,
+    domain: Annotated[str | None, typer.Option("--domain", help="Tasks of this domain (消防, 防汛, …).")] = None,
+    metrics_by: Annotated[MetricsBy | None, typer.Option("--metrics-by", help="Sum metric values per group and "
+                                                         "unit of measure, instead of listing tasks.")] = None,
+    format: Annotated[QueryFormat, typer.Option("--format", "-f", help="table for people; csv or jsonl "
+                                                "(every column) for tools.")] = QueryFormat.table,
+) -> None:
+    """Ask the common questions: tasks by unit, role, deadline or domain; metrics summed by group.
+
+    Task filters combine (AND). --metrics-by sums metric values per group and unit
+    of measure (处, 家 and 元 are never added together). With no question, the row
+    count of every table.
+
+    Example: taskdb query --unit 区应急管理局 --role lead --due-before 2024-06-30
+    """
+    from rich.console import Console
+
+    from .store import StoreError
+    from .store.console import print_counts, print_rows
+    from .store.read import FLAT_COLUMNS, TaskDB
+
+    due_before, due_after = _iso_date(due_before), _iso_date(due_after)
+    asks_tasks = any(v is not None for v in (unit, role, due_before, due_after, domain))
+    if metrics_by is not None and asks_tasks:
+        raise typer.BadParameter("--metrics-by sums metrics; it does not combine with the task filters "
+                                 "(--unit, --role, --due-before, --due-after, --domain)")
+    _STATE["ran"] = True
+    try:
+        with TaskDB(db) as tdb:
+            if metrics_by is not None:
+                df = tdb.metrics_summary(by=metrics_by.value)
+                rows = df.astype(object).where(df.notna(), None).to_dict("records")
+                show = [c for c in df.columns if c != "sha256"]
+                print_rows(rows, list(df.columns), format.value, title=f"metrics by {metrics_by.value}", show=show)
+            elif asks_tasks:
+                rows = tdb.iter_tasks_flat(unit=unit, role=role.value if role else None, due_before=due_before,
+                                           due_after=due_after, domain=domain)
+                print_rows(rows, list(FLAT_COLUMNS), format.value, title="tasks",
+                           show=("title", "year", "section", "task", "units", "deadlines", "domain"))
+            elif format is QueryFormat.table:
+                print_counts(Console(), tdb.counts(), db)
+            else:
+                counts = tdb.counts()
+                print_rows(({"table": k, "rows": v} for k, v in counts.items()), ["table", "rows"], format.value)
+    except (StoreError, ValueError) as e:
+        raise _fail(str(e)) from None
 
 
 _STATE = {"ran": False}  # set once a command has parsed its arguments

@@ -61,6 +61,9 @@ class Unit:
     canonical: str
     role: str  # lead | support | responsible
     span: Span | None = None
+    # normaliser: department | committee | government | township/street | enterprise | collective
+    kind: str | None = None
+    level: str | None = None  # normaliser: 省 | 市 | 区 | 县 | 镇
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,7 @@ class Task:
     text: str
     units: tuple[Unit, ...] = ()
     deadlines: tuple[Deadline, ...] = ()
+    domain: str | None = None  # normaliser: 危险化学品, 消防, 道路交通 … 综合 (pipeline/data/domains.tsv)
 
 
 @dataclass(frozen=True)
@@ -161,7 +165,7 @@ class Document:
                     "heading": s.heading, "span": list(s.span), "marker": s.marker}
 
         def unit(u: Unit) -> dict[str, Any]:
-            return {"name": u.name, "canonical": u.canonical, "role": u.role}
+            return {"name": u.name, "canonical": u.canonical, "role": u.role, "kind": u.kind, "level": u.level}
 
         def dl(d: Deadline) -> dict[str, Any]:
             out = {f.name: getattr(d, f.name) for f in fields(d) if f.name != "span"}
@@ -180,7 +184,8 @@ class Document:
             "sections": [sec(s) for s in self.sections],
             "tasks": [
                 {"id": t.id, "section_id": t.section_id, "span": list(t.span), "text": t.text,
-                 "units": [unit(u) for u in t.units], "deadlines": [dl(d) for d in t.deadlines]}
+                 "units": [unit(u) for u in t.units], "deadlines": [dl(d) for d in t.deadlines],
+                 "domain": t.domain}
                 for t in self.tasks
             ],
             "metrics": [

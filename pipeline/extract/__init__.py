@@ -76,9 +76,14 @@ def extract_items(doc: Document) -> Document:
     from .metrics import find_metrics
     from .tasks import find_tasks
 
+    from ..model import Flag
+    from .deadlines import is_inverted
+
     tasks = find_tasks(doc)
     metrics = find_metrics(doc)
-    return replace(doc, tasks=tuple(tasks), metrics=tuple(metrics))
+    flags = [Flag("inverted_range", f"the range {d.raw!r} ends ({d.end}) before it starts ({d.start}); kept as written",
+                  d.span) for t in tasks for d in t.deadlines if d.kind == "range" and is_inverted(d)]
+    return replace(doc, tasks=tuple(tasks), metrics=tuple(metrics), flags=tuple(doc.flags) + tuple(flags))
 
 
 # ``pipeline.extract(path)`` is the notebook API (issue #4) and ``pipeline.extract`` is also this

@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from ..model import Deadline
@@ -84,7 +84,9 @@ YEAR_RE = re.compile(
 QUARTER_RE = re.compile(
     rf"(?<![每本上下前后近\d])(?:(?P<y>{_Y})年|(?P<ty>{_THIS_YEAR}))?第?(?P<q>[一二三四1-4])季度(?:末|底)?"
     rf"(?:{_BEFORE})?(?!以来|度)")
-HALF_RE = re.compile(rf"(?<![每本前近\d])(?:(?P<y>\d{{4}}|{MASK}(?=年))年?|(?P<ty>{_THIS_YEAR}))?(?P<h>[上下])半年(?:末|底)?(?:{_BEFORE})?(?!以来|来)")
+HALF_RE = re.compile(  # 上半年, 2011上半年
+    rf"(?<![每本前近\d])(?:(?P<y>\d{{4}}|{MASK}(?=年))年?|(?P<ty>{_THIS_YEAR}))?(?P<h>[上下])半年(?:末|底)?"
+    rf"(?:{_BEFORE})?(?!以来|来)")
 REMAIN_RE = re.compile(r"今年(?:剩余|剩下|余下)的?(?:时间|时日|日子|几个月)")
 _STOP = r",，;；。:：!！?？、\n()（）"
 REC_RE = re.compile(
@@ -246,7 +248,8 @@ def _quarter(m: re.Match, year: int | None, text: str) -> _Cand | None:
 
 def _half(m: re.Match, year: int | None, text: str) -> _Cand | None:
     masked, yr = _masked(m["y"]), _year(m["y"], year)
-    return _Cand(m.start(), m.end(), _by(yr and date(yr, 6 if m["h"] == "上" else 12, 30 if m["h"] == "上" else 31), masked))
+    first = m["h"] == "上"
+    return _Cand(m.start(), m.end(), _by(yr and date(yr, 6 if first else 12, 30 if first else 31), masked))
 
 
 def _remain(m: re.Match, year: int | None, text: str) -> _Cand | None:
@@ -304,13 +307,8 @@ def find_deadlines(text: str, year: int | None, offset: int = 0) -> list[Deadlin
     Dates resolve against ``year``; ``span`` is ``(offset + start, offset + end)``
     and ``raw`` the matched text.
     """
-    out = []
-    for c in _scan(text, year, cell=False):
-        d = c.deadline
-        out.append(Deadline(kind=d.kind, date=d.date, start=d.start, end=d.end, freq=d.freq,
-                            min_count=d.min_count, masked=d.masked, raw=text[c.start:c.end],
-                            span=(offset + c.start, offset + c.end)))
-    return out
+    return [replace(c.deadline, raw=text[c.start:c.end], span=(offset + c.start, offset + c.end))
+            for c in _scan(text, year, cell=False)]
 
 
 def parse_deadline(raw: str, year: int | None) -> Deadline | None:
@@ -319,6 +317,4 @@ def parse_deadline(raw: str, year: int | None) -> Deadline | None:
     if not found:
         return None
     c = found[0]
-    d = c.deadline
-    return Deadline(kind=d.kind, date=d.date, start=d.start, end=d.end, freq=d.freq, min_count=d.min_count,
-                    masked=d.masked, raw=raw[c.start:c.end], span=(c.start, c.end))
+    return replace(c.deadline, raw=raw[c.start:c.end], span=(c.start, c.end))

@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 from ..model import Document, Metric
-from .category import classify, context_of
+from .category import classify, context_of, has_cue
 
 # -- data -------------------------------------------------------------------------------------------
 
@@ -78,12 +78,17 @@ NUM_ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 NUM_CHINESE = r"[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*"
 NUM_MASKED = r"(?<![A-Za-z])[xX]+(?:\.[xX]+)?(?![A-Za-z])|\*+|[?？�□]\d+"
 _NUM = rf"(?:{NUM_ARABIC})|(?:{NUM_CHINESE})|(?:{NUM_MASKED})"
-_UNIT = "|".join(
-    re.escape(mw.word) + (f"(?![{re.escape(mw.not_before)}])" if mw.not_before else "")
-    for mw in sorted(MEASURE_WORDS.values(), key=lambda m: -len(m.word))
-)
+def _not_before(spec: str) -> str:
+    """NOT_BEFORE of the data file: characters, or a regex fragment when it holds a group (目(?!标))."""
+    if not spec:
+        return ""
+    return f"(?!{spec})" if "(" in spec else f"(?![{re.escape(spec)}])"
+
+
+_UNIT = "|".join(re.escape(mw.word) + _not_before(mw.not_before)
+                 for mw in sorted(MEASURE_WORDS.values(), key=lambda m: -len(m.word)))
 QUANTITY = re.compile(
-    rf"(?<![\d.,A-Za-z])(?P<num>{_NUM})"
+    rf"(?<![\d.A-Za-z])(?<!\d,)(?P<num>{_NUM})"
     rf"(?:[ \t]*(?P<sep>[-—–~～至到])[ \t]*(?P<num2>{_NUM}))?"
     r"(?P<ap1>余|多)?(?P<mult>千万|万|亿)?(?P<ap2>余|多)?[ \t]*"
     rf"(?P<unit>{_UNIT})"
@@ -94,14 +99,17 @@ ORDINAL_BEFORE = re.compile(r"第[ \t]*$")
 APPROX_BEFORE = re.compile(rf"(?:{_alternation(WORDS['approx_before'])})[ \t]*$")
 DURATION_BEFORE = re.compile(rf"(?:{_alternation(WORDS['duration'])})[ \t]*$")
 DURATION_AFTER = re.compile(r"^(?:月|小时|工作日|星期|季度|年头|周|礼拜)")
-DAYS_AFTER = re.compile(r"^(?:内|以内|后|前|之内|以后|左右时间)")
+DAYS_AFTER = re.compile(r"^(?:内|以内|后|前|之内|以后|时间|的时间)")
 RECURRING = re.compile(r"每(?:个)?(?:日|天|周|星期|旬|月|季度|季|半年|年|年度|两年|两个月|周末|次)")
 RECURRING_MIN = re.compile(_alternation(WORDS["recurring_min"]))
 WEATHER = re.compile(_alternation(WORDS["weather"]))
 PROJECT_NAME_AFTER = re.compile(rf"^[^\s,，;；。:：、()（）]{{0,14}}(?:{_alternation(WORDS['project_head'])})")
 PHASE_AFTER = re.compile(r"^(?:工程|建设|项目|平台|工作|改造)")
+COINED_AFTER = re.compile(rf"^[\u4e00-\u9fff]{{0,2}}(?:{_alternation(WORDS['coined_head'])})")
 NOT_COUNTED_AFTER = re.compile(rf"^(?:的)?(?:{_alternation(WORDS['not_counted'])})")
 QUOTED = re.compile(r"[“\"「『‘]([^“”\"「」『』‘’\n]{1,14})[”\"」』’]")
+UNIT_PARENTHETICAL = re.compile(r"[\s]*(?:责任单位|牵头单位|配合单位|责任部门|牵头部门|配合部门|协办单位|主办单位)[:：]")
+COLLECTION_BEFORE = re.compile(rf"(?:{_alternation(WORDS['collection'])})$")
 TITLE = re.compile(r"《[^《》\n]{0,80}》")
 AS_OF = re.compile(r"(?:截至|截止|截止到|截至到|到)[ \t]*(?:(?P<y>\d{4}|[xX]{4})年)?(?P<m>\d{1,2})月"
                    r"(?:(?P<d>\d{1,2})[日号]|(?P<end>底|末|份))?")
@@ -111,11 +119,17 @@ CLAUSE_STOP = SENTENCE_STOP + ",，;；:："
 LIST_SEP = re.compile(r"^(?:、|以及|和|及|与|并|,|，|;|；)+")
 LIST_ITEMS = re.compile(r"[、和及与]")
 _STRIP_HEAD = re.compile(rf"^(?:{_alternation(WORDS['strip_head'])}|全[县区市省镇乡国州]|各[县区市镇乡]|"
-                         r"\d{1,2}[-—–~～至到]\d{1,2}月(?:份)?|\d{1,2}月(?:份)?(?:以来|中旬|上旬|下旬|底)?|"
+                         r"(?:\d{4}|[xX]{4})年(?:度|初|底|内|以来)?|我[办局队委区县市镇处所]|本[办局队委]|"
+                         r"\d{1,2}[-—–~～至到]\d{1,2}月(?:份)?|"
+                         r"[于在]?(?:\d{1,2}月(?:份)?)?(?:\d{1,2}[日号])?(?:[、和及至到—-]\d{1,2}月(?:\d{1,2}[日号])?)*"
+                         r"(?:以来|中旬|上旬|下旬|底|前|后|期间)?(?<=[月日号来旬底前后间])|"
                          r"[,，、\s])")
-_STRIP_TAIL = re.compile(rf"(?:{_alternation(WORDS['strip_tail'])}|[,，、\s])$")
+_STRIP_TAIL = re.compile(rf"(?:{_alternation(WORDS['strip_tail'] + WORDS['approx_before'])}|全[县区市省镇乡]|"
+                         r"[,，、\s])$")
 _PREPOSITION = re.compile(rf"^(?:{_alternation(WORDS['preposition'])})")
+_PREPOSITION_END = re.compile(rf"(?:{_alternation(WORDS['preposition'])})$")
 _VERB_ONLY = frozenset(WORDS["verb_only"])
+_SCOPE_ADVERBS = frozenset(WORDS["scope_adverb"])
 _VAGUE_BEFORE = frozenset(WORDS["vague_before"])
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -189,7 +203,6 @@ class _Hit:
     verb: str = ""
     noun: str = ""
     raw_span: tuple[int, int] = (0, 0)
-    extra: dict = field(default_factory=dict)
 
 
 def _candidates(text: str) -> list[_Hit]:
@@ -278,6 +291,10 @@ def not_vague_chinese(h: _Hit, c: _Ctx) -> str | None:
         return "vague or word-internal numeral"
     if h.unit == "期":
         return "a phase (二期), not a count"
+    if h.kind == "score":
+        return "an adverb (十分)"
+    if re.search(rf"(?:{NUM_CHINESE})[、,，]$", c.text[max(0, h.start - 3):h.start]):
+        return "vague pair of numerals (一、两项)"
     return None
 
 
@@ -296,17 +313,31 @@ def not_in_name(h: _Hit, c: _Ctx) -> str | None:
                 return "coined name"
     if h.unit == "期" and PHASE_AFTER.match(c.text[h.end:h.end + 2]):
         return "a phase (二期工程)"
+    if re.match(r"^[^“”\"\s,，;；。]{0,6}”", c.text[h.end:h.end + 8]):
+        return "coined name (its opening quote lost)"
+    if _in_unit_parenthetical(c.text, h.start):
+        return "inside a unit parenthetical"
+    if COLLECTION_BEFORE.search(c.text[max(0, h.start - 4):h.start]):
+        return "a collection of texts (精选5篇)"
     return None
+
+
+def _in_unit_parenthetical(text: str, pos: int) -> bool:
+    """``pos`` is inside (责任单位:…) or on a 责任单位:… line: the words there name units."""
+    opens = max(text.rfind("(", 0, pos), text.rfind("（", 0, pos), text.rfind("\n", 0, pos))
+    if opens < 0 or pos - opens > 120 or re.search(r"[)）]", text[opens:pos]):
+        return False
+    return UNIT_PARENTHETICAL.match(text[opens + 1:opens + 8]) is not None
 
 
 def not_closed_list(h: _Hit, c: _Ctx) -> str | None:
     """A count that only totals the closed list printed beside it (调度、报告…协调联络七项工作制度)."""
-    if h.value is None or not isinstance(h.value, int) or h.value < 2 or h.value > 12:
+    if h.value is None or not isinstance(h.value, int) or h.value < 2 or h.value > 12 or h.unit in ACTION_UNITS:
         return None
     before = _clause_before(c.text, h.start)
-    if before and not before.endswith(("、", "和", "及", "与")) and "等" not in before[-3:]:
+    if before and not before.endswith(("、", "和", "及", "与")) and "等" not in before:
         items = [x for x in LIST_ITEMS.split(before) if x]
-        if len(items) == h.value and "等" not in before:
+        if len(items) == h.value and all(len(x) <= 12 for x in items[1:]):
             return "total of the closed list before it"
     after = c.text[h.end:h.end + 80]
     m = re.match(r"^[^,，;；。\n]{0,12}?(?:[(（]|[:：]|[,，]即[:：]?)([^)）。\n]{2,80})", after)
@@ -326,7 +357,10 @@ def not_recurring(h: _Hit, c: _Ctx) -> str | None:
     if m is None:
         return None
     gap = before[m.end():]
-    if RECURRING_MIN.search(gap) or (h.unit in ACTION_UNITS and len(gap) <= 8):
+    lead = before[:m.start()]
+    if lead and _pos(lead) and _is_verb(_pos(lead)[-1][1]) and not RECURRING_MIN.search(gap):
+        return None  # 编印每日通报24期: 每日 names the bulletin
+    if RECURRING_MIN.search(gap) or _has_verb(gap) or (h.unit in ACTION_UNITS and len(gap) <= 8):
         return "recurring requirement"
     return None
 
@@ -361,6 +395,8 @@ def not_discourse(h: _Hit, c: _Ctx) -> str | None:
     """Counts that structure the text rather than the work (讲三个方面的意见, 三点要求)."""
     if h.kind == "count" and NOT_COUNTED_AFTER.match(c.text[h.end:h.end + 5]):
         return "discourse count"
+    if h.numeral == "chinese" and h.kind == "count" and COINED_AFTER.match(c.text[h.end:h.end + 8]):
+        return "coined name (六项制度, 三个必须)"
     return None
 
 
@@ -397,17 +433,38 @@ def _is_verb(flag: str) -> bool:
     return flag.startswith("v") and flag not in ("vn",)
 
 
+def _boundaries(s: str) -> set[int]:
+    """The offsets in ``s`` where a jieba word starts or ends."""
+    out, k = {0}, 0
+    for w, _ in _pos(s):
+        k += len(w)
+        out.add(k)
+    return out
+
+
 def _strip(s: str) -> tuple[str, int]:
-    """``s`` without its leading time/place/scope words and trailing linking words; and the offset dropped."""
+    """``s`` without its leading time/place/scope words and trailing linking words; and the offset dropped.
+
+    Words are only dropped whole (违法行为 keeps its 为); the actor before 共/累计/先后 goes too
+    (市应急管理局共立案查处违法行为 → 立案查处违法行为).
+    """
     dropped = 0
-    while True:
+    while s:
         m = _STRIP_HEAD.match(s)
-        if not m or not m.group():
+        if not m or not m.group() or m.end() not in _boundaries(s):
             break
         s, dropped = s[m.end():], dropped + m.end()
-    while True:
+    k = 0
+    for w, _ in _pos(s)[:-1]:
+        k += len(w)
+        if w in _SCOPE_ADVERBS:
+            s, dropped = s[k:], dropped + k
+            k = 0
+    while s:
         m = _STRIP_TAIL.search(s)
-        if not m or not m.group() or m.start() == 0:
+        if not m or not m.group() or (m.start() == 0 and _PREPOSITION.fullmatch(s)):
+            break  # 为*个乡镇: a lone preposition stays, it tells how the phrase runs
+        if m.start() not in _boundaries(s) and m.group() not in ",，、 \t":
             break
         s = s[:m.start()]
     return s, dropped
@@ -446,26 +503,69 @@ def _right_bound(text: str, pos: int, ceiling: int, limit: int = 30) -> int:
     return j
 
 
-def _split_np(s: str) -> tuple[str, str]:
-    """The noun phrase at the start of ``s`` and the verb phrase after it (干部组建… → 干部 | 组建…)."""
-    words = _pos(s)
-    np_len, seen_noun = 0, False
-    for w, f in words:
-        if seen_noun and (_is_verb(f) or f in ("d", "p", "r", "c", "t") or f.startswith("u") and w != "的"):
+_NP_VERBS = frozenset(WORDS["np_verb"])
+_NP_LEAD = frozenset(WORDS["np_lead"])
+_NP_STOP_FLAGS = ("d", "p", "r", "c", "t", "ad", "ud", "ul", "uz", "ug", "uv", "z")
+
+
+def _np_len(words: tuple[tuple[str, str], ...], i: int = 0) -> int:
+    """How many characters of ``words[i:]`` make a noun phrase (森林防火应急救援队伍、共 → 10)."""
+    n, depth = 0, 0
+    for w, f in words[i:]:
+        if w in "“\"" and depth == 0 and n:
+            depth = 1
+        elif w in "”\"" and depth:
+            depth = 0
+        elif depth:
+            pass  # inside a quoted name: “遏重大”
+        elif w in "(（" or w in ")）":
+            pass  # 镇(街道)
+        elif f == "x" or w == "的" or f in _NP_STOP_FLAGS:
             break
-        if not seen_noun and (_is_verb(f) and f != "vn") and np_len == 0:
-            return "", s  # the phrase starts with a verb (18次传达学习…)
-        np_len += len(w)
-        if f[0] in "nab" or f in ("vn", "j", "l", "i", "x", "m", "q", "f", "s", "eng", "nz", "ng"):
-            seen_noun = True
-    return s[:np_len], s[np_len:]
+        elif f.startswith("v") and w not in _NP_VERBS and f != "vn" and not (n == 0 and w in _NP_LEAD):
+            break
+        elif f == "vn" and w not in _NP_VERBS and n:
+            break
+        n += len(w)
+    return n
 
 
-def _short_vp(s: str, limit: int = 14) -> str:
-    """A verb phrase cut to its first clause and a readable length, without titles' years and marks."""
-    s = re.sub(r"《(?:\d{4}年)?([^《》]*)》", r"\1", s)
-    s = re.sub(r"[“”\"]", "", s)
-    return s[:limit]
+def _split_np(s: str, after_preposition: bool = False) -> tuple[str, str, str]:
+    """The counted noun phrase at the start of ``s``, its complement after 的, and the words after them.
+
+    行业领域的安全生产专家组 → (行业领域, 安全生产专家组, ""); 干部组建… → (干部, "", 组建…).
+    A phrase that starts with a verb, an adverb or a preposition has no noun phrase (18次传达学习…).
+    """
+    words = _pos(s)
+    if not words:
+        return "", "", s
+    w0, f0 = words[0]
+    np_lead = w0 in _NP_LEAD and len(words) > 1 and words[1][1][:1] == "n"  # 9个有林单位
+    if after_preposition and _is_verb(f0) and len(words) > 1 and words[1][1][:1] == "n":
+        np_lead = True  # 为3000户独居老人安装…: after 为/对 the number is followed by its noun
+    opens_with_verb = _is_verb(f0) and w0 not in _NP_VERBS and not np_lead
+    if opens_with_verb or f0 in _NP_STOP_FLAGS or (f0 == "x" and w0 not in "“\"(（"):
+        return "", "", s
+    n = len(w0) + _np_len(words, 1) if np_lead and _is_verb(f0) else _np_len(words)
+    np, rest = s[:n], s[n:]
+    complement = ""
+    if np and rest.startswith("的"):
+        k = _np_len(_pos(rest[1:]))
+        if k:
+            complement, rest = rest[1:1 + k], rest[1 + k:]
+    return np, complement, rest
+
+
+def _short_vp(s: str, limit: int = 24) -> str:
+    """A verb phrase cut at its first list mark or clause stop and to a readable length."""
+    m = re.search(r"[、,，;；。]", s)
+    return (s[:m.start()] if m else s)[:limit]
+
+
+def _plain(s: str) -> str:
+    """Without titles' years and quotation marks: 签订《2023年安全生产目标责任书》 → 签订安全生产目标责任书."""
+    s = re.sub(r"《(?:\d{4}年|[xX]{4}年)?([^《》]*)》", r"\1", s)
+    return re.sub(r"[“”\"]", "", s)
 
 
 def _split_verb(s: str) -> tuple[str, str]:
@@ -494,7 +594,7 @@ def _verb_only(s: str) -> bool:
     return all(_is_verb(f) or f in ("d", "ad", "vd") for _, f in words)
 
 
-def _trim_long(s: str, limit: int = 16) -> tuple[str, int]:
+def _trim_long(s: str, limit: int = 20) -> tuple[str, int]:
     """Cut a long subject at its earliest verb that leaves at most ``limit`` characters."""
     if len(s) <= limit:
         return s, 0
@@ -506,89 +606,192 @@ def _trim_long(s: str, limit: int = 16) -> tuple[str, int]:
     return s[-limit:], len(s) - limit
 
 
+@dataclass
+class _Parts:
+    """The words around one number: ``core`` before it (stripped); ``np`` (the counted noun),
+    ``comp`` (its complement after 的) and ``vp`` (the words after them) after it."""
+
+    cstart: int
+    core: str
+    left: str  # the words before the number, unstripped
+    rpos: int
+    np: str
+    comp: str
+    vp: str
+    np_end: int  # where the noun phrase (and its complement) ends
+    vp_end: int  # where the clause after it ends
+    next_in_list: bool  # the noun phrase is followed by 、/和 and the next metric
+    borrowed_vp: bool = False
+
+
+def _parts(text: str, hits: list[_Hit], n: int, floor: int) -> _Parts:
+    h = hits[n]
+    lstart = _left_bound(text, h.start, floor)
+    m = LIST_SEP.match(text[lstart:h.start])
+    if m:
+        lstart += m.end()
+    core, dropped = _strip(text[lstart:h.start])
+    nxt = hits[n + 1].start if n + 1 < len(hits) else len(text)
+    rpos = h.end
+    pm = re.match(r"[(（][^()（）]{1,4}[)）]", text[rpos:])  # 2335条(幅)
+    if pm:
+        rpos += pm.end()
+    rend = _right_bound(text, rpos, nxt)
+    right = text[rpos:rend]
+    np = comp = vp = ""
+    if h.kind != "percent" and right and "\u4e00" <= right[0] <= "\u9fff" and right[0] not in "的等左以余多":
+        np, comp, vp = _split_np(right, after_preposition=bool(_PREPOSITION_END.search(core)))
+        conj = re.match(r"^(?:以及|和|及|与|、)", vp)
+        if np and conj and rend < nxt:
+            # 29个部门以及县域内的部分企业分别签订责任书: the verb phrase follows the conjunct
+            np2, _, vp2 = _split_np(vp[conj.end():])
+            if np2:
+                vp = vp2
+    elif h.kind != "percent" and right.startswith("的"):
+        # xxxx.x分的成绩获评优秀, 2300万平方米的年度治理目标
+        k = _np_len(_pos(right[1:]))
+        if k:
+            comp, vp = right[1:1 + k], right[1 + k:]
+    if re.fullmatch(r"[\s、和及与]*|以及", vp):
+        vp = ""
+    np_end = rpos + len(np) + (len(comp) + 1 if comp else 0)
+    between = text[np_end:nxt] if np else ""
+    next_in_list = bool(np) and n + 1 < len(hits) and bool(re.fullmatch(r"\s*(?:[、和及与]|以及)\s*", between))
+    return _Parts(lstart + dropped, core, text[lstart:h.start], rpos, np, comp, vp, np_end, rend, next_in_list)
+
+
 def _subjects(text: str, hits: list[_Hit]) -> None:
     """Fill subject, verb, noun and raw span of each hit (see the module doc)."""
-    prev: _Hit | None = None
+    parts: list[_Parts] = []
+    floor = 0
     for n, h in enumerate(hits):
         sent_start = h.start - len(_sentence_before(text, h.start, 200))
-        same_sentence = prev is not None and prev.end >= sent_start
-        floor = prev.end if same_sentence else 0
-        lstart = _left_bound(text, h.start, floor)
-        left = text[lstart:h.start]
-        m = LIST_SEP.match(left)
-        if m:
-            lstart += m.end()
-            left = left[m.end():]
-        nxt = hits[n + 1].start if n + 1 < len(hits) else len(text)
-        # words after the measure word, skipping a parenthetical like (幅)
-        rpos = h.end
-        pm = re.match(r"[(（][^()（）]{1,4}[)）]", text[rpos:])
-        if pm:
-            rpos += pm.end()
-        rend = _right_bound(text, rpos, nxt)
-        right = text[rpos:rend]
-        core, dropped = _strip(left)
-        cstart = lstart + dropped
-        prep = _PREPOSITION.match(core)
-        starts_cjk = bool(right) and "\u4e00" <= right[0] <= "\u9fff" and right[0] not in "的等左以余多"
-        raw_start, raw_end = cstart, h.end
-        if starts_cjk and (h.kind == "count" or h.unit in ("元",)):
-            np, vp = _split_np(right)
-            if not np and h.unit in ACTION_UNITS:
-                # 先后18次传达学习… : the action follows the count
-                vp = _short_vp(vp)
-                subject = vp
-                raw_start = h.start - len(re.match(r".{0,4}", core[::-1]).group()) if core else h.start
-                raw_start, raw_end = max(cstart, h.start - 4) if core else h.start, h.end + len(vp)
-                verb, noun = vp, ""
-            elif prep or not core or not _has_verb(core) or core.endswith(("和", "及", "与")):
-                vp = _short_vp(vp.lstrip("的"))
-                lead = core[prep.end():] if prep else ""
-                if vp and not re.match(r"^[和及与、]", vp):
-                    subject = f"{_verb_core(vp)}的{np}" if np else vp
-                    verb, noun = _verb_core(vp), np
-                    raw_end = rpos + len(np) + len(vp)
-                else:
-                    subject = (lead + np) if lead and not _has_verb(lead) else np
-                    verb, noun = "", np
-                    raw_end = rpos + len(np)
-                raw_start = cstart if (prep or not core) else h.start
-                if not subject:
-                    subject = core
+        p = _parts(text, hits, n, floor if floor >= sent_start else 0)
+        parts.append(p)
+        floor = max(h.end, p.np_end if p.np else h.end)
+    # a list of counted nouns shares the verb phrase of its last item: 同*个园区、*个乡镇和*个成员单位签署…
+    for n in range(len(parts) - 2, -1, -1):
+        p, q = parts[n], parts[n + 1]
+        if p.next_in_list and not p.vp.strip() and q.vp.strip():
+            p.vp, p.borrowed_vp = q.vp, True
+    prev: _Hit | None = None
+    for n, h in enumerate(hits):
+        p = parts[n]
+        same_sentence = prev is not None and prev.end >= h.start - len(_sentence_before(text, h.start, 200))
+        core, cstart = p.core, p.cstart
+        words = _pos(core) if core else ()
+        prep = _PREPOSITION.match(core) or _PREPOSITION_END.search(core)
+        core_ends_in_verb = bool(words) and (_is_verb(words[-1][1]) or words[-1][1] == "vn" and len(words) > 1
+                                             and words[-2][1] in ("p", "d")) and not _PREPOSITION_END.search(core)
+        vp = _short_vp(p.vp)
+        own_vp_end = p.np_end + (len(vp) if not p.borrowed_vp else 0)
+        verb = noun = ""
+        if not p.np and not p.comp and vp and h.unit in ACTION_UNITS:
+            # 先后18次传达学习…, 分4次组建5个督查组: the action follows the count
+            subject = verb = _verb_core(vp)
+            if n + 1 < len(hits) and p.vp_end >= hits[n + 1].start and parts[n + 1].np:
+                subject = verb + parts[n + 1].np
+            raw = (h.start - _adverb_tail(p.left), p.rpos + len(vp))
+        elif p.np or p.comp:
+            a, b = p.np, p.comp
+            counted = f"{b}的{a}" if (a and b) else (a or b)
+            if core_ends_in_verb:
+                # 召开2次区级部门联席会议, 选调9名干部, 出台8个重点领域的“遏重大”实施方案
+                core_t, _ = _trim_long(core)
+                verb = _last_verb_run(core_t) or core_t
+                noun = a or b
+                subject = verb + counted
+                raw = (cstart + len(core) - len(verb), p.np_end)
             else:
-                core_t, k = _trim_long(core)
-                verb = _last_verb_run(core_t)
-                noun = np
-                subject = (verb or core_t) + np
-                raw_start, raw_end = cstart + k + (len(core_t) - len(verb) if verb else 0), rpos + len(np)
+                # 对3家企业作出行政罚款, 22个镇(街道)签订…, xxxx余平方米违法建筑被依法拆除完毕
+                lead = ""
+                if prep:
+                    lead = core[prep.end():] if prep.start() == 0 else core[:prep.start()]
+                elif core:
+                    lead = core
+                noun = a or b
+                if vp and not re.match(r"^[和及与、]", vp):
+                    verb = _verb_core(vp)
+                    subject = f"{verb}{b}的{a}" if (a and b) else f"{verb}的{noun}"
+                elif prev is not None and same_sentence and prev.verb and prev.unit == h.unit and not core:
+                    verb = prev.verb
+                    subject = prev.verb + counted
+                else:
+                    subject = (lead + counted) if lead and not _has_verb(lead) and len(lead) <= 6 else counted
+                start = cstart if (prep or not core) else h.start
+                raw = (start, own_vp_end if vp else p.np_end)
+        elif core_ends_in_verb and vp:
+            # 责令12处停产整顿, 造成12人死亡
+            core_t, _ = _trim_long(core)
+            verb = _last_verb_run(core_t) or core_t
+            subject = verb + _verb_core(vp)
+            raw = (cstart + len(core) - len(verb), p.rpos + len(vp))
+        elif not core and vp and re.search(r"的[\u4e00-\u9fff]{1,8}$", vp):
+            # 5家存在重大隐患的企业
+            subject, noun = vp, vp.rsplit("的", 1)[1]
+            verb = vp.rsplit("的", 1)[0]
+            raw = (h.start, p.rpos + len(vp))
         else:
             core_t, k = _trim_long(core)
-            subject, raw_start = core_t, cstart + k
+            subject, raw = core_t, (cstart + k, h.end)
             verb, noun = _split_verb(core_t)
-            if prev is not None and same_sentence:
+            if prev is not None and same_sentence and not core_t:
+                # 共组建起25支…队伍、共1000余人; 涉险群众719户1565人
+                subject, verb, noun = prev.subject, prev.verb, prev.noun
+            elif prev is not None and same_sentence and (prev.unit == h.unit or _listed_after(text, prev, h)):
                 if _verb_only(core_t) and prev.noun:
+                    # 查出一般隐患10734处,整改完成10218处
                     subject, verb, noun = core_t + prev.noun, core_t, prev.noun
-                elif core_t and not _has_verb(core_t) and prev.verb and prev.unit == h.unit and prev.noun:
+                elif (core_t and not _has_verb(core_t) and has_cue(prev.noun, strong=True)
+                      and not has_cue(core_t, strong=True)):
+                    # 其中政府层面xx项 (after 反馈xx项问题)
+                    subject, noun = core_t + prev.noun, core_t + prev.noun
+                elif core_t and len(core_t) <= 8 and not _has_verb(core_t) and prev.verb:
+                    # 查出事故隐患2365条、火灾隐患683条
                     subject, verb, noun = prev.verb + core_t, prev.verb, core_t
-                elif not core_t:
-                    subject, verb, noun = prev.subject, prev.verb, prev.noun
         h.subject = _clean_subject(subject)
         h.verb, h.noun = verb, noun
-        h.raw_span = (min(raw_start, h.start), max(raw_end, h.end))
+        if prev is not None and prev.end == h.start and not core:
+            raw = (prev.raw_span[0], raw[1])  # 4441户10252人: one phrase, one raw
+        h.raw_span = (min(raw[0], h.start), max(raw[1], h.end))
         prev = h
 
 
-def _verb_core(vp: str) -> str:
-    """The verb and its object at the start of a verb phrase (签订《…责任书》分别 → 签订…责任书)."""
-    words = _pos(vp)
-    out, seen_verb = "", False
-    for w, f in words:
-        if seen_verb and f in ("p", "c", "d") and out:
+def _listed_after(text: str, prev: _Hit, h: _Hit) -> bool:
+    """``h`` follows ``prev`` in a 、 list: 储备编织袋5万条、冲锋舟8艘."""
+    gap = text[prev.raw_span[1]:h.start]
+    return gap.startswith("、") and not re.search(r"[,，;；。:：]", gap)
+
+
+def _verb_core(vp: str, limit: int = 20) -> str:
+    """The verb and its object at the start of a verb phrase (分别签订…责任书,… → 签订…责任书;
+    就安全生产工作向区委常委会作专题汇报 → 向区委常委会作专题汇报)."""
+    words = list(_pos(_plain(vp)))
+    while words and words[0][1] in ("d", "ad", "c", "ul", "uz") and len(words) > 1:
+        words.pop(0)
+    if words and words[0][1] == "p":
+        first_verb = next((i for i, (_, f) in enumerate(words) if _is_verb(f)), None)
+        if first_verb is not None:
+            last_p = max(i for i, (_, f) in enumerate(words[:first_verb]) if f == "p")
+            words = words[last_p:]
+    out = ""
+    for i, (w, f) in enumerate(words):
+        if i and f in ("p", "c") and out and _has_verb(out) or (f == "x" and w not in "“”()（）、"):
             break
-        if _is_verb(f):
-            seen_verb = True
         out += w
-    return out[:14]
+        if len(out) >= limit:
+            break
+    return out.rstrip("、")[:limit]
+
+
+def _adverb_tail(core: str) -> int:
+    """How many characters of adverbs end ``core`` (区安委会先后 → 2: 先后18次…)."""
+    k = 0
+    for w, f in reversed(_pos(core) if core else ()):
+        if f not in ("d", "t", "ad"):
+            break
+        k += len(w)
+    return k
 
 
 def _last_verb_run(s: str) -> str:
@@ -601,8 +804,8 @@ def _last_verb_run(s: str) -> str:
 
 
 def _clean_subject(s: str) -> str:
-    s = re.sub(r"[“”\"《》]", "", s)
-    s = re.sub(r"^(?:[,，、;；\s]|的)+|(?:[,，、;；\s])+$", "", s)
+    s = _plain(s)
+    s = re.sub(r"^(?:[,，、;；\s]|的)+|(?:[,，、;；\s]|的)+$", "", s)
     return s
 
 
@@ -636,25 +839,30 @@ def _date(year: int | None, month: int, day: int | None) -> str | None:
 
 # -- truncated numbers ------------------------------------------------------------------------------
 
-TRUNCATED = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s*$")
+TRUNCATED = re.compile(r"(?<![\d.])(?P<num>\d+(?:\.\d+)?)[ \t]*\n?$")
 MONEY_WORDS = re.compile(r"罚款|罚没|金额|资金|经费|损失|投入|奖励|元")
+CUT_FLAGS = ("hidden_text",)
 
 
-def _truncated(text: str, hits: list[_Hit]) -> _Hit | None:
-    """A number cut off by the end of the text (…罚款3): a damaged number, masked (SPEC §8)."""
-    m = TRUNCATED.search(text)
-    if not m or (hits and hits[-1].end >= m.start()):
-        return None
-    before = _clause_before(text, m.start(), 12)
-    if not before or not re.search(r"[\u4e00-\u9fff]$", before):
-        return None
-    unit = "元" if MONEY_WORDS.search(before) else (hits[-1].unit if hits else None)
-    if not unit:
-        return None
-    mw = MEASURE_WORDS.get(unit)
-    return _Hit(start=m.start(), end=m.end("num"), num_end=m.end("num"), unit_start=m.end("num"),
-                unit_end=m.end("num"), value=None, value_max=None, unit=unit, kind=mw.kind if mw else "count",
-                approx=False, masked=True, numeral="masked")
+def _truncated(text: str, hits: list[_Hit], cuts: list[int]) -> list[_Hit]:
+    """Numbers cut off by the end of the text or a hidden-text gap (…罚款3): damaged, so masked (SPEC §8)."""
+    out = []
+    for cut in sorted(set(cuts)):
+        m = TRUNCATED.search(text[:cut])
+        if not m or any(h.start <= m.start() < h.end for h in hits):
+            continue
+        before = _clause_before(text, m.start(), 12)
+        if not before or not re.search(r"[\u4e00-\u9fff]$", before):
+            continue
+        earlier = [h for h in hits if h.end <= m.start()]
+        unit = "元" if MONEY_WORDS.search(before) else (earlier[-1].unit if earlier else None)
+        if not unit:
+            continue
+        mw = MEASURE_WORDS.get(unit)
+        out.append(_Hit(start=m.start(), end=m.end("num"), num_end=m.end("num"), unit_start=m.end("num"),
+                        unit_end=m.end("num"), value=None, value_max=None, unit=unit,
+                        kind=mw.kind if mw else "count", approx=False, masked=True, numeral="masked"))
+    return out
 
 
 # -- the extractor ----------------------------------------------------------------------------------
@@ -682,9 +890,9 @@ def find_metrics(doc: Document, sdoc=None) -> list[Metric]:
         return []
     ctx = _context(doc)
     hits = [h for h in _candidates(text) if exclusion(h, ctx) is None]
-    cut = _truncated(text, hits)
-    if cut is not None and not_garbled(cut, ctx) is None:
-        hits.append(cut)
+    cuts = [len(text)] + [f.span[0] for f in doc.flags if f.code in CUT_FLAGS and f.span]
+    hits += [h for h in _truncated(text, hits, cuts) if not_garbled(h, ctx) is None]
+    hits.sort(key=lambda h: h.start)
     _subjects(text, hits)
     out = []
     for h in hits:

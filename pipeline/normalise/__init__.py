@@ -1,0 +1,53 @@
+"""Normalise: canonical units with kind and level, a domain per task, checks of values and dates.
+
+The stage after ``extract`` (DESIGN: Document in, Document out, no I/O):
+
+- every unit gets ``canonical`` (:mod:`.units`: alias gazetteer, masked/repeated place prefix dropped,
+  abbreviations expanded, then fuzzy matching with a measured threshold), ``kind`` and ``level``
+  (省/市/区/县/镇: the name's own prefix, else the issuing government's level);
+  ``我局``/``我办`` become the issuer's canonical name where the issuer is known;
+- every task gets ``domain`` (:mod:`.domains`) from its words and section headings;
+- deadlines and metrics are checked (:mod:`.checks`): problems are added to ``flags``, nothing is changed;
+- ``meta["level"]`` holds the document's level.
+
+:func:`canonical_scores` (:mod:`.scores`) measures canonicalisation against gold files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..model import Document, Section, Task
+from .checks import check
+from .domains import domain_of
+from .scores import canonical_scores
+from .units import Gazetteer, canonical, document_level, gazetteer, resolve_pronoun, unit_level
+
+__all__ = ["Gazetteer", "canonical", "canonical_scores", "domain_of", "gazetteer", "normalise"]
+
+
+def _headings(doc: Document, task: Task) -> list[str]:
+    """The headings of the task's section and its ancestors, nearest first."""
+    by_id: dict[str, Section] = {s.id: s for s in doc.sections}
+    out, sid, seen = [], task.section_id, set()
+    while sid and sid in by_id and sid not in seen:
+        seen.add(sid)
+        out.append(by_id[sid].heading)
+        sid = by_id[sid].parent
+    return out
+
+
+def normalise(doc: Document) -> Document:
+    """Canonical units (with kind and level), task domains and value checks of an extracted Document."""
+    gaz = gazetteer()
+    level = document_level(doc.issuer, doc.title, doc.text, [u.name for t in doc.tasks for u in t.units])
+    tasks = []
+    for t in doc.tasks:
+        units = []
+        for u in t.units:
+            canon = resolve_pronoun(u.name, doc.issuer) or gaz.canonical(u.name)
+            kind = gaz.kind(canon)
+            units.append(replace(u, canonical=canon, kind=kind, level=unit_level(canon, kind, level)))
+        tasks.append(replace(t, units=tuple(units), domain=domain_of(t.text, _headings(doc, t), doc.title)))
+    flags = doc.flags + tuple(check(doc))
+    return replace(doc, tasks=tuple(tasks), flags=flags, meta={**doc.meta, "level": level})

@@ -54,13 +54,16 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
-def make_engine(url: str | Path) -> Engine:
-    """An Engine for ``url`` (see :func:`normalise_url`), without touching the schema."""
-    full = normalise_url(url)
+def _parse(url: str | Path):
     try:
-        parsed = make_url(full)
+        return make_url(normalise_url(url))
     except ArgumentError as e:
         raise StoreError(f"{url!s}: not a database URL or path ({e})") from e
+
+
+def make_engine(url: str | Path) -> Engine:
+    """An Engine for ``url`` (see :func:`normalise_url`), without touching the schema."""
+    parsed = _parse(url)
     kwargs: dict = {"json_serializer": lambda o: json.dumps(o, ensure_ascii=False, sort_keys=True)}
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
@@ -96,7 +99,7 @@ def ensure_schema(engine: Engine) -> None:
 def open_engine(url: str | Path, *, create: bool = True) -> Engine:
     """An Engine with the schema in place (created when ``create``; else the tables must exist)."""
     if not create:
-        parsed = make_url(normalise_url(url))
+        parsed = _parse(url)
         if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") \
                 and not Path(parsed.database).expanduser().exists():
             raise StoreError(f"{url!s}: no such database file; run `taskdb ingest PATH… --db {url!s}` first")

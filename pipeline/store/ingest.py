@@ -28,8 +28,9 @@ from itertools import islice
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
-from .db import open_engine
+from .db import StoreError, open_engine
 from .schema import documents, errors, metrics, task_units, tasks, units
 from .writer import DocumentRows, Writer
 
@@ -267,7 +268,7 @@ def run_ingest(paths: Iterable[str | Path], url: str | Path, *, jobs: int = 1,
 
     if jobs < 1:
         raise ValueError(f"The 'jobs' option must be at least 1. Got {jobs} instead.")
-    paths = list(paths)
+    paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
     engine = open_engine(url)
     try:
         writer = Writer(engine)
@@ -334,6 +335,9 @@ def run_ingest(paths: Iterable[str | Path], url: str | Path, *, jobs: int = 1,
                     report.skipped += 1
                     emit("skipped", j.path)
             status = "finished"
+        except SQLAlchemyError as e:  # the database itself failed (server gone, disk full): stop, say so
+            raise StoreError(f"the database failed during the ingest ({type(e).__name__}: {e}); every document "
+                             "stored so far is whole: run the same command again to finish") from e
         finally:
             results.close()
             report.seconds = time.perf_counter() - started

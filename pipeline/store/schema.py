@@ -126,10 +126,9 @@ units = Table(
     Column("id", String(24), primary_key=True),  # hash of (scope, canonical)
     Column("scope", Text, nullable=False),  # region:… | issuer:… | document:<sha256>
     Column("canonical", Text, nullable=False),
-    Column("issuer", Text),
-    Column("region", Text),
-    Column("kind", String(24)),  # department | township | committee | enterprise | collective (normaliser)
-    Column("level", String(8)),  # 市 | 区 | 镇 (normaliser)
+    Column("region", Text),  # null: the jurisdiction is unknown and the scope is one document
+    Column("kind", String(24)),  # the normaliser's: department | committee | government | township/street | …
+    Column("level", String(8)),  # the normaliser's: 省 | 市 | 区 | 县 | 镇
     Index("ix_units_canonical", "canonical"),
 )
 

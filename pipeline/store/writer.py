@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, exists, func, insert, select, update
+from sqlalchemy import Connection, Engine, and_, bindparam, delete, exists, func, insert, or_, select, update
 
 from ..model import Document
 from .db import StoreError
@@ -152,8 +152,8 @@ def document_rows(doc: Document, *, pipeline_version: str) -> DocumentRows:
             kind, level = getattr(u, "kind", None), getattr(u, "level", None)
             row = seen_units.get(uid)
             if row is None:
-                seen_units[uid] = {"id": uid, "scope": scope, "canonical": canonical, "issuer": doc.issuer,
-                                   "region": region, "kind": kind, "level": level}
+                seen_units[uid] = {"id": uid, "scope": scope, "canonical": canonical, "region": region,
+                                   "kind": kind, "level": level}
             else:
                 row["kind"] = row["kind"] or kind
                 row["level"] = row["level"] or level
@@ -202,7 +202,25 @@ class Writer:
             from sqlalchemy.dialects.postgresql import insert as dialect_insert
         else:
             raise StoreError(f"{name}: unsupported database; use a SQLite file or a postgresql:// URL")
-        self._insert = dialect_insert
+        # statements built once: building them per document cost more than running them
+        # DO NOTHING + RETURNING: a row comes back only when this transaction inserted it (rowcount is not
+        # reliable across drivers); when a concurrent writer stored the same bytes, its copy stands
+        self._insert_document = (dialect_insert(documents).on_conflict_do_nothing(index_elements=["sha256"])
+                                 .returning(documents.c.sha256))
+        self._insert_rows = {t.name: insert(t) for t in (sections, tasks, metrics, flags, task_units, deadlines)}
+        ins_units = dialect_insert(units)
+        # a unit first named without kind/level gets them from a later document; set values stay
+        self._upsert_units = ins_units.on_conflict_do_update(
+            index_elements=["id"],
+            set_={"kind": func.coalesce(units.c.kind, ins_units.excluded.kind),
+                  "level": func.coalesce(units.c.level, ins_units.excluded.level)},
+            where=or_(and_(units.c.kind.is_(None), ins_units.excluded.kind.is_not(None)),
+                      and_(units.c.level.is_(None), ins_units.excluded.level.is_not(None))))
+        self._insert_aliases = dialect_insert(unit_aliases).on_conflict_do_nothing(index_elements=["unit_id", "name"])
+        self._path_state = (select(document_paths.c.sha256, document_paths.c.mtime, document_paths.c.size)
+                            .where(document_paths.c.path == bindparam("path")))
+        self._has_document = select(documents.c.sha256).where(documents.c.sha256 == bindparam("sha"))
+        self._clear_error = delete(errors).where(errors.c.path == bindparam("path"))
 
     # -- runs ----------------------------------------------------------------------------------------------
     def start_run(self, *, pipeline_version: str, stages: Any, options: Any) -> int:
@@ -220,13 +238,12 @@ class Writer:
     def path_state(self, path: str) -> tuple[str, float | None, int | None] | None:
         """``(sha256, mtime, size)`` stored for ``path``, or None."""
         with self.engine.connect() as conn:
-            row = conn.execute(select(document_paths.c.sha256, document_paths.c.mtime, document_paths.c.size)
-                               .where(document_paths.c.path == path)).first()
+            row = conn.execute(self._path_state, {"path": path}).first()
         return tuple(row) if row else None
 
     def has_document(self, sha: str) -> bool:
         with self.engine.connect() as conn:
-            return conn.execute(select(documents.c.sha256).where(documents.c.sha256 == sha)).first() is not None
+            return conn.execute(self._has_document, {"sha": sha}).first() is not None
 
     # -- writes --------------------------------------------------------------------------------------------
     def write_document(self, rows: DocumentRows, *, path: str, mtime: float | None, size: int | None,
@@ -237,9 +254,7 @@ class Writer:
         already (then only the path is recorded).
         """
         with self.engine.begin() as conn:
-            doc = dict(rows.document, run_id=run_id)
-            res = conn.execute(self._insert(documents).values(doc).on_conflict_do_nothing(index_elements=["sha256"]))
-            new = res.rowcount == 1
+            new = conn.execute(self._insert_document, dict(rows.document, run_id=run_id)).first() is not None
             if new:
                 self._write_children(conn, rows)
             self._attach(conn, path, rows.sha256, mtime, size, run_id)
@@ -270,31 +285,22 @@ class Writer:
 
     # -- inside a transaction ------------------------------------------------------------------------------
     def _write_children(self, conn: Connection, rows: DocumentRows) -> None:
-        for table, values in ((sections, rows.sections), (tasks, rows.tasks), (metrics, rows.metrics),
-                              (flags, rows.flags)):
+        for name in ("sections", "tasks", "metrics", "flags"):
+            values = getattr(rows, name)
             if values:
-                conn.execute(insert(table), values)
+                conn.execute(self._insert_rows[name], values)
         if rows.units:
-            conn.execute(self._insert(units).on_conflict_do_nothing(index_elements=["id"]), rows.units)
-            # a unit first seen without kind/level (before the normaliser) gets them from a later document
-            for u in rows.units:
-                if u["kind"] or u["level"]:
-                    conn.execute(update(units).where(units.c.id == u["id"])
-                                 .where((units.c.kind.is_(None)) | (units.c.level.is_(None)))
-                                 .values(kind=func.coalesce(units.c.kind, u["kind"]),
-                                         level=func.coalesce(units.c.level, u["level"])))
+            conn.execute(self._upsert_units, rows.units)
         if rows.aliases:
-            conn.execute(self._insert(unit_aliases).on_conflict_do_nothing(index_elements=["unit_id", "name"]),
-                         rows.aliases)
+            conn.execute(self._insert_aliases, rows.aliases)
         if rows.task_units:
-            conn.execute(insert(task_units), rows.task_units)
+            conn.execute(self._insert_rows["task_units"], rows.task_units)
         if rows.deadlines:
-            conn.execute(insert(deadlines), rows.deadlines)
+            conn.execute(self._insert_rows["deadlines"], rows.deadlines)
 
     def _attach(self, conn: Connection, path: str, sha: str, mtime: float | None, size: int | None,
                 run_id: int) -> None:
-        old = conn.execute(select(document_paths.c.sha256, document_paths.c.mtime, document_paths.c.size)
-                           .where(document_paths.c.path == path)).first()
+        old = conn.execute(self._path_state, {"path": path}).first()
         if old is None:
             conn.execute(insert(document_paths).values(path=path, sha256=sha, mtime=mtime, size=size, run_id=run_id))
         elif tuple(old) != (sha, mtime, size):
@@ -302,7 +308,7 @@ class Writer:
                          .values(sha256=sha, mtime=mtime, size=size, run_id=run_id))
             if old[0] != sha:
                 self._drop_if_orphan(conn, old[0])
-        conn.execute(delete(errors).where(errors.c.path == path))
+        conn.execute(self._clear_error, {"path": path})
 
     def _drop_if_orphan(self, conn: Connection, sha: str) -> None:
         """Delete document ``sha`` and its rows when no path holds it any more (and units left unused)."""

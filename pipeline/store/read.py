@@ -1,0 +1,386 @@
+"""Reading the database: rows for exports and queries, pandas DataFrames for notebooks.
+
+pandas is imported only by the methods that return DataFrames.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Boolean, Engine, Integer, Select, and_, case, exists, func, or_, select
+
+from .db import StoreError, open_engine
+from .schema import (
+    deadlines,
+    document_paths,
+    documents,
+    errors,
+    flags,
+    metrics,
+    runs,
+    sections,
+    task_units,
+    tasks,
+    unit_aliases,
+    units,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+_log = logging.getLogger(__name__)
+
+ROLES = ("lead", "support", "responsible")
+METRICS_BY = ("category", "document", "issuer", "year")
+
+#: the columns of the flat "tasks with units and deadlines" view, in order
+FLAT_COLUMNS = ("source", "title", "doc_type", "issuer", "year", "section_number", "section", "task", "domain",
+                "units", "units_canonical", "lead", "support", "responsible", "deadlines", "due",
+                "span_start", "span_end", "sha256", "task_id")
+
+_CHUNK = 500  # documents per batch when the flat view gathers units and deadlines
+
+
+def _pandas():
+    try:
+        import pandas as pd
+    except ImportError as e:  # pragma: no cover - pandas is a dependency
+        raise ImportError("taskdb's DataFrame API needs pandas: pip install pandas") from e
+    return pd
+
+
+def _source_of(sha_col) -> Any:
+    """The first path (in sort order) a document was seen at: what exports call its source."""
+    return (select(func.min(document_paths.c.path)).where(document_paths.c.sha256 == sha_col)
+            .scalar_subquery())
+
+
+def _fmt_num(v: float | None) -> str:
+    if v is None:
+        return "?"
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+def describe_deadline(d: dict) -> str:
+    """One deadline as an analyst reads it: ``4月底前 → 2024-04-30``, ``每季度至少1次 → quarter ≥1``."""
+    raw = d.get("raw") or d["kind"]
+    if d["kind"] == "by_date":
+        when = d.get("date") or ("masked" if d.get("masked") else "?")
+    elif d["kind"] == "range":
+        when = f"{d.get('start_date') or '?'}..{d.get('end_date') or '?'}"
+    else:
+        when = (d.get("freq") or "?") + (f" ≥{d['min_count']}" if d.get("min_count") else "")
+    return f"{raw} → {when}"
+
+
+class TaskDB:
+    """A taskdb database, read as pandas DataFrames (:func:`pipeline.api.open_db` makes one).
+
+    Example:
+        >>> from pipeline.api import ingest, open_db
+        >>> _ = ingest(["corpora/samples"], "taskdb.sqlite")  # doctest: +SKIP
+        >>> db = open_db("taskdb.sqlite")                      # doctest: +SKIP
+        >>> db.tasks_flat(unit="区应急管理局", role="lead")[["title", "task", "due"]]  # doctest: +SKIP
+        >>> db.metrics_summary(by="category")                  # doctest: +SKIP
+    """
+
+    def __init__(self, url: str | Path, *, engine: Engine | None = None):
+        self.url = str(url)
+        self.engine = engine if engine is not None else open_engine(url, create=False)
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    def __enter__(self) -> TaskDB:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"TaskDB({self.engine.url.render_as_string(hide_password=True)!r})"
+
+    # -- plumbing ------------------------------------------------------------------------------------------
+    def rows(self, stmt: Select, *, chunk: int = 2000) -> tuple[list[str], Iterator[tuple]]:
+        """The column names and a streaming iterator of the rows of ``stmt``."""
+        conn = self.engine.connect()
+        res = conn.execution_options(stream_results=True, yield_per=chunk).execute(stmt)
+        cols = list(res.keys())
+
+        def gen() -> Iterator[tuple]:
+            try:
+                for row in res:
+                    yield tuple(row)
+            finally:
+                res.close()
+                conn.close()
+
+        return cols, gen()
+
+    def frame(self, stmt: Select) -> pd.DataFrame:
+        """The result of a SQLAlchemy ``select`` as a DataFrame (columns kept when it is empty)."""
+        pd = _pandas()
+        with self.engine.connect() as conn:
+            res = conn.execute(stmt)
+            df = pd.DataFrame(res.fetchall(), columns=list(res.keys()))
+        # integers and flags with gaps stay integers and flags (not floats and objects)
+        for col in stmt.selected_columns:
+            if col.name in df.columns and isinstance(col.type, (Integer, Boolean)):
+                df[col.name] = df[col.name].astype("Int64" if isinstance(col.type, Integer) else "boolean")
+        return df
+
+    # -- one DataFrame per table ---------------------------------------------------------------------------
+    def documents(self, *, text: bool = False) -> pd.DataFrame:
+        """One row per stored document (by sha256), with ``source`` (its first path) and ``n_paths``.
+
+        Args:
+            text: include the cleaned ``text`` that every span indexes.
+        """
+        cols = [c for c in documents.c if text or c.name != "text"]
+        n_paths = (select(func.count()).where(document_paths.c.sha256 == documents.c.sha256).scalar_subquery())
+        return self.frame(select(_source_of(documents.c.sha256).label("source"), *cols, n_paths.label("n_paths"))
+                          .order_by(documents.c.sha256))
+
+    def paths(self) -> pd.DataFrame:
+        """Every path a document was seen at, with its mtime and size."""
+        return self.frame(select(document_paths).order_by(document_paths.c.path))
+
+    def sections(self) -> pd.DataFrame:
+        """The section tree of every document (``parent`` is a section id of the same document)."""
+        return self.frame(select(sections).order_by(sections.c.sha256, sections.c.ord))
+
+    def tasks(self) -> pd.DataFrame:
+        """One row per task: its text, section, domain and span in the document's ``text``."""
+        return self.frame(select(tasks).order_by(tasks.c.sha256, tasks.c.ord))
+
+    def units(self) -> pd.DataFrame:
+        """One row per organisation (a canonical name within one jurisdiction), with ``n_tasks``."""
+        n_tasks = select(func.count()).where(task_units.c.unit_id == units.c.id).scalar_subquery()
+        return self.frame(select(units, n_tasks.label("n_tasks")).order_by(units.c.canonical, units.c.id))
+
+    def unit_aliases(self) -> pd.DataFrame:
+        """Every written name seen for each unit."""
+        return self.frame(select(unit_aliases, units.c.canonical, units.c.scope)
+                          .join_from(unit_aliases, units).order_by(units.c.canonical, unit_aliases.c.name))
+
+    def task_units(self) -> pd.DataFrame:
+        """Task–unit links: the written ``name``, its ``canonical`` form, the ``unit_id`` and the ``role``."""
+        return self.frame(select(task_units).order_by(task_units.c.sha256, task_units.c.task_id,
+                                                      task_units.c.ord))
+
+    def deadlines(self) -> pd.DataFrame:
+        """Every deadline; ``due`` is the date of a ``by_date`` and the end of a ``range``."""
+        return self.frame(select(deadlines).order_by(deadlines.c.sha256, deadlines.c.task_id, deadlines.c.ord))
+
+    def metrics(self) -> pd.DataFrame:
+        """Every metric, with its document's title, issuer and year."""
+        return self.frame(select(metrics, documents.c.title, documents.c.issuer, documents.c.year)
+                          .join_from(metrics, documents).order_by(metrics.c.sha256, metrics.c.ord))
+
+    def flags(self) -> pd.DataFrame:
+        """The cleaner's and extractors' flags (garbled runs, hidden text, inverted ranges, …)."""
+        return self.frame(select(flags).order_by(flags.c.sha256, flags.c.ord))
+
+    def errors(self) -> pd.DataFrame:
+        """The files that could not be read: path, code (SPEC §2), message, and the run that met them."""
+        return self.frame(select(errors).order_by(errors.c.path))
+
+    def runs(self) -> pd.DataFrame:
+        """Every ingest: pipeline version, options, start and finish, and its counts."""
+        return self.frame(select(runs).order_by(runs.c.id))
+
+    def counts(self) -> dict[str, int]:
+        """Row counts of every table."""
+        out = {}
+        with self.engine.connect() as conn:
+            for t in (documents, document_paths, sections, tasks, units, unit_aliases, task_units, deadlines,
+                      metrics, flags, errors, runs):
+                out[t.name] = int(conn.execute(select(func.count()).select_from(t)).scalar())
+        return out
+
+    # -- the flat view and the analyst's questions -----------------------------------------------------------
+    def _task_filter(self, *, unit: str | None, role: str | None, due_before: str | None, due_after: str | None,
+                     domain: str | None) -> list:
+        if role is not None and role not in ROLES:
+            raise ValueError(f"The 'role' option must be one of {set(ROLES)}. Got {role!r} instead.")
+        for name, value in (("due_before", due_before), ("due_after", due_after)):
+            if value is not None:
+                _check_date(name, value)
+        conds: list = []
+        same_task = and_(task_units.c.sha256 == tasks.c.sha256, task_units.c.task_id == tasks.c.id)
+        if unit is not None or role is not None:
+            link = [same_task]
+            if unit is not None:
+                link.append(or_(task_units.c.name == unit, task_units.c.canonical == unit))
+            if role is not None:
+                link.append(task_units.c.role == role)
+            conds.append(exists().where(*link))
+        if due_before is not None or due_after is not None:
+            window = [deadlines.c.sha256 == tasks.c.sha256, deadlines.c.task_id == tasks.c.id,
+                      deadlines.c.due.is_not(None)]
+            if due_before is not None:
+                window.append(deadlines.c.due <= due_before)
+            if due_after is not None:
+                window.append(deadlines.c.due >= due_after)
+            conds.append(exists().where(*window))
+        if domain is not None:
+            conds.append(tasks.c.domain == domain)
+        return conds
+
+    def iter_tasks_flat(self, *, unit: str | None = None, role: str | None = None, due_before: str | None = None,
+                        due_after: str | None = None, domain: str | None = None) -> Iterator[dict]:
+        """The flat view, row by row (see :meth:`tasks_flat`), without holding it all in memory."""
+        conds = self._task_filter(unit=unit, role=role, due_before=due_before, due_after=due_after, domain=domain)
+        source = _source_of(documents.c.sha256).label("source")
+        stmt = (select(source, documents.c.title, documents.c.doc_type, documents.c.issuer, documents.c.year,
+                       sections.c.number.label("section_number"), sections.c.heading.label("section"),
+                       tasks.c.text.label("task"), tasks.c.domain, tasks.c.span_start, tasks.c.span_end,
+                       tasks.c.sha256, tasks.c.id.label("task_id"))
+                .select_from(tasks.join(documents, documents.c.sha256 == tasks.c.sha256)
+                             .outerjoin(sections, and_(sections.c.sha256 == tasks.c.sha256,
+                                                       sections.c.id == tasks.c.section_id)))
+                .where(*conds)
+                .order_by(source, tasks.c.sha256, tasks.c.ord))
+        # tasks stream from one connection; each batch of documents' units and deadlines come from another
+        with self.engine.connect() as conn, self.engine.connect() as side:
+            batch: list[dict] = []
+            n_docs = 0
+            for row in conn.execution_options(stream_results=True, yield_per=2000).execute(stmt).mappings():
+                if not batch or row["sha256"] != batch[-1]["sha256"]:
+                    if n_docs >= _CHUNK:
+                        yield from self._complete(side, batch)
+                        batch, n_docs = [], 0
+                    n_docs += 1
+                batch.append(dict(row))
+            if batch:
+                yield from self._complete(side, batch)
+
+    def _complete(self, conn, batch: list[dict]) -> Iterator[dict]:
+        shas = sorted({r["sha256"] for r in batch})
+        links: dict[tuple[str, str], list[dict]] = defaultdict(list)
+        for r in conn.execute(select(task_units).where(task_units.c.sha256.in_(shas))
+                              .order_by(task_units.c.sha256, task_units.c.task_id, task_units.c.ord)).mappings():
+            links[(r["sha256"], r["task_id"])].append(dict(r))
+        dls: dict[tuple[str, str], list[dict]] = defaultdict(list)
+        for r in conn.execute(select(deadlines).where(deadlines.c.sha256.in_(shas))
+                              .order_by(deadlines.c.sha256, deadlines.c.task_id, deadlines.c.ord)).mappings():
+            dls[(r["sha256"], r["task_id"])].append(dict(r))
+        for row in batch:
+            key = (row["sha256"], row["task_id"])
+            us, ds = links.get(key, []), dls.get(key, [])
+            by_role = {role: "; ".join(u["name"] for u in us if u["role"] == role) for role in ROLES}
+            canon = list(dict.fromkeys(u["canonical"] for u in us))
+            dues = sorted(d["due"] for d in ds if d["due"])
+            out = {
+                **row,
+                "units": "; ".join(f"{u['name']} ({u['role']})" for u in us),
+                "units_canonical": "; ".join(canon),
+                **by_role,
+                "deadlines": "; ".join(describe_deadline(d) for d in ds),
+                "due": dues[0] if dues else None,
+            }
+            yield {c: out.get(c) for c in FLAT_COLUMNS}
+
+    def tasks_flat(self, *, unit: str | None = None, role: str | None = None, due_before: str | None = None,
+                   due_after: str | None = None, domain: str | None = None) -> pd.DataFrame:
+        """One row per task with its document, section, units (with roles) and deadlines joined.
+
+        Filters combine with AND:
+
+        Args:
+            unit: tasks with this unit, as written (``区应急局``) or canonical (``区应急管理局``).
+            role: with ``unit``, only links of this role (``lead``, ``support``, ``responsible``);
+                alone, tasks with any unit of this role.
+            due_before: tasks with a deadline due on or before this date (``YYYY-MM-DD``); a
+                deadline is due on its date (``by_date``) or at its end (``range``).
+            due_after: tasks with a deadline due on or after this date.
+            domain: tasks of this domain (``消防``, ``防汛``, …; set by the normaliser).
+
+        Example:
+            >>> db.tasks_flat(due_before="2024-06-30")[["task", "units", "deadlines"]]  # doctest: +SKIP
+        """
+        pd = _pandas()
+        rows = list(self.iter_tasks_flat(unit=unit, role=role, due_before=due_before, due_after=due_after,
+                                         domain=domain))
+        df = pd.DataFrame(rows, columns=list(FLAT_COLUMNS))
+        for col in ("year", "span_start", "span_end"):
+            df[col] = df[col].astype("Int64")
+        return df
+
+    def metrics_summary(self, by: str = "category") -> pd.DataFrame:
+        """Metrics summed per group and per unit of measure (处, 家, 元, … are never added together).
+
+        Args:
+            by: ``category``, ``document``, ``issuer`` or ``year``.
+
+        Returns:
+            A DataFrame with the group column(s), ``unit``, ``n`` (metrics), ``total`` (sum of
+            ``value``), ``n_masked`` (metrics without a value) and ``n_approx``.
+
+        Example:
+            >>> db.metrics_summary(by="year")  # doctest: +SKIP
+        """
+        return self.frame(metrics_summary_stmt(by))
+
+    def task_context(self, sha256: str, task_id: str, *, width: int = 60) -> dict:
+        """Trace a task back to its document: the text around its span, and the paths it came from.
+
+        Example:
+            >>> db.task_context(sha, "t12")["context"]  # doctest: +SKIP
+            '…4月底前,结合年度区安委会工作要点,制定…'
+        """
+        with self.engine.connect() as conn:
+            row = conn.execute(select(tasks.c.span_start, tasks.c.span_end, tasks.c.text.label("task"),
+                                      documents.c.text.label("doc"), documents.c.title)
+                               .join_from(tasks, documents)
+                               .where(tasks.c.sha256 == sha256, tasks.c.id == task_id)).mappings().first()
+            if row is None:
+                raise KeyError(f"no task {task_id!r} in document {sha256}")
+            paths = list(conn.execute(select(document_paths.c.path).where(document_paths.c.sha256 == sha256)
+                                      .order_by(document_paths.c.path)).scalars())
+        s, e = row["span_start"] or 0, row["span_end"] or 0
+        doc = row["doc"]
+        return {"title": row["title"], "paths": paths, "span": (s, e), "task": row["task"], "source_text": doc[s:e],
+                "context": doc[max(0, s - width):s] + "【" + doc[s:e] + "】" + doc[e:e + width]}
+
+
+def metrics_summary_stmt(by: str) -> Select:
+    """The SQL behind :meth:`TaskDB.metrics_summary`."""
+    if by not in METRICS_BY:
+        raise ValueError(f"The 'by' option must be one of {set(METRICS_BY)}. Got {by!r} instead.")
+    keys: Sequence = {
+        "category": [metrics.c.category],
+        "issuer": [documents.c.issuer],
+        "year": [documents.c.year],
+        "document": [documents.c.sha256, documents.c.title],
+    }[by]
+    n_masked = func.sum(case((metrics.c.value.is_(None), 1), else_=0))
+    n_approx = func.sum(case((metrics.c.approx, 1), else_=0))
+    stmt = (select(*keys, metrics.c.unit, func.count().label("n"), func.sum(metrics.c.value).label("total"),
+                   n_masked.label("n_masked"), n_approx.label("n_approx"))
+            .select_from(metrics.join(documents, documents.c.sha256 == metrics.c.sha256))
+            .group_by(*keys, metrics.c.unit)
+            .order_by(*keys, metrics.c.unit))
+    if by == "document":
+        inner = stmt.subquery()
+        stmt = select(_source_of(inner.c.sha256).label("source"), *inner.c).order_by(
+            inner.c.sha256, inner.c.unit)
+    return stmt
+
+
+def _check_date(name: str, value: str) -> None:
+    from datetime import date
+
+    try:
+        date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"The '{name}' option must be a date YYYY-MM-DD. Got {value!r} instead.") from None
+
+
+__all__ = ["FLAT_COLUMNS", "METRICS_BY", "ROLES", "StoreError", "TaskDB", "describe_deadline",
+           "metrics_summary_stmt"]

@@ -170,15 +170,21 @@ def print_readers(rows: list[dict], repeat: int) -> None:
 
 # --- section 2: batch and start-up, in fresh processes -----------------------------------------------------------
 
-def bench_batch(fmt: str, script: str, limit: float, tmp: Path, repeat: int) -> dict:
-    """Five copies of the long plan: ``taskdb extract`` against a bare-library script, both as subprocesses."""
+def bench_batch(fmt: str, script: str, limit: float, tmp: Path, repeat: int, until: str | None = None) -> dict:
+    """Five copies of the long plan: ``taskdb extract`` against a bare-library script, both as subprocesses.
+
+    ``until="structure"`` measures the ingest stages alone (read, clean, structure), as issue #2 set the target.
+    """
     files = []
     for i in range(1, 6):
         files.append(str(tmp / f"long_plan_{i}.{fmt}"))
-        shutil.copyfile(DATA / f"long_plan.{fmt}", files[-1])
-    t_ours, _ = best_of(lambda: run([TASKDB, "extract", *files, "--format", "jsonl"]), repeat)
+        if not Path(files[-1]).exists():
+            shutil.copyfile(DATA / f"long_plan.{fmt}", files[-1])
+    stages = ["--until", until] if until else []
+    t_ours, _ = best_of(lambda: run([TASKDB, "extract", *files, "--format", "jsonl", *stages]), repeat)
     t_bare, _ = best_of(lambda: run([PYTHON, "-c", script, *files]), repeat)
-    return {"format": fmt, "files": len(files), "taskdb_s": t_ours, "bare_s": t_bare, "ratio": t_bare / t_ours,
+    return {"format": fmt + (f" (--until {until})" if until else ""), "files": len(files), "taskdb_s": t_ours,
+            "bare_s": t_bare, "ratio": t_bare / t_ours,
             "target": f"taskdb < {limit:g} x bare", "holds": t_ours < limit * t_bare}
 
 
@@ -193,15 +199,44 @@ def bench_startup(repeat: int) -> dict:
 def print_batch(rows: list[dict], startup: dict, repeat: int) -> None:
     print(f"\n2. Batch of five long plans (60 pages each), process start included; best of {repeat} after one warm-up;"
           "\n   ratio = bare time / taskdb time (higher is better, >1 = taskdb faster)")
-    print(f"{'format':>6}  {'taskdb s':>9}  {'bare s':>9}  {'ratio':>6}  {'target':<22}  holds")
+    print(f"{'format':>26}  {'taskdb s':>9}  {'bare s':>9}  {'ratio':>6}  {'target':<22}  holds")
     for r in rows:
-        print(f"{r['format']:>6}  {r['taskdb_s']:9.3f}  {r['bare_s']:9.3f}  {r['ratio']:6.2f}  {r['target']:<22}  "
+        print(f"{r['format']:>26}  {r['taskdb_s']:9.3f}  {r['bare_s']:9.3f}  {r['ratio']:6.2f}  {r['target']:<22}  "
               f"{'yes' if r['holds'] else 'NO'}")
     base = startup["python_pass_s"]
     print(f"\n   Start-up (wall time, best of {repeat}): python -c pass {base * 1e3:.0f} ms; "
           f"python -c 'import pipeline' {startup['import_pipeline_s'] * 1e3:.0f} ms "
           f"({(startup['import_pipeline_s'] - base) * 1e3:+.0f} ms); "
           f"taskdb --help {startup['taskdb_help_s'] * 1e3:.0f} ms ({(startup['taskdb_help_s'] - base) * 1e3:+.0f} ms)")
+
+
+# --- section 3: extraction ------------------------------------------------------------------------------------------
+
+def bench_extraction(repeat: int) -> dict:
+    """Extraction (tasks, units, deadlines, metrics) and normalisation over structured documents, against
+    ``jieba.lcut`` over the same texts: characters per second and the ratio."""
+    import jieba
+
+    from pipeline.api import extract
+    from pipeline.extract import extract_items
+    from pipeline.normalise import normalise
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    docs = [extract(p, until="structure") for p in corpus("txt")]
+    chars = sum(len(d.text) for d in docs)
+    t_ours, _ = best_of(lambda: [normalise(extract_items(d)) for d in docs], repeat)
+    t_jieba, _ = best_of(lambda: [jieba.lcut(d.text) for d in docs], repeat)
+    return {"files": len(docs), "chars": chars, "extract_s": t_ours, "jieba_s": t_jieba,
+            "extract_kcps": chars / t_ours / 1000, "jieba_kcps": chars / t_jieba / 1000, "ratio": t_jieba / t_ours}
+
+
+def print_extraction(row: dict, repeat: int) -> None:
+    print(f"\n3. Extraction + normalisation over the structured .txt corpus and the long plan; best of {repeat} after "
+          "one warm-up;\n   ratio = jieba.lcut time / our time over the same text (higher is better)")
+    print(f"{'files':>6} {'chars':>8} {'ours ms':>9} {'jieba ms':>9} {'ours kc/s':>10} {'jieba kc/s':>11} {'ratio':>7}")
+    print(f"{row['files']:>6} {row['chars']:>8} {row['extract_s'] * 1000:>9.1f} {row['jieba_s'] * 1000:>9.1f} "
+          f"{row['extract_kcps']:>10.0f} {row['jieba_kcps']:>11.0f} {row['ratio']:>7.2f}")
 
 
 # --- main ------------------------------------------------------------------------------------------------------------
@@ -225,9 +260,13 @@ def main(argv: list[str] | None = None) -> int:
             ap.error("the taskdb command is not installed next to this python nor on PATH")
         with tempfile.TemporaryDirectory(prefix="bench_ingest_") as tmp:
             results["batch"] = [bench_batch("pdf", BARE_PDF_SCRIPT, 1, Path(tmp), args.repeat),
-                                bench_batch("docx", BARE_DOCX_SCRIPT, 3, Path(tmp), args.repeat)]
+                                bench_batch("pdf", BARE_PDF_SCRIPT, 1, Path(tmp), args.repeat, "structure"),
+                                bench_batch("docx", BARE_DOCX_SCRIPT, 3, Path(tmp), args.repeat),
+                                bench_batch("docx", BARE_DOCX_SCRIPT, 3, Path(tmp), args.repeat, "structure")]
         results["startup"] = bench_startup(args.repeat)
         print_batch(results["batch"], results["startup"], args.repeat)
+    results["extraction"] = bench_extraction(args.repeat)
+    print_extraction(results["extraction"], args.repeat)
     results["pipeline_changed_during_run"] = pipeline_stamp() != stamp
     if results["pipeline_changed_during_run"]:
         print("\nWARNING: files under pipeline/ changed during this run; the figures mix versions: run it again.")

@@ -158,8 +158,8 @@ def main(argv: list[str] | None = None) -> None:
                 r = {**r, **{k: max(x[k] for x in runs) for k in ("writer_mb", "worker_mb", "total_mb")}}
                 results.append(r)
 
-        head = (f"| documents | --jobs | ingest s | docs/s | docs/s (wall) | writer peak MB | worker peak MB "
-                f"| tree peak MB |")
+        head = ("| documents | --jobs | ingest s | docs/s | docs/s (wall) | writer peak MB | worker peak MB "
+                "| tree peak MB |")
         print(head)
         print("|" + "---|" * 8)
         for r in results:

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "extract", "extract_many"]
+__all__ = ["__version__", "extract", "extract_many", "open_db", "ingest"]
 
 
 def __getattr__(name: str):
-    if name in ("extract", "extract_many"):
+    if name in ("extract", "extract_many", "open_db", "ingest"):
         from . import api
 
         return getattr(api, name)

@@ -235,7 +235,8 @@ def test_store_units_are_organisations_within_a_jurisdiction(sqlite_dbs):
     u = [Unit("区应急局", "区应急管理局", "lead")]
     _write(url,
            _doc("1" * 64, issuer="安康市应急管理局", tasks=[_task("t1", "甲", u)]),
-           _doc("2" * 64, issuer="安康市安委办", tasks=[_task("t1", "乙", [Unit("区应急管理局", "区应急管理局", "lead")])]),
+           _doc("2" * 64, issuer="安康市安委办", tasks=[_task("t1", "乙", [Unit("区应急管理局", "区应急管理局",
+                                                                                "lead")])]),
            _doc("3" * 64, issuer="汉中市应急管理局", tasks=[_task("t1", "丙", u)]),
            _doc("4" * 64, issuer="区安委会", tasks=[_task("t1", "丁", u)]),
            _doc("5" * 64, issuer=None, tasks=[_task("t1", "戊", u)]))

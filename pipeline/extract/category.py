@@ -181,11 +181,22 @@ def method() -> str:
 
 def classify(subject: str, context: str = "", unit: str | None = None) -> str:
     """The category of one metric, by the method that scored better in cross-validation."""
-    if method() == "model":
+    return predict_category(subject, context, method(), unit)
+
+
+def predict_category(subject: str, context: str, method: str, unit: str | None = None) -> str:
+    """The category by one named method, ``"rules"`` or ``"model"`` (``taskdb eval`` reports both)."""
+    if method == "model":
+        model = _model()
+        if model is None:
+            raise FileNotFoundError(f"no {MODEL_NAME}.joblib in {models_dir()}: train it with "
+                                    "`python -m pipeline.extract.category train corpora/ models/`")
         import pandas as pd
 
-        return str(_model().predict(pd.DataFrame({"subject": [subject], "context": [context]}))[0])
-    return rule_category(subject, context, unit)
+        return str(model.predict(pd.DataFrame({"subject": [subject], "context": [context]}))[0])
+    if method == "rules":
+        return rule_category(subject, context, unit)
+    raise ValueError(f"The 'method' option of predict_category must be one of {{'rules', 'model'}}. Got {method!r} instead.")
 
 
 def _pipeline():

@@ -9,8 +9,9 @@ from the same files hold the same rows whatever the order of the writes:
 - task units, deadlines, metrics and flags are ``(sha256, …, ord)``, their
   position in the record;
 - a unit is one organisation within one jurisdiction: ``id`` is a hash of its
-  ``scope`` (the document's region, else its issuer, else the document itself —
-  never merged across unknown jurisdictions, SPEC §4) and its canonical name.
+  ``scope`` (the document's region — the normaliser's, or the place its issuer
+  names — else the document itself: never merged across unknown jurisdictions,
+  SPEC §4) and its canonical name.
 
 Dates are ISO strings (``2024-04-30``): they sort and compare as dates on both
 databases and survive any export unchanged.
@@ -39,7 +40,7 @@ SCHEMA_VERSION = 1
 metadata = MetaData()
 
 SHA = String(64)
-DATE = String(10)  # YYYY-MM-DD
+DATE = Text  # YYYY-MM-DD
 STAMP = String(32)  # ISO 8601 UTC timestamp
 
 taskdb_meta = Table(
@@ -51,12 +52,12 @@ taskdb_meta = Table(
 runs = Table(
     "runs", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("pipeline_version", String(32), nullable=False),
+    Column("pipeline_version", Text, nullable=False),
     Column("stages", JSON, nullable=False),  # stage names and reader versions
     Column("options", JSON, nullable=False),  # the ingest's arguments
     Column("started_at", STAMP, nullable=False),
     Column("finished_at", STAMP),
-    Column("status", String(16), nullable=False),  # running | finished | interrupted
+    Column("status", Text, nullable=False),  # running | finished | interrupted
     Column("n_files", Integer),
     Column("n_stored", Integer),  # documents written by this run
     Column("n_skipped", Integer),  # already stored (same sha256): not parsed again
@@ -69,16 +70,16 @@ runs = Table(
 documents = Table(
     "documents", metadata,
     Column("sha256", SHA, primary_key=True),
-    Column("format", String(8), nullable=False),
+    Column("format", Text, nullable=False),
     Column("title", Text),
-    Column("doc_type", String(16)),
+    Column("doc_type", Text),
     Column("year", Integer),
     Column("issuer", Text),
     Column("region", Text),
     Column("n_chars", Integer, nullable=False),
     Column("text", Text, nullable=False),  # the cleaned text every span indexes
     Column("meta", JSON),
-    Column("pipeline_version", String(32), nullable=False),
+    Column("pipeline_version", Text, nullable=False),
     Column("run_id", Integer, ForeignKey("runs.id")),
     Index("ix_documents_issuer", "issuer"),
     Index("ix_documents_year", "year"),
@@ -97,13 +98,13 @@ document_paths = Table(
 sections = Table(
     "sections", metadata,
     Column("sha256", SHA, ForeignKey("documents.sha256", ondelete="CASCADE"), primary_key=True),
-    Column("id", String(16), primary_key=True),
+    Column("id", Text, primary_key=True),
     Column("ord", Integer, nullable=False),
-    Column("parent", String(16)),
+    Column("parent", Text),
     Column("level", Integer),
     Column("number", Text),
     Column("heading", Text),
-    Column("marker", String(16)),
+    Column("marker", Text),
     Column("span_start", Integer),
     Column("span_end", Integer),
 )
@@ -111,11 +112,11 @@ sections = Table(
 tasks = Table(
     "tasks", metadata,
     Column("sha256", SHA, ForeignKey("documents.sha256", ondelete="CASCADE"), primary_key=True),
-    Column("id", String(16), primary_key=True),
+    Column("id", Text, primary_key=True),
     Column("ord", Integer, nullable=False),
-    Column("section_id", String(16)),
+    Column("section_id", Text),
     Column("text", Text, nullable=False),
-    Column("domain", String(32)),  # filled by the normaliser; null until then
+    Column("domain", Text),  # filled by the normaliser; null until then
     Column("span_start", Integer),
     Column("span_end", Integer),
     Index("ix_tasks_domain", "domain"),
@@ -123,18 +124,18 @@ tasks = Table(
 
 units = Table(
     "units", metadata,
-    Column("id", String(24), primary_key=True),  # hash of (scope, canonical)
-    Column("scope", Text, nullable=False),  # region:… | issuer:… | document:<sha256>
+    Column("id", Text, primary_key=True),  # hash of (scope, canonical)
+    Column("scope", Text, nullable=False),  # region:<place> | document:<sha256>
     Column("canonical", Text, nullable=False),
     Column("region", Text),  # null: the jurisdiction is unknown and the scope is one document
-    Column("kind", String(24)),  # the normaliser's: department | committee | government | township/street | …
-    Column("level", String(8)),  # the normaliser's: 省 | 市 | 区 | 县 | 镇
+    Column("kind", Text),  # the normaliser's: department | committee | government | township/street | …
+    Column("level", Text),  # the normaliser's: 省 | 市 | 区 | 县 | 镇
     Index("ix_units_canonical", "canonical"),
 )
 
 unit_aliases = Table(
     "unit_aliases", metadata,
-    Column("unit_id", String(24), ForeignKey("units.id", ondelete="CASCADE"), primary_key=True),
+    Column("unit_id", Text, ForeignKey("units.id", ondelete="CASCADE"), primary_key=True),
     Column("name", Text, primary_key=True),  # a written name seen for the unit
     Index("ix_unit_aliases_name", "name"),
 )
@@ -142,12 +143,12 @@ unit_aliases = Table(
 task_units = Table(
     "task_units", metadata,
     Column("sha256", SHA, primary_key=True),
-    Column("task_id", String(16), primary_key=True),
+    Column("task_id", Text, primary_key=True),
     Column("ord", Integer, primary_key=True),
-    Column("unit_id", String(24), ForeignKey("units.id"), nullable=False),
+    Column("unit_id", Text, ForeignKey("units.id"), nullable=False),
     Column("name", Text, nullable=False),  # as written
     Column("canonical", Text, nullable=False),
-    Column("role", String(16), nullable=False),  # lead | support | responsible
+    Column("role", Text, nullable=False),  # lead | support | responsible
     ForeignKeyConstraint(["sha256", "task_id"], ["tasks.sha256", "tasks.id"], ondelete="CASCADE"),
     Index("ix_task_units_unit_role", "unit_id", "role"),
     Index("ix_task_units_name_role", "name", "role"),
@@ -157,14 +158,14 @@ task_units = Table(
 deadlines = Table(
     "deadlines", metadata,
     Column("sha256", SHA, primary_key=True),
-    Column("task_id", String(16), primary_key=True),
+    Column("task_id", Text, primary_key=True),
     Column("ord", Integer, primary_key=True),
-    Column("kind", String(16), nullable=False),  # by_date | range | recurring
+    Column("kind", Text, nullable=False),  # by_date | range | recurring
     Column("date", DATE),
     Column("start_date", DATE),
     Column("end_date", DATE),
     Column("due", DATE),  # date of a by_date, end of a range: what --due-before/after compare
-    Column("freq", String(16)),
+    Column("freq", Text),
     Column("min_count", Integer),
     Column("masked", Boolean, nullable=False),
     Column("raw", Text),
@@ -179,12 +180,12 @@ metrics = Table(
     "metrics", metadata,
     Column("sha256", SHA, ForeignKey("documents.sha256", ondelete="CASCADE"), primary_key=True),
     Column("ord", Integer, primary_key=True),
-    Column("section_id", String(16)),
+    Column("section_id", Text),
     Column("subject", Text),
-    Column("category", String(24)),
+    Column("category", Text),
     Column("value", Float),
     Column("value_max", Float),
-    Column("unit", String(16)),
+    Column("unit", Text),
     Column("approx", Boolean, nullable=False),
     Column("masked", Boolean, nullable=False),
     Column("as_of", DATE),
@@ -198,7 +199,7 @@ flags = Table(
     "flags", metadata,
     Column("sha256", SHA, ForeignKey("documents.sha256", ondelete="CASCADE"), primary_key=True),
     Column("ord", Integer, primary_key=True),
-    Column("code", String(32), nullable=False),
+    Column("code", Text, nullable=False),
     Column("message", Text),
     Column("span_start", Integer),
     Column("span_end", Integer),
@@ -209,7 +210,7 @@ errors = Table(
     "errors", metadata,
     Column("path", Text, primary_key=True),  # one current error per path; cleared once it reads
     Column("sha256", SHA),  # of the bytes, when they could be read
-    Column("code", String(32), nullable=False),
+    Column("code", Text, nullable=False),
     Column("message", Text),
     Column("mtime", Float),
     Column("run_id", Integer, ForeignKey("runs.id")),

@@ -14,7 +14,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, bindparam, delete, exists, func, insert, or_, select, update
@@ -183,7 +183,7 @@ def document_rows(doc: Document, *, pipeline_version: str) -> DocumentRows:
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class Writer:

@@ -25,7 +25,8 @@ FORWARD = re.compile(r"下一步|工作思路|工作打算|工作计划|工作�
 NEXT_YEAR = re.compile(r"明年|下一年|来年")
 FRAMING = re.compile(r"指导思想|总体要求|工作目标|基本原则|总体目标|目标任务|主要目标|工作原则|适用范围|编制依据|总体思路|基本情况|"
                      r"存在的问题|存在问题|主要问题|工作成效|主要成效|取得的成效|主要做法|工作开展情况|主要工作情况|工作情况|发展现状|现状")
-PAREN = re.compile(r"[(（](?P<c>[^()（）\n]{2,240})[)）]")
+# a parenthetical, with names inside it that carry their own brackets (各镇(街道)牵头)
+PAREN = re.compile(r"[(（](?P<c>(?:[^()（）\n]|[(（][^()（）\n]{1,12}[)）]){2,240})[)）]")
 # a parenthetical the copy cut off at the very end of the text: (区公安分局、区民
 PAREN_CUT = re.compile(r"[(（](?P<c>[^()（）\n]{2,240})$")
 UNIT_LINE = re.compile(r"^(?P<c>(?:责任单位|责任部门|牵头单位|配合单位)[:：][^\n]*)$", re.M)
@@ -119,7 +120,8 @@ def _forward(doc: Document, sec: Section | None) -> Section | None:
 
 # 要 as a directive: after a clause start or an actor (各部门要, 我们要), not 主要/需要/重要/要求
 DIRECTIVE_CORE = re.compile(r"(?:^|(?<=[,，。;；:：\n局委办部队所站心院校司府道镇乡街区县市门位们都也还更]))(?:要|须|必须|务必)"
-                            r"(?!求|点|素|害|闻|件|是)|请各|请大家|请同志们|务必")
+                            r"(?!求|点|素|害|闻|件|是)|请各|请大家|请同志们|务必|"
+                            r"(?<=[局委办部队所站心院校司府道镇乡街区县市门位会])将(?=[把对以加进继全持组开做推])")
 
 
 def _is_plan_like(par: str) -> bool:
@@ -205,6 +207,9 @@ def _region_tasks(b: _Builder, start: int, end: int, *, speech: bool) -> None:
     covered = []
     for sec in leaves:
         s_end = min(sec.span[1], end)
+        closing = re.search(r"\n(?:同志们[,，!！]|[^\n]{2,30}\n\d{4}年\d{1,2}月\d{1,2}日\s*$)", doc.text[sec.span[0]:s_end])
+        if closing:  # the closing exhortation, or a signature and date, is not the last item's
+            s_end = sec.span[0] + closing.start()
         body_s, body_e = _trim(doc, body_start(doc, sec), s_end)
         if body_e - body_s < 4:  # the item is its heading alone
             body_s, body_e = sec.heading_span if sec.heading_span else (sec.span[0], s_end)
@@ -404,9 +409,12 @@ def find_tasks(doc: Document, sdoc=None) -> list[Task]:
         gaps = [f.span[0] for f in doc.flags if f.code == "hidden_text" and f.span]
         for g in gaps:
             tail = [s for s in _leaves(doc.sections) if s.span[0] >= g]
-            if tail and all(_is_plan_like(text[s.span[0]:s.span[1]]) for s in tail) and \
+            later = [r[0] for r in regions if r[0] >= g]
+            tail_end = min(later) if later else len(text)  # up to a forward part found by its heading
+            tail = [s for s in tail if s.span[0] < tail_end]
+            if tail and all(_is_plan_like(text[s.span[0]:min(s.span[1], tail_end)]) for s in tail) and \
                     not any(r[0] <= g < r[1] for r in regions):
-                regions.append((g, len(text)))
+                regions.append((g, tail_end))
         # a commitment with a deadline in the retrospective part (其余问题确保8月底前整改完毕)
         for m in COMMITMENT.finditer(text):
             if any(r[0] <= m.start() < r[1] for r in regions) or not _deadlines(m.group(), doc.year, m.start()):

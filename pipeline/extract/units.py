@@ -230,6 +230,8 @@ def with_lead_roles(units: list[Unit], text: str) -> list[Unit]:
 
 _ACTOR_VERB = re.compile(r"(?:要|须|必须|务必|应当|应|将|负责|牵头|配合|协同|统一|作为|主要负责人要|主要负责同志)")
 _CLAUSE_START = re.compile(r"(?:^|(?<=[。;；:：!?！？,，\n]))")
+_WITH = re.compile(r"(?:^|(?<=[。;；:：!?！？,，\n]))(?:由)?(?P<a>[^。;；:：,，\n]{2,40}?)(?:要|将|应|须)?会同(?P<b>[^。;；:：,，\n]{2,60}?)"
+                   r"(?=对|在|开展|组织|修订|做好|共同|抓好|研究|制定|加强|推进|完善|落实|负责|[,，。;；])")
 _PLEASE = re.compile(r"请(?P<names>[^,，。;；]{2,30}?)(?:主要领导|主要负责同志|主要负责人|负责同志)?(?=认真|切实|务必|高度|抓紧|立即|按照|尽快|做好|抓好|把)")
 _BY = re.compile(r"由(?P<names>[^,，。;；]{2,80}?)(?P<verb>分别牵头负责|牵头负责|牵头|统一领导|统一部署|负责|会同|组织|配合)")
 _PERSON_TAIL = re.compile(r"(?:主要负责同志|主要负责人|主要领导|负责同志|负责人|分管领导|领导干部|同志)$")
@@ -249,6 +251,12 @@ def actors(text: str) -> list[Unit]:
         if names and all(looks_like_unit(n) for n in names):
             for n in names:
                 found.append((m.start(), Unit(n, n, "responsible")))
+    # A会同B…: A leads, B supports (SPEC §4), in running text as in parentheticals
+    for m in _WITH.finditer(text):
+        a, b = split_names(_PERSON_TAIL.sub("", m.group("a"))), split_names(m.group("b"))
+        if a and b and all(looks_like_unit(n) for n in a + b):
+            found.extend((m.start(), Unit(n, n, "lead")) for n in a)
+            found.extend((m.start("b"), Unit(n, n, "support")) for n in b)
     for clause in re.finditer(r"[^。;；:：!?！？,，\n]+", text):
         c = clause.group()
         if c.startswith("由"):

@@ -41,7 +41,7 @@ def cn_to_int(s: str) -> int | None:
 
 # marker families, shallowest first; each regex has a group "n" with the number
 FAMILIES: list[tuple[str, re.Pattern]] = [
-    ("一、", re.compile(rf"(?P<n>[{_CN}]{{1,3}})[、.．](?=[^\d{_CN}、])")),
+    ("一、", re.compile(rf"(?P<n>[{_CN}]{{1,3}})[、.．](?=[^{_CN}、.．\d]|\d{{4}}年)")),
     ("(一)", re.compile(rf"[(（](?P<n>[{_CN}]{{1,3}})[)）]\s*")),
     ("1.", re.compile(r"(?P<n>\d{1,2})(?:[.．](?!\d)\s*|、)")),
     ("(1)", re.compile(r"[(（](?P<n>\d{1,2})[)）]\s*")),
@@ -155,7 +155,7 @@ def find_doc_type(title: str | None, text: str) -> str:
     return "other"
 
 
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\d)")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _MASKED_YEAR = re.compile(r"(?:[xX×*＊]{2,4}|[xX]{4})\s*年")
 _CN_YEAR = re.compile(r"([二〇零一三四五六七八九]{4})年")
 

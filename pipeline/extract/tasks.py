@@ -369,10 +369,14 @@ def _table_tasks(b: _Builder) -> bool:
             uk = next((k for k, c in enumerate(cells) if c and is_units(c)), None)
         tk = time_col if time_col is not None and time_col < len(cells) and deadline_of(cells[time_col]) else \
             next((k for k, c in enumerate(cells) if k != uk and deadline_of(c)), None)
-        ck = next((k for k in content_cols if k < len(cells) and cells[k] and k not in (uk, tk)), None)
+        ck = next((k for k in content_cols if k < len(cells) and cells[k] and k not in (uk, tk)
+                   and not _CELL_HEADING.match(cells[k])), None)
+        in_content_col = ck is not None
         if ck is None:
             ck = next((k for k, c in enumerate(cells) if c and k not in (uk, tk) and not _CELL_HEADING.match(c)), None)
-        if ck is None or (uk is None and tk is None):
+        # a row is a task when it has its work and someone or some time to do it by; a row whose work
+        # column is filled (a copy cut off before its units) is one too
+        if ck is None or (uk is None and tk is None and not in_content_col):
             continue
         s, e = row[ck]
         m = re.match(r"\d+[.、．]\s*", text[s:e])

@@ -174,9 +174,16 @@ def restore_garbled(m: Mapped) -> Mapped:
 
 # ---------------------------------------------------------------- traditional → simplified
 
+# frequent characters that exist only in traditional script
+_TRADITIONAL_ONLY = re.compile("[們個國這來說時會為學對發後過與經產業區縣鄉鎮處體關開長門問聯義務點擊積極單當應態監責實隱強"
+                               "員導織險專環節現規範劃證書歷據條災華資訊檢組織領導設備類場頭費讓認識達問題]")
+
+
 def to_simplified(m: Mapped) -> Mapped:
     """Traditional script to simplified with OpenCC, when the text is traditional (≥1% of its characters change)."""
     text = m.text
+    if not _TRADITIONAL_ONLY.search(text):  # cheap pre-check: a simplified text loads no converter
+        return m
     cjk = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
     if not cjk:
         return m

@@ -1,25 +1,17 @@
-"""Unit names and aliases (data in ``pipeline/data/unit_aliases.tsv``), for jieba and for canonicalisation."""
+"""The unit gazetteer as the extractors see it: the names to recognise, and jieba told about them.
+
+The gazetteer itself (``pipeline/data/unit_aliases.tsv`` and its companions) is loaded once, by
+:func:`pipeline.normalise.units.gazetteer`; this module only reads its alias table.
+"""
 
 from __future__ import annotations
 
-import csv
-from functools import lru_cache
-from importlib import resources
 
-
-@lru_cache(maxsize=1)
 def aliases() -> dict[str, str]:
-    """written name → canonical name, from the package's data file (empty when it does not exist yet)."""
-    try:
-        path = resources.files("pipeline") / "data" / "unit_aliases.tsv"
-        text = path.read_text("utf-8")
-    except (FileNotFoundError, OSError):
-        return {}
-    out = {}
-    for row in csv.reader(text.splitlines(), delimiter="\t"):
-        if len(row) >= 2 and row[0] and not row[0].startswith("#"):
-            out[row[0].strip()] = row[1].strip()
-    return out
+    """written name → canonical name, from the package gazetteer."""
+    from ..normalise.units import gazetteer
+
+    return gazetteer().aliases
 
 
 _ADDED = False

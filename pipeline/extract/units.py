@@ -12,6 +12,7 @@ Two sources:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..model import Unit
 
@@ -55,11 +56,12 @@ def looks_like_unit(name: str) -> bool:
                 or core in _known())
 
 
-def _known() -> set[str]:
+@lru_cache(maxsize=1)
+def _known() -> frozenset[str]:
     from .gazetteer import aliases
 
     names = aliases()
-    return set(names) | set(names.values())
+    return frozenset(names) | frozenset(names.values())
 
 
 def split_names(text: str) -> list[str]:

@@ -294,6 +294,39 @@ def join_page_chunks(m: Mapped) -> Mapped:
     return m.splice(edits)
 
 
+# ---------------------------------------------------------------- page furniture in text copies
+
+_PAGE_NUMBER_LINE = re.compile(r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
+
+
+def remove_page_furniture(m: Mapped) -> Mapped:
+    """Page numbers (``- 3 -``, ``第3页``) on lines of their own, and the running header that follows them.
+
+    A text copied from a paginated document keeps each page's number and header; the header is the
+    short line that comes right after a page number and also stands at the top of the document.
+    """
+    lines = m.text.split("\n")
+    numbers = [k for k, ln in enumerate(lines) if _PAGE_NUMBER_LINE.match(ln)]
+    if not numbers:
+        return m
+    after = [lines[k + 1].strip() for k in numbers if k + 1 < len(lines)]
+    headers = {h for h in after if h and len(h) <= 30 and "。" not in h and after.count(h) + lines.count(h) >= 3}
+    edits, pos, seen_header = [], 0, set()
+    for k, line in enumerate(lines):
+        end = pos + len(line) + 1
+        drop = _PAGE_NUMBER_LINE.match(line) or (line.strip() in headers and (line.strip() in seen_header
+                                                                               or k - 1 in numbers))
+        if line.strip() in headers:
+            seen_header.add(line.strip())
+        if drop:
+            edits.append((pos, min(end, len(m.text)), ""))
+        pos = end
+    if edits:
+        m.flag("page_furniture", f"{len(edits)} page-number and running-header line(s) removed", edits[0][0],
+               edits[0][1])
+    return m.splice(edits)
+
+
 # ---------------------------------------------------------------- lost separators
 
 _LOST_SEP = re.compile(r"(?:(?<=^)|(?<=[。;；:：!?！？)）\n" + CJK + r"]))(\s*)(\d{1,2})\s+[.．](?=[" + CJK + r"])", re.M)
@@ -338,20 +371,24 @@ def rewrap_hard_breaks(m: Mapped) -> Mapped:
 
 def _rewrap_fixed_width(m: Mapped) -> Mapped:
     lines = m.text.split("\n")
-    open_lens = [len(ln.strip()) for ln in lines if ln.strip() and not _TERMINAL_END.search(ln) and "|" not in ln]
-    if len(open_lens) < 4:
+    # the width is measured on body lines (they have commas); titles and headings do not count
+    open_lens = [len(ln.strip()) for ln in lines if ln.strip() and not _TERMINAL_END.search(ln) and "|" not in ln
+                 and re.search(r"[,，、;；]", ln)]
+    if len(open_lens) < 3:
         return m
     from collections import Counter
 
     width, n = Counter(open_lens).most_common(1)[0]
     near = sum(1 for x in open_lens if abs(x - width) <= 2)
-    if width < 12 or near < 4 or near < 0.3 * len(open_lens):
+    # a fixed width is one that many lines share and that is longer than a heading
+    if width < 20 or near < 3 or near < 0.3 * len(open_lens):
         return m
     edits, pos = [], 0
     for k, line in enumerate(lines[:-1]):
         pos_end = pos + len(line)
         nxt = lines[k + 1]
-        if (len(line.strip()) >= width - 2 and not _TERMINAL_END.search(line) and nxt.strip()
+        heading = _ITEM_START.match(line) and "。" not in line and len(line.strip()) < width - 2
+        if (len(line.strip()) >= width - 2 and not _TERMINAL_END.search(line) and nxt.strip() and not heading
                 and not _ITEM_START.match(nxt) and "|" not in line and "|" not in nxt):
             edits.append((pos_end, pos_end + 1, ""))
         pos = pos_end + 1
@@ -394,6 +431,7 @@ STEPS = [
     ("tidy_whitespace", tidy_whitespace),
     ("remove_site_chrome", remove_site_chrome),
     ("join_page_chunks", join_page_chunks),
+    ("remove_page_furniture", remove_page_furniture),
     ("fix_lost_separators", fix_lost_separators),
     ("rewrap_hard_breaks", rewrap_hard_breaks),
     ("tidy_whitespace_final", tidy_whitespace),

@@ -85,8 +85,8 @@ QUARTER_RE = re.compile(
     rf"(?<![每本上下前后近\d])(?:(?P<y>{_Y})年|(?P<ty>{_THIS_YEAR}))?第?(?P<q>[一二三四1-4])季度(?:末|底)?"
     rf"(?:{_BEFORE})?(?!以来|度)")
 HALF_RE = re.compile(  # 上半年, 2011上半年
-    rf"(?<![每本前近\d])(?:(?P<y>\d{{4}}|{MASK}(?=年))年?|(?P<ty>{_THIS_YEAR}))?(?P<h>[上下])半年(?:末|底)?"
-    rf"(?:{_BEFORE})?(?!以来|来)")
+    rf"(?<![每本前近对把将\d])(?:(?P<y>\d{{4}}|{MASK}(?=年))年?|(?P<ty>{_THIS_YEAR}))?(?P<h>[上下])半年(?:末|底)?"
+    rf"(?:{_BEFORE})?(?!以来|来|[^,，;；。、\n]{{0,6}}的)")  # not 对上半年排查出的隐患: a period named, not a deadline
 REMAIN_RE = re.compile(r"今年(?:剩余|剩下|余下)的?(?:时间|时日|日子|几个月)")
 _STOP = r",，;；。:：!！?？、\n()（）"
 REC_RE = re.compile(

@@ -29,8 +29,9 @@ FRAMING = re.compile(r"指导思想|总体要求|工作目标|基本原则|总�
 PAREN = re.compile(r"[(（](?P<c>(?:[^()（）\n]|[(（][^()（）\n]{1,12}[)）]){2,240})[)）]")
 # a parenthetical the copy cut off at the very end of the text: (区公安分局、区民
 PAREN_CUT = re.compile(r"[(（](?P<c>[^()（）\n]{2,240})$")
-UNIT_LINE = re.compile(r"^(?P<c>(?:责任单位|责任部门|牵头单位|配合单位)[:：][^\n]*)$", re.M)
+UNIT_LINE = re.compile(r"^(?P<c>(?:责任单位|责任部门|责任处室|牵头单位|牵头部门|牵头处室|配合单位)[:：][^\n]*)$", re.M)
 NEXT_STEP = re.compile(r"下一步[,，:：]?")
+PHASE = re.compile(r"阶段|时间安排|步骤|[(（][^)）]*\d+\s*月[^)）]*[)）]")
 COMMITMENT = re.compile(r"(?<=[。;；\n])[^。;；\n]{0,40}(?:确保|力争|计划于|将于|务必)[^。;；\n已了]{0,40}前[^。;；\n已了]{0,30}(?:完毕|完成|到位|办结)[^。;；\n]{0,20}[。;；]")
 # a sentence that hands work to a unit (会后由安委办统一梳理): a task even outside the directives
 HANDED = re.compile(r"(?<=[。;；:：\n])[^。;；:：\n]{0,40}由[^,，。;；]{2,20}?(?:统一|负责|牵头)[^。;；\n]{2,80}[。;；]")
@@ -148,6 +149,24 @@ class _Builder:
                 return year + 1
         return year
 
+    def phase_deadlines(self, sec: Section | None, span: tuple[int, int], have: list[Deadline]) -> list[Deadline]:
+        """The dates of a phase heading above the task (集中攻坚阶段(2023年8月至11月)) are its deadlines (SPEC §8)."""
+        out: list[Deadline] = []
+        keys = {(d.kind, d.date, d.start, d.end, d.freq, d.min_count) for d in have}
+        for anc in _ancestors(self.doc, sec):
+            if not anc.heading_span or anc.heading_span[1] > span[0] and anc.heading_span[0] < span[1]:
+                continue  # the task's own words
+            hs, he = anc.heading_span
+            heading = self.doc.text[hs:he]
+            if not PHASE.search(heading):
+                continue
+            for d in _deadlines(heading, self.year_for(hs), hs):
+                key = (d.kind, d.date, d.start, d.end, d.freq, d.min_count)
+                if key not in keys:
+                    keys.add(key)
+                    out.append(d)
+        return out
+
     def add(self, start: int, end: int, units: list[Unit] | None, extra_deadlines: list[Deadline] = (),
             min_len: int = 4) -> None:
         start, end = _trim(self.doc, start, end)
@@ -158,6 +177,7 @@ class _Builder:
             units = actors(text)
         sec = self.doc.section_at(start)
         deadlines = _deadlines(text, self.year_for(start), start) + list(extra_deadlines)
+        deadlines += self.phase_deadlines(sec, (start, end), deadlines)
         self.tasks.append(Task(id=f"t{len(self.tasks) + 1}", section_id=sec.id if sec else None, span=(start, end),
                                text=text, units=tuple(dedupe(units)), deadlines=tuple(deadlines)))
 
@@ -202,8 +222,23 @@ def _region_tasks(b: _Builder, start: int, end: int, *, speech: bool) -> None:
         worded = _is_directive if speech or doc.doc_type != "plan" else _is_plan_like
         if tail_e - tail_s >= 8 and worded(doc.text[tail_s:tail_e]) and not _in_framing(doc, sec):
             b.add(tail_s, tail_e, None)
+        # items that close with no parenthetical of their own, among items that do: one task each
+        done = [t.span for t in b.tasks]
+        for leaf in _leaves(doc.sections):
+            if not (start <= leaf.span[0] < end) or _in_framing(doc, leaf):
+                continue
+            if any(leaf.span[0] <= cs < leaf.span[1] for cs, _, _ in closers):
+                continue
+            ls, le = _trim(doc, body_start(doc, leaf), min(leaf.span[1], end))
+            if le - ls < 4 and leaf.heading_span:
+                ls, le = leaf.heading_span[0], min(leaf.span[1], end)
+            if any(ts < le and te > ls for ts, te in done) or not worded(doc.text[ls:le]):
+                continue
+            b.add(ls, le, None)
         return
     leaves = [s for s in _leaves(doc.sections) if start <= s.span[0] < end and not _in_framing(doc, s)]
+    if speech:  # a speech's top-level heading over several paragraphs is a topic: its paragraphs are the directives
+        leaves = [s for s in leaves if not (s.marker == "一、" and "\n" in doc.text[s.body_start:s.span[1]].strip())]
     covered = []
     for sec in leaves:
         s_end = min(sec.span[1], end)
@@ -244,7 +279,9 @@ def _region_tasks(b: _Builder, start: int, end: int, *, speech: bool) -> None:
     b.tasks.sort(key=lambda t: t.span)
 
 
-_UNIT_HEADER = re.compile(r"^(?:责任单位|责任部门|牵头单位|牵头部门|责任主体)$")
+_UNIT_HEADER = re.compile(r"^(?:责任单位|责任部门|牵头单位|牵头部门|责任主体|配合单位|配合部门|协办单位)$")
+_COLUMN_LABEL = {"牵头单位": "牵头单位", "牵头部门": "牵头单位", "配合单位": "配合单位", "配合部门": "配合单位",
+                 "协办单位": "配合单位"}
 _CONTENT_HEADER = re.compile(r"具体工作内容|工作内容|工作措施|主要任务|重点任务|任务|整治行业|行业|领域|内容|事项|项目")
 _TIME_HEADER = re.compile(r"完成时限|时间安排|时限|完成时间|时间节点|进度安排|时间")
 _CELL_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])")
@@ -339,8 +376,11 @@ def _table_tasks(b: _Builder) -> bool:
         return False
     header = [text[s:e] for s, e in rows[header_i]]
     unit_col = next((k for k, h in enumerate(header) if _UNIT_HEADER.match(h)), None)
+    # columns of units by role: 牵头单位 | 配合单位 (each its label), or one 责任单位 column
+    unit_cols = [(k, _COLUMN_LABEL.get(h, "责任单位")) for k, h in enumerate(header) if _UNIT_HEADER.match(h)]
     time_col = next((k for k, h in enumerate(header) if _TIME_HEADER.search(h)), None)
-    content_cols = [k for k, h in enumerate(header) if _CONTENT_HEADER.search(h) and k not in (unit_col, time_col)]
+    content_cols = [k for k, h in enumerate(header) if _CONTENT_HEADER.search(h) and k not in (unit_col, time_col)
+                    and k not in dict(unit_cols)]
     content_cols.sort(key=lambda k: 0 if "具体" in header[k] else 1)
     try:
         from .deadlines import parse_deadline
@@ -382,7 +422,11 @@ def _table_tasks(b: _Builder) -> bool:
         m = re.match(r"\d+[.、．]\s*", text[s:e])
         if m:
             s += m.end()
-        units = (parse_unit_clause("责任单位:" + _space_lists(cells[uk])) or []) if uk is not None else []
+        by_column = [(k, label) for k, label in unit_cols if k < len(cells) and cells[k] and is_units(cells[k])]
+        if len(unit_cols) > 1 and by_column and uk in dict(by_column):
+            units = [u for k, label in by_column for u in (parse_unit_clause(f"{label}:" + _space_lists(cells[k])) or [])]
+        else:
+            units = (parse_unit_clause("责任单位:" + _space_lists(cells[uk])) or []) if uk is not None else []
         extra = []
         if tk is not None:
             d = deadline_of(cells[tk])

@@ -197,9 +197,12 @@ def _unit_closers(doc: Document, start: int, end: int) -> list[tuple[int, int, l
     return out
 
 
-def _region_tasks(b: _Builder, start: int, end: int, *, speech: bool) -> None:
+def _region_tasks(b: _Builder, start: int, end: int, *, speech: bool, framing: bool = True) -> None:
     """Tasks of one part of the document: closed by parentheticals, or one per item / directive paragraph."""
     doc = b.doc
+
+    def _framed(sec):  # a framing section's words are no tasks, unless 下一步 says they are
+        return framing and _in_framing(doc, sec)
     closers = _unit_closers(doc, start, end)
     if closers:
         prev = start
@@ -220,12 +223,12 @@ def _region_tasks(b: _Builder, start: int, end: int, *, speech: bool) -> None:
         if sec is not None and sec.span[0] >= prev:
             tail_s = max(tail_s, body_start(doc, sec))
         worded = _is_directive if speech or doc.doc_type != "plan" else _is_plan_like
-        if tail_e - tail_s >= 8 and worded(doc.text[tail_s:tail_e]) and not _in_framing(doc, sec):
+        if tail_e - tail_s >= 8 and worded(doc.text[tail_s:tail_e]) and not _framed(sec):
             b.add(tail_s, tail_e, None)
         # items that close with no parenthetical of their own, among items that do: one task each
         done = [t.span for t in b.tasks]
         for leaf in _leaves(doc.sections):
-            if not (start <= leaf.span[0] < end) or _in_framing(doc, leaf):
+            if not (start <= leaf.span[0] < end) or _framed(leaf):
                 continue
             if any(leaf.span[0] <= cs < leaf.span[1] for cs, _, _ in closers):
                 continue
@@ -236,7 +239,7 @@ def _region_tasks(b: _Builder, start: int, end: int, *, speech: bool) -> None:
                 continue
             b.add(ls, le, None)
         return
-    leaves = [s for s in _leaves(doc.sections) if start <= s.span[0] < end and not _in_framing(doc, s)]
+    leaves = [s for s in _leaves(doc.sections) if start <= s.span[0] < end and not _framed(s)]
     if speech:  # a speech's top-level heading over several paragraphs is a topic: its paragraphs are the directives
         leaves = [s for s in leaves if not (s.marker == "一、" and "\n" in doc.text[s.body_start:s.span[1]].strip())]
     covered = []
@@ -269,11 +272,13 @@ def _region_tasks(b: _Builder, start: int, end: int, *, speech: bool) -> None:
             continue  # a heading line
         if sec is not None and sec.span[0] <= ps < sec.body_start:
             ps = sec.body_start
-        if _in_framing(doc, sec):
+        if _framed(sec):
             continue
         if _is_directive(doc.text[ps:pe]):
             if any(ce > ps and cs < pe for cs, ce in covered):
                 continue
+            if doc.text[ps:pe].rstrip().endswith((":", "：")) and len(doc.text[ps:pe].strip()) <= 40:
+                continue  # a lead-in to the items that follow (重点抓好两方面工作:)
             ps, pe = _trim_frame(doc.text, ps, pe)
             b.add(ps, pe, None)
     b.tasks.sort(key=lambda t: t.span)
@@ -468,6 +473,7 @@ def find_tasks(doc: Document, sdoc=None) -> list[Task]:
             if any(r[0] <= m.start() < r[1] for r in regions) or not _deadlines(m.group(), doc.year, m.start()):
                 continue
             b.add(m.start(), m.end(), None)
+        next_steps: list[tuple[int, int]] = []
         for m in NEXT_STEP.finditer(text):
             if any(r[0] <= m.start() < r[1] for r in regions):
                 continue
@@ -476,9 +482,14 @@ def find_tasks(doc: Document, sdoc=None) -> list[Task]:
                 continue
             pe = text.find("\n", m.start())
             pe = len(text) if pe < 0 else pe
-            b.add(m.end(), pe, None)
+            if any(m.end() <= leaf.span[0] < pe for leaf in _leaves(doc.sections)):
+                next_steps.append((m.end(), pe))  # 下一步,…:一是…;二是…: one task per item
+            else:
+                b.add(m.end(), pe, None)
         for rs, re_ in sorted(regions):
             _region_tasks(b, rs, re_, speech=False)
+        for rs, re_ in next_steps:
+            _region_tasks(b, rs, re_, speech=False, framing=False)
     elif doc.doc_type == "speech":
         _region_tasks(b, 0, len(text), speech=True)
         for m in HANDED.finditer(text):

@@ -269,7 +269,8 @@ def actors(text: str) -> list[Unit]:
         if not m:
             continue
         names_part = _PERSON_TAIL.sub("", m.group("names")).strip()
-        names_part = re.sub(r"^(?:同时|并|另外|此外|其中|特别是|重点是|各级|还要|也要|今后|下一步|明年|今年)[,，]?", "", names_part)
+        names_part = re.sub(r"^(?:[一二三四五六七八九十]+[是要][,，:：]?|第[一二三四五六七八九十]+[,，、]|同时|并|另外|此外|其中|"
+                            r"特别是|重点是|各级|还要|也要|今后|下一步|明年|今年)[,，]?", "", names_part)
         names = split_names(names_part)
         if not names or not all(looks_like_unit(n) for n in names):
             continue

@@ -243,6 +243,7 @@ def find_sections(text: str, title: str | None = None, flags=()) -> list[Section
     part_starts = {s for s, _ in parts}
     last: dict[str, int] = {}
     last_global: dict[str, int] = {}  # numbering that runs on across sections (一、…1. 2. 二、…3. 4.)
+    last_pos: dict[str, int] = {}
     stack: list[tuple[str, int]] = []  # (family, index into secs)
     secs: list[dict] = []
     accepted_until = -1
@@ -295,7 +296,8 @@ def find_sections(text: str, title: str | None = None, flags=()) -> list[Section
             after_sentence = prev in _SENTENCE_END
             inline_ok_prev = after_sentence or (c.family == "1." and "\u4e00" <= prev <= "\u9fff"
                                                 and c.label.endswith((".", "．")))
-            ok = inline_ok_prev and (c.number == expected or (c.number == 1 and c.family not in last)
+            restart = c.number == 1 and "\n" in text[last_pos.get(c.family, pos):pos]  # a new list in a new paragraph
+            ok = inline_ok_prev and (c.number == expected or (c.number == 1 and c.family not in last) or restart
                                      or (c.family == "1." and c.number == last_global.get(c.family, 0) + 1 and c.number > 1))
         if not ok:
             continue
@@ -312,6 +314,7 @@ def find_sections(text: str, title: str | None = None, flags=()) -> list[Section
         parent = stack[-1][1] if stack else None
         last[c.family] = c.number
         last_global[c.family] = c.number
+        last_pos[c.family] = pos
         for f in list(last):  # deeper families restart under a new item
             if f != c.family and f not in [x for x, _ in stack]:
                 last.pop(f, None)

@@ -12,14 +12,13 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPORA, ROOT
-from pipeline.extract import spacy_doc
 from pipeline.extract.metrics import chinese_number, find_metrics
 from pipeline.model import Document, Flag, Section
 
 
 def metrics_of(text: str, year: int | None = 2023, **kw) -> list:
     doc = Document(source="t", sha256="", format="txt", raw_text=text, text=text, year=year, **kw)
-    return find_metrics(doc, spacy_doc(text))
+    return find_metrics(doc)
 
 
 def one(text: str, **kw):

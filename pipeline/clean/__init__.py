@@ -7,7 +7,6 @@ original. ``clean_text(s)`` runs the steps on a string (what the tests use);
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from ..model import Document, Flag
@@ -45,5 +44,3 @@ def clean(doc: Document) -> Document:
         flags.append(Flag(code, message, (s, max(e, s))))
     return replace(doc, text=m.text, offsets=m.origin, flags=tuple(doc.flags) + tuple(flags))
 
-
-_ = re  # re-exported for steps' users

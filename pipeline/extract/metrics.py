@@ -878,12 +878,11 @@ def _context(doc: Document) -> _Ctx:
     return _Ctx(text, quoted, titles, garbled)
 
 
-def find_metrics(doc: Document, sdoc=None) -> list[Metric]:
+def find_metrics(doc: Document) -> list[Metric]:
     """The metrics of a structured Document (SPEC §6), in text order.
 
     Args:
         doc: the Document after the structure stage (``text``, ``sections``, ``year``, ``flags``).
-        sdoc: the spaCy Doc over ``doc.text`` (unused: numbers are matched on characters).
 
     Returns:
         One :class:`~pipeline.model.Metric` per quantity, ``span`` being its ``raw`` in ``doc.text``.

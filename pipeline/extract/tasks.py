@@ -37,7 +37,6 @@ COMMITMENT = re.compile(r"(?<=[。;；\n])[^。;；\n]{0,40}(?:确保|力争|计
 HANDED = re.compile(r"(?<=[。;；:：\n])[^。;；:：\n]{0,40}由[^,，。;；]{2,20}?(?:统一|负责|牵头)[^。;；\n]{2,80}[。;；]")
 DIRECTIVE = re.compile(r"要|请|必须|务必|须|应当|确保|一律|坚决|切实|抓好|做好|加强|推进|推动|落实|严格|强化|健全|完善|开展|持续|进一步")
 RETRO = re.compile(r"了|以来|先后|累计|共计|共有|已经|已于|取得|成效|成绩|仍有|仍然|存在|不够|不到位|不足|薄弱|圆满|顺利|截至|截止")
-_LEAD_TRIM = re.compile(r"^[\s,，;；:：。、)）]+")
 _CLOSING = re.compile(r"^同志们[,，!！]")
 
 
@@ -310,7 +309,6 @@ def _table_rows(doc: Document) -> list[list[tuple[int, int]]]:
             continue
         body = line.strip()
         cells = []
-        cstart = ls + line.index(body[0]) if body else ls
         for m in re.finditer(r"[^|]*", line):
             if m.start() > 0 and line[m.start() - 1] != "|":
                 continue
@@ -441,7 +439,7 @@ def _table_tasks(b: _Builder) -> bool:
     return found
 
 
-def find_tasks(doc: Document, sdoc=None) -> list[Task]:
+def find_tasks(doc: Document) -> list[Task]:
     """The tasks of a structured Document, in text order."""
     b = _Builder(doc)
     text = doc.text

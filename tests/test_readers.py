@@ -108,3 +108,19 @@ def test_cli_text_format_shows_outline():
                          capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stderr
     assert "## outline" in out.stdout and "一、 提升政治站位" in out.stdout
+
+
+def test_html_without_paragraphs_reads_line_breaks(tmp_path):
+    page = tmp_path / "br.html"
+    page.write_text('<html><head><meta charset="utf-8"><title>区应急管理局2024年工作要点 - 某某网</title></head><body>'
+                    '<div class="nav"><a href="/">首页</a></div><div id="content">区应急管理局2024年工作要点<br>'
+                    '一、压实安全责任<br>1.4月底前,制定年度工作清单。(责任单位:区安委办)<br>'
+                    '2.每季度至少召开1次专题会议。(责任单位:区应急局)</div><div class="footer">版权所有 ICP备12345号</div>'
+                    '</body></html>', "utf-8")
+    from pipeline.api import extract
+
+    doc = extract(page)
+    assert "首页" not in doc.text and "ICP" not in doc.text
+    assert [s.number for s in doc.sections] == ["一、", "1.", "2."]  # 1.4月底前 is item 1, not the number 1.4
+    assert [(t.units[0].name, t.deadlines[0].date or t.deadlines[0].freq) for t in doc.tasks] == [
+        ("区安委办", "2024-04-30"), ("区应急局", "quarter")]

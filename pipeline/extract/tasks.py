@@ -31,6 +31,8 @@ PAREN = re.compile(r"[(（](?P<c>(?:[^()（）\n]|[(（][^()（）\n]{1,12}[)）
 PAREN_CUT = re.compile(r"[(（](?P<c>[^()（）\n]{2,240})$")
 UNIT_LINE = re.compile(r"^(?P<c>(?:责任单位|责任部门|责任处室|牵头单位|牵头部门|牵头处室|配合单位)[:：][^\n]*)$", re.M)
 NEXT_STEP = re.compile(r"下一步[,，:：]?")
+SIGNATURE = re.compile(r"\n(?:[^\n。]{2,40}\n)?(?:\d{4}|[二〇零一三四五六七八九]{4})年[\d一二三四五六七八九十]{1,3}月"
+                       r"[\d一二三四五六七八九十]{1,3}日\s*$")
 PHASE = re.compile(r"阶段|时间安排|步骤|[(（][^)）]*\d+\s*月[^)）]*[)）]")
 COMMITMENT = re.compile(r"(?<=[。;；\n])[^。;；\n]{0,40}(?:确保|力争|计划于|将于|务必)[^。;；\n已了]{0,40}前[^。;；\n已了]{0,30}(?:完毕|完成|到位|办结)[^。;；\n]{0,20}[。;；]")
 # a sentence that hands work to a unit (会后由安委办统一梳理): a task even outside the directives
@@ -169,6 +171,9 @@ class _Builder:
     def add(self, start: int, end: int, units: list[Unit] | None, extra_deadlines: list[Deadline] = (),
             min_len: int = 4) -> None:
         start, end = _trim(self.doc, start, end)
+        tail = SIGNATURE.search(self.doc.text, start, end)
+        if tail:  # the issuer's name and the date under the last item are not its words
+            start, end = _trim(self.doc, start, tail.start())
         text = self.doc.text[start:end]
         if len(re.sub(r"\W", "", text)) < min_len:
             return
@@ -395,8 +400,14 @@ def _table_tasks(b: _Builder) -> bool:
     from .units import looks_like_unit
 
     def is_units(c: str) -> bool:
+        """A cell of unit names, plain or with their roles (县应急局牵头,县公安局配合)."""
+        if "。" in c:
+            return False
         parts = split_names(c)
-        return bool(parts) and all(looks_like_unit(p) for p in parts) and "。" not in c
+        if parts and all(looks_like_unit(p) for p in parts):
+            return True
+        units = parse_unit_clause("责任单位:" + c)
+        return bool(units) and all(looks_like_unit(u.name) for u in units)
 
     def deadline_of(c: str):
         return parse_deadline(c, doc.year) if c and len(c) <= 24 else None

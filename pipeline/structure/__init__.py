@@ -157,6 +157,7 @@ def find_doc_type(title: str | None, text: str) -> str:
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _MASKED_YEAR = re.compile(r"(?:[xX×*＊]{2,4}|[xX]{4})\s*年")
+_ISO_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-./](?:0?[1-9]|1[0-2])[-./](?:0?[1-9]|[12]\d|3[01])(?!\d)")
 _CN_YEAR = re.compile(r"([二〇零一三四五六七八九]{4})年")
 
 
@@ -174,6 +175,8 @@ def find_year(title: str | None, text: str) -> int | None:
         for cy in _CN_YEAR.findall(head):
             digits = "".join(str("〇一二三四五六七八九".index(c.replace("零", "〇"))) for c in cy)
             years.append(int(digits))
+    if not years:  # a web copy's publication date (2025-02-21 09:32)
+        years = [int(y) for y in _ISO_DATE.findall(head)]
     if not years:
         return None
     masked = len(_MASKED_YEAR.findall(head))
@@ -351,5 +354,10 @@ def structure(doc: Document) -> Document:
     """Fill title, doc_type, year, issuer and sections."""
     title = find_title(doc.text, doc.meta)
     sections = find_sections(doc.text, title, doc.flags)
-    return replace(doc, title=title, doc_type=find_doc_type(title, doc.text), year=find_year(title, doc.text),
+    year = find_year(title, doc.text)
+    if year is None and not _MASKED_YEAR.search(doc.text[:20000]):
+        # a web copy's publication date, in the site's lines the cleaner removed (发布时间:2025-02-21)
+        dates = _ISO_DATE.findall(doc.raw_text[:3000])
+        year = int(dates[0]) if dates else None
+    return replace(doc, title=title, doc_type=find_doc_type(title, doc.text), year=year,
                    issuer=find_issuer(title), sections=tuple(sections))

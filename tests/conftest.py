@@ -12,6 +12,22 @@ GOLDEN = ROOT / "tests" / "data" / "golden"
 GEN = os.environ.get("PIPELINE_GEN_TEST_DATA") == "1"
 
 
+REFERENCE_SCORER = Path(os.environ.get("TASKDB_REFERENCE_SCORER", ROOT.parent / "shared" / "tools" / "score.py"))
+
+
+@pytest.fixture(scope="session")
+def reference_scorer():
+    """The reference scorer of SPEC §7 (tools/score.py beside the repository), loaded from its file."""
+    import importlib.util
+
+    if not REFERENCE_SCORER.is_file():
+        pytest.skip(f"reference scorer not found at {REFERENCE_SCORER} (set TASKDB_REFERENCE_SCORER)")
+    spec = importlib.util.spec_from_file_location("reference_score", REFERENCE_SCORER)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
 def sample_stems() -> list[str]:
     return sorted(p.stem for p in SAMPLES.glob("*.txt"))
 

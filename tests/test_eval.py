@@ -9,10 +9,8 @@
 - Renditions: each format's totals are within 0.02 of the .txt totals of the same documents.
 """
 
-import importlib.util
 import io
 import json
-import os
 import random
 import shutil
 import subprocess
@@ -24,18 +22,12 @@ from conftest import CORPORA, ROOT, SAMPLES, taskdb_cmd
 from pipeline import evaluate as ev
 
 BASELINE = ROOT / "eval_baseline.json"
-SCORE_PY = Path(os.environ.get("TASKDB_REFERENCE_SCORER", ROOT.parent / "shared" / "tools" / "score.py"))
 
 
 @pytest.fixture(scope="module")
-def reference():
-    """The reference scorer of SPEC §7, loaded from its file (the package keeps its own implementation)."""
-    if not SCORE_PY.is_file():
-        pytest.skip(f"reference scorer not found at {SCORE_PY} (set TASKDB_REFERENCE_SCORER)")
-    spec = importlib.util.spec_from_file_location("reference_score", SCORE_PY)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+def reference(reference_scorer):
+    """The reference scorer of SPEC §7 (the package keeps its own implementation)."""
+    return reference_scorer
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ reference scorer of SPEC §7 (``shared/tools/score.py``, beside the repository);
 reached, so that a regression fails.
 """
 
-import importlib.util
 import sys
 from pathlib import Path
 
@@ -292,22 +291,12 @@ def test_metrics_loads_no_model_library():
 
 # -- the corpus --------------------------------------------------------------------------------------
 
-SCORER = ROOT.parent / "shared" / "tools" / "score.py"
 GOLD_DIRS = [CORPORA / "samples", CORPORA / "pool"]
 
 
-def _scorer():
-    if not SCORER.exists():
-        pytest.skip(f"the reference scorer {SCORER} is not beside the repository")
-    spec = importlib.util.spec_from_file_location("reference_score", SCORER)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 @pytest.fixture(scope="module")
-def corpus_scores(extract_cached):
-    score = _scorer()
+def corpus_scores(extract_cached, reference_scorer):
+    score = reference_scorer
     totals = {"tp": 0, "fp": 0, "fn": 0, "cat_ok": 0, "cat_n": 0}
     for gold_dir in GOLD_DIRS:
         records = [extract_cached(p).to_record() for p in sorted(Path(gold_dir).glob("*.txt"))]

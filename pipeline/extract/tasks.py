@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 from ..model import Deadline, Document, Section, Task, Unit
+from .deadlines import find_deadlines, parse_deadline
 from .units import actors, dedupe, parse_cut_clause, parse_unit_clause, split_names, with_lead_roles
 
 FORWARD = re.compile(r"下一步|工作思路|工作打算|工作计划|工作安排|工作要求|工作重点|明年|下半年|下阶段|今后|努力方向|工作举措|"
@@ -43,10 +44,6 @@ _CLOSING = re.compile(r"^同志们[,，!！]")
 
 
 def _deadlines(text: str, year: int | None, offset: int) -> list[Deadline]:
-    try:
-        from .deadlines import find_deadlines
-    except ImportError:  # the deadline grammar is optional until it lands
-        return []
     return list(find_deadlines(text, year, offset))
 
 
@@ -390,11 +387,6 @@ def _table_tasks(b: _Builder) -> bool:
     content_cols = [k for k, h in enumerate(header) if _CONTENT_HEADER.search(h) and k not in (unit_col, time_col)
                     and k not in dict(unit_cols)]
     content_cols.sort(key=lambda k: 0 if "具体" in header[k] else 1)
-    try:
-        from .deadlines import parse_deadline
-    except ImportError:  # the deadline grammar is optional until it lands
-        def parse_deadline(raw, year):
-            return None
     from dataclasses import replace as dc_replace
 
     from .units import looks_like_unit

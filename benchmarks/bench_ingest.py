@@ -218,7 +218,7 @@ def bench_extraction(repeat: int) -> dict:
     import jieba
 
     from pipeline.api import extract
-    from pipeline.extract import extract_items
+    from pipeline.extraction import extract_items
     from pipeline.normalise import normalise
 
     jieba.setLogLevel(60)

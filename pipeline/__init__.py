@@ -8,7 +8,7 @@ Light to import: the heavy libraries load when a stage first needs them.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = ["__version__", "extract", "extract_many", "open_db", "ingest"]
 

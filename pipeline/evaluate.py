@@ -57,65 +57,9 @@ CATEGORY_METHODS = ("rules", "model")
 CONTEXT_WIDTH = 60  # characters either side of a metric's span searched for its sentence
 
 
-# -- normalisation and similarity ---------------------------------------------------------------------------------
+# -- normalisation and similarity: pipeline.learn.match (shared with training) ------------------------------
 
-_NON_WORD = re.compile(r"[\s\W_]+", re.UNICODE)
-
-
-@lru_cache(maxsize=1)
-def _to_simplified() -> Callable[[str], str]:
-    try:
-        import opencc
-
-        return opencc.OpenCC("t2s").convert
-    except Exception:  # pragma: no cover - opencc is a dependency
-        return lambda s: s
-
-
-@lru_cache(maxsize=65536)
-def norm(s: str | None) -> str:
-    """Compatibility forms folded (full-width → half-width), simplified script, no whitespace or punctuation."""
-    s = unicodedata.normalize("NFKC", s or "")
-    return _NON_WORD.sub("", _to_simplified()(s))
-
-
-@lru_cache(maxsize=65536)
-def bigrams(s: str | None) -> frozenset[str]:
-    """The character bigrams of the normalised string (a one-character string is its own bigram)."""
-    s = norm(s)
-    if len(s) < 2:
-        return frozenset([s]) if s else frozenset()
-    return frozenset(s[i:i + 2] for i in range(len(s) - 1))
-
-
-def jaccard(a: str | None, b: str | None) -> float:
-    """Character-bigram Jaccard of two strings; 0 when either is empty."""
-    x, y = bigrams(a), bigrams(b)
-    if not x or not y:
-        return 0.0
-    return len(x & y) / len(x | y)
-
-
-def greedy_pairs(preds: Sequence, golds: Sequence, sim: Callable[[Any, Any], float],
-                 threshold: float) -> list[tuple[int, int]]:
-    """Pair predictions with gold items one to one, from the most similar pair down.
-
-    Candidates are the pairs with ``sim >= threshold``; ties go to the earlier prediction,
-    then the earlier gold item. Returns ``(pred index, gold index)`` in pairing order.
-    """
-    cands = [(s, i, j) for i, p in enumerate(preds) for j, g in enumerate(golds)
-             if (s := sim(p, g)) >= threshold]
-    cands.sort(key=lambda c: (-c[0], c[1], c[2]))
-    used_p: set[int] = set()
-    used_g: set[int] = set()
-    pairs = []
-    for _, i, j in cands:
-        if i in used_p or j in used_g:
-            continue
-        used_p.add(i)
-        used_g.add(j)
-        pairs.append((i, j))
-    return pairs
+from .learn.match import bigrams, greedy_pairs, jaccard, norm  # noqa: E402,F401
 
 
 def _round2(v: Any) -> float | None:
@@ -537,7 +481,7 @@ def find_gold(corpus_dir: str | Path) -> list[GoldDoc]:
 
 def extract_records(paths: Iterable[Path]) -> dict[Path, dict]:
     """The SPEC §2 record of every file (an error record for a file that cannot be read)."""
-    from .api import extract_many
+    from .run import extract_many
 
     paths = list(dict.fromkeys(paths))
     return {p: res.to_record() for p, res in zip(paths, extract_many(paths), strict=True)}
@@ -606,7 +550,7 @@ def score_canonicals(fs: FormatScore) -> CanonicalScore:
 
 @dataclass
 class CategoryMethods:
-    """Category accuracy of ``pipeline.extract.category.predict_category`` per method, on matched metric pairs."""
+    """Category accuracy of ``pipeline.extraction.category.predict_category`` per method, on matched metric pairs."""
 
     available: bool
     note: str = ""
@@ -639,14 +583,14 @@ def _category_module():
     import importlib.util
 
     try:
-        if importlib.util.find_spec("pipeline.extract.category") is None:
-            return None, "pipeline.extract.category does not exist yet"
-        mod = importlib.import_module("pipeline.extract.category")
+        if importlib.util.find_spec("pipeline.extraction.category") is None:
+            return None, "pipeline.extraction.category does not exist yet"
+        mod = importlib.import_module("pipeline.extraction.category")
     except Exception as e:  # being written: report, do not fail the evaluation
-        return None, f"pipeline.extract.category cannot be imported ({type(e).__name__}: {e})"
+        return None, f"pipeline.extraction.category cannot be imported ({type(e).__name__}: {e})"
     if not callable(getattr(mod, "predict_category", None)):
         default = _default_method(mod)
-        return None, ("pipeline.extract.category has no predict_category(subject, context, method) yet"
+        return None, ("pipeline.extraction.category has no predict_category(subject, context, method) yet"
                       + (f"; its default method is {default!r}" if default else ""))
     return mod, ""
 
@@ -947,7 +891,7 @@ def render_canonical(report: Report) -> list[str]:
 
 
 def render_category(report: Report) -> list[str]:
-    lines = ["", "== metric category methods (pipeline.extract.category, matched metric pairs, .txt)"]
+    lines = ["", "== metric category methods (pipeline.extraction.category, matched metric pairs, .txt)"]
     cm = report.category
     if cm is None:
         return lines + ["  .txt not evaluated"]

@@ -8,8 +8,8 @@ import sys
 import pytest
 
 from conftest import CORPORA, ROOT
-from pipeline.extract import category
-from pipeline.extract.category import CATEGORIES, context_of, rule_category
+from pipeline.extraction import category
+from pipeline.extraction.category import CATEGORIES, context_of, rule_category
 
 
 @pytest.mark.parametrize("subject, expected", [
@@ -131,7 +131,7 @@ def test_category_cross_validation_groups_by_document(small_corpus):
 
 
 def test_category_command_usage():
-    proc = subprocess.run([sys.executable, "-m", "pipeline.extract.category"], cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-m", "pipeline.extraction.category"], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 1 and "usage" in proc.stderr
 
 

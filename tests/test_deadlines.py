@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from conftest import CORPORA
-from pipeline.extract.deadlines import find_deadlines, is_inverted, parse_deadline
+from pipeline.extraction.deadlines import find_deadlines, is_inverted, parse_deadline
 from pipeline.model import Deadline
 
 FIELDS = ("kind", "date", "start", "end", "freq", "min_count", "masked")

@@ -334,7 +334,7 @@ def test_metric_context_is_the_sentence():
 
 
 def test_category_methods_on_matched_pairs(monkeypatch):
-    """With pipeline.extract.category present, both methods are judged on the matched metric pairs."""
+    """With pipeline.extraction.category present, both methods are judged on the matched metric pairs."""
     import types
 
     def predict_category(subject: str, context: str, method: str = "rules") -> str:
@@ -352,7 +352,7 @@ def test_category_methods_on_matched_pairs(monkeypatch):
 
 
 def test_category_module_absent_is_reported(monkeypatch):
-    monkeypatch.setattr(ev, "_category_module", lambda: (None, "pipeline.extract.category does not exist yet"))
+    monkeypatch.setattr(ev, "_category_module", lambda: (None, "pipeline.extraction.category does not exist yet"))
     cm = ev.score_category_methods(ev.score_corpus([]))
     assert not cm.available and "does not exist" in cm.note
 

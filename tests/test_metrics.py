@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPORA, ROOT
-from pipeline.extract.metrics import chinese_number, find_metrics
+from pipeline.extraction.metrics import chinese_number, find_metrics
 from pipeline.model import Document, Flag, Section
 
 
@@ -281,9 +281,9 @@ def test_metrics_loads_no_model_library():
     """Extracting with the rules must not import scikit-learn or joblib (loading is lazy)."""
     import subprocess
 
-    code = ("import sys; from pipeline.model import Document; from pipeline.extract.metrics import find_metrics;"
+    code = ("import sys; from pipeline.model import Document; from pipeline.extraction.metrics import find_metrics;"
             "t='罚款40万元。'; find_metrics(Document(source='t', sha256='', format='txt', raw_text=t, text=t));"
-            "from pipeline.extract.category import method; m = method();"
+            "from pipeline.extraction.category import method; m = method();"
             "bad = [k for k in ('sklearn', 'joblib') if k in sys.modules];"
             "assert m == 'model' or not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

@@ -87,7 +87,7 @@ def test_alias_file_format():
         assert row[0] not in seen, f"{row[0]} listed twice"
         seen[row[0]] = row[1]
     # the extractor reads the same table (names as the normaliser cleans them: 〈〉 → ())
-    from pipeline.extract.gazetteer import aliases
+    from pipeline.extraction.gazetteer import aliases
 
     from pipeline.normalise.units import clean_name
 

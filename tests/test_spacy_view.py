@@ -4,7 +4,7 @@ from conftest import SAMPLES
 
 
 def test_to_spacy_holds_every_task_and_metric_as_a_span(extract_cached):
-    from pipeline.extract import to_spacy
+    from pipeline.extraction import to_spacy
 
     doc = extract_cached(SAMPLES / "002_2d6767afaa7999d4.txt")
     sdoc = to_spacy(doc)
@@ -19,7 +19,7 @@ def test_to_spacy_holds_every_task_and_metric_as_a_span(extract_cached):
 
 
 def test_jieba_keeps_gazetteer_unit_names_whole():
-    from pipeline.extract import spacy_doc
+    from pipeline.extraction import spacy_doc
 
     tokens = [t.text for t in spacy_doc("区应急管理局要会同区消防救援大队开展检查")]
     assert "区应急管理局" in tokens and "区消防救援大队" in tokens

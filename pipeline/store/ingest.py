@@ -158,8 +158,8 @@ def _quiet_jieba() -> None:
 
 def _work(job: Job) -> Outcome:
     """Read and extract one file into rows (runs in a worker process)."""
-    from .. import __version__
-    from ..api import extract_many
+    from ..version import __version__
+    from ..run import extract_many
     from .writer import document_rows
 
     try:
@@ -247,7 +247,7 @@ def _inline(jobs: Iterable[Job]) -> Iterator[tuple[Job, Outcome]]:
 # -- the main side -----------------------------------------------------------------------------------------------
 
 def _stages() -> dict:
-    from ..api import pipe_names
+    from ..run import pipe_names
     from ..ingest import READERS
 
     return {"stages": pipe_names(), "readers": sorted(spec.name for spec in READERS.values())}
@@ -264,7 +264,7 @@ def database_totals(engine) -> dict[str, int]:
 def run_ingest(paths: Iterable[str | Path], url: str | Path, *, jobs: int = 1,
                on_event: EventHook | None = None, chunk_size: int = CHUNK_SIZE) -> IngestReport:
     """Ingest files and folders into the database at ``url``; see :func:`pipeline.api.ingest`."""
-    from .. import __version__
+    from ..version import __version__
 
     if jobs < 1:
         raise ValueError(f"The 'jobs' option must be at least 1. Got {jobs} instead.")

@@ -84,16 +84,3 @@ def extract_items(doc: Document) -> Document:
     flags = [Flag("inverted_range", f"the range {d.raw!r} ends ({d.end}) before it starts ({d.start}); kept as written",
                   d.span) for t in tasks for d in t.deadlines if d.kind == "range" and is_inverted(d)]
     return replace(doc, tasks=tuple(tasks), metrics=tuple(metrics), flags=tuple(doc.flags) + tuple(flags))
-
-
-# ``pipeline.extract(path)`` is the notebook API (issue #4) and ``pipeline.extract`` is also this
-# package: once the package is imported, Python binds the name to the module. The module is
-# therefore callable, and calling it runs the whole pipeline on a file (pipeline.api.extract).
-class _CallableModule(__import__("types").ModuleType):
-    def __call__(self, path, **options):
-        from ..api import extract
-
-        return extract(path, **options)
-
-
-__import__("sys").modules[__name__].__class__ = _CallableModule

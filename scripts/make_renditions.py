@@ -2,8 +2,8 @@
 
 Run from the repository root with the project venv:
 
-    .venv/bin/python corpora/make_renditions.py          # build everything, then check it
-    .venv/bin/python corpora/make_renditions.py --check  # only check what is on disk
+    .venv/bin/python scripts/make_renditions.py          # build everything, then check it
+    .venv/bin/python scripts/make_renditions.py --check  # only check what is on disk
 
 What it makes
 -------------
@@ -712,7 +712,7 @@ def build_docx(spec: DocSpec) -> bytes:
     cp.title = spec.title
     cp.subject = ""
     cp.keywords = ""
-    cp.comments = "rendition made by corpora/make_renditions.py"
+    cp.comments = "rendition made by scripts/make_renditions.py"
     cp.category = ""
 
     raw = io.BytesIO()

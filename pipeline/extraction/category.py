@@ -11,7 +11,7 @@
   a card ``models/metric_category.md`` and ``models/metric_category.json`` that records which of the two
   scored better. :func:`classify` uses that choice; without the files it uses the rules.
 
-Train with ``python -m pipeline.extract.category train corpora/ models/``.
+Train with ``python -m pipeline.extraction.category train corpora/ models/``.
 """
 
 from __future__ import annotations
@@ -190,7 +190,7 @@ def predict_category(subject: str, context: str, method: str, unit: str | None =
         model = _model()
         if model is None:
             raise FileNotFoundError(f"no {MODEL_NAME}.joblib in {models_dir()}: train it with "
-                                    "`python -m pipeline.extract.category train corpora/ models/`")
+                                    "`python -m pipeline.extraction.category train corpora/ models/`")
         import pandas as pd
 
         return str(model.predict(pd.DataFrame({"subject": [subject], "context": [context]}))[0])
@@ -217,7 +217,7 @@ def _pipeline():
 def _doc_text(txt: Path) -> str:
     """The cleaned text the extractor sees (falls back to the file's own text)."""
     try:
-        from ..api import extract
+        from ..run import extract
 
         return extract(txt, until="clean").text
     except Exception:  # a document the pipeline cannot read still gives its examples
@@ -349,8 +349,8 @@ def _card(info: dict, cv: dict, docs: list[str], examples: list[dict]) -> str:
                       for i, f in enumerate(cv["folds"]))
     return f"""# metric_category: the category of a metric (SPEC §6)
 
-Written by `python -m pipeline.extract.category train corpora/ models/` on {info['date']}
-(scikit-learn {info['sklearn']}). Used by `pipeline/extract/category.py::classify` when
+Written by `python -m pipeline.extraction.category train corpora/ models/` on {info['date']}
+(scikit-learn {info['sklearn']}). Used by `pipeline/extraction/category.py::classify` when
 `metric_category.json` says `"use": "model"`; otherwise the cue-word rules are used.
 
 ## Data
@@ -388,7 +388,7 @@ Choice: **{info['use']}** (recorded in `metric_category.json`, which the extract
 
 These figures classify the gold subjects. End to end (the extractor's own subjects, on the metrics
 it matches to gold) the category accuracy is checked by `tests/test_metrics.py`.
-Retrain with `python -m pipeline.extract.category train corpora/ models/` after changing the gold
+Retrain with `python -m pipeline.extraction.category train corpora/ models/` after changing the gold
 files or the cue words (`pipeline/data/metric_category_cues.tsv`), and commit the three files.
 """
 
@@ -396,7 +396,7 @@ files or the cue words (`pipeline/data/metric_category_cues.tsv`), and commit th
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if len(argv) != 3 or argv[0] != "train":
-        print("usage: python -m pipeline.extract.category train CORPUS_DIR OUT_DIR", file=sys.stderr)
+        print("usage: python -m pipeline.extraction.category train CORPUS_DIR OUT_DIR", file=sys.stderr)
         return 1
     info = train_category_model(argv[1], argv[2])
     print(json.dumps(info, ensure_ascii=False, indent=1))

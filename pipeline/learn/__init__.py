@@ -1,0 +1,85 @@
+"""Learned decisions: features, estimators and the model registry.
+
+The stages ask this package for a trained model by name (:func:`load`); the
+train path (:mod:`pipeline.train`) fits the models from gold files and saves them
+here (:func:`save`). It imports nothing above :mod:`pipeline.model`, so every
+stage can use it and the import graph stays acyclic: the code that runs the
+pipeline over training documents lives above the stages, in :mod:`pipeline.train`.
+
+Models live in ``models/`` (or ``$TASKDB_MODELS``): ``NAME.joblib`` (the fitted
+estimator), ``NAME.json`` (what it was trained on, its held-out scores) and
+``NAME.md`` (its card). Loading is lazy and cached per directory, so start-up
+pays nothing and a process that never needs a model never loads one.
+:func:`use_models` points the registry at another directory for a while
+(cross-validation trains each fold's models into a temporary folder).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+MODELS_ENV = "TASKDB_MODELS"
+_cache: dict[tuple[str, str], Any] = {}
+
+
+def models_dir() -> Path:
+    """Where the trained artifacts live: ``$TASKDB_MODELS`` or the repository's ``models/``."""
+    env = os.environ.get(MODELS_ENV)
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "models"
+
+
+@contextmanager
+def use_models(path: str | Path) -> Iterator[Path]:
+    """Load models from ``path`` inside the ``with`` block (worker processes inherit it by the environment)."""
+    old = os.environ.get(MODELS_ENV)
+    os.environ[MODELS_ENV] = str(path)
+    try:
+        yield Path(path)
+    finally:
+        if old is None:
+            os.environ.pop(MODELS_ENV, None)
+        else:
+            os.environ[MODELS_ENV] = old
+
+
+def load(name: str) -> Any | None:
+    """The fitted estimator ``name`` of the current models directory, or None when it was never trained."""
+    d = models_dir()
+    key = (str(d), name)
+    if key not in _cache:
+        path = d / f"{name}.joblib"
+        if path.exists():
+            import joblib
+
+            _cache[key] = joblib.load(path)
+        else:
+            _cache[key] = None
+    return _cache[key]
+
+
+def info(name: str) -> dict:
+    """The ``NAME.json`` beside a model (what it was trained on, its scores, choices), or ``{}``."""
+    try:
+        return json.loads((models_dir() / f"{name}.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def save(name: str, estimator: Any, meta: dict, card: str, out_dir: str | Path | None = None) -> Path:
+    """Write ``NAME.joblib``, ``NAME.json`` and ``NAME.md`` into ``out_dir`` (default: the models directory)."""
+    import joblib
+
+    out = Path(out_dir) if out_dir is not None else models_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    if estimator is not None:
+        joblib.dump(estimator, out / f"{name}.joblib", compress=3)
+    (out / f"{name}.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1, sort_keys=True) + "\n", "utf-8")
+    (out / f"{name}.md").write_text(card, "utf-8")
+    for key in [k for k in _cache if k[1] == name]:
+        del _cache[key]
+    return out

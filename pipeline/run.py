@@ -1,0 +1,101 @@
+"""The stage runner: a file through read → clean → structure → extract → normalise.
+
+The layer every caller of the pipeline stands on (the API, the store's ingest,
+training and evaluation); it imports the stages and nothing above them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import PipelineError, ReaderError, StageError
+from .model import Document
+
+_log = logging.getLogger(__name__)
+
+
+def _stages() -> list[tuple[str, Callable[[Document], Document]]]:
+    from .clean import clean
+    from .extraction import extract_items
+    from .normalise import normalise
+    from .structure import structure
+
+    return [("clean", clean), ("structure", structure), ("extract", extract_items), ("normalise", normalise)]
+
+
+def pipe_names() -> list[str]:
+    return ["read"] + [name for name, _ in _stages()]
+
+
+def extract(path: str | Path, *, until: str | None = None, disable: Iterable[str] = ()) -> Document:
+    """Read one file and run it through the stages (read → clean → structure → extract).
+
+    Args:
+        path: the file.
+        until: stop after this stage (``"read"``, ``"clean"``, ``"structure"``, ``"extract"``).
+        disable: stages to skip.
+
+    Raises:
+        ReaderError: the file cannot be read (its ``code`` names the cause, SPEC §2).
+        StageError: a stage failed on this document.
+    """
+    from .ingest import read
+
+    names = pipe_names()
+    if until is not None and until not in names:
+        raise ValueError(f"The 'until' option must be one of {names}. Got {until!r} instead.")
+    doc = read(path)
+    if until == "read":
+        return doc
+    skip = set(disable)
+    for name, stage in _stages():
+        if name in skip:
+            continue
+        try:
+            out = stage(doc)
+        except PipelineError:
+            raise
+        except Exception as e:  # a bug: name the stage and the document
+            raise StageError(name, str(path), e) from e
+        if not isinstance(out, Document):
+            raise StageError(name, str(path), TypeError(f"stage returned {type(out).__name__}, not Document"))
+        doc = out
+        if name == until:
+            break
+    return doc
+
+
+@dataclass(frozen=True)
+class Result:
+    """One input of a batch: its Document, or the error that stopped it."""
+
+    source: str
+    document: Document | None = None
+    code: str | None = None
+    message: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.document is not None
+
+    def to_record(self) -> dict:
+        if self.document is not None:
+            return self.document.to_record()
+        return {"source": self.source, "error": {"code": self.code, "message": self.message}}
+
+
+def extract_many(paths: Iterable[str | Path], *, until: str | None = None) -> Iterator[Result]:
+    """Extract every file in order; a bad file gives an error Result and the batch goes on."""
+    for p in paths:
+        try:
+            yield Result(str(p), document=extract(p, until=until))
+        except ReaderError as e:
+            yield Result(str(p), code=e.code, message=e.message)
+        except StageError as e:
+            _log.debug("stage error", exc_info=True)
+            yield Result(str(p), code="internal_error", message=str(e))
+        except RecursionError as e:
+            yield Result(str(p), code="too_large", message=f"{p}: too deeply nested to read ({e})")

@@ -93,6 +93,31 @@ def eval_cmd(
         raise typer.Exit(code)
 
 
+@app.command("train")
+def train_cmd(
+    corpus: Annotated[Path, typer.Argument(exists=True, file_okay=False, help="A folder walked for NAME.gold.json "
+                                           "beside NAME.txt.")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Where the models go (default: models/, or "
+                                             "$TASKDB_MODELS).")] = None,
+    only: Annotated[list[str] | None, typer.Option("--only", help="Train only this model (repeatable).")] = None,
+) -> None:
+    """Rebuild every model (and its card) from the gold files of a corpus, deterministically.
+
+    Example: taskdb train corpora/
+    """
+    from .train import train
+
+    _STATE["ran"] = True
+    metas = train(corpus, out, tuple(only) if only else None)
+    from rich.console import Console
+
+    console = Console()
+    for name, meta in metas.items():
+        held = {k: v for k, v in meta.items() if k.startswith("cv_")}
+        console.print(f"[bold]{name}[/]: {meta.get('examples')} examples from {meta.get('documents')} documents; "
+                      + ", ".join(f"{k} {v}" for k, v in held.items()), highlight=False)
+
+
 # -- the database: ingest, export, query (issue #4) ------------------------------------------------------------
 
 _DB_HELP = "SQLite file (created when missing) or postgresql://user:password@host/db URL."

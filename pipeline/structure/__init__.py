@@ -156,37 +156,99 @@ def find_doc_type(title: str | None, text: str) -> str:
 
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
-_MASKED_YEAR = re.compile(r"(?:[xX×*＊]{2,4}|[xX]{4})\s*年")
+_YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年?\s*[-—–－~～至到]+\s*(?:19|20)\d{2}(?!\d)")
+_MASKED_YEAR = re.compile(r"(?:[xX×*＊]{2,4}|[xX]{4}|(?:19|20)[_＿]{2}|二[〇零○Ｏ][xX×*＊_＿]{2})\s*年")
 _ISO_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-./](?:0?[1-9]|1[0-2])[-./](?:0?[1-9]|[12]\d|3[01])(?!\d)")
-_CN_YEAR = re.compile(r"([二〇零一三四五六七八九]{4})年")
+_CN_YEAR = re.compile(r"((?:一[九]|二[〇零○Ｏ0O])[〇零○Ｏ0O一二三四五六七八九]{2})年")
+_CN_YEAR_DIGITS = {c: str(i) for i, cs in enumerate(["〇零○Ｏ0O", "一", "二", "三", "四", "五", "六", "七", "八", "九"]) for c in cs}
+# a cited document number names its year: 〔2013〕12号, [2011]756号, ﹝2017﹞2号
+_DOCNO_YEAR = re.compile(r"[〔\[［﹝【(（]((?:19|20)\d{2})[〕\]］﹞】)）]\s*第?\d")
+# a year at the start of a line, glued to what follows (a lost title: 2023一、上半年…), or a year naming a campaign (2023行动)
+_BARE_YEAR = re.compile(r"(?:^|(?<=\n))((?:19|20)\d{2})(?=[一二三四五六七八九十(（])|(?<![\d.])((?:19|20)\d{2})(?=行动|专项)")
+# a year the document looks forward to (a deadline or target: 2024年5月底前, 到2030年, 至2026年2月28日, 2026年3月1日起)
+# or back from (2012年以来) is weak evidence of the year the document is for: a report's 下一步 names next year's
+# deadlines, but a plan's deadlines fall in its own year
+_FORWARD_BEFORE = re.compile(r"(?:到|至|止|截至|截止)\s*$")
+_FORWARD_AFTER = re.compile(r"^\s*年(?:\d{1,2}月)?(?:\d{1,2}日|[上中下]旬|底|末)?(?:前|之前|以前|起|开始)")
+_SINCE_AFTER = re.compile(r"^\s*年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:以来|来)")
+# the page lines of a document-sharing site or a forum that date the upload or the user, not the document
+_NOT_PUBLICATION = re.compile(r"注册|登录|页数|大小|上传|下载|积分")
+_CN_FULL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*(?:0?[1-9]|1[0-2])\s*月\s*(?:0?[1-9]|[12]\d|3[01])\s*日")
 
 
-def find_year(title: str | None, text: str) -> int | None:
-    """The year the document is for: the title's, else the year the text names most (a masked year stays None)."""
+def _cn_year(s: str) -> int:
+    return int("".join(_CN_YEAR_DIGITS[c] for c in s))
+
+
+def _year_votes(text: str) -> list[tuple[int, float, int]]:
+    """Every year the text states, as (year, weight, position): ¼ for a year looked forward to, ½ for 以来."""
+    out: list[tuple[int, float, int]] = []
+    for m in _YEAR.finditer(text):
+        y, s, e = int(m.group(1)), m.start(), m.end(1)
+        if _FORWARD_BEFORE.search(text[max(0, s - 3):s]) or _FORWARD_AFTER.match(text[e:e + 12]):
+            w = 0.25
+        elif _SINCE_AFTER.match(text[e:e + 10]):
+            w = 0.5
+        else:
+            w = 1.0
+        out.append((y, w, s))
+    for m in _DOCNO_YEAR.finditer(text):
+        out.append((int(m.group(1)), 1.0, m.start()))
+    for m in _CN_YEAR.finditer(text):
+        out.append((_cn_year(m.group(1)), 1.0, m.start()))
+    for m in _BARE_YEAR.finditer(text):
+        out.append((int(m.group(1) or m.group(2)), 1.0, m.start()))
+    return out
+
+
+def _publication_year(text: str) -> int | None:
+    """A web copy's publication line (发布时间:2025-02-21, 来源:… 2018年8月29日, 发表于 2018-7-13), else None."""
+    for m in sorted([*_ISO_DATE.finditer(text), *_CN_FULL_DATE.finditer(text)], key=lambda m: m.start()):
+        before = text[max(0, m.start() - 16):m.start()]
+        if _NOT_PUBLICATION.search(before):
+            continue
+        if m.re is _CN_FULL_DATE and not re.search(r"来源|发布|时间|日期|发表", before):
+            continue  # a date of the body's own events, not of the page
+        return int(m.group(1))
+    return None
+
+
+def find_year(title: str | None, text: str, raw_text: str | None = None) -> int | None:
+    """The year the document is for (SPEC §8 'Year'), or None when the text does not state it.
+
+    The title's year decides (a multi-year plan's first: 2024—2026年 → 2024). Else the year the text
+    states most often, counting cited document numbers (〔2013〕12号) and years written in numerals
+    (二〇一四年), not counting years it looks forward to (deadlines, targets: 2024年5月底前, 到2030年)
+    (a quarter vote: deadlines, targets: 2024年5月底前, 到2030年) and half a vote for 2012年以来; ties
+    go to the first stated; a text that names only years it looks forward to states none. A document that masks its own year
+    (xx年, 20__年) has none. Only when the text states no year does a web copy's publication line
+    (in the text or in the raw page: 发布时间:2025-02-21) give it.
+    """
     if title:
-        m = _YEAR.search(title) or re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", title)
+        m = _YEAR_RANGE.search(title) or _YEAR.search(title) or re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", title)
         if m:
             return int(m.group(1))
         if _MASKED_YEAR.search(title):
             return None
     head = text[:20000]
-    years = [int(y) for y in _YEAR.findall(head)]
-    if not years:
-        for cy in _CN_YEAR.findall(head):
-            digits = "".join(str("〇一二三四五六七八九".index(c.replace("零", "〇"))) for c in cy)
-            years.append(int(digits))
-    if not years:  # a web copy's publication date (2025-02-21 09:32)
-        years = [int(y) for y in _ISO_DATE.findall(head)]
-    if not years:
-        return None
     masked = len(_MASKED_YEAR.findall(head))
-    from collections import Counter
-
-    counts = Counter(years)
-    best = max(counts.items(), key=lambda kv: (kv[1], -years.index(kv[0])))[0]
-    if masked > counts[best] * 2:
-        return None  # the document masks its own year; the years it names are others'
-    return best
+    votes = _year_votes(head)
+    if votes:
+        tally: dict[int, float] = {}
+        first: dict[int, int] = {}
+        for y, w, pos in votes:
+            tally[y] = tally.get(y, 0.0) + w
+            first[y] = min(first.get(y, pos), pos)
+        best = max(tally, key=lambda y: (tally[y], -first[y]))
+        if any(w >= 0.5 for _, w, _ in votes):
+            if masked > tally[best] * 2:
+                return None  # the document masks its own year; the years it names are others'
+            return best
+    if masked:
+        return None
+    if votes:
+        return None  # only years looked forward to: the document's own year is not stated
+    return _publication_year(head) or (_publication_year(raw_text[:3000]) if raw_text else None)
 
 
 def find_issuer(title: str | None) -> str | None:
@@ -354,10 +416,6 @@ def structure(doc: Document) -> Document:
     """Fill title, doc_type, year, issuer and sections."""
     title = find_title(doc.text, doc.meta)
     sections = find_sections(doc.text, title, doc.flags)
-    year = find_year(title, doc.text)
-    if year is None and not _MASKED_YEAR.search(doc.text[:20000]):
-        # a web copy's publication date, in the site's lines the cleaner removed (发布时间:2025-02-21)
-        dates = _ISO_DATE.findall(doc.raw_text[:3000])
-        year = int(dates[0]) if dates else None
+    year = find_year(title, doc.text, doc.raw_text)
     return replace(doc, title=title, doc_type=find_doc_type(title, doc.text), year=year,
                    issuer=find_issuer(title), sections=tuple(sections))

@@ -125,6 +125,9 @@ class Document:
     metrics: tuple[Metric, ...] = ()
     flags: tuple[Flag, ...] = ()
     meta: dict[str, Any] = field(default_factory=dict, compare=False)
+    # the segments the task model chose among: (Task, features' inputs) pairs; for training and inspection,
+    # not part of the record
+    task_candidates: tuple[tuple[Task, dict[str, Any]], ...] = field(default=(), compare=False, repr=False)
 
     # -- provenance -----------------------------------------------------
     def raw_span(self, span: Span) -> Span:

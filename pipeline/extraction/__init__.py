@@ -79,8 +79,9 @@ def extract_items(doc: Document) -> Document:
     from ..model import Flag
     from .deadlines import is_inverted
 
-    tasks = find_tasks(doc)
+    tasks, candidates = find_tasks(doc)
     metrics = find_metrics(doc)
     flags = [Flag("inverted_range", f"the range {d.raw!r} ends ({d.end}) before it starts ({d.start}); kept as written",
                   d.span) for t in tasks for d in t.deadlines if d.kind == "range" and is_inverted(d)]
-    return replace(doc, tasks=tuple(tasks), metrics=tuple(metrics), flags=tuple(doc.flags) + tuple(flags))
+    return replace(doc, tasks=tuple(tasks), metrics=tuple(metrics), flags=tuple(doc.flags) + tuple(flags),
+                   task_candidates=candidates)

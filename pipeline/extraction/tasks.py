@@ -442,8 +442,8 @@ def _table_tasks(b: _Builder) -> bool:
     return found
 
 
-def find_tasks(doc: Document) -> list[Task]:
-    """The tasks of a structured Document, in text order."""
+def rule_tasks(doc: Document) -> list[Task]:
+    """The tasks the rules find for the Document's doc_type, in text order."""
     b = _Builder(doc)
     text = doc.text
     if _table_tasks(b):
@@ -506,3 +506,115 @@ def find_tasks(doc: Document) -> list[Task]:
 def _renumber(tasks: list[Task]) -> list[Task]:
     return [Task(id=f"t{i + 1}", section_id=t.section_id, span=t.span, text=t.text, units=t.units,
                  deadlines=t.deadlines) for i, t in enumerate(tasks)]
+
+
+# -- candidates and the learned choice (issue 7) ------------------------------------------------------------------
+
+_SENT_END = re.compile(r"[^。;；!！?？\n]+[。;；!！?？]?")
+_MODES = ("plan", "report", "speech")
+
+
+def _heading_path(doc: Document, sec: Section | None) -> list[str]:
+    return [a.heading[:30] for a in _ancestors(doc, sec) if a.heading][:3]
+
+
+def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
+    """Every segment that may be a task, with what the task model needs to judge it.
+
+    The rules of each genre (plan, report, speech) propose their tasks, whatever the document's
+    type; every lowest-level item, every paragraph and every sentence of a paragraph of several
+    sentences is a candidate too. Candidates with the same span are one, remembering who proposed it.
+    """
+    from dataclasses import replace as dc_replace
+
+    text = doc.text
+    found: dict[tuple[int, int], tuple[Task, set[str]]] = {}
+
+    def put(task: Task, source: str) -> None:
+        key = tuple(task.span)
+        if key in found:
+            found[key][1].add(source)
+        else:
+            found[key] = (task, {source})
+
+    for mode in _MODES:
+        d = doc if doc.doc_type == mode else dc_replace(doc, doc_type=mode)
+        for t in rule_tasks(d):
+            put(t, f"rule_{mode}")
+    b = _Builder(doc)
+    n = 0
+    for leaf in _leaves(doc.sections):
+        ls, le = _trim(doc, body_start(doc, leaf), leaf.span[1])
+        if le - ls < 4 and leaf.heading_span:
+            ls, le = leaf.heading_span[0], leaf.span[1]
+        b.add(ls, le, None)
+        for t in b.tasks[n:]:
+            put(t, "leaf")
+        n = len(b.tasks)
+    pos = 0
+    for line in text.split("\n"):
+        ps, pe = pos, pos + len(line)
+        pos = pe + 1
+        if len(line.strip()) < 6 or "|" in line:
+            continue
+        sec = doc.section_at(ps)
+        if sec is not None and sec.span[0] <= ps < sec.body_start:
+            ps = max(ps, min(sec.body_start, pe))
+        b.add(ps, pe, None)
+        sents = [m.span() for m in _SENT_END.finditer(text, ps, pe) if len(m.group().strip()) >= 6]
+        if len(sents) > 1:
+            for ss, se in sents:
+                b.add(ss, se, None)
+        for t in b.tasks[n:]:
+            put(t, "para" if t.span == _trim(doc, ps, pe) else "sent")
+        n = len(b.tasks)
+    # runs of short lines (a table copied without its bars, a list of targets): where each line sits
+    lines, pos = [], 0
+    for line in text.split("\n"):
+        lines.append((pos, pos + len(line), 0 < len(line.strip()) < 100))
+        pos += len(line) + 1
+    run_of: dict[int, int] = {}
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and lines[j][2]:
+            j += 1
+        for k in range(i, max(j, i + 1)):
+            run_of[k] = j - i
+        i = max(j, i + 1)
+    line_starts = [ls for ls, _, _ in lines]
+    import bisect
+
+    final = {tuple(t.span) for t in rule_tasks(doc)}
+    proba = doc.meta.get("doc_type_proba") or {doc.doc_type or "other": 1.0}
+    out = []
+    for (s, e), (t, sources) in sorted(found.items()):
+        sec = doc.section_at(s)
+        out.append((t, {
+            "text": t.text, "sources": sorted(sources), "rule_final": (s, e) in final,
+            "heading_path": _heading_path(doc, sec), "marker": sec.marker if sec else None,
+            "level": sec.level if sec else 0, "pos": s / max(1, len(text)), "n_units": len(t.units),
+            "n_deadlines": len(t.deadlines), "doc_type_proba": proba, "framing": _in_framing(doc, sec),
+            "forward": _forward(doc, sec) is not None, "before": text[max(0, s - 12):s],
+            "title": doc.title or "", "short_run": run_of.get(bisect.bisect_right(line_starts, s) - 1, 0),
+        }))
+    return out
+
+
+def find_tasks(doc: Document) -> tuple[list[Task], tuple[tuple[Task, dict], ...]]:
+    """The tasks of a structured Document in text order, and the candidates they were chosen from.
+
+    With a trained task model (``models/tasks``) the model scores every candidate and the best
+    non-overlapping ones above its threshold are the tasks; without one, the rules of the
+    document's type decide.
+    """
+    from .. import learn
+    from ..learn.tasks import select
+
+    cands = task_candidates(doc)
+    model = learn.load("tasks")
+    if model is None:
+        return rule_tasks(doc), tuple(cands)
+    chosen = select(model, [info for _, info in cands], [tuple(t.span) for t, _ in cands])
+    tasks = sorted((cands[i][0] for i in chosen), key=lambda t: t.span)
+    return _renumber(tasks), tuple(cands)

@@ -1,0 +1,293 @@
+"""Which candidate segments are tasks (SPEC §3): a classifier over the candidates the rules propose.
+
+The extraction stage (``pipeline/extraction/tasks.py::task_candidates``) proposes every segment that
+may be a task — the tasks each genre's rules would find (plan, report, speech, whatever the
+document's type), every lowest-level item, paragraph and sentence — with what is known of it: its
+words, its section's heading path (下一步, 工作要求, 主要做法, 存在问题 …), its item marker, the units
+and deadlines found in it, its position, and the document's type probabilities. This module turns
+those into features, learns from the gold tasks which candidates are tasks, and chooses the tasks
+of a document: the most probable candidates above a threshold that do not overlap.
+
+A wrong doc_type no longer empties a document: each genre's rules still propose, and the
+document's type probabilities only weigh them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+
+NAME = "tasks"
+STAGE = "extract"
+N_FOLDS = 5
+THRESHOLDS = tuple(round(0.2 + 0.05 * i, 2) for i in range(13))  # 0.20 … 0.80
+
+_DIRECTIVE = re.compile(r"要|须|必须|务必|应当|应|请|负责|牵头|配合|确保|力争|抓好|做好|加强|推进|推动|落实|严格|强化|健全|完善|"
+                        r"开展|组织|将|继续|进一步|于.{0,8}前")
+_RETRO = re.compile(r"了|以来|先后|累计|共计|共有|已经|已于|已|取得|成效|成绩|仍有|仍然|存在|不够|不到位|不足|薄弱|圆满|顺利|"
+                    r"截至|截止|同比|共检查|共排查|发现")
+_FRAME = re.compile(r"同志们|刚才|这次会议|讲几点|指导思想|总体要求|工作目标|基本原则|为了|为进一步|根据|按照.{0,20}要求,|现就|特制定|"
+                    r"如下|通知如下|经研究")
+_ACTOR = re.compile(r"[局委办部门位队所站心院府道镇乡街区县市业司]要|[局委办部门位队所站心院府道镇乡街区县市业司](?:负责|牵头|配合|应当|须)")
+_COMMIT = re.compile(r"将|还将|下一步|今后|明年|下半年|计划")
+_TITLE_WORDS = ("分解", "指标", "目标", "责任书", "清单", "任务", "分工", "方案", "通知", "要点", "计划", "总结", "汇报", "报告",
+                "讲话", "会议", "纪要", "通报", "督查", "检查", "预案", "表")
+_INLINE_ITEM = re.compile(r"(?:^|(?<=[,，;；:：。]))\s*(?:[一二三四五六七八九十]是|[一二三四五六七八九十]要|第[一二三四五六七八九十][,，、]|"
+                          r"首先|其次|再次|最后|同时|此外|另外|[①②③④⑤⑥⑦⑧⑨⑩])")
+_TIME_START = re.compile(r"(?:\d{4}年)?(?:\d{1,2}|[一二三四五六七八九十]{1,3})月|\d{4}年底|年底前|年内|即日起|每[年月季周日天]")
+_TARGET = re.compile(r"(?:增长|下降|控制在|达到|不低于|不超过|低于|高于|以内|以上|完成)[^。]{0,12}\d|\d+(?:\.\d+)?\s*(?:%|亿元|万元|万吨)")
+_HEAD_WORDS = ("下一步", "思路", "打算", "计划", "安排", "要求", "措施", "任务", "重点", "做法", "成效", "情况", "问题", "不足",
+               "目标", "原则", "思想", "组织", "领导", "保障", "阶段", "步骤", "时间", "内容", "范围", "重点", "方式", "形式",
+               "职责", "分工", "会议", "指出", "强调")
+
+
+def _bigrams(s: str) -> list[str]:
+    return [s[i:i + 2] for i in range(len(s) - 1)]
+
+
+def features(info: dict) -> dict[str, float]:
+    """The features of one candidate (see ``task_candidates`` for the keys of ``info``)."""
+    text = info["text"]
+    f: dict[str, float] = {"bias": 1.0, f"kind:{_kind(info)}": 1.0}
+    proba = info.get("doc_type_proba") or {}
+    for label, p in proba.items():
+        f[f"dt:{label}"] = float(p)
+    sources = info.get("sources") or []
+    for src in sources:
+        f[f"src:{src}"] = 1.0
+        if src.startswith("rule_"):
+            mode = src[5:]
+            f[f"src_weighted:{mode}"] = float(proba.get(mode, 0.0))
+            f["src_match"] = f.get("src_match", 0.0) + float(proba.get(mode, 0.0))
+    f["n_sources"] = len(sources) / 3
+    if info.get("rule_final"):
+        f["rule_final"] = 1.0
+    f[f"marker:{_marker_family(info.get('marker'))}"] = 1.0
+    f["level"] = min(info.get("level") or 0, 4) / 4
+    f["pos"] = float(info.get("pos") or 0.0)
+    f["pos_tail"] = 1.0 if (info.get("pos") or 0) > 0.85 else 0.0
+    f["has_units"] = 1.0 if info.get("n_units") else 0.0
+    f["has_deadline"] = 1.0 if info.get("n_deadlines") else 0.0
+    f["framing"] = 1.0 if info.get("framing") else 0.0
+    f["forward"] = 1.0 if info.get("forward") else 0.0
+    n = len(text)
+    f[f"len:{min(n // 25, 12)}"] = 1.0
+    directive, retro = len(_DIRECTIVE.findall(text)), len(_RETRO.findall(text))
+    f["directive"] = min(directive, 10) / 10
+    f["retro"] = min(retro, 10) / 10
+    f["directive_gt_retro"] = 1.0 if directive > 2 * retro else 0.0
+    f["actor"] = 1.0 if _ACTOR.search(text) else 0.0
+    f["frame"] = 1.0 if _FRAME.search(text[:40]) else 0.0
+    f["commit"] = 1.0 if _COMMIT.search(text[:20]) else 0.0
+    f["digits"] = min(len(re.findall(r"\d+", text)), 10) / 10
+    f["ends_colon"] = 1.0 if text.rstrip().endswith((":", "：")) else 0.0
+    f["ends_stop"] = 1.0 if text.rstrip().endswith(("。", ";", "；")) else 0.0
+    f["table_cell"] = 1.0 if "|" in (info.get("before") or "")[-2:] else 0.0
+    for bg in set(_bigrams(re.sub(r"\W", "", text[:40]))):
+        f[f"b:{bg}"] = 1.0
+    for bg in set(_bigrams(re.sub(r"\W", "", text[-12:]))):
+        f[f"e:{bg}"] = 1.0
+    for i, heading in enumerate(info.get("heading_path") or []):
+        for w in _HEAD_WORDS:
+            if w in heading:
+                f[f"h{min(i, 1)}:{w}"] = 1.0
+    title = info.get("title") or ""
+    for w in _TITLE_WORDS:
+        if w in title:
+            f[f"title:{w}"] = 1.0
+            f[f"title:{w}&{_kind(info)}"] = 1.0
+    run = info.get("short_run") or 0
+    f[f"short_run:{min(run, 6)}"] = 1.0
+    f[f"short_run:{min(run, 6)}&{_kind(info)}"] = 1.0
+    inline = len(_INLINE_ITEM.findall(text))
+    f[f"inline_items:{min(inline, 3)}"] = 1.0
+    f["starts_inline_item"] = 1.0 if _INLINE_ITEM.match(text) else 0.0
+    f["starts_with_time"] = 1.0 if _TIME_START.match(text) else 0.0
+    f["target"] = 1.0 if _TARGET.search(text) else 0.0
+    before = re.sub(r"\s", "", info.get("before") or "")[-4:]
+    for bg in set(_bigrams(before)):
+        f[f"pre:{bg}"] = 1.0
+    return f
+
+
+def _kind(info: dict) -> str:
+    srcs = info.get("sources") or []
+    if any(s.startswith("rule_") for s in srcs):
+        return "rule"
+    return srcs[0] if srcs else "none"
+
+
+def _marker_family(marker: str | None) -> str:
+    if not marker:
+        return "none"
+    if re.fullmatch(r"[一二三四五六七八九十]+、", marker):
+        return "cn"
+    if re.fullmatch(r"[(（][一二三四五六七八九十]+[)）]", marker):
+        return "cn_paren"
+    if re.fullmatch(r"\d+[.、．]", marker):
+        return "num"
+    if re.fullmatch(r"[(（]\d+[)）]", marker):
+        return "num_paren"
+    if "是" in marker or "要" in marker:
+        return "yishi"
+    return "other"
+
+
+# -- choosing the tasks of one document ----------------------------------------------------------------------------
+
+def choose(probs: Sequence[float], spans: Sequence[tuple[int, int]], threshold: float) -> list[int]:
+    """The candidates taken: most probable first, above ``threshold``, none overlapping one already taken."""
+    order = sorted(range(len(probs)), key=lambda i: (-probs[i], spans[i]))
+    taken: list[int] = []
+    for i in order:
+        if probs[i] < threshold:
+            break
+        s, e = spans[i]
+        if any(s < spans[j][1] and spans[j][0] < e for j in taken):
+            continue
+        taken.append(i)
+    return sorted(taken, key=lambda i: spans[i])
+
+
+def select(model: dict, infos: Sequence[dict], spans: Sequence[tuple[int, int]]) -> list[int]:
+    """Indices of the candidates that are the document's tasks, by the trained ``model``."""
+    if not infos:
+        return []
+    probs = model["pipeline"].predict_proba([features(i) for i in infos])[:, 1]
+    return choose(list(probs), list(spans), model["threshold"])
+
+
+# -- training --------------------------------------------------------------------------------------------------------
+
+def examples(doc, gold: dict, group: str) -> list[dict]:
+    """One example per candidate: its features' inputs and whether a gold task matches it (SPEC §7 Jaccard ≥ 0.5)."""
+    from .match import jaccard
+
+    gold_texts = [t.get("text") or "" for t in gold.get("tasks") or []]
+    out = []
+    for task, info in doc.task_candidates:
+        best = max((jaccard(task.text, g) for g in gold_texts), default=0.0)
+        out.append({"info": info, "span": tuple(task.span), "label": int(best >= 0.5), "doc": doc.source,
+                    "group": group, "gold_texts": gold_texts})
+    return out
+
+
+def _pipeline():
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+
+    return Pipeline([("vec", DictVectorizer()),
+                     ("clf", LogisticRegression(C=0.5, max_iter=3000, random_state=0))])
+
+
+def _doc_counts(exs: list[dict], probs, threshold: float) -> tuple[int, int, int]:
+    """tp, fp, fn of the tasks chosen in one document against its gold tasks (SPEC §7 pairing)."""
+    from .match import greedy_pairs, jaccard
+
+    chosen = choose(list(probs), [e["span"] for e in exs], threshold)
+    texts = [exs[i]["info"]["text"] for i in chosen]
+    gold = exs[0]["gold_texts"]
+    tp = len(greedy_pairs(texts, gold, jaccard, 0.5))
+    return tp, len(texts) - tp, len(gold) - tp
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {"p": round(p, 4), "r": round(r, 4), "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+            "tp": tp, "fp": fp, "fn": fn}
+
+
+def cross_validate(exs: list[dict], n_folds: int = N_FOLDS) -> dict:
+    """Grouped k-fold: task P/R/F1 per threshold (pooled over held-out documents), and the rules' on the same."""
+    import numpy as np
+    from sklearn.model_selection import GroupKFold
+
+    groups = np.array([e["group"] for e in exs])
+    y = np.array([e["label"] for e in exs])
+    n_folds = max(2, min(n_folds, len(set(groups))))
+    probs = np.zeros(len(exs))
+    X = [features(e["info"]) for e in exs]
+    for train, test in GroupKFold(n_splits=n_folds).split(X, y, groups):
+        if len(set(y[train])) < 2:
+            continue
+        pipe = _pipeline().fit([X[i] for i in train], y[train])
+        probs[test] = pipe.predict_proba([X[i] for i in test])[:, 1]
+    by_doc: dict[str, list[int]] = defaultdict(list)
+    for i, e in enumerate(exs):
+        by_doc[e["doc"]].append(i)
+    per_threshold = {}
+    for thr in THRESHOLDS:
+        tot = [0, 0, 0]
+        for idx in by_doc.values():
+            c = _doc_counts([exs[i] for i in idx], probs[idx], thr)
+            tot = [a + b for a, b in zip(tot, c)]
+        per_threshold[thr] = _prf(*tot)
+    rules = [0, 0, 0]
+    for idx in by_doc.values():
+        c = _doc_counts([exs[i] for i in idx], [1.0 if exs[i]["info"].get("rule_final") else 0.0 for i in idx], 0.5)
+        rules = [a + b for a, b in zip(rules, c)]
+    best = max(THRESHOLDS, key=lambda t: (per_threshold[t]["f1"], -abs(t - 0.5)))
+    return {"n_folds": n_folds, "per_threshold": per_threshold, "threshold": best, "model": per_threshold[best],
+            "rules": _prf(*rules)}
+
+
+def fit(exs: list[dict]):
+    """The classifier on every example, with the threshold that scored best in grouped cross-validation."""
+    import sklearn
+
+    if not exs:
+        raise ValueError("no task candidates: is the corpus empty?")
+    cv = cross_validate(exs)
+    y = [e["label"] for e in exs]
+    pipe = _pipeline().fit([features(e["info"]) for e in exs], y)
+    meta = {"threshold": cv["threshold"], "cv_tasks_f1": cv["model"]["f1"], "cv_tasks_p": cv["model"]["p"],
+            "cv_tasks_r": cv["model"]["r"], "cv_rules_tasks_f1": cv["rules"]["f1"], "cv": cv,
+            "positives": int(sum(y)), "groups": len({e["group"] for e in exs}), "sklearn": sklearn.__version__}
+    return {"pipeline": pipe, "threshold": cv["threshold"]}, meta
+
+
+def card(meta: dict) -> str:
+    cv = meta["cv"]
+    rows = "\n".join(f"| {t} | {v['p']:.3f} | {v['r']:.3f} | {v['f1']:.3f} |" for t, v in cv["per_threshold"].items())
+    return f"""# tasks: which candidate segments are tasks (SPEC §3)
+
+Trained by `taskdb train CORPUS` (`pipeline/learn/tasks.py`), scikit-learn {meta['sklearn']}.
+Used by `pipeline/extraction/tasks.py::find_tasks`; without this model the rules of the
+document's type decide.
+
+## Data
+
+{meta['examples']} candidate segments of {meta['documents']} gold documents ({meta['groups']} source groups),
+{meta['positives']} of them matching a gold task (character-bigram Jaccard ≥ 0.5, SPEC §7).
+Candidates: the tasks each genre's rules propose (plan, report and speech rules, whatever the
+document's type), every lowest-level item, paragraph and sentence.
+
+## Features
+
+Character bigrams of the first 40 and last 12 characters; words of the section's heading path
+(下一步, 要求, 做法, 问题 …); item marker family and level; who proposed the candidate (each genre's
+rules, item, paragraph, sentence) weighted by the document's type probabilities; directive,
+retrospective, framing and commitment cue counts; an actor before 要/负责; units and deadlines
+found in it; length and position.
+
+## Model
+
+`DictVectorizer` + `LogisticRegression(C=0.5)`; the tasks of a document are the most
+probable candidates with probability ≥ {meta['threshold']} that do not overlap a more probable one.
+
+## Held-out scores
+
+Grouped {cv['n_folds']}-fold cross-validation (no source group on both sides), task P/R/F1 pooled over the
+held-out documents (SPEC §7 pairing against the gold tasks):
+
+| threshold | P | R | F1 |
+|---|---|---|---|
+{rows}
+
+Chosen threshold {meta['threshold']}: **F1 {meta['cv_tasks_f1']:.3f}** (P {meta['cv_tasks_p']:.3f}, R {meta['cv_tasks_r']:.3f}).
+The rules alone on the same documents: F1 {meta['cv_rules_tasks_f1']:.3f} (the rules were written while reading
+some of these documents, so their figure is optimistic).
+"""

@@ -15,6 +15,7 @@ units are the actors the sentences name. A table plan gives one task per row.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from ..model import Deadline, Document, Section, Task, Unit
@@ -96,8 +97,45 @@ def _leaves(sections: tuple[Section, ...]) -> list[Section]:
     return [s for s in sections if s.id not in parents]
 
 
+class _Index:
+    """The section tree of one Document, indexed once: ids, and starts for a binary search."""
+
+    def __init__(self, sections: tuple[Section, ...]):
+        self.sections = sections
+        self.by_id = {s.id: s for s in sections}
+        self.order = sorted(sections, key=lambda s: (s.span[0], s.level))
+        self.starts = [s.span[0] for s in self.order]
+        self.reach = []  # the furthest end of the sections up to each one: nothing before can hold a later pos
+        end = -1
+        for sec in self.order:
+            end = max(end, sec.span[1])
+            self.reach.append(end)
+
+
+_INDEX: list[_Index] = []
+
+
+def _index(doc: Document) -> _Index:
+    if not _INDEX or _INDEX[0].sections is not doc.sections:
+        _INDEX[:] = [_Index(doc.sections)]
+    return _INDEX[0]
+
+
+def _section_at(doc: Document, pos: int) -> Section | None:
+    """``_section_at(doc, pos)`` by binary search: walking back from the last section that starts at or before
+    ``pos``, the first one that holds it is the deepest (a descendant starts no earlier than its ancestor)."""
+    ix = _index(doc)
+    i = bisect.bisect_right(ix.starts, pos) - 1
+    while i >= 0 and ix.reach[i] > pos:
+        sec = ix.order[i]
+        if sec.span[1] > pos:
+            return sec
+        i -= 1
+    return None
+
+
 def _ancestors(doc: Document, sec: Section | None) -> list[Section]:
-    by_id = {s.id: s for s in doc.sections}
+    by_id = _index(doc).by_id
     out = []
     while sec is not None:
         out.append(sec)
@@ -135,13 +173,18 @@ def _is_directive(par: str) -> bool:
 
 
 class _Builder:
-    def __init__(self, doc: Document):
+    """Collects tasks. A light builder (for candidates) leaves units and deadlines to the choice:
+    they are found only for the candidates chosen."""
+
+    def __init__(self, doc: Document, light: bool = False):
         self.doc = doc
         self.tasks: list[Task] = []
+        self.light = light
+        self.pending: dict[tuple[int, int], tuple[list[Unit] | None, list[Deadline]]] = {}
 
     def year_for(self, pos: int) -> int | None:
         year = self.doc.year
-        fwd = _forward(self.doc, self.doc.section_at(pos))
+        fwd = _forward(self.doc, _section_at(self.doc, pos))
         if year and fwd is not None:
             if NEXT_YEAR.search(fwd.heading) or re.search(rf"{year + 1}\s*年", fwd.heading):
                 return year + 1
@@ -174,9 +217,15 @@ class _Builder:
         text = self.doc.text[start:end]
         if len(re.sub(r"\W", "", text)) < min_len:
             return
+        sec = _section_at(self.doc, start)
+        if self.light:
+            self.pending.setdefault((start, end), (units, list(extra_deadlines)))
+            self.tasks.append(Task(id=f"t{len(self.tasks) + 1}", section_id=sec.id if sec else None,
+                                   span=(start, end), text=text, units=tuple(units or ()),
+                                   deadlines=tuple(extra_deadlines)))
+            return
         if units is None:
             units = actors(text)
-        sec = self.doc.section_at(start)
         deadlines = _deadlines(text, self.year_for(start), start) + list(extra_deadlines)
         deadlines += self.phase_deadlines(sec, (start, end), deadlines)
         self.tasks.append(Task(id=f"t{len(self.tasks) + 1}", section_id=sec.id if sec else None, span=(start, end),
@@ -208,7 +257,7 @@ def _region_tasks(b: _Builder, start: int, end: int, *, speech: bool, framing: b
     if closers:
         prev = start
         for cs, ce, units in closers:
-            sec = doc.section_at(cs)
+            sec = _section_at(doc, cs)
             body = body_start(doc, sec) if sec and body_start(doc, sec) <= cs else prev
             s = max(prev, body)
             if sec and sec.span[0] >= prev:  # the item starts after the previous task: its body, not its heading
@@ -220,7 +269,7 @@ def _region_tasks(b: _Builder, start: int, end: int, *, speech: bool, framing: b
             prev = ce
         # a last item cut off before its parenthetical (or one without any): its directive words are a task
         tail_s, tail_e = _trim(doc, prev, end)
-        sec = doc.section_at(tail_s)
+        sec = _section_at(doc, tail_s)
         if sec is not None and sec.span[0] >= prev:
             tail_s = max(tail_s, body_start(doc, sec))
         worded = _is_directive if speech or doc.doc_type != "plan" else _is_plan_like
@@ -268,7 +317,7 @@ def _region_tasks(b: _Builder, start: int, end: int, *, speech: bool, framing: b
             par = par[:-1]
         if not par.strip() or any(cs <= ps < ce for cs, ce in covered):
             continue
-        sec = doc.section_at(ps)
+        sec = _section_at(doc, ps)
         if sec is not None and sec.span[0] == ps and sec.body_start >= pe:
             continue  # a heading line
         if sec is not None and sec.span[0] <= ps < sec.body_start:
@@ -442,9 +491,9 @@ def _table_tasks(b: _Builder) -> bool:
     return found
 
 
-def rule_tasks(doc: Document) -> list[Task]:
-    """The tasks the rules find for the Document's doc_type, in text order."""
-    b = _Builder(doc)
+def rule_tasks(doc: Document, builder: _Builder | None = None) -> list[Task]:
+    """The tasks the rules find for the Document's doc_type, in text order (into ``builder`` when given)."""
+    b = builder or _Builder(doc)
     text = doc.text
     if _table_tasks(b):
         # the rest of a table plan: its paragraphs outside the table
@@ -478,7 +527,7 @@ def rule_tasks(doc: Document) -> list[Task]:
         for m in NEXT_STEP.finditer(text):
             if any(r[0] <= m.start() < r[1] for r in regions):
                 continue
-            sec = doc.section_at(m.start())
+            sec = _section_at(doc, m.start())
             if sec is not None and FORWARD.search(sec.heading[:30]):
                 continue
             pe = text.find("\n", m.start())
@@ -529,6 +578,7 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
 
     text = doc.text
     found: dict[tuple[int, int], tuple[Task, set[str]]] = {}
+    pending: dict[tuple[int, int], tuple[list[Unit] | None, list[Deadline]]] = {}
 
     def put(task: Task, source: str) -> None:
         key = tuple(task.span)
@@ -537,11 +587,18 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
         else:
             found[key] = (task, {source})
 
-    for mode in _MODES:
+    final: set[tuple[int, int]] = set()
+    modes = _MODES if doc.doc_type in _MODES else _MODES + (doc.doc_type,)
+    for mode in modes:
         d = doc if doc.doc_type == mode else dc_replace(doc, doc_type=mode)
-        for t in rule_tasks(d):
-            put(t, f"rule_{mode}")
-    b = _Builder(doc)
+        rb = _Builder(d, light=True)
+        for t in rule_tasks(d, rb):
+            put(t, f"rule_{mode}" if mode in _MODES else "rule_other")
+            if mode == doc.doc_type:
+                final.add(tuple(t.span))
+        for k, v in rb.pending.items():
+            pending.setdefault(k, v)
+    b = _Builder(doc, light=True)
     n = 0
     for leaf in _leaves(doc.sections):
         ls, le = _trim(doc, body_start(doc, leaf), leaf.span[1])
@@ -557,7 +614,7 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
         pos = pe + 1
         if len(line.strip()) < 6 or "|" in line:
             continue
-        sec = doc.section_at(ps)
+        sec = _section_at(doc, ps)
         if sec is not None and sec.span[0] <= ps < sec.body_start:
             ps = max(ps, min(sec.body_start, pe))
         b.add(ps, pe, None)
@@ -585,16 +642,19 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
     line_starts = [ls for ls, _, _ in lines]
     import bisect
 
-    final = {tuple(t.span) for t in rule_tasks(doc)}
+    for k, v in b.pending.items():
+        pending.setdefault(k, v)
+    dl_starts = sorted(d.span[0] for d in find_deadlines(text, doc.year) if d.span)
     proba = doc.meta.get("doc_type_proba") or {doc.doc_type or "other": 1.0}
     out = []
     for (s, e), (t, sources) in sorted(found.items()):
-        sec = doc.section_at(s)
+        sec = _section_at(doc, s)
         out.append((t, {
             "text": t.text, "sources": sorted(sources), "rule_final": (s, e) in final,
             "heading_path": _heading_path(doc, sec), "marker": sec.marker if sec else None,
             "level": sec.level if sec else 0, "pos": s / max(1, len(text)), "n_units": len(t.units),
-            "n_deadlines": len(t.deadlines), "doc_type_proba": proba, "framing": _in_framing(doc, sec),
+            "n_deadlines": bisect.bisect_left(dl_starts, e) - bisect.bisect_left(dl_starts, s) + len(t.deadlines),
+            "pending": pending.get((s, e)), "doc_type_proba": proba, "framing": _in_framing(doc, sec),
             "forward": _forward(doc, sec) is not None, "before": text[max(0, s - 12):s],
             "title": doc.title or "", "short_run": run_of.get(bisect.bisect_right(line_starts, s) - 1, 0),
         }))
@@ -616,5 +676,10 @@ def find_tasks(doc: Document) -> tuple[list[Task], tuple[tuple[Task, dict], ...]
     if model is None:
         return rule_tasks(doc), tuple(cands)
     chosen = select(model, [info for _, info in cands], [tuple(t.span) for t, _ in cands])
-    tasks = sorted((cands[i][0] for i in chosen), key=lambda t: t.span)
-    return _renumber(tasks), tuple(cands)
+    b = _Builder(doc)
+    for i in chosen:  # units and deadlines of the chosen candidates only
+        task, info = cands[i]
+        units, extra = info.get("pending") or (None, [])
+        b.add(*task.span, units, extra, min_len=1)
+    b.tasks.sort(key=lambda t: t.span)
+    return _renumber(b.tasks), tuple(cands)

@@ -1,14 +1,14 @@
-"""Metric categories (SPEC §6): the cue-word rules, the trained model, and the choice between them."""
+"""Metric categories (SPEC §6): the cue-word rules, the trainer of the model (pipeline/learn/category.py),
+and the choice between them."""
 
 import json
 import shutil
-import subprocess
-import sys
 
 import pytest
 
 from conftest import CORPORA, ROOT
 from pipeline.extraction import category
+from pipeline.learn import category as learned
 from pipeline.extraction.category import CATEGORIES, context_of, rule_category
 
 
@@ -63,18 +63,14 @@ def test_category_rules_context_when_the_subject_names_nothing():
 
 
 @pytest.fixture
-def models_at(monkeypatch, tmp_path):
-    """Point the category module at a models folder of the test's own, with fresh caches."""
+def models_at(monkeypatch):
+    """Point the model registry at a models folder of the test's own."""
 
     def use(path):
         monkeypatch.setenv("TASKDB_MODELS", str(path))
-        category._choice.cache_clear()
-        category._model.cache_clear()
         return path
 
-    yield use
-    category._choice.cache_clear()
-    category._model.cache_clear()
+    return use
 
 
 def test_category_defaults_to_rules_without_a_model(models_at, tmp_path):
@@ -85,7 +81,7 @@ def test_category_defaults_to_rules_without_a_model(models_at, tmp_path):
 
 @pytest.fixture(scope="module")
 def small_corpus(tmp_path_factory):
-    """Three documents of the corpus, with their gold files, in the corpus layout (DIR/*/*.gold.json)."""
+    """Three documents of the corpus, with their gold files."""
     root = tmp_path_factory.mktemp("corpus")
     sub = root / "part"
     sub.mkdir()
@@ -97,42 +93,63 @@ def small_corpus(tmp_path_factory):
     return root
 
 
-def test_category_gold_examples_find_their_context(small_corpus):
-    ex = category.gold_examples(small_corpus)
-    assert len(ex) == 11 + 30 + 11
-    assert {e["doc"] for e in ex} == {f"part/{p.name[:-10]}" for p in (small_corpus / "part").glob("*.gold.json")}
-    located = [e for e in ex if not e["context"].startswith("\x1f")]
-    assert len(located) >= 0.9 * len(ex)  # the gold raw is found in the cleaned text
+@pytest.fixture(scope="module")
+def small_examples(small_corpus):
+    from pipeline.train import collect, find_gold
+
+    return collect(learned, find_gold(small_corpus))
+
+
+def test_category_examples_carry_the_extractors_subjects(small_examples):
+    ex = small_examples
+    assert len(ex) == 11 + 29 + 11  # the gold metrics of the three documents
+    assert len({e["group"] for e in ex}) == 3
     assert all(e["category"] in CATEGORIES for e in ex)
+    # the extractor finds nearly all of these metrics: its subjects and spans are what the model learns from
+    assert sum(e["source"] == "extracted" for e in ex) >= 0.9 * len(ex)
+    assert all(e["context"].count("\x1f") == 1 for e in ex)
+
+
+def test_category_cross_validation_groups_by_document(small_examples):
+    cv = learned.cross_validate(small_examples)
+    assert cv["n_splits"] == 3
+    assert [f["documents"] for f in cv["folds"]] == [1, 1, 1]
+    assert 0 <= cv["model_accuracy"] <= 1 and cv["rules_accuracy"] >= 0.8
 
 
 def test_category_train_writes_model_card_and_choice(small_corpus, tmp_path, models_at):
+    from pipeline.train import train
+
     out = tmp_path / "models"
-    info = category.train_category_model(small_corpus, out)
-    assert {"use", "model_accuracy", "rules_accuracy", "cv", "examples", "documents", "sklearn", "date"} <= set(info)
-    assert info["examples"] == 52 and info["documents"] == 3
-    assert info["use"] == ("model" if info["model_accuracy"] > info["rules_accuracy"] else "rules")
-    assert json.loads((out / "metric_category.json").read_text("utf-8")) == info
+    meta = train(small_corpus, out, ("category",))["metric_category"]
+    assert {"use", "model_accuracy", "rules_accuracy", "cv", "folds", "by_part", "sklearn", "date"} <= set(meta)
+    assert meta["examples"] == 51 and meta["documents"] == 3
+    assert meta["use"] == ("model" if meta["model_accuracy"] > meta["rules_accuracy"] else "rules")
+    assert json.loads((out / "metric_category.json").read_text("utf-8")) == meta
     card = (out / "metric_category.md").read_text("utf-8")
-    assert "GroupKFold" in card and info["sklearn"] in card and f"{info['rules_accuracy']:.3f}" in card
-    assert (out / "metric_category.joblib").stat().st_size > 0
-    # the code follows the recorded choice: force the model and it is used
+    assert "GroupKFold" in card and meta["sklearn"] in card and f"{meta['rules_accuracy']:.3f}" in card
+    # retrained on the same data, the model predicts the same
+    again = tmp_path / "again"
+    train(small_corpus, again, ("category",))
+    probe = [("查出火灾隐患", "\x1f"), ("检查单位", "全区共\x1f,其中"), ("罚款", "\x1f")]
+    from pipeline.learn import load
+
     models_at(out)
-    (out / "metric_category.json").write_text(json.dumps({**info, "use": "model"}), "utf-8")
-    category._choice.cache_clear()
+    first = [learned.predict(load("metric_category"), s, c) for s, c in probe]
+    models_at(again)
+    assert [learned.predict(load("metric_category"), s, c) for s, c in probe] == first
+    # the code follows the recorded choice: force the model and it is used
+    (again / "metric_category.json").write_text(json.dumps({**meta, "use": "model"}), "utf-8")
+    category._choices.clear()
     assert category.method() == "model"
     assert category.classify("查出火灾隐患", "\x1f") in CATEGORIES
+    category._choices.clear()
 
 
-def test_category_cross_validation_groups_by_document(small_corpus):
-    cv = category.cross_validate(category.gold_examples(small_corpus))
-    assert cv["n_splits"] == 3
-    assert [f["documents"] for f in cv["folds"]] == [1, 1, 1]
-
-
-def test_category_command_usage():
-    proc = subprocess.run([sys.executable, "-m", "pipeline.extraction.category"], cwd=ROOT, capture_output=True, text=True)
-    assert proc.returncode == 1 and "usage" in proc.stderr
+def test_category_stage_holds_no_training_code():
+    """Training lives in pipeline.learn; the stage only chooses (and the import graph stays acyclic)."""
+    src = (ROOT / "pipeline" / "extraction" / "category.py").read_text("utf-8")
+    assert "pipeline.run" not in src and "..run" not in src and "def fit" not in src
 
 
 def test_category_shipped_choice_is_the_better_one():

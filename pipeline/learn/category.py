@@ -1,0 +1,424 @@
+"""The category of a metric (SPEC §6): cue-word rules, their features, and the trainer of the model.
+
+- :func:`rule_category` reads the cue words of ``pipeline/data/metric_category_cues.tsv``: a rate or a
+  score is ``other``; publicity materials are ``training``; otherwise the strong cues (the activity:
+  立案, 召开, 印发, 签订 …) decide in the file's order, so that the verb wins over the counted noun
+  (立案调查事故 → enforcement); the weak cues (what is counted: 资金, 企业 …) decide last, the head
+  noun of ``X的Y`` first. A subject without any cue takes the nearest cue of its context.
+- :func:`features` describes one metric for the classifier: the subject, the words before and after
+  it (char n-grams), its measure word, the rules' own answer and the cue hits by role (of the
+  subject, of its head noun and of its sentence before it).
+- The trainer (:data:`NAME`, :data:`STAGE`, :func:`examples`, :func:`fit`, :func:`card`; see
+  :mod:`pipeline.train`) learns from the gold metrics, each paired with the metric the extractor
+  found for it (so that the model sees the extractor's own subjects and spans), cross-validates the
+  model against the rules on the same document folds (GroupKFold by source) and records the winner
+  in ``models/metric_category.json`` (``"use"``); :mod:`pipeline.extraction.category` follows it.
+
+The rules live here, not in the extraction stage, because they are features of the model too and
+this package must not import the stages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+from importlib import resources
+
+from .match import jaccard, norm
+
+NAME = "metric_category"
+STAGE = "extract"
+
+CATEGORIES = ("hazard", "major_hazard", "inspection", "enforcement", "accident", "meeting", "training",
+              "document", "resource", "responsibility", "scope", "other")
+CONTEXT_CHARS = 30  # characters of text on each side of a metric's raw that make its context
+SEP = "\x1f"  # between the words before and the words after a metric in a context string
+_HEAD_SPLIT = re.compile(r"的(?=[^的]+$)")  # the last 的: 签订责任书的|乡镇
+_PUNCT = re.compile(r"[\s\W_]+")
+_SENTENCE_END = re.compile(r"[。!?！？\n]")
+_SHARES = ("%", "‰", "个百分点", "百分点")
+
+
+# -- the cue-word rules ------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _cues() -> tuple[list[tuple[str, str, str]], re.Pattern]:
+    """(cue, category, role) rows in file order, and one pattern that finds the longest cue first."""
+    text = (resources.files("pipeline") / "data" / "metric_category_cues.tsv").read_text("utf-8")
+    rows: list[tuple[str, str, str]] = []
+    seen: set[str] = set()
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        cat, role, cues = line.split("\t")[:3]
+        for cue in cues.split("、"):
+            cue = cue.strip()
+            if cue and cue not in seen:
+                seen.add(cue)
+                rows.append((cue, cat, role))
+    alternation = "|".join(re.escape(c) for c, _, _ in sorted(rows, key=lambda r: -len(r[0])))
+    return rows, re.compile(alternation)
+
+
+@lru_cache(maxsize=1)
+def _cue_index() -> dict[str, tuple[str, str]]:
+    rows, _ = _cues()
+    return {c: (cat, role) for c, cat, role in rows}
+
+
+def cue_hits(text: str) -> list[tuple[int, str, str]]:
+    """(position, category, role) of the cues in ``text``, longest match first, left to right."""
+    if not text:
+        return []
+    _, pattern = _cues()
+    index = _cue_index()
+    return [(m.start(), *index[m.group()]) for m in pattern.finditer(text)]
+
+
+@lru_cache(maxsize=1)
+def _strong_order() -> list[str]:
+    rows, _ = _cues()
+    order: list[str] = []
+    for _, cat, role in rows:
+        if role == "strong" and cat not in order:
+            order.append(cat)
+    return order
+
+
+def decide(text: str) -> str | None:
+    """The category that the cues of one phrase name, or None when it has no cue."""
+    hits = cue_hits(text)
+    if not hits:
+        return None
+    roles = {role for _, _, role in hits}
+    if "rate" in roles:
+        return "other"
+    if "material" in roles:
+        return "training"
+    strong = {cat for _, cat, role in hits if role == "strong"}
+    for cat in _strong_order():
+        if cat in strong:
+            return cat
+    # only weak cues: what is counted; in X的Y the head Y decides
+    m = _HEAD_SPLIT.search(text)
+    groups = (cue_hits(text[m.end():]), hits) if m else (hits,)
+    for group in groups:
+        weak = [cat for _, cat, role in group if role == "weak"]
+        if weak:
+            return weak[-1]  # the head noun comes last: 加装智能点式报警探测器, 指导各街道策划实施…项目
+    return None
+
+
+def has_cue(text: str, strong: bool = False) -> bool:
+    """Whether ``text`` names a category by a cue word (隐患, 检查 …); only a strong one if ``strong``."""
+    if not text:
+        return False
+    if strong:
+        return any(role != "weak" for _, _, role in cue_hits(text))
+    return decide(text) is not None
+
+
+def sentence_before(context: str) -> str:
+    """The words of a context (:func:`context_of`) before the metric, within its sentence."""
+    before = context.split(SEP, 1)[0]
+    ends = list(_SENTENCE_END.finditer(before))
+    return before[ends[-1].end():] if ends else before
+
+
+def rule_category(subject: str, context: str = "", unit: str | None = None) -> str:
+    """The category of a metric by the cue words of its subject, else of its context.
+
+    Args:
+        subject: what is counted (排查整治隐患).
+        context: the words around the metric, ``before + "\\x1f" + after`` (:func:`context_of`); when the
+            subject names no cue, the cue nearest before the metric in its sentence is taken.
+        unit: the metric's unit: a share (%) of units or resources is ``other``, not ``scope``.
+
+    >>> rule_category("立案调查生产安全事故")
+    'enforcement'
+    >>> rule_category("印发宣传彩页")
+    'training'
+    """
+    cat = decide(subject)
+    if cat is None and context:
+        hits = cue_hits(sentence_before(context))
+        if hits:
+            _, cat, role = hits[-1]
+            cat = "other" if role == "rate" else ("training" if role == "material" else cat)
+            if role == "weak" and cat == "scope":
+                cat = None  # 企业 nearby says nothing of what a subject without cues counts
+    if cat in ("scope", "resource") and unit in _SHARES:
+        return "other"
+    return cat or "other"
+
+
+def context_of(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> str:
+    """The words around ``text[start:end]``: before, a separator, after (within ``width`` characters)."""
+    return text[max(0, start - width):start] + SEP + text[end:end + width]
+
+
+# -- features ----------------------------------------------------------------------------------------
+
+def features(subject: str, context: str = "", unit: str | None = None) -> dict:
+    """One metric as the classifier sees it (a dict: the text fields and the symbolic tokens)."""
+    subject = subject or ""
+    context = context or SEP
+    before, _, after = context.partition(SEP)
+    tokens = [f"rule={rule_category(subject, context, unit)}", f"unit={unit or ''}"]
+    tokens += [f"subj_{role}={cat}" for _, cat, role in cue_hits(subject)]
+    m = _HEAD_SPLIT.search(subject)
+    head = subject[m.end():] if m else subject
+    tokens += [f"head_{role}={cat}" for _, cat, role in cue_hits(head)]
+    tokens += [f"sent_{role}={cat}" for _, cat, role in cue_hits(sentence_before(context))]
+    tokens += [f"after_{role}={cat}" for _, cat, role in cue_hits(after[:12])]
+    decided = decide(subject)
+    tokens.append(f"subj_decides={decided or 'none'}")
+    if unit in _SHARES:
+        tokens.append("share")
+    return {"subject": subject, "before": before[-15:], "after": after[:10], "tokens": " ".join(tokens)}
+
+
+def _subject(rows):
+    return [r["subject"] for r in rows]
+
+
+def _before(rows):
+    return [r["before"] for r in rows]
+
+
+def _after(rows):
+    return [r["after"] for r in rows]
+
+
+def _tokens(rows):
+    return [r["tokens"] for r in rows]
+
+
+def _split_space(s: str) -> list[str]:
+    return s.split()
+
+
+def _estimator(c: float = 10.0):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    def text(fn, ngrams, weight=1.0, **kw):
+        return make_pipeline(FunctionTransformer(fn), TfidfVectorizer(analyzer="char", ngram_range=ngrams,
+                                                                      sublinear_tf=True, **kw))
+
+    union = FeatureUnion([
+        ("subject", text(_subject, (1, 3))),
+        ("before", text(_before, (1, 2))),
+        ("after", text(_after, (1, 2))),
+        ("tokens", make_pipeline(FunctionTransformer(_tokens),
+                                 TfidfVectorizer(tokenizer=_split_space, token_pattern=None, lowercase=False,
+                                                 use_idf=False, norm=None))),
+    ], transformer_weights={"subject": 1.0, "before": 0.3, "after": 0.2, "tokens": 1.0})
+    return Pipeline([("features", union),
+                     ("clf", LogisticRegression(C=c, max_iter=5000, class_weight="balanced"))])
+
+
+def predict(model, subject: str, context: str = "", unit: str | None = None) -> str:
+    """The fitted model's category of one metric."""
+    return str(model.predict([features(subject, context, unit)])[0])
+
+
+# -- the trainer ---------------------------------------------------------------------------------------
+
+def _norm_flat(s: str) -> str:
+    return _PUNCT.sub("", s or "")
+
+
+def locate(text: str, raw: str, cursor: int = 0) -> tuple[int, int] | None:
+    """Where ``raw`` is in ``text``, searching from ``cursor`` on first, ignoring spacing and punctuation."""
+    if not raw:
+        return None
+    for start in (cursor, 0):
+        i = text.find(raw, start)
+        if i >= 0:
+            return i, i + len(raw)
+    keep = [i for i, ch in enumerate(text) if _norm_flat(ch)]
+    flat = "".join(text[i] for i in keep)
+    key = _norm_flat(raw)
+    if not key:
+        return None
+    j = flat.find(key)
+    if j < 0:
+        return None
+    return keep[j], keep[j + len(key) - 1] + 1
+
+
+def _round2(v):
+    try:
+        return None if v is None else round(float(v), 2)
+    except (TypeError, ValueError):
+        return None
+
+
+def _similarity(p: dict, g: dict) -> float:
+    """SPEC §7's metric match: equal unit and value (masked: both masked, subject or raw Jaccard ≥ 0.5)."""
+    if norm(p.get("unit")) != norm(g.get("unit")):
+        return 0.0
+    if p.get("masked") or g.get("masked"):
+        if not (p.get("masked") and g.get("masked")):
+            return 0.0
+        j = max(jaccard(p.get("subject"), g.get("subject")), jaccard(p.get("raw"), g.get("raw")))
+        return j if j >= 0.5 else 0.0
+    if _round2(g.get("value")) is None or _round2(p.get("value")) != _round2(g.get("value")):
+        return 0.0
+    return 1.0 + jaccard((p.get("subject") or "") + (p.get("raw") or ""), g.get("subject") or "")
+
+
+def examples(doc, gold: dict, group: str) -> list[dict]:
+    """The gold metrics of one document, each with the subject and context the extractor gives it.
+
+    A gold metric the extractor found (SPEC §7 pairing) takes the extractor's subject and the context
+    of its span; one it missed takes the gold subject and the context of its gold ``raw`` located in
+    the cleaned text. The label is always the gold category.
+    """
+    from .match import greedy_pairs
+
+    golds = [m for m in gold.get("metrics") or [] if m.get("category") in CATEGORIES]
+    if not golds:
+        return []
+    text = doc.text or ""
+    preds = [{"subject": m.subject, "unit": m.unit, "value": m.value, "masked": m.masked, "raw": m.raw,
+              "span": m.span} for m in (doc.metrics or ())]
+    paired = {j: i for i, j in greedy_pairs(preds, golds, _similarity, 0.5)}
+    out, cursor = [], 0
+    for j, g in enumerate(golds):
+        if j in paired:
+            p = preds[paired[j]]
+            subject, (s, e) = p["subject"] or "", p["span"]
+            ctx, source = context_of(text, s, e), "extracted"
+            cursor = s
+        else:
+            where = locate(text, g.get("raw") or "", cursor) if text else None
+            subject, source = g.get("subject") or "", "gold"
+            if where:
+                cursor = where[0]
+                ctx = context_of(text, *where)
+            else:
+                ctx = SEP + (g.get("raw") or "")
+        out.append({"group": group, "subject": subject, "context": ctx, "unit": g.get("unit"),
+                    "category": g["category"], "source": source})
+    return out
+
+
+def _folds(groups: list[str], n_splits: int):
+    from sklearn.model_selection import GroupKFold
+
+    n = max(2, min(n_splits, len(set(groups))))
+    return n, list(GroupKFold(n_splits=n).split(groups, groups, groups))
+
+
+def cross_validate(exs: list[dict], n_splits: int = 5, c: float = 10.0) -> dict:
+    """Accuracy of the model and of the rules on the same folds (GroupKFold by source group)."""
+    X = [features(e["subject"], e["context"], e.get("unit")) for e in exs]
+    y = [e["category"] for e in exs]
+    groups = [e["group"] for e in exs]
+    rules = [rule_category(e["subject"], e["context"], e.get("unit")) for e in exs]
+    n, folds = _folds(groups, n_splits)
+    model_pred: list[str | None] = [None] * len(exs)
+    per_fold = []
+    for train, test in folds:
+        clf = _estimator(c).fit([X[i] for i in train], [y[i] for i in train])
+        pred = clf.predict([X[i] for i in test])
+        for i, p in zip(test, pred):
+            model_pred[i] = str(p)
+        per_fold.append({"n": len(test), "documents": len({groups[i] for i in test}),
+                         "model": round(sum(model_pred[i] == y[i] for i in test) / len(test), 4),
+                         "rules": round(sum(rules[i] == y[i] for i in test) / len(test), 4)})
+
+    def acc(pred, keep=lambda i: True):
+        idx = [i for i in range(len(exs)) if keep(i)]
+        return round(sum(pred[i] == y[i] for i in idx) / len(idx), 4) if idx else None
+
+    by_part: dict[str, dict] = {}
+    for part in sorted({g.split("/")[0] for g in groups}):
+        keep = (lambda p: lambda i: groups[i].split("/")[0] == p)(part)
+        by_part[part] = {"n": sum(map(keep, range(len(exs)))), "model": acc(model_pred, keep),
+                         "rules": acc(rules, keep)}
+    return {"n_splits": n, "folds": per_fold, "model_accuracy": acc(model_pred),
+            "rules_accuracy": acc(rules), "by_part": by_part}
+
+
+def fit(exs: list[dict]) -> tuple[object, dict]:
+    """Cross-validate model and rules by source group, then fit the model on every example."""
+    import datetime
+
+    import sklearn
+
+    exs = sorted(exs, key=lambda e: (e["group"], e["context"], e["subject"], e["category"]))
+    if not exs:
+        raise ValueError("no gold metrics to learn the category from")
+    cv = cross_validate(exs)
+    model = _estimator().fit([features(e["subject"], e["context"], e.get("unit")) for e in exs],
+                             [e["category"] for e in exs])
+    use = "model" if cv["model_accuracy"] > cv["rules_accuracy"] else "rules"
+    meta = {"use": use, "model_accuracy": cv["model_accuracy"], "rules_accuracy": cv["rules_accuracy"],
+            "cv": f"GroupKFold by source group, {cv['n_splits']} folds", "folds": cv["folds"],
+            "by_part": cv["by_part"], "metrics": len(exs),
+            "from_extractor": sum(e["source"] == "extracted" for e in exs),
+            "categories": dict(sorted(Counter(e["category"] for e in exs).items())),
+            "groups": len({e["group"] for e in exs}),
+            "sklearn": sklearn.__version__, "date": datetime.date.today().isoformat()}
+    return model, meta
+
+
+def card(meta: dict) -> str:
+    folds = "\n".join(f"| {i + 1} | {f['documents']} | {f['n']} | {f['model']:.3f} | {f['rules']:.3f} |"
+                      for i, f in enumerate(meta["folds"]))
+    parts = "\n".join(f"| {p} | {v['n']} | {v['model']:.3f} | {v['rules']:.3f} |"
+                      for p, v in meta["by_part"].items())
+    cats = ", ".join(f"{c} {n}" for c, n in sorted(meta["categories"].items(), key=lambda kv: -kv[1]))
+    return f"""# metric_category: the category of a metric (SPEC §6)
+
+Written by `taskdb train corpora/ --only category` on {meta['date']} (scikit-learn {meta['sklearn']}),
+trainer `pipeline/learn/category.py`. Used by `pipeline/extraction/category.py::classify` when
+`metric_category.json` says `"use": "model"`; otherwise the cue-word rules are used (and they are
+used whenever this model is absent).
+
+## Data
+
+The gold metrics of every gold file: {meta['metrics']} metrics from {meta['groups']} source groups.
+{meta['from_extractor']} of them are paired (SPEC §7) with a metric the extractor found, and carry the
+extractor's subject and the context of its span, as at prediction time; the others carry the gold
+subject and the context of the gold `raw` located in the cleaned text.
+
+Categories: {cats}.
+
+## Features and model
+
+Character n-grams (TF-IDF) of the subject (1-3), of the 15 characters before the metric and of the
+10 after it (1-2, weights 0.3 and 0.2); symbolic tokens: the rules' own answer (one-hot), the
+measure word, the cue hits by role (`pipeline/data/metric_category_cues.tsv`: strong, weak, rate,
+material) in the subject, in its head noun (after the last 的), in the sentence before the metric
+and right after it. `LogisticRegression(C=10, class_weight="balanced")` (lbfgs: deterministic; the examples are
+sorted before fitting).
+
+## Cross-validated accuracy (held out)
+
+{meta['cv']}: no source group gives examples to both the training and the test side of a fold
+(renditions of one document, the plan and reports of one pair, one site). The rules are scored on
+the same test folds; they are not trained, but their cue list was written while reading the older
+folders, so their figure there is optimistic (`dev/` was not read for it).
+
+| fold | groups | metrics | model | rules |
+|---|---|---|---|---|
+{folds}
+
+| folder | metrics | model | rules |
+|---|---|---|---|
+{parts}
+
+Pooled: **model {meta['model_accuracy']:.3f}**, **rules {meta['rules_accuracy']:.3f}**.
+Choice: **{meta['use']}** (recorded in `metric_category.json`, which the extractor reads).
+
+These figures classify the gold metrics with the extractor's subjects; end to end, `taskdb eval`
+reports the category accuracy on matched metrics. Retrain with `taskdb train corpora/ --only category`
+after changing the gold files or the cue words, and commit the three files.
+"""

@@ -73,22 +73,26 @@ def eval_cmd(
                                            "beside NAME.txt and its renditions (.docx .pdf .html).")],
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every miss and extra per document.")] = False,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write every figure to this JSON file.")] = None,
-    formats: Annotated[str, typer.Option("--formats", help="Formats to score, comma-separated.")] = "txt,docx,pdf,html",
+    formats: Annotated[str | None, typer.Option("--formats", help="Formats to score, comma-separated (default "
+                                                "txt,docx,pdf,html; with --cv: txt).")] = None,
     baseline: Annotated[Path | None, typer.Option("--baseline", help="Exit 3 when a .txt total is below this "
                                                   "file's by more than 0.0005.")] = None,
     write_baseline: Annotated[Path | None, typer.Option("--write-baseline", help="Write the .txt totals as the new "
                                                         "baseline (refused if a figure would go down).")] = None,
     allow_lower: Annotated[bool, typer.Option("--allow-lower", help="Let --write-baseline lower figures.")] = False,
+    cv: Annotated[int | None, typer.Option("--cv", min=2, help="Held-out figures: K folds grouped by source; "
+                                           "every model trained on K-1 folds, the other fold extracted and "
+                                           "scored (.txt only).")] = None,
 ) -> None:
-    """Score the extraction against the gold files of a corpus (SPEC §7), per format.
+    """Score the extraction against the gold files of a corpus (SPEC §7), per format, or held out (--cv K).
 
-    Example: taskdb eval corpora/ --baseline eval_baseline.json
+    Examples: taskdb eval corpora/ --baseline eval_baseline.json;  taskdb eval corpora/ --cv 5
     """
     from .evaluate import run
 
     _STATE["ran"] = True
     code = run(corpus, verbose=verbose, json_out=json_out, formats=formats, baseline=baseline,
-               write_baseline_to=write_baseline, allow_lower=allow_lower)
+               write_baseline_to=write_baseline, allow_lower=allow_lower, cv=cv)
     if code:
         raise typer.Exit(code)
 

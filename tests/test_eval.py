@@ -1,4 +1,4 @@
-"""`taskdb eval` (pipeline/evaluate.py): agreement with the reference scorer, the baseline, the renditions.
+"""`taskdb eval` (pipeline/evaluate/): agreement with the reference scorer, the baseline, the renditions.
 
 - Agreement: our scoring and the SPEC's ``tools/score.py`` give the same figures (every P/R/F1,
   count, accuracy, per-document row, missing and error document) on the real corpus output, in
@@ -7,6 +7,8 @@
   0.0005). This is how CI fails on a score drop; raise the baseline with
   ``taskdb eval corpora/ --write-baseline eval_baseline.json`` when scores go up.
 - Renditions: each format's totals are within 0.02 of the .txt totals of the same documents.
+- Ours only: ``year`` accuracy, and the cuts by genre, corpus folder and dev/ numbering.
+  (``--cv`` is tested in tests/test_train_cv.py.)
 """
 
 import io
@@ -342,7 +344,7 @@ def test_category_methods_on_matched_pairs(monkeypatch):
         return "hazard" if method == "rules" else "inspection"
 
     fake = types.SimpleNamespace(predict_category=predict_category)
-    monkeypatch.setattr(ev, "_category_module", lambda: (fake, ""))
+    monkeypatch.setattr(ev.diagnostics, "_category_module", lambda: (fake, ""))
     text = "全年共排查整治隐患9542处。"
     gold = {"tasks": [], "metrics": [metric("排查整治隐患", 9542, "处", "hazard")]}
     rec = {"text": text, "tasks": [], "metrics": [metric("排查整治隐患", 9542, "处", "other", span=[3, 12])]}
@@ -352,7 +354,7 @@ def test_category_methods_on_matched_pairs(monkeypatch):
 
 
 def test_category_module_absent_is_reported(monkeypatch):
-    monkeypatch.setattr(ev, "_category_module", lambda: (None, "pipeline.extraction.category does not exist yet"))
+    monkeypatch.setattr(ev.diagnostics, "_category_module", lambda: (None, "pipeline.extraction.category does not exist yet"))
     cm = ev.score_category_methods(ev.score_corpus([]))
     assert not cm.available and "does not exist" in cm.note
 
@@ -364,3 +366,51 @@ def test_canonical_share_and_wrong_merges():
                               unit("区住建局", "lead", "区应急管理局")])], "metrics": []}
     c = ev.score_canonicals(ev.score_corpus([("d", gold, rec)]))
     assert (c.right, c.names, c.wrong_merges) == (1, 3, 3)  # three gold canonicals in one: three pairs
+
+
+# -- year accuracy and the cuts (ours: score.py has neither) ---------------------------------------------------------
+
+def test_year_accuracy_null_equals_null():
+    """year is right when equal to gold's (null = null, "2024" = 2024); an error record has none; a missing
+    document is not judged; a gold file without year is not judged."""
+    err = {"error": {"code": "empty", "message": ""}}
+    fs = ev.score_corpus([
+        ("a", {"year": 2024, "tasks": [], "metrics": []}, {"year": 2024, "tasks": [], "metrics": []}),
+        ("b", {"year": None, "tasks": [], "metrics": []}, {"year": None, "tasks": [], "metrics": []}),
+        ("c", {"year": 2023, "tasks": [], "metrics": []}, {"year": 2024, "tasks": [], "metrics": []}),
+        ("d", {"year": None, "tasks": [], "metrics": []}, {"year": 2024, "tasks": [], "metrics": []}),
+        ("e", {"year": "2022", "tasks": [], "metrics": []}, {"year": 2022, "tasks": [], "metrics": []}),
+        ("f", {"year": 2022, "tasks": [], "metrics": []}, err),
+        ("g", {"year": 2022, "tasks": [], "metrics": []}, None),
+        ("h", {"tasks": [], "metrics": []}, {"year": 2022, "tasks": [], "metrics": []}),
+    ])
+    assert (fs.acc["year"].ok, fs.acc["year"].n) == (3, 6)
+    assert fs.totals()["year"] == {"acc": 0.5, "n": 6}
+    wrong = {d.name: [f.text for f in d.findings if f.what == "year"] for d in fs.docs}
+    assert wrong["c"] == ["2024 (gold 2023)"] and wrong["f"] == ["None (gold 2022)"] and not wrong["a"]
+
+
+def test_year_and_cuts_on_corpus(report):
+    """The corpus run judges every gold document's year, and cuts the documents by genre, folder, dev/ number."""
+    txt = report.txt
+    assert txt.acc["year"].n == len(txt.docs)
+    assert txt.acc["year"].acc >= 0.9
+    cuts = ev.breakdown(txt)
+    assert sum(len(fs.docs) for fs in cuts["genre"].values()) == len(txt.docs)
+    assert set(cuts["genre"]) <= {"plan", "report", "speech", "other"}
+    assert {"dev/", "samples/", "pool/"} <= set(cuts["folder"])
+    assert set(cuts["dev_genre"]) == {"1xx notices", "2xx task tables", "3xx reports", "4xx speeches/news",
+                                      "5xx plans"}
+    assert sum(len(fs.docs) for fs in cuts["dev_genre"].values()) == len(cuts["folder"]["dev/"].docs)
+    # a cut's counts are the sum of its documents' counts
+    plan = cuts["genre"]["plan"]
+    assert plan.prf["tasks"].tp == sum(d.prf["tasks"].tp for d in txt.docs if d.gold_type == "plan")
+    text = ev.render(report)
+    assert "genre report" in text and "dev/ 2xx task tables" in text and "year" in text
+
+
+def test_cut_names():
+    assert ev.folder_of("dev/101_x") == "dev/" and ev.folder_of("pairs/01_a/pair01_plan") == "pairs/"
+    assert ev.folder_of("x") == "./"
+    assert ev.dev_genre_of("dev/305_report") == "3xx reports"
+    assert ev.dev_genre_of("pool/305_report") is None and ev.dev_genre_of("dev/SOURCES") is None

@@ -60,7 +60,7 @@ CASES = [
     ("1月份", [rng("2024-01-01", "2024-01-31")]),
     ("6月1日至30日,县电视台滚动播放", [rng("2024-06-01", "2024-06-30")]),
     ("6月1至30日,结合安全大检查工作", [rng("2024-06-01", "2024-06-30")]),
-    ("6月13日,由县安委办牵头举办宣传咨询活动。", [rng("2024-06-13", "2024-06-13")]),
+    ("6月13日,由县安委办牵头举办宣传咨询活动。", [by("2024-06-13")]),  # a single day: by_date (SPEC §8)
     ("从2024年11月10日至2025年5月10日,组织专项行动", [rng("2024-11-10", "2025-05-10")]),
     ("11月至次年3月,开展冬春治理", [rng("2024-11-01", "2025-03-31")]),
     ("每季度至少1次", [rec("quarter", 1)]),
@@ -89,7 +89,7 @@ CASES = [
     ("2月5日前", [by("2024-02-05")]),
     ("今年5月和8月,召开2次联席会议", [rng("2024-05-01", "2024-05-31"), rng("2024-08-01", "2024-08-31")]),
     ("于3月15日前报市安办备案", [by("2024-03-15")]),
-    ("于6月13日召开动员会", [rng("2024-06-13", "2024-06-13")]),
+    ("于6月13日召开动员会", [by("2024-06-13")]),
     ("10月完成中期评估", [by("2024-10-31")]),
     ("十月底前完成", [by("2024-10-31")]),
     ("十二月份", [rng("2024-12-01", "2024-12-31")]),
@@ -100,6 +100,47 @@ CASES = [
     ("5月至年底", [rng("2024-05-01", "2024-12-31")]),
     ("４月底前", [by("2024-04-30")]),
     ("6月1日至30日,县电视台每日滚动播放", [rng("2024-06-01", "2024-06-30"), rec("day")]),
+    # SPEC §8 and the forms of the development corpus, each in its general shape
+    ("时间为即日起至11月15日。", [by("2024-11-15")]),
+    ("自本通告发布之日起至2026年2月28日,开展整治", [by("2026-02-28")]),
+    ("从即日起到11月底", [by("2024-11-30")]),
+    ("至6月30日止", [by("2024-06-30")]),
+    ("在十月份之前完成安全自检", [by("2024-09-30")]),
+    ("十月份前完成", [by("2024-09-30")]),
+    ("二〇二五年底前完成", [by("2025-12-31")]),
+    ("二0二五年六月底前", [by("2025-06-30")]),
+    ("2025年年底前完成", [by("2025-12-31")]),
+    ("今年年底前完成", [by("2024-12-31")]),
+    ("检查情况于11月18日下午之前以书面形式报我局", [by("2024-11-18")]),
+    ("11月18日17时前报送", [by("2024-11-18")]),
+    ("请于11月18日下午5点前报送", [by("2024-11-18")]),
+    ("企业于11月15日把自查自纠情况报送住建局", [by("2024-11-15")]),
+    ("3月21日下午召开全区森林防火工作专题会议", [by("2024-03-21")]),
+    ("6月1日上午,会同省指导委员会举行新闻发布会", [by("2024-06-01")]),
+    ("县政府办、安监局6月12日要对各单位标语悬挂情况进行督查", [by("2024-06-12")]),
+    ("6月12日是安全生产咨询日,届时", [by("2024-06-12")]),
+    ("并在2011年投入使用", [by("2011-12-31")]),
+    ("今年要全面开工、提速推进", [by("2024-12-31")]),
+    ("计划在5月、6月、7月各组织一次督查", [rng("2024-05-01", "2024-05-31"), rng("2024-06-01", "2024-06-30"),
+                                           rng("2024-07-01", "2024-07-31")]),
+    ("各责任单位要在3月、6月、9月、12月底前,将完成情况报送", [rec("quarter")]),
+    ("分别于2022年6月中旬、12月中旬前,将落实情况报送", [by("2022-06-20"), by("2022-12-20")]),
+    ("分别于6月、12月底前报送", [by("2024-06-30"), by("2024-12-31")]),
+    ("9月5日~25日,每个督查组的督查时间在10天左右", [rng("2024-09-05", "2024-09-25")]),
+    ("9月5日～9月25日,开展", [rng("2024-09-05", "2024-09-25")]),
+    ("9月5-25日,开展", [rng("2024-09-05", "2024-09-25")]),
+    ("九月五日至二十五日,开展", [rng("2024-09-05", "2024-09-25")]),
+    ("五至十月份,开展", [rng("2024-05-01", "2024-10-31")]),
+    ("十一月至次年三月,开展", [rng("2024-11-01", "2025-03-31")]),
+    ("自2026年3月1日起至2026年12月31日", [rng("2026-03-01", "2026-12-31")]),
+    ("国务院安委会决定于9月份组织督查", [rng("2024-09-01", "2024-09-30")]),
+    ("每日(2008年4月4日—6日)下午4:00分前报送", [rec("day"), rng("2008-04-04", "2008-04-06")]),
+    ("把每年4月份的第一周定为预防溺水教育活动周", [rec("year")]),
+    ("活动时间: 2009 年 6 月 1 日至 30 日。", [rng("2009-06-01", "2009-06-30")]),
+    ("1-6 月 份,开展", [rng("2024-01-01", "2024-06-30")]),
+    ("2024.6.30前完成", [by("2024-06-30")]),
+    ("20__年9月1日-20__年10月30日", [rng(None, None, True)]),
+    ("20xx年6月底前完成", [by(None, True)]),
 ]
 
 
@@ -124,6 +165,15 @@ NOT_DEADLINES = [
     "前三季度", "去年底", "上一季度", "本季度有执法案件的", "XX年度安全生产", "截至5月底,共检查4201家",
     "6月1日起施行", "7月以来", "8月后,立足全区", "在5月开展了检查", "六月安全月期间", "2个月内完成",
     "已于x月x日前全部整改到位", "2月20日,石浦镇发生火灾", "6月13日前往现场",
+    # durations, occasions and starts (SPEC §5, §8)
+    "限期整改", "5个工作日内报送", "一周内完成", "会后立即部署", "汛前完成", "2026年3月1日起,全市范围内取消",
+    "从3月8日起,组织宣传车", "今年以来", "年年开展", "对上半年排查出的隐患", "截至6月30日止,共检查",
+    # periods described, not scheduled; dates of a cited document; the dates of past events
+    "今年6月份是全国第四个“安全生产月”", "5—9月是主汛期", "七八月份正是炎热夏季",
+    "按照《住房和城乡建设部关于2020年全国城市排水防涝安全责任人名单的通告》的要求",
+    "按照《关于切实做好第四季度安全生产工作的通知》的要求", "区安委办关于2024年一季度全区安全生产工作情况的通报",
+    "于2月8日、2月13日开展人工增雨作业2次,有效缓解了旱情", "2024年2月26日", "二〇〇九年五月三十一日",
+    "发表时间:2006/11/5 9:40:02",
 ]
 
 
@@ -135,7 +185,7 @@ def test_not_deadlines(text):
 # -- year unknown ------------------------------------------------------------
 @pytest.mark.parametrize("text,expected", [
     ("6月1日前,各乡镇设立宣传栏", by(None)),
-    ("6月13日,举办宣传咨询活动", rng(None, None)),
+    ("6月13日,举办宣传咨询活动", by(None)),
     ("至10月中旬,要全部完成", by(None)),
     ("510月份,开展", rng(None, None)),
     ("上半年完成", by(None)),
@@ -144,9 +194,19 @@ def test_not_deadlines(text):
     ("计划2026年实现全覆盖", by("2026-12-31")),
     ("2024年11月10日至2025年5月10日", rng("2024-11-10", "2025-05-10")),
     ("2024年5月至10月", rng("2024-05-01", "2024-10-31")),
+    ("3月21日下午召开全区森林防火工作专题会议", by(None)),
+    ("6月1日上午,会同省指导委员会举行新闻发布会", by(None)),
+    ("今年要全面开工", by(None)),
+    ("各责任单位要在3月、6月、9月、12月底前报送", rec("quarter")),
+    ("二〇二五年底前完成", by("2025-12-31")),
 ])
 def test_year_none(text, expected):
     assert [key(d) for d in find_deadlines(text, None)] == [expected]
+
+
+def test_year_none_coordinated():
+    found = find_deadlines("计划在5月、6月、7月各组织一次督查,具体时间另行通知。", None)
+    assert [key(d) for d in found] == [rng(None, None)] * 3 and [d.raw for d in found] == ["5月", "6月", "7月"]
 
 
 # -- inverted ranges ---------------------------------------------------------
@@ -166,6 +226,9 @@ def test_inverted_kept_as_written():
     ("各单位于3月15日前报市安办备案", ["3月15日前"]),
     ("每月26日前,把当月专项整治工作总结报送镇安委会", ["每月26日前"]),
     ("计划xxxx年实现全区小微企业双体系建设全覆盖", ["计划xxxx年"]),
+    ("活动时间: 2009 年 6 月 1 日至 30 日。", ["2009 年 6 月 1 日至 30 日"]),  # spaces kept in raw
+    ("请各县区分别于2022年6月中旬、12月中旬前报送", ["2022年6月中旬", "12月中旬前"]),
+    ("各责任单位要在3月、6月、9月、12月底前报送", ["3月、6月、9月、12月底前"]),
 ])
 @pytest.mark.parametrize("offset", [0, 1000])
 def test_raw_and_span(text, raws, offset):
@@ -180,7 +243,10 @@ def test_raw_and_span(text, raws, offset):
 @pytest.mark.parametrize("cell,expected", [
     ("1月份", rng("2024-01-01", "2024-01-31")),
     ("2月10日前", by("2024-02-10")),
-    ("6月13日", rng("2024-06-13", "2024-06-13")),
+    ("6月13日", by("2024-06-13")),
+    ("全年", rng("2024-01-01", "2024-12-31")),
+    ("2024.6.30", by("2024-06-30")),
+    ("11月18日下午之前", by("2024-11-18")),
     ("6月", rng("2024-06-01", "2024-06-30")),
     ("2023年8月至11月", rng("2023-08-01", "2023-11-30")),
     ("集中攻坚阶段(2023年8月至11月)", rng("2023-08-01", "2023-11-30")),
@@ -200,37 +266,46 @@ def test_parse_deadline_none(cell):
 
 # -- the gold corpus ------------------------------------------------------------
 # Gold deadlines whose raw is not in the task text come from elsewhere and are the
-# caller's business: table cells of 完成时限 columns (pool/01 1月20日前, 2月10日前,
-# 2月5日前; pool/02 1月份…12月份) and a stage table beside the task (pool/03
-# 第一季度…第四季度), the 完成时限 cells of heldout/h4 (10) and heldout2/k6, and the phase headings'
-# dates of heldout2/k1 (SPEC §8). They are skipped; the count is pinned so a change shows.
-SKIPPED_GOLD = 53  # + heldout3/m5 完成时限 cells
+# caller's business (pipeline/extraction/tasks.py), so they are skipped here:
+# - table cells of 完成时限 / 时间 columns: pool/01 (1月20日前, 2月10日前, 2月5日前),
+#   pool/02 (1月份…12月份), heldout/h4 (10), heldout2/k6 (8), heldout3/m5 (6),
+#   dev/201 (12月底前), dev/202 (4月, five rows);
+# - a stage table beside the task: pool/03 (第一季度…第四季度);
+# - phase headings' dates (SPEC §8): heldout2/k1 (10), dev/106 (即日起至11月15日,
+#   11月16日至11月18日), dev/108 (5月1日至6月30日, 7月1日至7月31日), dev/506
+#   (20__年9月1日-20__年10月30日, four tasks), pairs/05 (2023年8月至11月, 2023年12月至2024年5月).
+# The count is pinned so that a change shows.
+SKIPPED_GOLD = 69
 
 
 def gold_tasks():
-    for path in sorted(CORPORA.glob("*/*.gold.json")):
+    for path in sorted(CORPORA.rglob("*.gold.json")):  # pairs/NN/*.gold.json too
         gold = json.loads(path.read_text(encoding="utf-8"))
         for task in gold["tasks"]:
-            yield path.name, gold.get("year"), task, gold.get("doc_type")
+            yield path.relative_to(CORPORA).parts[0], path.name, gold.get("year"), task, gold.get("doc_type")
 
 
 def test_gold_agreement():
-    tp = fp = fn = skipped = 0
+    """Every gold deadline of every task is what the grammar reads in the gold task text, nothing more."""
+    counts = Counter()
     wrong = []
-    for name, year, task, doc_type in gold_tasks():
+    for part, name, year, task, doc_type in gold_tasks():
         text = task["text"]
         dls = task.get("deadlines", [])
-        skipped += sum(d["raw"] not in text for d in dls)
         gold = Counter(tuple(d.get(f, False if f == "masked" else None) for f in FIELDS)
                        for d in dls if d["raw"] in text)
         pred = Counter(key(d) for d in find_deadlines(text, year))
         if pred != gold and doc_type == "report" and year:  # a report's plan for next year (the caller's choice)
             pred = Counter(key(d) for d in find_deadlines(text, year + 1))
-        tp += sum((gold & pred).values())
-        fp += sum((pred - gold).values())
-        fn += sum((gold - pred).values())
+        for group in (part, "all"):
+            counts[group, "tp"] += sum((gold & pred).values())
+            counts[group, "fp"] += sum((pred - gold).values())
+            counts[group, "fn"] += sum((gold - pred).values())
+            counts[group, "skipped"] += sum(d["raw"] not in text for d in dls)
         if gold != pred:
             wrong.append((name, text[:60], sorted(gold - pred, key=str), sorted(pred - gold, key=str)))
-    print(f"\ngold deadlines: {tp} agree, {fp} extra, {fn} missed, {skipped} skipped (raw not in task text)")
-    assert skipped == SKIPPED_GOLD
-    assert tp >= 40 and not wrong, wrong
+    for group in sorted({g for g, _ in counts}):
+        print(f"\n{group:9} gold deadlines: {counts[group, 'tp']} agree, {counts[group, 'fp']} extra, "
+              f"{counts[group, 'fn']} missed, {counts[group, 'skipped']} skipped (raw not in task text)", end="")
+    assert counts["all", "skipped"] == SKIPPED_GOLD
+    assert counts["dev", "tp"] >= 50 and counts["all", "tp"] >= 250 and not wrong, wrong

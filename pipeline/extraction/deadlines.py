@@ -1,37 +1,52 @@
-"""Deadlines (SPEC §5): the explicit time requirements in a task's text.
+"""Deadlines (SPEC §5, §8): the explicit time requirements in a task's text.
 
 Our own grammar: no library reads these (jionlp takes ``5-10月份`` for May 10,
 dateparser fails). Every pattern below is a named, compiled constant; each
 match is interpreted by a small handler, overlapping matches are resolved
 longest first, and bare dates are kept only where an analyst reads them as a
-schedule. The rules:
+schedule. Numbers may be Arabic, full-width or Chinese everywhere (``十月份``,
+``九月五日至二十五日``, ``二〇二五年底前``); spaces inside a date (``2009 年 6 月
+1 日``) are ignored. The rules:
 
-- ``X月底前 / X月末前 / X月30日前 / X月中旬前`` → ``by_date`` on that day (a
-  旬 ends on the 10th, 20th or the month's last day). ``X月前 / X月份前`` means
-  *before* the month: the last day of the month before. ``三季度前`` and
-  ``上半年前`` mean by the end of that period; ``2025年前`` before that year.
-- ``至/到/截至 X月中旬`` (no 前) → ``by_date`` at the end of the period named.
-  ``X月底``, ``年底``, ``年内``, ``今年剩余的时间``, ``上半年``, ``(第)三季度(末)``
-  → ``by_date`` at the period's end; ``计划/力争/到 2025年`` → end of that year.
-- ``A至B``, ``A—B``, ``5-10月份``, ``510月份`` (separator lost: two glued months,
-  first < second), ``6月1至30日`` → ``range`` from A's first day to B's last;
-  B inherits A's year and month (``次年/翌年`` adds one year). An inverted
-  range is kept as written; :func:`is_inverted` tells the caller to flag it.
+- ``X月底前 / X月末前 / X月30日前 / X月中旬前`` (and ``之前``, ``以前``, a time of
+  day between: ``11月18日下午之前``, ``下午5点前``) → ``by_date`` on that day (a 旬
+  ends on the 10th, 20th or the month's last day). ``X月前 / X月份前`` (``在十月份
+  之前``) means *before* the month: the last day of the month before.
+  ``三季度前`` and ``上半年前`` mean by the end of that period; ``2025年前`` before
+  that year. ``2024.6.30前`` (dotted, slashed or ISO) is that day.
+- ``至/到 X月中旬``, ``X月30日止`` (no 前) → ``by_date`` at the end of the period
+  named (``即日起至11月15日``, ``自本通告发布之日起至2026年2月28日``). ``X月底``,
+  ``年底``, ``2025年年底``, ``年内``, ``今年剩余的时间``, ``上半年``, ``(第)三季度(末)``
+  → ``by_date`` at the period's end; ``计划/力争/到/在/于 2025年`` (``在2011年投入使用``)
+  and ``今年要…`` → end of that year.
+- ``A至B``, ``A—B``, ``A~B`` (every dash, tilde and 至/到/起至), ``5-10月份``,
+  ``510月份`` (separator lost: two glued months, first < second), ``6月1至30日``
+  → ``range`` from A's first day to B's last; B inherits A's year and month
+  (``次年/翌年`` adds one year). An inverted range is kept as written;
+  :func:`is_inverted` tells the caller to flag it.
+- Coordinated months sharing one suffix (``6月中旬、12月中旬前``) → one deadline
+  each, the suffix distributed; the four quarter ends (``在3月、6月、9月、12月底
+  前``) → ``recurring`` quarter.
 - ``X月份`` and ``X月上旬`` → ``range`` over the month / the 旬.
-- A bare ``X月`` or ``X月X日`` (no 前/至/份/底) is a deadline (a ``range``;
-  start = end for a day) in :func:`parse_deadline` (a table cell), but in
-  :func:`find_deadlines` only where it is cued: it opens the text or a
-  sentence and is followed by a comma (``6月13日,举办…``), it follows
-  ``今年/本年/于``, it is coordinated with the deadline before it (``今年5月和8月``),
-  or it is followed by ``完成`` (→ ``by_date`` at its end) or by
-  ``召开/举办/举行/启动``. A masked bare date (``x月xx日,依法拆除``) is cued only
-  by those verbs. Anything followed by ``起/以来/开始/以后/后`` is a start, not a
-  deadline.
+- A single day (``6月13日``) on which the work happens → ``by_date`` that day
+  (SPEC §8); a bare ``X月`` → ``range`` over the month. In :func:`parse_deadline`
+  (a table cell) both always count, and so does ``全年`` (the whole year); in
+  :func:`find_deadlines` only where cued: the date opens the text or a sentence
+  and is followed by a comma (``6月13日,举办…``, ``6月1日上午,…``), it follows
+  ``今年/本年`` or the preposition ``于/在``, it is coordinated with the deadline
+  before it (``今年5月和8月``, ``在5月、6月、7月各组织…``), or it is followed by
+  ``完成`` (→ ``by_date`` at its end), by a verb of holding
+  (``召开/举办/举行/启动/开展/组织``) or a modal (``要/须/务必/将``: ``6月12日要
+  对…``), or, for a day, by ``是`` (``6月12日是咨询日``). A clause that tells of
+  the past (``了``, ``已经``, ``发生``…) cancels every cue but coordination. A
+  masked bare date (``x月xx日,依法拆除``) is cued only by those words. Anything
+  followed by ``起/以来/开始/以后/后`` is a start, not a deadline.
 - ``每季度/每月/每半年/每年/每周/每日(每天)`` → ``recurring``; a following
   ``至少/不少于 … N<measure word>`` or ``… N次`` in the same clause gives
-  ``min_count`` (``raw`` then runs from 每 to the count); ``每月26日前`` keeps its
-  day in ``raw``.
-- Masked parts (``x``, ``xx``, ``XX``, ``*``) give ``masked`` true and null dates.
+  ``min_count`` (``raw`` then runs from 每 to the count); ``每月26日前`` and
+  ``每年4月份的第一周`` keep their day in ``raw``.
+- Masked parts (``x``, ``xx``, ``XX``, ``*``, the blanks ``_``/``□`` of a
+  template: ``20__年9月1日``) give ``masked`` true and null dates.
 - Without a year (``year`` None) a deadline that does not name its own year
   keeps kind and raw with null dates. ``今年`` resolves to ``year``; so does
   ``明年``, because the caller already passes the next year for a report's
@@ -40,7 +55,10 @@ schedule. The rules:
   岁末年初, 重点时段, 节日期间, 每逢节假日, ``年前`` = before Spring Festival,
   ``本月底前`` = no month named), starts (``2025年起``), years alone, coined
   names (三年行动, 十四五), list and document numbers, durations (``3个月``,
-  ``三年内``) and quantities.
+  ``三年内``, ``5个工作日内``) and quantities; reporting dates (``截至6月30日``);
+  a period described rather than scheduled (``今年6月份是安全生产月``,
+  ``5—9月是主汛期``); dates of a cited document (inside ``《…》`` or after
+  ``关于``: ``关于2024年一季度…的通报``); a date line alone (a signature).
 """
 
 from __future__ import annotations
@@ -55,32 +73,48 @@ from ..model import Deadline
 __all__ = ["find_deadlines", "parse_deadline", "is_inverted"]
 
 # -- building blocks ---------------------------------------------------------
-MASK = r"[xX×＊*ｘＸ]{1,4}"
-_Y = rf"\d{{4}}|{MASK}"
+MASKCH = "xX×＊*ｘＸ_＿□"  # x, X, *, and the blanks of a template (20__年, □月)
+MASK = r"[xX×＊*ｘＸ_＿□]{1,4}"
+_CNDIGIT = "〇○零0一二三四五六七八九"
+_Y = rf"\d{{4}}|\d{{2,3}}[xX×＊*ｘＸ_＿□]{{1,2}}|{MASK}|[{_CNDIGIT}]{{4}}"  # 2024, 20xx, 20__, 二〇二四
 _M = rf"1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]|{MASK}"
 _D = rf"3[01]|[12]\d|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九]|{MASK}"
 _NUMC = r"\d+|[一二两三四五六七八九十]{1,3}"
 _BEFORE = r"之前|以前|前(?![后期夕往来二三两几四五六七八九十\d个])"
-_SEP = r"(?:起|开始)?(?:至|到)|[—–\-~～－―〜]+|一(?=\d)"
+_UNTIL = r"为止|止"  # 至5月31日止: until that day
+_TOD = (r"(?:上午|下午|中午|晚上|晚间|早上|凌晨|傍晚)?"  # 11月18日下午之前, 下午4:00分前, 17时前
+        r"(?:\d{1,2}[:：]\d{2}分?|\d{1,2}[时点](?:\d{1,2}分|半)?|[一二三四五六七八九十]{1,3}[时点]半?)?")
+_SEP = r"(?:起|开始)?(?:至|到)|[—–\-~～－―〜‐‑‒─﹣]+|一(?=\d)"
 _NOT_AFTER_NUM = r"(?<![\d一二三四五六七八九十两几〇零每第])"
 _THIS_YEAR = r"今年|本年|当年|明年"
+# 于 and 在 as prepositions, not inside a word (关于2020年…, 对于, 由于; 现在, 存在, 正在)
+_AT = r"(?<![关对由位属终基鉴用便利过等])于|(?<![正现存所实旨意好内外自])在"
 
 
-
-SINGLE_RE = re.compile(  # (至)? (year)? month (day | 旬 | 底 | 份)? (前)?
-    rf"{_NOT_AFTER_NUM}(?P<pre>截至|截止到?|至|到|于)?(?:(?P<y>{_Y})年|(?P<ty>{_THIS_YEAR}))?(?P<m>{_M})月"
-    rf"(?:(?P<d>{_D})[日号]|(?P<dek>[上中下])旬|(?P<eom>底|末)|(?P<fen>份))?(?P<before>{_BEFORE})?")
+SINGLE_RE = re.compile(  # (至|于)? (year)? month (day (time of day)? | 旬 | 底 | 份)? (前|止)?
+    rf"{_NOT_AFTER_NUM}(?P<pre>截至|截止到?|至|到|{_AT})?(?:(?P<y>{_Y})年|(?P<ty>{_THIS_YEAR}))?(?P<m>{_M})月"
+    rf"(?:(?P<d>{_D})[日号](?P<tod>{_TOD})|(?P<dek>[上中下])旬|(?P<eom>底|末)|(?P<fen>份))?"
+    rf"(?:(?P<before>{_BEFORE})|(?P<until>{_UNTIL}))?")
 RANGE_RE = re.compile(
     rf"{_NOT_AFTER_NUM}(?:(?P<ay>{_Y})年|(?P<aty>{_THIS_YEAR}))?(?P<am>{_M})月"
     rf"(?:(?P<ad>{_D})[日号]?|(?P<adek>[上中下])旬|份)?(?:{_SEP})"
     rf"(?:(?P<byend>年底|年末)|(?:(?P<by>{_Y})年|(?P<bty>次年|翌年|第二年|明年))?(?:(?P<bm>{_M})月)?"
-    rf"(?:(?P<bd>{_D})[日号]|(?P<bdek>[上中下])旬|(?P<beom>底|末)|(?P<bfen>份))?)(?:{_BEFORE})?")
+    rf"(?:(?P<bd>{_D})[日号]|(?P<bdek>[上中下])旬|(?P<beom>底|末)|(?P<bfen>份))?)(?:{_BEFORE}|{_UNTIL})?")
 MONTHS_RE = re.compile(  # 5—10月份, 5-10月: the first month written without 月
     rf"{_NOT_AFTER_NUM}(?:(?P<ay>{_Y})年|(?P<aty>{_THIS_YEAR}))?(?P<am>{_M})(?:{_SEP})(?P<bm>{_M})月(?P<fen>份)?")
+DOTTED_RE = re.compile(  # 2024.6.30前, 2024/06/30, 2024-06-30 (a table cell)
+    rf"(?<![\d.])(?P<y>\d{{4}})(?P<s>[./\-])(?P<m>1[0-2]|0?[1-9])(?P=s)(?P<d>3[01]|[12]\d|0?[1-9])(?![\d.])"
+    rf"(?P<before>{_BEFORE})?")
 GLUED_RE = re.compile(r"(?<![\d.])(?P<g>\d{3,4})月(?P<fen>份)?")  # 510月份: a lost separator
+_ITEM = rf"(?:(?:{_Y})年)?(?:{_M})月份?(?:(?:{_D})[日号]|[上中下]旬|底|末)?"
+LIST_RE = re.compile(  # 3月、6月、9月、12月底前; 6月中旬、12月中旬前: the last item's 底/前 is every item's
+    rf"{_NOT_AFTER_NUM}(?P<items>{_ITEM}(?:(?:、|和|及|与)(?:{_ITEM}))+)(?P<before>{_BEFORE})?")
+_ITEM_RE = re.compile(
+    rf"(?:(?P<y>{_Y})年)?(?P<m>{_M})月份?(?:(?P<d>{_D})[日号]|(?P<dek>[上中下])旬|(?P<eom>底|末))?")
 YEAR_RE = re.compile(
-    rf"(?<![上去前往近每岁\d一二三四五六七八九十两几数多个半周])(?P<pre>(?:计划|力争|争取|确保)?(?:截至|截止到?|至|到|于)?)"
-    rf"(?:(?P<y>{_Y})|(?P<ty>今|本|当|明))?年(?P<part>底|末|度?内)?(?P<before>{_BEFORE})?")
+    rf"(?<![上去前往近每岁\d一二三四五六七八九十两几数多个半周])"
+    rf"(?P<pre>(?:计划|力争|争取|确保)?(?:截至|截止到?|至|到|{_AT})?)"
+    rf"(?:(?P<y>{_Y})|(?P<ty>今|本|当|明))?(?P<dup>年(?=年))?年(?P<part>底|末|度?内)?(?P<before>{_BEFORE})?")
 QUARTER_RE = re.compile(
     rf"(?<![每本上下前后近\d])(?:(?P<y>{_Y})年|(?P<ty>{_THIS_YEAR}))?第?(?P<q>[一二三四1-4])季度(?:末|底)?"
     rf"(?:{_BEFORE})?(?!以来|度)")
@@ -91,27 +125,36 @@ REMAIN_RE = re.compile(r"今年(?:剩余|剩下|余下)的?(?:时间|时日|日�
 _STOP = r",，;；。:：!！?？、\n()（）"
 REC_RE = re.compile(
     r"每(?!逢)(?:个|一)?(?P<f>季度|季|半年|年度?|月|周|星期|礼拜|日|天)"
-    rf"(?:(?:(?:{_M})月)?(?:(?:{_D})[日号]|[上中下]旬|底|末)|年(?:底|末))?(?:{_BEFORE})?"
+    rf"(?:(?:(?:{_M})月份?)?(?:(?:{_D})[日号]|[上中下]旬|底|末|的?第[一二三四五1-5]个?(?:周|星期))"
+    rf"|(?:{_M})月份?|年(?:底|末))?(?:{_BEFORE})?"
     rf"(?:[^{_STOP}]{{0,15}}?(?:至少|不少于|不低于|最少|最低)[^{_STOP}\d一二两三四五六七八九十]{{0,12}}?"
     rf"(?P<ca>{_NUMC})(?:次|个|场|期|轮|批|项|份|篇|件|起|回|遍)"
     rf"|[^{_STOP}\d一二两三四五六七八九十]{{0,12}}?(?P<cb>{_NUMC})次(?!性))?")
 START_AFTER = re.compile(r"以来|起(?!草)|开始|至今|以后|之后|后(?!续)")
-CUE_VERB = re.compile(r"完成|召开|举办|举行|启动")
+CUE_VERB = re.compile(r"完成|召开|举办|举行|启动|开展|组织|要|须|必须|务必|将")  # 6月12日要对…, 3月21日下午召开…
+IS = re.compile(r"正?是")  # 6月12日是咨询日 (the day of the work); 6月份是安全生产月 (a month described)
+MODAL = re.compile(r"要|须|必须|务必|力争|确保|争取|将")  # 今年要全面开工: by the end of this year
 OPENING = re.compile(r"(?:^|[。;；!！?？\n])\s*[于在]?$")
-PAST = re.compile(r"了|已经|已于|共计|累计|先后|发生")  # a dated event, not a schedule
+PAST = re.compile(r"(?<![为除])了(?!解)|已经|已于|共计|累计|先后|发生")  # a dated event, not a schedule
 COORD = re.compile(r"和|、|及|与|或|以及")
+WHOLE_YEAR = re.compile(r"全年度?")
+TOPIC = ("关于", "关於")  # 关于2024年一季度…的通报: the topic of a document, not a time requirement
+BOOK = re.compile(r"《[^《》]*》")  # the title of a cited document: its dates are not this task's
+SPACE = re.compile(r"[ \t\u3000\xa0]+")
+_DATECH = set("0123456789年月日号份旬至到—–-~～－" + _CNDIGIT + "十")
 FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
 _FREQ = {"季度": "quarter", "季": "quarter", "半年": "half_year", "年": "year", "年度": "year", "月": "month",
          "周": "week", "星期": "week", "礼拜": "week", "日": "day", "天": "day"}
-_CN = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN = {"〇": 0, "○": 0, "零": 0, "0": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _TO = ("至", "到")
+_AT_WORDS = ("于", "在")
 _ASOF = ("截至", "截止", "截止到")  # 截至5月底 is a reporting date (a metric's as_of), not a deadline
 
 
 # -- helpers -----------------------------------------------------------------
 def _masked(*parts: str | None) -> bool:
-    return any(p and p[0] in "xX×＊*ｘＸ" for p in parts)
+    return any(p and any(ch in MASKCH for ch in p) for p in parts)
 
 
 def _num(s: str) -> int:
@@ -124,7 +167,9 @@ def _num(s: str) -> int:
 
 
 def _year(y: str | None, year: int | None) -> int | None:
-    return int(y) if y and not _masked(y) else year
+    if not y or _masked(y):
+        return year
+    return int(y) if y.isdigit() else int("".join(str(_CN.get(ch, ch)) for ch in y))  # 二〇二四
 
 
 def _period(y: int | None, m: int, d: int | None = None, dek: str | None = None) -> tuple[date, date] | None:
@@ -162,40 +207,78 @@ class _Cand:
     deadline: Deadline
     bare: bool = False  # a bare month or day: kept only where cued
     masked: bool = False
+    at: bool = False  # after the preposition 于/在: cued unless the clause tells of the past
+    day: bool = False  # a single day (6月12日是咨询日: the day of the work)
 
 
-# -- handlers: (match, year, text) -> _Cand | None -----------------------------
+# -- handlers: (match, year, text) -> _Cand | list[_Cand] | None ----------------
+def _done_before(text: str, start: int) -> bool:
+    return text[:start].endswith(("已", "已于", "已在", "已经"))  # 已于x月x日前全部整改到位: done, not due
+
+
 def _single(m: re.Match, year: int | None, text: str) -> _Cand | None:
     g = m.groupdict()
     masked = _masked(g["y"], g["m"], g["d"])
-    before, pre = g["before"], g["pre"]
-    if not before and (START_AFTER.match(text, m.end()) or pre in _ASOF):
-        return None
-    start = m.end("pre") if pre == "于" else m.start()
-    if text[:start].endswith(("已", "已于", "已在", "已经")):  # 已于x月x日前全部整改到位: done, not due
+    before, until, pre = g["before"], g["until"], g["pre"]
+    if pre in _ASOF and not before or not (before or until) and START_AFTER.match(text, m.end()):
+        return None  # 截至6月30日(止): a reporting date (a metric's as_of); 6月1日起: a start
+    at = pre in _AT_WORDS
+    start = m.end("pre") if at else m.start()
+    if _done_before(text, start):
         return None
     p = None if masked else _period(_year(g["y"], year), _num(g["m"]), g["d"] and _num(g["d"]), g["dek"])
     lo, hi = p or (None, None)
     if before:
         point = hi if (g["d"] or g["dek"] or g["eom"]) else (lo and lo - timedelta(days=1))
         return _Cand(start, m.end(), _by(point, masked))
-    if pre in _TO or g["eom"]:
+    if until or pre in _TO or g["eom"]:
         return _Cand(start, m.end(), _by(hi, masked))
+    if not g["d"] and IS.match(text, m.end()):  # 今年6月份是“安全生产月”: a month described, not a schedule
+        return None
     if g["fen"] or g["dek"]:
         return _Cand(start, m.end(), Deadline("range", start=_iso(lo), end=_iso(hi), masked=masked))
+    bare = not (g["ty"] or (pre and not at))
+    if g["d"]:  # a single day on which the work happens is due that day (SPEC §8)
+        return _Cand(start, m.end(), _by(hi, masked), bare=bare, masked=masked, at=at, day=True)
     if text.startswith("完成", m.end()):
-        return _Cand(start, m.end(), _by(hi, masked), bare=not (g["ty"] or pre), masked=masked)
+        return _Cand(start, m.end(), _by(hi, masked), bare=bare, masked=masked, at=at)
     return _Cand(start, m.end(), Deadline("range", start=_iso(lo), end=_iso(hi), masked=masked),
-                 bare=not (g["ty"] or pre), masked=masked)
+                 bare=bare, masked=masked, at=at)
+
+
+def _list(m: re.Match, year: int | None, text: str) -> list[_Cand] | _Cand | None:
+    """Coordinated months sharing the last one's 底/旬/日 and 前: 3月、6月、9月、12月底前 (quarterly), 6月中旬、12月中旬前."""
+    items = list(_ITEM_RE.finditer(text, m.start("items"), m.end("items")))
+    last, before = items[-1], m["before"]
+    if len(items) < 2 or not (before or last["eom"]) or _done_before(text, m.start()):
+        return None
+    own = [bool(it["d"] or it["dek"] or it["eom"]) for it in items]
+    months = [None if _masked(it["m"]) else _num(it["m"]) for it in items]
+    if not any(own[:-1]) and not last["d"] and not last["dek"]:
+        freq = {(3, 6, 9, 12): "quarter", tuple(range(1, 13)): "month"}.get(tuple(months))
+        if freq:  # every quarter's last month: a quarterly requirement
+            return _Cand(m.start(), m.end(), Deadline("recurring", freq=freq))
+    out, y = [], year
+    for it, has_own in zip(items, own):
+        y = _year(it["y"], y)
+        d, dek, eom = (it["d"], it["dek"], it["eom"]) if has_own else (last["d"], last["dek"], last["eom"])
+        masked = _masked(it["y"], it["m"], d)
+        p = None if masked else _period(y, _num(it["m"]), d and _num(d), dek)
+        lo, hi = p or (None, None)
+        point = lo and lo - timedelta(days=1) if before and not (d or dek or eom) else hi
+        out.append(_Cand(it.start(), m.end() if it is last else it.end(), _by(point, masked)))
+    return out
 
 
 def _range(m: re.Match, year: int | None, text: str) -> _Cand | None:
     g = m.groupdict()
     if not (g["bm"] or g["bd"] or g["byend"]):
         return None
+    if IS.match(text, m.end()):  # 5—9月是主汛期: a period described, not a schedule
+        return None
     masked = _masked(g["ay"], g["am"], g["ad"], g["by"], g["bm"], g["bd"])
     ay = _year(g["ay"], year)
-    by = int(g["by"]) if g["by"] and not masked else (ay + 1 if ay and g["bty"] in ("次年", "翌年", "第二年") else ay)
+    by = _year(g["by"], None) if g["by"] and not masked else (ay + 1 if ay and g["bty"] in ("次年", "翌年", "第二年") else ay)
     am = _num(g["am"]) if not masked else 1
     bm = _num(g["bm"]) if g["bm"] and not masked else (12 if g["byend"] else am)
     a = _period(ay, am, g["ad"] and not masked and _num(g["ad"]) or None, g["adek"])
@@ -205,6 +288,8 @@ def _range(m: re.Match, year: int | None, text: str) -> _Cand | None:
 
 
 def _months(m: re.Match, year: int | None, text: str) -> _Cand | None:
+    if IS.match(text, m.end()):
+        return None
     if _masked(m["ay"], m["am"], m["bm"]):
         return _Cand(m.start(), m.end(), Deadline("range", masked=True))
     y = _year(m["ay"], year)
@@ -212,11 +297,18 @@ def _months(m: re.Match, year: int | None, text: str) -> _Cand | None:
     return _Cand(m.start(), m.end(), Deadline("range", start=_iso(a and a[0]), end=_iso(b and b[1])))
 
 
+def _dotted(m: re.Match, year: int | None, text: str) -> _Cand | None:
+    if START_AFTER.match(text, m.end()) and not m["before"]:
+        return None
+    day = date(int(m["y"]), int(m["m"]), int(m["d"]))
+    return _Cand(m.start(), m.end(), _by(day), bare=not m["before"], day=True)
+
+
 def _glued(m: re.Match, year: int | None, text: str) -> _Cand | None:
     g = m["g"]
     splits = [(int(g[:i]), int(g[i:])) for i in range(1, len(g)) if g[i] != "0"]
     ok = [(a, b) for a, b in splits if 1 <= a < b <= 12]
-    if int(g) <= 12 or len(ok) != 1:
+    if int(g) <= 12 or len(ok) != 1 or IS.match(text, m.end()):
         return None
     a, b = _period(year, ok[0][0]), _period(year, ok[0][1])
     return _Cand(m.start(), m.end(), Deadline("range", start=_iso(a and a[0]), end=_iso(b and b[1])))
@@ -226,16 +318,18 @@ def _year_level(m: re.Match, year: int | None, text: str) -> _Cand | None:
     y, pre, part, before = m["y"], m["pre"], m["part"], m["before"]
     masked = _masked(y)
     yr = _year(y, year)
-    if pre.endswith(_ASOF) and not before:
+    if pre.endswith(_ASOF) and not before or m["dup"] and not (y or m["ty"]):  # 年年开展: every year
         return None
-    if part:  # 年底, 年末, 年内, 2025年底前
+    if part:  # 年底, 年末, 年内, 2025年底前, 2025年年底前
         return _Cand(m.start(), m.end(), _by(yr and date(yr, 12, 31), masked))
-    if not y:  # 年前 (Spring Festival), 今年 alone
+    if not y:  # 年前 (Spring Festival), 今年 alone; but 今年要全面开工 is due by the year's end
+        if m["ty"] in ("今", "本", "明") and not before and MODAL.match(text, m.end()):
+            return _Cand(m.start(), m.end(), _by(year and date(year, 12, 31)))
         return None
     if before:  # 2025年前: before that year
         return _Cand(m.start(), m.end(), _by(date(yr - 1, 12, 31) if yr and not masked else None, masked))
     nxt = text[m.end():m.end() + 2]
-    if not pre or re.match(r"[起度初月\d季上下第xX]|以来|开始", nxt):
+    if not pre or re.match(r"[起度初月\d季上下第xX的全中里]|以来|开始", nxt):  # not 在2023年的基础上
         return None
     return _Cand(m.start(), m.end(), _by(yr and date(yr, 12, 31), masked))
 
@@ -261,22 +355,48 @@ def _recurring(m: re.Match, year: int | None, text: str) -> _Cand | None:
     return _Cand(m.start(), m.end(), Deadline("recurring", freq=_FREQ[m["f"]], min_count=_num(cnt) if cnt else None))
 
 
-PATTERNS = ((RANGE_RE, _range), (MONTHS_RE, _months), (GLUED_RE, _glued), (SINGLE_RE, _single),
+PATTERNS = ((LIST_RE, _list), (RANGE_RE, _range), (MONTHS_RE, _months), (GLUED_RE, _glued), (DOTTED_RE, _dotted),
+            (SINGLE_RE, _single),
             (YEAR_RE, _year_level), (QUARTER_RE, _quarter), (HALF_RE, _half), (REMAIN_RE, _remain),
             (REC_RE, _recurring))
+_UNIT = set("年月日号份旬")
+_RANGE_SEP = set("至到—–-~～－")
+_NUMCH = set("0123456789" + _CNDIGIT + "十")
+
+
+def _compact(text: str) -> tuple[str, list[int] | None]:
+    """``text`` without the spaces inside date expressions (``2009 年 6 月 1 日至 30 日``), and the
+    original index of every kept character (None when nothing was dropped)."""
+    drops = [(s.start(), s.end()) for s in SPACE.finditer(text)
+             if 0 < s.start() and s.end() < len(text)
+             and ((text[s.start() - 1] in _NUMCH and text[s.end()] in _UNIT | _RANGE_SEP)
+                  or (text[s.start() - 1] in _UNIT | _RANGE_SEP and text[s.end()] in _NUMCH | _UNIT))]
+    if not drops:
+        return text, None
+    out, idx, pos = [], [], 0
+    for a, b in drops:
+        out.append(text[pos:a])
+        idx.extend(range(pos, a))
+        pos = b
+    out.append(text[pos:])
+    idx.extend(range(pos, len(text)))
+    return "".join(out), idx
 
 
 def _scan(text: str, year: int | None, cell: bool) -> list[_Cand]:
-    norm = text.translate(FULLWIDTH)
+    norm, idx = _compact(text.translate(FULLWIDTH))
+    books = [(b.start(), b.end()) for b in BOOK.finditer(norm)]
     cands = []
     for rx, handler in PATTERNS:
         for m in rx.finditer(norm):
             try:
-                c = handler(m, year, norm)
+                found = handler(m, year, norm)
             except (ValueError, KeyError):  # 2月30日, month 13: not a date
-                c = None
-            if c and c.end > c.start:
-                cands.append(c)
+                found = None
+            for c in found if isinstance(found, list) else [found] if found else []:
+                if c.end > c.start and not any(a <= c.start and c.end <= b for a, b in books) \
+                        and not norm.endswith(TOPIC, 0, c.start):
+                    cands.append(c)
     chosen: list[_Cand] = []
     for c in sorted(cands, key=lambda c: (c.start - c.end, c.start)):  # longest first
         if all(c.end <= o.start or c.start >= o.end for o in chosen):
@@ -287,17 +407,21 @@ def _scan(text: str, year: int | None, cell: bool) -> list[_Cand]:
         if c.bare and not cell and not _cued(norm, c, out[-1] if out else None):
             continue
         out.append(c)
+    if idx is not None:
+        out = [replace(c, start=idx[c.start], end=idx[c.end - 1] + 1) for c in out]
     return out
 
 
 def _cued(text: str, c: _Cand, prev: _Cand | None) -> bool:
-    if CUE_VERB.match(text, c.end):
-        return True
     if prev is not None and COORD.fullmatch(text[prev.end:c.start]):
         return True
-    if c.masked or not OPENING.search(text[:c.start]) or text[c.end:c.end + 1] not in ",，、:： ":
+    clause = re.split(r"[。;；!！?？\n]", text[c.end:], maxsplit=1)[0]
+    if c.at or CUE_VERB.match(text, c.end) or (c.day and IS.match(text, c.end)):
+        return not PAST.search(clause)
+    if c.masked or not OPENING.search(text[:c.start]) or not text[c.end:c.end + 1] \
+            or text[c.end] not in ",，、:： ":  # a date line alone (a signature) is no schedule
         return False
-    return not PAST.search(re.split(r"[。;；!！?？\n]", text[c.end:], maxsplit=1)[0])
+    return not PAST.search(clause)
 
 
 # -- the API -------------------------------------------------------------------
@@ -315,6 +439,9 @@ def parse_deadline(raw: str, year: int | None) -> Deadline | None:
     """The deadline of one phrase (a table cell: ``1月份``, ``2月10日前``, ``6月13日``), or None."""
     found = _scan(raw, year, cell=True)
     if not found:
+        if WHOLE_YEAR.fullmatch(raw.strip()) and year:  # a 完成时限 cell 全年: the whole year
+            return Deadline("range", start=date(year, 1, 1).isoformat(), end=date(year, 12, 31).isoformat(),
+                            raw=raw.strip(), span=(raw.index(raw.strip()), raw.index(raw.strip()) + len(raw.strip())))
         return None
     c = found[0]
     return replace(c.deadline, raw=raw[c.start:c.end], span=(c.start, c.end))

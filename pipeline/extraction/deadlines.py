@@ -13,7 +13,8 @@ schedule. Numbers may be Arabic, full-width or Chinese everywhere (``十月份``
   ends on the 10th, 20th or the month's last day). ``X月前 / X月份前`` (``在十月份
   之前``) means *before* the month: the last day of the month before.
   ``三季度前`` and ``上半年前`` mean by the end of that period; ``2025年前`` before
-  that year. ``2024.6.30前`` (dotted, slashed or ISO) is that day.
+  that year. ``2024.6.30前`` (dotted, slashed or ISO) is that day; without 前 such a
+  date counts only in a table cell (in running text it is a time stamp).
 - ``至/到 X月中旬``, ``X月30日止`` (no 前) → ``by_date`` at the end of the period
   named (``即日起至11月15日``, ``自本通告发布之日起至2026年2月28日``). ``X月底``,
   ``年底``, ``2025年年底``, ``年内``, ``今年剩余的时间``, ``上半年``, ``(第)三季度(末)``
@@ -132,6 +133,7 @@ REC_RE = re.compile(
     rf"|[^{_STOP}\d一二两三四五六七八九十]{{0,12}}?(?P<cb>{_NUMC})次(?!性))?")
 START_AFTER = re.compile(r"以来|起(?!草)|开始|至今|以后|之后|后(?!续)")
 CUE_VERB = re.compile(r"完成|召开|举办|举行|启动|开展|组织|要|须|必须|务必|将")  # 6月12日要对…, 3月21日下午召开…
+ATTRIB = re.compile(r"[^,，;；。、]{0,4}?(?:召开|举行|举办|印发|发布|下发|出台|部署|发生)的")  # 3月召开的会议: a past event named
 IS = re.compile(r"正?是")  # 6月12日是咨询日 (the day of the work); 6月份是安全生产月 (a month described)
 MODAL = re.compile(r"要|须|必须|务必|力争|确保|争取|将")  # 今年要全面开工: by the end of this year
 OPENING = re.compile(r"(?:^|[。;；!！?？\n])\s*[于在]?$")
@@ -209,6 +211,7 @@ class _Cand:
     masked: bool = False
     at: bool = False  # after the preposition 于/在: cued unless the clause tells of the past
     day: bool = False  # a single day (6月12日是咨询日: the day of the work)
+    cell_only: bool = False  # a bare 2024-06-30 in running text is a time stamp, not a schedule
 
 
 # -- handlers: (match, year, text) -> _Cand | list[_Cand] | None ----------------
@@ -233,8 +236,8 @@ def _single(m: re.Match, year: int | None, text: str) -> _Cand | None:
         return _Cand(start, m.end(), _by(point, masked))
     if until or pre in _TO or g["eom"]:
         return _Cand(start, m.end(), _by(hi, masked))
-    if not g["d"] and IS.match(text, m.end()):  # 今年6月份是“安全生产月”: a month described, not a schedule
-        return None
+    if not g["d"] and IS.match(text, m.end()) or ATTRIB.match(text, m.end()):
+        return None  # 今年6月份是“安全生产月”: a month described; 5月召开的会议: an event named, not a schedule
     if g["fen"] or g["dek"]:
         return _Cand(start, m.end(), Deadline("range", start=_iso(lo), end=_iso(hi), masked=masked))
     bare = not (g["ty"] or (pre and not at))
@@ -301,7 +304,7 @@ def _dotted(m: re.Match, year: int | None, text: str) -> _Cand | None:
     if START_AFTER.match(text, m.end()) and not m["before"]:
         return None
     day = date(int(m["y"]), int(m["m"]), int(m["d"]))
-    return _Cand(m.start(), m.end(), _by(day), bare=not m["before"], day=True)
+    return _Cand(m.start(), m.end(), _by(day), cell_only=not m["before"])
 
 
 def _glued(m: re.Match, year: int | None, text: str) -> _Cand | None:
@@ -404,7 +407,7 @@ def _scan(text: str, year: int | None, cell: bool) -> list[_Cand]:
     chosen.sort(key=lambda c: c.start)
     out: list[_Cand] = []
     for c in chosen:
-        if c.bare and not cell and not _cued(norm, c, out[-1] if out else None):
+        if not cell and (c.cell_only or c.bare and not _cued(norm, c, out[-1] if out else None)):
             continue
         out.append(c)
     if idx is not None:

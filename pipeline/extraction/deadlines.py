@@ -40,7 +40,8 @@ schedule. Numbers may be Arabic, full-width or Chinese everywhere (``十月份``
   (``召开/举办/举行/启动/开展/组织``) or a modal (``要/须/务必/将``: ``6月12日要
   对…``), or, for a day, by ``是`` (``6月12日是咨询日``). A clause that tells of
   the past (``了``, ``已经``, ``发生``…) cancels every cue but coordination. A
-  masked bare date (``x月xx日,依法拆除``) is cued only by those words. Anything
+  masked bare date (``x月xx日,依法拆除``) is cued only by those words. News of a
+  meeting held (``2月10日下午,集团公司召开会议…会议强调,要…``) cancels them all. Anything
   followed by ``起/以来/开始/以后/后`` is a start, not a deadline.
 - ``每季度/每月/每半年/每年/每周/每日(每天)`` → ``recurring``; a following
   ``至少/不少于 … N<measure word>`` or ``… N次`` in the same clause gives
@@ -138,6 +139,7 @@ IS = re.compile(r"正?是")  # 6月12日是咨询日 (the day of the work); 6月
 MODAL = re.compile(r"要|须|必须|务必|力争|确保|争取|将")  # 今年要全面开工: by the end of this year
 OPENING = re.compile(r"(?:^|[。;；!！?？\n])\s*[于在]?$")
 PAST = re.compile(r"(?<![为除])了(?!解)|已经|已于|共计|累计|先后|发生")  # a dated event, not a schedule
+NEWS = re.compile(r"会议(?:强调|要求|指出|认为)|在讲话中|讲话(?:中|时)(?:强调|要求|指出)")  # news of a meeting held
 COORD = re.compile(r"和|、|及|与|或|以及")
 WHOLE_YEAR = re.compile(r"全年度?")
 TOPIC = ("关于", "关於")  # 关于2024年一季度…的通报: the topic of a document, not a time requirement
@@ -418,6 +420,8 @@ def _scan(text: str, year: int | None, cell: bool) -> list[_Cand]:
 def _cued(text: str, c: _Cand, prev: _Cand | None) -> bool:
     if prev is not None and COORD.fullmatch(text[prev.end:c.start]):
         return True
+    if NEWS.search(text, c.end):  # 2月10日下午,集团公司召开会议…会议强调,要…: the date of a meeting reported
+        return False
     clause = re.split(r"[。;；!！?？\n]", text[c.end:], maxsplit=1)[0]
     if c.at or CUE_VERB.match(text, c.end) or (c.day and IS.match(text, c.end)):
         return not PAST.search(clause)

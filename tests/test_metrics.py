@@ -327,3 +327,57 @@ def test_metrics_number_cut_by_hidden_text_is_masked():
     flags = (Flag("hidden_text", "---此处隐藏5620字---", (text.index("\n"), text.index("\n"))),)
     ms = metrics_of(text, flags=flags)
     assert [(m.value, m.unit, m.masked) for m in ms] == [(200, "处", False), (None, "处", True)]
+
+
+# -- the grammar generalised (sentences of corpora/dev and heldout documents) ------------------------
+
+@pytest.mark.parametrize("text, value, unit", [
+    ("各支队领导班子成员累计带队督导2793队次,人均带队督导17.3次。", 2793, "队次"),  # 队 + 次
+    ("共出动执法人员8000人次、\n车辆1000辆次。", 1000, "辆次"),
+    ("扑火共投入人工3863工,扑火经费约15万元。", 3863, "工"),
+    ("穿堤排口1处,堤防护坡3段总长2700米,穿堤道口1处。", 2700, "米"),
+    ("配备大铁锤10把、铁锨100把。", 100, "把"),
+    ("截止目前累计清理各类张贴和喷涂牛皮癣\n10614\n处。", 10614, "处"),  # a PDF line break inside
+    ("平均每次督导发现问题和隐患2.6处,比4月份上升13%。", 2.6, "处"),  # an average is no requirement
+    ("检查群租房20户、餐饮户3家、食堂3家,整改隐患17条。", 3, "家"),  # a list of counts is no closed list
+])
+def test_metrics_measure_words_from_the_data(text, value, unit):
+    ms = metrics_of(text)
+    assert (value, unit) in [(m.value, m.unit) for m in ms], [(m.raw, m.value, m.unit) for m in ms]
+
+
+def test_metrics_enumeration_after_a_line_break():
+    ms = metrics_of("共出动执法人员8000人次、\n车辆1000车次,检查企业300家。")
+    assert [(m.value, m.unit) for m in ms] == [(8000, "人次"), (1000, "车次"), (300, "家")]
+
+
+def test_metrics_near_a_hundred():
+    m = one("近百家餐饮场所开展燃气安全专项检查。")
+    assert (m.value, m.unit, m.approx) == (100, "家", True)
+
+
+@pytest.mark.parametrize("text", [
+    "重大事故发生率控制在死亡2人以上安全生产事故零发生。",  # a threshold that defines a class
+    "引进 5 亿元以上重大项目。",
+    "年发运量5万吨以上的车站要落实安全措施。",
+    "10万人死亡率控制在全省平均水平以内。",  # the base of a rate
+    "全面落实市委六届二次、三次、四次全会精神。",  # a session's ordinal
+    "政府工作报告已由市十二届人大四次会议审议通过。",
+    "每个督查组的督查时间在10天左右。",  # a duration
+    "已筹资购置5吨水罐消防车一辆。",  # a capacity
+    "入汛以来出现3场明显降雨过程。",  # weather
+    "山区累计降雨量达1120毫米,比去年同期增加45%。",
+    "GDP目标增速高于省、市8%。",  # other places' benchmark
+    "负有安全监管职责的部门要每月开展1次联合执法检查。",  # a recurring requirement
+    "把重点延伸到硝化棉、氯酸钾、液氯和硝化工艺等五类企业。",  # a set of classes
+    "开展安全生产月活动方案模板8篇。",  # page furniture of a sharing site
+    "索引号:113417007690286780/202308-00098 组配分类:通知。",  # a serial number
+    "1\n各县区人民政府,市直各有关部门:",  # a list number before 各
+])
+def test_metrics_not_metrics_from_the_data(text):
+    assert [m.raw for m in metrics_of(text)] == []
+
+
+def test_metrics_rate_base_is_not_a_metric_but_the_rate_is():
+    ms = metrics_of("森林受害率0.3‰,发生率每10万公顷7次,控制率4.18公顷。")
+    assert [(m.value, m.unit) for m in ms] == [(0.3, "‰"), (7, "次"), (4.18, "公顷")]

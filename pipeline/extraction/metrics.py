@@ -63,10 +63,22 @@ def _load_words() -> dict[str, tuple[str, ...]]:
     return out
 
 
-MEASURE_WORDS = _load_measure_words()
+# things whose turns are counted with 次 (SPEC §6: 人次, 车次, 辆次, 队次 …): a count word or a vehicle,
+# a team or a trip, followed by 次, is a measure word of its own
+COUNT_NOUNS_WITH_CI = "人家户条场批台辆处项起件份车队船艘架航班"
+
+
+def _with_ci(words: dict[str, MeasureWord]) -> dict[str, MeasureWord]:
+    out = dict(words)
+    for ch in COUNT_NOUNS_WITH_CI:
+        out.setdefault(ch + "次", MeasureWord(ch + "次", "count", ch + "次", ""))
+    return out
+
+
+MEASURE_WORDS = _with_ci(_load_measure_words())
 WORDS = _load_words()
 PHYSICAL_KINDS = frozenset({"area", "length", "weight", "volume"})
-ACTION_UNITS = frozenset({"次", "轮次", "场次", "轮", "人次", "家次", "户次", "条次", "车次", "架次", "艘次", "批次"})
+ACTION_UNITS = frozenset({w for w in MEASURE_WORDS if w.endswith("次")} | {"轮"})
 
 
 def _alternation(words) -> str:
@@ -76,7 +88,7 @@ def _alternation(words) -> str:
 # -- patterns ---------------------------------------------------------------------------------------
 
 NUM_ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-NUM_CHINESE = r"[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*"
+NUM_CHINESE = r"[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*|(?<=[近逾])[百千万]"
 NUM_MASKED = r"(?<![A-Za-z])[xX]+(?:\.[xX]+)?(?![A-Za-z])|\*+|[?？�□]\d+"
 _NUM = rf"(?:{NUM_ARABIC})|(?:{NUM_CHINESE})|(?:{NUM_MASKED})"
 def _not_before(spec: str) -> str:
@@ -91,11 +103,17 @@ _UNIT = "|".join(re.escape(mw.word) + _not_before(mw.not_before)
 QUANTITY = re.compile(
     rf"(?<![\d.A-Za-z])(?<!\d,)(?P<num>{_NUM})"
     rf"(?:[ \t]*(?P<sep>[-—–~～至到])[ \t]*(?P<num2>{_NUM}))?"
-    r"(?P<ap1>余|多)?(?P<mult>千万|万|亿)?(?P<ap2>余|多)?[ \t]*"
+    r"(?:[ \t]*\n[ \t]*)?"  # a PDF copy breaks the line between a number and its measure word
+    r"(?P<ap1>余|多)?(?P<mult>千万|万|亿)?(?P<ap2>余|多)?[ \t]*(?:\n[ \t]*)?"
     rf"(?P<unit>{_UNIT})"
     r"(?P<ap3>以上|左右|以内|以下|余)?"
 )
 TIME_BEFORE = re.compile(r"\d[:：]$")
+MODALS = frozenset({"要", "需", "须", "需要", "必须", "应", "应当", "应该", "将", "会", "能", "可", "可以", "坚持"})
+BENCHMARK_BEFORE = re.compile(r"(?:高于|低于|快于|慢于|超过|超出)(?:全?[省市县区国][、和]?)+$")
+COMPARED = re.compile(r"比|较|同比|环比|常年")
+SESSION_AFTER = re.compile(r"^(?:全会|全体会议|会议精神)")
+RATE_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,4}率")
 ORDINAL_BEFORE = re.compile(r"第[ \t]*$")
 APPROX_BEFORE = re.compile(rf"(?:{_alternation(WORDS['approx_before'])})[ \t]*$")
 DURATION_BEFORE = re.compile(rf"(?:{_alternation(WORDS['duration'])})[ \t]*$")
@@ -168,7 +186,7 @@ def _number(s: str) -> tuple[float | int | None, bool, str]:
     if re.fullmatch(NUM_ARABIC, s):
         v = float(s.replace(",", ""))
         return (int(v) if v.is_integer() and "." not in s else v), False, "arabic"
-    if re.fullmatch(NUM_CHINESE, s):
+    if re.fullmatch(r"[零〇一二两三四五六七八九十百千万亿]+", s):
         return chinese_number(s), False, "chinese"
     return None, True, "masked"
 
@@ -209,6 +227,10 @@ class _Hit:
 def _candidates(text: str) -> list[_Hit]:
     out = []
     for m in QUANTITY.finditer(text):
+        if m.group("unit") == "各" and "\n" in m.group():
+            continue  # 1\n各县区人民政府: a list number, and the next line starts with 各
+        if any(n and len(n) > 1 and n[0] == "0" and n[1].isdigit() for n in (m.group("num"), m.group("num2"))):
+            continue  # 202308-00098: a serial number, not a range
         mw = MEASURE_WORDS[_unit_word(m.group("unit"))]
         value, masked, numeral = _number(m.group("num"))
         if numeral == "masked" and re.match(r"[?？�□]", m.group("num")):
@@ -278,6 +300,24 @@ def not_ordinal(h: _Hit, c: _Ctx) -> str | None:
         return "ordinal"
     if TIME_BEFORE.search(before):
         return "clock time"
+    if h.numeral == "chinese" and h.unit == "次" and (
+            "届" in _clause_before(c.text, h.start, 10) or SESSION_AFTER.match(c.text[h.end:h.end + 4])):
+        return "a session's ordinal (十二届人大四次会议, 二次、三次全会)"
+    return None
+
+
+def not_threshold(h: _Hit, c: _Ctx) -> str | None:
+    """A bound that defines a class (死亡2人以上事故, 5亿元以上项目), or the base of a rate (每10万公顷, 10万人死亡率)."""
+    after = c.text[h.end:h.end + 12]
+    if RATE_AFTER.match(after) or c.text[h.start - 1:h.start] == "每":
+        return "the base of a rate"
+    if h.kind == "percent" or not c.text[h.unit_end:h.end] or c.text[h.unit_end:h.end] not in ("以上", "以下"):
+        return None
+    if after.startswith("的") and re.match(r"[\u4e00-\u9fff]", after[1:2]):
+        return "threshold of a class (以上的…)"
+    words = _pos(after) if re.match(r"[\u4e00-\u9fff]", after[:1]) else ()
+    if words and words[0][1][:1] in ("n", "a", "b") and words[0][1] != "nr":
+        return "threshold of a class"
     return None
 
 
@@ -292,6 +332,8 @@ def not_vague_chinese(h: _Hit, c: _Ctx) -> str | None:
         return "vague or word-internal numeral"
     if h.unit == "期":
         return "a phase (二期), not a count"
+    if h.unit == "类":
+        return "a set of classes (五类企业), not a count"
     if h.kind == "score":
         return "an adverb (十分)"
     if re.search(rf"(?:{NUM_CHINESE})[、,，]$", c.text[max(0, h.start - 3):h.start]):
@@ -338,7 +380,7 @@ def not_closed_list(h: _Hit, c: _Ctx) -> str | None:
     before = _clause_before(c.text, h.start)
     if before and not before.endswith(("、", "和", "及", "与")) and "等" not in before:
         items = [x for x in LIST_ITEMS.split(before) if x]
-        if len(items) == h.value and all(len(x) <= 12 for x in items[1:]):
+        if len(items) == h.value and all(len(x) <= 12 for x in items[1:]) and not re.search(r"\d", before):
             return "total of the closed list before it"
     after = c.text[h.end:h.end + 80]
     m = re.match(r"^[^,，;；。\n]{0,12}?(?:[(（]|[:：]|[,，]即[:：]?)([^)）。\n]{2,80})", after)
@@ -359,7 +401,10 @@ def not_recurring(h: _Hit, c: _Ctx) -> str | None:
         return None
     gap = before[m.end():]
     lead = before[:m.start()]
-    if lead and _pos(lead) and _is_verb(_pos(lead)[-1][1]) and not RECURRING_MIN.search(gap):
+    if lead.endswith(("平均", "人均", "户均")):
+        return None  # 平均每次督导发现隐患2.6处: an average, not a requirement
+    if (lead and _pos(lead) and _is_verb(_pos(lead)[-1][1]) and _pos(lead)[-1][0] not in MODALS
+            and not RECURRING_MIN.search(gap)):
         return None  # 编印每日通报24期: 每日 names the bulletin
     if RECURRING_MIN.search(gap) or _has_verb(gap) or (h.unit in ACTION_UNITS and len(gap) <= 8):
         return "recurring requirement"
@@ -382,6 +427,18 @@ def not_duration(h: _Hit, c: _Ctx) -> str | None:
 def not_weather(h: _Hit, c: _Ctx) -> str | None:
     if h.kind in PHYSICAL_KINDS and WEATHER.search(_clause_before(c.text, h.start, 10)):
         return "weather or hydrology reading"
+    if h.kind == "count" and WEATHER.search(_after(c.text, h.end, 12)):
+        return "weather or hydrology event (出现3场明显降雨过程)"
+    clause = _clause_before(c.text, h.start, 20)
+    if h.kind == "percent" and COMPARED.search(clause) and WEATHER.search(_sentence_before(c.text, h.start, 40)):
+        return "change of a weather reading (降雨量…比去年同期增加45%)"
+    return None
+
+
+def not_benchmark(h: _Hit, c: _Ctx) -> str | None:
+    """Other places' benchmarks: 增速高于省、市8%."""
+    if h.kind == "percent" and BENCHMARK_BEFORE.search(_clause_before(c.text, h.start, 20)):
+        return "other places' benchmark"
     return None
 
 
@@ -389,6 +446,11 @@ def not_project_capacity(h: _Hit, c: _Ctx) -> str | None:
     """A capacity inside a project's name (80万吨乙烯改扩建项目)."""
     if h.kind in PHYSICAL_KINDS and PROJECT_NAME_AFTER.match(c.text[h.end:h.end + 20]):
         return "capacity in a project name"
+    after = c.text[h.end:h.end + 8]
+    if h.kind in ("weight", "volume") and h.end == h.unit_end and re.match(r"[\u4e00-\u9fff]", after[:1]):
+        words = _pos(after)
+        if words and words[0][1][:1] == "n":
+            return "capacity of a thing (5吨水罐消防车)"
     return None
 
 
@@ -408,8 +470,8 @@ def not_garbled(h: _Hit, c: _Ctx) -> str | None:
     return None
 
 
-EXCLUSIONS = (not_ordinal, not_vague_chinese, not_in_name, not_closed_list, not_recurring, not_duration,
-              not_weather, not_project_capacity, not_discourse, not_garbled)
+EXCLUSIONS = (not_ordinal, not_threshold, not_vague_chinese, not_in_name, not_closed_list, not_recurring, not_duration,
+              not_weather, not_benchmark, not_project_capacity, not_discourse, not_garbled)
 
 
 def exclusion(h: _Hit, c: _Ctx) -> str | None:

@@ -144,6 +144,7 @@ COORD = re.compile(r"和|、|及|与|或|以及")
 WHOLE_YEAR = re.compile(r"全年度?")
 TOPIC = ("关于", "关於")  # 关于2024年一季度…的通报: the topic of a document, not a time requirement
 BOOK = re.compile(r"《[^《》]*》")  # the title of a cited document: its dates are not this task's
+TRIGGER = re.compile(r"[月年季每]|\d{4}[./\-]\d")
 SPACE = re.compile(r"[ \t\u3000\xa0]+")
 _DATECH = set("0123456789年月日号份旬至到—–-~～－" + _CNDIGIT + "十")
 FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
@@ -390,6 +391,8 @@ def _compact(text: str) -> tuple[str, list[int] | None]:
 
 def _scan(text: str, year: int | None, cell: bool) -> list[_Cand]:
     norm, idx = _compact(text.translate(FULLWIDTH))
+    if not TRIGGER.search(norm):  # every pattern needs one of these: most sentences end here
+        return []
     books = [(b.start(), b.end()) for b in BOOK.finditer(norm)]
     cands = []
     for rx, handler in PATTERNS:

@@ -412,10 +412,38 @@ def find_sections(text: str, title: str | None = None, flags=()) -> list[Section
     return out
 
 
+DOC_TYPES = ("plan", "report", "speech", "other")
+
+
+def decide_doc_type(title: str | None, text: str, sections: tuple[Section, ...] | list[Section] = ()
+                    ) -> tuple[str, dict[str, float], str, str | None]:
+    """(doc_type, probability per label, the rule's doc_type, the rule's doc_type from the title alone).
+
+    The trained model (``models/doctype``) decides when it exists, from the title, the opening, the
+    headings and cue counts (the rule's vote among them); without it the rule decides and the
+    probabilities are one-hot.
+    """
+    from ..learn import load
+
+    rule = find_doc_type(title, text)
+    title_rule = find_doc_type(title, "") if title else None
+    model = load("doctype")
+    if model is None:
+        return rule, {lab: 1.0 if lab == rule else 0.0 for lab in DOC_TYPES}, rule, title_rule
+    from ..learn import doctype
+
+    row = doctype.doc_input(title, text, [s.heading for s in sections if s.level <= 2], rule, title_rule)
+    proba = doctype.predict_proba(model, row)
+    return doctype.best(proba), proba, rule, title_rule
+
+
 def structure(doc: Document) -> Document:
-    """Fill title, doc_type, year, issuer and sections."""
+    """Fill title, doc_type (with ``meta["doc_type_proba"]``), year, issuer and sections."""
     title = find_title(doc.text, doc.meta)
-    sections = find_sections(doc.text, title, doc.flags)
+    sections = tuple(find_sections(doc.text, title, doc.flags))
     year = find_year(title, doc.text, doc.raw_text)
-    return replace(doc, title=title, doc_type=find_doc_type(title, doc.text), year=year,
-                   issuer=find_issuer(title), sections=tuple(sections))
+    doc_type, proba, rule, title_rule = decide_doc_type(title, doc.text, sections)
+    meta = {**doc.meta, "doc_type_proba": {k: round(v, 4) for k, v in proba.items()},
+            "doc_type_rule": rule, "doc_type_title_rule": title_rule}
+    return replace(doc, title=title, doc_type=doc_type, year=year,
+                   issuer=find_issuer(title), sections=sections, meta=meta)

@@ -1,0 +1,240 @@
+"""doc_type (SPEC §1: plan, report, speech, other), learned from the gold files.
+
+One example per document. What a reader looks at to tell a plan from a report:
+
+- the title (通知, 方案, 要点, 总结, 讲话, 会议, 纪要 …), as character n-grams;
+- the opening (the first ~300 characters: 为进一步… 特制定本方案 / 今年以来… 现将…情况汇报如下 /
+  同志们 / X月X日, 市…召开…会议) and the headings of the section tree (工作目标, 主要任务, 下一步,
+  主要做法, 存在问题), as character n-grams;
+- counts of cue words over the head of the text: directives (要, 必须, 请…于…前), retrospective
+  counts (了, 已, 共…家), speech markers (同志们, 我讲几点), meeting news (会议指出, 会议要求),
+  table-row shapes (牵头单位 / 责任单位 columns), and the rule's own decision (``find_doc_type``), on the
+  whole text and on the title alone.
+
+The stage (:func:`pipeline.structure.structure`) builds the input with :func:`doc_input` and asks
+:func:`predict_proba` (one predict per document). The estimator is a scikit-learn pipeline over such
+inputs: TF-IDF of title and of opening+headings, scaled cue counts, LogisticRegression.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+
+NAME = "doctype"
+STAGE = "structure"
+LABELS = ("plan", "report", "speech", "other")
+N_FOLDS = 5
+OPENING = 300
+HEAD = 6000
+
+# cue families counted over the head of the text; each is (name, regex)
+CUES: tuple[tuple[str, re.Pattern], ...] = tuple((n, re.compile(p, re.M)) for n, p in (
+    ("directive", r"要|必须|务必|须|应当|确保|力争"),
+    ("request", r"请.{0,20}?于.{0,12}?前|请各|务必于|报送"),
+    ("actor_directive", r"[局委办部门位队所站府道镇乡街区县市业司]要|[局委办部门位队所站府道镇乡街区县市业司](?:负责|牵头)"),
+    ("retro_le", r"了"),
+    ("retro_done", r"已经|已于|已|累计|共计|先后|取得|成效|同比|较上年|截至|截止|今年以来|年初以来"),
+    ("retro_count", r"共(?:检查|排查|发现|出动|查处|发生|组织|开展)|\d+(?:家|处|起|人次|家次|次|个|条|项)"),
+    ("speech", r"同志们|我讲|讲几点|我再强调|大家要|我们要|刚才|这次会议|今天的会议|借此机会|我代表"),
+    ("meeting_news", r"会议指出|会议要求|会议强调|会议听取|会议传达|会议认为|会议议定|会议决定|会上|参加会议|出席会议|主持召开|召开.{0,10}会议?|讯"),
+    ("minutes", r"纪要|议定事项|与会"),
+    ("next_step", r"下一步|今后|明年|下半年|工作打算|工作思路|将进一步|将继续|还将"),
+    ("plan_frame", r"指导思想|总体要求|工作目标|基本原则|主要任务|工作任务|实施步骤|保障措施|组织领导|工作要求|时间安排|"
+                   r"特制定本|制定本方案|结合实际|现将.{0,12}(?:印发|通知如下)|通知如下|现就.{0,20}通知"),
+    ("report_frame", r"现将.{0,16}(?:汇报|报告|通报)如下|工作开展情况|主要做法|存在问题|存在的问题|工作成效|主要成效|"
+                     r"工作总结|取得的成效|基本情况"),
+    ("table_cols", r"牵头单位|责任单位|配合单位|完成时限|完成时间|责任领导|责任人|目标值|分工"),
+    ("table_rows", r"^\|"),
+    ("phase", r"阶段[(（]|动员部署|集中整治|总结提升|自查自纠"),
+    ("other_frame", r"预案|适用范围|第[一二三四五六七八九十]+条|总则|附则|职责"),
+))
+TITLE_WORDS = ("通知", "方案", "要点", "计划", "总结", "汇报", "报告", "情况", "讲话", "会议", "纪要", "通报", "简报", "召开",
+               "部署", "分解", "责任", "清单", "意见", "预案", "规定", "办法", "制度", "督查", "检查", "开展", "印发", "转发",
+               "动员", "推进", "讯", "在")
+
+
+def doc_input(title: str | None, text: str, headings: Sequence[str], rule: str | None = None,
+              title_rule: str | None = None) -> dict:
+    """What the model reads of one document (built by the structure stage and by :func:`examples`)."""
+    head = text[:HEAD]
+    cues = {name: len(rx.findall(head)) for name, rx in CUES}
+    return {
+        "title": title or "",
+        "opening": text[:OPENING],
+        "headings": " | ".join(h[:40] for h in list(headings)[:40]),
+        "cues": cues,
+        "n_chars": len(text),
+        "rule": rule or "",
+        "title_rule": title_rule or "",
+    }
+
+
+def _title_text(rows: Sequence[dict]) -> list[str]:
+    return [r["title"] or r["opening"][:40] for r in rows]
+
+
+def _body_text(rows: Sequence[dict]) -> list[str]:
+    return [r["opening"] + " || " + r["headings"] for r in rows]
+
+
+def _dense(rows: Sequence[dict]):
+    """Cue counts (log-scaled, and per 1000 characters of the head), title words and the rule's vote."""
+    import numpy as np
+
+    out = []
+    for r in rows:
+        n = max(1, min(r["n_chars"], HEAD)) / 1000
+        v = []
+        for name, _ in CUES:
+            c = r["cues"].get(name, 0)
+            v += [math.log1p(c), math.log1p(c / n)]
+        t = r["title"]
+        v += [1.0 if w in t else 0.0 for w in TITLE_WORDS]
+        v += [1.0 if not t else 0.0, math.log1p(r["n_chars"] / 1000)]
+        v += [1.0 if r["rule"] == lab else 0.0 for lab in LABELS]
+        v += [1.0 if r.get("title_rule") == lab else 0.0 for lab in LABELS]
+        out.append(v)
+    return np.asarray(out, dtype=float)
+
+
+def make_estimator(c: float = 16.0):
+    """The (unfitted) pipeline: title n-grams, opening+heading n-grams, scaled dense cues, LogisticRegression."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline
+    from sklearn.preprocessing import FunctionTransformer, StandardScaler
+
+    union = FeatureUnion([
+        ("title", make_pipeline(FunctionTransformer(_title_text),
+                                TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2))),
+        ("body", make_pipeline(FunctionTransformer(_body_text),
+                               TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True, min_df=2,
+                                               max_features=20000))),
+        ("cues", make_pipeline(FunctionTransformer(_dense), StandardScaler())),
+    ])
+    return Pipeline([("features", union),
+                     ("clf", LogisticRegression(C=c, max_iter=5000, class_weight="balanced", random_state=0))])
+
+
+def predict_proba(model, row: dict) -> dict[str, float]:
+    """Class probabilities of one document (label → probability, every label of :data:`LABELS`)."""
+    p = model.predict_proba([row])[0]
+    proba = {lab: 0.0 for lab in LABELS}
+    for lab, v in zip(model.classes_, p):
+        proba[str(lab)] = float(v)
+    return proba
+
+
+def best(proba: dict[str, float]) -> str:
+    """The most probable label (ties in :data:`LABELS` order)."""
+    return max(LABELS, key=lambda lab: (proba.get(lab, 0.0), -LABELS.index(lab)))
+
+
+# -- the train path --------------------------------------------------------------------------------
+
+def examples(doc, gold: dict, group: str) -> list[dict]:
+    label = gold.get("doc_type")
+    if label not in LABELS:
+        return []
+    meta = doc.meta or {}
+    rule = meta.get("doc_type_rule") or doc.doc_type
+    row = doc_input(doc.title, doc.text, [s.heading for s in doc.sections if s.level <= 2], rule,
+                    meta.get("doc_type_title_rule"))
+    return [{"x": row, "y": label, "group": group, "name": doc.source}]
+
+
+def _sorted(exs: list[dict]) -> list[dict]:
+    return sorted(exs, key=lambda e: (e["group"], e["name"]))
+
+
+def cross_validate(exs: list[dict], c: float = 16.0, n_folds: int = N_FOLDS) -> list[str | None]:
+    """Grouped cross-validated predictions (GroupKFold by the examples' group), aligned with ``exs``."""
+    from sklearn.model_selection import GroupKFold
+
+    xs = [e["x"] for e in exs]
+    ys = [e["y"] for e in exs]
+    groups = [e["group"] for e in exs]
+    pred: list[str | None] = [None] * len(exs)
+    k = min(n_folds, len(set(groups)))
+    if k < 2:
+        return pred
+    for train, test in GroupKFold(n_splits=k).split(xs, ys, groups):
+        if len({ys[i] for i in train}) < 2:
+            continue
+        est = make_estimator(c).fit([xs[i] for i in train], [ys[i] for i in train])
+        for i in test:
+            pred[i] = best(predict_proba(est, xs[i]))
+    return pred
+
+
+def _acc(pairs: list[tuple]) -> float | None:
+    return round(sum(a == b for a, b in pairs) / len(pairs), 4) if pairs else None
+
+
+def fit(exs: list[dict]):
+    import sklearn
+
+    exs = _sorted(exs)
+    if len({e["y"] for e in exs}) < 2:
+        return None, {"use": "rules", "reason": "fewer than two labels in the gold files"}
+    pred = cross_validate(exs)
+    ys = [e["y"] for e in exs]
+    rules = [e["x"]["rule"] for e in exs]
+    dev = [i for i, e in enumerate(exs) if "/dev/" in e["name"]]
+    per_label = {lab: _acc([(pred[i], ys[i]) for i in range(len(exs)) if ys[i] == lab]) for lab in LABELS}
+    meta = {
+        "use": "model",
+        "cv": f"GroupKFold by source group, {N_FOLDS} folds",
+        "cv_doctype_acc": _acc(list(zip(pred, ys))),
+        "cv_rule_acc": _acc(list(zip(rules, ys))),
+        "cv_doctype_acc_dev": _acc([(pred[i], ys[i]) for i in dev]),
+        "cv_rule_acc_dev": _acc([(rules[i], ys[i]) for i in dev]),
+        "cv_recall_per_label": per_label,
+        "labels": {lab: ys.count(lab) for lab in LABELS},
+        "cv_misses": sorted(f"{exs[i]['name'].split('corpora/')[-1]}: {ys[i]} -> {pred[i]}"
+                            for i in range(len(exs)) if pred[i] != ys[i]),
+        "sklearn": sklearn.__version__,
+    }
+    est = make_estimator().fit([e["x"] for e in exs], ys)
+    return est, meta
+
+
+def card(meta: dict) -> str:
+    labels = ", ".join(f"{k} {v}" for k, v in (meta.get("labels") or {}).items())
+    misses = "\n".join(f"- {m}" for m in meta.get("cv_misses", [])) or "- none"
+    return f"""# doctype: the document's type (SPEC §1)
+
+Decides `doc_type` (plan, report, speech, other) in the structure stage; its class
+probabilities go into `meta["doc_type_proba"]` (the task finder weighs each genre's candidates
+by them). Without this model the rule `find_doc_type` decides and the probabilities are one-hot.
+
+- **Data**: the gold `doc_type` of {meta.get('documents', '?')} gold documents under `corpora/`
+  ({meta.get('examples', '?')} examples, one per document; labels: {labels}).
+- **Features**: character 1-3-grams (TF-IDF) of the title; character 2-3-grams of the opening
+  (first 300 characters) and of the headings of levels 1-2; counts of cue families over the first
+  6000 characters (directives, 请…于…前, actor+要, 了, 已/累计/同比, counts with measure words,
+  speech markers, meeting-news verbs, minutes, 下一步/将, plan and report frames, table columns and
+  rows, phases, rule-book words), log-scaled and per 1000 characters; title words; the rule's vote
+  and its vote from the title alone.
+- **Estimator**: scikit-learn LogisticRegression (C 16, chosen among 1, 4, 16, 64 by the same CV;
+  balanced class weights, random_state 0)
+  over the union of those features (sklearn {meta.get('sklearn', '?')}).
+- **Held-out scores** ({meta.get('cv', '?')}; the rule needs no training, so its figure is its
+  accuracy on the same documents):
+
+| | model (CV) | rule `find_doc_type` |
+|---|---|---|
+| all documents | {meta.get('cv_doctype_acc')} | {meta.get('cv_rule_acc')} |
+| corpora/dev/ | {meta.get('cv_doctype_acc_dev')} | {meta.get('cv_rule_acc_dev')} |
+
+Recall per label (CV): {meta.get('cv_recall_per_label')}
+
+Held-out misses:
+{misses}
+
+- **Limits**: `other` has very few examples (rules, 预案); `speech` is rare too, so the
+  probabilities of those two classes are the least reliable.
+- **Rebuild**: `taskdb train corpora/ --only doctype`.
+"""

@@ -381,3 +381,16 @@ def test_metrics_not_metrics_from_the_data(text):
 def test_metrics_rate_base_is_not_a_metric_but_the_rate_is():
     ms = metrics_of("森林受害率0.3‰,发生率每10万公顷7次,控制率4.18公顷。")
     assert [(m.value, m.unit) for m in ms] == [(0.3, "‰"), (7, "次"), (4.18, "公顷")]
+
+
+@pytest.mark.parametrize("text, raw, subject", [
+    # a verb alone borrows what the sentence counts (corpora/dev/309, 413)
+    ("2022年,全市工矿商贸领域共发生生产安全事故40起,死亡35人,受伤16人。", "死亡35人", "生产安全事故死亡"),
+    ("上半年各类消防工作会议共召开23次。", "召开23次", "召开消防工作会议"),
+    # a PDF line break before the number does not cut the subject off (corpora/dev/305)
+    ("今年城建中队共组织\n11\n次拆违行动,拆除违建\n23\n处。", "23\n处", "拆除违建"),
+])
+def test_metrics_subject_of_a_bare_verb(text, raw, subject):
+    ms = metrics_of(text)
+    m = next(m for m in ms if m.raw.endswith(raw))
+    assert m.subject == subject, [(x.raw, x.subject) for x in ms]

@@ -692,10 +692,14 @@ class _Parts:
 def _parts(text: str, hits: list[_Hit], n: int, floor: int) -> _Parts:
     h = hits[n]
     lstart = _left_bound(text, h.start, floor)
+    if lstart == h.start and text[h.start - 1:h.start] == "\n" and h.start - 1 > floor \
+            and text[h.start - 2:h.start - 1] not in CLAUSE_STOP:
+        # 累计派出\n80\n余人次: a PDF copy broke the line before the number, inside the sentence
+        lstart = _left_bound(text, h.start - 1, floor)
     m = LIST_SEP.match(text[lstart:h.start])
     if m:
         lstart += m.end()
-    core, dropped = _strip(text[lstart:h.start])
+    core, dropped = _strip(text[lstart:h.start].replace("\n", ""))
     nxt = hits[n + 1].start if n + 1 < len(hits) else len(text)
     rpos = h.end
     pm = re.match(r"[(（][^()（）]{1,4}[)）]", text[rpos:])  # 2335条(幅)
@@ -814,12 +818,41 @@ def _subjects(text: str, hits: list[_Hit]) -> None:
                 elif core_t and len(core_t) <= 8 and not _has_verb(core_t) and prev.verb:
                     # 查出事故隐患2365条、火灾隐患683条
                     subject, verb, noun = prev.verb + core_t, prev.verb, core_t
+        if not subject or _verb_only(subject):
+            # a subject that is only a verb (死亡, 同比下降, 召开) or nothing: borrow what the sentence counts
+            topic = prev.noun if prev is not None and same_sentence and len(prev.noun) >= 2 else ""
+            topic = topic or _topic(text, h, p)
+            if topic and topic not in subject:
+                # 发生生产安全事故40起,死亡35人 → 生产安全事故死亡; 消防工作会议共召开23次 → 召开消防工作会议
+                subject = topic + subject if not subject or RESULT_VERBS.search(subject) else subject + topic
+                noun = noun or topic
         h.subject = _clean_subject(subject)
         h.verb, h.noun = verb, noun
         if prev is not None and prev.end == h.start and not core:
             raw = (prev.raw_span[0], raw[1])  # 4441户10252人: one phrase, one raw
         h.raw_span = (min(raw[0], h.start), max(raw[1], h.end))
         prev = h
+
+
+RESULT_VERBS = re.compile(r"死亡|受伤|失踪|遇难|下降|上升|增长|减少|增加|降低|提高|增幅|降幅|占")
+_TOPIC_FLAGS = ("n", "vn", "nz", "ng", "nt", "an")
+
+
+def _topic(text: str, h: _Hit, p: _Parts) -> str:
+    """The noun the sentence is about, for a subject that is only a verb: the last noun phrase of the
+    words before the number (the actor dropped before 共/累计 included), else of the clause before."""
+    for chunk in (p.left.replace("\n", ""), _clause_before(text, p.cstart - len(p.left) - 1 if p.left else h.start - 1, 30)):
+        words = _pos(chunk) if chunk else ()
+        run: list[str] = []
+        for w, f in reversed(words):
+            if f.startswith(_TOPIC_FLAGS) and f != "nr" and not re.search(r"\d", w):
+                run.insert(0, w)
+            elif run:
+                break
+        noun = "".join(run)
+        if len(noun) >= 2:
+            return noun[-12:]
+    return ""
 
 
 def _listed_after(text: str, prev: _Hit, h: _Hit) -> bool:
@@ -869,7 +902,7 @@ def _last_verb_run(s: str) -> str:
 
 
 def _clean_subject(s: str) -> str:
-    s = _plain(s)
+    s = _plain(s).replace("\n", "")
     s = re.sub(r"^(?:[,，、;；\s]|的)+|(?:[,，、;；\s]|的)+$", "", s)
     return s
 

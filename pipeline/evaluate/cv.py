@@ -147,9 +147,12 @@ def cross_validate(corpus_dir: str | Path, k: int, *, trainers: list[str] | None
     with tempfile.TemporaryDirectory(prefix="taskdb-cv-") as tmp:
         for i, (train, held) in enumerate(splits(gold, k, strata), 1):
             t1 = time.perf_counter()
-            model_dir = Path(tmp) / f"fold{i}"
-            model_dir.mkdir()
-            metas = train_fn(train, model_dir) if trainers else {}
+            train_dir, model_dir = Path(tmp) / f"train{i}", Path(tmp) / f"fold{i}"
+            train_dir.mkdir()
+            metas = train_fn(train, train_dir) if trainers else {}
+            # extracted from a folder of another name: a stage that cached what it found in the folder
+            # while training ran (a model not trained yet) starts afresh
+            train_dir.rename(model_dir)
             with use_models(model_dir):
                 records = extract_records([g.txt for g in held if g.txt.exists()])
             scored += [score_document(g.name, golds[g.name], records.get(g.txt)) for g in held]

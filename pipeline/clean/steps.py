@@ -209,26 +209,17 @@ def to_simplified(m: Mapped) -> Mapped:
 
 # ---------------------------------------------------------------- site chrome
 
-_CHROME_LINE = re.compile(
-    r"^\s*[-•·]?\s*(?:"
-    r"您好[,，]?\s*欢迎|欢迎(?:访问|来到|光临)|您(?:现在)?的位置|当前位置[:：]|提示[:：]\s*本页|本文链接|"
-    r"本站提供下载|下载(?:文档|本文|地址|后查看)|全文下载|立即下载|点击下载|本类热门推荐|热门推荐|相关推荐|猜你喜欢|"
-    r"相关文章|免责声明|版权所有|版权声明|.*ICP备|来源[:：]|出处[:：]|发布时间[:：]|上传(?:者|时间)?[:：]|发布[:：]|"
-    r"浏览次数|阅读次数|作者[:：]|责编[:：]|[(（]责编[:：]|编辑[:：]|会员专享|举报反馈|配套讲稿|特殊限制|关\s*键\s*词|"
-    r"若PPT首页|个别文档中出现的|文档(?:大小|页数)[:：]|分享到|收藏本文|打印本页|关闭窗口|上一篇|下一篇|返回(?:首页|顶部)"
-    r")")
-_CHROME_INLINE = re.compile(r"为网友上传分享的文档|支持在线浏览|站内检索|本站提供下载的DOCX|\d+(?:\.\d+)?\s*KB\s*\d+\s*页|"
-                            r"本站所有文档|由用户上传|用户上传|版权归原作者|如发现侵权|侵权内容|联系客服|下载后可查看|"
-                            r"仅供学习交流|文档下载|付费下载|VIP|会员免费|浏览[:：]\s*\d+次")
-_TRAILER_START = re.compile(r"^\s*[-•]?\s*(?:关\s*键\s*词|配套讲稿|特殊限制)")
+# the phrase lists live beside the model that uses them as features
+from ..learn.boilerplate import CHROME_INLINE as _CHROME_INLINE  # noqa: E402
+from ..learn.boilerplate import CHROME_LINE as _CHROME_LINE  # noqa: E402
+from ..learn.boilerplate import TRAILER_START as _TRAILER_START  # noqa: E402
 
 
-def remove_site_chrome(m: Mapped) -> Mapped:
-    """Drop whole lines that are the web site's, not the document's (navigation, download notices, footers)."""
-    edits, pos = [], 0
-    lines = m.text.split("\n")
+def _list_chrome_lines(text: str) -> list[tuple[int, int]]:
+    """The lines the phrase lists call chrome: ``(start, end)`` including the newline."""
+    out, pos = [], 0
     after_trailer = False
-    for line in lines:
+    for line in text.split("\n"):
         end = pos + len(line) + 1
         drop = False
         if len(line) < 300 and _CHROME_LINE.match(line):
@@ -240,11 +231,36 @@ def remove_site_chrome(m: Mapped) -> Mapped:
         if _TRAILER_START.match(line):
             after_trailer = True
         if drop:
-            edits.append((pos, min(end, len(m.text)), ""))
+            out.append((pos, min(end, len(text))))
         pos = end
+    return out
+
+
+def _drop_lines(m: Mapped, spans: list[tuple[int, int]], how: str) -> Mapped:
+    edits = [(s, e, "") for s, e in sorted(set(spans))]
     if edits:
-        m.flag("site_chrome", f"{len(edits)} line(s) of web-site chrome removed", edits[0][0], edits[0][1])
+        m.flag("site_chrome", f"{len(edits)} line(s) of web-site chrome removed ({how})", edits[0][0], edits[0][1])
     return m.splice(edits)
+
+
+def remove_site_chrome(m: Mapped) -> Mapped:
+    """Drop whole lines that the phrase lists know as the web site's (navigation, download notices, footers)."""
+    return _drop_lines(m, _list_chrome_lines(m.text), "phrase lists")
+
+
+def remove_boilerplate(m: Mapped) -> Mapped:
+    """Drop the lines the boilerplate model calls site chrome, and those the phrase lists know.
+
+    Without a trained model (``models/boilerplate.joblib``) this is :func:`remove_site_chrome`.
+    """
+    from ..learn.boilerplate import chrome_spans
+
+    spans = chrome_spans(m.text)
+    if spans is None:
+        return remove_site_chrome(m)
+    n = len(m.text)
+    model = [(s, min(e + 1, n)) for s, e in spans]
+    return _drop_lines(m, model + _list_chrome_lines(m.text), "line model and phrase lists")
 
 
 # ---------------------------------------------------------------- page-chunk markers
@@ -429,9 +445,9 @@ STEPS = [
     ("remove_hidden_notices", remove_hidden_notices),
     ("to_simplified", to_simplified),
     ("tidy_whitespace", tidy_whitespace),
-    ("remove_site_chrome", remove_site_chrome),
+    ("remove_page_furniture", remove_page_furniture),  # before the line model: it finds headers by page numbers
+    ("remove_boilerplate", remove_boilerplate),
     ("join_page_chunks", join_page_chunks),
-    ("remove_page_furniture", remove_page_furniture),
     ("fix_lost_separators", fix_lost_separators),
     ("rewrap_hard_breaks", rewrap_hard_breaks),
     ("tidy_whitespace_final", tidy_whitespace),

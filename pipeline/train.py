@@ -117,9 +117,59 @@ def collect(mod: ModuleType, docs: list[GoldDoc]) -> list:
     return out
 
 
-def train_all(docs: list[GoldDoc], out_dir: str | Path, names: tuple[str, ...] | None = None) -> dict[str, dict]:
+def folds(docs: list[GoldDoc], k: int) -> list[list[GoldDoc]]:
+    """``docs`` in ``k`` folds, a source group never split (GroupKFold: sizes balanced, deterministic)."""
+    from sklearn.model_selection import GroupKFold
+
+    groups = [g.group for g in docs]
+    k = max(2, min(k, len(set(groups))))
+    return [[docs[i] for i in test] for _, test in GroupKFold(n_splits=k).split(docs, groups=groups)]
+
+
+def collect_out_of_fold(mod: ModuleType, docs: list[GoldDoc], upstream: tuple[str, ...], k: int = 5) -> list:
+    """The examples of ``mod`` with each document processed by upstream models that never saw it.
+
+    A model trained after another (tasks after doctype) learns from the upstream model's decisions;
+    on its own training documents those are near-certain, on new documents they are not. Training
+    the upstream models on the other folds gives the downstream model the decisions it will meet.
+    """
+    import tempfile
+
+    import shutil
+
+    from .learn import models_dir
+
+    here = models_dir()  # the models trained so far in this run
+    retrain = tuple(getattr(mod, "OUT_OF_FOLD_UPSTREAM", upstream))
+    out: list = []
+    for fold in folds(docs, k):
+        held = {g.name for g in fold}
+        with tempfile.TemporaryDirectory(prefix="taskdb-oof-") as tmp:
+            for name in upstream:  # the upstream models whose decisions are not features: as trained
+                if name not in retrain:
+                    for f in here.glob(f"{trainer(name).NAME}.*"):
+                        shutil.copy(f, tmp)
+            train_all([g for g in docs if g.name not in held], tmp, retrain, cv=False)
+            with use_models(tmp):
+                out.extend(collect(mod, fold))
+    return out
+
+
+def _fit(mod: ModuleType, examples: list, cv: bool):
+    """``mod.fit``; without ``cv`` a trainer that can skip its own cross-validation does (``fit(examples, cv=False)``)."""
+    import inspect
+
+    if not cv and "cv" in inspect.signature(mod.fit).parameters:
+        return mod.fit(examples, cv=False)
+    return mod.fit(examples)
+
+
+def train_all(docs: list[GoldDoc], out_dir: str | Path, names: tuple[str, ...] | None = None,
+              cv: bool = True) -> dict[str, dict]:
     """Fit every trainer (in :data:`TRAINERS` order) on ``docs`` and save the models into ``out_dir``.
 
+    With ``cv`` (``taskdb train``) each trainer measures its held-out scores for its card; without it
+    (models trained inside a cross-validation fold, or out of fold for a later trainer) it need not.
     Returns each model's ``meta`` (as saved in ``NAME.json``).
     """
     from . import learn
@@ -131,8 +181,12 @@ def train_all(docs: list[GoldDoc], out_dir: str | Path, names: tuple[str, ...] |
     with use_models(out_dir):
         for name in wanted:
             mod = trainer(name)
-            examples = collect(mod, docs)
-            estimator, meta = mod.fit(examples)
+            before = tuple(n for n in wanted[:wanted.index(name)])
+            if getattr(mod, "OUT_OF_FOLD", False) and before:
+                examples = collect_out_of_fold(mod, docs, before)
+            else:
+                examples = collect(mod, docs)
+            estimator, meta = _fit(mod, examples, cv)
             meta = {**meta, "documents": len(docs), "examples": len(examples)}
             learn.save(mod.NAME, estimator, meta, mod.card(meta), out_dir)
             metas[mod.NAME] = meta

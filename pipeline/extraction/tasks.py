@@ -668,11 +668,11 @@ def find_tasks(doc: Document) -> tuple[list[Task], tuple[tuple[Task, dict], ...]
     non-overlapping ones above its threshold are the tasks; without one, the rules of the
     document's type decide.
     """
-    from .. import learn
+    from ..learn import load
     from ..learn.tasks import select
 
     cands = task_candidates(doc)
-    model = learn.load("tasks")
+    model = load("tasks")
     if model is None:
         return rule_tasks(doc), tuple(cands)
     chosen = select(model, [info for _, info in cands], [tuple(t.span) for t, _ in cands])

@@ -1,0 +1,84 @@
+"""The learned task finder: candidates, the choice among them, and the shipped model (pipeline/learn/tasks.py)."""
+
+import json
+
+import pytest
+
+from conftest import CORPORA
+from pipeline.extraction.tasks import rule_tasks, task_candidates
+from pipeline.learn import load, use_models
+from pipeline.learn.match import greedy_pairs, jaccard
+from pipeline.learn.tasks import choose, features
+from pipeline.run import extract
+
+# one document of each dev genre: notice, task table, report, meeting news, plan
+GENRES = sorted(p for p in (CORPORA / "dev").glob("*.txt") if p.name[:3] in ("102", "201", "304", "416", "503"))
+
+
+def gold(path):
+    return json.loads(path.with_name(path.stem + ".gold.json").read_text("utf-8"))
+
+
+def test_choose_takes_the_most_probable_non_overlapping_above_the_threshold():
+    spans = [(0, 100), (0, 40), (45, 100), (120, 150), (150, 160)]
+    probs = [0.6, 0.9, 0.7, 0.3, 0.5]
+    assert choose(probs, spans, 0.4) == [1, 2, 4]  # (0,100) overlaps both better ones; 0.3 is below
+    assert choose(probs, spans, 0.95) == []
+    assert choose([0.8, 0.8], [(0, 10), (5, 15)], 0.5) == [0]  # a tie goes to the earlier span
+
+
+@pytest.mark.parametrize("path", GENRES, ids=[p.name[:3] for p in GENRES])
+def test_candidates_hold_the_gold_tasks(path):
+    """Whatever its type, every genre's gold tasks are among the candidates (the model can only choose)."""
+    doc = extract(path, until="structure")
+    texts = [t.text for t, _ in task_candidates(doc)]
+    golds = [t["text"] for t in gold(path)["tasks"]]
+    found = sum(1 for g in golds if any(jaccard(g, c) >= 0.5 for c in texts))
+    assert found >= 0.9 * len(golds), (found, len(golds))
+
+
+def test_candidate_spans_index_the_text_and_carry_what_the_model_reads():
+    doc = extract(CORPORA / "dev" / GENRES[3].name, until="structure")
+    cands = task_candidates(doc)
+    assert len(cands) > 5
+    for task, info in cands:
+        s, e = task.span
+        assert doc.text[s:e] == task.text == info["text"]
+        assert set(info["doc_type_proba"]) >= {doc.doc_type}
+        f = features(info)
+        assert f["bias"] == 1.0 and any(k.startswith("b:") for k in f)
+    assert len({tuple(t.span) for t, _ in cands}) == len(cands)  # one candidate per span
+
+
+def test_without_a_model_the_rules_of_the_doc_type_decide(tmp_path):
+    path = CORPORA / "samples" / "002_2d6767afaa7999d4.txt"
+    with use_models(tmp_path):
+        assert load("tasks") is None
+        doc = extract(path)
+        rules = rule_tasks(extract(path, until="structure"))
+    assert [t.span for t in doc.tasks] == [t.span for t in rules]
+    assert doc.task_candidates  # computed all the same: training reads them
+    assert "task_candidates" not in doc.to_record()
+
+
+def test_the_shipped_model_splits_a_meeting_news_paragraph_into_its_directives():
+    """会议要求,一要…;二要…;三要…: one task per directive, not the whole paragraph (dev/416)."""
+    assert load("tasks") is not None, "models/tasks.joblib is missing: run `taskdb train corpora/`"
+    path = next(p for p in GENRES if p.name.startswith("416"))
+    doc = extract(path)
+    golds = [t["text"] for t in gold(path)["tasks"]]
+    pairs = greedy_pairs([t.text for t in doc.tasks], golds, jaccard, 0.5)
+    assert len(pairs) >= len(golds) - 1, [t.text[:30] for t in doc.tasks]
+    assert not any(t.text.startswith("会议要求") for t in doc.tasks)
+
+
+def test_chosen_tasks_get_their_units_and_deadlines():
+    """Units and deadlines are found for the chosen candidates only, as the rules would find them."""
+    path = CORPORA / "heldout" / "h1_plan_paren.txt"
+    doc = extract(path)
+    with_units = [t for t in doc.tasks if t.units]
+    assert len(with_units) >= 0.8 * len(doc.tasks)
+    assert any(t.deadlines for t in doc.tasks)
+    for t in doc.tasks:
+        for d in t.deadlines:  # traceable: the deadline's raw words at its span (in the task or its phase heading)
+            assert d.span is not None and doc.text[d.span[0]:d.span[1]] == d.raw

@@ -7,6 +7,9 @@ Two sources:
   responsible; ``A会同B负责`` A lead, B support;
 - the actors of a directive in running text: the names before 要/须/必须/应/将/负责/牵头/配合
   at the start of a clause (``区消防救援大队要…``), or after 由 (``由区应急管理局牵头负责``).
+  :func:`rule_actors` finds them by rule; :func:`actors` adds the trained recogniser
+  (:mod:`pipeline.learn.units`, ``models/units.*``), with the rules' names as one of its
+  features, in the mode its cross-validation chose; without a trained model it is the rules.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..learn import units as learned
 from ..model import Unit
 
 # what an organisation's name ends with
@@ -224,7 +228,7 @@ def dedupe(units: list[Unit]) -> list[Unit]:
 
 def with_lead_roles(units: list[Unit], text: str) -> list[Unit]:
     """Units of a closing clause, made lead where the task's own words say they lead (由县安委办牵头)."""
-    leads = {a.name for a in actors(text) if a.role == "lead"}
+    leads = {a.name for a in rule_actors(text) if a.role == "lead"}
     leads |= {u.name for u in units if re.search(re.escape(u.name) + r"[^。;；,，]{0,12}[,，]?并?牵头", text)}
     return [Unit(u.name, u.canonical, "lead") if u.name in leads and u.role == "responsible" else u for u in units]
 
@@ -241,7 +245,37 @@ _PERSON_TAIL = re.compile(r"(?:主要负责同志|主要负责人|主要领导|�
 
 
 def actors(text: str) -> list[Unit]:
-    """Units named as the actors of directives in ``text`` (no parenthetical)."""
+    """Units named as the actors of directives in ``text`` (no parenthetical): the recogniser's, or the rules'."""
+    rules = rule_actors(text)
+    model, mode = _model()
+    if model is None or mode == "rules":
+        return rules
+    found = learned.predict(model, text, [(u.name, u.role) for u in rules])
+    pairs = learned.combine(mode, [(u.name, u.role) for u in rules], found)
+    return dedupe([Unit(n, n, r) for n, r in pairs if n])
+
+
+def _model():
+    """The trained recogniser and the mode its card chose, or (None, "rules")."""
+    from ..learn import load, models_dir
+
+    model = load(learned.NAME)
+    if model is None:
+        return None, "rules"
+    card = models_dir() / f"{learned.NAME}.json"
+    return model, _mode(str(card), card.stat().st_mtime_ns if card.exists() else 0)
+
+
+@lru_cache(maxsize=8)
+def _mode(card: str, mtime: int) -> str:  # re-read when the model is retrained
+    from ..learn import info
+
+    mode = info(learned.NAME).get("mode", "rules")
+    return mode if mode in learned.MODES else "rules"
+
+
+def rule_actors(text: str) -> list[Unit]:
+    """Units named as the actors of directives in ``text`` (no parenthetical), by rule."""
     found: list[tuple[int, Unit]] = []
     for m in _BY.finditer(text):
         role = "lead" if "牵头" in m.group("verb") else ("support" if m.group("verb") == "配合" else "responsible")
@@ -282,3 +316,7 @@ def actors(text: str) -> list[Unit]:
             found.append((clause.start(), Unit(n, n, role)))
     found.sort(key=lambda x: x[0])
     return dedupe([u for _, u in found])
+
+
+# the rule finder the recogniser is compared with when it is trained (pipeline.learn imports no stage)
+learned.register_rules(lambda text: [(u.name, u.role) for u in rule_actors(text)])

@@ -1,0 +1,499 @@
+"""Units in running text: a character-level sequence labeller for the actors of a directive and their roles.
+
+SPEC §4: where no parenthetical or 责任单位 line closes a task, its units are the
+actors the sentence names (电力企业要…, 由X牵头, X会同Y, 请各单位于…前报送), not the
+objects of 督促/推动/指导 (SPEC §8). Rules find the common shapes; this model learns
+the rest from the gold tasks.
+
+Examples are the gold tasks whose every unit is written in the task's own text
+(or that have none): the other tasks take their units from a parenthetical, a
+责任单位 line or a table column, and their text says nothing about who acts. Each
+gold unit is located in the text (longest names first, every occurrence not inside
+a longer one); a unit that cannot be located is skipped. Tags are BIO with the role:
+``B-lead``, ``I-lead``, ``B-support``, ``I-support``, ``B-responsible``,
+``I-responsible``, ``O``.
+
+Features of a character: itself and its neighbours (±3), bigrams and trigrams
+around it, its class (Han, digit, Latin, bracket, punctuation), its place in its
+clause, whether a gazetteer name (``pipeline/data/unit_aliases.tsv``) or an
+organisation suffix (局 委 办 部门 单位 企业 …) starts or ends there, and the cue
+words that follow (要 负责 牵头 配合 会同 应当 须 将 …) or precede (督促 推动 指导 由
+请 组织 …) it. The estimator is a linear-chain CRF (sklearn-crfsuite, L-BFGS:
+deterministic).
+
+Cross-validation is grouped by document (the ``group`` each example carries).
+It scores the within-task unit F1 and role accuracy of the model, of the rules
+and of their combinations on the same folds; ``meta["mode"]`` records the one
+that scored best, and :mod:`pipeline.extraction.units` follows it.
+
+This module imports no stage: the rule finder it is compared with is handed over
+by :func:`register_rules` (the extraction stage registers its own on import).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from .match import norm
+
+NAME = "units"
+# examples come from the gold task texts; "extract" (not "structure") because running the extraction
+# stage is what registers the rule finder (pipeline.extraction.units), whose units are a feature
+STAGE = "extract"
+
+ROLES = ("lead", "support", "responsible")
+MODES = ("rules", "model", "union", "model_or_rules")
+SEED = 0
+LABEL_ALL = False  # every free occurrence of a gold name is tagged (else the first only)
+FOLDS = 5
+C1, C2, ITERATIONS = 0.05, 0.05, 150
+
+# what an organisation's name ends with (a feature: the model decides)
+SUFFIXES = (
+    "委员会办公室", "委员会", "指挥部办公室", "指挥部", "办公室", "管理局", "监督局", "分局", "总局", "局", "委", "办",
+    "部门", "部", "厅", "署", "大队", "中队", "支队", "总队", "队", "所", "站", "中心", "院", "校", "公司", "集团",
+    "政府", "街道", "乡镇", "镇", "乡", "村", "社区", "单位", "企业", "成员单位", "园区", "开发区", "管委会", "协会",
+    "工会", "妇联", "小组", "组", "专班", "处", "科", "股", "系统", "机构", "班子", "委会", "村委会", "居委会",
+)
+# words after an actor (the verb of a directive) and before an object or an actor
+NEXT_CUES = (
+    "要", "须", "必须", "务必", "应当", "应", "将", "负责", "牵头", "配合", "会同", "协同", "协助", "参与", "统筹",
+    "统一", "联合", "共同", "分别", "按照", "依照", "结合", "组织", "加强", "做好", "开展", "于", "在", "对", "把",
+    "派", "发布", "抓好", "主要负责", "具体", "作为", "立即", "认真", "切实", "还", "也", "均", "都", "和", "及",
+    "、", ",", "，", "等",
+)
+PREV_CUES = (
+    "督促", "推动", "指导", "督导", "帮助", "要求", "由", "请", "组织", "会同", "协调", "配合", "对", "向", "报",
+    "报送", "上报", "通知", "经", "与", "和", "及", "、", "在", "根据", "按照", "依据", "到", "深入", "各", "全",
+)
+_SUBJECT_VERB = re.compile(r"要|须|必须|务必|应当|应|将|负责|牵头|配合|会同|统筹|协助|联合|共同|分别")
+SUBJECT = True  # the clause-initial stretch before an actor verb, as a feature
+_CLAUSE_END = set("。;；:：!?！？,，\n")
+_PUNCT = set("。;；:：!?！？,，、\n\"“”‘’《》")
+_BRACKETS = set("()（）〈〉<>[]【】")
+_ALIAS_FILE = Path(__file__).resolve().parents[1] / "data" / "unit_aliases.tsv"
+_LEVEL = "省市区县镇乡"
+_TRAILING_ETC = re.compile(r"(?:等有关部门|等相关部门|等有关单位|等相关单位|等部门|等单位|等)$")
+
+_rules: Callable[[str], list[tuple[str, str]]] | None = None
+
+
+def register_rules(fn: Callable[[str], list[tuple[str, str]]]) -> None:
+    """The rule finder the model is compared with in cross-validation: ``text -> [(name, role)]``."""
+    global _rules
+    _rules = fn
+
+
+# ------------------------------------------------------------------ gazetteer
+
+
+@lru_cache(maxsize=1)
+def gazetteer_names() -> frozenset[str]:
+    """Every written and canonical name of the alias table (2+ characters)."""
+    out: set[str] = set()
+    try:
+        lines = _ALIAS_FILE.read_text("utf-8").splitlines()
+    except OSError:
+        return frozenset()
+    for line in lines:
+        if not line.strip() or line.startswith("#"):
+            continue
+        for cell in line.split("\t")[:2]:
+            cell = cell.strip()
+            if len(cell) >= 2:
+                out.add(cell)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def _canonical_table() -> dict[str, str]:
+    out: dict[str, str] = {}
+    try:
+        lines = _ALIAS_FILE.read_text("utf-8").splitlines()
+    except OSError:
+        return out
+    for line in lines:
+        if line.strip() and not line.startswith("#"):
+            cells = line.split("\t")
+            if len(cells) >= 2:
+                out.setdefault(cells[0].strip(), cells[1].strip())
+    return out
+
+
+def canonical(name: str) -> str:
+    """The alias table's canonical name (level prefix kept), or the name: an approximation of the normaliser."""
+    table = _canonical_table()
+    name = re.sub(r"^(?:XX|xx|X|x)+", "", name)
+    if name in table:
+        return table[name]
+    if name[:1] in _LEVEL and name[1:] in table:
+        return name[0] + table[name[1:]]
+    return name
+
+
+def fold(text: str) -> str:
+    """Compatibility forms folded (full-width → half-width) character by character: offsets are kept."""
+    return "".join(f if len(f := unicodedata.normalize("NFKC", c)) == 1 else c for c in text)
+
+
+def _find_all(text: str, word: str) -> list[int]:
+    out, i = [], text.find(word)
+    while i >= 0:
+        out.append(i)
+        i = text.find(word, i + 1)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _gaz_by_bigram() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for name in sorted(gazetteer_names(), key=lambda w: (-len(w), w)):
+        out.setdefault(name[:2], []).append(name)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _gaz_marks(text: str) -> tuple[set[int], set[int], set[int]]:
+    """(starts, ends, insides) of every gazetteer name in ``text``."""
+    starts, ends, inside = set(), set(), set()
+    table = _gaz_by_bigram()
+    for i in range(len(text) - 1):
+        for name in table.get(text[i:i + 2], ()):
+            if text.startswith(name, i):
+                starts.add(i)
+                ends.add(i + len(name) - 1)
+                inside.update(range(i, i + len(name)))
+    return starts, ends, inside
+
+
+# ------------------------------------------------------------------ features
+
+def _cls(c: str) -> str:
+    if c in _PUNCT:
+        return "P"
+    if c in _BRACKETS:
+        return "B"
+    if c.isdigit():
+        return "D"
+    if c.isascii() and c.isalpha():
+        return "L"
+    if "\u4e00" <= c <= "\u9fff":
+        return "H"
+    return "S"
+
+
+def features(text: str, rules: Sequence[tuple[str, str]] = ()) -> list[dict[str, str | bool | float]]:
+    """One feature dict per character of ``text`` (``rules``: the rule finder's units, located as a feature)."""
+    text = fold(text)
+    n = len(text)
+    rule_tags = locate(text, rules) or ["O"] * n if rules else ["O"] * n
+    g_start, g_end, g_in = _gaz_marks(text)
+    suffix_end: dict[int, str] = {}
+    for suf in SUFFIXES:
+        for i in _find_all(text, suf):
+            e = i + len(suf) - 1
+            if len(suf) > len(suffix_end.get(e, "")):
+                suffix_end[e] = suf
+    cues: dict[int, list[str]] = {}
+    for w in NEXT_CUES:  # a cue word starts right after the character
+        for i in _find_all(text, w):
+            if i >= 1:
+                cues.setdefault(i - 1, []).append("next=" + w)
+    for w in PREV_CUES:  # a cue word ends right before the character
+        for i in _find_all(text, w):
+            if i + len(w) < n:
+                cues.setdefault(i + len(w), []).append("prev=" + w)
+    clause_pos = []
+    pos = 0
+    for c in text:
+        clause_pos.append(pos)
+        pos = 0 if c in _CLAUSE_END else pos + 1
+    subject: dict[int, str] = {}
+    if SUBJECT:
+        for m in re.finditer(r"[^。;；:：!?！？,，\n]+", text):
+            v = _SUBJECT_VERB.search(m.group(), 0, 31)
+            if v and v.start() >= 2:
+                for i in range(m.start(), m.start() + v.start()):
+                    d = m.start() + v.start() - i
+                    subject[i] = "1" if d == 1 else ("2-4" if d <= 4 else ("5-10" if d <= 10 else "11+"))
+    pad = "^^^" + text + "$$$"
+    classes = [_cls(c) for c in pad]
+    out = []
+    for i in range(n):
+        j = i + 3
+        c = text[i]
+        f: dict[str, str | bool | float] = {
+            "bias": 1.0, "c": c, "cls": classes[j],
+            "c-1": pad[j - 1], "c-2": pad[j - 2], "c-3": pad[j - 3],
+            "c+1": pad[j + 1], "c+2": pad[j + 2], "c+3": pad[j + 3],
+            "b-1": pad[j - 1:j + 1], "b+1": pad[j:j + 2], "b-2": pad[j - 2:j], "b+2": pad[j + 1:j + 3],
+            "t-1": pad[j - 2:j + 1], "t+1": pad[j:j + 3],
+            "cls-1": classes[j - 1], "cls+1": classes[j + 1],
+            "cpos": str(min(clause_pos[i], 6)) if clause_pos[i] < 6 else ("mid" if clause_pos[i] < 16 else "far"),
+        }
+        if i in subject:
+            f["subj"] = subject[i]
+        if rule_tags[i] != "O":
+            f["rule"] = rule_tags[i]
+            f["rule_role"] = rule_tags[i][2:]
+        if i in g_start:
+            f["gaz_b"] = True
+        if i in g_end:
+            f["gaz_e"] = True
+        if i in g_in:
+            f["gaz_i"] = True
+        if i in suffix_end:
+            f["suf"] = suffix_end[i]
+            f["suf_any"] = True
+        if i + 1 in suffix_end:
+            f["suf_next"] = True
+        for cue in cues.get(i, ()):
+            f[cue] = True
+        out.append(f)
+    return out
+
+
+# ------------------------------------------------------------------ labels and decoding
+
+
+def locate(text: str, names: Sequence[tuple[str, str]]) -> list[str] | None:
+    """BIO tags of ``text`` with the gold ``(name, role)`` located (longest first, every free occurrence).
+
+    None when no gold unit could be located though there are some.
+    """
+    text = fold(text)
+    tags = ["O"] * len(text)
+    taken = [False] * len(text)
+    found = 0
+    for name, role in sorted(names, key=lambda nr: (-len(nr[0]), nr[0])):
+        name = fold(name)
+        if not name:
+            continue
+        start = text.find(name)
+        hit = False
+        while start >= 0:
+            end = start + len(name)
+            if not any(taken[start:end]):
+                tags[start] = f"B-{role}"
+                for k in range(start + 1, end):
+                    tags[k] = f"I-{role}"
+                for k in range(start, end):
+                    taken[k] = True
+                hit = True
+            start = text.find(name, end) if LABEL_ALL else -1
+        found += hit
+    if names and not found:
+        return None
+    return tags
+
+
+def decode(text: str, tags: Sequence[str]) -> list[tuple[str, str]]:
+    """``(name, role)`` of each tagged span, in order, trailing 等有关部门 dropped, each name once."""
+    spans: list[tuple[int, int, list[str]]] = []
+    for i, t in enumerate(tags):
+        if t == "O":
+            continue
+        kind, role = t.split("-", 1)
+        if kind == "B" or not spans or spans[-1][1] != i:
+            spans.append((i, i + 1, [role]))
+        else:
+            s, _, roles = spans[-1]
+            spans[-1] = (s, i + 1, roles + [role])
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for s, e, roles in spans:
+        name = _TRAILING_ETC.sub("", text[s:e].strip(" \t,，、;；。:：")).strip()
+        if len(name) < 2 or norm(name) in seen:
+            continue
+        seen.add(norm(name))
+        role = max(ROLES, key=lambda r: (roles.count(r), r == roles[0]))
+        out.append((name, role))
+    return out
+
+
+def predict(model, text: str, rules: Sequence[tuple[str, str]] = ()) -> list[tuple[str, str]]:
+    """The actors ``(name, role)`` the model finds in ``text`` (``rules``: what the rule finder found there)."""
+    if not text:
+        return []
+    return decode(text, model.predict_single(features(text, rules)))
+
+
+def combine(mode: str, rules: list[tuple[str, str]], model: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The units of ``mode``: rules, model, union (rule names, then model names not among them), or model_or_rules."""
+    if mode == "rules":
+        return list(rules)
+    if mode == "model":
+        return list(model)
+    if mode == "model_or_rules":
+        return list(model) if model else list(rules)
+    out = list(rules)
+    have = [norm(n) for n, _ in rules]
+    for n, r in model:
+        k = norm(n)
+        if not any(k == h or k in h or h in k for h in have):
+            out.append((n, r))
+            have.append(k)
+    return out
+
+
+# ------------------------------------------------------------------ trainer protocol
+
+
+def _running_text(task: dict) -> bool:
+    """A gold task whose every unit is written in its own text (or that has none)."""
+    text = fold(task.get("text") or "")
+    return all(fold(u.get("name") or "") in text for u in task.get("units") or [])
+
+
+def examples(doc, gold: dict, group: str) -> list[dict]:
+    """One example per running-text gold task: its text, BIO tags, gold units and the rules' units."""
+    if _rules is None:  # the model is used with the rules' units as features: never train it without them
+        raise RuntimeError("no rule finder registered: import pipeline.extraction.units before taking examples")
+    out = []
+    for t in gold.get("tasks") or []:
+        text = t.get("text") or ""
+        if not text.strip() or not _running_text(t):
+            continue
+        units = [(u["name"], u.get("role") or "responsible") for u in t.get("units") or [] if u.get("name")]
+        tags = locate(text, units)
+        if tags is None:
+            continue
+        out.append({"text": text, "tags": tags, "gold": units, "group": group,
+                    "rules": list(_rules(text))})
+    return out
+
+
+def _new_crf():
+    import sklearn_crfsuite
+
+    return sklearn_crfsuite.CRF(algorithm="lbfgs", c1=C1, c2=C2, max_iterations=ITERATIONS,
+                                all_possible_transitions=True)
+
+
+def _fit_crf(xs: Sequence[list[dict]], ys: Sequence[list[str]]):
+    crf = _new_crf()
+    crf.fit(list(xs), list(ys))
+    return crf
+
+
+def units_match(pred: str, gold: str) -> bool:
+    """SPEC §7 name match: equal names, or the prediction's canonical is the gold name (normalised)."""
+    g = norm(gold)
+    return norm(pred) == g or norm(canonical(pred)) == g
+
+
+def score(pairs: Sequence[tuple[list[tuple[str, str]], list[tuple[str, str]]]],
+          match: Callable[[str, str], bool] = units_match) -> dict:
+    """Pooled P/R/F1 and role accuracy over ``(predicted, gold)`` unit lists (each gold unit takes the first match)."""
+    tp = n_pred = n_gold = role_ok = 0
+    for preds, golds in pairs:
+        n_pred += len(preds)
+        n_gold += len(golds)
+        used: set[int] = set()
+        for gname, grole in golds:
+            for i, (pname, prole) in enumerate(preds):
+                if i not in used and match(pname, gname):
+                    used.add(i)
+                    tp += 1
+                    role_ok += prole == grole
+                    break
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    return {"p": round(p, 4), "r": round(r, 4), "f1": round(f1, 4),
+            "role_acc": round(role_ok / tp, 4) if tp else 0.0, "tp": tp, "pred": n_pred, "gold": n_gold}
+
+
+def out_of_fold(exs: Sequence[dict], folds: int = FOLDS) -> list[list[tuple[str, str]]]:
+    """The model's units for every example, each predicted by a model that did not see its document."""
+    from sklearn.model_selection import GroupKFold
+
+    groups = [e["group"] for e in exs]
+    k = min(folds, len(set(groups)))
+    preds: list[list[tuple[str, str]]] = [[] for _ in exs]
+    if k < 2:
+        return preds
+    xs = [features(e["text"], e["rules"]) for e in exs]
+    for train_idx, test_idx in GroupKFold(n_splits=k).split(exs, groups=groups):
+        crf = _fit_crf([xs[i] for i in train_idx], [exs[i]["tags"] for i in train_idx])
+        for i in test_idx:
+            preds[i] = decode(exs[i]["text"], crf.predict_single(xs[i]))
+    return preds
+
+
+def _is_dev(e: dict) -> bool:
+    return e["group"].startswith("dev/")
+
+
+def fit(exs: list) -> tuple[object, dict]:
+    exs = sorted(exs, key=lambda e: (e["group"], e["text"]))
+    if not exs:
+        return None, {"mode": "rules", "note": "no examples"}
+    oof = out_of_fold(exs)
+    cv: dict[str, dict] = {}
+    for mode in MODES:
+        for part, keep in (("all", lambda e: True), ("dev", _is_dev), ("rest", lambda e: not _is_dev(e))):
+            pairs = [(combine(mode, e["rules"], p), e["gold"]) for e, p in zip(exs, oof) if keep(e)]
+            cv[f"{mode}/{part}"] = score(pairs)
+    best = max(MODES, key=lambda m: (cv[f"{m}/all"]["f1"], m == "rules"))
+    crf = _fit_crf([features(e["text"], e["rules"]) for e in exs], [e["tags"] for e in exs])
+    meta = {
+        "mode": best,
+        "cv_units_f1": cv[f"{best}/all"]["f1"], "cv_role_acc": cv[f"{best}/all"]["role_acc"],
+        "cv_units_f1_rules": cv["rules/all"]["f1"], "cv_role_acc_rules": cv["rules/all"]["role_acc"],
+        "cv_units_f1_dev": cv[f"{best}/dev"]["f1"], "cv_units_f1_rules_dev": cv["rules/dev"]["f1"],
+        "cv": cv, "folds": FOLDS, "grouped_by": "document (source group)",
+        "tasks": len(exs), "documents_with_tasks": len({e["group"] for e in exs}),
+        "estimator": f"sklearn-crfsuite CRF lbfgs c1={C1} c2={C2} max_iterations={ITERATIONS}",
+    }
+    return crf, meta
+
+
+def card(meta: dict) -> str:
+    cv = meta.get("cv", {})
+    rows = []
+    for mode in MODES:
+        cells = []
+        for part in ("all", "dev", "rest"):
+            s = cv.get(f"{mode}/{part}")
+            cells.append(f"{s['f1']:.3f} (P {s['p']:.3f} R {s['r']:.3f}) / {s['role_acc']:.3f}" if s else "—")
+        rows.append(f"| {mode} | " + " | ".join(cells) + " |")
+    return f"""# units: actors of a directive in running text
+
+**What it does.** Tags, character by character, the organisations that a task's own
+words name as its actors (电力企业要…, 由X牵头, X会同Y, 请各单位…), with their roles
+(BIO tags: lead / support / responsible). Used by `pipeline/extraction/units.py` for
+tasks that no unit parenthetical, 责任单位 line or table column closes, in mode
+**{meta.get('mode')}** (the mode that scored best in cross-validation below).
+
+**Data.** The gold tasks of the corpus whose every unit is written in the task's
+text, or that have none ({meta.get("tasks")} tasks of {meta.get("documents_with_tasks")} source groups):
+gold unit names located in the text; units that cannot be located are skipped.
+
+**Features.** The character, its neighbours (±3), bigrams and trigrams, character
+classes, place in the clause, gazetteer names (`pipeline/data/unit_aliases.tsv`)
+starting/ending/covering it, organisation suffixes ending there, cue words that
+follow (要 负责 牵头 配合 会同 应当 须 …) and precede (督促 推动 指导 由 请 组织 …).
+
+**Estimator.** {meta.get('estimator')}; deterministic (L-BFGS, sorted examples).
+
+**Held-out scores.** {meta.get('folds')}-fold cross-validation grouped by document:
+within-task unit F1 (P, R) / role accuracy on matched units, names matched as in
+SPEC §7 (equal, or the alias table's canonical equals the gold name). `dev` is
+corpora/dev (76 documents nobody tuned the rules on), `rest` the older corpora.
+
+| mode | all | dev | rest |
+|---|---|---|---|
+{chr(10).join(rows)}
+
+`rules` is the rule finder alone (`rule_actors` of pipeline/extraction/units.py), `model`
+the CRF alone, `union` the rule names plus the model names the rules lack,
+`model_or_rules` the model's names, or the rules' where the model finds none.
+
+**Limits.** Trained on {meta.get('tasks')} task texts; names that never occur in
+training and carry no suffix or cue are missed. The rules' figures on `rest` are
+partly fit (they were tuned on those documents); `dev` is the fair comparison.
+"""

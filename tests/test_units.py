@@ -1,0 +1,139 @@
+"""Units in running text: the trained recogniser (pipeline/learn/units.py) and its use in extraction.
+
+Texts are real task texts of the corpus (corpora/dev and the older sets), quoted from their gold files.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline import learn
+from pipeline.extraction.units import actors, rule_actors
+from pipeline.learn import units as lu
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPORA = ROOT / "corpora"
+MODEL = ROOT / "models" / "units.joblib"
+needs_model = pytest.mark.skipif(not MODEL.exists(), reason="models/units.joblib not trained")
+
+
+def _gold(name: str) -> dict:
+    return json.loads((CORPORA / f"{name}.gold.json").read_text("utf-8"))
+
+
+def _task(name: str, starts: str) -> dict:
+    return next(t for t in _gold(name)["tasks"] if t["text"].startswith(starts))
+
+
+# ------------------------------------------------------------------ labels
+
+
+def test_gold_units_located_as_bio_and_decoded_back():
+    t = _task("dev/211_panjin_2021_zhengfu_baogao_fengong_tongzhi_fanti", "各相关单位要加强配合")
+    gold = [(u["name"], u["role"]) for u in t["units"]]
+    tags = lu.locate(t["text"], gold)
+    assert tags is not None and len(tags) == len(t["text"])
+    assert tags[0] == "B-support" and tags[1] == "I-support"
+    assert sorted(lu.decode(t["text"], tags)) == sorted(gold)
+
+
+def test_examples_skip_tasks_whose_units_are_not_in_their_text():
+    gold = _gold("dev/207_fsou_shi_anweihui_duchafenzu_zeren")
+    exs = lu.examples(None, gold, "dev/207")
+    running = [t for t in gold["tasks"] if all(u["name"] in t["text"] for u in t["units"])]
+    assert 0 < len(exs) == len(running) <= len(gold["tasks"])
+    assert all(e["group"] == "dev/207" and len(e["tags"]) == len(e["text"]) for e in exs)
+    # the rule finder registered by the extraction stage gives each example its rule units
+    assert any(e["rules"] for e in exs)
+
+
+def test_decode_drops_trailing_etc_and_repeats():
+    text = "区应急局等有关部门要加强检查,区应急局要抓好落实"
+    tags = ["O"] * len(text)
+    for s, e in ((0, 9), (15, 19)):
+        tags[s] = "B-responsible"
+        for i in range(s + 1, e):
+            tags[i] = "I-responsible"
+    assert lu.decode(text, tags) == [("区应急局", "responsible")]
+
+
+def test_features_keep_offsets_of_full_width_text():
+    text = "各乡镇（街道）要于５月底前报送"
+    f = lu.features(text, [("各乡镇（街道）", "responsible")])
+    assert len(f) == len(text)
+    assert f[0]["rule"] == "B-responsible" and f[6]["rule"] == "I-responsible"
+    assert f[6]["next=要"] and f[3]["c"] == "("
+
+
+def test_combine_modes():
+    rules = [("区应急局", "lead")]
+    model = [("区应急管理局", "lead"), ("电力企业", "responsible")]
+    assert lu.combine("rules", rules, model) == rules
+    assert lu.combine("model", rules, model) == model
+    assert lu.combine("model_or_rules", rules, []) == rules
+    assert lu.combine("union", rules, [("区应急局", "lead"), ("电力企业", "responsible")]) == \
+        [("区应急局", "lead"), ("电力企业", "responsible")]
+
+
+# ------------------------------------------------------------------ training
+
+
+def test_training_is_deterministic_and_scores_against_the_rules(monkeypatch):
+    monkeypatch.setattr(lu, "ITERATIONS", 20)
+    exs = []
+    for name in ("dev/207_fsou_shi_anweihui_duchafenzu_zeren", "dev/211_panjin_2021_zhengfu_baogao_fengong_tongzhi_fanti",
+                 "dev/514_fanwenbaba_qu_qingming_senlin_fanghuo_fangan", "dev/112_shanwei_zhujianju_pingzhuang_yehuaqi_quxiao_ziti_tonggao"):
+        exs.extend(lu.examples(None, _gold(name), name))
+    a, meta_a = lu.fit(list(exs))
+    b, meta_b = lu.fit(list(reversed(exs)))
+    assert meta_a == meta_b
+    text = exs[0]["text"]
+    assert lu.predict(a, text, exs[0]["rules"]) == lu.predict(b, text, exs[0]["rules"])
+    assert meta_a["mode"] in lu.MODES and {"cv_units_f1", "cv_role_acc", "cv_units_f1_rules"} <= set(meta_a)
+    assert "| rules |" in lu.card(meta_a)
+
+
+def test_without_a_model_the_rules_decide(tmp_path):
+    text = "区消防救援大队要紧盯重点场所,督促电力企业落实主体责任。"
+    with learn.use_models(tmp_path):
+        assert [(u.name, u.role) for u in actors(text)] == [(u.name, u.role) for u in rule_actors(text)]
+        assert [u.name for u in actors(text)] == ["区消防救援大队"]
+
+
+# ------------------------------------------------------------------ the trained model
+
+
+@needs_model
+def test_model_card_reports_grouped_cv_that_beats_the_rules():
+    meta = learn.info("units")
+    assert meta["mode"] in lu.MODES and meta["mode"] != "rules"
+    assert meta["cv_units_f1"] > meta["cv_units_f1_rules"]
+    assert meta["cv_units_f1_dev"] > meta["cv_units_f1_rules_dev"]
+    assert (ROOT / "models" / "units.md").read_text("utf-8").startswith("# units")
+
+
+@needs_model
+def test_actor_the_rules_miss_is_found():
+    # a regulated party as the actor (SPEC §8): no organisation suffix the rules know
+    text = _task("dev/112_shanwei_zhujianju_pingzhuang_yehuaqi_quxiao_ziti_tonggao", "瓶装液化石油气经营企业要")["text"]
+    assert "瓶装液化石油气经营企业" not in [u.name for u in rule_actors(text)]
+    assert "瓶装液化石油气经营企业" in [u.name for u in actors(text)]
+
+
+@needs_model
+def test_objects_of_supervision_are_not_units():
+    t = _task("dev/116_ezhou_zhujianju_2019_jianshe_gongcheng_anquan_jiancha_tongzhi_biaotou", "各区、开发区住建局要")
+    names = [u.name for u in actors(t["text"])]
+    assert "各企业" not in names  # 督促各企业认真自查: the object of 督促
+    assert "相关企业" in names or "各区、开发区住建局" in names
+
+
+@needs_model
+def test_lead_and_support_in_running_text():
+    t = _task("dev/211_panjin_2021_zhengfu_baogao_fengong_tongzhi_fanti", "围绕《方案》的推进实施")
+    roles = {u.name: u.role for u in actors(t["text"])}
+    assert roles.get("市政府督考办") == "responsible"
+    assert roles.get("各牵头单位") == "lead"

@@ -319,4 +319,4 @@ def rule_actors(text: str) -> list[Unit]:
 
 
 # the rule finder the recogniser is compared with when it is trained (pipeline.learn imports no stage)
-learned.register_rules(lambda text: [(u.name, u.role) for u in rule_actors(text)])
+learned.register_rules(lambda text: [(u.name, u.role) for u in rule_actors(text)], split_names)

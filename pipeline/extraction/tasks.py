@@ -334,12 +334,45 @@ def _region_tasks(b: _Builder, start: int, end: int, *, speech: bool, framing: b
     b.tasks.sort(key=lambda t: t.span)
 
 
-_UNIT_HEADER = re.compile(r"^(?:责任单位|责任部门|牵头单位|牵头部门|责任主体|配合单位|配合部门|协办单位)$")
-_COLUMN_LABEL = {"牵头单位": "牵头单位", "牵头部门": "牵头单位", "配合单位": "配合单位", "配合部门": "配合单位",
-                 "协办单位": "配合单位"}
-_CONTENT_HEADER = re.compile(r"具体工作内容|工作内容|工作措施|主要任务|重点任务|任务|整治行业|行业|领域|内容|事项|项目")
-_TIME_HEADER = re.compile(r"完成时限|时间安排|时限|完成时间|时间节点|进度安排|时间")
+_UNIT_HEADER = re.compile(r"^(?:(?:责任|牵头|配合|协办|协助|参与|主办|承办|监考|考核|主管|实施|督办|统筹)(?:单位|部门|处室|科室|主体|清单)"
+                          r"|工作统筹|单位|部门)$")
+_COLUMN_LABEL = {"牵头": "牵头单位", "统筹": "牵头单位", "主办": "牵头单位", "配合": "配合单位", "协办": "配合单位",
+                 "协助": "配合单位", "参与": "配合单位"}
+_CONTENT_HEADER = re.compile(r"具体工作内容|工作内容|工作措施|主要任务|重点任务|任务|整治行业|行业|领域|内容|事项|项目|指标|措施")
+_TIME_HEADER = re.compile(r"完成时限|时间安排|时限|完成时间|时间节点|进度安排|时间|进度要求|期限")
+_TARGET_HEADER = re.compile(r"^(?:(?:年度|预期|考核|具体)?目标(?:值|任务)?|指标值|任务目标|目标要求)$")
+_SEQ_HEADER = re.compile(r"^(?:序号|编号|序)$")
+_SCORE_HEADER = re.compile(r"^(?:分值|分数|权重|得分|考核分值)$")
 _CELL_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])")
+# a cell that is only an item marker: 1 / 1. / (一) / 一、
+_MARKER_CELL = re.compile(r"^(?:\d{1,3}[.、．]?|[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、?)$")
+_OTHER_HEADER = re.compile(r"备注|对象|责任人|领导|联系人|情况|要求|方式|方法|办法|说明|依据|标准|数量|名称|类别|地点|问题")
+_HEADER_NOTE = re.compile(r"[(（][^()（）]*[)）]?$")
+
+
+def _column_label(h: str) -> str:
+    """The unit clause label of a unit column: its role (统筹 and 牵头 lead, 配合 support, SPEC §4/§8)."""
+    return next((label for cue, label in _COLUMN_LABEL.items() if cue in h), "责任单位")
+
+
+def _header_kind(h: str) -> str | None:
+    """What a header cell names: seq, unit, time, score, target, content or other; None for no header word."""
+    h = _HEADER_NOTE.sub("", h.strip()).strip() if len(h.strip()) > 2 else h.strip()
+    if not _is_header_word(h):
+        return None
+    if _SEQ_HEADER.match(h):
+        return "seq"
+    if _UNIT_HEADER.match(h):
+        return "unit"
+    if _SCORE_HEADER.match(h):
+        return "score"
+    if _TARGET_HEADER.match(h):
+        return "target"
+    if _TIME_HEADER.search(h):
+        return "time"
+    if _CONTENT_HEADER.search(h):
+        return "content"
+    return "other" if _OTHER_HEADER.search(h) else "unknown"
 
 
 def _table_rows(doc: Document) -> list[list[tuple[int, int]]]:
@@ -374,14 +407,14 @@ def _table_rows(doc: Document) -> list[list[tuple[int, int]]]:
                 rows.append(pending)
                 pending = []
             rows.append(cells)
-            if not width and any(_UNIT_HEADER.match(text[s:e]) for s, e in cells):
+            if not width and any(_header_kind(text[s:e]) == "unit" for s, e in cells):
                 width = len(cells)
             continue
         if re.fullmatch(r"\|+", body):
             cells = [(ls, ls)] * len(body)
         pending.extend(cells)
         if not width:
-            hk = next((k for k, (s, e) in enumerate(pending) if _UNIT_HEADER.match(text[s:e])), None)
+            hk = next((k for k, (s, e) in enumerate(pending) if _header_kind(text[s:e]) == "unit"), None)
             if hk is not None:
                 # the header run: the short words around 责任单位; it ends at the first real cell
                 h0 = hk
@@ -404,46 +437,214 @@ def _table_rows(doc: Document) -> list[list[tuple[int, int]]]:
     return rows
 
 
+def _is_header_row(kinds: list[str | None]) -> bool:
+    """A run of header words naming a task table: some work, and who does it or by when."""
+    if len(kinds) < 3 or any(k is None for k in kinds) or kinds[-1] == "unknown":
+        return False
+    return "content" in kinds and ("unit" in kinds or "time" in kinds and "target" not in kinds) \
+        or "content" in kinds and "target" in kinds and ("unit" in kinds or "score" in kinds)
+
+
+_DATE_LINE = re.compile(r"^(?:\d{4}|[二〇零一三四五六七八九]{4})年[\d一二三四五六七八九十]{1,3}月[\d一二三四五六七八九十]{1,3}日$")
+
+
+def _flat_tables(doc: Document) -> list[tuple[list[tuple[int, int]], list[tuple[int, int]], list[bool]]]:
+    """Tables the copy flattened without bars: a run of header lines (项目 / 分值 / 目标任务 / 监考单位), then
+    one cell per line; or a header line of words apart and one row per line, cells apart by spaces or tabs.
+    Each: (header cell spans, cell spans, for each cell whether a row must start there)."""
+    text = doc.text
+    lines, pos = [], 0
+    for line in text.split("\n"):
+        lines.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    out = []
+    i = 0
+    while i < len(lines):
+        ls, le = _trim(doc, *lines[i])
+        if "|" in text[lines[i][0]:lines[i][1]]:
+            i += 1
+            continue
+        # a header line of words apart (序号 主要任务 具体工作内容 责任单位 完成时限)
+        words = [(ls + m.start(), ls + m.end()) for m in re.finditer(r"\S+", text[ls:le])]
+        if len(words) >= 3 and _is_header_row([_header_kind(text[s:e]) for s, e in words]):
+            cells, breaks = [], []
+            j = i + 1
+            while j < len(lines):
+                s0, e0 = _trim(doc, *lines[j])
+                line = text[s0:e0]
+                parts = re.split(r"\t|\s{2,}", line)
+                if len(parts) < 2:
+                    parts = line.split()
+                if not line or "|" in line or len(parts) < 2 or len(parts) > len(words) + 1:
+                    break
+                p = s0
+                for k, part in enumerate(parts):
+                    ps = text.index(part, p)
+                    cells.append((ps, ps + len(part)))
+                    breaks.append(k == 0)
+                    p = ps + len(part)
+                j += 1
+            if cells:
+                out.append((words, cells, breaks))
+            i = j
+            continue
+        # a run of header lines, one header word per line
+        j = i
+        kinds = []
+        while j < len(lines):
+            s0, e0 = _trim(doc, *lines[j])
+            k = _header_kind(text[s0:e0]) if s0 < e0 and "|" not in text[s0:e0] else None
+            if k is None:
+                break
+            kinds.append(k)
+            j += 1
+        while kinds and kinds[-1] == "unknown":  # a header ends at its last known word (not at 宏观调控 after it)
+            kinds.pop()
+            j -= 1
+        if len(kinds) >= 3 and _is_header_row(kinds):
+            header = [_trim(doc, *lines[k]) for k in range(i, j)]
+            cells = []
+            while j < len(lines):
+                s0, e0 = _trim(doc, *lines[j])
+                line = text[s0:e0]
+                if s0 == e0 or "|" in line or _DATE_LINE.match(line) or re.match(r"(?:备\s*)?注[:：]", line):
+                    break
+                cells.append((s0, e0))
+                j += 1
+            if cells:
+                out.append((header, cells, [False] * len(cells)))
+            i = j
+            continue
+        i = max(j, i + 1)
+    return out
+
+
+def _sync(cells: list[str], kinds: list[str], main: int, breaks: list[bool] | None, cell_kind) -> list[list[int | None]]:
+    """Rows rebuilt from a run of cells by their types: each cell is put in a column of the header, left to
+    right within a row, so that the cells fit their columns best (a unit list under 责任单位, a deadline under
+    完成时限, a number under 分值 …) and as few columns as possible go missing (merged cells of the copy).
+    ``breaks[i]`` True: a row starts at cell i, False: it continues the row (rows given by lines); None: free.
+    Returns, for each row, the cell index of each column (None: missing)."""
+    w = len(kinds)
+    skip = {"seq": 0.2, "content": 0.3, "unit": 1.5, "time": 1.5, "target": 1.5, "score": 1.0, "other": 0.8}
+    skip_cost = [5.0 if c == main else skip.get(k, 1.0) for c, k in enumerate(kinds)]
+    pre = [0.0]
+    for c in range(w):
+        pre.append(pre[-1] + skip_cost[c])
+
+    def skipped(a: int, b: int) -> float:  # columns a..b-1 missing
+        return pre[b] - pre[a] if b > a else 0.0
+
+    def emit(i: int, c: int) -> float:
+        t = cell_kind(i)
+        k = kinds[c]
+        if t == "empty":
+            return 0.0
+        table = {
+            "seq": {"marker": 0.0, "number": 0.3},
+            "score": {"number": 0.0, "marker": 0.0},
+            "unit": {"units": 0.0},
+            "time": {"deadline": 0.0},
+            "target": {"number": 0.5, "marker": 0.8, "target": 0.5, "short": 1.0, "text": 1.5, "long": 3.0, "deadline": 2.0},
+            "content": {"long": 0.0, "text": 0.3, "short": 0.8, "target": 1.5, "units": 3.0, "deadline": 4.0,
+                        "heading": 0.5},
+            "other": {"short": 1.0, "text": 1.5, "long": 2.5, "number": 1.5, "units": 2.5, "target": 1.5},
+        }
+        return table[k].get(t, 8.0)
+
+    n = len(cells)
+    inf = float("inf")
+    new_row = 1.0
+    cost = [[inf] * w for _ in range(n)]
+    back: list[list[tuple[int, bool] | None]] = [[None] * w for _ in range(n)]
+    for c in range(w):
+        if breaks is None or breaks[0] is not False:
+            cost[0][c] = skipped(0, c) + emit(0, c)
+    for i in range(1, n):
+        em = [emit(i, c) for c in range(w)]
+        for c in range(w):
+            best, arg = inf, None
+            for p in range(w):
+                if cost[i - 1][p] == inf:
+                    continue
+                if c > p and (breaks is None or not breaks[i]):  # the same row
+                    v = cost[i - 1][p] + skipped(p + 1, c)
+                    if v < best:
+                        best, arg = v, (p, False)
+                if breaks is None or breaks[i]:  # a new row
+                    v = cost[i - 1][p] + skipped(p + 1, w) + new_row + skipped(0, c)
+                    if v < best:
+                        best, arg = v, (p, True)
+            if arg is not None:
+                cost[i][c] = best + em[c]
+                back[i][c] = arg
+    last = min(range(w), key=lambda c: (round(cost[n - 1][c] + skipped(c + 1, w), 6), c))
+    cols = [0] * n
+    starts = [False] * n
+    c = last
+    for i in range(n - 1, -1, -1):
+        cols[i] = c
+        if i == 0:
+            starts[i] = True
+            break
+        p, is_new = back[i][c]
+        starts[i] = is_new
+        c = p
+    rows: list[list[int | None]] = []
+    for i in range(n):
+        if starts[i]:
+            rows.append([None] * w)
+        rows[-1][cols[i]] = i
+    return rows
+
+
 _GLUED = re.compile(r"(?<=[所站局办队院])(?=[\u4e00-\u9fff]{2,}[所站局办队院]$)")
+_PLACE = "区县市镇乡省州旗"
+
+
+def _unglue(name: str) -> list[str]:
+    """Two names the copy ran together: a unit's end, then the same place prefix again (区发改局区统计局)."""
+    if len(name) >= 6 and name[0] in _PLACE:
+        for j in range(3, len(name) - 2):
+            if name[j] == name[0] and name[j - 1] in "局办委所站队院部厅" and re.search(r"[局办委所站队院部厅]$", name):
+                return [name[:j]] + _unglue(name[j:])
+    return [p for p in _GLUED.split(name) if p]
 
 
 def _space_lists(cell: str) -> str:
     """A table cell's list of names: spaces separate names after a name's end (安监站 安监所), and a
-    name glued to the next (派出所工商质监所) is cut; a stray space inside a name (各县区(开发区) 安委会) stays."""
+    name glued to the next (派出所工商质监所, 区发改局区统计局) is cut; a stray space inside a name
+    (各县区(开发区) 安委会) stays; a name the copy cut in its bracket (区防减救灾委(防汛抗旱、) is kept."""
+    cell = re.sub(r"[(（][^()（）]*$", "", cell)
     cell = re.sub(r"(?<=[所站局办队院委部])\s+(?=[^(（])", "、", cell)
     cell = re.sub(r"\s+", "", cell)
-    return "、".join(p for part in cell.split("、") for p in _GLUED.split(part) if p)
+    return "、".join(p for part in cell.split("、") for p in _unglue(part) if p)
 
 
 def _is_header_word(c: str) -> bool:
     return 0 < len(c) <= 8 and not re.search(r"[\d、,，。;；:：()（）]", c)
 
 
-def _table_tasks(b: _Builder) -> bool:
-    """One task per row of a task table (任务 | 责任单位 | 完成时限). False when there is no such table."""
-    doc = b.doc
-    text = doc.text
-    rows = _table_rows(doc)
-    header_i = next((i for i, r in enumerate(rows) if any(_UNIT_HEADER.match(text[s:e]) for s, e in r)
-                     and any(_CONTENT_HEADER.search(text[s:e]) for s, e in r)), None)
-    if header_i is None:
-        return False
-    header = [text[s:e] for s, e in rows[header_i]]
-    unit_col = next((k for k, h in enumerate(header) if _UNIT_HEADER.match(h)), None)
-    # columns of units by role: 牵头单位 | 配合单位 (each its label), or one 责任单位 column
-    unit_cols = [(k, _COLUMN_LABEL.get(h, "责任单位")) for k, h in enumerate(header) if _UNIT_HEADER.match(h)]
-    time_col = next((k for k, h in enumerate(header) if _TIME_HEADER.search(h)), None)
-    content_cols = [k for k, h in enumerate(header) if _CONTENT_HEADER.search(h) and k not in (unit_col, time_col)
-                    and k not in dict(unit_cols)]
-    content_cols.sort(key=lambda k: 0 if "具体" in header[k] else 1)
+def _table_tasks(b: _Builder) -> list[tuple[int, int]]:
+    """One task per row of a task table (任务 | 责任单位 | 完成时限; 指标 | 目标值 | 牵头单位): the spans of the
+    tables found (empty when there is none).
+
+    Tables arrive with bars (rows "a | b | c", or one cell per line "a |"), flattened without bars (one cell
+    per line under a run of header lines), or a row per line with cells apart by spaces. Rows the copy left
+    short (merged cells) are rebuilt from the types of their cells (:func:`_sync`), and a missing unit,
+    time or target cell is the one of the row above (a merged cell spans rows)."""
     from dataclasses import replace as dc_replace
 
     from .units import looks_like_unit
+
+    doc = b.doc
+    text = doc.text
 
     def is_units(c: str) -> bool:
         """A cell of unit names, plain or with their roles (县应急局牵头,县公安局配合)."""
         if "。" in c:
             return False
+        c = re.sub(r"[(（][^()（）]*$", "", c)  # a name cut in its bracket
         parts = split_names(c)
         if parts and all(looks_like_unit(p) for p in parts):
             return True
@@ -453,52 +654,156 @@ def _table_tasks(b: _Builder) -> bool:
     def deadline_of(c: str):
         return parse_deadline(c, doc.year) if c and len(c) <= 24 else None
 
-    found = False
-    for row in rows[header_i + 1:]:
-        cells = [text[s:e] for s, e in row]
-        if not any(cells):
+    def cell_kind(c: str) -> str:
+        c = c.strip()
+        if not c:
+            return "empty"
+        if _MARKER_CELL.match(c):
+            return "marker" if not c.isdigit() or len(c) <= 2 else "number"
+        if re.fullmatch(r"[\d.]+%?", c):
+            return "number"
+        if _CELL_HEADING.match(c):
+            return "heading"
+        if len(c) <= 40 and deadline_of(c):
+            return "deadline"
+        if len(c) <= 60 and is_units(c):
+            return "units"
+        if re.search(r"\d", c) and len(c) <= 20:
+            return "target"
+        n = len(re.sub(r"\W", "", c))
+        return "short" if n <= 8 else "text" if n <= 30 else "long"
+
+    found: list[tuple[int, int]] = []
+
+    def table(header: list[str], rows: list[list[tuple[int, int] | None]], aligned: list[bool]) -> bool:
+        kinds = [k if k not in (None, "unknown") else "other" for k in map(_header_kind, header)]
+        unit_cols = [(k, _column_label(h)) for k, h in enumerate(header) if kinds[k] == "unit"]
+        unit_col = unit_cols[0][0] if unit_cols else None
+        time_col = next((k for k, h in enumerate(header) if kinds[k] == "time"), None)
+        contents = [k for k, h in enumerate(header) if kinds[k] == "content" and k != time_col
+                    and k not in dict(unit_cols)]
+        target_col = next((k for k in range(len(header)) if kinds[k] == "target" and any(c < k for c in contents)), None)
+        # the work column: 具体工作内容 where a row also has 主要任务, else the last, most specific one
+        contents += [k for k in range(len(header)) if kinds[k] == "target" and k != target_col]
+        contents.sort(key=lambda k: (0 if "具体" in header[k] else 1, -k))
+        last: dict[int, tuple[int, int]] = {}
+        any_task = False
+        for row, is_aligned in zip(rows, aligned):
+            if is_aligned:  # a rebuilt row: merged cells are the ones above
+                if sum(1 for c in row if c is not None) <= 1:
+                    continue  # a group label (宏观调控, 一、…)
+                for k in [c for c, _ in unit_cols] + [time_col, target_col]:
+                    if k is None:
+                        continue
+                    if row[k] is None and k in last:
+                        row[k] = last[k]
+                    elif row[k] is not None and row[k][0] < row[k][1]:
+                        last[k] = row[k]
+            spans = [r if r is not None else (0, 0) for r in row]
+            cells = [text[s:e] for s, e in spans]
+            if not any(cells):
+                continue
+            uk = unit_col if unit_col is not None and unit_col < len(cells) and is_units(cells[unit_col]) else \
+                next((k for k, c in enumerate(cells) if c and is_units(c) and k not in contents[:1]), None)
+            if uk is None:
+                uk = next((k for k, c in enumerate(cells) if c and is_units(c)), None)
+            tk = time_col if time_col is not None and time_col < len(cells) and deadline_of(cells[time_col]) else \
+                next((k for k, c in enumerate(cells) if k != uk and k != target_col and deadline_of(c)), None)
+            ck = next((k for k in contents if k < len(cells) and cells[k] and k not in (uk, tk)
+                       and not _CELL_HEADING.match(cells[k])), None)
+            in_content_col = ck is not None
+            if ck is None:
+                ck = next((k for k, c in enumerate(cells) if c and k not in (uk, tk, target_col)
+                           and not _CELL_HEADING.match(c) and not _MARKER_CELL.match(c)), None)
+            # a row is a task when it has its work and someone or some time to do it by; a row whose work
+            # column is filled (a copy cut off before its units) is one too
+            has_target = target_col is not None and target_col < len(cells) and bool(cells[target_col])
+            if ck is None or (uk is None and tk is None and not has_target and not in_content_col):
+                continue
+            s, e = spans[ck]
+            m = re.match(r"\d+[.、．]\s*", text[s:e])
+            if m:
+                s += m.end()
+            by_column = [(k, label) for k, label in unit_cols if k < len(cells) and cells[k] and is_units(cells[k])]
+            if len(unit_cols) > 1 and by_column and uk in dict(by_column) or \
+                    len(by_column) == 1 and uk == by_column[0][0] and by_column[0][1] != "责任单位":
+                units = [u for k, label in by_column
+                         for u in (parse_unit_clause(f"{label}:" + _space_lists(cells[k])) or [])]
+            else:
+                units = (parse_unit_clause("责任单位:" + _space_lists(cells[uk])) or []) if uk is not None else []
+            extra = []
+            if tk is not None:
+                d = deadline_of(cells[tk])
+                extra.append(dc_replace(d, span=spans[tk]))
+            n = len(b.tasks)
+            b.add(s, e, units, extra, min_len=2)
+            if has_target and len(b.tasks) > n:  # a target row: the indicator and its target (SPEC §8)
+                t = b.tasks[-1]
+                b.tasks[-1] = dc_replace(t, text=f"{t.text} {cells[target_col].strip()}")
+            any_task = any_task or len(b.tasks) > n
+        return any_task
+
+    # tables with bars
+    rows = _table_rows(doc)
+    header_i = next((i for i, r in enumerate(rows) if any(_header_kind(text[s:e]) == "unit" for s, e in r)
+                     and any(_CONTENT_HEADER.search(text[s:e]) for s, e in r)), None)
+    if header_i is not None:
+        header = [text[s:e] for s, e in rows[header_i]]
+        kinds = [k if k not in (None, "unknown") else "other" for k in map(_header_kind, header)]
+        w = len(header)
+        body: list[list[tuple[int, int] | None]] = []
+        aligned = []
+        for row in rows[header_i + 1:]:
+            if 2 <= len(row) < w:  # a short row: put its cells in their columns
+                cells = [text[s:e] for s, e in row]
+                main = _main_column(header, kinds)
+                got = _sync(cells, kinds, main, [True] + [False] * (len(row) - 1),
+                            lambda i: cell_kind(cells[i]))[0]
+                body.append([row[i] if i is not None else None for i in got])
+                aligned.append(True)
+            else:
+                body.append(list(row))
+                aligned.append(False)
+        if table(header, body, aligned):
+            spans = [c for r in rows[header_i:] for c in r if c[1] > c[0]]
+            found.append((min(s for s, _ in spans), max(e for _, e in spans)))
+    # tables flattened by the copy, without bars
+    for hspans, cspans, breaks in _flat_tables(doc):
+        if any(s < fe and fs < hspans[0][0] + 1 for fs, fe in found):
             continue
-        uk = unit_col if unit_col is not None and unit_col < len(cells) and is_units(cells[unit_col]) else \
-            next((k for k, c in enumerate(cells) if c and is_units(c) and k not in content_cols[:1]), None)
-        if uk is None:
-            uk = next((k for k, c in enumerate(cells) if c and is_units(c)), None)
-        tk = time_col if time_col is not None and time_col < len(cells) and deadline_of(cells[time_col]) else \
-            next((k for k, c in enumerate(cells) if k != uk and deadline_of(c)), None)
-        ck = next((k for k in content_cols if k < len(cells) and cells[k] and k not in (uk, tk)
-                   and not _CELL_HEADING.match(cells[k])), None)
-        in_content_col = ck is not None
-        if ck is None:
-            ck = next((k for k, c in enumerate(cells) if c and k not in (uk, tk) and not _CELL_HEADING.match(c)), None)
-        # a row is a task when it has its work and someone or some time to do it by; a row whose work
-        # column is filled (a copy cut off before its units) is one too
-        if ck is None or (uk is None and tk is None and not in_content_col):
-            continue
-        s, e = row[ck]
-        m = re.match(r"\d+[.、．]\s*", text[s:e])
-        if m:
-            s += m.end()
-        by_column = [(k, label) for k, label in unit_cols if k < len(cells) and cells[k] and is_units(cells[k])]
-        if len(unit_cols) > 1 and by_column and uk in dict(by_column):
-            units = [u for k, label in by_column for u in (parse_unit_clause(f"{label}:" + _space_lists(cells[k])) or [])]
-        else:
-            units = (parse_unit_clause("责任单位:" + _space_lists(cells[uk])) or []) if uk is not None else []
-        extra = []
-        if tk is not None:
-            d = deadline_of(cells[tk])
-            extra.append(dc_replace(d, span=row[tk]))
-        b.add(s, e, units, extra, min_len=2)
-        found = True
-    return found
+        header = [text[s:e] for s, e in hspans]
+        kinds = [k if k not in (None, "unknown") else "other" for k in map(_header_kind, header)]
+        if "seq" not in kinds:  # item numbers the header does not name (1 / (一))
+            header, kinds = ["序号"] + header, ["seq"] + kinds
+        cells = [text[s:e] for s, e in cspans]
+        ckinds = [cell_kind(c) for c in cells]
+        got = _sync(cells, kinds, _main_column(header, kinds), breaks if any(breaks) else None,
+                    lambda i: ckinds[i])
+        body = [[cspans[i] if i is not None else None for i in r] for r in got]
+        if table(header, body, [True] * len(body)):
+            found.append((hspans[0][0], cspans[-1][1]))
+    return sorted(found)
+
+
+def _main_column(header: list[str], kinds: list[str]) -> int:
+    """The column of a row's work: 具体工作内容, else the last content column (before a target column)."""
+    contents = [k for k, kind in enumerate(kinds) if kind == "content"]
+    if not contents:
+        contents = [k for k, kind in enumerate(kinds) if kind == "target"]
+    if not contents:
+        return 0
+    return min(contents, key=lambda k: (0 if "具体" in header[k] else 1, -k))
 
 
 def rule_tasks(doc: Document, builder: _Builder | None = None) -> list[Task]:
     """The tasks the rules find for the Document's doc_type, in text order (into ``builder`` when given)."""
     b = builder or _Builder(doc)
     text = doc.text
-    if _table_tasks(b):
-        # the rest of a table plan: its paragraphs outside the table
+    tables = _table_tasks(b)
+    if tables:
+        # the rest of a table plan: its paragraphs outside the tables
         table_lines = [m.span() for m in re.finditer(r"^[^\n]*\|[^\n]*$", text, re.M)]
-        last_table = table_lines[-1][1] if table_lines else 0
+        last_table = max(([table_lines[-1][1]] if table_lines else []) + [e for _, e in tables])
         if last_table < len(text):
             _region_tasks(b, last_table, len(text), speech=False)
         b.tasks.sort(key=lambda t: t.span)

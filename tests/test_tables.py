@@ -1,0 +1,103 @@
+"""Task tables as copies deliver them (SPEC §3, §4, §8): tables with bars, rows the copy left short
+(merged cells), and tables flattened to one cell per line without bars. Real corpus documents,
+through the rules (``rule_tasks`` on the structured document)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.extraction.tasks import _space_lists, _table_tasks, _Builder, rule_tasks
+from pipeline.run import extract
+
+CORPORA = Path(__file__).resolve().parent.parent / "corpora"
+
+
+def _tasks(rel: str):
+    doc = extract(str(CORPORA / rel), until="structure")
+    return doc, rule_tasks(doc)
+
+
+def _by_text(tasks, start: str):
+    hits = [t for t in tasks if t.text.startswith(start)]
+    assert hits, f"no task starts with {start!r}: {[t.text[:20] for t in tasks]}"
+    return hits[0]
+
+
+def _units(task):
+    return [(u.name, u.role) for u in task.units]
+
+
+def test_flattened_target_table_rows():
+    """dev/210: 项目 / 分值 / 目标任务 / 监考单位, one cell per line, group labels, merged cells."""
+    doc, tasks = _tasks("dev/210_deyang_jingyang_2016_mubiao_renwu_fenjiebiao.txt")
+    rows = [t for t in tasks if "\n" not in t.text and t.units]
+    assert len(rows) >= 24
+    first = _by_text(tasks, "地区生产总值增长率")
+    assert first.text == "地区生产总值增长率 年终根据全省平均水平综合考核"  # indicator and target, joined by a space
+    assert _units(first) == [("区发改局", "responsible"), ("区统计局", "responsible")]  # names run together
+    # a row whose target and unit cells the copy merged into the row above takes them from it
+    merged = _by_text(tasks, "社会消费品零售总额增长率")
+    assert merged.text == "社会消费品零售总额增长率 年终根据全省平均水平综合考核"
+    assert _units(merged) == [("区商务局", "responsible"), ("区统计局", "responsible")]
+    assert _by_text(tasks, "新引进 5 亿元以上重大项目").text == "新引进 5 亿元以上重大项目 9"
+    assert _units(_by_text(tasks, "创新创业孵化载体")) == [("区科技局", "responsible")]
+    # group labels (宏观调控, 公共服务) are no tasks
+    assert not any(t.text.startswith(("宏观调控", "公共服务")) for t in tasks)
+
+
+def test_flattened_table_with_coordination_column():
+    """dev/201: 工作任务 / 进度要求 / 工作统筹 / 责任单位, the page cut inside the 工作统筹 cell."""
+    doc, tasks = _tasks("dev/201_cqjiangjin_2025_zaihai_fangzhi_renwuqingdan.txt")
+    row = _by_text(tasks, "制定党政领导干部防灾减灾救灾工作的职责清单")
+    assert row.text.endswith("列入党政领导干部培训内容。")  # the cell only, not the marker or the next cells
+    assert _units(row) == [("区防减救灾委", "lead")]  # 统筹 is lead (SPEC §8)
+    assert [(d.kind, d.date) for d in row.deadlines] == [("by_date", "2025-12-31")]
+
+
+def test_short_rows_of_a_bar_table():
+    """dev/202: six columns, rows short of their merged first cells, a continuation row without its 时限."""
+    doc, tasks = _tasks("dev/202_zjchangxing_tuying_fangxun_sanqingdan_biaoge.txt")
+    assert _table_tasks(_Builder(doc, light=True))
+    row = _by_text(tasks, "明确应消站的防汛工作职责")  # the 任务清单 cell, not the 工作指标 one before it
+    assert _units(row) == [("应消站", "responsible")]
+    assert [d.kind for d in row.deadlines] == ["range"] and row.deadlines[0].start is None  # 4月, year unknown
+    cont = _by_text(tasks, "结合辖区实际")
+    assert _units(cont) == [("农村办", "responsible"), ("规划建设办", "responsible"), ("国土所", "responsible"),
+                            ("村(社区)", "responsible")]
+    assert [d.raw for d in cont.deadlines] == ["4月"]  # the 时限 cell merged with the row above
+    assert not any(t.text.startswith("乡镇(街道、园区)党政主要负责人") for t in tasks)  # 工作指标 is no task
+
+
+def test_flattened_table_cut_after_first_row():
+    doc, tasks = _tasks("dev/505_mingyanjiaju_2025_zhongxue_fangnishui_fanti_biaoge.txt")
+    row = _by_text(tasks, "举行一次国旗下主题教育")
+    assert _units(row) == [("安全办", "responsible")]
+    assert not any(t.text.startswith("序号") for t in tasks)
+
+
+@pytest.mark.parametrize("rel, n_rows, start, units, raw", [
+    ("heldout/h4_table_plan.txt", 10, "对辖区38家规模以上工业企业",
+     [("镇应急办", "responsible"), ("镇综合行政执法队", "responsible")], "每月"),
+    ("heldout2/k6_table_plan_rows.txt", 8, "开展城镇燃气安全专项排查整治",
+     [("街道城建办", "lead"), ("街道市场监管所", "support"), ("各社区", "support")], "6月底前"),
+    ("heldout3/m5_table_two_cols.txt", 7, "开展危险化学品运输车辆专项整治",
+     [("县应急局", "lead"), ("县公安局", "support"), ("县交通运输局", "support")], "2025年6月底前"),
+])
+def test_bar_tables_keep_their_rows(rel, n_rows, start, units, raw):
+    doc, tasks = _tasks(rel)
+    rows = [t for t in tasks if any(d.raw == raw for d in t.deadlines) or t.units]
+    assert len(rows) >= n_rows
+    row = _by_text(tasks, start)
+    assert _units(row) == units
+    assert [d.raw for d in row.deadlines] == [raw]
+
+
+def test_cell_name_lists():
+    assert _space_lists("区发改局区统计局") == "区发改局、区统计局"
+    assert _space_lists("区发改委区统计局") == "区发改委、区统计局"
+    assert _space_lists("文化站 派出所工商质监所") == "文化站、派出所、工商质监所"
+    assert _space_lists("区防减救灾委(防汛抗旱、") == "区防减救灾委"
+    assert _space_lists("区委宣传部") == "区委宣传部"
+    assert _space_lists("区水利和湖泊局") == "区水利和湖泊局"

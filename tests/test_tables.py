@@ -101,3 +101,14 @@ def test_cell_name_lists():
     assert _space_lists("区防减救灾委(防汛抗旱、") == "区防减救灾委"
     assert _space_lists("区委宣传部") == "区委宣传部"
     assert _space_lists("区水利和湖泊局") == "区水利和湖泊局"
+
+
+def test_target_table_with_bars_and_cover_notice():
+    """heldout4/p03: 序号 | 指标 | 目标值 | 牵头单位 | 配合单位, and the cover notice's dated request before it."""
+    doc, tasks = _tasks("heldout4/p03_qu_2021_anquan_mubiao_renwu_fenjiebiao.txt")
+    row = _by_text(tasks, "道路交通事故死亡人数")
+    assert row.text == "道路交通事故死亡人数 较上年下降8%以上"
+    assert _units(row) == [("区公安分局交警大队", "lead"), ("区交通运输局", "support"), ("区教育局", "support")]
+    cover = _by_text(tasks, "请各牵头单位于每季度末月25日前")
+    assert {d.kind for d in cover.deadlines} == {"recurring", "by_date"}
+    assert len([t for t in tasks if t.units and t.units[0].role == "lead"]) >= 11

@@ -608,6 +608,7 @@ def _unglue(name: str) -> list[str]:
         for j in range(3, len(name) - 2):
             if name[j] == name[0] and name[j - 1] in "局办委所站队院部厅" and re.search(r"[局办委所站队院部厅]$", name):
                 return [name[:j]] + _unglue(name[j:])
+        return [name]  # one place's name: 区公安分局交警大队 is one unit
     return [p for p in _GLUED.split(name) if p]
 
 
@@ -806,6 +807,11 @@ def rule_tasks(doc: Document, builder: _Builder | None = None) -> list[Task]:
         last_table = max(([table_lines[-1][1]] if table_lines else []) + [e for _, e in tables])
         if last_table < len(text):
             _region_tasks(b, last_table, len(text), speech=False)
+        # and the cover notice before them, where it assigns work by a date (请各牵头单位于…前报送)
+        first_table = min(s for s, _ in tables)
+        for m in _SENT_END.finditer(text, 0, first_table):
+            if len(m.group().strip()) >= 6 and _is_directive(m.group()) and _deadlines(m.group(), doc.year, m.start()):
+                b.add(*m.span(), None)
         b.tasks.sort(key=lambda t: t.span)
         return _renumber(b.tasks)
     if doc.doc_type == "report":

@@ -70,7 +70,7 @@ PREV_CUES = (
     "督促", "推动", "指导", "督导", "帮助", "要求", "由", "请", "组织", "会同", "协调", "配合", "对", "向", "报",
     "报送", "上报", "通知", "经", "与", "和", "及", "、", "在", "根据", "按照", "依据", "到", "深入", "各", "全",
 )
-_SUBJECT_VERB = re.compile(r"要|须|必须|务必|应当|应|将|负责|牵头|配合|会同|统筹|协助|联合|共同|分别")
+_SUBJECT_VERB = re.compile(r"要|须|必须|务必|应当|应|将|负责|牵头|配合|会同|统筹|协助|联合|共同|分别|决定|组织|还|发布|派|加大|开展|对|在|于|把")
 SUBJECT = True  # the clause-initial stretch before an actor verb, as a feature
 _CLAUSE_END = set("。;；:：!?！？,，\n")
 _PUNCT = set("。;；:：!?！？,，、\n\"“”‘’《》")
@@ -395,6 +395,7 @@ def _new_crf():
 def _fit_crf(xs: Sequence[list[dict]], ys: Sequence[list[str]]):
     crf = _new_crf()
     crf.fit(list(xs), list(ys))
+    crf.training_log_ = None  # timings: not part of the model
     return crf
 
 

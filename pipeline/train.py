@@ -33,7 +33,7 @@ from .learn import use_models
 _log = logging.getLogger(__name__)
 
 # the order matters: a trainer's documents are processed with the models trained before it
-TRAINERS = ("boilerplate", "doctype", "tasks", "units", "category")
+TRAINERS = ("boilerplate", "doctype", "tasks", "units", "category", "subject")
 
 
 @dataclass(frozen=True)

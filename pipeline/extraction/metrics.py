@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from ..learn import info, load, models_dir
+from ..learn import subject as _learned_subject
 from ..model import Document, Metric
 from .category import classify, context_of, has_cue
 
@@ -973,6 +975,71 @@ def _context(doc: Document) -> _Ctx:
     return _Ctx(text, quoted, titles, garbled)
 
 
+def _rule_hits(doc: Document) -> list[_Hit]:
+    """The quantities that pass the exclusions, in text order, with the rules' subjects and raw spans."""
+    text = doc.text
+    ctx = _context(doc)
+    hits = [h for h in _candidates(text) if exclusion(h, ctx) is None]
+    cuts = [len(text)] + [f.span[0] for f in doc.flags if f.code in CUT_FLAGS and f.span]
+    hits += [h for h in _truncated(text, hits, cuts) if not_garbled(h, ctx) is None]
+    hits.sort(key=lambda h: h.start)
+    _subjects(text, hits)
+    return hits
+
+
+def _subject_model():
+    """The trained subject chooser when its cross-validation chose it, else None (the rules' subjects stay)."""
+    key = str(models_dir())
+    if key not in _subject_choice:
+        model = None
+        if info(_learned_subject.NAME).get("use") == "model":
+            try:
+                model = load(_learned_subject.NAME)
+            except Exception as e:  # a model from another scikit-learn, a damaged file: keep the rules
+                logging.getLogger(__name__).warning("subject model could not be loaded (%s); using the rules", e)
+        _subject_choice[key] = model
+    return _subject_choice[key]
+
+
+_subject_choice: dict[str, object] = {}
+
+
+def _learned_subjects(text: str, hits: list[_Hit]) -> None:
+    """Replace each rule subject by the learned choice among the clause's candidate spans (models/subject)."""
+    model = _subject_model()
+    if model is None or not hits:
+        return
+    rule_subjects = [h.subject for h in hits]
+    rule_ends = [h.raw_span[1] for h in hits]
+    for n, h in enumerate(hits):
+        prev = rule_subjects[n - 1] if n and _learned_subject.same_sentence(text, rule_ends[n - 1], h.start) else ""
+        cands = _learned_subject.candidates(text, h.start, rule_subjects[n], h.unit, prev)
+        if len(cands) < 2:
+            continue  # nothing to choose from
+        k = _learned_subject.pick(model, [c[2] for c in cands])
+        subject, start, _ = cands[k]
+        if k == 0 or subject == h.subject:
+            continue
+        h.subject = subject
+        if start >= 0 and start < h.raw_span[0]:
+            h.raw_span = (start, h.raw_span[1])
+
+
+def _rule_records(doc: Document) -> list[tuple]:
+    """For the subject trainer: (number start, rule subject, raw span, pairing record) of each rule metric."""
+    if not doc.text:
+        return []
+    out = []
+    for h in _rule_hits(doc):
+        s, e = h.raw_span
+        out.append((h.start, h.subject, (s, e), {"subject": h.subject, "unit": h.unit, "value": h.value,
+                                                  "masked": h.masked, "raw": doc.text[s:e]}))
+    return out
+
+
+_learned_subject.register_rules(_rule_records)
+
+
 def find_metrics(doc: Document) -> list[Metric]:
     """The metrics of a structured Document (SPEC §6), in text order.
 
@@ -985,12 +1052,8 @@ def find_metrics(doc: Document) -> list[Metric]:
     text = doc.text
     if not text:
         return []
-    ctx = _context(doc)
-    hits = [h for h in _candidates(text) if exclusion(h, ctx) is None]
-    cuts = [len(text)] + [f.span[0] for f in doc.flags if f.code in CUT_FLAGS and f.span]
-    hits += [h for h in _truncated(text, hits, cuts) if not_garbled(h, ctx) is None]
-    hits.sort(key=lambda h: h.start)
-    _subjects(text, hits)
+    hits = _rule_hits(doc)
+    _learned_subjects(text, hits)
     out = []
     for h in hits:
         s, e = h.raw_span

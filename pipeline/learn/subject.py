@@ -1,0 +1,372 @@
+"""The subject of a metric (SPEC §6) as a learned boundary choice among candidates.
+
+The rules of :mod:`pipeline.extraction.metrics` give one subject per metric (the verb then the
+counted noun, built from the words on both sides of the number). Here that subject is one candidate
+among the spans of the clause that end just before the number (or before its lead-in: 共, 累计, 达,
+为 …) and start at any character of the clause: the model learns where a subject starts. A few
+filler words (各类, 了, 共 …) dropped from a span give one more candidate each.
+
+Each candidate is described by its first and last characters and bigrams, its length, what precedes
+its start, whether 的 or a list mark is inside, whether it is the rules' subject or contains it, the
+lead-in word and the measure word. A ``LogisticRegression`` scores each candidate; the extractor
+takes the most probable one per metric.
+
+Labels: a rule metric paired (SPEC §7) with a gold metric labels its candidates by the bigram
+Jaccard of each with the gold subject: the best one(s) (Jaccard ≥ 0.5, "right" per SPEC §7) are
+positive. Metrics where no candidate is right teach nothing and are left out of the fit, but count
+(as misses for both methods) in the cross-validated accuracy.
+
+- Trainer protocol (:mod:`pipeline.train`): :data:`NAME`, :data:`STAGE`, :func:`examples`,
+  :func:`fit`, :func:`card`.
+- The rule subjects come from the extraction stage, which registers its finder on import
+  (:func:`register_rules`): the examples always carry the rules' subjects, whatever model the
+  extractor would use.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+NAME = "subject"
+STAGE = "extract"
+CLAUSE_STOP = "。!?！？\n|,，;；:："
+MAX_LEFT = 30  # characters of the clause before the number
+MAX_LEN = 24  # longest candidate
+LEAD_IN = re.compile(r"(?:共计|共|累计|总计|合计|达到|达|约|近|仅|计|逾|超过|有|了|分别|先后|均|为)+$")
+FILLER = re.compile(r"各类|各种|各项|各级|了|共计|共|累计|已|先后|分别")
+C = 3.0
+
+# (doc) -> [(number start, rule subject, raw span, pairing record)], registered by the extraction stage
+_rules: Callable | None = None
+
+
+def register_rules(fn: Callable) -> None:
+    """The extraction stage's rule metrics of a structured Document (see :func:`examples`)."""
+    global _rules
+    _rules = fn
+
+
+# -- candidates and features ---------------------------------------------------------------------------
+
+def _left(text: str, num_start: int) -> tuple[str, int, str]:
+    """The clause before the number without its lead-in: (core, where the core starts, the lead-in)."""
+    j = num_start
+    while j > 0 and text[j - 1] in " \t\n" and num_start - j < 3:
+        j -= 1  # a PDF line break before the number
+    i = j
+    while i > 0 and j - i < MAX_LEFT and text[i - 1] not in CLAUSE_STOP:
+        i -= 1
+    left = text[i:j]
+    m = LEAD_IN.search(left)
+    lead = m.group() if m else ""
+    return left[: len(left) - len(lead)], i, lead
+
+
+def candidates(text: str, num_start: int, rule_subject: str, unit: str = "",
+               prev_subject: str = "") -> list[tuple[str, int, dict]]:
+    """The candidate subjects of the number at ``num_start``: (subject, start in ``text`` or -1, features).
+
+    The rules' subject comes first; then each span of the clause ending before the lead-in, longest
+    first; then the same spans with filler words or quoted names dropped; then, when an earlier
+    metric of the same sentence has a subject (``prev_subject``), that subject followed by each short
+    span (死亡 after 发生生产安全事故 → 发生生产安全事故死亡) and that subject alone.
+    """
+    core, cstart, lead = _left(text, num_start)
+    rule = rule_subject or ""
+    words = _words(core)
+    seen: dict[str, int] = {}
+    out: list[tuple[str, int, dict]] = []
+
+    def add(s: str, start: int, kind: str, b: int) -> None:
+        s = s.replace("\n", "").strip()
+        if not s or s in seen:
+            return
+        seen[s] = len(out)
+        out.append((s, start, _features(s, kind, core, b, lead, rule, unit, words)))
+
+    add(rule, -1, "rule", -1)
+    spans = [(core[b:], b) for b in range(len(core)) if 2 <= len(core) - b <= MAX_LEN]
+    for s, b in spans:
+        add(s, cstart + b, "left", b)
+    for s, b in spans:
+        f = FILLER.sub("", s)
+        if f != s and len(f) >= 2:
+            add(f, cstart + b, "filler", b)
+        q = QUOTED.sub("", s)
+        if q != s and len(q) >= 2:
+            add(q, cstart + b, "unquoted", b)
+    if prev_subject:
+        for s, b in spans:
+            if len(s) <= SHORT:
+                add(prev_subject + s, cstart + b, "prev+left", b)
+        add(prev_subject, -1, "prev", -1)
+    return out
+
+
+SHORT = 6
+QUOTED = re.compile(r"[“\"「][^“”\"「」]{1,12}[”\"」]")
+
+
+def same_sentence(text: str, prev_end: int, num_start: int) -> bool:
+    """Whether nothing ends a sentence between an earlier metric and this number."""
+    return 0 <= prev_end <= num_start and not re.search(r"[。!?！？\n|]", text[prev_end:num_start])
+
+
+def _words(core: str) -> dict[int, tuple[str, str]]:
+    """The jieba words of the clause by start offset: {start: (tag of the word there, tag of the word before)}."""
+    if not core:
+        return {}
+    import logging
+
+    import jieba
+    import jieba.posseg as pseg
+
+    jieba.setLogLevel(logging.WARNING)
+    out, k, before = {}, 0, "^"
+    for w in pseg.cut(core):
+        out[k] = (w.flag, before)
+        k += len(w.word)
+        before = w.flag
+    out[k] = ("$", before)
+    return out
+
+
+def _bucket(n: int) -> str:
+    return str(n) if n <= 8 else ("9-12" if n <= 12 else ("13-18" if n <= 18 else "19+"))
+
+
+def _cls(ch: str) -> str:
+    if not ch:
+        return "none"
+    if ch.isdigit():
+        return "digit"
+    if "\u4e00" <= ch <= "\u9fff":
+        return "han"
+    return "punct"
+
+
+def _features(s: str, kind: str, core: str, b: int, lead: str, rule: str, unit: str,
+              words: dict[int, tuple[str, str]]) -> dict:
+    prev = core[b - 1] if b > 0 else "^"
+    prev2 = core[max(0, b - 2):b] if b > 0 else "^"
+    f = {
+        f"kind={kind}": 1, f"first={s[0]}": 1, f"last={s[-1]}": 1, f"first2={s[:2]}": 1, f"last2={s[-2:]}": 1,
+        f"len={_bucket(len(s))}": 1, f"kind_len={kind}|{_bucket(len(s))}": 1,
+        f"prev={prev}": 1, f"prev2={prev2}": 1, f"prev|first={prev}|{s[0]}": 1, f"prevcls={_cls(prev)}": 1,
+        f"lead={lead or '-'}": 1, f"unit={unit or '-'}": 1,
+        f"rule_len={_bucket(len(rule))}": 1,
+    }
+    if b >= 0:
+        tag, tag_before = words.get(b, ("inside", "inside"))
+        f[f"tag={tag}"] = 1
+        f[f"tag_before={tag_before}"] = 1
+        f[f"tags={tag_before}|{tag}"] = 1
+        f[f"kind_tag={kind}|{tag}"] = 1
+        last = words.get(len(core), ("$", "^"))[1]
+        f[f"last_tag={last}"] = 1
+    if b == 0:
+        f["clause_start"] = 1
+    if "的" in s:
+        f["has_de"] = 1
+    if re.search(r"[、,，()（）“”]", s):
+        f["crosses_mark"] = 1
+    if rule and kind != "rule":
+        if s == rule:
+            f["is_rule"] = 1
+        elif rule in s:
+            f["contains_rule"] = 1
+        elif s in rule:
+            f["inside_rule"] = 1
+        if rule.endswith(s) or s.endswith(rule):
+            f["suffix_rule"] = 1
+    if kind == "rule":
+        f["rule_in_left"] = int(rule.replace("\n", "") in core.replace("\n", ""))
+        f["rule_has_de"] = int("的" in rule)
+        f["rule_first2=" + rule[:2]] = 1
+    if not rule:
+        f["no_rule"] = 1
+    return f
+
+
+# -- the trainer -----------------------------------------------------------------------------------------
+
+def examples(doc, gold: dict, group: str) -> list[dict]:
+    """One example per rule metric paired with a gold metric: its candidates and their Jaccard with the gold subject."""
+    from .category import _similarity
+    from .match import greedy_pairs, jaccard
+
+    if _rules is None:  # the candidates include the rules' subject: never train without it
+        raise RuntimeError("no rule finder registered: import pipeline.extraction.metrics before taking examples")
+    golds = [m for m in gold.get("metrics") or [] if m.get("subject")]
+    text = doc.text or ""
+    if not golds or not text:
+        return []
+    hits = list(_rules(doc))
+    preds = [h[3] for h in hits]
+    out = []
+    for i, j in sorted(greedy_pairs(preds, golds, _similarity, 0.5)):
+        num_start, rule_subject, _, rec = hits[i]
+        gs = golds[j]["subject"]
+        prev = hits[i - 1][1] if i and same_sentence(text, hits[i - 1][2][1], num_start) else ""
+        cands = candidates(text, num_start, rule_subject, rec.get("unit") or "", prev)
+        out.append({"group": group, "gold": gs, "rule": rule_subject, "unit": rec.get("unit") or "",
+                    "cands": [c[0] for c in cands], "features": [c[2] for c in cands],
+                    "jaccard": [round(jaccard(c[0], gs), 4) for c in cands]})
+    return out
+
+
+def _labels(e: dict) -> list[int]:
+    best = max(e["jaccard"], default=0.0)
+    return [int(best >= 0.5 and j == best) for j in e["jaccard"]]
+
+
+def _estimator(c: float = C):
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    return make_pipeline(DictVectorizer(sort=True), LogisticRegression(C=c, max_iter=5000))
+
+
+def _train(exs: list[dict], c: float = C):
+    X, y = [], []
+    for e in exs:
+        labels = _labels(e)
+        if not any(labels):
+            continue
+        X += e["features"]
+        y += labels
+    if len(set(y)) < 2:
+        return None
+    return _estimator(c).fit(X, y)
+
+
+def pick(model, feats: list[dict]) -> int:
+    """The index of the most probable candidate (the first one, the rules', on a tie)."""
+    if model is None or not feats:
+        return 0
+    probs = model.predict_proba(feats)[:, 1]
+    best = 0
+    for k, p in enumerate(probs):
+        if p > probs[best] + 1e-12:
+            best = k
+    return best
+
+
+def _right(e: dict, k: int) -> bool:
+    return e["jaccard"][k] >= 0.5 if e["cands"] else False
+
+
+def cross_validate(exs: list[dict], n_splits: int = 5, c: float = C) -> dict:
+    """Subject accuracy (Jaccard ≥ 0.5 with the gold subject) of the model's pick and of the rules' subject,
+    on the same folds (GroupKFold by source group)."""
+    from sklearn.model_selection import GroupKFold
+
+    groups = [e["group"] for e in exs]
+    n = max(2, min(n_splits, len(set(groups))))
+    model_ok = [False] * len(exs)
+    rule_ok = [bool(e["cands"]) and e["jaccard"][0] >= 0.5 and e["cands"][0] == e["rule"] for e in exs]
+    folds = []
+    for train, test in GroupKFold(n_splits=n).split(exs, groups=groups):
+        model = _train([exs[i] for i in train], c)
+        for i in test:
+            model_ok[i] = bool(exs[i]["cands"]) and _right(exs[i], pick(model, exs[i]["features"]))
+        folds.append({"n": len(test), "documents": len({groups[i] for i in test}),
+                      "model": round(sum(model_ok[i] for i in test) / len(test), 4),
+                      "rules": round(sum(rule_ok[i] for i in test) / len(test), 4)})
+
+    def acc(ok, idx):
+        return round(sum(ok[i] for i in idx) / len(idx), 4) if idx else None
+
+    everything = list(range(len(exs)))
+    by_part = {}
+    for part in sorted({g.split("/")[0] for g in groups}):
+        idx = [i for i in everything if groups[i].split("/")[0] == part]
+        by_part[part] = {"n": len(idx), "model": acc(model_ok, idx), "rules": acc(rule_ok, idx)}
+    reachable = sum(any(_labels(e)) for e in exs)
+    return {"n_splits": n, "folds": folds, "model_accuracy": acc(model_ok, everything),
+            "rules_accuracy": acc(rule_ok, everything), "by_part": by_part,
+            "reachable": round(reachable / len(exs), 4) if exs else None}
+
+
+def fit(exs: list[dict], cv: bool = True) -> tuple[object, dict]:
+    """Cross-validate model and rules by source group (unless ``cv`` is False), then fit on every example."""
+    import datetime
+
+    import sklearn
+
+    exs = sorted(exs, key=lambda e: (e["group"], e["rule"], e["gold"], tuple(e["cands"])))
+    if not exs:
+        raise ValueError("no gold metrics to learn the subject from")
+    model = _train(exs)
+    meta = {"metrics": len(exs), "groups": len({e["group"] for e in exs}), "C": C,
+            "candidates": sum(len(e["cands"]) for e in exs),
+            "sklearn": sklearn.__version__, "date": datetime.date.today().isoformat()}
+    if cv:
+        res = cross_validate(exs)
+        use = "model" if model is not None and res["model_accuracy"] > res["rules_accuracy"] else "rules"
+        meta.update({"use": use, "model_accuracy": res["model_accuracy"], "rules_accuracy": res["rules_accuracy"],
+                     "cv": f"GroupKFold by source group, {res['n_splits']} folds", "folds": res["folds"],
+                     "by_part": res["by_part"], "reachable": res["reachable"]})
+    else:
+        meta["use"] = "model" if model is not None else "rules"
+    return model, meta
+
+
+def card(meta: dict) -> str:
+    if "folds" in meta:
+        folds = "\n".join(f"| {i + 1} | {f['documents']} | {f['n']} | {f['model']:.3f} | {f['rules']:.3f} |"
+                          for i, f in enumerate(meta["folds"]))
+        parts = "\n".join(f"| {p} | {v['n']} | {v['model']:.3f} | {v['rules']:.3f} |"
+                          for p, v in meta["by_part"].items())
+        held = f"""{meta['cv']}: no source group gives metrics to both sides of a fold. The rules' subject is
+scored on the same metrics. A subject is right when its character-bigram Jaccard with the gold
+subject is at least 0.5 (SPEC §7). Some candidate is right for {meta['reachable']:.1%} of the metrics
+(the ceiling of this choice).
+
+| fold | groups | metrics | model | rules |
+|---|---|---|---|---|
+{folds}
+
+| folder | metrics | model | rules |
+|---|---|---|---|
+{parts}
+
+Pooled: **model {meta['model_accuracy']:.3f}**, **rules {meta['rules_accuracy']:.3f}**."""
+    else:
+        held = "Trained without cross-validation (inside a fold): no held-out figures."
+    return f"""# subject: what a metric counts (SPEC §6)
+
+Written by `taskdb train corpora/ --only subject` on {meta['date']} (scikit-learn {meta['sklearn']}),
+trainer `pipeline/learn/subject.py`. Used by `pipeline/extraction/metrics.py::find_metrics` when
+`subject.json` says `"use": "model"`; otherwise (and whenever this model is absent) the rules' subject
+is kept.
+
+## Data
+
+{meta['metrics']} metrics found by the rules and paired (SPEC §7) with a gold metric, from {meta['groups']}
+source groups; {meta['candidates']} candidate subjects. Each candidate is labelled by its bigram Jaccard
+with the gold subject: the best ones, when at least 0.5, are positive.
+
+## Candidates, features and model
+
+Candidates: the rules' subject; every span of the clause before the number (up to {MAX_LEFT} characters)
+that ends before the number's lead-in (共, 累计, 达, 为 …), 2 to {MAX_LEN} characters long; the same spans
+without filler words (各类, 了, 共 …). Features (one-hot, `DictVectorizer`): the kind of candidate, its
+first and last characters and bigrams, its length, the one or two characters before its start (and
+the first character with them), whether it starts the clause, holds 的 or crosses a mark (、 , 括号,
+引号), how it relates to the rules' subject (equal, contains, inside, shares a suffix), the lead-in
+word, the measure word. `LogisticRegression(C={meta['C']})` (lbfgs, deterministic; examples sorted)
+scores each candidate; the most probable one is the subject (the rules' on a tie).
+
+## Cross-validated subject accuracy (held out)
+
+{held}
+
+Choice: **{meta['use']}**. Retrain with `taskdb train corpora/ --only subject` after changing the gold
+files or the rules, and commit the three files.
+"""
+
+
+__all__ = ["NAME", "STAGE", "candidates", "card", "cross_validate", "examples", "fit", "pick", "register_rules"]

@@ -987,10 +987,15 @@ def find_tasks(doc: Document) -> tuple[list[Task], tuple[tuple[Task, dict], ...]
     if model is None:
         return rule_tasks(doc), tuple(cands)
     chosen = select(model, [info for _, info in cands], [tuple(t.span) for t, _ in cands])
+    from dataclasses import replace as dc_replace
+
     b = _Builder(doc)
     for i in chosen:  # units and deadlines of the chosen candidates only
         task, info = cands[i]
         units, extra = info.get("pending") or (None, [])
+        n = len(b.tasks)
         b.add(*task.span, units, extra, min_len=1)
+        if len(b.tasks) > n and b.tasks[-1].text != task.text:  # words beyond the span (a target row's value)
+            b.tasks[-1] = dc_replace(b.tasks[-1], text=task.text)
     b.tasks.sort(key=lambda t: t.span)
     return _renumber(b.tasks), tuple(cands)

@@ -878,6 +878,17 @@ def _heading_path(doc: Document, sec: Section | None) -> list[str]:
     return [a.heading[:30] for a in _ancestors(doc, sec) if a.heading][:3]
 
 
+# an item marker inside running text, with the lead-in of meeting news before it (会议要求,一要…; 二是…; 第三,…):
+# not part of the task's words (SPEC §3)
+_INLINE_MARKER = re.compile(r"\s*(?:会议(?:要求|强调|指出|提出|明确|议定)[,，:：]?)?\s*(?:[一二三四五六七八九十]{1,2}(?:要|是)(?![求点])[,，:：]?|"
+                            r"第[一二三四五六七八九十]{1,2}[,，、]|(?:首先|其次|再次|最后)[,，])")
+
+
+def _after_inline_marker(text: str, start: int, end: int) -> int:
+    m = _INLINE_MARKER.match(text, start, end)
+    return m.end() if m and end - m.end() >= 4 else start
+
+
 def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
     """Every segment that may be a task, with what the task model needs to judge it.
 
@@ -928,11 +939,12 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
         sec = _section_at(doc, ps)
         if sec is not None and sec.span[0] <= ps < sec.body_start:
             ps = max(ps, min(sec.body_start, pe))
+        ps = _after_inline_marker(text, ps, pe)
         b.add(ps, pe, None)
         sents = [m.span() for m in _SENT_END.finditer(text, ps, pe) if len(m.group().strip()) >= 6]
         if len(sents) > 1:
             for ss, se in sents:
-                b.add(ss, se, None)
+                b.add(_after_inline_marker(text, ss, se), se, None)
         for t in b.tasks[n:]:
             put(t, "para" if t.span == _trim(doc, ps, pe) else "sent")
         n = len(b.tasks)

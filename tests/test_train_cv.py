@@ -53,12 +53,21 @@ def model_names() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def trained(small, tmp_path_factory) -> Path:
-    """``taskdb train SMALL --out DIR``: every available model trained on the ten documents."""
-    out = tmp_path_factory.mktemp("models_a")
-    p = subprocess.run(taskdb_cmd("train", str(small), "--out", str(out)), capture_output=True, text=True, cwd=ROOT)
-    assert p.returncode == 0, p.stdout + p.stderr
-    return out
+def trained_twice(small, tmp_path_factory) -> tuple[Path, Path]:
+    """``taskdb train SMALL --out DIR`` run twice (side by side, so that both see the same code):
+    every available model trained on the ten documents, in two folders."""
+    outs = [tmp_path_factory.mktemp(f"models_{x}") for x in "ab"]
+    procs = [subprocess.Popen(taskdb_cmd("train", str(small), "--out", str(out)), stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True, cwd=ROOT) for out in outs]
+    for p in procs:
+        log, _ = p.communicate()
+        assert p.returncode == 0, log
+    return outs[0], outs[1]
+
+
+@pytest.fixture(scope="module")
+def trained(trained_twice) -> Path:
+    return trained_twice[0]
 
 
 def records(paths: list[Path], models: Path) -> list[dict]:
@@ -80,15 +89,12 @@ def test_train_writes_each_model_and_its_card(trained):
     assert sorted(p.stem for p in trained.glob("*.md")) == sorted(names)
 
 
-def test_retrained_models_predict_the_same(small, trained, tmp_path):
-    """The same gold files, trained again: every record is the same."""
+def test_retrained_models_predict_the_same(small, trained_twice):
+    """The same gold files, trained twice: every record is the same."""
     if not available():
         pytest.skip("no trainer exists yet")
-    again = tmp_path / "models_b"
-    p = subprocess.run(taskdb_cmd("train", str(small), "--out", str(again)), capture_output=True, text=True, cwd=ROOT)
-    assert p.returncode == 0, p.stdout + p.stderr
     paths = [g.txt for g in find_gold(small)]
-    first, second = records(paths, trained), records(paths, again)
+    first, second = records(paths, trained_twice[0]), records(paths, trained_twice[1])
     for a, b in zip(first, second, strict=True):
         assert "error" not in a, a
         assert a == b, f"{a['source']}: retrained models extract another record"

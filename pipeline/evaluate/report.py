@@ -166,7 +166,8 @@ def render_breakdown(fs: FormatScore, what: str) -> list[str]:
     head = " " * CUT_WIDTH + " docs  " + "  ".join(f"{k:<17}" for k in PRF_KEYS)
     lines = ["", f"== by genre (gold doc_type), corpus folder and dev/ numbering ({what})", head,
              " " * CUT_WIDTH + "      " + "  ".join("    P     R    F1" for _ in PRF_KEYS)]
-    lines += [f"{_short(label, CUT_WIDTH):<{CUT_WIDTH}}{len(sub.docs):5d}  {_prf_cells(sub.prf)}" for label, sub in rows]
+    lines += [f"{_short(label, CUT_WIDTH):<{CUT_WIDTH}}{len(sub.docs):5d}  {_prf_cells(sub.prf)}"
+              for label, sub in rows]
     lines += ["", " " * CUT_WIDTH + " docs" + "".join(k.rjust(18) for k in CUT_ACC_KEYS)]
     for label, sub in rows:
         acc = sub.acc

@@ -313,7 +313,8 @@ class FormatScore:
         return out
 
     def totals(self) -> dict[str, dict[str, Any]]:
-        """The score.py-shaped rows: ``{"tasks": {"p", "r", "f1", "tp", "fp", "fn"}, …, "doc_type": {"acc", "n"}}``."""
+        """The score.py-shaped rows, ``{"tasks": {"p", "r", "f1", "tp", "fp", "fn"}, …, "doc_type": {"acc", "n"}}``,
+        and ``year`` (not in score.py)."""
         out: dict[str, dict[str, Any]] = {k: v.row() for k, v in self.prf.items()}
         out.update({k: v.row() for k, v in self.acc.items()})
         return out

@@ -8,6 +8,7 @@ import pytest
 
 from conftest import CORPORA, ROOT
 from pipeline.extraction import category
+from pipeline import learn
 from pipeline.learn import category as learned
 from pipeline.extraction.category import CATEGORIES, context_of, rule_category
 
@@ -140,10 +141,10 @@ def test_category_train_writes_model_card_and_choice(small_corpus, tmp_path, mod
     assert [learned.predict(load("metric_category"), s, c) for s, c in probe] == first
     # the code follows the recorded choice: force the model and it is used
     (again / "metric_category.json").write_text(json.dumps({**meta, "use": "model"}), "utf-8")
-    category._choices.clear()
+    learn.forget()
     assert category.method() == "model"
     assert category.classify("查出火灾隐患", "\x1f") in CATEGORIES
-    category._choices.clear()
+    learn.forget()
 
 
 def test_category_stage_holds_no_training_code():

@@ -12,37 +12,36 @@ from __future__ import annotations
 import logging
 
 from ..learn import category as _learned
-from ..learn import info, load, models_dir
+from ..learn import chosen
 from ..learn.category import CATEGORIES, CONTEXT_CHARS, context_of, has_cue, rule_category
 
-__all__ = ["CATEGORIES", "CONTEXT_CHARS", "classify", "context_of", "has_cue", "method", "predict_category",
+__all__ = ["CATEGORIES", "CONTEXT_CHARS", "classify", "context_of", "has_cue", "classify_many", "method", "predict_category",
            "rule_category"]
 
 _log = logging.getLogger(__name__)
 MODEL_NAME = _learned.NAME
-_choices: dict[str, str] = {}
 
 
 def method() -> str:
     """``"model"`` or ``"rules"``: what :func:`classify` uses (the cross-validated winner)."""
-    key = str(models_dir())
-    if key not in _choices:
-        use = info(MODEL_NAME).get("use", "rules")
-        _choices[key] = "model" if use == "model" and _model() is not None else "rules"
-    return _choices[key]
+    return "model" if chosen(MODEL_NAME) is not None else "rules"
 
 
 def _model():
-    try:
-        return load(MODEL_NAME)
-    except Exception as e:  # a model from another scikit-learn, a damaged file: fall back to the rules
-        _log.warning("metric category model could not be loaded (%s); using the rules", e)
-        return None
+    return chosen(MODEL_NAME)
 
 
 def classify(subject: str, context: str = "", unit: str | None = None) -> str:
     """The category of one metric, by the method that scored better in cross-validation."""
     return predict_category(subject, context, method(), unit)
+
+
+def classify_many(items: list[tuple[str, str, str | None]]) -> list[str]:
+    """The categories of a document's metrics ``(subject, context, unit)``, in one call of the model."""
+    model = _model()
+    if model is None or not items:
+        return [rule_category(s, c, u) for s, c, u in items]
+    return _learned.predict_many(model, items)
 
 
 def predict_category(subject: str, context: str, method: str, unit: str | None = None) -> str:

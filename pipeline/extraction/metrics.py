@@ -27,10 +27,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from ..learn import info, load, models_dir
+from ..learn import chosen, info
 from ..learn import subject as _learned_subject
 from ..model import Document, Metric
-from .category import classify, context_of, has_cue
+from .category import classify_many, context_of, has_cue
 
 # -- data -------------------------------------------------------------------------------------------
 
@@ -989,19 +989,7 @@ def _rule_hits(doc: Document) -> list[_Hit]:
 
 def _subject_model():
     """The trained subject chooser when its cross-validation chose it, else None (the rules' subjects stay)."""
-    key = str(models_dir())
-    if key not in _subject_choice:
-        model = None
-        if info(_learned_subject.NAME).get("use") == "model":
-            try:
-                model = load(_learned_subject.NAME)
-            except Exception as e:  # a model from another scikit-learn, a damaged file: keep the rules
-                logging.getLogger(__name__).warning("subject model could not be loaded (%s); using the rules", e)
-        _subject_choice[key] = model
-    return _subject_choice[key]
-
-
-_subject_choice: dict[str, object] = {}
+    return chosen(_learned_subject.NAME) if info(_learned_subject.NAME).get("use") == "model" else None
 
 
 def _learned_subjects(text: str, hits: list[_Hit]) -> None:
@@ -1011,12 +999,14 @@ def _learned_subjects(text: str, hits: list[_Hit]) -> None:
         return
     rule_subjects = [h.subject for h in hits]
     rule_ends = [h.raw_span[1] for h in hits]
+    todo = []
     for n, h in enumerate(hits):
         prev = rule_subjects[n - 1] if n and _learned_subject.same_sentence(text, rule_ends[n - 1], h.start) else ""
         cands = _learned_subject.candidates(text, h.start, rule_subjects[n], h.unit, prev)
-        if len(cands) < 2:
-            continue  # nothing to choose from
-        k = _learned_subject.pick(model, [c[2] for c in cands])
+        if len(cands) >= 2:  # else nothing to choose from
+            todo.append((h, cands))
+    picks = _learned_subject.pick_many(model, [[c[2] for c in cands] for _, cands in todo])
+    for (h, cands), k in zip(todo, picks):
         subject, start, _ = cands[k]
         if k == 0 or subject == h.subject:
             continue
@@ -1054,12 +1044,13 @@ def find_metrics(doc: Document) -> list[Metric]:
         return []
     hits = _rule_hits(doc)
     _learned_subjects(text, hits)
+    categories = classify_many([(h.subject, context_of(text, *h.raw_span), h.unit) for h in hits])
     out = []
-    for h in hits:
+    for h, category in zip(hits, categories):
         s, e = h.raw_span
         raw = text[s:e]
         out.append(Metric(
-            subject=h.subject, category=classify(h.subject, context_of(text, s, e), h.unit),
+            subject=h.subject, category=category,
             value=h.value, unit=h.unit, raw=raw, span=(s, e), value_max=h.value_max, approx=h.approx,
             masked=h.masked, as_of=_as_of(text, h.start, doc.year),
             section_id=(sec.id if (sec := doc.section_at(h.start)) else None),

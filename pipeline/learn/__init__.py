@@ -17,6 +17,7 @@ pays nothing and a process that never needs a model never loads one.
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -63,11 +64,32 @@ def load(name: str) -> Any | None:
 
 
 def info(name: str) -> dict:
-    """The ``NAME.json`` beside a model (what it was trained on, its scores, choices), or ``{}``."""
+    """The ``NAME.json`` beside a model (what it was trained on, its scores, choices), or ``{}``; cached like the model."""
+    key = (str(models_dir()), name + ".json")
+    if key not in _cache:
+        try:
+            _cache[key] = json.loads((models_dir() / f"{name}.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            _cache[key] = {}
+    return _cache[key]
+
+
+def chosen(name: str) -> Any | None:
+    """The model ``name`` when it exists and its cross-validation chose it over the rules (``"use"`` in its
+    ``.json`` is not ``"rules"``); None otherwise, or when it cannot be loaded (another scikit-learn, a
+    damaged file), so that the caller keeps its rules."""
+    if info(name).get("use", "model") == "rules":
+        return None
     try:
-        return json.loads((models_dir() / f"{name}.json").read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
+        return load(name)
+    except Exception as e:  # noqa: BLE001
+        logging.getLogger(__name__).warning("model %s could not be loaded (%s); using the rules", name, e)
+        return None
+
+
+def forget() -> None:
+    """Drop every cached model and card (they are read again on next use)."""
+    _cache.clear()
 
 
 def save(name: str, estimator: Any, meta: dict, card: str, out_dir: str | Path | None = None) -> Path:
@@ -80,6 +102,6 @@ def save(name: str, estimator: Any, meta: dict, card: str, out_dir: str | Path |
         joblib.dump(estimator, out / f"{name}.joblib", compress=3)
     (out / f"{name}.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1, sort_keys=True) + "\n", "utf-8")
     (out / f"{name}.md").write_text(card, "utf-8")
-    for key in [k for k in _cache if k[1] == name]:
+    for key in [k for k in _cache if k[1] in (name, name + ".json")]:
         del _cache[key]
     return out

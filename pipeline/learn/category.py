@@ -226,6 +226,11 @@ def predict(model, subject: str, context: str = "", unit: str | None = None) -> 
     return str(model.predict([features(subject, context, unit)])[0])
 
 
+def predict_many(model, items: list[tuple[str, str, str | None]]) -> list[str]:
+    """The fitted model's categories of several metrics ``(subject, context, unit)``, in one call."""
+    return [str(c) for c in model.predict([features(s, c, u) for s, c, u in items])]
+
+
 # -- the trainer ---------------------------------------------------------------------------------------
 
 def _norm_flat(s: str) -> str:

@@ -254,6 +254,24 @@ def pick(model, feats: list[dict]) -> int:
     return best
 
 
+def pick_many(model, groups: list[list[dict]]) -> list[int]:
+    """:func:`pick` for several metrics' candidate lists, in one call of the model."""
+    flat = [f for feats in groups for f in feats]
+    if model is None or not flat:
+        return [0] * len(groups)
+    probs = model.predict_proba(flat)[:, 1]
+    out, i = [], 0
+    for feats in groups:
+        ps = probs[i:i + len(feats)]
+        i += len(feats)
+        best = 0
+        for k, p in enumerate(ps):
+            if p > ps[best] + 1e-12:
+                best = k
+        out.append(best)
+    return out
+
+
 def _right(e: dict, k: int) -> bool:
     return e["jaccard"][k] >= 0.5 if e["cands"] else False
 

@@ -236,8 +236,10 @@ def _list_chrome_lines(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _drop_lines(m: Mapped, spans: list[tuple[int, int]], how: str) -> Mapped:
-    edits = [(s, e, "") for s, e in sorted(set(spans))]
+def _drop_lines(m: Mapped, spans: list[tuple[int, int]], how: str, keep_newline: bool = False) -> Mapped:
+    # with ``keep_newline`` the newline stays (a blank line, tidied later): a removed line is a paragraph
+    # boundary, so the lines around it are never rejoined as one broken sentence
+    edits = [(s, e - 1 if keep_newline and m.text[e - 1:e] == "\n" else e, "") for s, e in sorted(set(spans))]
     if edits:
         m.flag("site_chrome", f"{len(edits)} line(s) of web-site chrome removed ({how})", edits[0][0], edits[0][1])
     return m.splice(edits)
@@ -260,7 +262,7 @@ def remove_boilerplate(m: Mapped) -> Mapped:
         return remove_site_chrome(m)
     n = len(m.text)
     model = [(s, min(e + 1, n)) for s, e in spans]
-    return _drop_lines(m, model + _list_chrome_lines(m.text), "line model and phrase lists")
+    return _drop_lines(m, model + _list_chrome_lines(m.text), "line model and phrase lists", keep_newline=True)
 
 
 # ---------------------------------------------------------------- page-chunk markers

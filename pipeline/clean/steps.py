@@ -425,6 +425,28 @@ _CJK_PUNCT = "，。、；：？！“”‘’《》（）【】…—,;:)"
 _SPACE_IN_CJK = re.compile(rf"(?<=[{CJK}{_CJK_PUNCT}])[ \t]+(?=[{CJK}“‘《（【])|(?<=[{CJK}])[ \t]+(?=[{_CJK_PUNCT}])")
 
 
+_CELL_GAP = re.compile(r"(?<=\S)(?:\t+|[ \u3000]{2,})(?=\S)")
+
+
+def mark_table_cells(m: Mapped) -> Mapped:
+    """Cells separated by tabs or runs of spaces (a table copied as text) become ``a | b | c`` rows.
+
+    A line can be a row when a tab separates two of its cells, or two runs of spaces do (three cells);
+    it is one when the line before or after can be one too (a table has rows; one spaced-out line is a
+    header strip or a typo). Leading indentation is not a gap. Without this the next step would read the
+    gaps as stray spaces between Chinese characters and glue the cells together.
+    """
+    lines = m.text.split("\n")
+    gaps = [[] if "|" in line else list(_CELL_GAP.finditer(line)) for line in lines]
+    row = [bool(g) and (len(g) >= 2 or "\t" in g[0].group()) for g in gaps]
+    edits, pos = [], 0
+    for i, line in enumerate(lines):
+        if row[i] and ((i > 0 and row[i - 1]) or (i + 1 < len(lines) and row[i + 1])):
+            edits.extend((pos + x.start(), pos + x.end(), " | ") for x in gaps[i])
+        pos += len(line) + 1
+    return m.splice(edits) if edits else m
+
+
 def tidy_whitespace(m: Mapped) -> Mapped:
     """Trim lines, drop blank lines, and drop spaces between two Chinese characters."""
     m = m.sub(_TRAILING, "")
@@ -446,6 +468,7 @@ STEPS = [
     ("normalise_width", normalise_width),
     ("remove_hidden_notices", remove_hidden_notices),
     ("to_simplified", to_simplified),
+    ("mark_table_cells", mark_table_cells),
     ("tidy_whitespace", tidy_whitespace),
     ("remove_page_furniture", remove_page_furniture),  # before the line model: it finds headers by page numbers
     ("remove_boilerplate", remove_boilerplate),

@@ -878,10 +878,11 @@ def _heading_path(doc: Document, sec: Section | None) -> list[str]:
     return [a.heading[:30] for a in _ancestors(doc, sec) if a.heading][:3]
 
 
-# an item marker inside running text, with the lead-in of meeting news before it (会议要求,一要…; 二是…; 第三,…):
-# not part of the task's words (SPEC §3)
-_INLINE_MARKER = re.compile(r"\s*(?:会议(?:要求|强调|指出|提出|明确|议定)[,，:：]?)?\s*(?:[一二三四五六七八九十]{1,2}(?:要|是)(?![求点])[,，:：]?|"
-                            r"第[一二三四五六七八九十]{1,2}[,，、]|(?:首先|其次|再次|最后)[,，])")
+# an item marker inside running text, or the lead-in of meeting news or of a speaker (会议要求,一要…; 二是…;
+# 第三,…; 王XX强调,…): not part of the task's words (SPEC §3, §8: the task starts at the directive)
+_LEAD_IN = r"(?:会议|[\u4e00-\u9fff]{2,4}?)(?:要求|强调|指出|提出|明确|议定)[,，:：]"
+_ITEM = r"(?:[一二三四五六七八九十]{1,2}(?:要|是)(?![求点])[,，:：]?|第[一二三四五六七八九十]{1,2}[,，、]|(?:首先|其次|再次|最后)[,，])"
+_INLINE_MARKER = re.compile(rf"\s*(?:{_LEAD_IN}\s*(?:{_ITEM})?|{_ITEM})")
 
 
 def _after_inline_marker(text: str, start: int, end: int) -> int:

@@ -106,7 +106,8 @@ def find_title(text: str, meta: dict | None = None) -> str | None:
                 return _tidy_title(value)
     candidates = []
     for i, ln in enumerate(lines):
-        if not ln or len(ln) > 80 or _METADATA_KEY.match(ln) or _NOT_TITLE.search(ln) or ln.endswith(("。", ";", "；")):
+        if not ln or len(ln) > 80 or "|" in ln or _METADATA_KEY.match(ln) or _NOT_TITLE.search(ln) \
+                or ln.endswith(("。", ";", "；")):  # a table row is no title
             continue
         if "," in ln[:12] or "，" in ln[:12]:
             continue
@@ -213,6 +214,9 @@ def _publication_year(text: str) -> int | None:
     return None
 
 
+_DATE_LINE = re.compile(r"^[(（]\s*((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[)）]\s*$", re.M)
+
+
 def find_year(title: str | None, text: str, raw_text: str | None = None) -> int | None:
     """The year the document is for (SPEC §8 'Year'), or None when the text does not state it.
 
@@ -231,6 +235,9 @@ def find_year(title: str | None, text: str, raw_text: str | None = None) -> int 
         if _MASKED_YEAR.search(title):
             return None
     head = text[:20000]
+    dated = _DATE_LINE.search("\n".join(head.split("\n")[:6]))
+    if dated:  # a speech's or minutes' own date on a line of its own under the title: (2023年2月16日)
+        return int(dated.group(1))
     masked = len(_MASKED_YEAR.findall(head))
     votes = _year_votes(head)
     if votes:

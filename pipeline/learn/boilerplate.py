@@ -96,6 +96,9 @@ CHROME_INLINE = re.compile(r"为网友上传分享的文档|支持在线浏览|�
 TRAILER_START = re.compile(r"^\s*[-•]?\s*(?:关\s*键\s*词|配套讲稿|特殊限制)")
 
 
+_CRUMB = re.compile(r"\S\s*[>›»]\s*\S.*[>›»]")  # a breadcrumb (首页 > 政务公开 > 通知公告) is never the title
+
+
 def rule_chrome(line: str) -> bool:
     """The phrase lists' verdict on one line (without the trailer rule, which needs the lines before)."""
     if len(line) < 300 and CHROME_LINE.match(line):
@@ -174,7 +177,7 @@ def _line_feats(s: str) -> dict[str, Any]:
         if rx.search(s):
             f["re_" + k] = 1
     f["rule"] = float(rule_chrome(s))
-    f["title_like"] = float(len(s) <= 80 and bool(_TITLE_END.search(s) or s.startswith("关于"))
+    f["title_like"] = float(len(s) <= 80 and not _CRUMB.search(s) and bool(_TITLE_END.search(s) or s.startswith("关于"))
                             and not _PATTERNS["label_colon"].search(s) and "|" not in s)
     f["date_only"] = float(bool(_DATE_ONLY.match(s)))
     return f

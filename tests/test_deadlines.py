@@ -277,8 +277,10 @@ def test_parse_deadline_none(cell):
 # - phase headings' dates (SPEC §8): heldout2/k1 (10), dev/106 (即日起至11月15日,
 #   11月16日至11月18日), dev/108 (5月1日至6月30日, 7月1日至7月31日), dev/506
 #   (20__年9月1日-20__年10月30日, four tasks), pairs/05 (2023年8月至11月, 2023年12月至2024年5月).
+# heldout4 (20) and heldout5 (11), whose task texts the grammar read without a miss or an extra on their
+# first run: the time-limit columns of their tables (p03, p04, 02, 03) and the phase headings of p09 and 03.
 # The count is pinned so that a change shows.
-SKIPPED_GOLD = 69
+SKIPPED_GOLD = 100
 
 
 def gold_tasks():

@@ -885,6 +885,11 @@ _ITEM = r"(?:[一二三四五六七八九十]{1,2}(?:要|是)(?![求点])[,，:�
 _INLINE_MARKER = re.compile(rf"\s*(?:{_LEAD_IN}\s*(?:{_ITEM})?|{_ITEM})")
 
 
+def _only_closer(text: str) -> bool:
+    rest = UNIT_LINE.sub("", PAREN.sub("", text))
+    return len(re.sub(r"\W", "", rest)) < 4
+
+
 def _after_inline_marker(text: str, start: int, end: int) -> int:
     m = _INLINE_MARKER.match(text, start, end)
     return m.end() if m and end - m.end() >= 4 else start
@@ -904,6 +909,8 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
     pending: dict[tuple[int, int], tuple[list[Unit] | None, list[Deadline]]] = {}
 
     def put(task: Task, source: str) -> None:
+        if not source.startswith("rule_") and _only_closer(task.text):
+            return  # a unit parenthetical or 责任单位 line alone closes a task, it is not one
         key = tuple(task.span)
         if key in found:
             found[key][1].add(source)

@@ -885,6 +885,11 @@ _ITEM = r"(?:[一二三四五六七八九十]{1,2}(?:要|是)(?![求点])[,，:�
 _INLINE_MARKER = re.compile(rf"\s*(?:{_LEAD_IN}\s*(?:{_ITEM})?|{_ITEM})")
 
 
+# an inline item marker at a clause start (一要 / 二是 / 第三, / 其次,) inside a paragraph
+_INLINE_ITEM_AT = re.compile(r"(?:(?<=^)|(?<=[,，;；:：。\n]))\s*(?:会议(?:要求|强调|指出)[,，:：]?\s*)?"
+                             r"(?:[一二三四五六七八九十]{1,2}(?:要|是)(?![求点])|第[一二三四五六七八九十]{1,2}[,，、])", re.M)
+
+
 def _only_closer(text: str) -> bool:
     rest = UNIT_LINE.sub("", PAREN.sub("", text))
     return len(re.sub(r"\W", "", rest)) < 4
@@ -930,6 +935,7 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
             pending.setdefault(k, v)
     b = _Builder(doc, light=True)
     n = 0
+    multi_item: set[tuple[int, int]] = set()
     for leaf in _leaves(doc.sections):
         ls, le = _trim(doc, body_start(doc, leaf), leaf.span[1])
         if le - ls < 4 and leaf.heading_span:
@@ -948,6 +954,11 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
         if sec is not None and sec.span[0] <= ps < sec.body_start:
             ps = max(ps, min(sec.body_start, pe))
         ps = _after_inline_marker(text, ps, pe)
+        items = [m.start() for m in _INLINE_ITEM_AT.finditer(text, ps, pe)]
+        if len(items) >= 2:  # 一要…;二要…: each lowest-level item is a task (SPEC §3), the paragraph is not
+            multi_item.add(_trim(doc, ps, pe))
+            for a, z in zip(items, items[1:] + [pe]):
+                b.add(_after_inline_marker(text, a, z), z, None)
         b.add(ps, pe, None)
         sents = [m.span() for m in _SENT_END.finditer(text, ps, pe) if len(m.group().strip()) >= 6]
         if len(sents) > 1:
@@ -979,6 +990,8 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
     proba = doc.meta.get("doc_type_proba") or {doc.doc_type or "other": 1.0}
     out = []
     for (s, e), (t, sources) in sorted(found.items()):
+        if any(s <= ms and e >= me and (pending.get((s, e)) or (None,))[0] is None for ms, me in multi_item):
+            continue  # it holds several inline items and no parenthetical closes it: its items are the candidates
         sec = _section_at(doc, s)
         out.append((t, {
             "text": t.text, "sources": sorted(sources), "rule_final": (s, e) in final,

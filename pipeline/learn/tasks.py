@@ -163,6 +163,8 @@ def select(model: dict, infos: Sequence[dict], spans: Sequence[tuple[int, int]])
 def probabilities(pipe, feats: list[dict[str, float]]):
     """``pipe.predict_proba(feats)[:, 1]`` with the DictVectorizer's lookup done here: the same matrix,
     without its per-value type checks (a third of extraction time on long plans)."""
+    if not hasattr(pipe, "named_steps"):  # the compiled form (pipeline/learn/linear.py)
+        return pipe.predict_proba(feats)[:, 1]
     import numpy as np
     from scipy.sparse import csr_matrix
 

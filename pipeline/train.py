@@ -179,7 +179,7 @@ def train_all(docs: list[GoldDoc], out_dir: str | Path, names: tuple[str, ...] |
     wanted = available(names or TRAINERS)
     for name in wanted:  # start clean: no trainer may learn from an earlier run's later model
         for f in out_dir.glob(f"{trainer(name).NAME}.*"):
-            if f.suffix in (".joblib", ".json", ".md"):
+            if f.suffix in (".joblib", ".json", ".md", ".gz"):
                 f.unlink()
     metas: dict[str, dict] = {}
     with use_models(out_dir):

@@ -23,14 +23,14 @@ DOCS = [CORPORA / "dev" / "416_shiquan_yingfeng_zhen_2019_qingming_anquan_bushuh
 
 def test_every_linear_model_ships_its_compiled_form():
     for name in ("boilerplate", "doctype", "tasks", "metric_category", "subject"):
-        assert (MODELS / f"{name}.light.joblib").exists(), name
-    assert not (MODELS / "units.light.joblib").exists()  # a CRF is not compiled: loaded as it is
+        assert (MODELS / f"{name}.light.pkl.gz").exists(), name
+    assert not (MODELS / "units.light.pkl.gz").exists()  # a CRF is not compiled: loaded as it is
 
 
 def test_the_records_are_the_same_with_the_scikit_learn_models(tmp_path):
     """Whole documents through the pipeline: compiled models and the estimators they came from agree."""
     for f in MODELS.iterdir():
-        if not f.name.endswith(".light.joblib"):
+        if not f.name.endswith(".light.pkl.gz"):
             shutil.copy(f, tmp_path)
     with use_models(MODELS):
         light = [extract(p).to_record() for p in DOCS]

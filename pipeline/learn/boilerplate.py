@@ -99,6 +99,7 @@ TRAILER_START = re.compile(r"^\s*[-•]?\s*(?:关\s*键\s*词|配套讲稿|特�
 _CRUMB = re.compile(r"\S\s*[>›»]\s*\S.*[>›»]")  # a breadcrumb (首页 > 政务公开 > 通知公告) is never the title
 
 
+@lru_cache(maxsize=8192)  # a line is also its neighbours' neighbour: features are read, never changed
 def rule_chrome(line: str) -> bool:
     """The phrase lists' verdict on one line (without the trailer rule, which needs the lines before)."""
     if len(line) < 300 and CHROME_LINE.match(line):
@@ -148,6 +149,7 @@ def _bucket(n: int) -> str:
     return "big"
 
 
+@lru_cache(maxsize=8192)
 def _shape(s: str) -> dict[str, float]:
     n = max(len(s), 1)
     cjk = sum(1 for c in s if "\u3400" <= c <= "\u9fff")

@@ -7,7 +7,7 @@ feature functions of ours, character n-gram TF-IDF, ``DictVectorizer``, ``Standa
 what they learned (vocabularies, idf, means, scales, coefficients) into the small classes below,
 which compute the same probabilities (checked in ``tests/test_linear.py`` on corpus inputs) with
 NumPy only. :func:`pipeline.learn.save` writes this compiled form beside the estimator
-(``NAME.light.joblib``) and :func:`pipeline.learn.load` prefers it.
+(``NAME.light.pkl.gz``) and :func:`pipeline.learn.load` prefers it.
 """
 
 from __future__ import annotations

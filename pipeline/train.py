@@ -22,6 +22,7 @@ the same gold files give the same models.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
 import logging
 from dataclasses import dataclass

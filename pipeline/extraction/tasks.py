@@ -881,13 +881,14 @@ def _heading_path(doc: Document, sec: Section | None) -> list[str]:
 # an item marker inside running text, or the lead-in of meeting news or of a speaker (会议要求,一要…; 二是…;
 # 第三,…; 王XX强调,…): not part of the task's words (SPEC §3, §8: the task starts at the directive)
 _LEAD_IN = r"(?:会议|[\u4e00-\u9fff]{2,4}?)(?:要求|强调|指出|提出|明确|议定)[,，:：]"
-_ITEM = r"(?:[一二三四五六七八九十]{1,2}(?:要|是)(?![求点])[,，:：]?|第[一二三四五六七八九十]{1,2}[,，、]|(?:首先|其次|再次|最后)[,，])"
+_NUMBERED = r"[一二三四五六七八九十]{1,2}(?:要|是)(?![求点])|第[一二三四五六七八九十]{1,2}[,，、]"  # 一要 二是 第三,
+_ITEM = rf"(?:(?:{_NUMBERED})[,，:：]?|(?:首先|其次|再次|最后)[,，])"
 _INLINE_MARKER = re.compile(rf"\s*(?:{_LEAD_IN}\s*(?:{_ITEM})?|{_ITEM})")
 
 
 # an inline item marker at a clause start (一要 / 二是 / 第三, / 其次,) inside a paragraph
-_INLINE_ITEM_AT = re.compile(r"(?:(?<=^)|(?<=[,，;；:：。\n]))\s*(?:会议(?:要求|强调|指出)[,，:：]?\s*)?"
-                             r"(?:[一二三四五六七八九十]{1,2}(?:要|是)(?![求点])|第[一二三四五六七八九十]{1,2}[,，、])", re.M)
+_INLINE_ITEM_AT = re.compile(rf"(?:(?<=^)|(?<=[,，;；:：。\n]))\s*(?:会议(?:要求|强调|指出)[,，:：]?\s*)?(?:{_NUMBERED})",
+                             re.M)
 
 
 def _only_closer(text: str) -> bool:

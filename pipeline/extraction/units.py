@@ -256,22 +256,15 @@ def actors(text: str) -> list[Unit]:
 
 
 def _model():
-    """The trained recogniser and the mode its card chose, or (None, "rules")."""
-    from ..learn import load, models_dir
+    """The trained recogniser and the mode its card chose, or (None, "rules"); both cached by the registry
+    (and forgotten when the model is retrained)."""
+    from ..learn import info, load
 
     model = load(learned.NAME)
     if model is None:
         return None, "rules"
-    card = models_dir() / f"{learned.NAME}.json"
-    return model, _mode(str(card), card.stat().st_mtime_ns if card.exists() else 0)
-
-
-@lru_cache(maxsize=8)
-def _mode(card: str, mtime: int) -> str:  # re-read when the model is retrained
-    from ..learn import info
-
     mode = info(learned.NAME).get("mode", "rules")
-    return mode if mode in learned.MODES else "rules"
+    return model, mode if mode in learned.MODES else "rules"
 
 
 def rule_actors(text: str) -> list[Unit]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import learn
-from pipeline.extraction.units import actors, rule_actors
+from pipeline.extraction.units import actors, parse_unit_clause, rule_actors
 from pipeline.learn import units as lu
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -137,3 +137,20 @@ def test_lead_and_support_in_running_text():
     roles = {u.name: u.role for u in actors(t["text"])}
     assert roles.get("市政府督考办") == "responsible"
     assert roles.get("各牵头单位") == "lead"
+
+
+def test_unit_label_with_person_names_the_units():
+    # 责任单位及责任人: a responsibility line that names each unit's leader: the units, without 主要领导
+    units = parse_unit_clause("责任单位及责任人:呈贡县政府、市发改委主要领导。")
+    assert [(u.name, u.role) for u in units] == [("呈贡县政府", "responsible"), ("市发改委", "responsible")]
+
+
+def test_item_number_before_a_year_is_an_item(tmp_path):
+    # 1.2009年底前…: item 1 whose text starts with a year, not the decimal 1.2009
+    from pipeline.run import extract
+    path = tmp_path / "fenjie.txt"
+    path.write_text("一、站点建设\n1.2009年底前,建成特勤消防中队。\n责任单位及责任人:盘龙区政府主要领导。\n"
+                       "2.2010年底前,完成消防大队营房的改造。\n责任单位及责任人:嵩明县政府主要领导。\n", encoding="utf-8")
+    doc = extract(path)
+    assert [(t.text, [u.name for u in t.units]) for t in doc.tasks] == [
+        ("2009年底前,建成特勤消防中队。", ["盘龙区政府"]), ("2010年底前,完成消防大队营房的改造。", ["嵩明县政府"])]

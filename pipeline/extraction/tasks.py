@@ -31,7 +31,7 @@ FRAMING = re.compile(r"指导思想|总体要求|工作目标|基本原则|总�
 PAREN = re.compile(r"[(（](?P<c>(?:[^()（）\n]|[(（][^()（）\n]{1,12}[)）]){2,240})[)）]")
 # a parenthetical the copy cut off at the very end of the text: (区公安分局、区民
 PAREN_CUT = re.compile(r"[(（](?P<c>[^()（）\n]{2,240})$")
-UNIT_LINE = re.compile(r"^(?P<c>(?:责任单位|责任部门|责任处室|牵头单位|牵头部门|牵头处室|配合单位)[:：][^\n]*)$", re.M)
+UNIT_LINE = re.compile(r"^(?P<c>(?:责任单位|责任部门|责任处室|牵头单位|牵头部门|牵头处室|配合单位)(?:[及和、/]责任人)?[:：][^\n]*)$", re.M)
 NEXT_STEP = re.compile(r"下一步[,，:：]?")
 SIGNATURE = re.compile(r"\n(?:[^\n。]{2,40}\n)?(?:\d{4}|[二〇零一三四五六七八九]{4})年[\d一二三四五六七八九十]{1,3}月"
                        r"[\d一二三四五六七八九十]{1,3}日\s*$")

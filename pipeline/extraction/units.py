@@ -39,7 +39,7 @@ ROLE_WORDS = {
     "responsible": re.compile(r"(?:分工负责|按职责分工负责|按职责负责|各负其责|负责|落实|实施)$"),
 }
 _LABEL = re.compile(r"(?P<label>责任单位|责任部门|责任处室|责任科室|牵头单位|牵头部门|牵头处室|牵头科室|配合单位|配合部门|配合处室|"
-                    r"协办单位|主办单位|承办单位|实施单位|责任主体)\s*[:：]?")
+                    r"协办单位|主办单位|承办单位|实施单位|责任主体)(?:[及和、/]责任人)?\s*[:：]?")
 _LABEL_ROLE = {"牵头单位": "lead", "牵头部门": "lead", "牵头处室": "lead", "牵头科室": "lead", "主办单位": "lead",
                "配合单位": "support", "配合部门": "support", "配合处室": "support", "协办单位": "support"}
 _TRAILING_ETC = re.compile(r"(?:等有关部门|等相关部门|等有关单位|等相关单位|等部门|等单位|等)$")
@@ -81,7 +81,7 @@ def split_names(text: str) -> list[str]:
         if part[-1:] in ")）" and not re.search(r"[(（]", part):
             part = part[:-1]
         part = _TRAILING_ETC.sub("", _NOTE.sub("", part).strip(" \t"))
-        part = _ADVERB_TAIL.sub("", part)
+        part = _PERSON_TAIL.sub("", _ADVERB_TAIL.sub("", part))
         if part:
             out.append(part)
     merged: list[str] = []
@@ -103,6 +103,8 @@ _UNMASK = {v: k for k, v in _MASK.items()}
 
 _NOTE = re.compile(r"[(（〈<](?:下同|以下简称[^)）〉>]*|简称[^)）〉>]*)[)）〉>]")
 _ADVERB_TAIL = re.compile(r"(?:一定|都|也|还|均|同样|继续|务必|必须|切实|进一步|要)+$")
+# 责任单位及责任人: 市财政局主要领导: the unit, not its leader
+_PERSON_TAIL = re.compile(r"(?<=[局委办部队所站心院校司团府道镇乡村区会室组])(?:的)?(?:主要领导|主要负责人|主要负责同志|分管领导|分管负责人|负责人|领导)$")
 
 
 def _split_outside_brackets(text: str) -> list[str]:

@@ -43,7 +43,8 @@ def cn_to_int(s: str) -> int | None:
 FAMILIES: list[tuple[str, re.Pattern]] = [
     ("一、", re.compile(rf"(?P<n>[{_CN}]{{1,3}})[、.．](?=[^{_CN}、.．\d]|\d{{4}}年)")),
     ("(一)", re.compile(rf"[(（](?P<n>[{_CN}]{{1,3}})[)）]\s*")),
-    ("1.", re.compile(r"(?P<n>\d{1,2})(?:[.．](?!\d(?!\d?月))\s*|、)")),  # 1.4月底前: an item, not 1.4
+    # 1.4月底前, 1.2009年底前: an item, not 1.4 or 1.2009
+    ("1.", re.compile(r"(?P<n>\d{1,2})(?:[.．](?!\d(?!\d?月|\d{3}年))\s*|、)")),
     ("(1)", re.compile(r"[(（](?P<n>\d{1,2})[)）]\s*")),
     ("①", re.compile(r"(?P<n>[\u2460-\u2473])")),
     ("一是", re.compile(rf"(?P<n>[{_CN}]{{1,3}})是[,，:：]?")),

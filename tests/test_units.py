@@ -154,3 +154,14 @@ def test_item_number_before_a_year_is_an_item(tmp_path):
     doc = extract(path)
     assert [(t.text, [u.name for u in t.units]) for t in doc.tasks] == [
         ("2009年底前,建成特勤消防中队。", ["盘龙区政府"]), ("2010年底前,完成消防大队营房的改造。", ["嵩明县政府"])]
+
+
+def test_a_closing_unit_clause_names_the_units_and_leaves_the_task_text(tmp_path):
+    # 指标: 目标值, 责任单位为区经信局; — the clause that closes a target row names its unit
+    from pipeline.run import extract
+    path = tmp_path / "zhibiao.txt"
+    path.write_text("2023年考核指标目标任务\n各项指标设定状况如下:\n1.全区规模以上工业增加值增长8%,责任单位为区经信局;\n"
+                    "2.全年新增高新技术企业10家以上,责任单位为区科技局;\n", encoding="utf-8")
+    doc = extract(path)
+    assert [(t.text, [u.name for u in t.units]) for t in doc.tasks] == [
+        ("全区规模以上工业增加值增长8%", ["区经信局"]), ("全年新增高新技术企业10家以上", ["区科技局"])]

@@ -32,6 +32,8 @@ PAREN = re.compile(r"[(（](?P<c>(?:[^()（）\n]|[(（][^()（）\n]{1,12}[)）
 # a parenthetical the copy cut off at the very end of the text: (区公安分局、区民
 PAREN_CUT = re.compile(r"[(（](?P<c>[^()（）\n]{2,240})$")
 UNIT_LINE = re.compile(r"^(?P<c>(?:责任单位|责任部门|责任处室|牵头单位|牵头部门|牵头处室|配合单位)(?:[及和、/]责任人)?[:：][^\n]*)$", re.M)
+# a unit clause closing a task's sentence: …增长8%,责任单位为区经信局;
+UNIT_TAIL = re.compile(r"[,，;；]\s*(?P<c>(?:责任单位|责任部门|牵头单位|牵头部门)(?:[及和、/]责任人)?(?:为|[:：])[^。;；,，\n]{2,80})[。;；]?$")
 NEXT_STEP = re.compile(r"下一步[,，:：]?")
 SIGNATURE = re.compile(r"\n(?:[^\n。]{2,40}\n)?(?:\d{4}|[二〇零一三四五六七八九]{4})年[\d一二三四五六七八九十]{1,3}月"
                        r"[\d一二三四五六七八九十]{1,3}日\s*$")
@@ -215,6 +217,12 @@ class _Builder:
         if tail:  # the issuer's name and the date under the last item are not its words
             start, end = _trim(self.doc, start, tail.start())
         text = self.doc.text[start:end]
+        closer = UNIT_TAIL.search(text)
+        tail_units = parse_unit_clause(closer.group("c")) if closer else None
+        if tail_units:  # the closing unit clause names the units; it is not the task's words
+            end = start + closer.start()
+            text = self.doc.text[start:end]
+            units = list(units or []) + [u for u in tail_units if u.name not in {x.name for x in units or []}]
         if len(re.sub(r"\W", "", text)) < min_len:
             return
         sec = _section_at(self.doc, start)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
 
 NAME = "tasks"
 STAGE = "extract"
@@ -44,6 +45,11 @@ _HEAD_WORDS = ("下一步", "思路", "打算", "计划", "安排", "要求", "�
                "职责", "分工", "会议", "指出", "强调")
 
 
+_NON_WORD = re.compile(r"\W")
+_SPACE = re.compile(r"\s")
+_DIGITS = re.compile(r"\d+")
+
+
 def _bigrams(s: str) -> list[str]:
     return [s[i:i + 2] for i in range(len(s) - 1)]
 
@@ -51,7 +57,8 @@ def _bigrams(s: str) -> list[str]:
 def features(info: dict) -> dict[str, float]:
     """The features of one candidate (see ``task_candidates`` for the keys of ``info``)."""
     text = info["text"]
-    f: dict[str, float] = {"bias": 1.0, f"kind:{_kind(info)}": 1.0}
+    kind = _kind(info)
+    f: dict[str, float] = {"bias": 1.0, f"kind:{kind}": 1.0}
     proba = info.get("doc_type_proba") or {}
     for label, p in proba.items():
         f[f"dt:{label}"] = float(p)
@@ -82,35 +89,56 @@ def features(info: dict) -> dict[str, float]:
     f["actor"] = 1.0 if _ACTOR.search(text) else 0.0
     f["frame"] = 1.0 if _FRAME.search(text[:40]) else 0.0
     f["commit"] = 1.0 if _COMMIT.search(text[:20]) else 0.0
-    f["digits"] = min(len(re.findall(r"\d+", text)), 10) / 10
-    f["ends_colon"] = 1.0 if text.rstrip().endswith((":", "：")) else 0.0
-    f["ends_stop"] = 1.0 if text.rstrip().endswith(("。", ";", "；")) else 0.0
+    f["digits"] = min(len(_DIGITS.findall(text)), 10) / 10
+    tail = text.rstrip()
+    f["ends_colon"] = 1.0 if tail.endswith((":", "：")) else 0.0
+    f["ends_stop"] = 1.0 if tail.endswith(("。", ";", "；")) else 0.0
     f["table_cell"] = 1.0 if "|" in (info.get("before") or "")[-2:] else 0.0
-    for bg in set(_bigrams(re.sub(r"\W", "", text[:40]))):
-        f[f"b:{bg}"] = 1.0
-    for bg in set(_bigrams(re.sub(r"\W", "", text[-12:]))):
-        f[f"e:{bg}"] = 1.0
-    for i, heading in enumerate(info.get("heading_path") or []):
-        for w in _HEAD_WORDS:
-            if w in heading:
-                f[f"h{min(i, 1)}:{w}"] = 1.0
-    title = info.get("title") or ""
-    for w in _TITLE_WORDS:
-        if w in title:
-            f[f"title:{w}"] = 1.0
-            f[f"title:{w}&{_kind(info)}"] = 1.0
+    for key in _edge_keys(text[:40], "b:"):
+        f[key] = 1.0
+    for key in _edge_keys(text[-12:], "e:"):
+        f[key] = 1.0
+    for key in _heading_keys(tuple(info.get("heading_path") or ())):
+        f[key] = 1.0
+    for key in _title_keys(info.get("title") or "", kind):
+        f[key] = 1.0
     run = info.get("short_run") or 0
     f[f"short_run:{min(run, 6)}"] = 1.0
-    f[f"short_run:{min(run, 6)}&{_kind(info)}"] = 1.0
+    f[f"short_run:{min(run, 6)}&{kind}"] = 1.0
     inline = len(_INLINE_ITEM.findall(text))
     f[f"inline_items:{min(inline, 3)}"] = 1.0
     f["starts_inline_item"] = 1.0 if _INLINE_ITEM.match(text) else 0.0
     f["starts_with_time"] = 1.0 if _TIME_START.match(text) else 0.0
     f["target"] = 1.0 if _TARGET.search(text) else 0.0
-    before = re.sub(r"\s", "", info.get("before") or "")[-4:]
-    for bg in set(_bigrams(before)):
-        f[f"pre:{bg}"] = 1.0
+    for key in _edge_keys(_SPACE.sub("", info.get("before") or "")[-4:], "pre:"):
+        f[key] = 1.0
     return f
+
+
+# the parts of the features that many candidates share (the same opening, heading path or title): computed once
+
+@lru_cache(maxsize=8192)
+def _edge_keys(s: str, prefix: str) -> tuple[str, ...]:
+    return tuple(prefix + bg for bg in set(_bigrams(_NON_WORD.sub("", s) if prefix != "pre:" else s)))
+
+
+@lru_cache(maxsize=1024)
+def _heading_keys(path: tuple[str, ...]) -> tuple[str, ...]:
+    out: dict[str, None] = {}
+    for i, heading in enumerate(path):
+        for w in _HEAD_WORDS:
+            if w in heading:
+                out[f"h{min(i, 1)}:{w}"] = None
+    return tuple(out)
+
+
+@lru_cache(maxsize=256)
+def _title_keys(title: str, kind: str) -> tuple[str, ...]:
+    out = []
+    for w in _TITLE_WORDS:
+        if w in title:
+            out += [f"title:{w}", f"title:{w}&{kind}"]
+    return tuple(out)
 
 
 def _kind(info: dict) -> str:
@@ -120,6 +148,7 @@ def _kind(info: dict) -> str:
     return srcs[0] if srcs else "none"
 
 
+@lru_cache(maxsize=256)
 def _marker_family(marker: str | None) -> str:
     if not marker:
         return "none"
@@ -156,8 +185,10 @@ def select(model: dict, infos: Sequence[dict], spans: Sequence[tuple[int, int]])
     """Indices of the candidates that are the document's tasks, by the trained ``model``."""
     if not infos:
         return []
-    probs = model["pipeline"].predict_proba([features(i) for i in infos])[:, 1]
-    return choose(list(probs), list(spans), model["threshold"])
+    from .fastscore import proba
+
+    probs = proba(model["pipeline"], [features(i) for i in infos])
+    return choose(probs, list(spans), model["threshold"])
 
 
 # -- training --------------------------------------------------------------------------------------------------------

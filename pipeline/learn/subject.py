@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 NAME = "subject"
 STAGE = "extract"
@@ -113,8 +114,13 @@ def same_sentence(text: str, prev_end: int, num_start: int) -> bool:
     return 0 <= prev_end <= num_start and not re.search(r"[。!?！？\n|]", text[prev_end:num_start])
 
 
+@lru_cache(maxsize=4096)
 def _words(core: str) -> dict[int, tuple[str, str]]:
-    """The jieba words of the clause by start offset: {start: (tag of the word there, tag of the word before)}."""
+    """The jieba words of the clause by start offset: {start: (tag of the word there, tag of the word before)}.
+
+    Cached by clause (two metrics of one clause share it; jieba's tagger is most of this module's time);
+    the dict is read, never changed.
+    """
     if not core:
         return {}
     import logging
@@ -132,10 +138,12 @@ def _words(core: str) -> dict[int, tuple[str, str]]:
     return out
 
 
+@lru_cache(maxsize=None)
 def _bucket(n: int) -> str:
     return str(n) if n <= 8 else ("9-12" if n <= 12 else ("13-18" if n <= 18 else "19+"))
 
 
+@lru_cache(maxsize=4096)
 def _cls(ch: str) -> str:
     if not ch:
         return "none"
@@ -144,6 +152,9 @@ def _cls(ch: str) -> str:
     if "\u4e00" <= ch <= "\u9fff":
         return "han"
     return "punct"
+
+
+_MARK = re.compile(r"[、,，()（）“”]")
 
 
 def _features(s: str, kind: str, core: str, b: int, lead: str, rule: str, unit: str,
@@ -169,7 +180,7 @@ def _features(s: str, kind: str, core: str, b: int, lead: str, rule: str, unit: 
         f["clause_start"] = 1
     if "的" in s:
         f["has_de"] = 1
-    if re.search(r"[、,，()（）“”]", s):
+    if _MARK.search(s):
         f["crosses_mark"] = 1
     if rule and kind != "rule":
         if s == rule:
@@ -246,7 +257,9 @@ def pick(model, feats: list[dict]) -> int:
     """The index of the most probable candidate (the first one, the rules', on a tie)."""
     if model is None or not feats:
         return 0
-    probs = model.predict_proba(feats)[:, 1]
+    from .fastscore import proba
+
+    probs = proba(model, feats)
     best = 0
     for k, p in enumerate(probs):
         if p > probs[best] + 1e-12:
@@ -259,7 +272,9 @@ def pick_many(model, groups: list[list[dict]]) -> list[int]:
     flat = [f for feats in groups for f in feats]
     if model is None or not flat:
         return [0] * len(groups)
-    probs = model.predict_proba(flat)[:, 1]
+    from .fastscore import proba
+
+    probs = proba(model, flat)
     out, i = [], 0
     for feats in groups:
         ps = probs[i:i + len(feats)]

@@ -48,7 +48,9 @@ def model():
 def test_model_card_reports_held_out_accuracy_above_the_rule():
     meta = json.loads((ROOT / "models" / "doctype.json").read_text("utf-8"))
     assert meta["cv"].startswith("GroupKFold")
-    assert meta["cv_doctype_acc"] >= 0.9 > meta["cv_rule_acc"]
+    # 0.936 (dev/ 0.908) before the title grammar, the title stand-in and the gate on `other`
+    assert meta["cv_doctype_acc"] >= 0.97 > 0.9 > meta["cv_rule_acc"]
+    assert meta["cv_doctype_acc_dev"] >= 0.95
     assert meta["cv_doctype_acc_dev"] > meta["cv_rule_acc_dev"] + 0.3
     assert "cv_doctype_acc" in (ROOT / "models" / "doctype.md").read_text("utf-8") or \
         str(meta["cv_doctype_acc"]) in (ROOT / "models" / "doctype.md").read_text("utf-8")
@@ -92,6 +94,72 @@ def test_retraining_on_the_same_data_predicts_the_same():
     b = doctype.make_estimator().fit(rows, ys)
     for r in rows:
         assert doctype.predict_proba(a, r) == doctype.predict_proba(b, r)
+
+
+# -- the title grammar, the title stand-in, the gate on `other` ------------------------------------
+
+@pytest.mark.parametrize("title,expected", [
+    # titles of corpus documents, as the structure stage finds them
+    ("住房和城乡建设部办公厅关于做好 2020年城市排水防涝工作的通知", "notice"),
+    ("盘锦市人民政府办公室关于印发《2021年市〈政府工作报告〉任务分解和责任分工方案》的通知", "wrapper"),
+    ("市政府关于下达2006年南通市安全生产控制指标的通知", "wrapper"),
+    ("2023年区《政府工作报告》确定的重点工作任务责任分解方案", "plan"),
+    ("开展安全生产月活动方案模板8篇", "plan"),
+    ("三甲镇安全生产治本攻坚三年行动实施方案(2024-2026年)", "plan"),
+    ("减灾委员会2021年度工作要点(征求意见稿)", "plan"),
+    ("宜昌市应急管理局2022年工作总结及2023年工作计划", "report"),  # 总结 decides, not the last word
+    ("市应急局2023年工作情况报告 - 重庆人大网", "report"),
+    ("东林区安全生产委员会办公室关于2024年一季度全区安全生产工作情况的通报", "report"),  # 通报: news of work done
+    ("在全市安全生产工作会议上的讲话", "speech"),
+    ("——全国第17个“安全生产月”启动暨动员会讲话", "speech"),
+    ("市应急委召开2021年一季度公共安全形势分析会", "news"),
+    ("相关市领导出席会议并讲话,各专项应急指挥部办公室、各区应急委以及有关部门和单位的负责同志在分会场", "news"),
+    ("2023 乡镇汛期防洪工作预案", "rules"),
+    ("关于认真学习贯彻习近平总书记重要讲话精神的通知", "notice"),
+    ("XX市人民政府专题会议纪要", "minutes"),
+    ("重庆市江津区规划和自然资源局", None),
+])
+def test_title_grammar(title, expected):
+    assert doctype.title_class(title) == expected
+
+
+@pytest.mark.parametrize("name,expected", [
+    # a title glued to its first sentence (no line break after 责任书)
+    ("dev/206_fuding_2012_xiaofang_mubiao_zerenshu", ("plan", "2012年福鼎市消防安全目标管理责任书")),
+    # a title broken before its document noun: …“安全生产月”活动 / 实施方案
+    ("dev/502_zjtcn_chejian_2009_anquanshengchanyue_shishi_fangan_pdf", ("plan", "****2009 年开展“安全生产月”活动实施方案")),
+    # the headline of meeting news, where the structure stage took a caption line for the title
+    ("dev/401_yjglj_beijing_2021_yingjiwei_yijidu_xingshi_fenxihui", ("news", "市应急委召开2021年一季度公共安全形势分析会")),
+    # a fragment that starts with numbered items has no title line
+    ("dev/214_igat_jiedao_anquan_xiayibu_renwu_shequ", (None, "")),
+])
+def test_first_title_like_line_stands_in_for_the_title(name, expected):
+    doc = extract(_txt(name), until="structure")
+    assert doctype.lead_title(doc.text) == expected
+
+
+def test_caption_with_jianghua_is_not_a_speech_title():
+    doc = extract(_txt("dev/401_yjglj_beijing_2021_yingjiwei_yijidu_xingshi_fenxihui"), until="structure")
+    assert "讲话" in doc.title  # the caption line (…出席会议并讲话,…) the structure stage takes for the title
+    assert find_doc_type(doc.title, "") != "speech"
+    assert doc.doc_type == "report"
+
+
+@pytest.mark.parametrize("name", ["dev/207_fsou_shi_anweihui_duchafenzu_zeren",
+                                  "dev/214_igat_jiedao_anquan_xiayibu_renwu_shequ",
+                                  "dev/112_shanwei_zhujianju_pingzhuang_yehuaqi_quxiao_ziti_tonggao"])
+def test_no_other_without_a_sign_of_it(model, name):
+    # untitled plan fragments and a 通告: the model trained on two `other` documents put them there
+    doc = extract(_txt(name), until="structure")
+    assert doc.meta["doc_type_proba"]["other"] == 0.0
+    assert doc.doc_type == "plan"
+
+
+def test_other_with_a_sign_of_it(model):
+    doc = extract(_txt("dev/511_wnwk_xiangzhen_2023_xunqi_fanghong_yuan"), until="structure")  # …预案
+    row = doctype.doc_input(doc.title, doc.text, [s.heading for s in doc.sections if s.level <= 2])
+    assert doctype.other_evidence(row)
+    assert doc.doc_type == "other"
 
 
 # -- year ------------------------------------------------------------------------------------------

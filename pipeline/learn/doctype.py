@@ -2,7 +2,11 @@
 
 One example per document. What a reader looks at to tell a plan from a report:
 
-- the title (通知, 方案, 要点, 总结, 讲话, 会议, 纪要 …), as character n-grams;
+- the title (通知, 方案, 要点, 总结, 讲话, 会议, 纪要 …), as character n-grams, and its class by a small
+  title grammar (:func:`title_class`: …的通知, 关于印发…的通知, …方案, …总结, …讲话, …纪要, …预案, or a
+  news headline X召开…会议); where the structure stage found no title, or one whose grammar names no
+  kind of document, the first title-like line of the text stands in for it (:func:`lead_title`: a news
+  headline, a title glued to its first sentence or broken before its document noun);
 - the opening (the first ~300 characters: 为进一步… 特制定本方案 / 今年以来… 现将…情况汇报如下 /
   同志们 / X月X日, 市…召开…会议) and the headings of the section tree (工作目标, 主要任务, 下一步,
   主要做法, 存在问题), as character n-grams;
@@ -13,7 +17,9 @@ One example per document. What a reader looks at to tell a plan from a report:
 
 The stage (:func:`pipeline.structure.structure`) builds the input with :func:`doc_input` and asks
 :func:`predict_proba` (one predict per document). The estimator is a scikit-learn pipeline over such
-inputs: TF-IDF of title and of opening+headings, scaled cue counts, LogisticRegression.
+inputs: TF-IDF of title and of opening+headings, scaled cue counts, LogisticRegression. ``other``
+(rule books, 预案, data tables) is given only to a document that shows a sign of it
+(:func:`other_evidence`): the gold files hold two such documents, too few for the model to learn it.
 """
 
 from __future__ import annotations
@@ -46,7 +52,7 @@ CUES: tuple[tuple[str, re.Pattern], ...] = tuple((n, re.compile(p, re.M)) for n,
     ("report_frame", r"现将.{0,16}(?:汇报|报告|通报)如下|工作开展情况|主要做法|存在问题|存在的问题|工作成效|主要成效|"
                      r"工作总结|取得的成效|基本情况"),
     ("table_cols", r"牵头单位|责任单位|配合单位|完成时限|完成时间|责任领导|责任人|目标值|分工"),
-    ("table_rows", r"^\|"),
+    ("table_rows", r"^[^|\n]*\|[^|\n]*\|"),  # a table row, with or without a leading |
     ("phase", r"阶段[(（]|动员部署|集中整治|总结提升|自查自纠"),
     ("other_frame", r"预案|适用范围|第[一二三四五六七八九十]+条|总则|附则|职责"),
 ))
@@ -55,9 +61,102 @@ TITLE_WORDS = ("通知", "方案", "要点", "计划", "总结", "汇报", "报�
                "动员", "推进", "讯", "在")
 
 
+# -- the title grammar -----------------------------------------------------------------------------
+# Titles of these documents are a small grammar: what their last words name (…的通知, 关于印发…的通知,
+# …方案, …总结, …讲话, …纪要, …预案) or, for a headline without a document noun, a news verb
+# (X召开…会议, X开展…检查). The class is a feature; the model weighs it against the rest.
+
+GRAMMAR_CLASSES = ("wrapper", "notice", "plan", "report", "minutes", "speech", "news", "rules")
+_DOC_CLASSES = ("wrapper", "notice", "plan", "report", "minutes", "speech", "rules")
+# what a web copy appends to a title: a file extension, 范文/模板/8篇/篇一, (征求意见稿), (2024-2026年), - XX网
+_NOISE_TAIL = re.compile(r"(?:\.(?:docx?|pdf|txt|html?)|范文|模板|最新|精选|大全|\d+篇|篇[一二三四五六七八九十\d]+|"
+                         r"[(（][^()（）]{0,12}(?:稿|\d{4}[^()（）]*)[)）]|\s*[-_—|].{0,12}网|[!！。.,，;；:：\s])+$")
+_SPEECH_END = re.compile(r"(?:讲话|致辞|发言|讲稿|主持词|讲话稿|讲话提纲|讲话要点|发言稿)$|上的(?:讲话|发言)")
+_MINUTES_END = re.compile(r"纪要$")
+_REPORT_ANY = re.compile(r"总结|小结|汇报|述职")  # 工作总结及明年工作计划 is a report
+_REPORT_END = re.compile(r"(?:报告|情况|通报|简报|周报|快报|汇总表|进度表|回头看)$")
+_PLAN_END = re.compile(r"(?:方案|要点|计划|规划|清单|分工|分工表|分解表|分解|任务表|责任书|责任状|目标|指标|任务|安排|"
+                       r"意见|打算|思路)$")
+_NOTICE_END = re.compile(r"(?:通知|通告|公告|函|决定|通令|倡议书)$")
+_WRAPPER = re.compile(r"印发|转发|下发|下达|批转|发布")
+_RULES_END = re.compile(r"(?:预案|规定|办法|制度|细则|条例|职责|标准|规范|守则|须知|指南|章程|统计表|数据表)$")
+_NEWS = re.compile(r"召开|举行|举办|开展|部署|推进|启动|组织|检查|督导|督查|走访|调研|召集|传达|出席|讯")
+_TYPE_NOUN = re.compile(r"(?:实施|工作|活动|行动)?(?:通知|通告|方案|要点|计划|规划|清单|分解表|分工表|责任书|责任状|总结|"
+                        r"汇报|报告|讲话|纪要|预案)")
+_ITEM_MARKER = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．是要]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、.．](?!\d)|"
+                          r"第[一二三四五六七八九十]{1,3}[,，、])")
+LEAD_LINES = 6
+
+
+def title_class(s: str | None) -> str | None:
+    """The class of a title by its grammar (one of :data:`GRAMMAR_CLASSES`), None when it names none."""
+    if not s:
+        return None
+    s = _NOISE_TAIL.sub("", s.strip())
+    if len(s) < 4:
+        return None
+    if _SPEECH_END.search(s):
+        return "speech"
+    if _MINUTES_END.search(s):
+        return "minutes"
+    if _NOTICE_END.search(s):
+        return "wrapper" if _WRAPPER.search(s) else "notice"
+    if _REPORT_ANY.search(s) or _REPORT_END.search(s):
+        return "report"
+    if _PLAN_END.search(s):
+        return "plan"
+    if _RULES_END.search(s):
+        return "rules"
+    if _NEWS.search(s):
+        return "news"
+    return None
+
+
+def lead_title(text: str) -> tuple[str | None, str]:
+    """The grammar class and words of the first title-like line among the first lines of the text: the
+    stand-in for a title the structure stage did not find or took from the wrong line (a news headline,
+    a title glued to its first sentence, a title broken before its document noun). (None, "") if none."""
+    lines = [ln.strip(" |\t") for ln in text.split("\n")[:40]]
+    lines = [ln for ln in lines if ln][:LEAD_LINES + 1]
+    for j, ln in enumerate(lines[:LEAD_LINES]):
+        if _ITEM_MARKER.match(ln):  # a numbered heading or item is not a title
+            continue
+        cand = ln
+        if len(cand) > 60:  # only the first line may be a title glued to its body: cut after its document noun
+            m = _TYPE_NOUN.search(cand[:60]) if j == 0 else None
+            cand = cand[:m.end()] if m and m.start() >= 6 and not re.search(r"[,，。;；:：]", cand[:m.start()]) else ""
+        elif j + 1 < len(lines) and len(lines[j + 1]) <= 12 and _TYPE_NOUN.fullmatch(lines[j + 1]):
+            cand += lines[j + 1]  # …“安全生产月”活动\n实施方案
+        if cand and not re.search(r"[,，。;；]", cand[:-1]):
+            c = title_class(cand)
+            if c:
+                return c, cand
+    return None, ""
+
+
+def model_title(title: str | None, lead: tuple[str | None, str]) -> str:
+    """The title the model reads: the structure stage's title when its grammar names a kind of document,
+    else the first title-like line (:func:`lead_title`), else that title."""
+    if title and title_class(title) in _DOC_CLASSES:
+        return title
+    return lead[1] or title or ""
+
+
+def other_evidence(row: dict) -> bool:
+    """Whether a document shows a sign of SPEC's `other` (rule books, 预案, 规定, 制度, 职责, data tables): its
+    title or first title-like line is named so, or one of its first headings is a rule book's 总则.
+
+    ``other`` has two gold examples; a model trained on them learns their accidents (no title, a fragment)
+    and pushed untitled plans there. Without such a sign its probability is given to the other labels.
+    """
+    return "rules" in (row.get("title_class"), row.get("lead_class")) or bool(row.get("rulebook_head"))
+
+
+
 def doc_input(title: str | None, text: str, headings: Sequence[str], rule: str | None = None,
               title_rule: str | None = None) -> dict:
     """What the model reads of one document (built by the structure stage and by :func:`examples`)."""
+    lead = lead_title(text)
     head = text[:HEAD]
     cues = {name: len(rx.findall(head)) for name, rx in CUES}
     return {
@@ -68,11 +167,15 @@ def doc_input(title: str | None, text: str, headings: Sequence[str], rule: str |
         "n_chars": len(text),
         "rule": rule or "",
         "title_rule": title_rule or "",
+        "title_class": title_class(title) or "",
+        "lead_class": lead[0] or "",
+        "model_title": model_title(title, lead),
+        "rulebook_head": any(re.fullmatch(r"总\s*则", h.strip()) for h in list(headings)[:2]),
     }
 
 
 def _title_text(rows: Sequence[dict]) -> list[str]:
-    return [r["title"] or r["opening"][:40] for r in rows]
+    return [r.get("model_title", r["title"]) or r["opening"][:40] for r in rows]
 
 
 def _body_text(rows: Sequence[dict]) -> list[str]:
@@ -95,6 +198,8 @@ def _dense(rows: Sequence[dict]):
         v += [1.0 if not t else 0.0, math.log1p(r["n_chars"] / 1000)]
         v += [1.0 if r["rule"] == lab else 0.0 for lab in LABELS]
         v += [1.0 if r.get("title_rule") == lab else 0.0 for lab in LABELS]
+        v += [1.0 if r.get("title_class") == c else 0.0 for c in GRAMMAR_CLASSES]
+        v += [1.0 if r.get("lead_class") == c else 0.0 for c in GRAMMAR_CLASSES]
         out.append(v)
     return np.asarray(out, dtype=float)
 
@@ -119,11 +224,15 @@ def make_estimator(c: float = 16.0):
 
 
 def predict_proba(model, row: dict) -> dict[str, float]:
-    """Class probabilities of one document (label → probability, every label of :data:`LABELS`)."""
+    """Class probabilities of one document (label → probability, every label of :data:`LABELS`); `other` only
+    for a document that shows a sign of it (:func:`other_evidence`)."""
     p = model.predict_proba([row])[0]
     proba = {lab: 0.0 for lab in LABELS}
     for lab, v in zip(model.classes_, p):
         proba[str(lab)] = float(v)
+    if proba["other"] and proba["other"] < 1.0 and not other_evidence(row):
+        rest = 1.0 - proba["other"]
+        proba = {lab: (0.0 if lab == "other" else v / rest) for lab, v in proba.items()}
     return proba
 
 
@@ -215,15 +324,22 @@ by them). Without this model the rule `find_doc_type` decides and the probabilit
 
 - **Data**: the gold `doc_type` of {meta.get('documents', '?')} gold documents under `corpora/`
   ({meta.get('examples', '?')} examples, one per document; labels: {labels}).
-- **Features**: character 1-3-grams (TF-IDF) of the title; character 2-3-grams of the opening
-  (first 300 characters) and of the headings of levels 1-2; counts of cue families over the first
-  6000 characters (directives, 请…于…前, actor+要, 了, 已/累计/同比, counts with measure words,
-  speech markers, meeting-news verbs, minutes, 下一步/将, plan and report frames, table columns and
-  rows, phases, rule-book words), log-scaled and per 1000 characters; title words; the rule's vote
-  and its vote from the title alone.
+- **Features**: character 1-3-grams (TF-IDF) of the title (where the structure stage found none, or
+  one whose grammar names no kind of document, the first title-like line of the text stands in);
+  the class of the title and of that first title-like line by a title grammar (…的通知, 关于印发…的通知,
+  …方案/要点/分解表/责任书, …总结/汇报/报告/情况, …讲话, …纪要, …预案/规定, a news headline);
+  character 2-3-grams of the opening (first 300 characters) and of the headings of levels 1-2;
+  counts of cue families over the first 6000 characters (directives, 请…于…前, actor+要, 了,
+  已/累计/同比, counts with measure words, speech markers, meeting-news verbs, minutes, 下一步/将, plan
+  and report frames, table columns and rows, phases, rule-book words), log-scaled and per 1000
+  characters; title words; the rule's vote and its vote from the title alone.
 - **Estimator**: scikit-learn LogisticRegression (C 16, chosen among 1, 4, 16, 64 by the same CV;
   balanced class weights, random_state 0)
-  over the union of those features (sklearn {meta.get('sklearn', '?')}).
+  over the union of those features (sklearn {meta.get('sklearn', '?')}). `other` is given only to a
+  document that shows a sign of it (its title or first title-like line names a 预案, 规定, 制度, 职责 or
+  data table, or its first heading is 总则); otherwise its probability goes to the other labels in
+  proportion (only two gold documents are `other`, and a model trained on them sent untitled plan
+  fragments there).
 - **Held-out scores** ({meta.get('cv', '?')}; the rule needs no training, so its figure is its
   accuracy on the same documents):
 

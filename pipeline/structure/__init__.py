@@ -136,7 +136,11 @@ def find_title(text: str, meta: dict | None = None) -> str | None:
 
 def find_doc_type(title: str | None, text: str) -> str:
     if title:
-        if _SPEECH.search(title):
+        from ..learn.doctype import title_class
+
+        # 讲话 names a speech only where the title's grammar allows it (…会议上的讲话), not in news
+        # (…出席会议并讲话) nor in a notice (关于学习贯彻…重要讲话精神的通知)
+        if _SPEECH.search(title) and title_class(title) in (None, "speech"):
             return "speech"
         if _PLAN.search(title) and not re.search(r"总结|汇报|报告", title):
             return "plan"

@@ -50,6 +50,17 @@ def test_candidate_spans_index_the_text_and_carry_what_the_model_reads():
     assert len({tuple(t.span) for t, _ in cands}) == len(cands)  # one candidate per span
 
 
+def test_the_lead_in_of_a_line_is_read():
+    """416 (meeting news): the items after 会议要求,一要 carry the demand lead-in; a sentence in a line that
+    opens with what the meeting heard (会上通报了…) carries that instead."""
+    doc = extract(GENRES[3], until="structure")
+    by_text = {info["text"]: features(info) for _, info in task_candidates(doc)}
+    item = next(f for t, f in by_text.items() if t.startswith("加大宣传力度"))
+    heard = next(f for t, f in by_text.items() if t.startswith("眼下正值"))
+    assert item["lead_demand"] == 1.0 and item["lead_reported"] == 0.0
+    assert heard["lead_demand"] == 0.0 and heard["lead_reported"] == 1.0
+
+
 def test_without_a_model_the_rules_of_the_doc_type_decide(tmp_path):
     path = CORPORA / "samples" / "002_2d6767afaa7999d4.txt"
     with use_models(tmp_path):

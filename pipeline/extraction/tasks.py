@@ -1009,6 +1009,7 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
             "n_deadlines": bisect.bisect_left(dl_starts, e) - bisect.bisect_left(dl_starts, s) + len(t.deadlines),
             "pending": pending.get((s, e)), "doc_type_proba": proba, "framing": _in_framing(doc, sec),
             "forward": _forward(doc, sec) is not None, "before": text[max(0, s - 12):s],
+            "line_head": text[line_starts[bisect.bisect_right(line_starts, s) - 1]:s][:24],
             "title": doc.title or "", "short_run": run_of.get(bisect.bisect_right(line_starts, s) - 1, 0),
         }))
     return out

@@ -48,6 +48,9 @@ _HEAD_WORDS = ("下一步", "思路", "打算", "计划", "安排", "要求", "�
 _NON_WORD = re.compile(r"\W")
 _SPACE = re.compile(r"\s")
 _DIGITS = re.compile(r"\d+")
+_DEMAND_LEAD = re.compile(r"(?:要求|强调|指出|提出|部署|指示|希望|号召|明确|布置)了?[:：,，]|(?:要求|部署)如下|几点意见|[:：]$")
+_REPORTED_LEAD = re.compile(r"通报|传达|听取|学习了|观看|收看|介绍|汇报|回顾|总结了")
+_RETRO_LEAD = re.compile(r"了|已|累计|共计|以来")
 
 
 def _bigrams(s: str) -> list[str]:
@@ -112,6 +115,15 @@ def features(info: dict) -> dict[str, float]:
     f["target"] = 1.0 if _TARGET.search(text) else 0.0
     for key in _edge_keys(_SPACE.sub("", info.get("before") or "")[-4:], "pre:"):
         f[key] = 1.0
+    # the lead-in of its line (会议要求,一要… / X强调,… / …作了部署:一是…): demands that follow are tasks,
+    # what a meeting heard (通报, 传达, 听取) or what was done (了, 已) is not
+    head, before = info.get("line_head") or "", info.get("before") or ""
+    demand = 1.0 if _DEMAND_LEAD.search(head) or _DEMAND_LEAD.search(before) else 0.0
+    f["lead_demand"] = demand
+    f[f"lead_demand&{kind}"] = demand
+    f["lead_demand&report"] = demand * float(proba.get("report", 0.0))
+    f["lead_reported"] = 1.0 if _REPORTED_LEAD.search(head) else 0.0
+    f["lead_retro"] = 1.0 if _RETRO_LEAD.search(head) else 0.0
     return f
 
 
@@ -317,7 +329,8 @@ Character bigrams of the first 40 and last 12 characters; words of the section's
 (下一步, 要求, 做法, 问题 …); item marker family and level; who proposed the candidate (each genre's
 rules, item, paragraph, sentence) weighted by the document's type probabilities; directive,
 retrospective, framing and commitment cue counts; an actor before 要/负责; units and deadlines
-found in it; length and position.
+found in it; length and position; the lead-in of its line (a demand: 会议要求, / X强调, / 作了部署:;
+what a meeting heard: 通报, 传达, 听取; what was done: 了, 已).
 
 ## Model
 

@@ -47,6 +47,7 @@ _SPLIT = re.compile(r"[、,，;；/|]|(?<=\S)以及(?=\S)|(?<=[局委办部队�
 _HUIT0NG = re.compile(r"^(?P<a>.+?)会同(?P<b>.+?)(?:共同|分工|按职责)?负责$")
 
 
+@lru_cache(maxsize=8192)
 def looks_like_unit(name: str) -> bool:
     """A written organisation name (or a collective of them), not a person or a thing."""
     name = name.strip()
@@ -71,6 +72,17 @@ def _known() -> frozenset[str]:
 
 def split_names(text: str) -> list[str]:
     """区应急局、区消防救援大队和区水利和湖泊局等有关部门 → [区应急局, 区消防救援大队, 区水利和湖泊局]."""
+    return list(_split_names(text))
+
+
+# The finders below are pure functions of their text, and a document asks them about the same text
+# many times (each genre's rules propose the same items; a clause is parsed for every candidate that
+# ends with it): each answer is kept (about 7 calls per distinct text on the benchmark documents).
+_MEMO = 8192
+
+
+@lru_cache(maxsize=_MEMO)
+def _split_names(text: str) -> tuple[str, ...]:
     text = _TRAILING_ETC.sub("", text.strip(" \t,，、;；。"))
     # protect 和/及 inside names that the gazetteer knows (区水利和湖泊局)
     out = []
@@ -94,7 +106,7 @@ def split_names(text: str) -> list[str]:
             merged[-1] = merged[-1] + "和" + part
         else:
             merged.append(part)
-    return merged
+    return tuple(merged)
 
 
 _MASK = {c: chr(0xE000 + i) for i, c in enumerate("、,，;；/ 和及与")}
@@ -164,6 +176,12 @@ def parse_unit_clause(content: str) -> list[Unit] | None:
     >>> [(u.name, u.role) for u in parse_unit_clause("责任单位:区安委办牵头,区委编办配合")]
     [('区安委办', 'lead'), ('区委编办', 'support')]
     """
+    units = _parse_unit_clause(content)
+    return None if units is None else list(units)
+
+
+@lru_cache(maxsize=_MEMO)
+def _parse_unit_clause(content: str) -> tuple[Unit, ...] | None:
     content = content.strip().rstrip("。")
     labelled = bool(_LABEL.search(content))
     units: list[Unit] = []
@@ -209,7 +227,7 @@ def parse_unit_clause(content: str) -> list[Unit] | None:
             return None
     elif not any(looks_like_unit(u.name) for u in units):
         return None
-    return dedupe(units)
+    return tuple(dedupe(units))
 
 
 def dedupe(units: list[Unit]) -> list[Unit]:
@@ -230,9 +248,17 @@ def dedupe(units: list[Unit]) -> list[Unit]:
 
 def with_lead_roles(units: list[Unit], text: str) -> list[Unit]:
     """Units of a closing clause, made lead where the task's own words say they lead (由县安委办牵头)."""
+    try:
+        return list(_with_lead_roles(tuple(units), text))
+    except TypeError:  # a unit that cannot be a key (a span given as a list): not kept
+        return list(_with_lead_roles.__wrapped__(tuple(units), text))
+
+
+@lru_cache(maxsize=_MEMO)
+def _with_lead_roles(units: tuple[Unit, ...], text: str) -> tuple[Unit, ...]:
     leads = {a.name for a in rule_actors(text) if a.role == "lead"}
     leads |= {u.name for u in units if re.search(re.escape(u.name) + r"[^。;；,，]{0,12}[,，]?并?牵头", text)}
-    return [Unit(u.name, u.canonical, "lead") if u.name in leads and u.role == "responsible" else u for u in units]
+    return tuple(Unit(u.name, u.canonical, "lead") if u.name in leads and u.role == "responsible" else u for u in units)
 
 
 # ---------------------------------------------------------------- actors in running text
@@ -270,6 +296,11 @@ def _model():
 
 def rule_actors(text: str) -> list[Unit]:
     """Units named as the actors of directives in ``text`` (no parenthetical), by rule."""
+    return list(_rule_actors(text))
+
+
+@lru_cache(maxsize=_MEMO)
+def _rule_actors(text: str) -> tuple[Unit, ...]:
     found: list[tuple[int, Unit]] = []
     for m in _BY.finditer(text):
         role = "lead" if "牵头" in m.group("verb") else ("support" if m.group("verb") == "配合" else "responsible")
@@ -309,7 +340,7 @@ def rule_actors(text: str) -> list[Unit]:
         for n in names:
             found.append((clause.start(), Unit(n, n, role)))
     found.sort(key=lambda x: x[0])
-    return dedupe([u for _, u in found])
+    return tuple(dedupe([u for _, u in found]))
 
 
 # the rule finder the recogniser is compared with when it is trained (pipeline.learn imports no stage)

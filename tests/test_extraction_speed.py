@@ -1,0 +1,93 @@
+"""The fast paths of extraction give what the plain paths give (benchmarks/README.md, section 3).
+
+- the units CRF fed with attribute names (pipeline/learn/units.py::_Tagger) labels every text as
+  crfsuite does from the feature dicts;
+- the task and subject choosers scored by feature name (pipeline/learn/fastscore.py) give the
+  compiled models' probabilities;
+- the memoised unit finders (pipeline/extraction/units.py) hand out fresh lists.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline import learn
+from pipeline.extraction.units import parse_unit_clause, rule_actors, split_names, with_lead_roles
+from pipeline.learn import units as lu
+from pipeline.learn.fastscore import proba
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPORA = ROOT / "corpora"
+
+
+def _gold_task_texts() -> list[str]:
+    out = []
+    for path in sorted(CORPORA.glob("**/*.gold.json")):
+        out += [t["text"] for t in json.loads(path.read_text("utf-8")).get("tasks") or [] if t.get("text")]
+    return out
+
+
+@pytest.mark.skipif(learn.load("units") is None, reason="models/units.joblib not trained")
+def test_name_fed_crf_labels_as_crfsuite_on_gold_task_texts():
+    model = learn.load("units")
+    tagger = lu._tagger(model)
+    assert tagger is not None
+    texts = _gold_task_texts()
+    assert len(texts) > 500
+    differ = []
+    for text in texts:
+        rules = [(u.name, u.role) for u in rule_actors(text)]
+        if tagger.tag(text, rules) != model.predict_single(lu.features(text, rules)):
+            differ.append(text)
+    assert differ == []
+    # full-width text, a unit the rules find, and the shortest text
+    for text in ("区应急局牵头,区消防救援大队配合,于１０月底前完成。", "由区住建局负责", "要"):
+        rules = [(u.name, u.role) for u in rule_actors(text)]
+        assert tagger.tag(text, rules) == model.predict_single(lu.features(text, rules))
+
+
+@pytest.mark.skipif(learn.load("tasks") is None, reason="models/tasks not trained")
+def test_task_model_scored_by_feature_name_gives_its_probabilities():
+    from pipeline.extraction.tasks import task_candidates
+    from pipeline.learn.tasks import features
+    from pipeline.run import extract
+
+    model = learn.load("tasks")["pipeline"]
+    rows = []
+    for name in ("samples/000_3e4d418ab8c79e1d", "dev/207_fsou_shi_anweihui_duchafenzu_zeren"):
+        doc = extract(CORPORA / f"{name}.txt", until="structure")
+        rows += [features(info) for _, info in task_candidates(doc)]
+    assert len(rows) > 50
+    fast = proba(model, rows)
+    slow = model.predict_proba(rows)[:, 1]
+    assert max(abs(a - b) for a, b in zip(fast, slow)) < 1e-12
+
+
+def test_scorer_falls_back_to_the_models_own_predict_proba():
+    class Other:
+        def predict_proba(self, rows):
+            import numpy as np
+
+            return np.array([[0.25, 0.75] for _ in rows])
+
+    assert proba(Other(), [{"a": 1}, {"b": "x"}]) == [0.75, 0.75]
+    assert proba(Other(), []) == []
+
+
+def test_memoised_unit_finders_hand_out_fresh_lists():
+    clause = "责任单位:区安委办牵头,区委编办配合"
+    first = parse_unit_clause(clause)
+    first.append("junk")
+    assert [(u.name, u.role) for u in parse_unit_clause(clause)] == [("区安委办", "lead"), ("区委编办", "support")]
+    names = split_names("区应急局、区消防救援大队和区水利和湖泊局等有关部门")
+    names.clear()
+    assert split_names("区应急局、区消防救援大队和区水利和湖泊局等有关部门") == ["区应急局", "区消防救援大队", "区水利和湖泊局"]
+    text = "由区应急管理局牵头负责,区消防救援大队配合"
+    found = rule_actors(text)
+    found.clear()
+    assert [u.name for u in rule_actors(text)] == ["区应急管理局", "区消防救援大队"]
+    units = parse_unit_clause("责任单位:区应急管理局")
+    assert [u.role for u in with_lead_roles(units, "由区应急管理局牵头,开展检查")] == ["lead"]

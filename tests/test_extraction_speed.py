@@ -91,3 +91,17 @@ def test_memoised_unit_finders_hand_out_fresh_lists():
     assert [u.name for u in rule_actors(text)] == ["区应急管理局", "区消防救援大队"]
     units = parse_unit_clause("责任单位:区应急管理局")
     assert [u.role for u in with_lead_roles(units, "由区应急管理局牵头,开展检查")] == ["lead"]
+
+
+def test_memoised_pos_tagger_gives_jiebas_words_and_tags():
+    import jieba.posseg as pseg
+
+    from pipeline.learn.postag import pos
+
+    strings = ["", " ", "abc 12.5%", "２０２４年", "\r\n区应急局", "XX区xx局x", "各类隐患1.2万处,立案查处违法行为36起"]
+    for name in ("samples/000_3e4d418ab8c79e1d", "dev/207_fsou_shi_anweihui_duchafenzu_zeren"):
+        for line in (CORPORA / f"{name}.txt").read_text("utf-8").splitlines()[:80]:
+            strings += [line[:120]] + [line[i:i + 30] for i in range(0, min(len(line), 120), 11)]
+    assert len(strings) > 200
+    for s in strings + strings:  # the second time from the memo
+        assert pos(s) == tuple((w.word, w.flag) for w in pseg.cut(s)), s

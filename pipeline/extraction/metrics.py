@@ -21,7 +21,6 @@ live in ``pipeline/data/metric_words.tsv``; the category comes from :mod:`.categ
 from __future__ import annotations
 
 import calendar
-import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -489,11 +488,10 @@ def exclusion(h: _Hit, c: _Ctx) -> str | None:
 
 @lru_cache(maxsize=4096)
 def _pos(s: str) -> tuple[tuple[str, str], ...]:
-    import jieba
-    import jieba.posseg as pseg
+    """jieba's words and tags of ``s`` (``jieba.posseg.cut``; its decoder of unknown runs memoised)."""
+    from ..learn.postag import pos
 
-    jieba.setLogLevel(logging.WARNING)  # its start-up chatter is not for the analyst's terminal
-    return tuple((w.word, w.flag) for w in pseg.cut(s))
+    return pos(s)
 
 
 def _is_verb(flag: str) -> bool:

@@ -123,17 +123,13 @@ def _words(core: str) -> dict[int, tuple[str, str]]:
     """
     if not core:
         return {}
-    import logging
+    from .postag import pos
 
-    import jieba
-    import jieba.posseg as pseg
-
-    jieba.setLogLevel(logging.WARNING)
     out, k, before = {}, 0, "^"
-    for w in pseg.cut(core):
-        out[k] = (w.flag, before)
-        k += len(w.word)
-        before = w.flag
+    for word, flag in pos(core):
+        out[k] = (flag, before)
+        k += len(word)
+        before = flag
     out[k] = ("$", before)
     return out
 

@@ -63,8 +63,7 @@ def features(info: dict) -> dict[str, float]:
     kind = _kind(info)
     f: dict[str, float] = {"bias": 1.0, f"kind:{kind}": 1.0}
     proba = info.get("doc_type_proba") or {}
-    for label, p in proba.items():
-        f[f"dt:{label}"] = float(p)
+    f.update(_dt_features(tuple(proba.items())))
     sources = info.get("sources") or []
     for src in sources:
         f[f"src:{src}"] = 1.0
@@ -97,14 +96,10 @@ def features(info: dict) -> dict[str, float]:
     f["ends_colon"] = 1.0 if tail.endswith((":", "：")) else 0.0
     f["ends_stop"] = 1.0 if tail.endswith(("。", ";", "；")) else 0.0
     f["table_cell"] = 1.0 if "|" in (info.get("before") or "")[-2:] else 0.0
-    for key in _edge_keys(text[:40], "b:"):
-        f[key] = 1.0
-    for key in _edge_keys(text[-12:], "e:"):
-        f[key] = 1.0
-    for key in _heading_keys(tuple(info.get("heading_path") or ())):
-        f[key] = 1.0
-    for key in _title_keys(info.get("title") or "", kind):
-        f[key] = 1.0
+    f.update(_edge_keys(text[:40], "b:"))
+    f.update(_edge_keys(text[-12:], "e:"))
+    f.update(_heading_keys(tuple(info.get("heading_path") or ())))
+    f.update(_title_keys(info.get("title") or "", kind))
     run = info.get("short_run") or 0
     f[f"short_run:{min(run, 6)}"] = 1.0
     f[f"short_run:{min(run, 6)}&{kind}"] = 1.0
@@ -113,8 +108,7 @@ def features(info: dict) -> dict[str, float]:
     f["starts_inline_item"] = 1.0 if _INLINE_ITEM.match(text) else 0.0
     f["starts_with_time"] = 1.0 if _TIME_START.match(text) else 0.0
     f["target"] = 1.0 if _TARGET.search(text) else 0.0
-    for key in _edge_keys(_SPACE.sub("", info.get("before") or "")[-4:], "pre:"):
-        f[key] = 1.0
+    f.update(_edge_keys(_SPACE.sub("", info.get("before") or "")[-4:], "pre:"))
     # the lead-in of its line (会议要求,一要… / X强调,… / …作了部署:一是…): demands that follow are tasks,
     # what a meeting heard (通报, 传达, 听取) or what was done (了, 已) is not
     head, before = info.get("line_head") or "", info.get("before") or ""
@@ -127,30 +121,36 @@ def features(info: dict) -> dict[str, float]:
     return f
 
 
-# the parts of the features that many candidates share (the same opening, heading path or title): computed once
+# the parts of the features that many candidates share (the same opening, heading path, title or
+# document type): computed once, as {feature: value} dicts that features() copies (never changed)
 
 @lru_cache(maxsize=8192)
-def _edge_keys(s: str, prefix: str) -> tuple[str, ...]:
-    return tuple(prefix + bg for bg in set(_bigrams(_NON_WORD.sub("", s) if prefix != "pre:" else s)))
+def _edge_keys(s: str, prefix: str) -> dict[str, float]:
+    return dict.fromkeys([prefix + bg for bg in set(_bigrams(_NON_WORD.sub("", s) if prefix != "pre:" else s))], 1.0)
 
 
 @lru_cache(maxsize=1024)
-def _heading_keys(path: tuple[str, ...]) -> tuple[str, ...]:
-    out: dict[str, None] = {}
+def _heading_keys(path: tuple[str, ...]) -> dict[str, float]:
+    out: dict[str, float] = {}
     for i, heading in enumerate(path):
         for w in _HEAD_WORDS:
             if w in heading:
-                out[f"h{min(i, 1)}:{w}"] = None
-    return tuple(out)
+                out[f"h{min(i, 1)}:{w}"] = 1.0
+    return out
 
 
 @lru_cache(maxsize=256)
-def _title_keys(title: str, kind: str) -> tuple[str, ...]:
-    out = []
+def _title_keys(title: str, kind: str) -> dict[str, float]:
+    out: dict[str, float] = {}
     for w in _TITLE_WORDS:
         if w in title:
-            out += [f"title:{w}", f"title:{w}&{kind}"]
-    return tuple(out)
+            out[f"title:{w}"] = out[f"title:{w}&{kind}"] = 1.0
+    return out
+
+
+@lru_cache(maxsize=256)
+def _dt_features(proba: tuple[tuple[str, float], ...]) -> dict[str, float]:
+    return {f"dt:{label}": float(p) for label, p in proba}
 
 
 def _kind(info: dict) -> str:

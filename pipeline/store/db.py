@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, inspect, select
+from sqlalchemy import Engine, create_engine, event, inspect, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from ..errors import PipelineError
-from .schema import SCHEMA_VERSION, metadata, taskdb_meta
+from .schema import SCHEMA_VERSION, UPGRADES, metadata, taskdb_meta
 
 _log = logging.getLogger(__name__)
 
@@ -76,24 +77,94 @@ def make_engine(url: str | Path) -> Engine:
     return engine
 
 
+#: how long two ingests starting on one new database may wait for each other's schema creation
+SCHEMA_LOCK_SECONDS = 60.0
+
+
+def _schema_version(conn) -> str | None:
+    """The stored schema version when every table is there, else None (the schema needs creating)."""
+    names = set(inspect(conn).get_table_names())
+    if taskdb_meta.name not in names:
+        return None
+    found = conn.execute(select(taskdb_meta.c.value).where(taskdb_meta.c.key == "schema_version")).scalar()
+    if found == str(SCHEMA_VERSION) and not {t.name for t in metadata.sorted_tables} <= names:
+        return None
+    return found
+
+
+def _lock_schema(conn) -> None:
+    """Take the database's schema lock for this transaction: one creator or upgrader at a time.
+
+    SQLite: ``BEGIN IMMEDIATE`` takes the write lock before anything is read (a
+    second ingest waits on ``busy_timeout``); PostgreSQL: a transaction-scoped
+    advisory lock keyed by the schema (``CREATE TABLE IF NOT EXISTS`` alone races
+    on the catalog there).
+    """
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    elif conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext('taskdb schema ' || current_schema()))")
+
+
+def _locked(e: Exception) -> bool:
+    text = str(e).lower()
+    return "database is locked" in text or "database table is locked" in text
+
+
 def ensure_schema(engine: Engine) -> None:
-    """Create the tables that are missing; refuse a database of another schema version."""
-    try:
-        with engine.begin() as conn:
-            have_meta = inspect(conn).has_table(taskdb_meta.name)
-            metadata.create_all(conn, checkfirst=True)
-            if not have_meta:
-                conn.execute(taskdb_meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
-                return
-            found = conn.execute(select(taskdb_meta.c.value).where(taskdb_meta.c.key == "schema_version")).scalar()
-    except StoreError:
-        raise
-    except Exception as e:
-        raise StoreError(f"{engine.url.render_as_string(hide_password=True)}: cannot use the database "
-                         f"({type(e).__name__}: {e})") from e
+    """Create the tables that are missing, upgrade an older schema, refuse any other version.
+
+    Safe when several ingests start on one new database at once: the check and
+    the creation run in one transaction under the schema lock (:func:`_lock_schema`);
+    a SQLite file still locked after ``busy_timeout`` (its first connections switch
+    it to WAL) is retried for up to :data:`SCHEMA_LOCK_SECONDS`.
+    """
+    where = engine.url.render_as_string(hide_password=True)
+    deadline = time.monotonic() + SCHEMA_LOCK_SECONDS
+    delay = 0.05
+    while True:
+        try:
+            found = _create_or_upgrade(engine)
+            break
+        except StoreError:
+            raise
+        except Exception as e:
+            if _locked(e) and time.monotonic() < deadline:
+                _log.debug("schema of %s locked, retrying", where)
+                time.sleep(delay)
+                delay = min(delay * 2, 1.0)
+                continue
+            raise StoreError(f"{where}: cannot use the database ({type(e).__name__}: {e})") from e
     if found != str(SCHEMA_VERSION):
-        raise StoreError(f"{engine.url.render_as_string(hide_password=True)} holds taskdb schema version {found}, "
-                         f"this taskdb writes version {SCHEMA_VERSION}: ingest into a new database")
+        raise StoreError(f"{where} holds taskdb schema version {found}, this taskdb writes version "
+                         f"{SCHEMA_VERSION}: ingest into a new database")
+
+
+def _create_or_upgrade(engine: Engine) -> str | None:
+    """The schema version after creating or upgrading the schema (see :func:`ensure_schema`)."""
+    with engine.connect() as conn:
+        found = _schema_version(conn)
+        conn.rollback()
+        if found == str(SCHEMA_VERSION):
+            return found  # the common case: nothing to create, no lock taken
+        _lock_schema(conn)
+        found = _schema_version(conn)  # again, under the lock: another ingest may have just made it
+        if found is None:
+            metadata.create_all(conn, checkfirst=True)
+            conn.execute(taskdb_meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
+            found = str(SCHEMA_VERSION)
+        elif found.isdigit() and int(found) in UPGRADES:
+            version = int(found)
+            while version in UPGRADES:
+                for statement in UPGRADES[version]:
+                    conn.exec_driver_sql(statement)
+                version += 1
+            metadata.create_all(conn, checkfirst=True)  # tables that came with the new versions
+            conn.execute(update(taskdb_meta).where(taskdb_meta.c.key == "schema_version")
+                         .values(value=str(version)))
+            found = str(version)
+        conn.commit()
+        return found
 
 
 def open_engine(url: str | Path, *, create: bool = True) -> Engine:

@@ -13,11 +13,10 @@ run skips what is stored and finishes the rest.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import multiprocessing
 import os
-import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -30,9 +29,12 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..ingest.files import walk
+from ..safe_text import name_text
 from .db import StoreError, open_engine
+from .lifeline import init_worker, start_forkserver
 from .schema import documents, errors, metrics, task_units, tasks, units
-from .writer import DocumentRows, Writer
+from .writer import HEARTBEAT_S, DocumentRows, Writer
 
 _log = logging.getLogger(__name__)
 
@@ -97,55 +99,29 @@ def supported_extensions() -> frozenset[str]:
     return frozenset(EXTENSION_TO_FORMAT)
 
 
-def collect_files(paths: Iterable[str | Path]) -> list[Path]:
-    """The files an ingest reads, absolute, each once, in a stable order.
+def collect_files(paths: Iterable[str | Path], *, follow_symlinks: bool = False) -> list[Path]:
+    """The files an ingest reads, absolute, each once, in a stable order (see :func:`pipeline.ingest.files.walk`).
 
     Folders are walked recursively for the supported extensions (hidden files and
     folders left out); a file named explicitly is always taken, whatever its
-    extension, so that a bad one is reported rather than silently ignored.
+    extension, so that a bad one is reported rather than silently ignored. Symlinks
+    that lead out of a folder are left out here: :func:`run_ingest` reports them.
     """
-    exts = supported_extensions()
-    out: list[Path] = []
-    seen: set[Path] = set()
+    from ..ingest.files import walk
 
-    def add(p: Path) -> None:
-        if p not in seen:
-            seen.add(p)
-            out.append(p)
-
-    for given in paths:
-        p = Path(os.path.abspath(os.path.expanduser(str(given))))
-        if not p.is_dir():
-            add(p)
-            continue
-        for root, dirs, names in os.walk(p):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(names):
-                if not name.startswith(".") and Path(name).suffix.lower() in exts:
-                    add(Path(root) / name)
-    return out
+    return walk(paths, supported_extensions(), follow_symlinks=follow_symlinks)[0]
 
 
 def fingerprint(path: Path) -> tuple[str | None, float | None, int | None]:
-    """``(sha256, mtime, size)`` of a file; Nones when it cannot be read (the reader will say why)."""
-    try:
-        st = path.stat()
-        if not path.is_file():
-            return None, None, None
-        with path.open("rb") as fh:
-            sha = hashlib.file_digest(fh, "sha256").hexdigest()
-    except OSError:
-        return None, None, None
-    return sha, st.st_mtime, st.st_size
+    """``(sha256, mtime, size)`` of a regular file, read no further than the reader's size limit; Nones when it
+    cannot be read (a FIFO, a device, too large, gone: the reader will say why)."""
+    from ..ingest import MAX_BYTES
+    from ..ingest.files import digest
+
+    return digest(path, MAX_BYTES) or (None, None, None)
 
 
 # -- the worker side ---------------------------------------------------------------------------------------------
-
-def _quiet_worker() -> None:
-    """Worker start-up: Ctrl-C is the main process's to handle; jieba's start-up chatter would tear the bar."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _quiet_jieba()
-
 
 def _quiet_jieba() -> None:
     try:
@@ -195,7 +171,9 @@ class _Pool:
         self._pool: ProcessPoolExecutor | None = None
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=self._ctx, initializer=_quiet_worker)
+        # workers (and the forkserver) end with this process, whatever signal ends it: see lifeline
+        start_forkserver(self._ctx)
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=self._ctx, initializer=init_worker)
 
     def run(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, Outcome]]:
         it = iter(jobs)
@@ -238,6 +216,28 @@ class _Pool:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
 
+class _Heartbeat:
+    """Renews the run's ``heartbeat_at`` every :data:`~pipeline.store.writer.HEARTBEAT_S` from a thread of its own,
+    so that a long document (or a stuck one) does not make a live run look dead to another ingest."""
+
+    def __init__(self, writer: Writer, run_id: int, every: float = HEARTBEAT_S):
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, args=(writer, run_id, every), name="taskdb-heartbeat",
+                                        daemon=True)
+        self._thread.start()
+
+    def _beat(self, writer: Writer, run_id: int, every: float) -> None:
+        while not self._stop.wait(every):
+            try:
+                writer.heartbeat(run_id)
+            except Exception:  # a busy or lost database: the main loop meets it too, and says so
+                _log.debug("heartbeat of run %s failed", run_id, exc_info=True)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)
+
+
 def _inline(jobs: Iterable[Job]) -> Iterator[tuple[Job, Outcome]]:
     _quiet_jieba()
     for job in jobs:
@@ -262,7 +262,8 @@ def database_totals(engine) -> dict[str, int]:
 
 
 def run_ingest(paths: Iterable[str | Path], url: str | Path, *, jobs: int = 1,
-               on_event: EventHook | None = None, chunk_size: int = CHUNK_SIZE) -> IngestReport:
+               on_event: EventHook | None = None, chunk_size: int = CHUNK_SIZE,
+               follow_symlinks: bool = False) -> IngestReport:
     """Ingest files and folders into the database at ``url``; see :func:`pipeline.api.ingest`."""
     from ..version import __version__
 
@@ -272,10 +273,11 @@ def run_ingest(paths: Iterable[str | Path], url: str | Path, *, jobs: int = 1,
     engine = open_engine(url)
     try:
         writer = Writer(engine)
-        files = collect_files(paths)
+        files, refused = walk(paths, supported_extensions(), follow_symlinks=follow_symlinks)
         run_id = writer.start_run(pipeline_version=__version__, stages=_stages(),
-                                  options={"paths": [str(p) for p in paths], "jobs": jobs})
-        report = IngestReport(run_id=run_id, n_files=len(files))
+                                  options={"paths": [name_text(p) for p in paths], "jobs": jobs,
+                                           **({"follow_symlinks": True} if follow_symlinks else {})})
+        report = IngestReport(run_id=run_id, n_files=len(files) + len(refused))
         started = time.perf_counter()
         pending: dict[str, list[Job]] = {}  # sha256 being parsed → other paths with the same bytes
 
@@ -284,18 +286,24 @@ def run_ingest(paths: Iterable[str | Path], url: str | Path, *, jobs: int = 1,
                 on_event(kind, path, report)
 
         def fail(job: Job, code: str, message: str) -> None:
-            writer.record_error(job.path, code=code, message=message, sha=job.sha256, mtime=job.mtime, run_id=run_id)
-            report.failed.append(FileError(job.path, code, message))
+            writer.record_error(name_text(job.path), code=code, message=name_text(message), sha=job.sha256,
+                                mtime=job.mtime, run_id=run_id)
+            report.failed.append(FileError(name_text(job.path), code, name_text(message)))
             emit("failed", job.path)
+
+        for r in refused:  # symlinks out of an ingested folder: named, never read
+            fail(Job(str(r.path), None, None, None), r.code, r.message)
 
         def to_parse() -> Iterator[Job]:
             for f in files:
                 job = Job(str(f), *fingerprint(f))
                 if job.sha256 is not None:
-                    unchanged = writer.path_state(job.path) == (job.sha256, job.mtime, job.size)
+                    # the database names a file as valid Unicode (bytes that are not UTF-8 as \\xNN)
+                    unchanged = writer.path_state(name_text(job.path)) == (job.sha256, job.mtime, job.size)
                     if unchanged or writer.has_document(job.sha256):
                         if not unchanged:  # stored already, from another path or before a touch
-                            writer.attach_path(job.path, job.sha256, mtime=job.mtime, size=job.size, run_id=run_id)
+                            writer.attach_path(name_text(job.path), job.sha256, mtime=job.mtime, size=job.size,
+                                               run_id=run_id)
                         report.skipped += 1
                         emit("skipped", job.path)
                         continue
@@ -306,6 +314,7 @@ def run_ingest(paths: Iterable[str | Path], url: str | Path, *, jobs: int = 1,
                 yield job
 
         status = "interrupted"
+        heartbeat = _Heartbeat(writer, run_id)
         results = _inline(to_parse()) if jobs == 1 else _Pool(jobs, chunk_size).run(to_parse())
         try:
             for job, out in results:
@@ -315,7 +324,7 @@ def run_ingest(paths: Iterable[str | Path], url: str | Path, *, jobs: int = 1,
                         fail(j, out.code or "internal_error", (out.message or "").replace(job.path, j.path))
                     continue
                 try:
-                    new = writer.write_document(out.rows, path=job.path, mtime=job.mtime, size=job.size,
+                    new = writer.write_document(out.rows, path=name_text(job.path), mtime=job.mtime, size=job.size,
                                                 run_id=run_id)
                 except Exception as e:  # the database refused this document: report it, go on
                     _log.debug("store failed for %s", job.path, exc_info=True)
@@ -331,7 +340,8 @@ def run_ingest(paths: Iterable[str | Path], url: str | Path, *, jobs: int = 1,
                     report.skipped += 1
                 emit("stored" if new else "skipped", job.path)
                 for j in same:
-                    writer.attach_path(j.path, out.rows.sha256, mtime=j.mtime, size=j.size, run_id=run_id)
+                    writer.attach_path(name_text(j.path), out.rows.sha256, mtime=j.mtime, size=j.size,
+                                       run_id=run_id)
                     report.skipped += 1
                     emit("skipped", j.path)
             status = "finished"
@@ -339,6 +349,7 @@ def run_ingest(paths: Iterable[str | Path], url: str | Path, *, jobs: int = 1,
             raise StoreError(f"the database failed during the ingest ({type(e).__name__}: {e}); every document "
                              "stored so far is whole: run the same command again to finish") from e
         finally:
+            heartbeat.stop()
             results.close()
             report.seconds = time.perf_counter() - started
             report.interrupted = status != "finished"

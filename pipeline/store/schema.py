@@ -34,8 +34,9 @@ from sqlalchemy import (
     Text,
 )
 
-#: bump when a table changes; :func:`pipeline.store.db.ensure_schema` refuses other versions
-SCHEMA_VERSION = 1
+#: bump when a table changes; :func:`pipeline.store.db.ensure_schema` upgrades the versions in
+#: :data:`UPGRADES` and refuses any other
+SCHEMA_VERSION = 2
 
 metadata = MetaData()
 
@@ -58,6 +59,9 @@ runs = Table(
     Column("started_at", STAMP, nullable=False),
     Column("finished_at", STAMP),
     Column("status", Text, nullable=False),  # running | finished | interrupted
+    Column("host", Text),  # where the ingest runs, and its process id: a later run on the same host
+    Column("pid", Integer),  # that finds the process gone marks the run interrupted
+    Column("heartbeat_at", STAMP),  # renewed while the run lives; stale: interrupted (any host)
     Column("n_files", Integer),
     Column("n_stored", Integer),  # documents written by this run
     Column("n_skipped", Integer),  # already stored (same sha256): not parsed again
@@ -216,6 +220,12 @@ errors = Table(
     Column("run_id", Integer, ForeignKey("runs.id")),
     Index("ix_errors_code", "code"),
 )
+
+#: version → the statements that bring a database of that version to the next one
+UPGRADES = {
+    1: ("ALTER TABLE runs ADD COLUMN host TEXT", "ALTER TABLE runs ADD COLUMN pid INTEGER",
+        "ALTER TABLE runs ADD COLUMN heartbeat_at VARCHAR(32)"),
+}
 
 #: the tables of the record, parents first (the order of exports and of deletes reversed)
 DATA_TABLES = (documents, document_paths, sections, tasks, units, unit_aliases, task_units,

@@ -12,9 +12,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
+import socket
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, bindparam, delete, exists, func, insert, or_, select, update
@@ -186,6 +188,42 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+#: a running ingest renews ``runs.heartbeat_at`` this often (seconds) …
+HEARTBEAT_S = 10.0
+#: … and a run whose heartbeat is older than this is dead, wherever it ran
+STALE_AFTER_S = 120.0
+HOST = socket.gethostname()
+
+
+def _pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists on this host (a zombie counts as gone)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: it exists
+        return True
+    except OSError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except OSError:  # no /proc (not Linux): kill(0) said it exists
+        return True
+
+
+def _is_dead(host: str | None, pid: int | None, last_seen: str | None, limit: datetime) -> bool:
+    if host == HOST and pid is not None and not _pid_alive(pid):
+        return True
+    try:
+        seen = datetime.fromisoformat(last_seen) if last_seen else None
+    except ValueError:
+        seen = None
+    if seen is not None and seen.tzinfo is None:
+        seen = seen.replace(tzinfo=UTC)
+    return seen is None or seen < limit
+
+
 class Writer:
     """The one writer of an ingest: every public method is one transaction.
 
@@ -224,15 +262,53 @@ class Writer:
 
     # -- runs ----------------------------------------------------------------------------------------------
     def start_run(self, *, pipeline_version: str, stages: Any, options: Any) -> int:
+        """Mark the runs found dead ``interrupted`` (see :meth:`close_dead_runs`), then open this one."""
+        self.close_dead_runs()
+        stamp = now()
         with self.engine.begin() as conn:
             res = conn.execute(insert(runs).values(pipeline_version=pipeline_version, stages=_json_safe(stages),
-                                                   options=_json_safe(options), started_at=now(),
-                                                   status="running"))
+                                                   options=_json_safe(options), started_at=stamp,
+                                                   status="running", host=HOST, pid=os.getpid(),
+                                                   heartbeat_at=stamp))
             return int(res.inserted_primary_key[0])
+
+    def heartbeat(self, run_id: int) -> None:
+        """Say that run ``run_id`` is alive (:func:`pipeline.store.ingest.run_ingest` does every HEARTBEAT_S)."""
+        with self.engine.begin() as conn:
+            conn.execute(update(runs).where(runs.c.id == run_id).where(runs.c.status == "running")
+                         .values(heartbeat_at=now()))
 
     def finish_run(self, run_id: int, *, status: str, counts: dict[str, int]) -> None:
         with self.engine.begin() as conn:
             conn.execute(update(runs).where(runs.c.id == run_id).values(finished_at=now(), status=status, **counts))
+
+    def close_dead_runs(self) -> list[int]:
+        """Mark ``interrupted`` every ``running`` run that is dead; the ids marked.
+
+        Dead: its process is gone from this host, or its heartbeat is older than
+        :data:`STALE_AFTER_S` (a run of another machine, or a reused pid). Its
+        ``finished_at`` is its last heartbeat, and ``n_stored`` / ``n_errors`` count
+        the documents and error rows it left.
+        """
+        cols = (runs.c.id, runs.c.host, runs.c.pid, runs.c.heartbeat_at, runs.c.started_at)
+        with self.engine.connect() as conn:
+            running = conn.execute(select(*cols).where(runs.c.status == "running")).all()
+        if not running:
+            return []
+        limit = datetime.now(UTC) - timedelta(seconds=STALE_AFTER_S)
+        dead = [r for r in running if _is_dead(r.host, r.pid, r.heartbeat_at or r.started_at, limit)]
+        for r in dead:
+            with self.engine.begin() as conn:
+                stored = conn.execute(select(func.count()).select_from(documents)
+                                      .where(documents.c.run_id == r.id)).scalar()
+                failed = conn.execute(select(func.count()).select_from(errors).where(errors.c.run_id == r.id)).scalar()
+                # only if still running: a concurrent ingest may have closed it meanwhile
+                conn.execute(update(runs).where(runs.c.id == r.id).where(runs.c.status == "running")
+                             .values(status="interrupted", finished_at=r.heartbeat_at or r.started_at,
+                                     n_stored=int(stored), n_errors=int(failed)))
+        if dead:
+            _log.info("runs %s were interrupted", ", ".join(str(r.id) for r in dead))
+        return [r.id for r in dead]
 
     # -- look-ups (no transaction needed) ------------------------------------------------------------------
     def path_state(self, path: str) -> tuple[str, float | None, int | None] | None:

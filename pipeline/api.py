@@ -53,7 +53,7 @@ def open_db(url: str | Path = "taskdb.sqlite") -> TaskDB:
 
 
 def ingest(paths: Iterable[str | Path], url: str | Path = "taskdb.sqlite", *, jobs: int = 1,
-           on_event: EventHook | None = None) -> IngestReport:
+           on_event: EventHook | None = None, follow_symlinks: bool = False) -> IngestReport:
     """Read, extract and store files and folders into a database; what ``taskdb ingest`` runs.
 
     Folders are walked recursively for the supported extensions; a file named
@@ -70,6 +70,8 @@ def ingest(paths: Iterable[str | Path], url: str | Path = "taskdb.sqlite", *, jo
         jobs: worker processes that read and extract (the main process is the one writer).
         on_event: called as ``on_event(kind, path, report)`` after each file, kind being
             ``stored``, ``skipped`` (stored already) or ``failed``.
+        follow_symlinks: read what symlinks in a folder point to even outside it (by default such a
+            symlink is refused as ``outside_folder``, and symlinked folders are not walked).
 
     Returns:
         An :class:`~pipeline.store.ingest.IngestReport`: ``stored``, ``skipped``, ``failed``
@@ -81,4 +83,4 @@ def ingest(paths: Iterable[str | Path], url: str | Path = "taskdb.sqlite", *, jo
     """
     from .store.ingest import run_ingest
 
-    return run_ingest(paths, url, jobs=jobs, on_event=on_event)
+    return run_ingest(paths, url, jobs=jobs, on_event=on_event, follow_symlinks=follow_symlinks)

@@ -5,7 +5,6 @@ Exit status: 0 when every file was read, 2 when any file failed, 1 for a usage e
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import Enum
 from pathlib import Path
@@ -20,6 +19,24 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="taskdb: task
 class OutFormat(str, Enum):
     jsonl = "jsonl"
     text = "text"
+
+
+class _Out:
+    """stdout as UTF-8 bytes whatever its declared encoding: records are UTF-8 (SPEC), and a character the
+    stream's encoding lacks is written as a backslash escape rather than ending the batch."""
+
+    def __init__(self) -> None:
+        sys.stdout.flush()
+        self._buffer = getattr(sys.stdout, "buffer", None)
+
+    def write(self, text: str) -> None:
+        if self._buffer is not None:
+            self._buffer.write(text.encode("utf-8", "backslashreplace"))
+        else:
+            sys.stdout.write(text)
+
+    def flush(self) -> None:
+        (self._buffer or sys.stdout).flush()
 
 
 @app.callback()
@@ -43,17 +60,20 @@ def extract_cmd(
 
     if until is not None and until not in pipe_names():
         raise typer.BadParameter(f"must be one of {pipe_names()}, not {until!r}", param_hint="--until")
+    from .safe_text import json_line, name_text
+
     _STATE["ran"] = True
     failed = 0
-    out = sys.stdout
+    out = _Out()
     for res in extract_many(files, until=until):
         if not res.ok:
             failed += 1
         if format is OutFormat.jsonl:
-            out.write(json.dumps(res.to_record(), ensure_ascii=False) + "\n")
+            # one line per file whatever its name or text holds (bytes that are not UTF-8, U+2028, U+0085)
+            out.write(json_line(res.to_record()) + "\n")
         elif res.ok:
             doc = res.document
-            out.write(f"# {doc.source}\n# title: {doc.title}  type: {doc.doc_type}  year: {doc.year}  "
+            out.write(f"# {name_text(doc.source)}\n# title: {doc.title}  type: {doc.doc_type}  year: {doc.year}  "
                       f"issuer: {doc.issuer}\n")
             if doc.sections:
                 out.write("## outline\n" + doc.outline() + "\n")
@@ -61,7 +81,7 @@ def extract_cmd(
                 out.write("## flags\n" + "\n".join(f"- {f.code}: {f.message}" for f in doc.flags) + "\n")
             out.write("## text\n" + doc.text + "\n\n")
         else:
-            out.write(f"# {res.source}\nerror {res.code}: {res.message}\n\n")
+            out.write(f"# {name_text(res.source)}\nerror {res.code}: {res.message}\n\n")
         out.flush()
     if failed:
         raise typer.Exit(2)
@@ -178,6 +198,9 @@ def ingest_cmd(
     db: Annotated[str, typer.Option("--db", help=_DB_HELP)] = "taskdb.sqlite",
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes that read and extract "
                                       "(the main process is the one writer).")] = 1,
+    follow_symlinks: Annotated[bool, typer.Option("--follow-symlinks", help="Read what symlinks in a folder point "
+                                                  "to, even outside it, and walk symlinked folders (by default a "
+                                                  "link out of the folder is refused as outside_folder).")] = False,
 ) -> None:
     """Store the tasks, units, deadlines and metrics of documents in a database.
 
@@ -198,7 +221,7 @@ def ingest_cmd(
     err = Console(stderr=True)
     try:
         with ingest_progress(err) as on_event:
-            report = ingest(paths, db, jobs=jobs, on_event=on_event)
+            report = ingest(paths, db, jobs=jobs, on_event=on_event, follow_symlinks=follow_symlinks)
     except StoreError as e:
         raise _fail(str(e)) from None
     except KeyboardInterrupt:

@@ -7,6 +7,8 @@ other exceptions: the batch runner reports them as ``internal_error``.
 
 from __future__ import annotations
 
+from .safe_text import name_text
+
 CODES = (
     "not_found",
     "unsupported_format",
@@ -17,6 +19,8 @@ CODES = (
     "too_large",
     "undecodable",
     "missing_dependency",
+    "not_a_regular_file",  # a FIFO, device, socket (or a symlink to one): never opened for reading
+    "outside_folder",  # a symlink in an ingested folder that leads out of it (see --follow-symlinks)
 )
 
 
@@ -32,7 +36,8 @@ class ReaderError(PipelineError):
             raise ValueError(f"unknown error code {code!r}; expected one of {CODES}")
         self.code = code
         self.path = str(path)
-        self.message = f"{path}: {message}"
+        # the message is printed and stored: a name with bytes that are not UTF-8 is written with \\xNN escapes
+        self.message = f"{name_text(path)}: {name_text(message)}"
         super().__init__(self.message)
 
 

@@ -13,11 +13,13 @@ from __future__ import annotations
 import hashlib
 import importlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import ReaderError
 from ..model import Block, Document
+from ..safe_text import has_surrogates, name_text, scrub
+from .files import read_regular
 
 _log = logging.getLogger(__name__)
 
@@ -129,17 +131,7 @@ def read(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Document:
         'txt'
     """
     path = Path(path)
-    if not path.exists():
-        raise ReaderError("not_found", path, "no such file")
-    if path.is_dir():
-        raise ReaderError("unsupported_format", path, "is a directory, not a file")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise ReaderError("too_large", path, f"{size} bytes is above the limit of {max_bytes}")
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise ReaderError("not_found", path, f"cannot be read: {e.strerror}") from e
+    data = read_regular(path, max_bytes)
     if not data.strip():
         raise ReaderError("empty", path, "the file is empty" if not data else "the file holds only whitespace")
     fmt = detect_format(path, data)
@@ -156,11 +148,34 @@ def read(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Document:
         raise ReaderError("corrupt_file", path, f"{fmt} parser failed: {type(e).__name__}: {e}") from e
     if not raw_text.strip():
         raise ReaderError("empty", path, f"the {fmt} file holds no text")
+    if has_surrogates(raw_text):  # a parser let one through (a PDF's ToUnicode map): no encoder takes them
+        raw_text = scrub(raw_text)
+        blocks = tuple(replace(b, text=scrub(b.text)) for b in blocks)
+    if meta.get("html_title"):
+        meta["html_title"] = scrub(meta["html_title"])
     return Document(
-        source=str(path),
+        source=name_text(path),
         sha256=hashlib.sha256(data).hexdigest(),
         format=fmt,
         raw_text=raw_text,
         blocks=blocks,
         meta={"reader": spec.name, **meta},
     )
+
+
+def from_text(text: str, source: str = "<text>") -> Document:
+    """A read Document from text held in memory, as the .txt reader makes one from a file.
+
+    For callers that have a ``str`` rather than a file: lone surrogates (which
+    no encoder, OpenCC's included, accepts) are replaced with U+FFFD and line
+    breaks are normalised, so every stage can take the result.
+
+    Example:
+        >>> from pipeline.clean import clean
+        >>> clean(from_text("区应急管理局\\ud800牵头")).text  # doctest: +SKIP
+        '区应急管理局\\ufffd牵头'
+    """
+    text = scrub(text).replace("\r\n", "\n").replace("\r", "\n")
+    raw, blocks = assemble([(line, {"kind": "paragraph", "page": None}) for line in text.split("\n")])
+    return Document(source=name_text(source), sha256=hashlib.sha256(raw.encode("utf-8")).hexdigest(), format="txt",
+                    raw_text=raw, blocks=blocks, meta={"reader": "reader.text.v1"})

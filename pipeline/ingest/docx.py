@@ -201,6 +201,9 @@ def _para_text(p) -> str:
         tag = el.tag
         if tag == W + "t":
             out.append(el.text or "")
+            # an entity reference left unresolved (entities are never expanded) is a child node: the text
+            # after it is that node's tail, and is kept
+            out.extend(child.tail or "" for child in el)
         elif tag == W + "tab":
             out.append("\t")
         elif tag in (W + "br", W + "cr"):

@@ -45,13 +45,34 @@ def _text(node) -> str:
     return re.sub(r"[ \t\r\n]+", lambda m: "" if "\n" in m.group() else " ", node.text(deep=True, separator="")).strip()
 
 
+_TAG = re.compile(r"<\s*/?\s*[A-Za-z!?]")
+
+
+def plain_title(text: str) -> str:
+    """The text of a ``<title>``, which HTML keeps as raw characters: markup in it is parsed and only its text
+    kept (``<script>``/``<style>`` content dropped), so ``title`` is plain text.
+    """
+    from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+    for _ in range(3):  # markup escaped twice (&amp;lt;script&amp;gt;) comes out after a second pass
+        if not _TAG.search(text):
+            break
+        frag = HTMLParser(f"<body>{text}</body>")
+        for tag in _DROP_TAGS + ("title", "head"):
+            for node in frag.css(tag):
+                node.decompose()
+        body = frag.body
+        text = body.text(deep=True, separator="") if body is not None else ""
+    return re.sub(r"\s+", " ", text).strip()
+
+
 def read(path: Path, data: bytes, **_: object):
     from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
     html, enc = decode_html(path, data)
     tree = HTMLParser(html)
     title_node = tree.css_first("title")
-    page_title = title_node.text(strip=True) if title_node else None
+    page_title = plain_title(title_node.text(strip=True)) if title_node else None
     if page_title:  # "文档标题 - 站点名" / "文档标题_站点名": keep the document's part
         page_title = re.split(r"\s+[-–—|｜_]\s+|_", page_title)[0].strip() or None
     for tag in _DROP_TAGS:

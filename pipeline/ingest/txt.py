@@ -23,16 +23,21 @@ def decode(path: Path, data: bytes) -> tuple[str, str]:
                 return data.decode(enc), enc
             except UnicodeDecodeError as e:
                 raise ReaderError("undecodable", path, f"has a {enc} byte-order mark but does not decode: {e}") from e
-    from charset_normalizer import from_bytes
+    try:
+        # bytes that decode as UTF-8 are UTF-8: text in another multi-byte encoding almost never does, and a
+        # detector can mistake unusual UTF-8 (runs of ǎ区) for cp932 or the like
+        text, enc = data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        from charset_normalizer import from_bytes
 
-    best = from_bytes(data, cp_isolation=None).best()
-    if best is None:
-        raise ReaderError("undecodable", path, "no text encoding fits these bytes (binary data?)")
-    enc = best.encoding
-    # GB2312/GBK guesses are read as their superset GB18030, which decodes every GBK byte pair the same
-    if enc in ("gb2312", "gbk", "hz"):
-        enc = "gb18030"
-    text = data.decode(enc, errors="strict") if enc != best.encoding else str(best)
+        best = from_bytes(data, cp_isolation=None).best()
+        if best is None:
+            raise ReaderError("undecodable", path, "no text encoding fits these bytes (binary data?)") from None
+        enc = best.encoding
+        # GB2312/GBK guesses are read as their superset GB18030, which decodes every GBK byte pair the same
+        if enc in ("gb2312", "gbk", "hz"):
+            enc = "gb18030"
+        text = data.decode(enc, errors="strict") if enc != best.encoding else str(best)
     if "\x00" in text:
         raise ReaderError("undecodable", path, "contains NUL bytes: binary data, not text")
     plausible = len(_PLAUSIBLE.findall(text))

@@ -6,7 +6,6 @@ Kept apart from :mod:`pipeline.cli` so that the commands stay a few lines each.
 from __future__ import annotations
 
 import csv
-import json
 import sys
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
@@ -25,6 +24,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from ..safe_text import json_line, spreadsheet_text
 from .ingest import IngestReport
 
 
@@ -93,6 +93,10 @@ def _short(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
+def _csv_cell(v: Any) -> str:
+    return _cell(v) if isinstance(v, (int, float)) else spreadsheet_text(_cell(v))
+
+
 def _cell(v: Any) -> str:
     if v is None:
         return ""
@@ -113,14 +117,15 @@ def print_rows(rows: Iterable[dict], columns: Sequence[str], fmt: str, *, consol
         w = csv.writer(sys.stdout)
         w.writerow(columns)
         for r in rows:
-            w.writerow([_cell(r.get(c)) for c in columns])
+            # a text starting with = + - @ gets a quote in front: no spreadsheet runs it as a formula
+            w.writerow([_csv_cell(r.get(c)) for c in columns])
             n += 1
         return n
     if fmt == "jsonl":
         for r in rows:
             rec = {c: (int(v) if isinstance(v, float) and v.is_integer() else v) for c, v in
                    ((c, r.get(c)) for c in columns)}
-            sys.stdout.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
+            sys.stdout.write(json_line(rec) + "\n")
             n += 1
         return n
     console = console or Console()

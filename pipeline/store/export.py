@@ -5,6 +5,12 @@
   characters count double) and wrapped text in the long columns.
 - ``csv``: a folder of ``<table>.csv`` in UTF-8 with a BOM, which Excel opens
   as Chinese text rather than mojibake.
+
+In csv and xlsx, a text cell that begins with ``= + - @``, a tab or a carriage
+return gets a single quote in front (OWASP), so that no spreadsheet evaluates a
+heading or a unit name as a formula; xlsx text cells are always stored as
+strings, never as formulas. Numbers stay numbers. parquet and jsonl keep the
+values as they are.
 - ``parquet``: a folder of ``<table>.parquet`` with a fixed schema per table.
 - ``jsonl``: a folder of ``<table>.jsonl``, one object per row.
 
@@ -25,6 +31,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Boolean, Float, Integer, Table, select
 
+from ..safe_text import spreadsheet_text
 from .read import FLAT_COLUMNS, TaskDB
 from .schema import (
     deadlines,
@@ -127,7 +134,11 @@ def _write_csv(sheet: _Sheet, path: Path) -> None:
         w = csv.writer(fh)
         w.writerow(sheet.columns)
         for row in sheet.rows:
-            w.writerow([_json_text(v) if k == "json" else _plain(v, k) for v, k in zip(row, kinds)])
+            w.writerow([_csv_cell(_json_text(v) if k == "json" else _plain(v, k)) for v, k in zip(row, kinds)])
+
+
+def _csv_cell(value: Any) -> Any:
+    return spreadsheet_text(value) if isinstance(value, str) else value
 
 
 def _write_jsonl(sheet: _Sheet, path: Path) -> None:
@@ -174,7 +185,7 @@ def _display_width(text: str) -> int:
 def _xlsx_text(value: str) -> str:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    value = spreadsheet_text(ILLEGAL_CHARACTERS_RE.sub("", value))
     if len(value) > _XLSX_MAX_CELL:
         value = value[: _XLSX_MAX_CELL - 40] + f"…[cut at Excel's cell limit; {len(value)} characters]"
     return value
@@ -210,6 +221,7 @@ def _write_xlsx(sheets: Iterable[_Sheet], path: Path) -> None:
         header = []
         for c in sheet.columns:
             cell = WriteOnlyCell(ws, value=c)
+            cell.data_type = "s"
             cell.font = bold
             header.append(cell)
         ws.append(header)
@@ -220,9 +232,9 @@ def _write_xlsx(sheets: Iterable[_Sheet], path: Path) -> None:
                 if k == "json":
                     v = _json_text(v)
                 v = _plain(v, k)
+                cell = WriteOnlyCell(ws, value=_xlsx_text(v) if isinstance(v, str) else v)
                 if isinstance(v, str):
-                    v = _xlsx_text(v)
-                cell = WriteOnlyCell(ws, value=v)
+                    cell.data_type = "s"  # text, never a formula (openpyxl takes a str starting with = as one)
                 cell.alignment = wrap if wr else top
                 cells.append(cell)
             ws.append(cells)

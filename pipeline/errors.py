@@ -9,19 +9,26 @@ from __future__ import annotations
 
 from .safe_text import name_text
 
-CODES = (
-    "not_found",
-    "unsupported_format",
-    "corrupt_file",
-    "encrypted",
-    "no_text_layer",
-    "empty",
-    "too_large",
-    "undecodable",
-    "missing_dependency",
-    "not_a_regular_file",  # a FIFO, device, socket (or a symlink to one): never opened for reading
-    "outside_folder",  # a symlink in an ingested folder that leads out of it (see --follow-symlinks)
-)
+#: every code a file can be refused with, and what it means (the table of SPEC §2 and the README)
+MEANINGS: dict[str, str] = {
+    "not_found": "no such file, a symbolic link to a missing file, or a file the process may not read",
+    "unsupported_format": "not a format taskdb reads (an image, a zip, RTF, an unknown extension), or a directory",
+    "corrupt_file": "a known format whose bytes are damaged (a truncated PDF, a docx that is not a zip, "
+                    "XML a parser refuses such as an entity-expansion bomb)",
+    "encrypted": "a password-protected PDF",
+    "no_text_layer": "a PDF of scanned images: run OCR first",
+    "empty": "no bytes, only whitespace, or a document that holds no text",
+    "too_large": "above the size limit, counted on the bytes actually read (a file that grows, a docx that "
+                 "would inflate past it), or too deeply nested to parse",
+    "undecodable": "bytes that no text encoding turns into text",
+    "missing_dependency": "a .doc with no LibreOffice installed; the message says how to install it",
+    "not_a_regular_file": "a FIFO, device or socket (or a symlink to one): refused before it is opened, "
+                          "so it never blocks a batch",
+    "outside_folder": "a symbolic link in an ingested folder whose target is outside that folder: refused "
+                      "unless ingest runs with --follow-symlinks",
+}
+
+CODES = tuple(MEANINGS)
 
 
 class PipelineError(Exception):

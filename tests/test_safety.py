@@ -353,8 +353,8 @@ def test_any_file_name_gives_one_json_line(tmp_path: Path, stdout_encoding: str)
     paths = []
     for i, name in enumerate(NAMES):
         p = os.path.join(folder, name)
-        with open(p, "wb") as fh:
-            fh.write(f"安全生产工作要点{i}\n一、加强隐患排查。\n".encode())
+        with open(p, "wb") as fh:  # the text holds line separators too
+            fh.write(f"安全生产工作要点{i}\n一、加强隐患\u2028排查\u0085治理。\n".encode())
         paths.append(p)
     paths.append(os.path.join(folder, b"missing\xfe\n.txt"))  # an error record for a bad name too
     proc = subprocess.run([sys.executable, "-m", "pipeline", "extract", *paths, "--until", "structure"],

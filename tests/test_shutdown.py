@@ -249,3 +249,110 @@ def test_shutdown_concurrent_postgresql_writers_equal_one_clean_run(tmp_path):
         assert sum(r["n_stored"] for r in runs) == 60  # each document stored by one writer only
     finally:
         factory.cleanup()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_shutdown_concurrent_writers_same_documents_in_any_order(backend, tmp_path):
+    """Four writers store the same 40 documents, each in its own order, each document's units in its own order
+    (locks taken in opposite orders deadlock unless the writer orders them), the same file path by several
+    writers at once: every write succeeds and the rows equal one writer's."""
+    import random
+    import threading
+
+    from pipeline.model import Unit
+    from pipeline.store.db import open_engine
+    from pipeline.store.writer import Writer, document_rows
+    from test_store import _doc, _task
+
+    names = ["区应急管理局", "区住建局", "区消防救援大队", "区市场监管局", "区交通运输局", "区教育局"]
+    rng = random.Random(8)
+
+    def doc(i: int):
+        tasks = []
+        for t in range(2):
+            chosen = rng.sample(names, 4)
+            tasks.append(_task(f"t{t}", f"任务{i}-{t}", units=[Unit(name=n, canonical=n, role="lead" if k == 0
+                                                                     else "support") for k, n in enumerate(chosen)]))
+        return _doc(f"{i:064x}", issuer="某市某区安全生产委员会", tasks=tasks, region="某市某区")
+
+    docs = [doc(i) for i in range(40)]
+    rows = [document_rows(d, pipeline_version="test") for d in docs]
+    factory = DbFactory(backend, tmp_path)
+    try:
+        shared, single = factory.new("shared"), factory.new("single")
+        engine = open_engine(shared)
+        failures: list[BaseException] = []
+        new_counts: list[int] = []
+
+        def write(k: int) -> None:
+            w = Writer(engine)
+            run = w.start_run(pipeline_version="test", stages=[], options={"writer": k})
+            order = list(range(len(rows)))
+            random.Random(k).shuffle(order)
+            n_new = 0
+            try:
+                for i in order:
+                    n_new += w.write_document(rows[i], path=docs[i].source, mtime=0.0, size=1, run_id=run)
+            except BaseException as e:  # noqa: BLE001 - reported below
+                failures.append(e)
+            new_counts.append(n_new)
+            w.finish_run(run, status="finished", counts={"n_stored": n_new})
+
+        threads = [threading.Thread(target=write, args=(k,)) for k in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        engine.dispose()
+        assert not failures, [f"{type(e).__name__}: {e}" for e in failures]
+        assert sum(new_counts) == len(docs)  # each document new to exactly one writer
+
+        engine = open_engine(single)
+        w = Writer(engine)
+        run = w.start_run(pipeline_version="test", stages=[], options={})
+        for d, r in zip(docs, rows):
+            w.write_document(r, path=d.source, mtime=0.0, size=1, run_id=run)
+        engine.dispose()
+        assert dump(shared) == dump(single)
+    finally:
+        factory.cleanup()
+
+
+def test_shutdown_transaction_lost_to_another_writer_is_run_again(sqlite_dbs):
+    """A deadlock or a key inserted meanwhile by another writer rolls back and runs the whole transaction again;
+    any other database error is raised at once."""
+    from sqlalchemy import func, insert, select
+    from sqlalchemy.exc import DBAPIError, IntegrityError
+
+    from pipeline.store.db import open_engine
+    from pipeline.store.schema import taskdb_meta
+    from pipeline.store.writer import Writer
+
+    class Lost(Exception):
+        sqlstate = "40P01"  # deadlock_detected
+
+    engine = open_engine(sqlite_dbs.new())
+    w = Writer(engine)
+    tries = []
+
+    def work(conn):
+        tries.append(1)
+        conn.execute(insert(taskdb_meta).values(key=f"k{len(tries)}", value="x"))
+        if len(tries) < 3:
+            raise DBAPIError("INSERT …", {}, Lost("deadlock detected"))
+        return "done"
+
+    assert w._transaction(work) == "done" and len(tries) == 3
+    with engine.connect() as conn:  # the two failed tries left nothing
+        assert conn.execute(select(func.count()).select_from(taskdb_meta).where(taskdb_meta.c.key.like("k%"))
+                            ).scalar() == 1
+
+    def bad(conn):
+        tries.append(1)
+        raise IntegrityError("INSERT …", {}, Exception("NOT NULL constraint failed"))
+
+    tries.clear()
+    with pytest.raises(IntegrityError):
+        w._transaction(bad)
+    assert len(tries) == 1
+    engine.dispose()

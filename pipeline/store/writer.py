@@ -13,13 +13,18 @@ import hashlib
 import json
 import logging
 import os
+import random
 import re
 import socket
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from operator import itemgetter
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, and_, bindparam, delete, exists, func, insert, or_, select, update
+from sqlalchemy.exc import DBAPIError
 
 from ..model import Document
 from .db import StoreError
@@ -194,6 +199,18 @@ HEARTBEAT_S = 10.0
 STALE_AFTER_S = 120.0
 HOST = socket.gethostname()
 
+#: times a transaction that a concurrent writer made fail is run again (see Writer._transaction)
+RETRIES = 6
+#: SQLSTATEs of a transaction that lost to a concurrent one: deadlock, serialisation failure, unique violation
+_TRANSIENT_STATES = {"40P01", "40001", "23505"}
+T = TypeVar("T")
+
+
+def _transient(e: DBAPIError) -> bool:
+    if getattr(getattr(e, "orig", None), "sqlstate", None) in _TRANSIENT_STATES:
+        return True
+    return "database is locked" in str(e).lower()
+
 
 def _pid_alive(pid: int) -> bool:
     """Whether process ``pid`` exists on this host (a zombie counts as gone)."""
@@ -329,22 +346,23 @@ class Writer:
         Returns True when the document was new, False when its sha256 was stored
         already (then only the path is recorded).
         """
-        with self.engine.begin() as conn:
+        def write(conn: Connection) -> bool:
             new = conn.execute(self._insert_document, dict(rows.document, run_id=run_id)).first() is not None
             if new:
                 self._write_children(conn, rows)
             self._attach(conn, path, rows.sha256, mtime, size, run_id)
-        return new
+            return new
+
+        return self._transaction(write)
 
     def attach_path(self, path: str, sha: str, *, mtime: float | None, size: int | None, run_id: int) -> None:
         """Record that ``path`` holds the stored document ``sha`` (one transaction)."""
-        with self.engine.begin() as conn:
-            self._attach(conn, path, sha, mtime, size, run_id)
+        self._transaction(lambda conn: self._attach(conn, path, sha, mtime, size, run_id))
 
     def record_error(self, path: str, *, code: str, message: str, sha: str | None, mtime: float | None,
                      run_id: int) -> None:
         """Keep a failed file as an error row (one per path); a new version that fails replaces the old one."""
-        with self.engine.begin() as conn:
+        def write(conn: Connection) -> None:
             old = conn.execute(select(errors.c.sha256, errors.c.code, errors.c.message, errors.c.mtime)
                                .where(errors.c.path == path)).first()
             values = {"sha256": sha, "code": code, "message": message, "mtime": mtime}
@@ -359,16 +377,41 @@ class Writer:
                     conn.execute(delete(document_paths).where(document_paths.c.path == path))
                     self._drop_if_orphan(conn, held)
 
+        self._transaction(write)
+
+    def _transaction(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work(conn)`` in one transaction, again when a concurrent writer made it fail.
+
+        Several ingests may write into one database at once (PostgreSQL; SQLite
+        serialises them on its lock): a deadlock, a serialisation failure, a key
+        another transaction inserted between our look-up and our insert, or a
+        SQLite file still locked after ``busy_timeout`` roll the whole transaction
+        back, and it is run again, up to :data:`RETRIES` times. Each try reads the
+        database afresh, so the retry sees what the other writer committed.
+        """
+        for attempt in range(RETRIES + 1):
+            try:
+                with self.engine.begin() as conn:
+                    return work(conn)
+            except DBAPIError as e:
+                if attempt == RETRIES or not _transient(e):
+                    raise
+                _log.debug("transaction failed (%s), retrying", type(getattr(e, "orig", e)).__name__)
+                time.sleep(random.uniform(0.01, 0.05) * 2 ** attempt)
+        raise AssertionError("unreachable")
+
     # -- inside a transaction ------------------------------------------------------------------------------
     def _write_children(self, conn: Connection, rows: DocumentRows) -> None:
         for name in ("sections", "tasks", "metrics", "flags"):
             values = getattr(rows, name)
             if values:
                 conn.execute(self._insert_rows[name], values)
+        # units and aliases are shared between documents: every writer locks them in one order (by key), so two
+        # writers storing documents with the same units never wait on each other in a circle
         if rows.units:
-            conn.execute(self._upsert_units, rows.units)
+            conn.execute(self._upsert_units, sorted(rows.units, key=itemgetter("id")))
         if rows.aliases:
-            conn.execute(self._insert_aliases, rows.aliases)
+            conn.execute(self._insert_aliases, sorted(rows.aliases, key=itemgetter("unit_id", "name")))
         if rows.task_units:
             conn.execute(self._insert_rows["task_units"], rows.task_units)
         if rows.deadlines:

@@ -39,6 +39,22 @@ _PUNCT = re.compile(r"[\s\W_]+")
 _SENTENCE_END = re.compile(r"[。!?！？\n]")
 _SHARES = ("%", "‰", "个百分点", "百分点")
 
+# the class of a measure word (SPEC §6): people, places and units, cases, occasions, items, money,
+# sheets, physical measures, equipment and teams, shares; a feature of the classifier
+_UNIT_CLASSES = {
+    "people": "人 名 人次 位 户 户次",
+    "place": "家 家次 所 座 栋 间 村",
+    "case": "起 宗 例",
+    "event": "次 场 场次 期 轮 轮次 批 批次 队次 车次 辆次 架次 班次",
+    "item": "处 项 条 个 件 条次 类",
+    "money": "元 万元 亿元",
+    "sheet": "份 册 张 幅 条幅 块 本 篇",
+    "measure": "公里 米 千米 亩 公顷 平方米 平方公里 立方米 吨 公斤 千克 万吨 方",
+    "equip": "支 组 队 台 辆 套 只 把 部 艘 根 顶 床",
+    "share": "% ‰ 个百分点 百分点 分",
+}
+UNIT_CLASS = {u: cls for cls, units in _UNIT_CLASSES.items() for u in units.split()}
+
 
 # -- the cue-word rules ------------------------------------------------------------------------------
 
@@ -176,6 +192,12 @@ def features(subject: str, context: str = "", unit: str | None = None) -> dict:
     tokens.append(f"subj_decides={decided or 'none'}")
     if unit in _SHARES:
         tokens.append("share")
+    tokens.append(f"uclass={UNIT_CLASS.get(unit or '', 'unk')}")
+    if subject:  # the verb comes first and the counted noun last: 检查|企业, 排查|隐患, 参加|人员
+        tokens += [f"pre1={subject[0]}", f"pre2={subject[:2]}", f"suf1={subject[-1]}", f"suf2={subject[-2:]}"]
+        if m:
+            tokens.append(f"head2={head[-2:]}")
+    tokens.append(f"b2={before[-2:]}")  # right before the metric's words: 其中, 累计, 共有, a list's 、
     return {"subject": subject, "before": before[-15:], "after": after[:10], "tokens": " ".join(tokens)}
 
 
@@ -400,9 +422,12 @@ Categories: {cats}.
 
 Character n-grams (TF-IDF) of the subject (1-3), of the 15 characters before the metric and of the
 10 after it (1-2, weights 0.3 and 0.2); symbolic tokens: the rules' own answer (one-hot), the
-measure word, the cue hits by role (`pipeline/data/metric_category_cues.tsv`: strong, weak, rate,
-material) in the subject, in its head noun (after the last 的), in the sentence before the metric
-and right after it. `LogisticRegression(C=10, class_weight="balanced")` (lbfgs: deterministic; the examples are
+measure word and its class (people, places, cases, occasions, items, money, sheets, physical
+measures, equipment, shares), the cue hits by role (`pipeline/data/metric_category_cues.tsv`: strong,
+weak, rate, material) in the subject, in its head noun (after the last 的), in the sentence before
+the metric and right after it; the subject's first one and two characters (the verb: 检查, 排查,
+参加) and last one and two (the counted noun: 企业, 隐患, 人员), the last two of its head noun, and
+the two characters right before the metric's words (其中, 累计, 、). `LogisticRegression(C=10, class_weight="balanced")` (lbfgs: deterministic; the examples are
 sorted before fitting).
 
 ## Cross-validated accuracy (held out)

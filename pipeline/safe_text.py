@@ -36,13 +36,15 @@ def name_text(path: str | os.PathLike[str] | bytes) -> str:
     >>> name_text(b"caf\\xc3\\xa9.txt")
     'café.txt'
     """
-    raw = os.fsencode(path) if isinstance(path, (bytes, os.PathLike)) else None
-    if raw is None:
+    name = os.fspath(path)
+    if isinstance(name, bytes):
+        text = name.decode("utf-8", "backslashreplace")
+    else:
         try:
-            raw = path.encode("utf-8", "surrogateescape")
+            text = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
         except UnicodeEncodeError:  # a surrogate that is not an escaped byte: write its code point
-            return path.encode("utf-8", "backslashreplace").decode("utf-8")
-    return raw.decode("utf-8", "backslashreplace")
+            text = name.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text.replace("\x00", "\\x00") if "\x00" in text else text  # no database takes a NUL in text
 
 
 def has_surrogates(text: str) -> bool:

@@ -396,6 +396,19 @@ def test_ingest_stores_any_file_name(tmp_path: Path):
     assert b"already stored" in proc.stdout and b"0 new" in proc.stdout, proc.stdout.decode()
 
 
+def test_impossible_names_from_the_api_are_named_errors():
+    import pipeline
+
+    names = ["a\ud800.txt", "a\x00b.txt", Path("c\ud800\udcff.txt")]
+    results = list(pipeline.extract_many(names))
+    assert [r.code for r in results] == ["not_found"] * 3
+    for r in results:
+        line = json_line(r.to_record())
+        line.encode("utf-8")
+        assert "\x00" not in r.message and len(line.splitlines()) == 1
+    assert name_text("a\x00b") == "a\\x00b" and name_text(b"\xff\xfe") == "\\xff\\xfe"
+
+
 def test_json_line_never_splits_and_is_strict_utf8():
     rec = {"source": "a\u2028b\u2029c\x85d\udcffe\ud800", "text": "安全\n生产\x1c\x1d\x1e\x0b\x0c"}
     line = json_line(rec)

@@ -56,6 +56,8 @@ def _open_regular(path: Path, max_bytes: int) -> tuple[int, os.stat_result]:
         raise ReaderError("not_found", path, why) from e
     except OSError as e:
         raise ReaderError("not_found", path, f"cannot be read: {e.strerror}") from e
+    except ValueError as e:  # a NUL, or a surrogate that is no escaped byte: no file can have this name
+        raise ReaderError("not_found", path, f"is not a possible file name ({e})") from e
     if stat.S_ISDIR(st.st_mode):
         raise ReaderError("unsupported_format", path, "is a directory, not a file")
     if not stat.S_ISREG(st.st_mode):

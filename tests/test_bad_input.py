@@ -42,6 +42,8 @@ ERROR_CODES = {
     "too_large",
     "undecodable",
     "missing_dependency",
+    "not_a_regular_file",  # FIFOs, devices, sockets: tests/test_safety.py
+    "outside_folder",  # symlinks leaving an ingested folder: tests/test_safety.py
 }
 
 # The code each fixture in tests/data/bad/ must be refused with, and why.
@@ -144,6 +146,12 @@ def run_measured(argv: list[str], timeout: float = 600) -> tuple[int, str, str, 
 
 
 # --------------------------------------------------------------- fixtures exist
+
+
+def test_error_codes_are_the_pipelines():
+    from pipeline.errors import CODES, MEANINGS
+
+    assert set(CODES) == ERROR_CODES and all(MEANINGS[c] for c in CODES)
 
 
 def test_bad_fixtures_are_committed():

@@ -285,13 +285,20 @@ def actors(text: str) -> list[Unit]:
 def _model():
     """The trained recogniser and the mode its card chose, or (None, "rules"); both cached by the registry
     (and forgotten when the model is retrained)."""
+    global _mode_of
     from ..learn import info, load
 
     model = load(learned.NAME)
     if model is None:
         return None, "rules"
+    if _mode_of is not None and _mode_of[0] is model:  # the card read with this very model (a retrained
+        return model, _mode_of[1]  # model is a new object, loaded with its new card)
     mode = info(learned.NAME).get("mode", "rules")
-    return model, mode if mode in learned.MODES else "rules"
+    _mode_of = (model, mode if mode in learned.MODES else "rules")
+    return _mode_of
+
+
+_mode_of: tuple[object, str] | None = None
 
 
 def rule_actors(text: str) -> list[Unit]:

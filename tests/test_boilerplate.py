@@ -41,7 +41,9 @@ def test_line_view_is_the_same_on_raw_and_cleaned_lines():
     view = B.line_view(raw)
     assert [t for _, _, t in view] == ["区安监局发布时间", "XX区2024年 工作"]
     assert [raw[s:e].strip() for s, e, _ in view] == ["區(qū)安監局發佈時間", "ＸＸ区２０２４年  工作"]
-    assert B.line_view(clean_text(raw)) == [(0, 8, "区安监局发布时间"), (9, 19, "XX区2024年工作")]
+    # (the model itself may drop a line: the view is compared on the text the earlier steps produce)
+    before_model = [st for st in S.STEPS if st[0] not in ("remove_boilerplate", "remove_inline_chrome")]
+    assert B.line_view(clean_text(raw, before_model)) == [(0, 8, "区安监局发布时间"), (9, 19, "XX区2024年工作")]
 
 
 def test_examples_carry_labels_and_group():

@@ -59,12 +59,36 @@ def remove_hidden_notices(m: Mapped) -> Mapped:
 # ---------------------------------------------------------------- pinyin glosses
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
-_PINYIN_GLOSS = re.compile(rf"([{CJK}])[(（]([a-zü{_TONED}]{{1,7}})[)）]")
+# a gloss in any bracket (區(qū), 區（qū）, 區[qū], 區〔qū〕), toned or with a tone number (qu1), maybe after a space
+_PINYIN_GLOSS = re.compile(rf"([{CJK}])[ \t]?([(（\[〔【<])([a-zü{_TONED}]{{1,6}}[1-5]?)([)）\]〕】>])")
+_CLOSING = {"(": ")", "（": "）", "[": "]", "〔": "〕", "【": "】", "<": ">"}
+_SYLLABLE = re.compile(r"(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?[iuüv]?(?:[aeoiuüv]|ai|ei|ao|ou|an|en|ang|eng|ong|ia|ie|iao|"
+                       r"iu|ian|in|iang|ing|iong|ua|uo|uai|ui|uan|un|uang|er)n?g?[1-5]?")
+
+
+def _toneless(s: str) -> str:
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFD", s) if not unicodedata.combining(c))
 
 
 def strip_pinyin_glosses(m: Mapped) -> Mapped:
-    """``區(qū)`` → ``區``: only glosses with a tone mark, so ``(xx)`` masks and other brackets stay."""
-    return m.sub(_PINYIN_GLOSS, lambda g: g.group(1) if any(c in _TONED for c in g.group(2)) else g.group(0))
+    """``區(qū)`` → ``區``: glosses with a tone mark or a tone number, in any bracket pair; in a text glossed
+    that way (three such glosses or more) a toneless pinyin syllable too (``區(qu)``). ``(xx)`` masks and other
+    brackets stay."""
+    found = list(_PINYIN_GLOSS.finditer(m.text))
+    marked = [g for g in found if any(c in _TONED for c in g.group(3)) or g.group(3)[-1].isdigit()]
+    glossed = len(marked) >= 3
+
+    def keep(g: re.Match) -> bool:
+        if _CLOSING[g.group(2)] != g.group(4):
+            return True
+        body = g.group(3)
+        if any(c in _TONED for c in body) or (body[-1].isdigit() and _SYLLABLE.fullmatch(_toneless(body))):
+            return False
+        return not (glossed and len(body) >= 2 and body != "xx" and _SYLLABLE.fullmatch(body))
+
+    return m.splice([(g.start(), g.end(), g.group(1)) for g in found if not keep(g)])
 
 
 # ---------------------------------------------------------------- byte-garbled runs
@@ -213,6 +237,7 @@ def to_simplified(m: Mapped) -> Mapped:
 from ..learn.boilerplate import CHROME_INLINE as _CHROME_INLINE  # noqa: E402
 from ..learn.boilerplate import CHROME_LINE as _CHROME_LINE  # noqa: E402
 from ..learn.boilerplate import TRAILER_START as _TRAILER_START  # noqa: E402
+from ..learn.boilerplate import rule_chrome as _rule_chrome  # noqa: E402
 
 
 def _list_chrome_lines(text: str) -> list[tuple[int, int]]:
@@ -222,9 +247,7 @@ def _list_chrome_lines(text: str) -> list[tuple[int, int]]:
     for line in text.split("\n"):
         end = pos + len(line) + 1
         drop = False
-        if len(line) < 300 and _CHROME_LINE.match(line):
-            drop = True
-        elif len(line) < 400 and _CHROME_INLINE.search(line) and not re.search(r"[。;；]\S", line):
+        if _rule_chrome(line.strip()):
             drop = True
         elif after_trailer and len(line) < 80 and "。" not in line:
             drop = True
@@ -263,6 +286,44 @@ def remove_boilerplate(m: Mapped) -> Mapped:
     n = len(m.text)
     model = [(s, min(e + 1, n)) for s, e in spans]
     return _drop_lines(m, model + _list_chrome_lines(m.text), "line model and phrase lists", keep_newline=True)
+
+
+# ---------------------------------------------------------------- chrome inside a line (a grammar of kinds)
+
+# the words of a page's controls: font size, print, close, favourites, share, back to top, error report
+_CONTROL = (r"(?:字[ \t]*[体号](?:[ \t]*[:：])?(?:[ \t]*[【\[(（]?[ \t]*[大中小][ \t]*[】\])）]?){0,3}|[大中小]|打印(?:本页|此页|文章|正文)?|"
+            r"关闭(?:本页|窗口|页面)?|(?:加入)?收藏(?:本页|文章)?|分享(?:到)?|返回(?:顶部|首页|列表)?|顶部|我要纠错|纠错|"
+            r"推荐(?:给)?(?:好友|朋友)?|复制链接|放大|缩小|默认|保存(?:本页)?|转发|评论|点赞)")
+_CONTROL_TOKEN = re.compile(rf"[【\[][ \t]*{_CONTROL}[ \t]*[】\]]")
+# font-size control written without brackets: 字号:大 中 小, 字体:[大][中][小]
+_FONT_SIZE = re.compile(r"[【\[]?[ \t]*字[ \t]*[体号][ \t]*[:：][ \t]*(?:[【\[(（]?[ \t]*[大中小][ \t]*[】\])）]?[ \t]*){1,3}[】\]]?|"
+                        r"(?:[【\[(（][ \t]*[大中小][ \t]*[】\])）][ \t]*){3}")
+# a line that is only a fragment of such controls (a control cut over several lines: 【 / 大 / 中 / 小】)
+_CONTROL_LINE = re.compile(r"^[ \t]*[【\[]?[ \t]*(?:字[体号][:：]?|[大中小])?[ \t]*[】\]]?[ \t]*$", re.M)
+# truncation and paywall notices: (未完,全文共1772字,当前显示432字), 此处省略826字, 阅读全部图文, 展开全文
+_TRUNCATION = re.compile(
+    r"[…]*[(（][^()（）\n]{0,80}?(?:未完|(?:省略|隐藏|略去)[ \t]*\d+[ \t]*字|全文共?[ \t]*\d+[ \t]*字|显示[ \t]*\d+[ \t]*字)"
+    r"[^()（）\n]{0,80}(?:[)）][…]*|$)|[(（]?[ \t]*(?:此处|以下|下文|中间)?(?:省略|隐藏|略去)[ \t]*\d+[ \t]*字[ \t]*[)）]?|"
+    r"[(（]?[ \t]*全文共[ \t]*\d+[ \t]*字[^)）\n]{0,20}[)）]?|阅读全部图文|(?:(?<=^)|(?<=[ \t…。.]))(?:点击|继续)?(?:阅读|查看|展开)(?:全文|更多)(?:>>|»|>)?(?=[ \t]*$)|"
+    r"(?:余下|剩余)全文[^\n。]{0,10}", re.M)
+# a page counter inside a line: 第1页共5页, 第 1 页 / 共 5 页
+_PAGE_COUNTER = re.compile(r"第[ \t]*\d{1,4}[ \t]*页[ \t]*[,，/、]?[ \t]*共[ \t]*\d{1,4}[ \t]*页")
+# style sheet rules and markup: .nav{color:#333;} body{margin:0} <div class="x">, ![](…)
+_MARKUP = re.compile(r"(?:[.#@]?[A-Za-z][\w\-]*(?:[ ,.#>:][\w\-.#>: ]*)?[ \t]*)\{[^{}\n]*:[^{}\n]*\}|"
+                     r"</?[A-Za-z][A-Za-z0-9]*(?:[ \t][^<>\n]*)?/?>|!\[[^\]\n]*\]\([^)\n]*\)|!\[\]")
+
+
+def remove_inline_chrome(m: Mapped) -> Mapped:
+    """Chrome glued inside a line, by kind: page controls (``【打印本页】``, ``字号:大 中 小``), truncation and
+    paywall notices (``(未完,全文共1772字,当前显示432字)``, ``省略826字``, ``阅读全部图文``), page counters
+    (``第1页共5页``) and style-sheet or markup fragments. A line left empty is removed later."""
+    n_before = len(m.text)
+    for rx in (_FONT_SIZE, _CONTROL_TOKEN, _TRUNCATION, _PAGE_COUNTER, _MARKUP):
+        m = m.sub(rx, "")
+    m = m.sub(_CONTROL_LINE, "")
+    if len(m.text) != n_before:
+        m.flag("site_chrome", f"{n_before - len(m.text)} characters of inline chrome removed", 0, 0)
+    return m
 
 
 # ---------------------------------------------------------------- page-chunk markers
@@ -471,6 +532,7 @@ STEPS = [
     ("mark_table_cells", mark_table_cells),
     ("tidy_whitespace", tidy_whitespace),
     ("remove_page_furniture", remove_page_furniture),  # before the line model: it finds headers by page numbers
+    ("remove_inline_chrome", remove_inline_chrome),
     ("remove_boilerplate", remove_boilerplate),
     ("join_page_chunks", join_page_chunks),
     ("fix_lost_separators", fix_lost_separators),

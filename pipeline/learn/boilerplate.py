@@ -93,6 +93,45 @@ CHROME_LINE = re.compile(
 CHROME_INLINE = re.compile(r"为网友上传分享的文档|支持在线浏览|站内检索|本站提供下载的DOCX|\d+(?:\.\d+)?\s*KB\s*\d+\s*页|"
                            r"本站所有文档|由用户上传|用户上传|版权归原作者|如发现侵权|侵权内容|联系客服|下载后可查看|"
                            r"仅供学习交流|文档下载|付费下载|VIP|会员免费|浏览[:：]\s*\d+次")
+# portal metadata: a line of label: value fields (发布日期: … 信息来源: … 浏览次数:), or one label line without a sentence
+_META_LABEL = (r"(?:(?:发布|更新|成文|印发|生效|失效|公开)(?:日期|时间)|发布机构|发文(?:机关|单位|字号)|信息(?:来源|索引|分类)|来源(?:单位)?|"
+               r"索\s*引\s*号|文\s*号|主题分类|体裁分类|组配分类|公开(?:目录|方式|时限|范围)|所属(?:栏目|机构)|栏目|文件分类|"
+               r"效力状态|时效状态|浏览(?:量|次数)|访问次数|点击(?:数|量|率)?|阅读(?:量|数|次数)?|作者|责任编辑|编辑|审核|"
+               r"[一二三]审|日期|时间|标签|关键词|名\s*称|标\s*题)")
+_META_FIELD = re.compile(rf"(?:^|[\s|\]】]){_META_LABEL}\s*(?:[:：|\]】]|\s(?=\S))")
+_UI_WORD = (r"(?:登录|注册|马上注册|立即注册|免费注册|找回密码|退出|购物车|我的足迹|我的收藏|个人中心|会员中心|分享(?:到|赚钱)?|"
+            r"收藏|下载|文件下载|立即下载|打印|关闭|首页|返回|搜索|热门搜索|评论|点赞|举报|最新范文|相关链接|政策咨询|"
+            r"内容概述|温馨提示|网站客服|扫一扫|微信扫一扫|二维码|上一页|下一页|更多|最近浏览|猜你喜欢|"
+            r"热门(?:标签|文章|搜索|排行|阅读|关键词)|相关(?:文章|阅读|推荐|标签|文档))")
+_UI_LINE = re.compile(rf"^[-•·\s]*{_UI_WORD}(?:[\s|/]+{_UI_WORD})*\s*[:：]?\s*(?:>>|»)?\s*$")
+# essay and document-sharing sites' notices: 由会员上传/分享, 本站为您整理, 未经授权不得转载, 仅正式会员可阅读全文
+_SITE_NOTICE = re.compile(r"(?:会员|网友|用户)(?:自行)?(?:上传|分享|投稿)|本站(?:为您|无法|所有|不|仅)|未经(?:授权|许可)[,，]?不得转载|"
+                          r"转载请注明|正式会员|(?:下载|获取)\s*(?:WORD|Word|word|完整)版|稍作修改即可|(?:免费|可)在线阅读|分享赚钱|网站客服|"
+                          r"(?:客服|侵权)(?:联系|投诉|QQ)|^[^。]{0,40}(?:范文|模板|文档|文章)[^。]{0,6}篇\s*[一二三四五六七八九十\d]{1,2}$|"
+                          r"^.{2,40}篇\s*[一二三四五六七八九十\d]{1,2}$|"
+                          # the keyword spam of a hacked page's header (gambling sites' names)
+                          r"(?:娱乐|彩票|投注|棋牌|百家乐|博彩|真人视讯|电子游艺|电竞|赌场|老虎机)(?:.*(?:娱乐|彩票|投注|棋牌|百家乐|"
+                          r"博彩|真人视讯|电子游艺|电竞|赌场|老虎机)){2}")
+
+
+# a breadcrumb: short segments joined by > (首页 > 政务公开 > 通知公告, 您当前的位置:首页 >政务公开 >…)
+_BREADCRUMB = re.compile(r"^[^>›»\n]{0,16}(?:\s*[>›»]+\s*[^>›»\n,，。;；]{2,16}){2,}\s*[>›»]?\s*$|^\s*(?:网站)?首页\s*[>›»]")
+
+
+def meta_line(line: str) -> bool:
+    """A portal metadata line: two label fields or more (发布日期:… 来源:…), or one label field on a short line
+    that is no sentence (发布机构: 三甲镇人民政府)."""
+    n = len(_META_FIELD.findall(line))
+    # a table row needs a value beside its labels (索引号 | 0152… | 发布机构 | …): 日期 | 时间 | 值班领导 is a header
+    if n >= 2 and len(line) <= 160 and ("|" not in line or re.search(r"\d|[:：]", line)):
+        return True
+    m = re.match(rf"^[\s|\[【]*({_META_LABEL})\s*[:：|\]】]\s*(.*)$", line)
+    if n != 1 or not m or len(line) > 40 or re.search(r"[。;；,，]", line):
+        return False
+    # a bare 时间: / 日期: line is chrome only with a portal's date stamp (2025-08-08, 08:33); 时间:5月至10月 is a plan's
+    return m.group(1) not in ("时间", "日期") or bool(re.match(r"^(?:19|20)\d\d[-/.]\d|^\S*\s*\d{1,2}:\d\d|$", m.group(2)))
+
+
 TRAILER_START = re.compile(r"^\s*[-•]?\s*(?:关\s*键\s*词|配套讲稿|特殊限制)")
 
 
@@ -103,6 +142,10 @@ _CRUMB = re.compile(r"\S\s*[>›»]\s*\S.*[>›»]")  # a breadcrumb (首页 > �
 def rule_chrome(line: str) -> bool:
     """The phrase lists' verdict on one line (without the trailer rule, which needs the lines before)."""
     if len(line) < 300 and CHROME_LINE.match(line):
+        return True
+    if _UI_LINE.match(line) or meta_line(line) or (len(line) <= 120 and _BREADCRUMB.match(line)):
+        return True
+    if len(line) < 200 and _SITE_NOTICE.search(line):
         return True
     return len(line) < 400 and bool(CHROME_INLINE.search(line)) and not re.search(r"[。;；]\S", line)
 
@@ -178,7 +221,6 @@ def _line_feats(s: str) -> dict[str, Any]:
     for k, rx in _PATTERNS.items():
         if rx.search(s):
             f["re_" + k] = 1
-    f["rule"] = float(rule_chrome(s))
     f["title_like"] = float(len(s) <= 80 and not _CRUMB.search(s) and bool(_TITLE_END.search(s) or s.startswith("关于"))
                             and not _PATTERNS["label_colon"].search(s) and "|" not in s)
     f["date_only"] = float(bool(_DATE_ONLY.match(s)))
@@ -193,7 +235,6 @@ def _neighbour_feats(s: str, tag: str) -> dict[str, Any]:
             f"{tag}_end_sent": float(s[-1] in _SENT_END),
             f"{tag}_cjk": sh["cjk"], f"{tag}_digit": sh["digit"],
             f"{tag}_item": float(bool(_ITEM.match(s))),
-            f"{tag}_rule": float(rule_chrome(s)),
             f"{tag}_colon": float(bool(_PATTERNS["label_colon"].search(s)))}
 
 
@@ -226,7 +267,10 @@ def doc_rows(lines: list[str]) -> list[dict[str, Any]]:
         for d, tag in ((-2, "p2"), (-1, "p1"), (1, "n1"), (2, "n2")):
             j = i + d
             f.update(_neighbour_feats(lines[j] if 0 <= j < n else None, tag))
-        rows.append({"text": _fold_digits(s[:120] + " " + s[-30:] if len(s) > 150 else s), "feats": f})
+        # the phrase lists' verdict is kept beside the features, not among them: the model learns what chrome
+        # looks like without leaning on lists written on this corpus (the cleaner applies both)
+        rows.append({"text": _fold_digits(s[:120] + " " + s[-30:] if len(s) > 150 else s), "feats": f,
+                     "rule": rule_chrome(s)})
     return rows
 
 
@@ -272,7 +316,9 @@ def second_features(rows: list[dict], proba: list[float]) -> list[list[float]]:
     lens = [round(math.expm1(r["feats"]["len_log"] * 6)) for r in rows]
     sent = [bool(r["feats"].get("end_sent")) for r in rows]
     short = [k < SHORT for k in lens]
-    content = [i for i in range(n) if lens[i] >= CONTENT_LEN and sent[i]]
+    # clearly content: a long line ending a sentence that the first pass does not call chrome (a long
+    # disclaimer or paywall notice ends a sentence too)
+    content = [i for i in range(n) if lens[i] >= CONTENT_LEN and sent[i] and proba[i] < 0.5]
     first_c = content[0] if content else n
     last_c = content[-1] if content else -1
     # the block of short lines around each line (a long line is a block of its own)
@@ -286,6 +332,14 @@ def second_features(rows: list[dict], proba: list[float]) -> list[list[float]]:
     for i in range(n):
         members.setdefault(block[i], []).append(i)
     doc_mean = sum(proba) / n if n else 0.0
+    # running sums of the first-pass scores and of the lines it calls chrome (prefix and suffix statistics)
+    cum = [0.0]
+    hi = [0]
+    for p in proba:
+        cum.append(cum[-1] + p)
+        hi.append(hi[-1] + (p >= 0.5))
+    head = first_c  # lines before the first clearly-content line
+    tail = n - 1 - last_c if content else n
     out = []
     for i in range(n):
         def q(j):
@@ -307,10 +361,54 @@ def second_features(rows: list[dict], proba: list[float]) -> list[list[float]]:
             math.log1p(len(blk)) / 4, float(short[i]), float(sent[i]), float(lens[i] >= CONTENT_LEN and sent[i]),
             float(before), float(after), math.log1p(dist) / 4, float(before and i < 3), float(after and n - 1 - i < 3),
             float(not content), math.log1p(gap) / 4, doc_mean,
-            float(bool(rows[i]["feats"].get("rule"))), float("|" in rows[i]["text"]),
+            float("|" in rows[i]["text"]),
             rows[i]["feats"].get("title_like", 0.0), rows[i]["feats"].get("date_only", 0.0),
-        ])
+        ] + _span_features(i, n, proba, cum, hi, before, after, first_c, last_c, head, tail)
+            + _known_neighbours(rows, i, blk)
+            + [float(before and short[i]), float(after and short[i]), float(before and not sent[i]),
+               float(after and not sent[i])])
     return out
+
+
+def _span_features(i, n, proba, cum, hi, before, after, first_c, last_c, head, tail) -> list[float]:
+    """Where a line stands relative to the document's body (the span from the first to the last clearly
+    content line) and how chrome-like the lines on each side of it are: chrome sits at the head and the
+    tail of a web copy, in runs."""
+    lo, up = max(0, i - 3), min(n, i + 4)
+    win = [proba[j] for j in range(lo, up) if j != i]
+    above = [proba[j] for j in range(lo, i)]
+    below = [proba[j] for j in range(i + 1, up)]
+    pre = cum[i] / i if i else 0.0  # mean score of every line above
+    post = (cum[n] - cum[i + 1]) / (n - 1 - i) if i < n - 1 else 0.0
+    # within the head (tail): the share of its lines above (below) this one that the first pass calls chrome
+    head_above = hi[i] / i if before and i else 0.0
+    tail_below = (hi[n] - hi[i + 1]) / (n - 1 - i) if after and i < n - 1 else 0.0
+    return [
+        max(win) if win else 0.0, sum(win) / len(win) if win else 0.0,
+        sum(p >= 0.5 for p in win) / 6,
+        min(max(above, default=0.0), max(below, default=0.0)),  # between two chrome-like lines
+        pre, post, head_above, tail_below,
+        float(before) * (i / max(first_c, 1)), float(after) * ((n - 1 - i) / max(n - 1 - last_c, 1)),
+        math.log1p(head) / 4, math.log1p(tail) / 4, head / n if n else 0.0, tail / n if n else 0.0,
+        # the line's own score counts more outside the body, and in a run of chrome-like lines
+        _logit(proba[i]) / 5 * before, _logit(proba[i]) / 5 * after, _logit(proba[i]) / 5 * (not before and not after),
+        _logit(max(win, default=0.0)) / 5, _logit(max(above, default=0.0)) / 5, _logit(max(below, default=0.0)) / 5,
+        _logit(proba[i]) / 5 * (sum(win) / len(win) if win else 0.0),
+    ]
+
+
+
+def _known_neighbours(rows: list[dict], i: int, blk: list[int]) -> list[float]:
+    """Whether the lines around a line are chrome the phrase lists know (not the line itself: the model learns
+    what chrome looks like, the lists' own verdict is applied beside it)."""
+    n = len(rows)
+
+    def r(j):
+        return float(bool(rows[j].get("rule"))) if 0 <= j < n else 0.0
+
+    others = [r(j) for j in blk if j != i]
+    return [max(r(i - 1), r(i + 1)), max(r(i - 2), r(i + 2)), r(i - 1) * r(i + 1),
+            sum(others) / len(others) if others else 0.0]
 
 
 def _by_doc(examples: list[dict], idx) -> dict[str, list[int]]:
@@ -336,7 +434,7 @@ def _second_model():
     from sklearn.preprocessing import StandardScaler
 
     # not class-balanced: the threshold sits near the top of the scale, where balanced weights crowd the scores
-    return make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=2000, random_state=0))
+    return make_pipeline(StandardScaler(), LogisticRegression(C=0.3, max_iter=2000, random_state=0))
 
 
 def _first_oof(examples: list[dict], idx: list[int], k: int = 5) -> dict[int, float]:
@@ -464,7 +562,7 @@ def choose_threshold(y: list[int], proba: list[float], target: float = TARGET_PR
 
 
 def choose_thresholds(y: list[int], p1: list[float], p2: list[float],
-                      target: float = TARGET_PRECISION) -> tuple[float, float]:
+                      target: float = TARGET_PRECISION, keep: list[bool] | None = None) -> tuple[float, float]:
     """``(t1, t2)``: a line is chrome when its first-pass score >= t1 or its second-pass score >= t2; the pair
     with the highest recall at precision >= ``target`` (ties: the higher thresholds).
 
@@ -473,9 +571,10 @@ def choose_thresholds(y: list[int], p1: list[float], p2: list[float],
     """
     grid = sorted({x / 100 for x in range(99, 49, -1)} | {0.995, 0.998, 0.999}, reverse=True)
     best, best_tp = (0.999, 0.999), -1
+    keep = keep or [False] * len(y)
     for t1 in [t for t in grid if t >= 0.9]:
         for t2 in grid:
-            m = _prf(y, [a >= t1 or b >= t2 for a, b in zip(p1, p2)])
+            m = _prf(y, [(a >= t1 or b >= t2) and not k for a, b, k in zip(p1, p2, keep)])
             if m["tp"] and m["precision"] >= target and m["tp"] > best_tp:
                 best, best_tp = (t1, t2), m["tp"]
     return best
@@ -508,7 +607,7 @@ def _fit_passes(examples: list[dict]) -> tuple[Any, Any, tuple[float, float]]:
     order, X = _second_matrix(examples, idx, p1)
     second = _second_model().fit(X, [y[i] for i in order])
     p2 = _second_oof(examples, idx, p1)
-    thr = choose_thresholds(y, [p1[i] for i in idx], [p2[i] for i in idx])
+    thr = choose_thresholds(y, [p1[i] for i in idx], [p2[i] for i in idx], keep=[spared(e) for e in examples])
     first = _pipeline().fit(examples, y)
     return first, second, thr
 
@@ -532,7 +631,7 @@ def fit(examples: list[dict], cv: bool = True) -> tuple[dict | None, dict]:
     }
     if cv:  # the thresholds are chosen on the nested held-out scores (those of a model that never saw the lines)
         r = nested_cross_validate(examples)
-        thr = choose_thresholds(y, r["p1"], r["p2"])
+        thr = choose_thresholds(y, r["p1"], r["p2"], keep=[spared(e) for e in examples])
         meta["threshold"], meta["threshold_first"] = thr[1], thr[0]
         meta["cv"] = _held_out_report(examples, thr, r)
     return {"model": first, "second": second, "threshold": thr[1], "threshold_first": thr[0]}, meta
@@ -543,9 +642,10 @@ def _held_out_report(examples: list[dict], thr: tuple[float, float], r: dict) ->
     p1, p2, fold_thr = r["p1"], r["p2"], r["thr"]
     t1 = choose_threshold(y, p1)
     t2 = choose_threshold(y, p2)
-    rule = [bool(e["feats"].get("rule")) for e in examples]
+    rule = [bool(e.get("rule")) for e in examples]
     only_second = [p >= t2 for p in p2]
-    second = [a >= thr[0] or b >= thr[1] for a, b in zip(p1, p2)]
+    keep = [spared(e) for e in examples]
+    second = [(a >= thr[0] or b >= thr[1]) and not k for a, b, k in zip(p1, p2, keep)]
 
     def left(pred):
         return sorted({e["doc"] for e, q in zip(examples, pred) if e["y"] and not q})
@@ -659,13 +759,45 @@ def chrome_spans(text: str, threshold: float | None = None) -> list[tuple[int, i
         proba = [max(b, 1.0) if a >= t1 else b for a, b in zip(p1, p2)]
     else:
         proba = p1
-    # table cells and rows (``|``) are left to the lists: a Word or PDF rendition of the same table puts its
-    # cells on other lines, and the cleaned text must not depend on the rendition
-    # a line that counts something done (查处酒驾违法1075起) is the document's even inside a chrome block:
-    # chrome counts views and posts, not cases, firms or people
-    # and a title-like line (…的通知, …实施方案) is kept: the title inside a header block is the document's own
-    return [(s, e) for (s, e, t), p, r in zip(view, proba, rows) if p >= thr and "|" not in t
-            and not _COUNT.search(t) and not r["feats"].get("title_like")]
+    return [(s, e) for (s, e, t), p, r in zip(view, proba, rows) if p >= thr and not spared(r)]
 
 
 _COUNT = re.compile(r"[\u4e00-\u9fff]\d+(?:\.\d+)?\s*(?:余|多)?(?:起|处|家|名|户|吨|万元|亿元|辆|座|所)")
+_LONG_CELL = re.compile(rf"[{_CJK}][^|]{{18,}}[{_CJK}]")
+
+
+# running text: a sentence of two clauses or more (会后,刘海波一行还实地检查了…情况。); chrome of that shape (a
+# disclaimer, an essay site's blurb) is left to the phrase lists
+_RUNNING_TEXT = re.compile(r"^(?=[^|]{25,}$)[^|]*[,，;；][^|]*[。!?！？]$")
+# a headline: a news title (永兴县七甲乡:燃气安全专项检查行动全面铺开, 市应急委召开一季度…分析会) or a title cut
+# over two lines (国务院办公厅关于印发国家突发事件)
+_HEADLINE = re.compile(rf"^(?=[^。;；,，|]{{12,40}}$)(?:[^:：]{{2,16}}[:：])?[{_CJK}0-9“”\-—]*"
+                       rf"(?:召开|举行|举办|开展|部署|推进|启动|铺开|落实|做好|加强|督导|检查|关于)[{_CJK}0-9“”\-—]*$")
+
+
+# who does the work (牵头单位: | 市城市管理综合执法局 |) and a heading that opens a list (后勤保障:)
+_DUTY = re.compile(r"(?:牵头|责任|配合|协办|协助|参与|主责)(?:单位|部门)")
+_LEAD_IN = re.compile(rf"^[{_CJK}]{{2,12}}[:：]$")
+
+
+def spared(row: dict) -> bool:
+    """A line the model never drops, whatever its score (the decision is measured with these spared).
+
+    - a table row with a cell of running text (a task table's row: a Word or PDF rendition of the same
+      table puts its cells on other lines, and the cleaned text must not depend on the rendition); a row
+      of short cells (索引号 | … | 发布机构 | …, 上传者:… | 页数:…) is the portal's metadata and may go;
+    - a line that counts something done (查处酒驾违法1075起): chrome counts views and posts, not cases,
+      firms or people;
+    - a title-like line (…的通知, …实施方案): the title inside a header block is the document's own;
+    - a numbered item holding a sentence (``(二)组织召开安全生产工作会。``), a sentence of running text, a
+      headline, a line naming the units responsible, a heading that opens a list.
+    """
+    t = row["text"]
+    if "|" in t and any(_LONG_CELL.search(c) for c in t.split("|")):
+        return True
+    f = row["feats"]
+    if f.get("item_start") and re.search(r"[。;；]", t):  # a numbered item that says something: (二)组织召开…会。
+        return True
+    if _RUNNING_TEXT.search(t) or _HEADLINE.match(t) or _DUTY.search(t) or _LEAD_IN.match(t):
+        return True
+    return bool(_COUNT.search(t)) or bool(f.get("title_like"))

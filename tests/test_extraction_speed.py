@@ -105,3 +105,30 @@ def test_memoised_pos_tagger_gives_jiebas_words_and_tags():
     assert len(strings) > 200
     for s in strings + strings:  # the second time from the memo
         assert pos(s) == tuple((w.word, w.flag) for w in pseg.cut(s)), s
+
+
+def test_choose_takes_what_the_pairwise_overlap_check_takes():
+    import random
+
+    from pipeline.learn.tasks import choose
+
+    def reference(probs, spans, threshold):
+        taken = []
+        for i in sorted(range(len(probs)), key=lambda i: (-probs[i], spans[i])):
+            if probs[i] < threshold:
+                break
+            s, e = spans[i]
+            if not any(s < spans[j][1] and spans[j][0] < e for j in taken):
+                taken.append(i)
+        return sorted(taken, key=lambda i: spans[i])
+
+    rnd = random.Random(0)
+    for trial in range(3000):
+        n = rnd.randint(0, 25)
+        spans = []
+        for _ in range(n):
+            s = rnd.randint(0, 60)
+            spans.append((s, s + rnd.choice([1, 2, 3, 5, 8, 13, 30]) if trial % 3 else s + rnd.randint(-2, 6)))
+        probs = [rnd.choice([0.1, 0.5, 0.9, rnd.random()]) for _ in range(n)]
+        threshold = rnd.choice([0.0, 0.3, 0.5])
+        assert choose(probs, spans, threshold) == reference(probs, spans, threshold)

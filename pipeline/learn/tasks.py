@@ -15,6 +15,7 @@ document's type probabilities only weigh them.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Sequence
 from functools import lru_cache
@@ -183,12 +184,25 @@ def choose(probs: Sequence[float], spans: Sequence[tuple[int, int]], threshold: 
     """The candidates taken: most probable first, above ``threshold``, none overlapping one already taken."""
     order = sorted(range(len(probs)), key=lambda i: (-probs[i], spans[i]))
     taken: list[int] = []
+    if any(s >= e for s, e in spans):  # an empty span (none is proposed): compared with every taken one
+        for i in order:
+            if probs[i] < threshold:
+                break
+            s, e = spans[i]
+            if not any(s < spans[j][1] and spans[j][0] < e for j in taken):
+                taken.append(i)
+        return sorted(taken, key=lambda i: spans[i])
+    starts: list[int] = []  # the taken spans by start: disjoint, so their ends are in order too
+    ends: list[int] = []
     for i in order:
         if probs[i] < threshold:
             break
         s, e = spans[i]
-        if any(s < spans[j][1] and spans[j][0] < e for j in taken):
+        k = bisect_left(starts, e)  # of the taken spans starting before e, the last one ends last
+        if k and ends[k - 1] > s:
             continue
+        starts.insert(k, s)
+        ends.insert(k, e)
         taken.append(i)
     return sorted(taken, key=lambda i: spans[i])
 

@@ -158,7 +158,12 @@ def canonical(name: str) -> str:
 
 def fold(text: str) -> str:
     """Compatibility forms folded (full-width → half-width) character by character: offsets are kept."""
-    return "".join(f if len(f := unicodedata.normalize("NFKC", c)) == 1 else c for c in text)
+    return "".join(map(_fold_char, text))
+
+
+@lru_cache(maxsize=None)  # one entry per distinct character
+def _fold_char(c: str) -> str:
+    return f if len(f := unicodedata.normalize("NFKC", c)) == 1 else c
 
 
 def _find_all(text: str, word: str) -> list[int]:
@@ -192,6 +197,7 @@ def _gaz_marks(text: str) -> tuple[set[int], set[int], set[int]]:
 
 # ------------------------------------------------------------------ features
 
+@lru_cache(maxsize=None)  # one entry per distinct character
 def _cls(c: str) -> str:
     if c in _PUNCT:
         return "P"
@@ -240,7 +246,7 @@ def _context(text: str, rules: Sequence[tuple[str, str]] = ()):
                     d = m.start() + v.start() - i
                     subject[i] = "1" if d == 1 else ("2-4" if d <= 4 else ("5-10" if d <= 10 else "11+"))
     pad = "^^^" + text + "$$$"
-    classes = [_cls(c) for c in pad]
+    classes = list(map(_cls, pad))
     cpos = [str(min(p, 6)) if p < 6 else ("mid" if p < 16 else "far") for p in clause_pos]
     return rule_tags, g_start, g_end, g_in, suffix_end, cues, subject, pad, classes, cpos
 

@@ -4,8 +4,11 @@ A reader turns the bytes of one file into ``(raw_text, blocks, meta)``; this
 module decides which reader runs, from the file's magic bytes first and its
 extension second (a file whose extension lies is read by what it is), and
 turns every failure into a named :class:`~pipeline.errors.ReaderError`.
-Heavy parsers are imported inside the readers, so ``import pipeline`` stays
-light.
+Only regular files are opened, and never more than ``max_bytes`` of them are
+read (:mod:`pipeline.ingest.files`); the text a reader returns is scrubbed of
+lone surrogates and its ``source`` is the file name as valid Unicode
+(:mod:`pipeline.safe_text`). Heavy parsers are imported inside the readers, so
+``import pipeline`` stays light.
 """
 
 from __future__ import annotations

@@ -55,6 +55,8 @@ CUES: tuple[tuple[str, re.Pattern], ...] = tuple((n, re.compile(p, re.M)) for n,
     ("table_rows", r"^[^|\n]*\|[^|\n]*\|"),  # a table row, with or without a leading |
     ("phase", r"阶段[(（]|动员部署|集中整治|总结提升|自查自纠"),
     ("other_frame", r"预案|适用范围|第[一二三四五六七八九十]+条|总则|附则|职责"),
+    # a news dateline in the first lines: 3月4日,我市召开… / 11月26日下午,…召开 / …讯 / …电
+    ("news_lead", r"\A(?:[^\n]*\n){0,2}?[^\n]{0,40}?\d{1,2}月\d{1,2}日[^\n]{0,30}?(?:召开|举行|举办|讯|电)"),
 ))
 TITLE_WORDS = ("通知", "方案", "要点", "计划", "总结", "汇报", "报告", "情况", "讲话", "会议", "纪要", "通报", "简报", "召开",
                "部署", "分解", "责任", "清单", "意见", "预案", "规定", "办法", "制度", "督查", "检查", "开展", "印发", "转发",
@@ -331,7 +333,8 @@ by them). Without this model the rule `find_doc_type` decides and the probabilit
   character 2-3-grams of the opening (first 300 characters) and of the headings of levels 1-2;
   counts of cue families over the first 6000 characters (directives, 请…于…前, actor+要, 了,
   已/累计/同比, counts with measure words, speech markers, meeting-news verbs, minutes, 下一步/将, plan
-  and report frames, table columns and rows, phases, rule-book words), log-scaled and per 1000
+  and report frames, table columns and rows, phases, rule-book words, a news dateline in the first
+  lines), log-scaled and per 1000
   characters; title words; the rule's vote and its vote from the title alone.
 - **Estimator**: scikit-learn LogisticRegression (C 16, chosen among 1, 4, 16, 64 by the same CV
   before the title grammar existed, and kept; balanced class weights, random_state 0)
@@ -357,7 +360,9 @@ Held-out misses:
   same CV gave 0.936 (dev/ 0.908, 10 misses: untitled plan fragments read as `other`, a speech with
   broken lines and a 规划 read as reports, meeting news whose caption line says 讲话 read as a speech).
   About 19 configurations were measured on the way (class weights balanced / none / balanced^0.5, with
-  and without each change); a cue for deadlines and one for the first person were tried and not kept.
+  and without each change); a cue for deadlines and one for the first person were tried and not kept;
+  a news-dateline cue (X月X日, X召开… in the first lines) was added when a boilerplate retraining moved
+  a short untitled meeting news to `plan` (0.981 -> 0.987 with it).
 - **Limits**: `other` has very few examples (rules, 预案); `speech` is rare too, so the
   probabilities of those two classes are the least reliable.
 - **Rebuild**: `taskdb train corpora/ --only doctype`.

@@ -65,6 +65,7 @@ schedule. Numbers may be Arabic, full-width or Chinese everywhere (``十月份``
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import re
 from dataclasses import dataclass, replace
@@ -139,6 +140,7 @@ IS = re.compile(r"正?是")  # 6月12日是咨询日 (the day of the work); 6月
 MODAL = re.compile(r"要|须|必须|务必|力争|确保|争取|将")  # 今年要全面开工: by the end of this year
 OPENING = re.compile(r"(?:^|[。;；!！?？\n])\s*[于在]?$")
 PAST = re.compile(r"(?<![为除])了(?!解)|已经|已于|共计|累计|先后|发生")  # a dated event, not a schedule
+CLAUSE_END = re.compile(r"[。;；!！?？\n]")
 NEWS = re.compile(r"会议(?:强调|要求|指出|认为)|在讲话中|讲话(?:中|时)(?:强调|要求|指出)")  # news of a meeting held
 COORD = re.compile(r"和|、|及|与|或|以及")
 WHOLE_YEAR = re.compile(r"全年度?")
@@ -219,7 +221,7 @@ class _Cand:
 
 # -- handlers: (match, year, text) -> _Cand | list[_Cand] | None ----------------
 def _done_before(text: str, start: int) -> bool:
-    return text[:start].endswith(("已", "已于", "已在", "已经"))  # 已于x月x日前全部整改到位: done, not due
+    return text.endswith(("已", "已于", "已在", "已经"), 0, start)  # 已于x月x日前全部整改到位: done, not due
 
 
 def _single(m: re.Match, year: int | None, text: str) -> _Cand | None:
@@ -389,14 +391,51 @@ def _compact(text: str) -> tuple[str, list[int] | None]:
     return "".join(out), idx
 
 
+# Where the patterns can match. No pattern matches one of the characters of CUT (STOP's clause ends: REC_RE's
+# filler stops at them, the other patterns are made of digits, date words, dashes, 、和及与 and colons), and every
+# match holds one of its pattern's ANCHORS. So a match lies inside one CUT-delimited segment that holds an anchor:
+# finditer over those segments only (the cut after each included, for the lookaheads; the lookbehinds see the
+# whole text) finds exactly what finditer over the whole text finds, without trying every position of a document.
+CUT = re.compile(r"[,，。;；!！?？\n]")
+ANCHORS = {LIST_RE: "月", RANGE_RE: "月", MONTHS_RE: "月", GLUED_RE: "月", SINGLE_RE: "月", DOTTED_RE: "./-",
+           YEAR_RE: "年", QUARTER_RE: "季", HALF_RE: "半", REMAIN_RE: "今", REC_RE: "每"}
+_ANCHOR_RE = {chars: re.compile(f"[{re.escape(chars)}]") for chars in set(ANCHORS.values())}
+
+
+def _segments(text: str) -> dict[str, list[tuple[int, int]]]:
+    """For each anchor set, the (pos, endpos) of the CUT-delimited segments holding one, in text order; endpos
+    includes the cut that ends the segment."""
+    cuts = [m.start() for m in CUT.finditer(text)]
+    n = len(text)
+    out = {}
+    for chars, rx in _ANCHOR_RE.items():
+        segs: list[tuple[int, int]] = []
+        last = -1
+        for a in rx.finditer(text):
+            if a.start() < last:
+                continue  # in the segment already taken
+            i = bisect.bisect_left(cuts, a.start())
+            lo = cuts[i - 1] + 1 if i else 0
+            last = cuts[i] + 1 if i < len(cuts) else n
+            segs.append((lo, last))
+        out[chars] = segs
+    return out
+
+
+def _finditer(rx: re.Pattern, text: str, segs: list[tuple[int, int]]):
+    for lo, hi in segs:
+        yield from rx.finditer(text, lo, hi)
+
+
 def _scan(text: str, year: int | None, cell: bool) -> list[_Cand]:
     norm, idx = _compact(text.translate(FULLWIDTH))
     if not TRIGGER.search(norm):  # every pattern needs one of these: most sentences end here
         return []
     books = [(b.start(), b.end()) for b in BOOK.finditer(norm)]
+    segments = _segments(norm)
     cands = []
     for rx, handler in PATTERNS:
-        for m in rx.finditer(norm):
+        for m in _finditer(rx, norm, segments[ANCHORS[rx]]):
             try:
                 found = handler(m, year, norm)
             except (ValueError, KeyError):  # 2月30日, month 13: not a date
@@ -411,8 +450,11 @@ def _scan(text: str, year: int | None, cell: bool) -> list[_Cand]:
             chosen.append(c)
     chosen.sort(key=lambda c: c.start)
     out: list[_Cand] = []
+    news_last = None
     for c in chosen:
-        if not cell and (c.cell_only or c.bare and not _cued(norm, c, out[-1] if out else None)):
+        if not cell and c.bare and not c.cell_only and news_last is None:
+            news_last = _last_start(NEWS, norm)
+        if not cell and (c.cell_only or c.bare and not _cued(norm, c, out[-1] if out else None, news_last)):
             continue
         out.append(c)
     if idx is not None:
@@ -420,18 +462,38 @@ def _scan(text: str, year: int | None, cell: bool) -> list[_Cand]:
     return out
 
 
-def _cued(text: str, c: _Cand, prev: _Cand | None) -> bool:
+def _last_start(rx: re.Pattern, text: str) -> int:
+    """The last position where ``rx`` matches (-1: nowhere): ``rx.search(text, p)`` finds a match exactly when
+    ``p`` is at most this (for a pattern that looks neither behind nor at the string's ends)."""
+    last, m = -1, rx.search(text)
+    while m:
+        last = m.start()
+        m = rx.search(text, last + 1)
+    return last
+
+
+def _cued(text: str, c: _Cand, prev: _Cand | None, news_last: int) -> bool:
     if prev is not None and COORD.fullmatch(text[prev.end:c.start]):
         return True
-    if NEWS.search(text, c.end):  # 2月10日下午,集团公司召开会议…会议强调,要…: the date of a meeting reported
+    if c.end <= news_last:  # 2月10日下午,集团公司召开会议…会议强调,要…: the date of a meeting reported
         return False
-    clause = re.split(r"[。;；!！?？\n]", text[c.end:], maxsplit=1)[0]
+    stop = CLAUSE_END.search(text, c.end)
+    clause_end = stop.start() if stop else len(text)
     if c.at or CUE_VERB.match(text, c.end) or (c.day and IS.match(text, c.end)):
-        return not PAST.search(clause)
-    if c.masked or not OPENING.search(text[:c.start]) or not text[c.end:c.end + 1] \
+        return not PAST.search(text[c.end:clause_end])
+    if c.masked or not _opening(text, c.start) or not text[c.end:c.end + 1] \
             or text[c.end] not in ",，、:： ":  # a date line alone (a signature) is no schedule
         return False
-    return not PAST.search(clause)
+    return not PAST.search(text[c.end:clause_end])
+
+
+def _opening(text: str, end: int) -> bool:
+    """``OPENING.search(text[:end])`` without copying the text before ``end``: a match is a cut (or the start),
+    blanks and 于/在, so it starts at most one character before the run of blanks, 于 and 在 that ends at ``end``."""
+    lo = end
+    while lo > 0 and (text[lo - 1] in "于在" or text[lo - 1].isspace()):
+        lo -= 1
+    return OPENING.search(text, max(0, lo - 1), end) is not None
 
 
 # -- the API -------------------------------------------------------------------

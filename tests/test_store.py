@@ -575,3 +575,44 @@ def test_store_dataframes_load_pandas_lazily():
     code = ("import sys; import pipeline.api, pipeline.store.read, pipeline.store.ingest; "
             "assert 'pandas' not in sys.modules, 'pandas imported'")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+# -- batches of the writer ---------------------------------------------------------------------------------------------
+
+def test_store_batches_equal_one_document_per_transaction(dbs, tmp_path):
+    from pipeline.store.ingest import run_ingest
+
+    files = small_copies(tmp_path / "copies", 20) + good_files()
+    one, many = dbs.new("one"), dbs.new("many")
+    r1 = run_ingest(files, one, batch_size=1)
+    r2 = run_ingest(files, many, batch_size=8)
+    assert r1.stored == r2.stored == len(files) and not r1.failed and not r2.failed
+    assert dump(one) == dump(many)
+
+
+def test_store_document_refused_in_a_batch_is_reported_alone(dbs, tmp_path, monkeypatch):
+    """A document the database refuses (here: two tasks with one id) fails alone; the rest of its batch is stored."""
+    from dataclasses import replace as dc_replace
+
+    from pipeline.store import ingest as ingest_mod
+
+    files = small_copies(tmp_path / "copies", 6)
+    bad = str(files[2])
+    work = ingest_mod._work
+
+    def spoil(job):
+        out = work(job)
+        if job.path == bad:
+            rows = out.rows
+            twice = rows.tasks + [dict(rows.tasks[0])]
+            out = dc_replace(out, rows=dc_replace(rows, tasks=twice))
+        return out
+
+    monkeypatch.setattr(ingest_mod, "_work", spoil)
+    url = dbs.new()
+    report = ingest_mod.run_ingest(files, url, batch_size=32)
+    assert report.stored == 5
+    assert [(f.path, f.code) for f in report.failed] == [(bad, "internal_error")]
+    assert "storing failed" in report.failed[0].message
+    rows = dump(url)
+    assert len(rows["documents"]) == 5 and [e[0] for e in rows["errors"]] == [bad]

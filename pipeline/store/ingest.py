@@ -5,10 +5,15 @@ and skips, before any parsing, every file whose bytes are stored already (it
 only records the new path). The rest go to :func:`_work` — in this process for
 ``jobs=1``, in a :class:`~concurrent.futures.ProcessPoolExecutor` otherwise, a
 few files per task and a bounded number of tasks in flight, so memory stays flat
-however many files there are. Results come back as rows and the main process,
-the only writer, stores each document in one transaction. A killed run leaves
-every committed document whole and nothing of the one being written; the next
-run skips what is stored and finishes the rest.
+however many files there are; the workers start from a forkserver that loaded
+the pipeline once (:mod:`.warm`) and end with this process, whatever ends it
+(:mod:`.lifeline`). Results come back as rows (never Documents) and the main
+process, the only writer, stores them in batches: up to :data:`BATCH_SIZE`
+documents, or what arrived within :data:`BATCH_SECONDS`, per transaction, one
+statement per table (a document the database refuses is then retried alone and
+reported). A killed run leaves every committed document whole and nothing of a
+batch being written; the next run marks it interrupted, skips what is stored
+and finishes the rest.
 """
 
 from __future__ import annotations
@@ -34,12 +39,18 @@ from ..safe_text import name_text
 from .db import StoreError, open_engine
 from .lifeline import init_worker, start_forkserver
 from .schema import documents, errors, metrics, task_units, tasks, units
-from .writer import HEARTBEAT_S, DocumentRows, Writer
+from .writer import HEARTBEAT_S, DocumentRows, Placement, Writer
 
 _log = logging.getLogger(__name__)
 
 #: files per worker task: small enough to keep the workers busy at the end, large enough to amortise the pickling
 CHUNK_SIZE = 4
+#: documents per write transaction, and the longest a document waits in a batch (seconds): one statement per table
+#: per batch keeps the single writer's time per document small beside a worker's (benchmarks/bench_store.py)
+BATCH_SIZE = 32
+BATCH_SECONDS = 1.0
+#: files fingerprinted and looked up in the database together, before parsing
+LOOKUP_FILES = 64
 
 
 @dataclass(frozen=True)
@@ -172,7 +183,7 @@ class _Pool:
 
     def _new_pool(self) -> ProcessPoolExecutor:
         # workers (and the forkserver) end with this process, whatever signal ends it: see lifeline
-        start_forkserver(self._ctx)
+        start_forkserver(self._ctx, preload=["pipeline.store.warm"])
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=self._ctx, initializer=init_worker)
 
     def run(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, Outcome]]:
@@ -263,7 +274,7 @@ def database_totals(engine) -> dict[str, int]:
 
 def run_ingest(paths: Iterable[str | Path], url: str | Path, *, jobs: int = 1,
                on_event: EventHook | None = None, chunk_size: int = CHUNK_SIZE,
-               follow_symlinks: bool = False) -> IngestReport:
+               follow_symlinks: bool = False, batch_size: int = BATCH_SIZE) -> IngestReport:
     """Ingest files and folders into the database at ``url``; see :func:`pipeline.api.ingest`."""
     from ..version import __version__
 
@@ -295,55 +306,87 @@ def run_ingest(paths: Iterable[str | Path], url: str | Path, *, jobs: int = 1,
             fail(Job(str(r.path), None, None, None), r.code, r.message)
 
         def to_parse() -> Iterator[Job]:
-            for f in files:
-                job = Job(str(f), *fingerprint(f))
-                if job.sha256 is not None:
-                    # the database names a file as valid Unicode (bytes that are not UTF-8 as \\xNN)
-                    unchanged = writer.path_state(name_text(job.path)) == (job.sha256, job.mtime, job.size)
-                    if unchanged or writer.has_document(job.sha256):
-                        if not unchanged:  # stored already, from another path or before a touch
-                            writer.attach_path(name_text(job.path), job.sha256, mtime=job.mtime, size=job.size,
-                                               run_id=run_id)
-                        report.skipped += 1
-                        emit("skipped", job.path)
-                        continue
-                    if job.sha256 in pending:  # the same bytes at another path, being parsed now
-                        pending[job.sha256].append(job)
-                        continue
-                    pending[job.sha256] = []
-                yield job
+            for start in range(0, len(files), LOOKUP_FILES):
+                block = [Job(str(f), *fingerprint(f)) for f in files[start:start + LOOKUP_FILES]]
+                # the database names a file as valid Unicode (bytes that are not UTF-8 as \\xNN)
+                states = writer.path_states([name_text(j.path) for j in block if j.sha256 is not None])
+                stored = writer.stored([j.sha256 for j in block if j.sha256 is not None])
+                for job in block:
+                    if job.sha256 is not None:
+                        unchanged = states.get(name_text(job.path)) == (job.sha256, job.mtime, job.size)
+                        if unchanged or job.sha256 in stored:
+                            if not unchanged:  # stored already, from another path or before a touch
+                                writer.attach_path(name_text(job.path), job.sha256, mtime=job.mtime,
+                                                   size=job.size, run_id=run_id)
+                            report.skipped += 1
+                            emit("skipped", job.path)
+                            continue
+                        if job.sha256 in pending:  # the same bytes at another path, being parsed or in the batch
+                            pending[job.sha256].append(job)
+                            continue
+                        pending[job.sha256] = []
+                    yield job
 
-        status = "interrupted"
-        heartbeat = _Heartbeat(writer, run_id)
-        results = _inline(to_parse()) if jobs == 1 else _Pool(jobs, chunk_size).run(to_parse())
-        try:
-            for job, out in results:
-                same = pending.pop(job.sha256, []) if job.sha256 is not None else []
-                if out.rows is None:
+        batch: list[tuple[Job, DocumentRows]] = []  # extracted, not written yet
+        batch_since = 0.0
+
+        def count(job: Job, rows: DocumentRows, new: bool) -> None:
+            if new:
+                report.stored += 1
+                report.tasks += len(rows.tasks)
+                report.unit_links += len(rows.task_units)
+                report.metrics += len(rows.metrics)
+            else:
+                report.skipped += 1
+            emit("stored" if new else "skipped", job.path)
+
+        def flush() -> None:
+            """Write the batch in one transaction; when the database refuses it, each document on its own."""
+            entries = [(job, rows, pending.pop(job.sha256, []) if job.sha256 is not None else [])
+                       for job, rows in batch]
+            batch.clear()
+            placements = [Placement(rows, name_text(j.path), j.mtime, j.size)
+                          for job, rows, same in entries for j in (job, *same)]
+            try:
+                news = iter(writer.write_documents(placements, run_id=run_id))
+            except Exception:  # find the document it was about, write the others
+                _log.debug("batch of %d refused, writing one by one", len(entries), exc_info=True)
+                news = None
+            for job, rows, same in entries:
+                if news is not None:
                     for j in (job, *same):
-                        fail(j, out.code or "internal_error", (out.message or "").replace(job.path, j.path))
+                        count(j, rows, next(news))
                     continue
                 try:
-                    new = writer.write_document(out.rows, path=name_text(job.path), mtime=job.mtime, size=job.size,
+                    new = writer.write_document(rows, path=name_text(job.path), mtime=job.mtime, size=job.size,
                                                 run_id=run_id)
                 except Exception as e:  # the database refused this document: report it, go on
                     _log.debug("store failed for %s", job.path, exc_info=True)
                     for j in (job, *same):
                         fail(j, "internal_error", f"{j.path}: storing failed: {type(e).__name__}: {e}")
                     continue
-                if new:
-                    report.stored += 1
-                    report.tasks += len(out.rows.tasks)
-                    report.unit_links += len(out.rows.task_units)
-                    report.metrics += len(out.rows.metrics)
-                else:
-                    report.skipped += 1
-                emit("stored" if new else "skipped", job.path)
+                count(job, rows, new)
                 for j in same:
-                    writer.attach_path(name_text(j.path), out.rows.sha256, mtime=j.mtime, size=j.size,
-                                       run_id=run_id)
-                    report.skipped += 1
-                    emit("skipped", j.path)
+                    writer.attach_path(name_text(j.path), rows.sha256, mtime=j.mtime, size=j.size, run_id=run_id)
+                    count(j, rows, False)
+
+        status = "interrupted"
+        heartbeat = _Heartbeat(writer, run_id)
+        results = _inline(to_parse()) if jobs == 1 else _Pool(jobs, chunk_size).run(to_parse())
+        try:
+            for job, out in results:
+                if out.rows is None:
+                    same = pending.pop(job.sha256, []) if job.sha256 is not None else []
+                    for j in (job, *same):
+                        fail(j, out.code or "internal_error", (out.message or "").replace(job.path, j.path))
+                    continue
+                if not batch:
+                    batch_since = time.monotonic()
+                batch.append((job, out.rows))
+                if len(batch) >= batch_size or time.monotonic() - batch_since >= BATCH_SECONDS:
+                    flush()
+            if batch:
+                flush()
             status = "finished"
         except SQLAlchemyError as e:  # the database itself failed (server gone, disk full): stop, say so
             raise StoreError(f"the database failed during the ingest ({type(e).__name__}: {e}); every document "

@@ -37,6 +37,9 @@ ENV_PARENT = "TASKDB_INGEST_PID"
 
 _PR_SET_PDEATHSIG = 1
 
+#: True in a forkserver that an ingest started and armed (the preloads after this module may read it)
+ARMED = False
+
 
 def set_parent_death_signal(sig: int = signal.SIGKILL) -> bool:
     """Ask the kernel to send ``sig`` to this process when its parent ends (Linux; False elsewhere)."""
@@ -72,12 +75,14 @@ def start_forkserver(ctx, preload: list[str] = ()) -> None:
 
 def _arm_forkserver() -> None:
     """Runs when the forkserver imports this module: die with the ingest that started it."""
+    global ARMED
     expected = os.environ.pop(ENV_PARENT, None)  # the workers it forks are not forkservers
     if expected is None or expected != str(os.getppid()):
         return  # imported anywhere else (the main process, a worker, a test): nothing to do
     set_parent_death_signal(signal.SIGKILL)
     if str(os.getppid()) != expected:  # the parent died before the signal was armed
         os._exit(1)
+    ARMED = True
 
 
 def _watch_parent() -> None:

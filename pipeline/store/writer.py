@@ -17,7 +17,7 @@ import random
 import re
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from operator import itemgetter
@@ -212,6 +212,26 @@ def _transient(e: DBAPIError) -> bool:
     return "database is locked" in str(e).lower()
 
 
+#: keys per IN (…) look-up
+LOOKUP_BLOCK = 500
+
+
+def _blocks(values: Sequence[str]) -> Iterator[list[str]]:
+    values = list(values)
+    for i in range(0, len(values), LOOKUP_BLOCK):
+        yield values[i:i + LOOKUP_BLOCK]
+
+
+@dataclass(frozen=True)
+class Placement:
+    """A document's rows and the file they came from: what :meth:`Writer.write_documents` stores."""
+
+    rows: DocumentRows
+    path: str
+    mtime: float | None
+    size: int | None
+
+
 def _pid_alive(pid: int) -> bool:
     """Whether process ``pid`` exists on this host (a zombie counts as gone)."""
     try:
@@ -274,7 +294,12 @@ class Writer:
         self._insert_aliases = dialect_insert(unit_aliases).on_conflict_do_nothing(index_elements=["unit_id", "name"])
         self._path_state = (select(document_paths.c.sha256, document_paths.c.mtime, document_paths.c.size)
                             .where(document_paths.c.path == bindparam("path")))
+        self._path_states = (select(document_paths.c.path, document_paths.c.sha256, document_paths.c.mtime,
+                                    document_paths.c.size)
+                             .where(document_paths.c.path.in_(bindparam("paths", expanding=True))))
         self._has_document = select(documents.c.sha256).where(documents.c.sha256 == bindparam("sha"))
+        self._stored = select(documents.c.sha256).where(documents.c.sha256.in_(bindparam("shas", expanding=True)))
+        self._clear_errors = delete(errors).where(errors.c.path.in_(bindparam("paths", expanding=True)))
         self._clear_error = delete(errors).where(errors.c.path == bindparam("path"))
 
     # -- runs ----------------------------------------------------------------------------------------------
@@ -338,6 +363,23 @@ class Writer:
         with self.engine.connect() as conn:
             return conn.execute(self._has_document, {"sha": sha}).first() is not None
 
+    def path_states(self, paths: Sequence[str]) -> dict[str, tuple[str, float | None, int | None]]:
+        """:meth:`path_state` of many paths in one query per :data:`LOOKUP_BLOCK` (the paths not stored are left out)."""
+        out = {}
+        with self.engine.connect() as conn:
+            for block in _blocks(paths):
+                for row in conn.execute(self._path_states, {"paths": block}):
+                    out[row[0]] = tuple(row[1:])
+        return out
+
+    def stored(self, shas: Sequence[str]) -> set[str]:
+        """Which of ``shas`` are stored documents."""
+        out: set[str] = set()
+        with self.engine.connect() as conn:
+            for block in _blocks(shas):
+                out.update(conn.execute(self._stored, {"shas": block}).scalars())
+        return out
+
     # -- writes --------------------------------------------------------------------------------------------
     def write_document(self, rows: DocumentRows, *, path: str, mtime: float | None, size: int | None,
                        run_id: int) -> bool:
@@ -349,9 +391,38 @@ class Writer:
         def write(conn: Connection) -> bool:
             new = conn.execute(self._insert_document, dict(rows.document, run_id=run_id)).first() is not None
             if new:
-                self._write_children(conn, rows)
+                self._write_children(conn, [rows])
             self._attach(conn, path, rows.sha256, mtime, size, run_id)
             return new
+
+        return self._transaction(write)
+
+    def write_documents(self, items: Sequence[Placement], *, run_id: int) -> list[bool]:
+        """Store several documents, each at its path(s), in one transaction: what an ingest writes per batch.
+
+        The same rows as :meth:`write_document` for each item in turn, with one
+        statement per table for the whole batch instead of one per document: the
+        writer's cost per document is what bounds ``--jobs N``. An item whose
+        sha256 was stored already (or earlier in ``items``) only records its path.
+        Returns, per item, whether its document was new. All or nothing: the
+        caller writes the items one by one when the batch fails, so that a
+        document the database refuses is reported alone.
+        """
+        def write(conn: Connection) -> list[bool]:
+            first: dict[str, DocumentRows] = {}
+            for it in items:
+                first.setdefault(it.rows.sha256, it.rows)
+            # keys in one order in every writer (documents by sha256, paths by path): concurrent batches
+            # that share documents queue behind each other instead of deadlocking
+            params = [dict(first[sha].document, run_id=run_id) for sha in sorted(first)]
+            new = set(conn.execute(self._insert_document, params).scalars()) if params else set()
+            self._write_children(conn, [r for sha, r in first.items() if sha in new])
+            self._attach_many(conn, items, run_id)
+            out, seen = [], set()
+            for it in items:
+                out.append(it.rows.sha256 in new and it.rows.sha256 not in seen)
+                seen.add(it.rows.sha256)
+            return out
 
         return self._transaction(write)
 
@@ -397,25 +468,57 @@ class Writer:
                 if attempt == RETRIES or not _transient(e):
                     raise
                 _log.debug("transaction failed (%s), retrying", type(getattr(e, "orig", e)).__name__)
-                time.sleep(random.uniform(0.01, 0.05) * 2 ** attempt)
+                time.sleep(random.uniform(0.005, 0.02) * 2 ** attempt)
         raise AssertionError("unreachable")
 
     # -- inside a transaction ------------------------------------------------------------------------------
-    def _write_children(self, conn: Connection, rows: DocumentRows) -> None:
+    def _write_children(self, conn: Connection, docs: Sequence[DocumentRows]) -> None:
+        """The rows of new documents below ``documents``, one statement per table."""
         for name in ("sections", "tasks", "metrics", "flags"):
-            values = getattr(rows, name)
+            values = [row for d in docs for row in getattr(d, name)]
             if values:
                 conn.execute(self._insert_rows[name], values)
         # units and aliases are shared between documents: every writer locks them in one order (by key), so two
-        # writers storing documents with the same units never wait on each other in a circle
-        if rows.units:
-            conn.execute(self._upsert_units, sorted(rows.units, key=itemgetter("id")))
-        if rows.aliases:
-            conn.execute(self._insert_aliases, sorted(rows.aliases, key=itemgetter("unit_id", "name")))
-        if rows.task_units:
-            conn.execute(self._insert_rows["task_units"], rows.task_units)
-        if rows.deadlines:
-            conn.execute(self._insert_rows["deadlines"], rows.deadlines)
+        # writers storing documents with the same units never wait on each other in a circle; one row per key
+        # (a unit's first known kind and level), as one statement may not upsert a row twice
+        units_by_id: dict[str, dict] = {}
+        for d in docs:
+            for u in d.units:
+                have = units_by_id.get(u["id"])
+                if have is None:
+                    units_by_id[u["id"]] = dict(u)
+                else:
+                    have["kind"] = have["kind"] or u["kind"]
+                    have["level"] = have["level"] or u["level"]
+        if units_by_id:
+            conn.execute(self._upsert_units, [units_by_id[k] for k in sorted(units_by_id)])
+        aliases = {(a["unit_id"], a["name"]): a for d in docs for a in d.aliases}
+        if aliases:
+            conn.execute(self._insert_aliases, [aliases[k] for k in sorted(aliases)])
+        for name in ("task_units", "deadlines"):
+            values = [row for d in docs for row in getattr(d, name)]
+            if values:
+                conn.execute(self._insert_rows[name], values)
+
+    def _attach_many(self, conn: Connection, items: Sequence[Placement], run_id: int) -> None:
+        """:meth:`_attach` for many paths: the new ones in one statement, the changed ones one by one."""
+        paths = [it.path for it in items]
+        old = {}
+        for block in _blocks(paths):
+            for row in conn.execute(self._path_states, {"paths": block}):
+                old[row[0]] = tuple(row[1:])
+        fresh = []
+        for it in items:
+            state = old.get(it.path)
+            if state is None:
+                fresh.append({"path": it.path, "sha256": it.rows.sha256, "mtime": it.mtime, "size": it.size,
+                              "run_id": run_id})
+            elif state != (it.rows.sha256, it.mtime, it.size):
+                self._attach(conn, it.path, it.rows.sha256, it.mtime, it.size, run_id)
+        if fresh:
+            conn.execute(insert(document_paths), sorted(fresh, key=itemgetter("path")))
+        for block in _blocks(paths):
+            conn.execute(self._clear_errors, {"paths": block})
 
     def _attach(self, conn: Connection, path: str, sha: str, mtime: float | None, size: int | None,
                 run_id: int) -> None:

@@ -372,13 +372,18 @@ _RANGE_SEP = set("至到—–-~～－")
 _NUMCH = set("0123456789" + _CNDIGIT + "十")
 
 
+_UNIT_SEP = _UNIT | _RANGE_SEP
+_NUM_UNIT = _NUMCH | _UNIT
+_FULLWIDTH_DIGIT = re.compile("[０-９]")
+
+
 def _compact(text: str) -> tuple[str, list[int] | None]:
     """``text`` without the spaces inside date expressions (``2009 年 6 月 1 日至 30 日``), and the
     original index of every kept character (None when nothing was dropped)."""
     drops = [(s.start(), s.end()) for s in SPACE.finditer(text)
              if 0 < s.start() and s.end() < len(text)
-             and ((text[s.start() - 1] in _NUMCH and text[s.end()] in _UNIT | _RANGE_SEP)
-                  or (text[s.start() - 1] in _UNIT | _RANGE_SEP and text[s.end()] in _NUMCH | _UNIT))]
+             and ((text[s.start() - 1] in _NUMCH and text[s.end()] in _UNIT_SEP)
+                  or (text[s.start() - 1] in _UNIT_SEP and text[s.end()] in _NUM_UNIT))]
     if not drops:
         return text, None
     out, idx, pos = [], [], 0
@@ -428,7 +433,7 @@ def _finditer(rx: re.Pattern, text: str, segs: list[tuple[int, int]]):
 
 
 def _scan(text: str, year: int | None, cell: bool) -> list[_Cand]:
-    norm, idx = _compact(text.translate(FULLWIDTH))
+    norm, idx = _compact(text.translate(FULLWIDTH) if _FULLWIDTH_DIGIT.search(text) else text)
     if not TRIGGER.search(norm):  # every pattern needs one of these: most sentences end here
         return []
     books = [(b.start(), b.end()) for b in BOOK.finditer(norm)]

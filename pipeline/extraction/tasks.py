@@ -46,6 +46,22 @@ RETRO = re.compile(r"了|以来|先后|累计|共计|共有|已经|已于|取得
 _CLOSING = re.compile(r"^同志们[,，!！]")
 
 
+_WORD = re.compile(r"\w")
+_CLAUSE_SEP = re.compile(r"[,，;；]")
+
+
+def _words_below(text: str, n: int) -> bool:
+    """``len(re.sub(r"\\W", "", text)) < n`` (fewer than ``n`` word characters), counting no further than ``n``."""
+    if len(text) < n:
+        return True
+    k = 0
+    for _ in _WORD.finditer(text):
+        k += 1
+        if k >= n:
+            return False
+    return True
+
+
 def _deadlines(text: str, year: int | None, offset: int) -> list[Deadline]:
     return list(find_deadlines(text, year, offset))
 
@@ -71,7 +87,7 @@ def body_start(doc: Document, sec: Section) -> int:
     heading = doc.text[hs:he]
     after = doc.text[he:he + 2]
     own_line = he >= len(doc.text) or after[:1] in ("\n", "|") or (after[:1] in "。:：" and after[1:2] in ("\n", ""))
-    if own_line or len(heading) <= 16 or (len(heading) <= 40 and not re.search(r"[,，;；]", heading)):
+    if own_line or len(heading) <= 16 or (len(heading) <= 40 and not _CLAUSE_SEP.search(heading)):
         return sec.body_start
     return hs
 
@@ -112,6 +128,9 @@ class _Index:
         for sec in self.order:
             end = max(end, sec.span[1])
             self.reach.append(end)
+        # per section (by identity; the index holds the sections): in a framing part? its forward part?
+        self.framing: dict[int, bool] = {}
+        self.forward: dict[int, Section | None] = {}
 
 
 _INDEX: list[_Index] = []
@@ -146,15 +165,23 @@ def _ancestors(doc: Document, sec: Section | None) -> list[Section]:
 
 
 def _in_framing(doc: Document, sec: Section | None) -> bool:
-    return any(FRAMING.search(s.heading[:20]) for s in _ancestors(doc, sec))
+    ix = _index(doc)
+    if sec is None or ix.by_id.get(sec.id) is not sec:  # memoised for the document's own sections only
+        return any(FRAMING.search(s.heading[:20]) for s in _ancestors(doc, sec))
+    hit = ix.framing.get(id(sec))
+    if hit is None:
+        hit = ix.framing[id(sec)] = any(FRAMING.search(s.heading[:20]) for s in _ancestors(doc, sec))
+    return hit
 
 
 def _forward(doc: Document, sec: Section | None) -> Section | None:
     """The forward-looking section this one lies in, if any."""
-    for s in _ancestors(doc, sec):
-        if FORWARD.search(s.heading[:30]):
-            return s
-    return None
+    ix = _index(doc)
+    if sec is None or ix.by_id.get(sec.id) is not sec:
+        return next((s for s in _ancestors(doc, sec) if FORWARD.search(s.heading[:30])), None)
+    if id(sec) not in ix.forward:
+        ix.forward[id(sec)] = next((s for s in _ancestors(doc, sec) if FORWARD.search(s.heading[:30])), None)
+    return ix.forward[id(sec)]
 
 
 # 要 as a directive: after a clause start or an actor (各部门要, 我们要), not 主要/需要/重要/要求
@@ -223,7 +250,7 @@ class _Builder:
             end = start + closer.start()
             text = self.doc.text[start:end]
             units = list(units or []) + [u for u in tail_units if u.name not in {x.name for x in units or []}]
-        if len(re.sub(r"\W", "", text)) < min_len:
+        if _words_below(text, min_len):
             return
         sec = _section_at(self.doc, start)
         if self.light:
@@ -285,10 +312,12 @@ def _region_tasks(b: _Builder, start: int, end: int, *, speech: bool, framing: b
             b.add(tail_s, tail_e, None)
         # items that close with no parenthetical of their own, among items that do: one task each
         done = [t.span for t in b.tasks]
+        closer_starts = [cs for cs, _, _ in closers]  # sorted
         for leaf in _leaves(doc.sections):
             if not (start <= leaf.span[0] < end) or _framed(leaf):
                 continue
-            if any(leaf.span[0] <= cs < leaf.span[1] for cs, _, _ in closers):
+            k = bisect.bisect_left(closer_starts, leaf.span[0])
+            if k < len(closer_starts) and closer_starts[k] < leaf.span[1]:  # a closer inside the leaf
                 continue
             ls, le = _trim(doc, body_start(doc, leaf), min(leaf.span[1], end))
             if le - ls < 4 and leaf.heading_span:
@@ -630,8 +659,11 @@ def _space_lists(cell: str) -> str:
     return "、".join(p for part in cell.split("、") for p in _unglue(part) if p)
 
 
+_NOT_HEADER = re.compile(r"[\d、,，。;；:：()（）]")
+
+
 def _is_header_word(c: str) -> bool:
-    return 0 < len(c) <= 8 and not re.search(r"[\d、,，。;；:：()（）]", c)
+    return 0 < len(c) <= 8 and not _NOT_HEADER.search(c)
 
 
 def _table_tasks(b: _Builder) -> list[tuple[int, int]]:
@@ -804,11 +836,25 @@ def _main_column(header: list[str], kinds: list[str]) -> int:
     return min(contents, key=lambda k: (0 if "具体" in header[k] else 1, -k))
 
 
-def rule_tasks(doc: Document, builder: _Builder | None = None) -> list[Task]:
-    """The tasks the rules find for the Document's doc_type, in text order (into ``builder`` when given)."""
+def rule_tasks(doc: Document, builder: _Builder | None = None, tables_memo: dict | None = None) -> list[Task]:
+    """The tasks the rules find for the Document's doc_type, in text order (into ``builder`` when given).
+
+    ``tables_memo`` (a dict, empty at first) keeps the table rows' tasks of a light builder for the next call
+    on the same text, sections and year: they do not depend on the doc_type (:func:`task_candidates` asks
+    the rules of every genre)."""
     b = builder or _Builder(doc)
     text = doc.text
-    tables = _table_tasks(b)
+    if tables_memo is not None and b.light and not b.tasks and not b.pending:
+        key = (doc.text, doc.sections, doc.year)
+        if tables_memo.get("key") == key:
+            tables = tables_memo["tables"]
+            b.tasks.extend(tables_memo["tasks"])
+            b.pending.update(tables_memo["pending"])
+        else:
+            tables = _table_tasks(b)
+            tables_memo.update(key=key, tables=tables, tasks=list(b.tasks), pending=dict(b.pending))
+    else:
+        tables = _table_tasks(b)
     if tables:
         # the rest of a table plan: its paragraphs outside the tables
         table_lines = [m.span() for m in re.finditer(r"^[^\n]*\|[^\n]*$", text, re.M)]
@@ -901,7 +947,7 @@ _INLINE_ITEM_AT = re.compile(rf"(?:(?<=^)|(?<=[,，;；:：。\n]))\s*(?:会议(
 
 def _only_closer(text: str) -> bool:
     rest = UNIT_LINE.sub("", PAREN.sub("", text))
-    return len(re.sub(r"\W", "", rest)) < 4
+    return _words_below(rest, 4)
 
 
 def _after_inline_marker(text: str, start: int, end: int) -> int:
@@ -932,11 +978,12 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
             found[key] = (task, {source})
 
     final: set[tuple[int, int]] = set()
+    tables_memo: dict = {}
     modes = _MODES if doc.doc_type in _MODES else _MODES + (doc.doc_type,)
     for mode in modes:
         d = doc if doc.doc_type == mode else dc_replace(doc, doc_type=mode)
         rb = _Builder(d, light=True)
-        for t in rule_tasks(d, rb):
+        for t in rule_tasks(d, rb, tables_memo):
             put(t, f"rule_{mode}" if mode in _MODES else "rule_other")
             if mode == doc.doc_type:
                 final.add(tuple(t.span))

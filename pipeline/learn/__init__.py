@@ -29,10 +29,22 @@ MODELS_ENV = "TASKDB_MODELS"
 _cache: dict[tuple[str, str], Any] = {}
 
 
+_dir_names: dict[str, str] = {}  # $TASKDB_MODELS as set ("" when not) -> the directory's name, made once each
+
+
+def _dir_name() -> str:
+    """``str(models_dir())``, made once per value of ``$TASKDB_MODELS`` (read on every call: :func:`use_models`
+    sets it) instead of a ``Path`` and, for the repository's ``models/``, a ``resolve()`` per look-up."""
+    env = os.environ.get(MODELS_ENV) or ""
+    name = _dir_names.get(env)
+    if name is None:
+        name = _dir_names[env] = str(Path(env) if env else Path(__file__).resolve().parents[2] / "models")
+    return name
+
+
 def models_dir() -> Path:
     """Where the trained artifacts live: ``$TASKDB_MODELS`` or the repository's ``models/``."""
-    env = os.environ.get(MODELS_ENV)
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "models"
+    return Path(_dir_name())
 
 
 @contextmanager
@@ -51,9 +63,9 @@ def use_models(path: str | Path) -> Iterator[Path]:
 
 def load(name: str) -> Any | None:
     """The fitted estimator ``name`` of the current models directory, or None when it was never trained."""
-    d = models_dir()
-    key = (str(d), name)
+    key = (_dir_name(), name)
     if key not in _cache:
+        d = Path(key[0])
         path = d / f"{name}.joblib"
         light = d / f"{name}.light.pkl.gz"  # the same model scored with NumPy: no scikit-learn import
         if light.exists() and path.exists():
@@ -73,10 +85,10 @@ def load(name: str) -> Any | None:
 
 def info(name: str) -> dict:
     """The ``NAME.json`` beside a model (what it was trained on, its scores, choices), or ``{}``; cached like the model."""
-    key = (str(models_dir()), name + ".json")
+    key = (_dir_name(), name + ".json")
     if key not in _cache:
         try:
-            _cache[key] = json.loads((models_dir() / f"{name}.json").read_text("utf-8"))
+            _cache[key] = json.loads((Path(key[0]) / f"{name}.json").read_text("utf-8"))
         except (OSError, ValueError):
             _cache[key] = {}
     return _cache[key]

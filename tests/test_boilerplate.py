@@ -112,3 +112,63 @@ def test_offsets_still_lead_back():
     assert len(m.origin) == len(m.text)
     i = m.text.index("汛前检查")
     assert raw[m.origin[i]:m.origin[i] + 4] == "汛前检查"
+
+
+@pytest.mark.parametrize("line", [
+    "发布日期:2018-11-23 信息来源:白鹤镇党政办 阅读次数:",  # portal metadata fields
+    "索引号 | 01526035-8-/2019-0308001 | 发布机构 | 腾冲市林业和草原局 |",
+    "名称:宣城市安全生产委员会关于印发《宣城市城镇燃气安全专项整治实施方案》的通知文号:宣安〔2023〕7号",
+    "日期:2024年07月26日来源:重庆人大",
+    "[ 发布机构 ] 江津区规划自然资源局",
+    "一审:XXX",
+    "马上注册", "收藏 分享赚钱", "热门标签", "购物车",  # site controls alone on a line
+    "您当前的位置:首页 >政务公开 >法定主动公开内容 >应急管理 >应急预案",  # breadcrumbs
+    ">要闻动态>应急动态",
+    "《上半年森林防火工作总结》系会员上传分享,可免费在线阅读,更多相关内容请见应用文档-每日文库。",
+    "开展安全生产月活动方案篇1",
+    "XX娱乐城官网_XX体育投注平台_XX真人视讯入口,XX棋牌游戏下载,最新XX彩票计划网",
+    "相关链接:龙泉镇召开清明节森林防火工作部署会",
+])
+def test_lists_know_chrome_kinds(line):
+    assert B.rule_chrome(line)
+
+
+@pytest.mark.parametrize("line", [
+    "时间:2024年5月至10月",  # a plan's schedule, not a portal's date stamp
+    "检查时间:每月一次",
+    "时间安排",
+    "会议时间:5月1日,会议地点:三楼",
+    "日期 | 时间 | 值班领导",  # a duty roster's header row
+    "各单位于5月底前报送材料,联系人:张三,联系电话:123。",
+    "风险等级:重大>较大>一般",
+    "各乡镇要于5月底前完成在线阅读平台建设。",
+])
+def test_lists_leave_content(line):
+    assert not B.rule_chrome(line)
+
+
+@pytest.mark.parametrize("line", [
+    "(二)组织召开安全生产工作会。 |",
+    "会后,刘海波一行还实地检查了镇农贸市场和两家出租屋的消防安全情况。",
+    "永兴县七甲乡:燃气安全专项检查行动全面铺开",
+    "牵头单位: | 市城市管理综合执法局 |",
+    "后勤保障:",
+    "我市上半年查处酒驾违法1075起",
+])
+def test_model_spares_content_shapes(line):
+    row = B.doc_rows([line])[0]
+    assert B.spared(row)
+
+
+def test_spared_lets_metadata_rows_go():
+    assert not B.spared(B.doc_rows(["公开目录 | 生态保护 | 发布日期 | 2019-03-08 10:44:58 |"])[0])
+
+
+@needs_model
+def test_forum_copy_loses_its_widgets():
+    """A forum copy (dev/308): login links, the post's counters and the poster's profile are gone."""
+    g = next(g for g in train.find_gold(CORPORA) if g.txt.stem.startswith("308_"))
+    text = extract(g.txt, until="clean").text
+    for chrome in ("马上注册", "找回密码", "查看: 1032", "发表于 2018-7-13", "显示全部楼层"):
+        assert chrome not in text
+    assert "查处酒驾违法1075起" in text

@@ -96,3 +96,51 @@ def test_flags_carry_spans():
     assert s == e  # the notice is gone from the text: the flag marks the place it was
     assert doc.text[s - 8:s].endswith("安心过冬。\n") or doc.text[s - 8:s].endswith("安心过冬。")
     assert doc.text[s:].lstrip("\n").startswith("一是坚决守牢")
+
+
+# chrome inside a line, by kind (lines of the corpus' web copies, and text that looks alike but is the document's)
+@pytest.mark.parametrize(("before", "after"), [
+    ("会后,刘海波一行还实地检查了镇农贸市场。【打印本页】【关闭窗口】", "会后,刘海波一行还实地检查了镇农贸市场。"),
+    ("发布日期:2024-05-10 信息来源:县应急管理局 字号:[大][中][小]", "发布日期:2024-05-10 信息来源:县应急管理局"),
+    ("【字体:大 中 小】\n各乡镇要加强值守。", "\n各乡镇要加强值守。"),
+    ("(未完,全文共1772字,当前显示432字)", ""),
+    ("加强隐患排查。……(公文秘书网http://gwms365.cn省略449字,正式会员方可阅读全文)……", "加强隐患排查。"),
+    ("开展应急演练……此处省略826字", "开展应急演练……"),
+    ("第1页共5页", ""),
+    ("<h3>9月3日下午,召开防风防汛工作部署会。</h3>", "9月3日下午,召开防风防汛工作部署会。"),
+    (".nav{color:#333;} body{margin:0}\n一、总体要求", "\n一、总体要求"),
+    ("【\n大\n中\n小】", "\n\n\n"),
+])
+def test_inline_chrome_removed(before, after):
+    assert step(S.remove_inline_chrome, before) == after
+
+
+@pytest.mark.parametrize("text", [
+    "扶持中小企业和大中小学校开展消防安全教育。",
+    "全文共分三章,第一章总则。",
+    "时间:8:30-9:00,地点:三楼会议室。",
+    "认真阅读全文,领会精神实质。",
+    "(县应急管理局牵头,各乡镇配合)",
+    "扩大【1】号仓库的覆盖范围",
+])
+def test_inline_chrome_leaves_content(text):
+    assert step(S.remove_inline_chrome, text) == text
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("住房和城鄉(xiāng)建設(shè)部", "住房和城鄉建設部"),
+    ("區 (qū)域[jiān]督〔dū〕", "區域督"),  # a space before the gloss, other brackets
+    ("應(ying1)急(ji2)管", "應急管"),  # tone numbers
+    ("區(qū)縣(xiàn)鄉(xiāng)鎮(zhen)", "區縣鄉鎮"),  # toneless, in a text glossed with tones
+])
+def test_pinyin_gloss_variants(before, after):
+    assert step(S.strip_pinyin_glosses, before) == after
+
+
+def test_toneless_brackets_alone_are_kept():
+    assert step(S.strip_pinyin_glosses, "乡镇(zhen)和区(a)") == "乡镇(zhen)和区(a)"
+
+
+def test_inline_chrome_through_the_whole_cleaner():
+    raw = "会后,刘海波一行还实地检查了镇农贸市场。\n【打印本页】\u3000\u3000【关闭窗口】\n"
+    assert clean_text(raw) == "会后,刘海波一行还实地检查了镇农贸市场。"

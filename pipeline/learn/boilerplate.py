@@ -697,18 +697,25 @@ in {meta.get('docs_with_chrome')} documents. Lines holding a gold task or metric
 shares of CJK / digits / Latin / punctuation / spaces; sentence-final punctuation; item numbering; title-like
 (ends in 通知, 方案, 总结 …) and date-only lines; position (first and last lines, before the first and after
 the last body paragraph); shapes of the two lines before and after; repetition; date, clock, counter,
-page-count, file-size, URL, `N字`, bracketed-label and markup patterns.
+page-count, file-size, URL, `N字`, bracketed-label and markup patterns. Not the phrase lists' verdict on the
+line itself: the model learns what chrome looks like, and the cleaner applies the lists beside it.
 
 **Second pass** (chrome comes in blocks): the first pass's probability of the line and of the lines at
 ±1 and ±2, the max and mean over the block of short lines around it, the block's size, whether the line is
 before the first or after the last line that is clearly content (a line of 40+ characters ending a sentence)
-and how far, the gap between the content lines around it, the document's mean probability. It is trained on
+and how far, the gap between the content lines around it, the document's mean probability; the body span
+(the first and last clearly-content lines): prefix and suffix means of the scores, the +-3 window, the head's
+and tail's sizes and chrome shares, the line's score inside and outside the body; whether the lines around it
+are chrome the phrase lists know. It is trained on
 *out-of-fold* first-pass probabilities (GroupKFold by document), so its inputs look like those of a new
 document.
 
 **Estimator**: {meta.get('model')}. A line is chrome when the first pass gives it >= {meta.get('threshold_first')}
 (a lone chrome line among content, which the second pass lowers) or the second pass >= {meta.get('threshold')};
-the pair of thresholds chosen on out-of-fold scores for precision >= {meta.get('target_precision')}.
+the pair of thresholds chosen on out-of-fold scores for precision >= {meta.get('target_precision')}, on the decision
+as applied: the lines the model never drops (`spared`: table rows with a running-text cell, counts of things
+done, titles and headlines, numbered sentences, running text, lines naming the responsible units, list
+lead-ins) count as kept.
 
 **Held-out scores** (nested GroupKFold, {cv.get('folds')} outer folds grouped by document; inside each outer
 fold the second pass learns from inner out-of-fold first-pass scores; chrome is the positive class):
@@ -729,11 +736,14 @@ running headers), so the cleaned texts keep less than the last column says.
 
 Content lines the held-out model would drop: {', '.join(cv.get('content_lines_dropped', [])) or 'none'}.
 
-**Limits**: at precision 0.97 recall stays under one half: the content lines scored highest are titles and
-dates standing inside chrome blocks (a news title under a breadcrumb, a signature date beside a publication
-date), which look like chrome by shape and place. A line is kept or dropped whole, so chrome glued inside a
-content line stays; the annotation covers this corpus' sites, and a new kind of site will bring chrome of new
-shapes: label its lines in `lines.tsv` and retrain (`taskdb train corpora/ --only boilerplate`).
+**Limits**: at precision 0.97 the model alone finds about three chrome lines in five: the content lines scored
+highest are dates, notes and headings standing inside chrome blocks (a signature date beside a publication
+date, `(本文有删减)`), which look like chrome by shape and place; short widget lines of a new layout (a forum
+poster's profile: `主题`, `81`, `积分`) score low. The phrase lists (by kind: portal metadata fields, site
+controls alone on a line, breadcrumbs, sharing-site notices) add the rest; they were written on this corpus.
+Chrome glued inside a content line is the cleaner's `remove_inline_chrome` (a grammar of kinds), not this
+model's. A new kind of site will bring chrome of new shapes: label its lines in `lines.tsv` and retrain
+(`taskdb train corpora/ --only boilerplate`).
 """
 
 

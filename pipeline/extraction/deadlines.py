@@ -73,7 +73,7 @@ from datetime import date, timedelta
 
 from ..model import Deadline
 
-__all__ = ["find_deadlines", "parse_deadline", "is_inverted"]
+__all__ = ["find_deadlines", "deadline_starts", "parse_deadline", "is_inverted"]
 
 # -- building blocks ---------------------------------------------------------
 MASKCH = "xX×＊*ｘＸ_＿□"  # x, X, *, and the blanks of a template (20__年, □月)
@@ -408,8 +408,8 @@ _ANCHOR_RE = {chars: re.compile(f"[{re.escape(chars)}]") for chars in set(ANCHOR
 
 
 def _segments(text: str) -> dict[str, list[tuple[int, int]]]:
-    """For each anchor set, the (pos, endpos) of the CUT-delimited segments holding one, in text order; endpos
-    includes the cut that ends the segment."""
+    """For each anchor set, the (pos, endpos) of the CUT-delimited segments holding one (adjacent ones joined),
+    in text order; endpos includes the cut that ends the segment."""
     cuts = [m.start() for m in CUT.finditer(text)]
     n = len(text)
     out = {}
@@ -421,8 +421,12 @@ def _segments(text: str) -> dict[str, list[tuple[int, int]]]:
                 continue  # in the segment already taken
             i = bisect.bisect_left(cuts, a.start())
             lo = cuts[i - 1] + 1 if i else 0
-            last = cuts[i] + 1 if i < len(cuts) else n
-            segs.append((lo, last))
+            hi = cuts[i] + 1 if i < len(cuts) else n
+            if segs and lo == last:  # right after the previous one: one finditer over both
+                segs[-1] = (segs[-1][0], hi)
+            else:
+                segs.append((lo, hi))
+            last = hi
         out[chars] = segs
     return out
 
@@ -510,6 +514,12 @@ def find_deadlines(text: str, year: int | None, offset: int = 0) -> list[Deadlin
     """
     return [replace(c.deadline, raw=text[c.start:c.end], span=(offset + c.start, offset + c.end))
             for c in _scan(text, year, cell=False)]
+
+
+def deadline_starts(text: str, year: int | None) -> list[int]:
+    """Where :func:`find_deadlines` finds its deadlines in ``text``, in order (``[d.span[0] for d in
+    find_deadlines(text, year)]`` without making the deadlines)."""
+    return sorted(c.start for c in _scan(text, year, cell=False))
 
 
 def parse_deadline(raw: str, year: int | None) -> Deadline | None:

@@ -19,7 +19,7 @@ import bisect
 import re
 
 from ..model import Deadline, Document, Section, Task, Unit
-from .deadlines import find_deadlines, parse_deadline
+from .deadlines import deadline_starts, find_deadlines, parse_deadline
 from .units import actors, dedupe, parse_cut_clause, parse_unit_clause, split_names, with_lead_roles
 
 FORWARD = re.compile(r"下一步|工作思路|工作打算|工作计划|工作安排|工作要求|工作重点|明年|下半年|下阶段|今后|努力方向|工作举措|"
@@ -46,20 +46,18 @@ RETRO = re.compile(r"了|以来|先后|累计|共计|共有|已经|已于|取得
 _CLOSING = re.compile(r"^同志们[,，!！]")
 
 
-_WORD = re.compile(r"\w")
 _CLAUSE_SEP = re.compile(r"[,，;；]")
+_N_WORDS: dict[int, re.Pattern] = {}
 
 
 def _words_below(text: str, n: int) -> bool:
-    """``len(re.sub(r"\\W", "", text)) < n`` (fewer than ``n`` word characters), counting no further than ``n``."""
+    """``len(re.sub(r"\\W", "", text)) < n`` (fewer than ``n`` word characters), looking no further than the n-th."""
     if len(text) < n:
         return True
-    k = 0
-    for _ in _WORD.finditer(text):
-        k += 1
-        if k >= n:
-            return False
-    return True
+    rx = _N_WORDS.get(n)
+    if rx is None:
+        rx = _N_WORDS[n] = re.compile(rf"(?:\W*\w){{{n}}}")
+    return rx.match(text) is None
 
 
 def _deadlines(text: str, year: int | None, offset: int) -> list[Deadline]:
@@ -205,11 +203,14 @@ class _Builder:
     """Collects tasks. A light builder (for candidates) leaves units and deadlines to the choice:
     they are found only for the candidates chosen."""
 
-    def __init__(self, doc: Document, light: bool = False):
+    def __init__(self, doc: Document, light: bool = False, memo: dict | None = None):
         self.doc = doc
         self.tasks: list[Task] = []
         self.light = light
         self.pending: dict[tuple[int, int], tuple[list[Unit] | None, list[Deadline]]] = {}
+        # what the builders of one text share (task_candidates asks the rules of every genre): the unit
+        # closers of a part and the table rows' tasks, which do not depend on the doc_type
+        self.memo = {} if memo is None else memo
 
     def year_for(self, pos: int) -> int | None:
         year = self.doc.year
@@ -288,7 +289,10 @@ def _region_tasks(b: _Builder, start: int, end: int, *, speech: bool, framing: b
 
     def _framed(sec):  # a framing section's words are no tasks, unless 下一步 says they are
         return framing and _in_framing(doc, sec)
-    closers = _unit_closers(doc, start, end)
+    key = ("closers", doc.text, start, end)
+    closers = b.memo.get(key)
+    if closers is None:
+        closers = b.memo[key] = _unit_closers(doc, start, end)
     if closers:
         prev = start
         for cs, ce, units in closers:
@@ -836,23 +840,20 @@ def _main_column(header: list[str], kinds: list[str]) -> int:
     return min(contents, key=lambda k: (0 if "具体" in header[k] else 1, -k))
 
 
-def rule_tasks(doc: Document, builder: _Builder | None = None, tables_memo: dict | None = None) -> list[Task]:
-    """The tasks the rules find for the Document's doc_type, in text order (into ``builder`` when given).
-
-    ``tables_memo`` (a dict, empty at first) keeps the table rows' tasks of a light builder for the next call
-    on the same text, sections and year: they do not depend on the doc_type (:func:`task_candidates` asks
-    the rules of every genre)."""
+def rule_tasks(doc: Document, builder: _Builder | None = None) -> list[Task]:
+    """The tasks the rules find for the Document's doc_type, in text order (into ``builder`` when given)."""
     b = builder or _Builder(doc)
     text = doc.text
-    if tables_memo is not None and b.light and not b.tasks and not b.pending:
-        key = (doc.text, doc.sections, doc.year)
-        if tables_memo.get("key") == key:
-            tables = tables_memo["tables"]
-            b.tasks.extend(tables_memo["tasks"])
-            b.pending.update(tables_memo["pending"])
+    if b.light and not b.tasks and not b.pending:  # the table rows' tasks, made once per text, sections and year
+        key = ("tables", doc.text, doc.sections, doc.year)
+        hit = b.memo.get(key)
+        if hit is not None:
+            tables = hit[0]
+            b.tasks.extend(hit[1])
+            b.pending.update(hit[2])
         else:
             tables = _table_tasks(b)
-            tables_memo.update(key=key, tables=tables, tasks=list(b.tasks), pending=dict(b.pending))
+            b.memo[key] = (tables, list(b.tasks), dict(b.pending))
     else:
         tables = _table_tasks(b)
     if tables:
@@ -968,9 +969,15 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
     found: dict[tuple[int, int], tuple[Task, set[str]]] = {}
     pending: dict[tuple[int, int], tuple[list[Unit] | None, list[Deadline]]] = {}
 
+    closer_only: dict[str, bool] = {}  # _only_closer per text: the item, paragraph and sentence finders repeat spans
+
     def put(task: Task, source: str) -> None:
-        if not source.startswith("rule_") and _only_closer(task.text):
-            return  # a unit parenthetical or 责任单位 line alone closes a task, it is not one
+        if not source.startswith("rule_"):
+            alone = closer_only.get(task.text)
+            if alone is None:
+                alone = closer_only[task.text] = _only_closer(task.text)
+            if alone:
+                return  # a unit parenthetical or 责任单位 line alone closes a task, it is not one
         key = tuple(task.span)
         if key in found:
             found[key][1].add(source)
@@ -978,12 +985,12 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
             found[key] = (task, {source})
 
     final: set[tuple[int, int]] = set()
-    tables_memo: dict = {}
+    memo: dict = {}
     modes = _MODES if doc.doc_type in _MODES else _MODES + (doc.doc_type,)
     for mode in modes:
         d = doc if doc.doc_type == mode else dc_replace(doc, doc_type=mode)
-        rb = _Builder(d, light=True)
-        for t in rule_tasks(d, rb, tables_memo):
+        rb = _Builder(d, light=True, memo=memo)
+        for t in rule_tasks(d, rb):
             put(t, f"rule_{mode}" if mode in _MODES else "rule_other")
             if mode == doc.doc_type:
                 final.add(tuple(t.span))
@@ -1042,7 +1049,7 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
 
     for k, v in b.pending.items():
         pending.setdefault(k, v)
-    dl_starts = sorted(d.span[0] for d in find_deadlines(text, doc.year) if d.span)
+    dl_starts = deadline_starts(text, doc.year)
     proba = doc.meta.get("doc_type_proba") or {doc.doc_type or "other": 1.0}
     out = []
     for (s, e), (t, sources) in sorted(found.items()):

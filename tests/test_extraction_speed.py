@@ -4,7 +4,13 @@
   crfsuite does from the feature dicts;
 - the task and subject choosers scored by feature name (pipeline/learn/fastscore.py) give the
   compiled models' probabilities;
-- the memoised unit finders (pipeline/extraction/units.py) hand out fresh lists.
+- the memoised unit finders (pipeline/extraction/units.py) hand out fresh lists;
+- the deadline patterns run over the clause segments holding their anchor find what they find over
+  the whole text, and the cue checks that no longer copy the text answer as before
+  (pipeline/extraction/deadlines.py);
+- the builders of one text sharing a memo (unit closers, table rows) find what fresh builders find,
+  and the model registry resolves its default directory once (pipeline/extraction/tasks.py,
+  pipeline/learn/__init__.py).
 """
 
 from __future__ import annotations
@@ -132,3 +138,109 @@ def test_choose_takes_what_the_pairwise_overlap_check_takes():
         probs = [rnd.choice([0.1, 0.5, 0.9, rnd.random()]) for _ in range(n)]
         threshold = rnd.choice([0.0, 0.3, 0.5])
         assert choose(probs, spans, threshold) == reference(probs, spans, threshold)
+
+
+# -- deadlines: the patterns over the anchored clause segments only ------------------------------------------
+
+def _corpus_texts() -> list[str]:
+    return [p.read_text("utf-8") for p in sorted(CORPORA.glob("**/*.txt"))]
+
+
+def _random_date_texts(n: int) -> list[str]:
+    import random
+
+    rnd = random.Random(7)
+    alphabet = list("0123456789一二三四五六七八九十〇年月日号份旬底末前后止至到起开始—-~.、和及与每季度半上下中今本明"
+                    "剩余的时间xX*_，,。;；!？\n :：午点时分以来次至少个是了已于在关会议强调讲话")
+    return ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 40))) for _ in range(n)]
+
+
+def test_deadline_patterns_over_anchored_segments_find_what_they_find_over_the_whole_text():
+    from pipeline.extraction import deadlines as D
+
+    texts = _corpus_texts() + _random_date_texts(5000)
+    assert len(texts) > 5100
+    matched = 0
+    for text in texts:
+        norm = D._compact(text.translate(D.FULLWIDTH))[0]
+        segments = D._segments(norm)
+        for rx, _ in D.PATTERNS:
+            whole = [(m.span(), m.groups()) for m in rx.finditer(norm)]
+            assert [(m.span(), m.groups()) for m in D._finditer(rx, norm, segments[D.ANCHORS[rx]])] == whole
+            matched += len(whole)
+    assert matched > 2000
+
+
+def test_deadline_cue_checks_without_copies_answer_as_the_copies_do():
+    from pipeline.extraction import deadlines as D
+
+    texts = _corpus_texts()[:40] + _random_date_texts(3000) + ["会议强调会议要求", "在讲话中强调", "于 \n", " 在", ""]
+    for text in texts:
+        last = D._last_start(D.NEWS, text)
+        for end in range(0, len(text) + 1, max(1, len(text) // 60)):
+            assert D._opening(text, end) == (D.OPENING.search(text[:end]) is not None), (text[:end][-10:],)
+            assert (end <= last) == (D.NEWS.search(text, end) is not None)
+
+
+def test_deadline_starts_are_the_starts_of_the_deadlines_found():
+    from pipeline.extraction.deadlines import deadline_starts, find_deadlines
+
+    total = 0
+    for text in _corpus_texts():
+        for year in (2024, None):
+            starts = deadline_starts(text, year)
+            assert starts == sorted(d.span[0] for d in find_deadlines(text, year))
+            total += len(starts)
+    assert total > 500
+
+
+def test_word_count_check_is_the_substitution_count():
+    import random
+    import re
+
+    from pipeline.extraction.tasks import _words_below
+
+    rnd = random.Random(3)
+    alphabet = list("ab 1,，。、（）_\n中文") + ["\u3000", "２"]
+    for _ in range(20000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 12)))
+        for n in (0, 1, 2, 4):
+            assert _words_below(text, n) == (len(re.sub(r"\W", "", text)) < n), (text, n)
+
+
+# -- the candidate builder: what the genres' rules share is made once ----------------------------------------
+
+@pytest.mark.parametrize("name", ["dev/201_cqjiangjin_2025_zaihai_fangzhi_renwuqingdan",  # a table plan
+                                  "dev/209_xianan_2023_zhengfu_gongzuo_baogao_zerenfenjie",  # unit parentheticals
+                                  "samples/000_3e4d418ab8c79e1d"])
+def test_builders_sharing_a_memo_find_what_fresh_builders_find(name):
+    from dataclasses import replace
+
+    from pipeline.extraction.tasks import _Builder, rule_tasks
+    from pipeline.run import extract
+
+    doc = extract(CORPORA / f"{name}.txt", until="structure")
+    memo: dict = {}
+    for mode in ("plan", "report", "speech", "other", "plan"):
+        d = replace(doc, doc_type=mode)
+        fresh, shared = _Builder(d, light=True), _Builder(d, light=True, memo=memo)
+        assert rule_tasks(d, shared) == rule_tasks(d, fresh)
+        assert shared.pending == fresh.pending and shared.tasks == fresh.tasks
+    assert any(k[0] in ("closers", "tables") for k in memo)
+
+
+# -- the model registry: the default directory resolved once, use_models still switches ---------------------
+
+def test_models_dir_is_resolved_once_and_follows_use_models(tmp_path, monkeypatch):
+    monkeypatch.delenv(learn.MODELS_ENV, raising=False)
+    default = learn.models_dir()
+    assert default == ROOT / "models"
+    assert learn.models_dir() == default
+    (tmp_path / "tasks.json").write_text('{"use": "rules"}', "utf-8")
+    with learn.use_models(tmp_path):
+        assert learn.models_dir() == tmp_path
+        assert learn.info("tasks") == {"use": "rules"}
+        assert learn.load("tasks") is None and learn.chosen("tasks") is None
+    with learn.use_models(str(tmp_path) + "/"):  # the same directory written another way: the same key
+        assert learn.models_dir() == tmp_path
+    assert learn.models_dir() == default

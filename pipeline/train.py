@@ -33,8 +33,9 @@ from .learn import use_models
 
 _log = logging.getLogger(__name__)
 
-# the order matters: a trainer's documents are processed with the models trained before it
-TRAINERS = ("boilerplate", "doctype", "tasks", "units", "category", "subject")
+# the order matters: a trainer's documents are processed with the models trained before it (the category
+# model learns from the subjects the subject model chooses, as it will meet them)
+TRAINERS = ("boilerplate", "doctype", "tasks", "units", "subject", "category")
 
 
 @dataclass(frozen=True)

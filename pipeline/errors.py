@@ -22,6 +22,8 @@ MEANINGS: dict[str, str] = {
                  "would inflate past it), or too deeply nested to parse",
     "undecodable": "bytes that no text encoding turns into text",
     "missing_dependency": "a .doc with no LibreOffice installed; the message says how to install it",
+    "too_complex": "not finished within its time budget of CPU time (5 s + 20 s per MB by default, TASKDB_TIME_BUDGET=BASE+PER_MB; "
+                   "0 turns it off): a runaway document is stopped by name and the batch goes on",
     "not_a_regular_file": "a FIFO, device or socket (or a symlink to one): refused before it is opened, "
                           "so it never blocks a batch",
     "outside_folder": "a symbolic link in an ingested folder whose target is outside that folder: refused "

@@ -47,13 +47,28 @@ def extract(path: str | Path, *, until: str | None = None, disable: Iterable[str
     names = pipe_names()
     if until is not None and until not in names:
         raise ValueError(f"The 'until' option must be one of {names}. Got {until!r} instead.")
-    doc = read(path)
-    if until == "read":
-        return doc
-    skip = set(disable)
+    from .watchdog import watch
+
+    with watch(str(path), _size(path)) as w:  # a document past its time budget raises TooComplex (too_complex)
+        doc = read(path)
+        w.extend_to(len(doc.raw_text.encode("utf-8", "surrogatepass")))
+        if until == "read":
+            return doc
+        return _run_stages(doc, path, until, set(disable), w)
+
+
+def _size(path: str | Path) -> int:
+    try:
+        return Path(path).stat().st_size
+    except (OSError, ValueError):
+        return 0
+
+
+def _run_stages(doc: Document, path: str | Path, until: str | None, skip: set[str], w) -> Document:
     for name, stage in _stages():
         if name in skip:
             continue
+        w.stage = name
         try:
             out = stage(doc)
         except PipelineError:

@@ -46,14 +46,30 @@ def normalise_width(m: Mapped) -> Mapped:
 
 # ---------------------------------------------------------------- hidden-text notices
 
-_HIDDEN = re.compile(r"[-—]*\s*此处隐藏[:：]?\s*(\d+)\s*字[,，]?\s*(?:下载后查看|下载后可查看|下载查看)?\s*[-—]*")
+# the notice itself; the dashes and blanks before it are added by _hidden_notices, walking back from it (a regex
+# that began with them was retried from every dash and blank of a long run: quadratic in the run)
+_HIDDEN = re.compile(r"此处隐藏[:：]?\s*(\d+)\s*字[,，]?\s*(?:下载后查看|下载后可查看|下载查看)?\s*[-—]*")
+
+
+def _hidden_notices(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, hidden count) of every notice with the dashes and blanks before it (as ``[-—]*\\s*此处隐藏…``)."""
+    out, prev = [], 0
+    for h in _HIDDEN.finditer(text):
+        s = h.start()
+        while s > prev and text[s - 1].isspace():  # \s of a str pattern is str.isspace
+            s -= 1
+        while s > prev and text[s - 1] in "-—":
+            s -= 1
+        out.append((s, h.end(), h.group(1)))
+        prev = h.end()
+    return out
 
 
 def remove_hidden_notices(m: Mapped) -> Mapped:
-    for h in _HIDDEN.finditer(m.text):
-        m.flag("hidden_text", f"the source hides {h.group(1)} characters here (download notice removed)",
-               h.start(), h.end())
-    return m.sub(_HIDDEN, "")
+    found = _hidden_notices(m.text)
+    for s, e, n in found:
+        m.flag("hidden_text", f"the source hides {n} characters here (download notice removed)", s, e)
+    return m.splice([(s, e, "") for s, e, _ in found])
 
 
 # ---------------------------------------------------------------- pinyin glosses
@@ -478,7 +494,8 @@ def _rewrap_fixed_width(m: Mapped) -> Mapped:
 
 # ---------------------------------------------------------------- whitespace
 
-_TRAILING = re.compile(r"[ \t]+(?=\n)|(?<=\n)[ \t]+")
+# from the start of a run of blanks only, possessively (a search retried from each blank of a long run: quadratic)
+_TRAILING = re.compile(r"(?<![ \t])[ \t]++(?=\n)|(?<=\n)[ \t]++")
 _BLANK_LINES = re.compile(r"\n{2,}")
 _EDGES = re.compile(r"^\s+|\s+$")
 # spaces between two Chinese characters or Chinese punctuation are never meant (a copy's or a PDF's artefact)

@@ -1,0 +1,134 @@
+"""Linear time on adversarial text (the rewritten patterns match as before) and the per-document watchdog.
+
+Times are measured by benchmarks/bench_adversarial.py; here a generous CPU budget only catches a hang (the old
+patterns took minutes on 100 kB of one character), and the rewrites are checked to find what the old ones found.
+"""
+
+import json
+import random
+import re
+import subprocess
+import sys
+
+import pytest
+
+from conftest import CORPORA, ROOT
+from pipeline.clean import STEPS, clean_text, steps
+from pipeline.clean.mapped import Mapped
+from pipeline.extraction import metrics
+from pipeline.run import extract, extract_many
+from pipeline.watchdog import TooComplex, budget_setting, watch
+
+DOC = CORPORA / "samples" / "004_292e0180c7549e92.txt"
+
+OLD_HIDDEN = re.compile(r"[-—]*\s*此处隐藏[:：]?\s*(\d+)\s*字[,，]?\s*(?:下载后查看|下载后可查看|下载查看)?\s*[-—]*")
+OLD_TRAILING = re.compile(r"[ \t]+(?=\n)|(?<=\n)[ \t]+")
+
+
+def _strings(alphabet, n, seed, longest=14):
+    rnd = random.Random(seed)
+    for _ in range(n):
+        yield "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, longest)))
+
+
+def test_hidden_notices_are_found_as_by_the_old_pattern():
+    alphabet = ["-", "—", " ", "\t", "\n", "\u3000", "此处隐藏", "此处隐藏:", "12", "字", ",", "下载后查看", "x", "一"]
+    for t in _strings(alphabet, 30000, 1):
+        assert steps._hidden_notices(t) == [(m.start(), m.end(), m.group(1)) for m in OLD_HIDDEN.finditer(t)], t
+    m = steps.remove_hidden_notices(Mapped.of("正文——  此处隐藏:1280字,下载后查看 ——正文"))
+    assert m.text == "正文正文" and m.flags[0][0] == "hidden_text"
+
+
+def test_trailing_blanks_are_found_as_by_the_old_pattern():
+    for t in _strings([" ", "\t", "\n", "a", "一"], 30000, 2):
+        assert [m.span() for m in steps._TRAILING.finditer(t)] == [m.span() for m in OLD_TRAILING.finditer(t)], t
+
+
+def test_quantities_are_found_as_by_the_old_pattern():
+    old = re.compile(metrics.QUANTITY.pattern.replace(f"(?P<num>{metrics._NUM_FIRST})", f"(?P<num>{metrics._NUM})"))
+    assert old.pattern != metrics.QUANTITY.pattern
+    alphabet = list("一二两三四五六七八九十零百千万亿近逾5,.a个人次家余多以上 \n-至元") + ["万元", "处", "x"]
+    for t in _strings(alphabet, 30000, 3, longest=12):
+        assert ([(m.span(), m.groupdict()) for m in metrics.QUANTITY.finditer(t)]
+                == [(m.span(), m.groupdict()) for m in old.finditer(t)]), t
+
+
+FAMILIES = {
+    "yi": "一" * 100_000,
+    "emdash": "—" * 100_000,
+    "hyphen": "-" * 100_000,
+    "spaces": "安全" + " " * 100_000 + "生产",
+    "newlines": "安全" + "\n" * 100_000 + "生产",
+}
+
+
+# the line model's features (pipeline/learn/boilerplate.py) are still quadratic on a megabyte line of - or of
+# digits (see the benchmark): its step is left out here until they are rewritten
+_STEPS = [(n, f) for n, f in STEPS if n != "remove_boilerplate"]
+
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+def test_runs_of_one_character_clean_and_count_within_a_budget(family):
+    """Minutes before (100 kB of 一, of dashes, of spaces); a hang guard here, the times are in the benchmark."""
+    text = FAMILIES[family]
+    with watch(family, 0, setting=(30.0, 0.0)):
+        cleaned = clean_text(text, _STEPS)
+        list(metrics.QUANTITY.finditer(cleaned))
+        list(metrics.QUANTITY.finditer(text))
+
+
+def test_budget_setting():
+    assert budget_setting("") == (5.0, 20.0)
+    assert budget_setting("2+20") == (2.0, 20.0)
+    assert budget_setting("3") == (3.0, 0.0)
+    assert budget_setting("0") is None and budget_setting("off") is None
+    with pytest.raises(ValueError, match="TASKDB_TIME_BUDGET"):
+        budget_setting("fast")
+
+
+def test_watchdog_interrupts_a_real_document_and_the_batch_goes_on(monkeypatch):
+    want = extract(DOC).to_record()  # warm: models and dictionaries are loaded
+    monkeypatch.setenv("TASKDB_TIME_BUDGET", "0.01+0")
+    with pytest.raises(TooComplex) as e:
+        extract(DOC)
+    assert e.value.code == "too_complex" and str(DOC) in e.value.message and "stage" in e.value.message
+    results = list(extract_many([DOC, CORPORA / "no_such_file.txt", DOC]))
+    assert [r.code for r in results] == ["too_complex", "not_found", "too_complex"]
+    monkeypatch.setenv("TASKDB_TIME_BUDGET", "0")
+    assert extract(DOC).to_record() == want  # nothing half-done is left behind by an interruption
+
+
+def test_watchdog_in_the_cli_cold_start_and_after_a_cut():
+    """A fresh process (imports and models load inside the first document): cut, then the next documents whole."""
+    other = CORPORA / "samples" / "002_2d6767afaa7999d4.txt"
+    clean = subprocess.run([sys.executable, "-m", "pipeline.cli", "extract", str(other), "--format", "jsonl"],
+                           cwd=ROOT, capture_output=True, text=True, env={**_env(), "TASKDB_TIME_BUDGET": "0"})
+    out = subprocess.run([sys.executable, "-m", "pipeline.cli", "extract", str(DOC), str(other), "--format", "jsonl"],
+                         cwd=ROOT, capture_output=True, text=True, env={**_env(), "TASKDB_TIME_BUDGET": "0.2+0"})
+    lines = [json.loads(x) for x in out.stdout.splitlines()]
+    assert len(lines) == 2 and out.returncode == 2, out.stderr
+    assert lines[0]["error"]["code"] == "too_complex"
+    second = lines[1]
+    if "error" in second:  # this machine ran it too slowly for 0.2 s: then it is the budget, not a broken import
+        assert second["error"]["code"] == "too_complex", second
+    else:
+        assert second == json.loads(clean.stdout)
+
+
+def test_watchdog_in_ingest_workers(tmp_path):
+    db = tmp_path / "t.sqlite"
+    out = subprocess.run([sys.executable, "-m", "pipeline.cli", "ingest", str(DOC), "--db", str(db), "--jobs", "2"],
+                         cwd=ROOT, capture_output=True, text=True, env={**_env(), "TASKDB_TIME_BUDGET": "0.01+0"})
+    assert out.returncode == 2, out.stderr
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    rows = con.execute("SELECT * FROM errors").fetchall()
+    assert any("too_complex" in map(str, r) for r in rows), rows
+    assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
+
+
+def _env():
+    import os
+
+    return {k: v for k, v in os.environ.items() if k != "TASKDB_TIME_BUDGET"}

@@ -415,6 +415,9 @@ def _segments(text: str) -> dict[str, list[tuple[int, int]]]:
     out = {}
     for chars, rx in _ANCHOR_RE.items():
         segs: list[tuple[int, int]] = []
+        out[chars] = segs
+        if len(chars) == 1 and chars not in text:  # most task texts: no 季, 半, 今 or 每
+            continue
         last = -1
         for a in rx.finditer(text):
             if a.start() < last:
@@ -427,7 +430,6 @@ def _segments(text: str) -> dict[str, list[tuple[int, int]]]:
             else:
                 segs.append((lo, hi))
             last = hi
-        out[chars] = segs
     return out
 
 
@@ -444,7 +446,10 @@ def _scan(text: str, year: int | None, cell: bool) -> list[_Cand]:
     segments = _segments(norm)
     cands = []
     for rx, handler in PATTERNS:
-        for m in _finditer(rx, norm, segments[ANCHORS[rx]]):
+        segs = segments[ANCHORS[rx]]
+        if not segs:
+            continue
+        for m in _finditer(rx, norm, segs):
             try:
                 found = handler(m, year, norm)
             except (ValueError, KeyError):  # 2月30日, month 13: not a date

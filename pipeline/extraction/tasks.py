@@ -129,6 +129,7 @@ class _Index:
         # per section (by identity; the index holds the sections): in a framing part? its forward part?
         self.framing: dict[int, bool] = {}
         self.forward: dict[int, Section | None] = {}
+        self.paths: dict[int, list[str]] = {}  # headings of the section and its ancestors (the task model's)
 
 
 _INDEX: list[_Index] = []
@@ -930,7 +931,13 @@ _MODES = ("plan", "report", "speech")
 
 
 def _heading_path(doc: Document, sec: Section | None) -> list[str]:
-    return [a.heading[:30] for a in _ancestors(doc, sec) if a.heading][:3]
+    ix = _index(doc)
+    if sec is None or ix.by_id.get(sec.id) is not sec:
+        return [a.heading[:30] for a in _ancestors(doc, sec) if a.heading][:3]
+    path = ix.paths.get(id(sec))
+    if path is None:
+        path = ix.paths[id(sec)] = [a.heading[:30] for a in _ancestors(doc, sec) if a.heading][:3]
+    return list(path)
 
 
 # an item marker inside running text, or the lead-in of meeting news or of a speaker (会议要求,一要…; 二是…;

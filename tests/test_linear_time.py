@@ -132,3 +132,21 @@ def _env():
     import os
 
     return {k: v for k, v in os.environ.items() if k != "TASKDB_TIME_BUDGET"}
+
+
+def test_deep_html_is_flattened_past_the_cap_and_read(tmp_path):
+    """200,000 nested divs took minutes to parse (lexbor is quadratic in depth); past 512 the tags are dropped."""
+    from pipeline.ingest.html import MAX_DEPTH, cap_depth
+
+    k = 200_000
+    page = tmp_path / "deep.html"
+    page.write_text("<html><body>" + "<div>" * k + "<p>安全生产检查</p>" + "</div>" * k + "</body></html>", encoding="utf-8")
+    with watch(page, 0, setting=(60.0, 0.0)):
+        doc = extract(page, until="read")
+    assert "安全生产检查" in doc.raw_text and doc.meta["html_tags_past_depth"] == 2 * (k - MAX_DEPTH)
+    flat, n = cap_depth("<div>" * 600 + "x" + "</div>" * 600)
+    assert n == 2 * (600 - MAX_DEPTH) and flat == "<div>" * MAX_DEPTH + "x" + "</div>" * MAX_DEPTH
+    for f in CORPORA.rglob("*.html"):  # real pages are left as they are
+        html = f.read_text(encoding="utf-8", errors="replace")
+        assert cap_depth(html) == (html, 0), f
+    assert cap_depth("<p><p><li><br><img/>" * 2000)[1] == 0  # elements the parser closes itself do not nest

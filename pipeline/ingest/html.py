@@ -66,10 +66,54 @@ def plain_title(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+# nesting depth: lexbor's parse time grows with the square of it (200,000 nested divs: minutes), and no real page
+# comes near it; past MAX_DEPTH the deeper tags are dropped before parsing (their text kept), as browsers cap it
+MAX_DEPTH = 512
+_TAG_TOKEN = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)([^<>]*)>")  # [^<>]: an unclosed tag is not scanned twice
+# elements that never nest in the count: void ones, and those whose end tag the parser supplies (<p><p> are siblings)
+_FLAT = frozenset("area base br col embed hr img input link meta param source track wbr keygen "
+                  "p li dt dd tr td th option optgroup thead tbody tfoot colgroup rb rt rp rtc html head body".split())
+
+
+def cap_depth(html: str, limit: int = MAX_DEPTH) -> tuple[str, int]:
+    """``html`` with the tags nested deeper than ``limit`` removed (text kept), and how many were removed.
+
+    Depth is counted on the tags as written (one linear scan); a page within the limit is returned as it is.
+    """
+    def walk(keep):
+        depth = top = 0
+        for m in _TAG_TOKEN.finditer(html):
+            name = m.group(2).lower()
+            if name in _FLAT or m.group(3).endswith("/"):
+                continue
+            if m.group(1):
+                if depth > limit:
+                    keep(m)
+                depth = max(depth - 1, 0)
+            else:
+                depth += 1
+                top = max(top, depth)
+                if depth > limit:
+                    keep(m)
+        return top
+
+    if walk(lambda m: None) <= limit:
+        return html, 0
+    drop: list[tuple[int, int]] = []
+    walk(lambda m: drop.append(m.span()))
+    out, pos = [], 0
+    for s, e in drop:
+        out.append(html[pos:s])
+        pos = e
+    out.append(html[pos:])
+    return "".join(out), len(drop)
+
+
 def read(path: Path, data: bytes, **_: object):
     from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
     html, enc = decode_html(path, data)
+    html, flattened = cap_depth(html)
     tree = HTMLParser(html)
     title_node = tree.css_first("title")
     page_title = plain_title(title_node.text(strip=True)) if title_node else None
@@ -118,4 +162,7 @@ def read(path: Path, data: bytes, **_: object):
             if line.strip():
                 pieces.append((line.strip(), {"kind": "paragraph"}))
     raw, blocks = assemble(pieces)
-    return raw, blocks, {"encoding": enc, "html_title": page_title}
+    meta = {"encoding": enc, "html_title": page_title}
+    if flattened:
+        meta["html_tags_past_depth"] = flattened
+    return raw, blocks, meta

@@ -140,12 +140,17 @@ class Document:
         return (start, end)
 
     def section_at(self, pos: int) -> Section | None:
-        """The innermost section containing ``pos`` of ``text``."""
-        best = None
-        for sec in self.sections:
-            if sec.span[0] <= pos < sec.span[1] and (best is None or sec.level >= best.level):
-                best = sec
-        return best
+        """The innermost section containing ``pos`` of ``text``: of those that hold it, the one of the highest
+        level (the last one listed among equals). A binary search over the section starts when the spans nest
+        (they do: a section holds its subsections), so a lookup per task or metric is not linear in sections."""
+        ix = _section_index(self.sections)
+        if ix is None:  # spans that overlap without nesting: every section is looked at
+            best = None
+            for sec in self.sections:
+                if sec.span[0] <= pos < sec.span[1] and (best is None or sec.level >= best.level):
+                    best = sec
+            return best
+        return ix.at(pos)
 
     def block_spans(self) -> list[Span]:
         """The blocks' spans in the cleaned ``text`` (via the offset map)."""
@@ -207,3 +212,55 @@ class Document:
             num = f"{s.number} " if s.number else ""
             lines.append(f"{'  ' * (s.level - 1)}{num}{s.heading}")
         return "\n".join(lines)
+
+
+class _SectionIndex:
+    """Sections sorted by start (outer first among equal starts), each with the nearest earlier one enclosing it.
+
+    When spans nest or are disjoint, the sections that hold a position are the chain of enclosing sections of the
+    last one starting at or before it (walked up past those that end before it).
+    """
+
+    def __init__(self, sections: tuple[Section, ...], order: list[int], enclosing: list[int]):
+        self.sections = sections
+        self.order = order
+        self.starts = [sections[k].span[0] for k in order]
+        self.enclosing = enclosing
+
+    def at(self, pos: int) -> Section | None:
+        import bisect
+
+        secs, order, enc = self.sections, self.order, self.enclosing
+        j = bisect.bisect_right(self.starts, pos) - 1
+        while j >= 0 and secs[order[j]].span[1] <= pos:
+            j = enc[j]
+        best = -1
+        while j >= 0:  # every one of this chain holds pos: the highest level, the last listed among equals
+            k = order[j]
+            if best < 0 or (secs[k].level, k) > (secs[best].level, best):
+                best = k
+            j = enc[j]
+        return secs[best] if best >= 0 else None
+
+
+_SECTION_INDEX: list = []  # [sections tuple, its index or None]: the last document's, kept while it is in use
+
+
+def _section_index(sections: tuple[Section, ...]) -> _SectionIndex | None:
+    if _SECTION_INDEX and _SECTION_INDEX[0] is sections:
+        return _SECTION_INDEX[1]
+    order = sorted((k for k, s in enumerate(sections) if s.span[0] < s.span[1]),
+                   key=lambda k: (sections[k].span[0], -sections[k].span[1], k))
+    enclosing, stack, ok = [], [], True
+    for j, k in enumerate(order):
+        s, e = sections[k].span
+        while stack and sections[order[stack[-1]]].span[1] <= s:
+            stack.pop()
+        if stack and sections[order[stack[-1]]].span[1] < e:  # overlaps its encloser without nesting
+            ok = False
+            break
+        enclosing.append(stack[-1] if stack else -1)
+        stack.append(j)
+    ix = _SectionIndex(sections, order, enclosing) if ok else None
+    _SECTION_INDEX[:] = [sections, ix]
+    return ix

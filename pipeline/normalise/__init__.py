@@ -26,9 +26,11 @@ from .units import Gazetteer, canonical, document_level, gazetteer, resolve_pron
 __all__ = ["Gazetteer", "canonical", "canonical_scores", "domain_of", "gazetteer", "normalise"]
 
 
-def _headings(doc: Document, task: Task) -> list[str]:
-    """The headings of the task's section and its ancestors, nearest first."""
-    by_id: dict[str, Section] = {s.id: s for s in doc.sections}
+def _headings(doc: Document, task: Task, by_id: dict[str, Section] | None = None) -> list[str]:
+    """The headings of the task's section and its ancestors, nearest first (``by_id``: the sections by id, made
+    once per document by the caller; made here per call it was quadratic in sections)."""
+    if by_id is None:
+        by_id = {s.id: s for s in doc.sections}
     out, sid, seen = [], task.section_id, set()
     while sid and sid in by_id and sid not in seen:
         seen.add(sid)
@@ -42,12 +44,13 @@ def normalise(doc: Document) -> Document:
     gaz = gazetteer()
     level = document_level(doc.issuer, doc.title, doc.text, [u.name for t in doc.tasks for u in t.units])
     tasks = []
+    by_id = {s.id: s for s in doc.sections}
     for t in doc.tasks:
         units = []
         for u in t.units:
             canon = resolve_pronoun(u.name, doc.issuer) or gaz.canonical(u.name)
             kind = gaz.kind(canon)
             units.append(replace(u, canonical=canon, kind=kind, level=unit_level(canon, kind, level)))
-        tasks.append(replace(t, units=tuple(units), domain=domain_of(t.text, _headings(doc, t), doc.title)))
+        tasks.append(replace(t, units=tuple(units), domain=domain_of(t.text, _headings(doc, t, by_id), doc.title)))
     flags = doc.flags + tuple(check(doc))
     return replace(doc, tasks=tuple(tasks), flags=flags, meta={**doc.meta, "level": level})

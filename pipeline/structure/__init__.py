@@ -314,6 +314,13 @@ def _garbled_markers(text: str, flags) -> list[tuple[int, int]]:
     return out
 
 
+def _newline_between(newlines: list[int], start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` holds a newline, ``newlines`` being the sorted positions of the text's."""
+    import bisect
+
+    return bisect.bisect_left(newlines, start) < bisect.bisect_left(newlines, end)
+
+
 def find_sections(text: str, title: str | None = None, flags=()) -> list[Section]:
     parts = _split_parts(text, title)
     garbled = _garbled_markers(text, flags)
@@ -328,12 +335,13 @@ def find_sections(text: str, title: str | None = None, flags=()) -> list[Section
 
     def open_section(family, number, label, start, body_from, level_parent):
         # heading: up to the end of the first sentence/line, or the next marker
-        end_m = _HEADING_END.search(text, body_from)
+        end_m = _HEADING_END.search(text, body_from, body_from + 80)  # one character: past +80 it would not count
         h_end = end_m.start() if end_m else len(text)
         h_end = min(h_end, body_from + 80)
         secs.append({"family": family, "number": number, "label": label, "start": start, "body_from": body_from,
                      "h_end": h_end, "parent": level_parent})
 
+    newlines = [m.start() for m in re.finditer("\n", text)]
     events = sorted([(s, "part", lbl) for s, lbl in parts] + [(s, "garbled", e) for s, e in garbled] +
                     [(c.start, "marker", c) for c in _candidates(text) if c.start not in part_starts],
                     key=lambda e: (e[0], 0 if e[1] == "part" else 1))
@@ -373,7 +381,9 @@ def find_sections(text: str, title: str | None = None, flags=()) -> list[Section
             after_sentence = prev in _SENTENCE_END
             inline_ok_prev = after_sentence or (c.family == "1." and "\u4e00" <= prev <= "\u9fff"
                                                 and c.label.endswith((".", "．")))
-            restart = c.number == 1 and "\n" in text[last_pos.get(c.family, pos):pos]  # a new list in a new paragraph
+            # a new list in a new paragraph: a newline between the family's last marker and this one (by bisection
+            # over the newlines: slicing the text between them was quadratic on a long line of markers)
+            restart = c.number == 1 and _newline_between(newlines, last_pos.get(c.family, pos), pos)
             ok = inline_ok_prev and (c.number == expected or (c.number == 1 and c.family not in last) or restart
                                      or (c.family == "1." and c.number == last_global.get(c.family, 0) + 1 and c.number > 1))
         if not ok:

@@ -279,8 +279,12 @@ def test_parse_deadline_none(cell):
 #   (20__年9月1日-20__年10月30日, four tasks), pairs/05 (2023年8月至11月, 2023年12月至2024年5月).
 # heldout4 (20) and heldout5 (11), whose task texts the grammar read without a miss or an extra on their
 # first run: the time-limit columns of their tables (p03, p04, 02, 03) and the phase headings of p09 and 03.
+# heldout6-9 (71): table columns, phase headings and parentheticals (整改时限:…). On their first run the
+# grammar read their task texts with 1 miss and 2 extras: a minimum count behind a list of grades (每季度至少
+# 对全市一、二级…企业督导检查1次, now read), and a gold raw written with an ellipsis (每月…不少于1次; the
+# gold was corrected to the text's own characters).
 # The count is pinned so that a change shows.
-SKIPPED_GOLD = 100
+SKIPPED_GOLD = 171
 
 
 def gold_tasks():

@@ -150,3 +150,18 @@ def test_deep_html_is_flattened_past_the_cap_and_read(tmp_path):
         html = f.read_text(encoding="utf-8", errors="replace")
         assert cap_depth(html) == (html, 0), f
     assert cap_depth("<p><p><li><br><img/>" * 2000)[1] == 0  # elements the parser closes itself do not nest
+
+
+def test_unit_parenthetical_looks_back_120_characters_as_before():
+    def old(text, pos):
+        opens = max(text.rfind("(", 0, pos), text.rfind("（", 0, pos), text.rfind("\n", 0, pos))
+        if opens < 0 or pos - opens > 120 or re.search(r"[)）]", text[opens:pos]):
+            return False
+        return metrics.UNIT_PARENTHETICAL.match(text[opens + 1:opens + 8]) is not None
+
+    rnd = random.Random(4)
+    for _ in range(3000):
+        text = "".join(rnd.choice(["(", "（", ")", "\n", "责任单位:", "牵头单位：", "区安监局", "x" * 50, "一"])
+                       for _ in range(rnd.randint(0, 12)))
+        for pos in range(0, len(text) + 1, 7):
+            assert metrics._in_unit_parenthetical(text, pos) == old(text, pos), (text, pos)

@@ -374,7 +374,8 @@ def not_in_name(h: _Hit, c: _Ctx) -> str | None:
 
 def _in_unit_parenthetical(text: str, pos: int) -> bool:
     """``pos`` is inside (责任单位:…) or on a 责任单位:… line: the words there name units."""
-    opens = max(text.rfind("(", 0, pos), text.rfind("（", 0, pos), text.rfind("\n", 0, pos))
+    lo = max(0, pos - 121)  # an opener further back is too far anyway; rfind from 0 was quadratic on a long line
+    opens = max(text.rfind("(", lo, pos), text.rfind("（", lo, pos), text.rfind("\n", lo, pos))
     if opens < 0 or pos - opens > 120 or re.search(r"[)）]", text[opens:pos]):
         return False
     return UNIT_PARENTHETICAL.match(text[opens + 1:opens + 8]) is not None

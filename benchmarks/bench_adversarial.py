@@ -56,7 +56,8 @@ FAMILIES = {
     "headings": (".txt", lambda n: _repeat("一、安全生产", n, "\n")),
     "items": (".txt", lambda n: _repeat("(一)加强隐患排查,区应急局牵头,6月底前完成。", n, "\n")),
     "prose": (".txt", lambda n: _repeat(_SENTENCE, n, "\n")),
-    "garbled": (".txt", lambda n: _repeat("òø", n)),
+    # GBK read one byte out of step inside Chinese lines (restore_garbled tries up to 120 windows per character)
+    "garbled": (".txt", lambda n: _repeat("区应急管理局开展安全生产检查òø共检查企业十家，发现隐患三百处，已整改二百处。", n, "\n")),
     "digits": (".txt", lambda n: _repeat("1", n)),
     "html_deep": (".html", _html_nested),
 }

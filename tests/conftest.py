@@ -53,3 +53,20 @@ def extract_cached():
 
 def taskdb_cmd(*args: str) -> list[str]:
     return [sys.executable, "-m", "pipeline", *args]
+
+
+def count_documents(url: str) -> int:
+    """Documents stored in the database at ``url`` (0 before its tables exist)."""
+    from sqlalchemy import func, select
+
+    from pipeline.store.db import make_engine
+    from pipeline.store.schema import documents
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(documents)).scalar())
+    except Exception:  # the tables are not there yet
+        return 0
+    finally:
+        engine.dispose()

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from test_store import BAD, CORPORA, POOL, ROOT, DbFactory, dump, good_files, small_copies
+from conftest import count_documents
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -128,20 +129,6 @@ def test_ingest_cli_usage_errors_exit_1(tmp_path):
 
 # -- SIGKILL half way, then re-run ---------------------------------------------------------------------------------
 
-def _count(url: str) -> int:
-    from sqlalchemy import func, select
-
-    from pipeline.store.db import make_engine
-    from pipeline.store.schema import documents
-
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            return int(conn.execute(select(func.count()).select_from(documents)).scalar())
-    except Exception:  # the tables are not there yet
-        return 0
-    finally:
-        engine.dispose()
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
@@ -156,12 +143,12 @@ def test_ingest_cli_sigkill_then_rerun_equals_uninterrupted(dbs, tmp_path, jobs)
                             start_new_session=True)
     try:
         deadline = time.monotonic() + 240
-        while _count(killed) < n // 3 and proc.poll() is None and time.monotonic() < deadline:
+        while count_documents(killed) < n // 3 and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.02)
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
-    stored = _count(killed)
+    stored = count_documents(killed)
     assert 0 < stored < n, f"the ingest was not killed half way ({stored} of {n} stored)"
 
     rerun = taskdb("ingest", str(folder), "--db", killed, "--jobs", jobs, check=True)

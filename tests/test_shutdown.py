@@ -25,6 +25,7 @@ from pathlib import Path
 import psutil
 import pytest
 from test_store import ROOT, DbFactory, dump, small_copies, sqlite_dbs  # noqa: F401 (a fixture)
+from conftest import count_documents
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -36,20 +37,6 @@ def dbs(request, tmp_path):
     factory.cleanup()
 
 
-def _count(url: str) -> int:
-    from sqlalchemy import func, select
-
-    from pipeline.store.db import make_engine
-    from pipeline.store.schema import documents
-
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            return int(conn.execute(select(func.count()).select_from(documents)).scalar())
-    except Exception:  # the tables are not there yet
-        return 0
-    finally:
-        engine.dispose()
 
 
 def _runs(url: str) -> list[dict]:
@@ -99,7 +86,7 @@ def test_shutdown_kill_leaves_no_process_and_rerun_finishes(sqlite_dbs, tmp_path
         # mid-run: both workers are up and some documents are stored, not all
         while time.monotonic() < deadline and proc.poll() is None:
             tree = main.children(recursive=True)
-            if len(tree) >= 3 and _count(url) >= 10:
+            if len(tree) >= 3 and count_documents(url) >= 10:
                 break
             time.sleep(0.05)
         assert proc.poll() is None, "the ingest ended before it could be killed"
@@ -108,7 +95,7 @@ def test_shutdown_kill_leaves_no_process_and_rerun_finishes(sqlite_dbs, tmp_path
         assert sum("forkserver" in c for c in names) >= 3, names  # the forkserver and two workers
         os.kill(proc.pid, sig)  # the main process only: its children are on their own now
         proc.wait()
-        stored = _count(url)
+        stored = count_documents(url)
         deadline = time.monotonic() + 15
         while _alive(tree) and time.monotonic() < deadline:
             time.sleep(0.1)
@@ -127,7 +114,7 @@ def test_shutdown_kill_leaves_no_process_and_rerun_finishes(sqlite_dbs, tmp_path
     killed = runs[0]
     assert killed["pid"] == proc.pid and killed["host"] == socket.gethostname()
     assert killed["finished_at"] and killed["n_stored"] == stored  # what it stored, counted when it was found
-    assert _count(url) == n
+    assert count_documents(url) == n
 
 
 def test_shutdown_stale_runs_marked_interrupted(sqlite_dbs, tmp_path):

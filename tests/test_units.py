@@ -145,23 +145,23 @@ def test_unit_label_with_person_names_the_units():
     assert [(u.name, u.role) for u in units] == [("呈贡县政府", "responsible"), ("市发改委", "responsible")]
 
 
+def _tasks_and_units(tmp_path, text: str) -> list[tuple[str, list[str]]]:
+    """The tasks of a document holding ``text``, with the names of their units."""
+    from pipeline.run import extract
+    path = tmp_path / "doc.txt"
+    path.write_text(text, encoding="utf-8")
+    return [(t.text, [u.name for u in t.units]) for t in extract(path).tasks]
+
+
 def test_item_number_before_a_year_is_an_item(tmp_path):
     # 1.2009年底前…: item 1 whose text starts with a year, not the decimal 1.2009
-    from pipeline.run import extract
-    path = tmp_path / "fenjie.txt"
-    path.write_text("一、站点建设\n1.2009年底前,建成特勤消防中队。\n责任单位及责任人:盘龙区政府主要领导。\n"
-                       "2.2010年底前,完成消防大队营房的改造。\n责任单位及责任人:嵩明县政府主要领导。\n", encoding="utf-8")
-    doc = extract(path)
-    assert [(t.text, [u.name for u in t.units]) for t in doc.tasks] == [
+    assert _tasks_and_units(tmp_path, "一、站点建设\n1.2009年底前,建成特勤消防中队。\n责任单位及责任人:盘龙区政府主要领导。\n"
+                                      "2.2010年底前,完成消防大队营房的改造。\n责任单位及责任人:嵩明县政府主要领导。\n") == [
         ("2009年底前,建成特勤消防中队。", ["盘龙区政府"]), ("2010年底前,完成消防大队营房的改造。", ["嵩明县政府"])]
 
 
 def test_a_closing_unit_clause_names_the_units_and_leaves_the_task_text(tmp_path):
     # 指标: 目标值, 责任单位为区经信局; — the clause that closes a target row names its unit
-    from pipeline.run import extract
-    path = tmp_path / "zhibiao.txt"
-    path.write_text("2023年考核指标目标任务\n各项指标设定状况如下:\n1.全区规模以上工业增加值增长8%,责任单位为区经信局;\n"
-                    "2.全年新增高新技术企业10家以上,责任单位为区科技局;\n", encoding="utf-8")
-    doc = extract(path)
-    assert [(t.text, [u.name for u in t.units]) for t in doc.tasks] == [
+    assert _tasks_and_units(tmp_path, "2023年考核指标目标任务\n各项指标设定状况如下:\n1.全区规模以上工业增加值增长8%,责任单位为区经信局;\n"
+                                      "2.全年新增高新技术企业10家以上,责任单位为区科技局;\n") == [
         ("全区规模以上工业增加值增长8%", ["区经信局"]), ("全年新增高新技术企业10家以上", ["区科技局"])]

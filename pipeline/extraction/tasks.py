@@ -246,12 +246,13 @@ class _Builder:
         if tail:  # the issuer's name and the date under the last item are not its words
             start, end = _trim(self.doc, start, tail.start())
         text = self.doc.text[start:end]
-        closer = UNIT_TAIL.search(text)
+        closer = UNIT_TAIL.search(text) if "单位" in text or "部门" in text else None
         tail_units = parse_unit_clause(closer.group("c")) if closer else None
         if tail_units:  # the closing unit clause names the units; it is not the task's words
             end = start + closer.start()
             text = self.doc.text[start:end]
-            units = list(units or []) + [u for u in tail_units if u.name not in {x.name for x in units or []}]
+            named = {u.name for u in units or ()}
+            units = [*(units or ()), *(u for u in tail_units if u.name not in named)]
         if _words_below(text, min_len):
             return
         sec = _section_at(self.doc, start)

@@ -201,6 +201,12 @@ def ingest_cmd(
     follow_symlinks: Annotated[bool, typer.Option("--follow-symlinks", help="Read what symlinks in a folder point "
                                                   "to, even outside it, and walk symlinked folders (by default a "
                                                   "link out of the folder is refused as outside_folder).")] = False,
+    cluster: Annotated[str | None, typer.Option("--cluster", help="Read and extract on a Dask cluster: local:N "
+                                                "(N worker processes here) or a scheduler's address, e.g. "
+                                                "tcp://host:8786; this process stays the one writer.")] = None,
+    shared_files: Annotated[bool, typer.Option("--shared-files", help="With --cluster tcp://…: the workers see "
+                                               "the files at the same paths (a shared file system), send paths, "
+                                               "not the files' bytes.")] = False,
 ) -> None:
     """Store the tasks, units, deadlines and metrics of documents in a database.
 
@@ -210,6 +216,7 @@ def ingest_cmd(
     the same command finishes the rest. Exit 0, or 2 when any file failed.
 
     Example: taskdb ingest corpora/ --db taskdb.sqlite --jobs 2
+    (or --db postgresql://user:pw@host/taskdb --cluster tcp://scheduler:8786)
     """
     from rich.console import Console
 
@@ -220,8 +227,20 @@ def ingest_cmd(
     _STATE["ran"] = True
     err = Console(stderr=True)
     try:
-        with ingest_progress(err) as on_event:
-            report = ingest(paths, db, jobs=jobs, on_event=on_event, follow_symlinks=follow_symlinks)
+        if cluster is not None and jobs > 1:
+            raise _fail("--jobs and --cluster exclude each other: with --cluster the Dask workers read and extract")
+        if cluster is None and shared_files:
+            raise _fail("--shared-files goes with --cluster")
+        if cluster is not None:
+            from .store.cluster import run_cluster_ingest
+
+            with ingest_progress(err) as on_event:
+                report = run_cluster_ingest(paths, db, cluster=cluster, shared_files=shared_files or None,
+                                            on_event=on_event, follow_symlinks=follow_symlinks,
+                                            on_warning=lambda w: err.print(f"[yellow]warning:[/] {w}", highlight=False))
+        else:
+            with ingest_progress(err) as on_event:
+                report = ingest(paths, db, jobs=jobs, on_event=on_event, follow_symlinks=follow_symlinks)
     except StoreError as e:
         raise _fail(str(e)) from None
     except KeyboardInterrupt:

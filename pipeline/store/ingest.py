@@ -102,6 +102,10 @@ class IngestReport:
 
 #: ``on_event(kind, path, report)``: kind is ``stored``, ``skipped`` or ``failed``
 EventHook = Callable[[str, str, IngestReport], None]
+#: what reads and extracts instead of this machine's processes: jobs in, ``(job, outcome)`` out as they finish (a
+#: generator; :class:`pipeline.store.cluster.ClusterRunner`); its ``options`` attribute, when there is one, goes into
+#: the run's options
+Runner = Callable[[Iterable[Job]], Iterator[tuple[Job, Outcome]]]
 
 
 def supported_extensions() -> frozenset[str]:
@@ -274,8 +278,12 @@ def database_totals(engine) -> dict[str, int]:
 
 def run_ingest(paths: Iterable[str | Path], url: str | Path, *, jobs: int = 1,
                on_event: EventHook | None = None, chunk_size: int = CHUNK_SIZE,
-               follow_symlinks: bool = False, batch_size: int = BATCH_SIZE) -> IngestReport:
-    """Ingest files and folders into the database at ``url``; see :func:`pipeline.api.ingest`."""
+               follow_symlinks: bool = False, batch_size: int = BATCH_SIZE,
+               runner: Runner | None = None) -> IngestReport:
+    """Ingest files and folders into the database at ``url``; see :func:`pipeline.api.ingest`.
+
+    ``runner`` replaces the worker processes of ``jobs`` (a Dask cluster: :mod:`.cluster`); this process stays
+    the one writer."""
     from ..version import __version__
 
     if jobs < 1:
@@ -287,7 +295,8 @@ def run_ingest(paths: Iterable[str | Path], url: str | Path, *, jobs: int = 1,
         files, refused = walk(paths, supported_extensions(), follow_symlinks=follow_symlinks)
         run_id = writer.start_run(pipeline_version=__version__, stages=_stages(),
                                   options={"paths": [name_text(p) for p in paths], "jobs": jobs,
-                                           **({"follow_symlinks": True} if follow_symlinks else {})})
+                                           **({"follow_symlinks": True} if follow_symlinks else {}),
+                                           **(getattr(runner, "options", None) or {})})
         report = IngestReport(run_id=run_id, n_files=len(files) + len(refused))
         started = time.perf_counter()
         pending: dict[str, list[Job]] = {}  # sha256 being parsed → other paths with the same bytes
@@ -372,7 +381,10 @@ def run_ingest(paths: Iterable[str | Path], url: str | Path, *, jobs: int = 1,
 
         status = "interrupted"
         heartbeat = _Heartbeat(writer, run_id)
-        results = _inline(to_parse()) if jobs == 1 else _Pool(jobs, chunk_size).run(to_parse())
+        if runner is not None:
+            results = runner(to_parse())
+        else:
+            results = _inline(to_parse()) if jobs == 1 else _Pool(jobs, chunk_size).run(to_parse())
         try:
             for job, out in results:
                 if out.rows is None:

@@ -1,0 +1,179 @@
+"""Scale-out on Dask: ``taskdb ingest … --cluster`` (issue #8, item 6).
+
+Contract:
+- read and extract run on the workers of a Dask cluster (``local:N``, or a
+  scheduler's address), the ingest process writes: the rows equal those of one
+  clean single-process ingest of the same files, bad files included (the same
+  error rows, naming the file and the cause), whether the workers are sent the
+  files' bytes (a remote cluster, by default) or their paths (``local:N``,
+  ``--shared-files``);
+- a worker killed mid-run (SIGKILL) loses nothing: its tasks run again on
+  another worker, its own children (forkserver, stage process) end with it, and
+  the database ends with the same rows as one clean run;
+- a bad ``--cluster`` or an unreachable scheduler is a clear usage error (exit 1).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+from conftest import count_documents
+from test_store import BAD, ROOT, DbFactory, dump, small_copies
+
+pytest.importorskip("distributed")
+
+#: bad inputs whose error the worker must report as the local path does (the reader's code and message)
+BAD_FILES = ["corrupt.docx", "empty.txt", "encrypted.pdf", "png_named.pdf", "truncated.docx"]
+
+
+@pytest.fixture(scope="module")
+def scheduler():
+    """A LocalCluster of 2 worker processes in this process, reached by its tcp:// address as a remote one would be."""
+    import logging
+
+    import dask
+    from distributed import LocalCluster
+
+    with dask.config.set({"distributed.worker.daemon": False}):
+        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                               silence_logs=logging.ERROR)
+        try:
+            yield cluster.scheduler_address
+        finally:
+            cluster.close()
+
+
+def _batch(folder: Path, n: int) -> list[Path]:
+    files = small_copies(folder, n)
+    for name in BAD_FILES:
+        shutil.copy(BAD / name, folder / name)
+    os.mkfifo(folder / "pipe.txt")  # never opened: refused by name on both paths
+    return sorted(folder.iterdir())
+
+
+def _failed(report) -> list[tuple[str, str, str]]:
+    return sorted((f.path, f.code, f.message) for f in report.failed)
+
+
+@pytest.mark.parametrize("backend,shared", [("sqlite", False), ("sqlite", True), ("postgresql", False)],
+                         ids=["sqlite-bytes", "sqlite-paths", "postgresql-bytes"])
+def test_cluster_rows_equal_one_process(scheduler, backend, shared, tmp_path):
+    from pipeline.api import ingest
+    from pipeline.store.cluster import run_cluster_ingest
+
+    factory = DbFactory(backend, tmp_path)
+    try:
+        folder = tmp_path / "batch"
+        _batch(folder, 12)
+        on_cluster, single = factory.new("cluster"), factory.new("single")
+        report = run_cluster_ingest([folder], on_cluster, cluster=scheduler, shared_files=shared)
+        clean = ingest([folder], single)
+        assert report.stored == clean.stored == 12
+        assert _failed(report) == _failed(clean)
+        assert {code for _, code, _ in _failed(report)} >= {"corrupt_file", "empty", "encrypted",
+                                                            "unsupported_format", "not_a_regular_file"}
+        assert all(str(folder) in message for _, _, message in _failed(report))  # the file's own path, named
+        assert dump(on_cluster) == dump(single)
+        again = run_cluster_ingest([folder], on_cluster, cluster=scheduler, shared_files=shared)
+        assert (again.stored, again.skipped) == (0, 12)  # stored already: skipped before any worker sees it
+        assert dump(on_cluster) == dump(single)
+    finally:
+        factory.cleanup()
+
+
+def _workers(ingest_pid: int) -> list[psutil.Process]:
+    """The Dask worker processes of a ``--cluster local:N`` ingest once they are ready (each has its forkserver)."""
+    try:
+        kids = psutil.Process(ingest_pid).children()
+    except psutil.NoSuchProcess:
+        return []
+    out = []
+    for p in kids:
+        try:
+            if "spawn_main" in " ".join(p.cmdline()) and p.children():
+                out.append(p)
+        except psutil.NoSuchProcess:
+            pass
+    return out
+
+
+def test_cluster_killed_worker_loses_nothing(tmp_path):
+    """``taskdb ingest DIR --cluster local:2`` into PostgreSQL; one worker is SIGKILLed mid-run."""
+    factory = DbFactory("postgresql", tmp_path)
+    try:
+        folder = tmp_path / "batch"
+        files = small_copies(folder, 24)
+        url, single = factory.new("killed"), factory.new("single")
+        proc = subprocess.Popen([sys.executable, "-m", "pipeline", "ingest", str(folder), "--db", url,
+                                 "--cluster", "local:2"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, start_new_session=True)
+        try:
+            deadline = time.monotonic() + 240
+            victim = None
+            while time.monotonic() < deadline and proc.poll() is None:
+                workers = _workers(proc.pid)
+                if len(workers) == 2 and count_documents(url) >= 6:
+                    victim = workers[0]
+                    break
+                time.sleep(0.2)
+            assert victim is not None, "the ingest finished or stalled before a worker could be killed"
+            orphans = victim.children(recursive=True)  # its forkserver and the process running the stages
+            before = count_documents(url)
+            os.kill(victim.pid, signal.SIGKILL)
+            stdout, stderr = proc.communicate(timeout=300)
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        assert proc.returncode == 0, f"exit {proc.returncode}\n{stdout}\n{stderr}"
+        assert before < len(files), "killed after the end"
+        gone, alive = psutil.wait_procs(orphans, timeout=15)
+        assert not alive, f"children of the killed worker live on: {alive}"
+
+        from pipeline.api import ingest, open_db
+
+        ingest([folder], single)
+        a, b = dump(url), dump(single)
+        assert len(a["documents"]) == len(files)
+        for table in ("documents", "tasks", "metrics"):
+            assert len(a[table]) == len(b[table]), table
+        assert {r[0] for r in a["documents"]} == {r[0] for r in b["documents"]}  # the sha256 set
+        assert a == b
+        with open_db(url) as db:
+            runs = db.runs().to_dict("records")
+        assert [(r["status"], r["n_stored"], r["n_errors"]) for r in runs] == [("finished", len(files), 0)]
+    finally:
+        factory.cleanup()
+
+
+@pytest.mark.parametrize("args,says", [
+    (["--cluster", "somewhere"], "expected local:N"),
+    (["--cluster", "local:0"], "at least one worker"),
+    (["--cluster", "local:1", "--jobs", "2"], "exclude each other"),
+    (["--shared-files"], "goes with --cluster"),
+])
+def test_cluster_cli_usage_errors_exit_1(tmp_path, capsys, args, says):
+    from pipeline.cli import main
+
+    f = small_copies(tmp_path / "one", 1)[0]
+    assert main(["ingest", str(f), "--db", str(tmp_path / "x.sqlite"), *args]) == 1
+    assert says in " ".join(capsys.readouterr().err.split())
+    assert not (tmp_path / "x.sqlite").exists() or count_documents(str(tmp_path / "x.sqlite")) == 0
+
+
+def test_cluster_unreachable_scheduler_is_named():
+    from pipeline.store.cluster import ClusterError, ClusterRunner
+
+    started = time.monotonic()
+    with pytest.raises(ClusterError, match=r"cannot reach the Dask scheduler at tcp://127\.0\.0\.1:9"):
+        with ClusterRunner("tcp://127.0.0.1:9", connect_timeout=2):
+            pass
+    assert time.monotonic() - started < 30

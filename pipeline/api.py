@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from .run import Result, extract, extract_many, pipe_names
 
-__all__ = ["Result", "extract", "extract_many", "pipe_names", "open_db", "ingest"]
+__all__ = ["Result", "extract", "extract_many", "pipe_names", "open_db", "ingest", "track"]
 
 
 # -- the database (issue #4) -----------------------------------------------------------------------------------
@@ -84,3 +84,52 @@ def ingest(paths: Iterable[str | Path], url: str | Path = "taskdb.sqlite", *, jo
     from .store.ingest import run_ingest
 
     return run_ingest(paths, url, jobs=jobs, on_event=on_event, follow_symlinks=follow_symlinks)
+
+
+# -- plan ↔ report accountability (SPEC §9, issue #9) -------------------------------------------------------------
+
+def track(files: Iterable[str | Path] | None = None, *, db: str | Path | None = None, write: bool = True,
+          evidence: bool = False):
+    """Which planned task was reported done, in progress or not at all, as a DataFrame; what ``taskdb track`` runs.
+
+    Args:
+        files: plans and reports; each plan among them is linked to the related reports among them.
+        db: instead, every plan of this database (its ``task_progress`` table is rewritten when ``write``).
+        write: with ``db``, store the result in ``task_progress``.
+        evidence: one row per evidence sentence (``source``, ``sentence``, ``span_start``, ``span_end``,
+            ``section``, ``part``, ``metrics``) instead of one row per task.
+
+    Returns:
+        One row per plan task: ``plan``, ``task_id``, ``task_text``, ``status`` (done / in_progress /
+        not_reported), ``n_evidence``, ``reports`` (the sources of its evidence) and ``evidence`` (the
+        sentences); plans in input order, tasks in plan order.
+
+    Example:
+        >>> df = track(["plan.txt", "report.txt"])            # doctest: +SKIP
+        >>> df.status.value_counts()                           # doctest: +SKIP
+        >>> track(db="taskdb.sqlite", evidence=True).head()    # doctest: +SKIP
+    """
+    import pandas as pd
+
+    if (files is None) == (db is None):
+        raise ValueError("give files, or db= (not both)")
+    if db is not None:
+        from .track.db import track_db
+
+        records = track_db(db, write=write)
+    else:
+        from .track import track_files
+
+        records = track_files(files)
+    if evidence:
+        rows = [{"plan": r["plan"], "task_id": r["task_id"], "task_text": r["task_text"], "status": r["status"],
+                 "source": e["source"], "sentence": e["text"], "span_start": e["span"][0], "span_end": e["span"][1],
+                 "section": e.get("section"), "part": e.get("part"), "metrics": e.get("metrics") or []}
+                for r in records for e in r["evidence"]]
+        cols = ["plan", "task_id", "task_text", "status", "source", "sentence", "span_start", "span_end",
+                "section", "part", "metrics"]
+        return pd.DataFrame(rows, columns=cols)
+    rows = [{"plan": r["plan"], "task_id": r["task_id"], "task_text": r["task_text"], "status": r["status"],
+             "n_evidence": len(r["evidence"]), "reports": sorted({e["source"] for e in r["evidence"]}),
+             "evidence": [e["text"] for e in r["evidence"]]} for r in records]
+    return pd.DataFrame(rows, columns=["plan", "task_id", "task_text", "status", "n_evidence", "reports", "evidence"])

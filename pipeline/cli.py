@@ -102,15 +102,25 @@ def eval_cmd(
     allow_lower: Annotated[bool, typer.Option("--allow-lower", help="Let --write-baseline lower figures.")] = False,
     cv: Annotated[int | None, typer.Option("--cv", min=2, help="Held-out figures: K folds grouped by source; "
                                            "every model trained on K-1 folds, the other fold extracted and "
-                                           "scored (.txt only).")] = None,
+                                           "scored (.txt only). With --track: leave one pair out.")] = None,
+    track: Annotated[bool, typer.Option("--track", help="Score `taskdb track` on the plan–report pairs "
+                                        "(NAME.track.json beside a plan, SPEC §9): status accuracy and "
+                                        "evidence F1.")] = False,
 ) -> None:
     """Score the extraction against the gold files of a corpus (SPEC §7), per format, or held out (--cv K).
 
     Examples: taskdb eval corpora/ --baseline eval_baseline.json;  taskdb eval corpora/ --cv 5
     """
+    _STATE["ran"] = True
+    if track:
+        from .evaluate.track import run_track
+
+        code = run_track(corpus, cv=cv is not None, json_out=json_out)
+        if code:
+            raise typer.Exit(code)
+        return
     from .evaluate import run
 
-    _STATE["ran"] = True
     code = run(corpus, verbose=verbose, json_out=json_out, formats=formats, baseline=baseline,
                write_baseline_to=write_baseline, allow_lower=allow_lower, cv=cv)
     if code:
@@ -140,6 +150,53 @@ def train_cmd(
         held = {k: v for k, v in meta.items() if k.startswith("cv_")}
         console.print(f"[bold]{name}[/]: {meta.get('examples')} examples from {meta.get('documents')} documents; "
                       + ", ".join(f"{k} {v}" for k, v in held.items()), highlight=False)
+
+
+@app.command("track")
+def track_cmd(
+    files: Annotated[list[Path] | None, typer.Argument(help="Plans and reports (.txt .docx .pdf .html .doc); "
+                                                       "each plan is linked to the reports among them.")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="Link every plan of this database to its reports "
+                                           "instead, and store the result in its task_progress table.")] = None,
+    format: Annotated[OutFormat, typer.Option("--format", "-f", help="jsonl: one SPEC §9 record per plan task; "
+                                              "text: per plan, each task's status and evidence.")] = OutFormat.jsonl,
+) -> None:
+    """Which planned task was reported done, in progress or not at all (SPEC §9), with the evidence sentences.
+
+    A plan is linked to the reports of its year whose issuer is the plan's, or one of its tasks' units, or
+    of its place, or whose text names its units.
+
+    Examples: taskdb track plan.txt report.txt report2.txt;  taskdb track --db taskdb.sqlite --format text
+    """
+    from .safe_text import json_line
+
+    if bool(files) == bool(db):
+        raise typer.BadParameter("give files, or --db URL (not both)")
+    _STATE["ran"] = True
+    if db:
+        from .store import StoreError
+        from .track.db import track_db
+
+        try:
+            records = track_db(db)
+        except StoreError as e:
+            raise _fail(str(e)) from None
+    else:
+        missing = [str(f) for f in files if not f.exists()]
+        if missing:
+            raise _fail(f"no such file: {', '.join(missing)}")
+        from .track import track_files
+
+        records = track_files(files)
+    out = _Out()
+    if format is OutFormat.jsonl:
+        for r in records:
+            out.write(json_line(r) + "\n")
+    else:
+        from .track import render_text
+
+        out.write(render_text(records))
+    out.flush()
 
 
 # -- the database: ingest, export, query (issue #4) ------------------------------------------------------------

@@ -35,7 +35,7 @@ _log = logging.getLogger(__name__)
 
 # the order matters: a trainer's documents are processed with the models trained before it (the category
 # model learns from the subjects the subject model chooses, as it will meet them)
-TRAINERS = ("boilerplate", "doctype", "tasks", "units", "subject", "category")
+TRAINERS = ("boilerplate", "doctype", "tasks", "units", "subject", "category", "track")
 
 
 @dataclass(frozen=True)

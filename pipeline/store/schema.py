@@ -232,3 +232,28 @@ DATA_TABLES = (documents, document_paths, sections, tasks, units, unit_aliases, 
                deadlines, metrics, flags, errors)
 #: the rows one document owns, children first
 DOCUMENT_CHILDREN = (task_units, deadlines, tasks, sections, metrics, flags)
+
+# -- plan ↔ report accountability (SPEC §9) ----------------------------------------------------------------------
+
+#: tables written by ``taskdb track --db`` (created by it on first use, so that a database made before
+#: them keeps its schema version and every other command never needs them)
+progress_metadata = MetaData()
+
+task_progress = Table(
+    "task_progress", progress_metadata,
+    Column("plan_sha256", SHA, primary_key=True),  # the plan's document
+    Column("task_id", Text, primary_key=True),  # its task (tasks.id)
+    Column("ord", Integer, primary_key=True),  # 0 for the status row of a task without evidence, else 1, 2, …
+    Column("status", Text, nullable=False),  # done | in_progress | not_reported (the task's, on every row)
+    Column("report_sha256", SHA),  # the report holding the evidence sentence (null without evidence)
+    Column("sentence", Text),
+    Column("span_start", Integer),  # in the report's cleaned text
+    Column("span_end", Integer),
+    Column("section_id", Text),
+    Column("part", Text),  # retro | problem | forward: where in the report the sentence sits
+    Column("score", Float),
+    Column("metrics", JSON),  # the raws of the report's metrics inside the sentence
+    Column("tracked_at", STAMP, nullable=False),
+    Index("ix_task_progress_status", "status"),
+    Index("ix_task_progress_report", "report_sha256"),
+)

@@ -24,7 +24,7 @@ from ..model import Unit
 ORG_SUFFIX = (
     "委员会办公室|委员会|指挥部办公室|指挥部|办公室|管理局|监督局|分局|总局|局|委|办|部|厅|署|大队|中队|支队|总队|队|"
     "所|站|中心|院|校|公司|集团|政府|街道|乡镇|镇|乡|村|社区|单位|部门|成员单位|园区|工业园|开发区|示范区|新区|高新区|"
-    "试验区|工业区|管委会|县区|县市区|"
+    "试验区|工业区|集中区|发展区|产业园|物流园|保税区|管委会|县区|县市区|"
     "协会|联合会|总工会|工会|团区委|团县委|团市委|妇联|电视台|报社|法院|检察院|海关|银行|医院|学校|幼儿园|"
     "专委会|领导小组|工作组|专班|气象台|供电公司|公安|消防|处室|科室|[^各此该两三四多等]处|科|股"
 )
@@ -106,7 +106,58 @@ def _split_names(text: str) -> tuple[str, ...]:
             merged[-1] = merged[-1] + "和" + part
         else:
             merged.append(part)
-    return tuple(merged)
+    return tuple(_shared_lists(merged, text))
+
+
+# a bare place (SPEC §8: 各县、区住建局, 市、区森林防火指挥部, 各区、开发区住建局 are one unit each)
+_BARE_PLACE = re.compile(r"^各?[省市区县乡镇](?:[(（][^()（）]{1,8}[)）])?$")
+_PLACE_HEAD = re.compile(r"^(?:[省市区县乡镇]|县[市区]|市县|县区|镇街|乡镇|街道|[^\W\d_]{0,4}(?:开发区|园区|新区|高新区|示范区))")
+# a collective of departments (各有关部门, 市政府有关部门) before a bare 单位: one unit (各有关部门和单位)
+_COLLECTIVE_DEPT = re.compile(r"(?:各|有关|相关)[^、,，;；]{0,8}部门$")
+_LIST_SEP = "、,，和及与"
+
+
+def _shared_lists(parts: list[str], text: str) -> list[str]:
+    """Parts that SPEC §8 keeps as one unit joined again, with their separators as written.
+
+    Bare places (one level character: 县, 区) sharing the last name's suffix (各县、区住建局;
+    各区、开发区住建局), and a bare 单位 after a collective of departments (各有关部门、单位). A list of
+    places without a shared suffix stays split (各乡镇、街道: gold splits it).
+    """
+    if len(parts) < 2:
+        return parts
+
+    def joined(a: str, b: str) -> str | None:
+        for sep in _LIST_SEP:
+            if a + sep + b in text:
+                return a + sep + b
+        return None
+
+    out: list[str] = []
+    i = 0
+    while i < len(parts):
+        j = i
+        while j < len(parts) and _BARE_PLACE.match(parts[j]):
+            j += 1
+        # parts[i:j] bare places; one unit with the next part when it starts with a place and has a suffix
+        head = _PLACE_HEAD.match(parts[j]) if i < j < len(parts) else None
+        if head and len(parts[j]) - head.end() >= 2 and _ORG_END.search(parts[j][head.end():]):
+            end = j + 1
+            whole = parts[i]
+            for p in parts[i + 1:end]:
+                whole = joined(whole, p) or ""
+                if not whole:
+                    break
+            if whole:
+                out.append(whole)
+                i = end
+                continue
+        if out and parts[i] in ("单位", "企业") and _COLLECTIVE_DEPT.search(out[-1]) and (w := joined(out[-1], parts[i])):
+            out[-1] = w
+        else:
+            out.append(parts[i])
+        i += 1
+    return out
 
 
 _MASK = {c: chr(0xE000 + i) for i, c in enumerate("、,，;；/ 和及与")}
@@ -267,8 +318,29 @@ _ACTOR_VERB = re.compile(r"(?:要|须|必须|务必|应当|应|将|负责|牵头
 _CLAUSE_START = re.compile(r"(?:^|(?<=[。;；:：!?！？,，\n]))")
 _WITH = re.compile(r"(?:^|(?<=[。;；:：!?！？,，\n]))(?:由)?(?P<a>[^。;；:：,，\n]{2,40}?)(?:要|将|应|须)?会同(?P<b>[^。;；:：,，\n]{2,60}?)"
                    r"(?=对|在|开展|组织|修订|做好|共同|抓好|研究|制定|加强|推进|完善|落实|负责|[,，。;；])")
-_PLEASE = re.compile(r"请(?P<names>[^,，。;；]{2,30}?)(?:主要领导|主要负责同志|主要负责人|负责同志)?(?=认真|切实|务必|高度|抓紧|立即|按照|尽快|做好|抓好|把)")
-_BY = re.compile(r"由(?P<names>[^,，。;；]{2,80}?)(?P<verb>分别牵头负责|牵头负责|牵头|统一领导|统一部署|负责|会同|组织|配合)")
+_PLEASE = re.compile(r"请(?P<names>[^。;；]{2,60}?)(?:主要领导|主要负责同志|主要负责人|负责同志)?"
+                     r"(?=认真|切实|务必|高度|抓紧|立即|按照|依照|结合|尽快|做好|抓好|把|于|在)")
+_BY = re.compile(r"由(?P<names>[^,，。;；]{2,80}?)(?:分别|共同|具体)?(?P<verb>分别牵头负责|牵头负责|牵头|统一领导|统一部署|统一|负责|会同|组织|配合|"
+                 r"派|抽调|具体|安排|协调|指导|督促)")
+# a list closed by a collective head (消防、安监、建设和旅游等部门; 市国土、应急、公安等单位): its parts are
+# units even when each is a bare sector name (SPEC §4 drops the trailing 等部门)
+_CLOSED_LIST = re.compile(r"[、,，和及].*等(?:有关|相关)?(?:部门|单位)$")
+_BARE_SECTOR = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
+# a clause that starts with a unit's full name and goes on with what it does (区森林防火指挥部组织…)
+_DOES = re.compile(r"组织|联合|加大|加强|开展|做好|决定|安排|印发|制定|深入|继续|进一步|还将|共同|统一|抓好|落实|实施|对|在|于")
+
+
+def _unit_names(names_part: str) -> list[str]:
+    """The names of ``names_part`` when every one is a unit (a closed list's bare sectors included), else []."""
+    names = split_names(names_part)
+    if names and all(looks_like_unit(n) for n in names):
+        return names
+    if len(names) >= 2 and _CLOSED_LIST.search(names_part.strip()):
+        # 工商和旅游: 和 between two bare sectors splits too
+        names = [p for n in names for p in (re.split(r"[和及]", n) if not looks_like_unit(n) else [n])]
+        if all(looks_like_unit(n) or _BARE_SECTOR.match(n) for n in names):
+            return names
+    return []
 
 
 def actors(text: str) -> list[Unit]:
@@ -311,19 +383,15 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
     found: list[tuple[int, Unit]] = []
     for m in _BY.finditer(text):
         role = "lead" if "牵头" in m.group("verb") else ("support" if m.group("verb") == "配合" else "responsible")
-        names = split_names(m.group("names"))
-        if names and all(looks_like_unit(n) for n in names):
-            for n in names:
-                found.append((m.start(), Unit(n, n, role)))
+        for n in _unit_names(m.group("names")):
+            found.append((m.start(), Unit(n, n, role)))
     for m in _PLEASE.finditer(text):
-        names = split_names(m.group("names"))
-        if names and all(looks_like_unit(n) for n in names):
-            for n in names:
-                found.append((m.start(), Unit(n, n, "responsible")))
+        for n in _unit_names(m.group("names")):
+            found.append((m.start(), Unit(n, n, "responsible")))
     # A会同B…: A leads, B supports (SPEC §4), in running text as in parentheticals
     for m in _WITH.finditer(text):
-        a, b = split_names(_PERSON_TAIL.sub("", m.group("a"))), split_names(m.group("b"))
-        if a and b and all(looks_like_unit(n) for n in a + b):
+        a, b = _unit_names(_PERSON_TAIL.sub("", m.group("a"))), _unit_names(m.group("b"))
+        if a and b:
             found.extend((m.start(), Unit(n, n, "lead")) for n in a)
             found.extend((m.start("b"), Unit(n, n, "support")) for n in b)
     for clause in re.finditer(r"[^。;；:：!?！？,，\n]+", text):
@@ -332,13 +400,17 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
             continue
         m = re.match(r"^(?P<names>.{2,60}?)(?P<verb>要|须|必须|务必|应当|将|负责|牵头|配合|协同|密切配合|作为|主要负责人要|"
                      r"主要负责同志要|主要负责同志作为|分别牵头)", c)
+        if not m and DOES_RULE:
+            m = re.match(r"^(?P<names>.{2,60}?)(?P<verb>)(?=" + _DOES.pattern + ")", c)
+            if m and not _strong_names(m.group("names")):
+                m = None
         if not m:
             continue
         names_part = _PERSON_TAIL.sub("", m.group("names")).strip()
         names_part = re.sub(r"^(?:[一二三四五六七八九十]+[是要][,，:：]?|第[一二三四五六七八九十]+[,，、]|同时|并|另外|此外|其中|"
                             r"特别是|重点是|各级|还要|也要|今后|下一步|明年|今年)[,，]?", "", names_part)
-        names = split_names(names_part)
-        if not names or not all(looks_like_unit(n) for n in names):
+        names = _unit_names(names_part)
+        if not names:
             continue
         verb = m.group("verb")
         rest = c[m.end():m.end() + 4]
@@ -348,6 +420,23 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
             found.append((clause.start(), Unit(n, n, role)))
     found.sort(key=lambda x: x[0])
     return tuple(dedupe([u for _, u in found]))
+
+
+DOES_RULE = True
+
+
+def _strong_names(names_part: str) -> bool:
+    """A clause-initial stretch that is only full unit names (区森林防火指挥部、区教育局): each ends with an
+    organisation suffix, and none is a collective or a bare word."""
+    if _NOT_ACTOR.search(names_part):
+        return False
+    names = split_names(names_part)
+    return bool(names) and all(len(n) >= 4 and _ORG_END.search(n) and not COLLECTIVE.match(n) for n in names)
+
+
+# a stretch that holds a preposition or a verb is no name list (为贯彻落实国务院安委会…, 根据市安委办…, 推动区安委会…)
+_NOT_ACTOR = re.compile(r"^(?:为|根据|按照|依据|依照|推动|督促|指导|帮助|配合|协助|要求|经|在|对|向|把|层层|结合|围绕|针对|通过|"
+                        r"会同|联合|由|请|以|与|和|及)|的|将|要|应|须|到|贯彻|落实|部署|动员")
 
 
 # the rule finder the recogniser is compared with when it is trained (pipeline.learn imports no stage)

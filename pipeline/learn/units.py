@@ -101,11 +101,28 @@ def _finish(found: list[tuple[str, str]]) -> list[tuple[str, str]]:
         return found
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
-    for name, role in found:
+    for name, role in _tidy(found):
         for part in _split(name) or [name]:
             if len(part) >= 2 and norm(part) not in seen:
                 seen.add(norm(part))
                 out.append((part, role))
+    return out
+
+
+# a cue word the model's span took in at its start (请各村, 根据市安委办): not part of the name
+_LEAD_CUE = re.compile(r"^(?:请|由|根据|按照|依据|推动|督促|指导|要求|经)(?=..)")
+
+
+def _tidy(found: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The model's spans without a leading cue word, and ``A会同B`` cut into A (lead) and B (support)."""
+    out: list[tuple[str, str]] = []
+    for name, role in found:
+        name = _LEAD_CUE.sub("", name)
+        a, sep, b = name.partition("会同")
+        if sep and len(a) >= 2 and len(b) >= 2:
+            out += [(a, "lead"), (b, "support")]
+        else:
+            out.append((name, role))
     return out
 
 

@@ -153,48 +153,78 @@ _LEAD = re.compile(r"^(?:中共)?(?:关于印发)?[《“\"]?")
 
 
 def _place(record: dict) -> str | None:
-    """The place a document speaks for: from its issuer, else its title (None when masked or absent)."""
-    for text in (record.get("issuer"), record.get("title")):
+    """The place a document speaks for: from its issuer, else its title, else the head of its text (None when
+    masked or absent)."""
+    for text in (record.get("issuer"), record.get("title"), (record.get("text") or "")[:80]):
         if not text:
             continue
-        m = _PLACE.match(_LEAD.sub("", text))
+        m = _PLACE.match(_LEAD.sub("", text.strip()))
         if m and not re.search(r"[xX×*某]|^[全我本各该关]", m.group(1)):
             return m.group(1)
     return None
 
 
+_LEVEL = re.compile(r"^(?:\d{2}[\dXx]{2}年)?(?:[\u4e00-\u9fffXx×*]{0,8}?)(省|自治区|市|区|县|镇|乡|街道)")
+
+
+def _level(record: dict) -> str | None:
+    """The level of government a document speaks for (市, 县, 区, 镇, 街道…), from its issuer or title."""
+    for text in (record.get("issuer"), record.get("title")):
+        if text:
+            m = _LEVEL.match(_LEAD.sub("", text.strip()))
+            if m:
+                return m.group(1)
+    return None
+
+
 def related(plan: dict, report: dict) -> bool:
-    """Whether ``report`` may speak for ``plan`` (SPEC §9): the same year (a report of the next year's first
-    months looking back counts, its year being the year reported on), and the plan's issuer, or one of its
-    tasks' units as issuer, or the same place; where the place is not known, a title on the same work or a
-    text naming three of the plan's units."""
+    """Whether ``report`` may speak for ``plan`` (SPEC §9).
+
+    The same year (a report of the next year's first months looking back counts: its year is the year
+    reported on), and the plan's issuer, or one of its tasks' units as issuer, or the plan's place. Where a
+    place is masked or absent: a title on the same work (character-bigram Jaccard >= 0.3, >= 0.4 when a
+    year is unknown) at the same level of government. Two known places that differ never link.
+    """
     py, ry = plan.get("year"), report.get("year")
     if py is not None and ry is not None and ry != py:
         return False
     pi, ri = plan.get("issuer"), report.get("issuer")
     if pi and ri and pi == ri:
         return True
-    names = {n for t in tasks_of(plan) for n in t.units}
-    if ri and (ri in names or core(ri) in {core(n) for n in names if len(core(n)) >= 3}):
-        return True
     pp, rp = _place(plan), _place(report)
     if pp and rp:
         return pp == rp
-    if jaccard(plan.get("title") or "", report.get("title") or "") >= 0.25:
+    if ri and ri in {n for t in tasks_of(plan) for n in t.units}:
         return True
-    text = report.get("text") or ""
-    return sum(1 for n in names if len(n) >= 3 and n in text) >= 3
+    pl, rl = _level(plan), _level(report)
+    if pl and rl and pl != rl:
+        return False
+    need = 0.3 if py is not None and ry is not None else 0.4
+    return jaccard(plan.get("title") or "", report.get("title") or "") >= need
 
 
 def track_records(records: Sequence[dict], *, model: dict | None | str = "auto") -> list[dict]:
     """Every plan among ``records`` linked to the related reports among them; plans in input order."""
     if model == "auto":
         model = current_model()
-    plans = [r for r in records if r.get("doc_type") == "plan" and not r.get("error")]
-    reports = [r for r in records if r.get("doc_type") == "report" and not r.get("error")]
+    plans = _distinct(r for r in records if r.get("doc_type") == "plan" and not r.get("error"))
+    reports = _distinct(r for r in records if r.get("doc_type") == "report" and not r.get("error"))
     out: list[dict] = []
     for p in plans:
         out.extend(link(p, [r for r in reports if related(p, r)], model=model))
+    return out
+
+
+def _distinct(records) -> list[dict]:
+    """One record per text: the renditions of a document (.txt, .docx, .pdf, .html of one text) are one
+    document, linked and reported once, under its first path."""
+    seen: set[str] = set()
+    out = []
+    for r in records:
+        key = r.get("text") or r.get("source", "")
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
     return out
 
 

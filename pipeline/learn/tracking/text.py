@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from ..match import norm
 
-# a sentence ends at 。！？；, a line break, or their ASCII forms
-_END = re.compile(r"[。！？；!?;]+|\n+")
+# a sentence ends at 。！？, a line break, or their ASCII forms (a semicolon joins clauses of one sentence)
+_END = re.compile(r"[。！？!?]+|\n+")
 
 #: headings of the part of a report that plans ahead (SPEC §1: 下一步 / 明年工作思路 / 工作打算)
 FORWARD_HEADING = re.compile(r"下一步|下步|打算|思路|工作计划|工作安排|明年|下半年|今后|努力方向|设想|展望")

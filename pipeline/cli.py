@@ -163,8 +163,10 @@ def track_cmd(
 ) -> None:
     """Which planned task was reported done, in progress or not at all (SPEC §9), with the evidence sentences.
 
-    A plan is linked to the reports of its year whose issuer is the plan's, or one of its tasks' units, or
-    of its place, or whose text names its units.
+    A plan is linked to the reports of its year whose issuer is the plan's or one of its tasks' units, or
+    of its place; where a place is masked, a report whose title is on the same work at the same level of
+    government. Renditions of one text count once. A file that cannot be read is named on stderr and the
+    exit status is 2; with --db, the result is also stored in the task_progress table.
 
     Examples: taskdb track plan.txt report.txt report2.txt;  taskdb track --db taskdb.sqlite --format text
     """
@@ -173,6 +175,7 @@ def track_cmd(
     if bool(files) == bool(db):
         raise typer.BadParameter("give files, or --db URL (not both)")
     _STATE["ran"] = True
+    failed: list[str] = []
     if db:
         from .store import StoreError
         from .track.db import track_db
@@ -182,12 +185,14 @@ def track_cmd(
         except StoreError as e:
             raise _fail(str(e)) from None
     else:
-        missing = [str(f) for f in files if not f.exists()]
-        if missing:
-            raise _fail(f"no such file: {', '.join(missing)}")
+        from .safe_text import name_text
         from .track import track_files
 
-        records = track_files(files)
+        def on_error(source: str, code: str, message: str) -> None:
+            failed.append(source)
+            sys.stderr.write(f"{name_text(source)}: error {code}: {message}\n")
+
+        records = track_files(files, on_error=on_error)
     out = _Out()
     if format is OutFormat.jsonl:
         for r in records:
@@ -197,6 +202,8 @@ def track_cmd(
 
         out.write(render_text(records))
     out.flush()
+    if failed:  # SPEC §2: 2 when any file failed (the others are still linked)
+        raise typer.Exit(2)
 
 
 # -- the database: ingest, export, query (issue #4) ------------------------------------------------------------

@@ -169,6 +169,11 @@ def test_cli_track_jsonl_and_text():
     res = subprocess.run([sys.executable, "-m", "pipeline", "track"], cwd=ROOT, capture_output=True, text=True,
                          timeout=300)
     assert res.returncode == 1
+    # a file that cannot be read is named, the others still linked, exit 2 (SPEC §2)
+    res = subprocess.run([sys.executable, "-m", "pipeline", "track", *files, "no/such/report.txt"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300)
+    assert res.returncode == 2 and "not_found" in res.stderr
+    assert len(res.stdout.splitlines()) == 11
 
 
 def test_db_task_progress_and_api(tmp_path):

@@ -17,15 +17,19 @@ from ..learn.tracking.link import STATUSES, link, related, render_text, track_re
 __all__ = ["STATUSES", "link", "related", "render_text", "track_files", "track_records"]
 
 
-def track_files(paths: Iterable[str | Path], *, model="auto") -> list[dict]:
+def track_files(paths: Iterable[str | Path], *, model="auto", on_error=None) -> list[dict]:
     """``taskdb track FILE…``: every plan among the files linked to the related reports among them.
 
     The files go through the whole pipeline (:func:`pipeline.run.extract_many`); a file that cannot be
-    read is left out. Returns the SPEC §9 records, plans in input order, tasks in plan order.
+    read is left out, and ``on_error(source, code, message)`` is called for it. Returns the SPEC §9
+    records, plans in input order, tasks in plan order.
     """
     from ..run import extract_many
+
     records = []
     for res in extract_many(list(paths)):
         if res.ok:
             records.append(res.document.to_record())
+        elif on_error is not None:
+            on_error(res.source, res.code, res.message)
     return track_records(records, model=model)

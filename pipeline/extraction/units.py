@@ -26,7 +26,7 @@ ORG_SUFFIX = (
     "所|站|中心|院|校|公司|集团|政府|街道|乡镇|镇|乡|村|社区|单位|部门|成员单位|园区|工业园|开发区|示范区|新区|高新区|"
     "试验区|工业区|集中区|发展区|产业园|物流园|保税区|管委会|县区|县市区|"
     "协会|联合会|总工会|工会|团区委|团县委|团市委|妇联|电视台|报社|法院|检察院|海关|银行|医院|学校|幼儿园|"
-    "专委会|领导小组|工作组|专班|气象台|供电公司|公安|消防|处室|科室|[^各此该两三四多等]处|科|股"
+    "专委会|领导小组|工作组|专班|督查室|气象台|供电公司|公安|消防|处室|科室|[^各此该两三四多等]处|科|股"
 )
 _ORG_END = re.compile(rf"(?:{ORG_SUFFIX})$")
 COLLECTIVE = re.compile(r"^(?:各|全[区县市镇]各|区各|县各|市各|有关|相关|负有|所在|其他|其余)")
@@ -165,7 +165,7 @@ _UNMASK = {v: k for k, v in _MASK.items()}
 
 
 _NOTE = re.compile(r"[(（〈<](?:下同|以下简称[^)）〉>]*|简称[^)）〉>]*)[)）〉>]")
-_ADVERB_TAIL = re.compile(r"(?:一定|都|也|还|均|同样|继续|务必|必须|切实|进一步|要)+$")
+_ADVERB_TAIL = re.compile(r"(?:一定|都|也|还|均|同样|继续|务必|必须|切实|进一步|要|分别)+$")
 # 市财政局主要领导 (a 责任单位及责任人 line, 会同 in running text): the unit, not its leader
 _PERSON_TAIL = re.compile(r"(?:主要负责同志|主要负责人|主要领导|负责同志|负责人|分管领导|领导干部|同志)$")
 
@@ -327,7 +327,11 @@ _BY = re.compile(r"由(?P<names>[^,，。;；]{2,80}?)(?:分别|共同|具体)?(
 _CLOSED_LIST = re.compile(r"[、,，和及].*等(?:有关|相关)?(?:部门|单位)$")
 _BARE_SECTOR = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
 # a clause that starts with a unit's full name and goes on with what it does (区森林防火指挥部组织…)
-_DOES = re.compile(r"组织|联合|加大|加强|开展|做好|决定|安排|印发|制定|深入|继续|进一步|还将|共同|统一|抓好|落实|实施|对|在|于")
+_DOES = re.compile(r"组织|联合|加大|加强|开展|做好|决定|安排|印发|制定|深入|继续|进一步|还将|共同|统一|抓好|落实|实施|对|在|于|"
+                   r"认真|每[日周月季年]|分别|按照|依照|及时|全面|切实|严格|立即|务必|汇总|负责")
+# a time or occasion before the actors of a clause (汛期(5月1日至9月30日)各乡镇, 即日起市住建…, 专项行动由X)
+_TIME_HEAD = re.compile(r"^(?:[^、,，。;；]{0,12}?(?:期间|汛期|即日起|\d{1,2}[日月](?:[至到—-]\d{1,2}[日月])?|前后|以后|之后|交由|由)"
+                        r"(?:[(（][^()（）]{0,20}[)）])?)")
 
 
 def _unit_names(names_part: str) -> list[str]:
@@ -338,7 +342,7 @@ def _unit_names(names_part: str) -> list[str]:
     if len(names) >= 2 and _CLOSED_LIST.search(names_part.strip()):
         # 工商和旅游: 和 between two bare sectors splits too
         names = [p for n in names for p in (re.split(r"[和及]", n) if not looks_like_unit(n) else [n])]
-        if all(looks_like_unit(n) or _BARE_SECTOR.match(n) for n in names):
+        if all((looks_like_unit(n) or _BARE_SECTOR.match(n)) and not re.search(r"将|把|要|须", n) for n in names):
             return names
     return []
 
@@ -385,12 +389,18 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
         role = "lead" if "牵头" in m.group("verb") else ("support" if m.group("verb") == "配合" else "responsible")
         for n in _unit_names(m.group("names")):
             found.append((m.start(), Unit(n, n, role)))
+    for m in re.finditer(r"由(?P<rest>[^,，。;；]{2,40})", text):
+        if _BY.match(text, m.start()) and _unit_names(_BY.match(text, m.start()).group("names")):
+            continue
+        names = _longest_names(m.group("rest"))
+        found.extend((m.start(), Unit(n, n, "responsible")) for n in names)
     for m in _PLEASE.finditer(text):
         for n in _unit_names(m.group("names")):
             found.append((m.start(), Unit(n, n, "responsible")))
     # A会同B…: A leads, B supports (SPEC §4), in running text as in parentheticals
     for m in _WITH.finditer(text):
-        a, b = _unit_names(_PERSON_TAIL.sub("", m.group("a"))), _unit_names(m.group("b"))
+        a = _unit_names(_PERSON_TAIL.sub("", m.group("a"))) or _unit_names(_TIME_HEAD.sub("", m.group("a")))
+        b = _longest_names(m.group("b")) or _unit_names(m.group("b"))
         if a and b:
             found.extend((m.start(), Unit(n, n, "lead")) for n in a)
             found.extend((m.start("b"), Unit(n, n, "support")) for n in b)
@@ -402,14 +412,20 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
                      r"主要负责同志要|主要负责同志作为|分别牵头)", c)
         if not m and DOES_RULE:
             m = re.match(r"^(?P<names>.{2,60}?)(?P<verb>)(?=" + _DOES.pattern + ")", c)
-            if m and not _strong_names(m.group("names")):
+            if m and not _strong_names(_TIME_HEAD.sub("", m.group("names"))):
                 m = None
         if not m:
             continue
         names_part = _PERSON_TAIL.sub("", m.group("names")).strip()
+        if not m.group("verb") or not _unit_names(names_part):
+            # the clause's first verb is not an actor verb, or what stands before it is not all names
+            d = re.match(r"^(?P<names>.{2,60}?)(?P<verb>)(?=" + _DOES.pattern + ")", c) if DOES_RULE else None
+            if d and _strong_names(_TIME_HEAD.sub("", d.group("names"))):
+                m, names_part = d, _PERSON_TAIL.sub("", d.group("names")).strip()
         names_part = re.sub(r"^(?:[一二三四五六七八九十]+[是要][,，:：]?|第[一二三四五六七八九十]+[,，、]|同时|并|另外|此外|其中|"
-                            r"特别是|重点是|各级|还要|也要|今后|下一步|明年|今年)[,，]?", "", names_part)
-        names = _unit_names(names_part)
+                            r"特别是|重点是|各级(?!各|政府)|还要|也要|今后|下一步|明年|今年)[,，]?", "", names_part)
+        stripped = _TIME_HEAD.sub("", names_part)
+        names = (len(stripped) >= 2 and stripped != names_part and _unit_names(stripped)) or _unit_names(names_part)
         if not names:
             continue
         verb = m.group("verb")
@@ -425,18 +441,35 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
 DOES_RULE = True
 
 
+def _longest_names(stretch: str) -> list[str]:
+    """The unit names of the longest head of ``stretch`` that ends with an organisation suffix and holds only
+    unit names (由镇应急办汇总…, 会同各配合单位细化…), else []."""
+    for end in range(min(len(stretch), 40), 1, -1):
+        head = stretch[:end]
+        if _ORG_END.search(head) and not _NOT_ACTOR.search(head) and not _VERBISH.search(head):
+            names = _unit_names(head)
+            if names:
+                return names
+    return []
+
+
 def _strong_names(names_part: str) -> bool:
     """A clause-initial stretch that is only full unit names (区森林防火指挥部、区教育局): each ends with an
     organisation suffix, and none is a collective or a bare word."""
     if _NOT_ACTOR.search(names_part):
         return False
     names = split_names(names_part)
+    if len(names) >= 2 or names_part.startswith("各"):  # a list, or a collective of its own (各乡镇组织…)
+        return all(looks_like_unit(n) for n in names)
     return bool(names) and all(len(n) >= 4 and _ORG_END.search(n) and not COLLECTIVE.match(n) for n in names)
 
 
 # a stretch that holds a preposition or a verb is no name list (为贯彻落实国务院安委会…, 根据市安委办…, 推动区安委会…)
 _NOT_ACTOR = re.compile(r"^(?:为|根据|按照|依据|依照|推动|督促|指导|帮助|配合|协助|要求|经|在|对|向|把|层层|结合|围绕|针对|通过|"
-                        r"会同|联合|由|请|以|与|和|及)|的|将|要|应|须|到|贯彻|落实|部署|动员")
+                        r"会同|联合|由|请|以|与|和|及)|的|将|要|应(?!急)|须|到|贯彻|落实|部署|动员")
+# verbs that a name never holds: a head of a stretch that has one runs past the names (镇应急办汇总后报…)
+_VERBISH = re.compile(r"报|汇总|组织|开展|负责|发布|通知|细化|制定|统一|安排|派|抽调|协调|指导|督促|对|向|把|后|前|做好|加强|进行|"
+                      r"检查|印发|召开|部署")
 
 
 # the rule finder the recogniser is compared with when it is trained (pipeline.learn imports no stage)

@@ -99,11 +99,14 @@ _pool_lock = threading.Lock()
 _pool_state: dict = {"pool": None, "generation": 0}
 
 
-def _nthreads() -> int:
+def _nthreads(worker=None) -> int:
+    """Threads of this Dask worker: as many processes run the stages (they share their forkserver's pages)."""
     try:
-        from distributed import get_worker
+        if worker is None:
+            from distributed import get_worker
 
-        return max(1, int(get_worker().state.nthreads))
+            worker = get_worker()  # in a task's thread
+        return max(1, int(worker.state.nthreads))
     except Exception:  # not in a Dask worker (a test calling this directly)
         return 1
 
@@ -114,13 +117,13 @@ def _can_fork() -> bool:
             and "forkserver" in multiprocessing.get_all_start_methods())
 
 
-def _pool() -> tuple[ProcessPoolExecutor, int]:
+def _pool(worker=None) -> tuple[ProcessPoolExecutor, int]:
     with _pool_lock:
         if _pool_state["pool"] is None:
             ctx = multiprocessing.get_context("forkserver")
             # the forkserver loads the pipeline once (warm) and ends with this worker, whatever ends it (lifeline)
             start_forkserver(ctx, preload=["pipeline.store.warm"])
-            _pool_state["pool"] = ProcessPoolExecutor(_nthreads(), mp_context=ctx, initializer=init_worker)
+            _pool_state["pool"] = ProcessPoolExecutor(_nthreads(worker), mp_context=ctx, initializer=init_worker)
             _pool_state["generation"] += 1
         return _pool_state["pool"], _pool_state["generation"]
 
@@ -133,17 +136,18 @@ def _drop_pool(generation: int) -> None:
             _pool_state["pool"] = None
 
 
-def prepare_worker() -> dict:
-    """Run on every worker as the ingest connects (``Client.run``): start the forkserver, which loads the pipeline
-    meanwhile, so that the first documents do not wait for it; say whether this worker can run documents isolated."""
+def prepare_worker(dask_worker=None) -> dict:
+    """Run on every worker as the ingest connects (``Client.run``, which passes ``dask_worker``): start the
+    forkserver, which loads the pipeline meanwhile, so that the first documents do not wait for it; say whether
+    this worker can run documents isolated."""
     ok = _can_fork()
     if ok:
         try:
-            _pool()
+            _pool(dask_worker)
         except Exception:  # the first task tries again, and falls back to this thread
             _log.debug("starting the forkserver failed", exc_info=True)
             ok = False
-    return {"pid": os.getpid(), "isolated": ok}
+    return {"pid": os.getpid(), "isolated": ok, "nthreads": _nthreads(dask_worker)}
 
 
 def _run_isolated(jobs: list[Job], tries: int = 2) -> list[Outcome]:

@@ -426,6 +426,11 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
                             r"特别是|重点是|各级(?!各|政府)|还要|也要|今后|下一步|明年|今年)[,，]?", "", names_part)
         stripped = _TIME_HEAD.sub("", names_part)
         names = (len(stripped) >= 2 and stripped != names_part and _unit_names(stripped)) or _unit_names(names_part)
+        if not names and m.group("verb") in _MODALS:  # a regulated party that must act (液化气经营企业应当…, SPEC §8)
+            names = [n for n in split_names(stripped)]
+            if not names or not all((_PARTY.search(n) or looks_like_unit(n)) and not _NOT_ACTOR.search(n) and len(n) <= 16
+                                    for n in names) or not any(_PARTY.search(n) for n in names):
+                names = []
         if not names:
             continue
         verb = m.group("verb")
@@ -439,6 +444,9 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
 
 
 DOES_RULE = True
+# parties a directive binds: units of a clause that opens with them before a modal verb only
+_MODALS = frozenset(("要", "须", "必须", "务必", "应当"))
+_PARTY = re.compile(r"(?:企业|队伍|经营者|经营户|系统|属地)$")
 
 
 def _longest_names(stretch: str) -> list[str]:

@@ -122,7 +122,7 @@ def timed(corpus: Path, url: str, runner=None) -> dict:
             "ingest_cpu": mine / n, "other_load": other}
 
 
-def run_config(config: str, corpus: Path, warm: Path, dbs: Databases) -> dict:
+def run_config(config: str, corpus: Path, warm: Path, dbs: Databases, chunk: int | None = None) -> dict:
     if config == "jobs 1":
         from pipeline.store.ingest import run_ingest
 
@@ -134,7 +134,7 @@ def run_config(config: str, corpus: Path, warm: Path, dbs: Databases) -> dict:
     from pipeline.store.cluster import ClusterRunner
 
     n = int(config.split(":")[1])
-    with ClusterRunner(config) as runner:
+    with ClusterRunner(config, **({"chunk_size": chunk} if chunk else {})) as runner:
         from pipeline.store.ingest import run_ingest
 
         run_ingest([warm], dbs.new(), runner=runner)  # every worker's forkserver loaded, stage process forked
@@ -147,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--docs", type=int, default=400, help="documents in the batch (default 400)")
     ap.add_argument("--repeat", type=int, default=1, help="runs of each configuration, interleaved (default 1)")
+    ap.add_argument("--chunk", type=int, help="files per Dask task (default: the runner's, CHUNK_SIZE)")
     ap.add_argument("--pg", help="a PostgreSQL URL to write into (a fresh schema per run) instead of SQLite")
     args = ap.parse_args(argv)
 
@@ -165,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         runs: dict[str, list[dict]] = {c: [] for c in CONFIGS}
         for r in range(args.repeat):
             for config in CONFIGS:
-                row = run_config(config, corpus, warm, dbs)
+                row = run_config(config, corpus, warm, dbs, args.chunk)
                 runs[config].append(row)
                 print(f"  run {r + 1}/{args.repeat} {config:8s} {row['rate']:6.1f} docs/s  "
                       f"other load {row['other_load']:.2f} cores", file=sys.stderr, flush=True)

@@ -7,6 +7,7 @@ Contract:
   error rows, naming the file and the cause), whether the workers are sent the
   files' bytes (a remote cluster, by default) or their paths (``local:N``,
   ``--shared-files``);
+- the per-document time budget (``too_complex``) holds on the workers;
 - a worker killed mid-run (SIGKILL) loses nothing: its tasks run again on
   another worker, its own children (forkserver, stage process) end with it, and
   the database ends with the same rows as one clean run;
@@ -152,6 +153,26 @@ def test_cluster_killed_worker_loses_nothing(tmp_path):
         assert [(r["status"], r["n_stored"], r["n_errors"]) for r in runs] == [("finished", len(files), 0)]
     finally:
         factory.cleanup()
+
+
+def test_cluster_time_budget_applies_on_the_workers(tmp_path):
+    """A document past its time budget is ``too_complex`` on a worker as on one machine (the stages run in the
+    worker's child process, whose main thread can take the budget's signal), and the batch goes on."""
+    folder = tmp_path / "two"
+    small_copies(folder, 2)
+    env = {**os.environ, "TASKDB_TIME_BUDGET": "0.001+0"}  # 1 ms of CPU: no document makes it
+    outs = {}
+    for name, extra in (("local", []), ("cluster", ["--cluster", "local:1"])):
+        url = str(tmp_path / f"{name}.sqlite")
+        r = subprocess.run([sys.executable, "-m", "pipeline", "ingest", str(folder), "--db", url, *extra],
+                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        assert r.returncode == 2, f"{name}: exit {r.returncode}\n{r.stdout}\n{r.stderr}"
+        outs[name] = dump(url)["errors"]
+    assert len(outs["cluster"]) == 2
+    assert all("too_complex" in row for row in outs["cluster"]), outs["cluster"]
+    strip = [tuple(v for v in row if not (isinstance(v, str) and "stopped in stage" in v)) for row in outs["local"]]
+    assert strip == [tuple(v for v in row if not (isinstance(v, str) and "stopped in stage" in v))
+                     for row in outs["cluster"]]
 
 
 @pytest.mark.parametrize("args,says", [

@@ -20,7 +20,7 @@ from .text import DONE, FORWARD_SENTENCE, IN_PROGRESS, Sentence, core, numbers, 
 
 PAIR_FEATURES = ("cos", "cos_rel_task", "cos_rel_sent", "best_sent", "top3_sent", "best_task", "margin_task",
                  "shared4", "shared_num", "unit_hit", "foreign_org", "forward", "problem", "short",
-                 "ip_cue", "done_cue", "cos_x_best_task", "cos_heading")
+                 "ip_cue", "done_cue", "cos_x_best_task", "cos_heading", "preamble")
 
 STATUS_FEATURES = ("ip_retro", "forward", "problem", "done_cue", "pct", "n_latest", "latest_rank",
                    "n_reports", "earlier_ip")
@@ -132,6 +132,7 @@ def pair_candidates(tasks: list[Task], sents: list[Sentence]) -> list[Candidate]
                 1.0 if s.part == "forward" else 0.0, 1.0 if s.part == "problem" else 0.0,
                 1.0 if len(norm(s.text)) < 15 else 0.0, s_ip[j], s_done[j],
                 c if is_best_task else 0.0, _hcos(hcos, i, s.heading, tv, hv),
+                1.0 if s.section_id is None else 0.0,
             ]))
     return out
 

@@ -107,6 +107,10 @@ def link(plan: dict, reports: Sequence[dict], *, tasks: list[Task] | None = None
     for t, chosen in zip(tasks, picked):
         ev = [sents[j] for j, _ in chosen]
         status = decide_status(ev, rank_of, st_model)
+        if status == "done":  # what the latest report plans for next year is not what "done" rests on
+            latest = max(rank_of.get(s.index, 0) for s in ev)
+            chosen = [c for c, s in zip(chosen, ev) if not (s.part == "forward" and rank_of.get(s.index, 0) == latest)]
+            ev = [sents[j] for j, _ in chosen]
         out.append({
             "plan": plan.get("source", ""), "task_id": t.id, "task_text": t.text, "status": status,
             "evidence": [_evidence(s, reports[s.index], p) for s, (_, p) in zip(ev, chosen)],

@@ -11,17 +11,9 @@ import math
 import re
 from collections.abc import Sequence
 
-from .features import (
-    PAIR_FEATURES,
-    STATUS_FEATURES,
-    Candidate,
-    Task,
-    pair_candidates,
-    status_features,
-    status_rule,
-)
 from ..match import jaccard
-from .text import Sentence, core, period_rank, sentences
+from .features import PAIR_FEATURES, Candidate, Task, pair_candidates, status_features, status_rule
+from .text import Sentence, period_rank, sentences
 
 #: the evidence rule without a model: the sentence's best task, close to the task's best sentence
 RULE = {"min_cos": 0.12, "min_rel": 0.55}

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import learn
-from pipeline.extraction.units import actors, parse_unit_clause, rule_actors
+from pipeline.extraction.units import actors, parse_unit_clause, rule_actors, split_names
 from pipeline.learn import units as lu
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -116,11 +116,49 @@ def test_model_card_reports_grouped_cv_that_beats_the_rules():
 
 
 @needs_model
-def test_actor_the_rules_miss_is_found():
-    # a regulated party as the actor (SPEC §8): no organisation suffix the rules know
+def test_regulated_party_before_a_modal_is_the_actor():
+    # a regulated party as the actor (SPEC §8): found by the rules and kept by the model
     text = _task("dev/112_shanwei_zhujianju_pingzhuang_yehuaqi_quxiao_ziti_tonggao", "瓶装液化石油气经营企业要")["text"]
-    assert "瓶装液化石油气经营企业" not in [u.name for u in rule_actors(text)]
+    assert "瓶装液化石油气经营企业" in [u.name for u in rule_actors(text)]
     assert "瓶装液化石油气经营企业" in [u.name for u in actors(text)]
+    assert rule_actors("督促电力企业要落实主体责任。") == []  # the object of 督促 is no actor
+
+
+@pytest.mark.parametrize("text, names", [
+    ("各县、区住建局", ["各县、区住建局"]),  # bare places sharing the last name's suffix (SPEC §8)
+    ("各区、开发区住建局", ["各区、开发区住建局"]),
+    ("市、区森林防火指挥部", ["市、区森林防火指挥部"]),
+    ("各有关部门和单位", ["各有关部门和单位"]),  # a bare 单位 after a collective
+    ("各有关部门、单位", ["各有关部门、单位"]),
+    ("各乡镇、街道", ["各乡镇", "街道"]),  # places without a shared suffix stay split
+    ("各镇(街道)、区安委会各成员单位", ["各镇(街道)", "区安委会各成员单位"]),
+    ("各村(社区)和镇直各部门", ["各村(社区)", "镇直各部门"]),  # 和 after a bracket splits too
+    ("区发改局、区统计局", ["区发改局", "区统计局"]),
+])
+def test_split_names_shared_suffix_and_collectives(text, names):
+    assert split_names(text) == names
+
+
+def test_unit_clause_role_notes_and_other_fields():
+    units = parse_unit_clause("责任单位：区市场监管局（牵头）、区住建局、各街道办事处")
+    assert [(u.name, u.role) for u in units] == [("区市场监管局", "lead"), ("区住建局", "responsible"),
+                                                ("各街道办事处", "responsible")]
+    units = parse_unit_clause("责任单位：县交通运输局、各乡镇 完成时限：2021年5月31日前")
+    assert [u.name for u in units] == ["县交通运输局", "各乡镇"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("消防、安监、建设和旅游等部门要在政府统一领导下明确各自职责",
+     [("消防", "responsible"), ("安监", "responsible"), ("建设", "responsible"), ("旅游", "responsible")]),
+    ("由市农机局派1名县级领导带队。", [("市农机局", "responsible")]),
+    ("各牵头单位要会同各配合单位细化工作措施。", [("各牵头单位", "lead"), ("各配合单位", "support")]),
+    ("汛期(5月1日至9月30日)各乡镇(街道)要严格执行24小时值班制度。", [("各乡镇(街道)", "responsible")]),
+    ("区森林防火指挥部、区教育局联合印发一封信。", [("区森林防火指挥部", "responsible"), ("区教育局", "responsible")]),
+    ("为深入贯彻落实国务院安委会的部署,组织开展督查。", []),
+    ("根据市安委办统一部署,开展检查。", []),
+])
+def test_rule_actors_in_running_text(text, expected):
+    assert [(u.name, u.role) for u in rule_actors(text)] == expected
 
 
 @needs_model

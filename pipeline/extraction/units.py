@@ -43,7 +43,7 @@ _LABEL = re.compile(r"(?P<label>责任单位|责任部门|责任处室|责任科
 _LABEL_ROLE = {"牵头单位": "lead", "牵头部门": "lead", "牵头处室": "lead", "牵头科室": "lead", "主办单位": "lead",
                "配合单位": "support", "配合部门": "support", "配合处室": "support", "协办单位": "support"}
 _TRAILING_ETC = re.compile(r"(?:等有关部门|等相关部门|等有关单位|等相关单位|等部门|等单位|等)$")
-_SPLIT = re.compile(r"[、,，;；/|]|(?<=\S)以及(?=\S)|(?<=[局委办部队所站心院校司团府道镇乡村区位门园会台室组])\s*[和及与]\s*(?=\S)|\s+")
+_SPLIT = re.compile(r"[、,，;；/|]|(?<=\S)以及(?=\S)|(?<=[局委办部队所站心院校司团府道镇乡村区位门园会台室组)）])\s*[和及与]\s*(?=\S)|\s+")
 _HUIT0NG = re.compile(r"^(?P<a>.+?)会同(?P<b>.+?)(?:共同|分工|按职责)?负责$")
 
 
@@ -110,7 +110,9 @@ def _split_names(text: str) -> tuple[str, ...]:
 
 
 # a bare place (SPEC §8: 各县、区住建局, 市、区森林防火指挥部, 各区、开发区住建局 are one unit each)
-_BARE_PLACE = re.compile(r"^各?[省市区县乡镇](?:[(（][^()（）]{1,8}[)）])?$")
+_BARE_PLACE = re.compile(r"^各?[省市区县乡镇]$")
+# what a name that shares the bare places' suffix does not hold (各镇(街道)、区安委会各成员单位 are two units)
+_OWN_COLLECTIVE = re.compile(r"各|直|有关|相关|成员")
 _PLACE_HEAD = re.compile(r"^(?:[省市区县乡镇]|县[市区]|市县|县区|镇街|乡镇|街道|[^\W\d_]{0,4}(?:开发区|园区|新区|高新区|示范区))")
 # a collective of departments (各有关部门, 市政府有关部门) before a bare 单位: one unit (各有关部门和单位)
 _COLLECTIVE_DEPT = re.compile(r"(?:各|有关|相关)[^、,，;；]{0,8}部门$")
@@ -141,7 +143,8 @@ def _shared_lists(parts: list[str], text: str) -> list[str]:
             j += 1
         # parts[i:j] bare places; one unit with the next part when it starts with a place and has a suffix
         head = _PLACE_HEAD.match(parts[j]) if i < j < len(parts) else None
-        if head and len(parts[j]) - head.end() >= 2 and _ORG_END.search(parts[j][head.end():]):
+        if head and len(parts[j]) - head.end() >= 2 and _ORG_END.search(parts[j][head.end():]) and \
+                not _OWN_COLLECTIVE.search(parts[j]):
             end = j + 1
             whole = parts[i]
             for p in parts[i + 1:end]:
@@ -269,7 +272,7 @@ def _parse_unit_clause(content: str) -> tuple[Unit, ...] | None:
             pending = []
         for n in pending:
             units.append(Unit(n, n, default_role))
-    units = [u for u in units if u.name]
+    units = [_noted_role(u) for u in units if u.name and not _OTHER_FIELD.search(u.name)]
     if not units:
         return None
     if not labelled:
@@ -279,6 +282,22 @@ def _parse_unit_clause(content: str) -> tuple[Unit, ...] | None:
     elif not any(looks_like_unit(u.name) for u in units):
         return None
     return tuple(dedupe(units))
+
+
+# a unit written with its role in brackets (区市场监管局(牵头) in a table cell)
+_ROLE_NOTE = re.compile(r"[(（](?P<w>牵头|主办|统筹|配合|协办|协助|参与|负责|责任)(?:单位|部门)?[)）]$")
+_NOTE_ROLE = {"牵头": "lead", "主办": "lead", "统筹": "lead", "配合": "support", "协办": "support", "协助": "support",
+              "参与": "support", "负责": "responsible", "责任": "responsible"}
+# another field of the row that a unit clause ran into (完成时限：…, 整改时限:…)
+_OTHER_FIELD = re.compile(r"[:：]|^\d")
+
+
+def _noted_role(u: Unit) -> Unit:
+    m = _ROLE_NOTE.search(u.name)
+    if not m or m.start() < 2:
+        return u
+    name = u.name[:m.start()].strip()
+    return Unit(name, name, _NOTE_ROLE[m.group("w")])
 
 
 def dedupe(units: list[Unit]) -> list[Unit]:

@@ -13,10 +13,10 @@ import logging
 
 from ..learn import category as _learned
 from ..learn import chosen
-from ..learn.category import CATEGORIES, CONTEXT_CHARS, context_of, has_cue, rule_category
+from ..learn.category import CATEGORIES, CONTEXT_CHARS, context_of, has_cue, heading_path, heading_paths, neighbours, rule_category
 
-__all__ = ["CATEGORIES", "CONTEXT_CHARS", "classify", "context_of", "has_cue", "classify_many", "method", "predict_category",
-           "rule_category"]
+__all__ = ["CATEGORIES", "CONTEXT_CHARS", "classify", "context_of", "has_cue", "classify_many", "heading_path", "heading_paths", "method", "neighbours",
+           "predict_category", "rule_category"]
 
 _log = logging.getLogger(__name__)
 MODEL_NAME = _learned.NAME
@@ -36,12 +36,20 @@ def classify(subject: str, context: str = "", unit: str | None = None) -> str:
     return predict_category(subject, context, method(), unit)
 
 
-def classify_many(items: list[tuple[str, str, str | None]]) -> list[str]:
-    """The categories of a document's metrics ``(subject, context, unit)``, in one call of the model."""
+def classify_many(items: list[tuple[str, str, str | None]],
+                  links: list[tuple[int | None, int | None]] | None = None,
+                  headings: list[tuple[str, ...]] | None = None, doc_type: str | None = None) -> list[str]:
+    """The categories of a document's metrics ``(subject, context, unit)``, in text order.
+
+    ``links`` (:func:`neighbours` of their spans) name each metric's neighbours in its sentence: the
+    model classifies twice, the second time seeing the neighbours' first answers (an enumeration's
+    metrics tend to share a category). ``headings`` holds each metric's :func:`heading_path`, ``doc_type``
+    the document's. The rules ignore all three.
+    """
     model = _model()
     if model is None or not items:
         return [rule_category(s, c, u) for s, c, u in items]
-    return _learned.predict_many(model, items)
+    return _learned.predict_many(model, items, links, headings, doc_type)
 
 
 def predict_category(subject: str, context: str, method: str, unit: str | None = None) -> str:

@@ -29,7 +29,7 @@ from importlib import resources
 from ..learn import chosen, info
 from ..learn import subject as _learned_subject
 from ..model import Document, Metric
-from .category import classify_many, context_of, has_cue
+from .category import classify_many, context_of, has_cue, heading_paths, neighbours
 
 # -- data -------------------------------------------------------------------------------------------
 
@@ -1049,7 +1049,9 @@ def find_metrics(doc: Document) -> list[Metric]:
         return []
     hits = _rule_hits(doc)
     _learned_subjects(text, hits)
-    categories = classify_many([(h.subject, context_of(text, *h.raw_span), h.unit) for h in hits])
+    categories = classify_many([(h.subject, context_of(text, *h.raw_span), h.unit) for h in hits],
+                               neighbours(text, [h.raw_span for h in hits]),
+                               heading_paths(doc, [h.raw_span[0] for h in hits]), doc.doc_type)
     out = []
     for h, category in zip(hits, categories):
         s, e = h.raw_span

@@ -344,10 +344,10 @@ _BY = re.compile(r"由(?P<names>[^,，。;；]{2,80}?)(?:分别|共同|具体)?(
 # a list closed by a collective head (消防、安监、建设和旅游等部门; 市国土、应急、公安等单位): its parts are
 # units even when each is a bare sector name (SPEC §4 drops the trailing 等部门)
 _CLOSED_LIST = re.compile(r"[、,，和及].*等(?:有关|相关)?(?:部门|单位)$")
-_BARE_SECTOR = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
+_BARE_SECTOR = re.compile(r"^[\u4e00-\u9fff]{2,10}$")
 # a clause that starts with a unit's full name and goes on with what it does (区森林防火指挥部组织…)
 _DOES = re.compile(r"组织|联合|加大|加强|开展|做好|决定|安排|印发|制定|深入|继续|进一步|还将|共同|统一|抓好|落实|实施|对|在|于|"
-                   r"认真|每[日周月季年]|分别|按照|依照|及时|全面|切实|严格|立即|务必|汇总|负责")
+                   r"认真|每[日周月季年]|分别|按照|依照|及时|全面|切实|严格|立即|务必|汇总|负责|还|决不能|不得")
 # a time or occasion before the actors of a clause (汛期(5月1日至9月30日)各乡镇, 即日起市住建…, 专项行动由X)
 _TIME_HEAD = re.compile(r"^(?:[^、,，。;；]{0,12}?(?:期间|汛期|即日起|\d{1,2}[日月](?:[至到—-]\d{1,2}[日月])?|前后|以后|之后|交由|由)"
                         r"(?:[(（][^()（）]{0,20}[)）])?)")
@@ -488,7 +488,7 @@ def _strong_names(names_part: str) -> bool:
     names = split_names(names_part)
     if len(names) >= 2 or names_part.startswith("各"):  # a list, or a collective of its own (各乡镇组织…)
         return all(looks_like_unit(n) for n in names)
-    return bool(names) and all(len(n) >= 4 and _ORG_END.search(n) and not COLLECTIVE.match(n) for n in names)
+    return bool(names) and all(len(n) >= 3 and _ORG_END.search(n) and not COLLECTIVE.match(n) for n in names)
 
 
 # a stretch that holds a preposition or a verb is no name list (为贯彻落实国务院安委会…, 根据市安委办…, 推动区安委会…)

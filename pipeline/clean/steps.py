@@ -76,7 +76,12 @@ def remove_hidden_notices(m: Mapped) -> Mapped:
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 # a gloss in any bracket (區(qū), 區（qū）, 區[qū], 區〔qū〕), toned or with a tone number (qu1), maybe after a space
-_PINYIN_GLOSS = re.compile(rf"([{CJK}])[ \t]?([(（\[〔【<])([a-zü{_TONED}]{{1,6}}[1-5]?)([)）\]〕】>])")
+_TONED_UPPER = "ĀÁǍÀĒÉĚÈĪÍǏÌŌÓǑÒŪÚǓÙǕǗǙǛ"
+_BOPOMOFO = "\u3105-\u312f\u31a0-\u31bf\u02c7\u02ca\u02cb\u02d9"
+# a syllable's letters (either case), a word's syllables (監管(jiān guǎn), 監管(jiānguǎn)), or zhuyin (監(ㄐㄧㄢ))
+_GLOSS_SYL = rf"[a-zA-ZüÜ{_TONED}{_TONED_UPPER}]{{1,6}}[1-5]?"
+_PINYIN_GLOSS = re.compile(rf"([{CJK}])[ \t]?([(（\[〔【<])({_GLOSS_SYL}(?:[ \-']?{_GLOSS_SYL}){{0,3}}|[{_BOPOMOFO}]{{1,4}}"
+                           rf"(?:[ ]?[{_BOPOMOFO}]{{1,4}}){{0,3}})([)）\]〕】>])")
 _CLOSING = {"(": ")", "（": "）", "[": "]", "〔": "〕", "【": "】", "<": ">"}
 _SYLLABLE = re.compile(r"(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?[iuüv]?(?:[aeoiuüv]|ai|ei|ao|ou|an|en|ang|eng|ong|ia|ie|iao|"
                        r"iu|ian|in|iang|ing|iong|ua|uo|uai|ui|uan|un|uang|er)n?g?[1-5]?")
@@ -100,7 +105,13 @@ def strip_pinyin_glosses(m: Mapped) -> Mapped:
         if _CLOSING[g.group(2)] != g.group(4):
             return True
         body = g.group(3)
-        if any(c in _TONED for c in body) or (body[-1].isdigit() and _SYLLABLE.fullmatch(_toneless(body))):
+        if re.match(f"[{_BOPOMOFO}]", body):
+            return False
+        if body != body.lower() and not any(c in _TONED_UPPER for c in body):
+            return True  # an abbreviation (EMA), not a gloss
+        body = body.lower()
+        syllables = re.split(r"[ \-']", body)
+        if any(c in _TONED for c in body) or all(s[-1:].isdigit() and _SYLLABLE.fullmatch(_toneless(s)) for s in syllables):
             return False
         return not (glossed and len(body) >= 2 and body != "xx" and _SYLLABLE.fullmatch(body))
 
@@ -255,17 +266,21 @@ def to_simplified(m: Mapped) -> Mapped:
 from ..learn.boilerplate import CHROME_INLINE as _CHROME_INLINE  # noqa: E402
 from ..learn.boilerplate import CHROME_LINE as _CHROME_LINE  # noqa: E402
 from ..learn.boilerplate import TRAILER_START as _TRAILER_START  # noqa: E402
+from ..learn.boilerplate import position_chrome as _position_chrome  # noqa: E402
 from ..learn.boilerplate import rule_chrome as _rule_chrome  # noqa: E402
 
 
 def _list_chrome_lines(text: str) -> list[tuple[int, int]]:
-    """The lines the phrase lists call chrome: ``(start, end)`` including the newline."""
+    """The lines the phrase lists call chrome, and those their place tells (the portal header above them, a
+    table of contents above the text): ``(start, end)`` including the newline."""
     out, pos = [], 0
     after_trailer = False
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    header = _position_chrome(lines)
+    for k, line in enumerate(lines):
         end = pos + len(line) + 1
         drop = False
-        if _rule_chrome(line.strip()):
+        if k in header or _rule_chrome(line.strip()):
             drop = True
         elif after_trailer and len(line) < 80 and "。" not in line:
             drop = True
@@ -309,9 +324,10 @@ def remove_boilerplate(m: Mapped) -> Mapped:
 # ---------------------------------------------------------------- chrome inside a line (a grammar of kinds)
 
 # the words of a page's controls: font size, print, close, favourites, share, back to top, error report
-_CONTROL = (r"(?:字[ \t]*[体号](?:[ \t]*[:：])?(?:[ \t]*[【\[(（]?[ \t]*[大中小][ \t]*[】\])）]?){0,3}|[大中小]|打印(?:本页|此页|文章|正文)?|"
+_CONTROL = (r"(?:我要)?(?:字[ \t]*[体号](?:[ \t]*[:：])?(?:[ \t]*[【\[(（]?[ \t]*[大中小][ \t]*[】\])）]?){0,3}|[大中小]|打印(?:本页|此页|文章|正文)?|"
             r"关闭(?:本页|窗口|页面)?|(?:加入)?收藏(?:本页|文章)?|分享(?:到)?|返回(?:顶部|首页|列表)?|顶部|我要纠错|纠错|"
-            r"推荐(?:给)?(?:好友|朋友)?|复制链接|放大|缩小|默认|保存(?:本页)?|转发|评论|点赞)")
+            r"推荐(?:给)?(?:好友|朋友)?|复制链接|放大|缩小|默认|保存(?:本页)?|转发|评论|点赞|下载(?:本文|全文)?|订阅|打印预览|"
+            r"在线(?:咨询|访谈)|视力保护色|护眼模式|无障碍|繁体|简体)")
 _CONTROL_TOKEN = re.compile(rf"[【\[][ \t]*{_CONTROL}[ \t]*[】\]]")
 # font-size control written without brackets: 字号:大 中 小, 字体:[大][中][小]
 _FONT_SIZE = re.compile(r"[【\[]?[ \t]*字[ \t]*[体号][ \t]*[:：][ \t]*(?:[【\[(（]?[ \t]*[大中小][ \t]*[】\])）]?[ \t]*){1,3}[】\]]?|"
@@ -322,7 +338,7 @@ _CONTROL_LINE = re.compile(r"^[ \t]*[【\[]?[ \t]*(?:字[体号][:：]?|[大中�
 _TRUNCATION = re.compile(
     r"[…]*[(（][^()（）\n]{0,80}?(?:未完|(?:省略|隐藏|略去)[ \t]*\d+[ \t]*字|全文共?[ \t]*\d+[ \t]*字|显示[ \t]*\d+[ \t]*字)"
     r"[^()（）\n]{0,80}(?:[)）][…]*|$)|[(（]?[ \t]*(?:此处|以下|下文|中间)?(?:省略|隐藏|略去)[ \t]*\d+[ \t]*字[ \t]*[)）]?|"
-    r"[(（]?[ \t]*全文共[ \t]*\d+[ \t]*字[^)）\n]{0,20}[)）]?|阅读全部图文|(?:(?<=^)|(?<=[ \t…。.]))(?:点击|继续)?(?:阅读|查看|展开)(?:全文|更多)(?:>>|»|>)?(?=[ \t]*$)|"
+    r"[(（]?[ \t]*全文共[ \t]*\d+[ \t]*字[^)）\n]{0,20}[)）]?|阅读全部图文|(?:(?<=^)|(?<=[ \t…。.]))(?:点击|继续|展开)?(?:阅读|查看|展开)(?:全文|更多|剩余全文)(?:>>|»|>)?(?=[ \t]*$)|"
     r"(?:余下|剩余)全文[^\n。]{0,10}", re.M)
 # a page counter inside a line: 第1页共5页, 第 1 页 / 共 5 页
 _PAGE_COUNTER = re.compile(r"第[ \t]*\d{1,4}[ \t]*页[ \t]*[,，/、]?[ \t]*共[ \t]*\d{1,4}[ \t]*页")
@@ -331,13 +347,37 @@ _MARKUP = re.compile(r"(?:[.#@]?[A-Za-z][\w\-]*(?:[ ,.#>:][\w\-.#>: ]*)?[ \t]*)\
                      r"</?[A-Za-z][A-Za-z0-9]*(?:[ \t][^<>\n]*)?/?>|!\[[^\]\n]*\]\([^)\n]*\)|!\[\]")
 
 
+# the site's name after a page title (…工作计划 - 道客文库, …的通知_XX市人民政府门户网站)
+_SITE_SUFFIX = re.compile(rf"(?<=\S)[ \t]*(?:[ \t][-_|–—][ \t]*|_)[{CJK}A-Za-z0-9]{{2,16}}?"
+                          r"(?:文库|范文网|文档网|文章网|网|百科|在线|之家|门户网站|门户|网站|论坛|社区|频道|客户端)[ \t]*$", re.M)
+
+
+def _page_titles(text: str) -> list[tuple[int, int, str]]:
+    """Edits for the page titles of a web copy (``…工作计划 - 道客文库``): the whole line when the title stands again
+    as a line of its own within the next ten lines (the document's own title), else the site's name alone."""
+    out = []
+    for g in _SITE_SUFFIX.finditer(text):
+        s = text.rfind("\n", 0, g.start()) + 1
+        title = text[s:g.start()].strip()
+        following = text[g.end():g.end() + 4000].split("\n", 11)[1:11]
+        if title and any(x.strip() == title for x in following):
+            out.append((s, g.end(), ""))
+        else:
+            out.append((g.start(), g.end(), ""))
+    return out
+
+
 def remove_inline_chrome(m: Mapped) -> Mapped:
     """Chrome glued inside a line, by kind: page controls (``【打印本页】``, ``字号:大 中 小``), truncation and
     paywall notices (``(未完,全文共1772字,当前显示432字)``, ``省略826字``, ``阅读全部图文``), page counters
-    (``第1页共5页``) and style-sheet or markup fragments. A line left empty is removed later."""
+    (``第1页共5页``), style-sheet or markup fragments, and a page title's site name (the whole page title where the
+    document's title follows it). A line left empty is removed later."""
     n_before = len(m.text)
     for rx in (_FONT_SIZE, _CONTROL_TOKEN, _TRUNCATION, _PAGE_COUNTER, _MARKUP):
         m = m.sub(rx, "")
+    titles = _page_titles(m.text)
+    if titles:
+        m = m.splice(titles)
     m = m.sub(_CONTROL_LINE, "")
     if len(m.text) != n_before:
         m.flag("site_chrome", f"{n_before - len(m.text)} characters of inline chrome removed", 0, 0)

@@ -42,7 +42,7 @@ from typing import Any
 
 NAME = "boilerplate"
 STAGE = "read"
-TARGET_PRECISION = 0.97
+TARGET_PRECISION = 0.98  # the lists of kinds find most chrome now: the model may be surer
 LABELS_FILE = Path(__file__).resolve().parents[2] / "corpora" / "boilerplate" / "lines.tsv"
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
@@ -104,9 +104,10 @@ _META_FIELD = re.compile(rf"(?:(?:^|[\s|\]】:：]){_META_LABEL}\s*(?:[:：|\]�
                          rf"(?<=[{_CJK}\d]){_META_LABEL}[:：])")
 _UI_WORD = (r"(?:登录|注册|马上注册|立即注册|免费注册|找回密码|退出|购物车|我的足迹|我的收藏|个人中心|会员中心|分享(?:到|赚钱)?|"
             r"收藏|下载|文件下载|立即下载|打印|关闭|首页|返回|搜索|热门搜索|评论|点赞|举报|最新范文|相关链接|政策咨询|"
-            r"内容概述|温馨提示|网站客服|扫一扫|微信扫一扫|二维码|上一页|下一页|更多|最近浏览|猜你喜欢|"
+            r"内容概述|温馨提示|网站客服|扫一扫|微信扫一扫|二维码|上一页|下一页|更多|最近浏览|猜你喜欢|版权投诉|投诉|加入收藏|设为首页|"
+            r"无障碍(?:阅读|浏览)?|繁体|简体|English|RSS|搜索(?:位置|范围|结果)?|匹配度|排序|高级搜索|站内搜索|全文检索|"
             r"热门(?:标签|文章|搜索|排行|阅读|关键词)|相关(?:文章|阅读|推荐|标签|文档))")
-_UI_LINE = re.compile(rf"^[-•·\s]*{_UI_WORD}(?:[\s|/]+{_UI_WORD})*\s*[:：]?\s*(?:>>|»)?\s*$")
+_UI_LINE = re.compile(rf"^[-•·\s(（【\[]*{_UI_WORD}(?:[\s|/()（）【】\[\]]+{_UI_WORD})*[\s)）】\]]*[:：]?\s*(?:>>|»)?\s*$")
 # essay and document-sharing sites' notices: 由会员上传/分享, 本站为您整理, 未经授权不得转载, 仅正式会员可阅读全文
 _SITE_NOTICE = re.compile(r"(?:会员|网友|用户)(?:自行)?(?:上传|分享|投稿)|本站(?:为您|无法|所有|不|仅)|未经(?:授权|许可)[,，]?不得转载|"
                           r"转载请注明|正式会员|(?:下载|获取)\s*(?:WORD|Word|word|完整)版|稍作修改即可|(?:免费|可)在线阅读|分享赚钱|网站客服|"
@@ -117,8 +118,72 @@ _SITE_NOTICE = re.compile(r"(?:会员|网友|用户)(?:自行)?(?:上传|分享|
                           r"博彩|真人视讯|电子游艺|电竞|赌场|老虎机)){2}")
 
 
+# chrome of a kind, one pattern per kind (a short line that is nothing but the widget; each kind seen on many sites)
+_NAME = rf"[{_CJK}A-Za-z0-9·.*_\-]{{1,20}}"
+_STAMP = r"(?:19|20)\d\d[-/.年]\d{1,2}[-/.月]\d{1,2}日?"
+WIDGET_KINDS = {
+    # previous / next article links: 上一条:市政府召开…, 下一篇, pre:…next:…
+    "prev_next": re.compile(r"^[【\[]?\s*(?:上|下)一(?:条|篇|页|则|个|章)\s*[】\]]?\s*(?:[:：]|$)|^(?:前|后)一篇\s*[:：]|"
+                            r"^(?:pre|prev|previous|next)\s*[:：]", re.I),
+    # WeChat article widgets: 阅读原文, 阅读 2318 在看 17, 点赞, 赞赏, 长按识别二维码, 关注公众号, 写留言
+    "wechat": re.compile(r"^(?:(?:阅读原文|在看|点赞|赞赏|喜欢作者|写留言|留言|精选留言|分享|收藏|转发|赞|知道了|取消|允许|"
+                         r"(?:阅读|在看|点赞|赞|分享|推荐)\s*\d+(?:\.\d+)?\s*[万wW+]?)[\s,，|·]*){1,6}$|"
+                         r"^.{0,16}(?:长按(?:识别|扫描|扫码)?(?:图中|下方|上方)?(?:二维码|图片)?|(?:扫码|扫描二维码)?关注(?:我们|公众号|本公众号|本号)|"
+                         r"点击(?:上方|下方|右上角)|人赞赏|轻点两下|预览时标签不可点|微信扫一扫).{0,20}$|"
+                         # the byline (原创 X市应急管理局 X应急 2020-03-28 18:30; the cleaner has dropped the spaces between names)
+                         rf"^(?:原创|转载)\s*{_NAME}(?:\s*{_NAME}){{0,2}}\s*{_STAMP}(?:\s*\d{{1,2}}:\d\d)?\s*$"),
+    # forum widgets: 楼主, 沙发, 引用, 回复, 发表于 …, 只看该作者, 2楼, 查看: 1032|回复: 0
+    "forum": re.compile(r"^(?:(?:楼主|沙发|板凳|地板|\d{1,4}\s*[楼#]|引用|回复|举报|快速回复|回复\s*举报|只看该作者|电梯直达|"
+                        r"倒序浏览|阅读模式|使用道具|返回列表|发新帖|评分|支持|反对|显示全部楼层|楼主\s*\|\s*电梯直达|"
+                        # a poster's profile card: 主题 81 帖子 3万 积分 … 注册时间 2016-10-31
+                        r"主题|帖子|积分|精华|威望|金钱|金币|贡献|注册时间|最后登录|在线时间|阅读权限|UID|好友|听众|收听|"
+                        r"发消息|加好友|打招呼|串个门|实名认证|微信认证|社区元老|忠实会员|社区居民|新手上路|注册会员|中级会员|"
+                        r"高级会员|金牌会员|论坛元老|版主|超级版主|管理员|[\u4e00-\u9fff]币)[\s|·,，]*){1,6}$|"
+                        r"^(?:楼主\s*)?发表于\s*\S{0,25}(?:\s+\d{1,2}:\d\d(?::\d\d)?)?(?:\s*\|[^|]{0,16}){0,4}$|"
+                        r"^(?:查看|浏览|点击)\s*[:：]\s*\d+\s*\|\s*回复\s*[:：]\s*\d+"),
+    # comment widgets: 发表评论, 网友评论, 已有0条评论, 请文明上网,理性发言, 共3条评论 登录后发表
+    "comments": re.compile(r"^.{0,6}(?:发表|我要|参与|查看|全部|网友|热门|最新|精彩)(?:评论|留言|跟帖)|^.{0,8}(?:已有|共)\s*\d+\s*(?:条|人)"
+                           r"(?:评论|留言|跟帖|参与)|文明上网|理性发言|评论区|(?:登录|注册)后(?:发表|参与|评论)|^(?:评论|留言)\s*\(?\d*\)?$"),
+    # photo captions and credits: 图为…, ▲会议现场(X/摄), 图片来源:…, 摄影:…, (记者 X 摄)
+    "photo": re.compile(rf"^\s*(?:[▲△▼◆■●]\s*.{{0,60}}|图为.{{0,100}}|[上下左右]图[:：为].{{0,80}}|"
+                        rf"(?:图片(?:来源|来自|由)|图片|摄影|摄像|供图|配图|图文)\s*[:：/].{{0,30}}|图\s*[/／]\s*{_NAME})$|"
+                        rf"[(（][^()（）]{{0,24}}(?:[/／]\s*摄|\s摄|摄影|供图)[)）]\s*$"),
+    # who edited, checked, proofread the page: 责任编辑:X, (编辑:X 审核:X), 2020-12-15 | 编辑:enablesite |
+    "editor": re.compile(rf"^[\s|]*(?:{_STAMP}(?:\s+\d{{1,2}}:\d\d(?::\d\d)?)?[\s|]*)?[(（\[【]?\s*"
+                         r"(?:(?:责任编辑|责编|值班编辑|编辑|审核|审校|审稿|终审|初审|复审|[一二三]审|校对|核稿|签发|撰稿|供稿|来稿|记者|通讯员|"
+                         r"监制|制作|排版)\s*[:：/]?\s*[^\s:：|()（）\[\]【】]{0,16}[\s|,，、;；]*){1,5}[)）\]】]?[\s|]*$"),
+    # a bare address: tujian.org, www.xxx.gov.cn, http://…
+    "address": re.compile(r"^(?:https?://)?(?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,6}(?:[/?#]\S*)?$"),
+    # scan a QR code to read on a phone: 扫一扫在手机打开当前页, 微信扫一扫分享, 手机扫码阅读
+    "qr": re.compile(r"^.{0,8}(?:扫一扫|扫码|扫描二维码|二维码|手机(?:打开|浏览|阅读|访问)).{0,16}$"),
+    # a link to a file: 附件下载:…, 2022年“119”消防宣传月活动方案.docx, 5 积分 下载
+    "file_link": re.compile(r"^\s*(?:附件下载|相关附件|附件链接|下载附件)\s*[:：]?|^[^。;；]{2,80}\.(?:docx?|xlsx?|pdf|wps|pptx?|zip|rar|et)\s*$|"
+                            r"^\d+(?:\.\d+)?\s*(?:积分|金币|下载券|财富值|文币)\s*(?:下载|购买|兑换)?$", re.I),
+    # the document-sharing and essay sites' blurbs: 小编为大家整理的…, 网客范文小编这次为您整理了…, 下载前请…, 写作神器
+    "essay_site": re.compile(r"小编(?:这次|为您|为大家|精心|特意|整理|收集)|为(?:您|大家)(?:精心)?(?:整理|收集|搜集)(?:了|的)|"
+                             r"写作神器|立即了解|放心下载|下载前请|在线预览时|预览(?:时|后)可能|文档(?:在线)?预览|"
+                             # a writing site's name in its slogan (X公文网,让我们一起…)
+                             r"^[0-9A-Za-z\u4e00-\u9fff]{0,4}(?:公文|范文|文秘|写作|文档|作文)(?:网|库|站|吧)(?!站)[,，!！\s].{0,30}$"),
+}
+_WIDGET_MAX = {"essay_site": 300, "photo": 120, "editor": 80, "file_link": 100}
+_WIDGET_SENTENCE = {"essay_site", "photo", "comments"}  # the kinds that may end a sentence (a caption, a blurb)
+
+
+def widget_kind(line: str) -> str | None:
+    """The kind of page widget ``line`` is nothing but (:data:`WIDGET_KINDS`), or None."""
+    sentence = bool(re.search(r"[。;；]", line))
+    for kind, rx in WIDGET_KINDS.items():
+        if sentence and kind not in _WIDGET_SENTENCE:
+            continue
+        if len(line) <= _WIDGET_MAX.get(kind, 60) and rx.search(line):
+            return kind
+    return None
+
+
 # a breadcrumb: short segments joined by > (首页 > 政务公开 > 通知公告, 您当前的位置:首页 >政务公开 >…)
-_BREADCRUMB = re.compile(r"^(?:[^>›»\n:：]{0,16}|[^>›»\n]{0,12}(?:位置|当前|导航)[^>›»\n]{0,6})(?:\s*[>›»]+\s*[^>›»\n,，。;；]{2,16}){2,}\s*[>›»]?\s*$|^\s*(?:网站)?首页\s*[>›»]")
+_BREADCRUMB = re.compile(r"^(?:[^>›»\n:：]{0,16}|[^>›»\n]{0,12}(?:位置|当前|导航)[^>›»\n]{0,6})(?:\s*[>›»]+\s*[^>›»\n,，。;；]{2,16}){2,}\s*[>›»]?\s*$|^\s*(?:网站)?首页\s*[>›»]|"
+                         # a portal's name before a one-step path (青山区人民政府门户网站 政务公开 > 会议纪要, X局 首页 > 通知公告)
+                         rf"^[^>›»。，,;；:：]{{0,30}}(?:\s|首页)\s*[>›»]\s*[{_CJK}]{{2,12}}\s*$")
 
 
 def meta_line(line: str) -> bool:
@@ -135,6 +200,98 @@ def meta_line(line: str) -> bool:
     return m.group(1) not in ("时间", "日期") or bool(re.match(r"^(?:19|20)\d\d[-/.]\d|^\S*\s*\d{1,2}:\d\d|$", m.group(2)))
 
 
+
+# a site's or an account's name: no digits, ending like an organisation, a portal or a news account
+_NAME_LINE = re.compile(rf"^[{_CJK}A-Za-z ·()（）]{{2,30}}(?:门户网站|网站|政府网|网|人民政府|政府|局|委员会|委|办公室|办|镇|乡|街道|"
+                        r"县|市|区|中心|集团|公司|应急|发布|在线|客户端|公众号|头条|新闻|日报|融媒|Document|Home)$|^[A-Za-z ]{2,20}$")
+
+
+def header_lines(lines: list[str]) -> set[int]:
+    """Indexes of the portal header: the site's or account's name lines at the very top of a web copy
+    (汝阳市住房和城乡建设局, 清江县人民政府门户网站, 岭北应急) standing right above the site's chrome (a
+    breadcrumb, metadata or control line, by the lists), or named again in a chrome line just below (a
+    WeChat byline: ``原创 岭北市应急管理局 岭北应急 2020-03-28 18:30``). ``lines``: the document's lines, blank
+    ones included; a title-like or dated line is never a name."""
+    idx = [i for i, s in enumerate(lines) if s.strip()]
+    run: list[int] = []
+    for i in idx[:3]:
+        s = lines[i].strip()
+        if not _NAME_LINE.match(s) or _TITLE_END.search(s) or s.startswith("关于") or _HEADLINE.match(s) \
+                or _ITEM.match(s) or rule_chrome(s):
+            break
+        run.append(i)
+    if not run:
+        return set()
+    rest = idx[len(run):len(run) + 3]
+    if rest and rule_chrome(lines[rest[0]].strip()):
+        return set(run)
+    # a name that a chrome line below repeats (a WeChat byline), whatever stands between
+    below = [lines[j] for j in idx[1:4] if rule_chrome(lines[j].strip())]
+    return {i for i in run if any(lines[i].strip() in b for b in below)}
+
+
+_TOC_HEAD = re.compile(r"^\s*(?:目\s*[录錄]|提\s*[纲綱])(?:\s*/\s*(?:目\s*[录錄]|提\s*[纲綱]))?\s*[:：]?\s*[…\.·]*\s*$")
+_TOC_ENTRY = re.compile(r"^[^。;；!?！？]{1,40}$")
+
+
+def toc_lines(lines: list[str]) -> set[int]:
+    """Indexes of a table of contents that a sharing site prints above the text (``目录/提纲:……`` and the
+    headings under it, down to the first line that is no numbered heading; a line of dots closes it).
+    ``lines``: the document's lines, blank ones included."""
+    out: set[int] = set()
+    for i, s in enumerate(lines[:40]):
+        if not _TOC_HEAD.match(normalise_line(s)):
+            continue
+        out.add(i)
+        for j in range(i + 1, len(lines)):
+            t = normalise_line(lines[j])
+            if not t:
+                continue
+            if re.fullmatch(r"[…\.·]+", t):
+                out.add(j)
+                break
+            if not (_TOC_ENTRY.match(t) and (_ITEM.match(t) or re.match(r"^\d+(?:\.\d+)*\s", t))):
+                break
+            out.add(j)
+        break
+    return out
+
+
+def sandwiched_lines(lines: list[str]) -> set[int]:
+    """Indexes of short lines standing between two chrome lines the lists know: the values of a widget
+    (``主题 / 81 / 帖子``: lines of 10 characters or less, anywhere) and the link names of a footer
+    (``相关链接: / 安徽省应急管理厅 / 丰溪县人民政府 / 网站地图 | 联系我们``: lines of 30 or less, after the last
+    line of running text). Runs of four lines at most; a run holding a date, a title or a sentence stays."""
+    idx = [i for i, s in enumerate(lines) if s.strip()]
+    view = {i: normalise_line(lines[i]) for i in idx}
+    rule = {i: rule_chrome(view[i]) for i in idx}
+    body = [i for i in idx if len(view[i]) >= CONTENT_LEN and view[i][-1] in _SENT_END]
+    last_body = body[-1] if body else -1
+    out: set[int] = set()
+    k = 0
+    while k < len(idx):
+        if rule[idx[k]]:
+            k += 1
+            continue
+        j = k
+        while j < len(idx) and not rule[idx[j]]:
+            j += 1
+        run = idx[k:j]
+        if 0 < k and j < len(idx) and len(run) <= 4:
+            limit = 30 if run[0] > last_body else 10
+            if all(len(view[i]) <= limit and not re.search(r"[。;；,，!?！？]", view[i]) and not _DATE_ONLY.match(view[i])
+                   and not _TITLE_END.search(view[i]) for i in run):
+                out.update(run)
+        k = j
+    return out
+
+
+def position_chrome(lines: list[str]) -> set[int]:
+    """The chrome that its place in the document tells: the portal header and a table of contents above the
+    text, short lines between two chrome lines (:func:`header_lines`, :func:`toc_lines`,
+    :func:`sandwiched_lines`)."""
+    return header_lines(lines) | toc_lines(lines) | sandwiched_lines(lines)
+
 TRAILER_START = re.compile(r"^\s*[-•]?\s*(?:关\s*键\s*词|配套讲稿|特殊限制)")
 
 
@@ -149,6 +306,8 @@ def rule_chrome(line: str) -> bool:
     if _UI_LINE.match(line) or meta_line(line) or (len(line) <= 120 and _BREADCRUMB.match(line)):
         return True
     if len(line) < 200 and _SITE_NOTICE.search(line):
+        return True
+    if widget_kind(line):
         return True
     return len(line) < 400 and bool(CHROME_INLINE.search(line)) and not re.search(r"[。;；]\S", line)
 
@@ -273,7 +432,9 @@ def doc_rows(lines: list[str]) -> list[dict[str, Any]]:
         # the phrase lists' verdict is kept beside the features, not among them: the model learns what chrome
         # looks like without leaning on lists written on this corpus (the cleaner applies both)
         rows.append({"text": _fold_digits(s[:120] + " " + s[-30:] if len(s) > 150 else s), "feats": f,
-                     "rule": rule_chrome(s)})
+                     "rule": rule_chrome(s),
+                     # a signature: an organisation's name right above a date (区应急管理局办公室 / 2024年2月20日印发)
+                     "signature": bool(_ORG_LINE.match(s)) and i + 1 < n and bool(_SIGN_DATE.match(lines[i + 1]))})
     return rows
 
 
@@ -739,10 +900,14 @@ Content lines the held-out model would drop: {', '.join(cv.get('content_lines_dr
 **Limits**: at precision 0.97 the model alone finds about three chrome lines in five: the content lines scored
 highest are dates, notes and headings standing inside chrome blocks (a signature date beside a publication
 date, `(本文有删减)`), which look like chrome by shape and place; short widget lines of a new layout (a forum
-poster's profile: `主题`, `81`, `积分`) score low. The phrase lists (by kind: portal metadata fields, site
-controls alone on a line, breadcrumbs, sharing-site notices) add the rest; they were written on this corpus.
-Chrome glued inside a content line is the cleaner's `remove_inline_chrome` (a grammar of kinds), not this
-model's. A new kind of site will bring chrome of new shapes: label its lines in `lines.tsv` and retrain
+poster's profile: `主题`, `81`, `积分`) score low. The phrase lists add the rest, by kind: portal metadata
+fields, site controls alone on a line, breadcrumbs, sharing-site notices, and the page widgets of
+`WIDGET_KINDS` (previous/next links, WeChat and forum widgets, photo captions and credits, editor lines,
+QR-code prompts, file links, comment widgets, bare addresses, essay sites' blurbs); chrome that its place
+tells (`position_chrome`: a portal's name line above the site's chrome, a table of contents above the
+text, short lines between two chrome lines) goes with them. The lists were written on this corpus and on
+the kinds reported from unseen copies. Chrome glued inside a content line is the cleaner's
+`remove_inline_chrome` (a grammar of kinds), not this model's. A new kind of site will bring chrome of new shapes: label its lines in `lines.tsv` and retrain
 (`taskdb train corpora/ --only boilerplate`).
 """
 
@@ -793,6 +958,21 @@ _DUTY = re.compile(r"(?:牵头|责任|配合|协办|协助|参与|主责)(?:单�
 _LEAD_IN = re.compile(rf"^[{_CJK}]{{2,12}}[:：]$")
 
 
+# who signs: an organisation's name alone on a line; the date under it (2024年2月20日, 2024年2月20日印发)
+_ORG_LINE = re.compile(rf"^[{_CJK}X ()（）]{{2,30}}(?:局|委员会|办公室|政府|委|办|中心|大队|支队|队|所|站|公司|镇|乡|街道|指挥部|社区)$")
+_SIGN_DATE = re.compile(r"^(?:(?:19|20)\d\d|[二〇○零0一二三四五六七八九X]{4})\s*年\s*[\dX一二三四五六七八九十]{1,2}\s*月"
+                        r"(?:\s*[\dX一二三四五六七八九十]{1,3}\s*日)?\s*(?:印发|发布|制)?$")
+# a red-headed document's masthead (XX市应急管理局文件), a deadline alone in a table cell (11月30日前, 年底前)
+_MASTHEAD = re.compile(rf"^[{_CJK}X]{{2,30}}文件$")
+# an essay site's page title at the top is the document's (森林防火最新工作活动方案模板, …方案模板8篇); lower down,
+# such a line is a link to another essay
+_ESSAY_TITLE = re.compile(rf"^[{_CJK}X0-9]{{2,30}}(?:方案|计划|总结|通知|报告|讲话|要点|预案)(?:模板|范文|范本)(?:\d{{1,2}}篇)?$")
+_DEADLINE_CELL = re.compile(r"^(?:(?:19|20)\d\d年)?(?:\d{1,2}月(?:\d{1,2}日|底|末|份|上旬|中旬|下旬)?|年底|年内|上半年|下半年)"
+                            r"(?:前|以前|之前|完成)$")
+# a task table's row: four cells or more, one of them a phrase (14 | 森林火灾受害率控制在0.9‰以内 | 县林业局 | …)
+_PHRASE_CELL = re.compile(rf"[{_CJK}][^|]{{8,}}[{_CJK}\d%‰]")
+
+
 def spared(row: dict) -> bool:
     """A line the model never drops, whatever its score (the decision is measured with these spared).
 
@@ -803,12 +983,21 @@ def spared(row: dict) -> bool:
       firms or people;
     - a title-like line (…的通知, …实施方案): the title inside a header block is the document's own;
     - a numbered item holding a sentence (``(二)组织召开安全生产工作会。``), a sentence of running text, a
-      headline, a line naming the units responsible, a heading that opens a list.
+      headline, a line naming the units responsible, a heading that opens a list;
+    - a task table's row of four cells or more with a phrase in one (``14 | 森林火灾受害率控制在0.9‰以内 | 县林业局
+      | …``), a deadline alone in a cell (``11月30日前``), a masthead (``XX市应急管理局文件``) and a signature (an
+      organisation's name right above a date).
     """
     t = row["text"]
     if "|" in t and any(_LONG_CELL.search(c) for c in t.split("|")):
         return True
+    if t.count("|") >= 3 and any(_PHRASE_CELL.search(c) for c in t.split("|")) and not meta_line(t):
+        return True
     f = row["feats"]
+    if row.get("signature") or _MASTHEAD.match(t) or _DEADLINE_CELL.match(t):
+        return True
+    if _ESSAY_TITLE.match(t) and any(f.get(f"from_start={k}") for k in range(3)):
+        return True
     if f.get("item_start") and re.search(r"[。;；]", t):  # a numbered item that says something: (二)组织召开…会。
         return True
     if _RUNNING_TEXT.search(t) or _HEADLINE.match(t) or _DUTY.search(t) or _LEAD_IN.match(t):

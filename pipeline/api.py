@@ -37,6 +37,9 @@ def open_db(url: str | Path = "taskdb.sqlite") -> TaskDB:
         ``.tasks_flat(unit=, role=, due_before=, due_after=, domain=)`` and
         ``.metrics_summary(by="category" | "document" | "issuer" | "year")``.
 
+    Dates (deadlines' ``date``, ``start_date``, ``end_date``, ``due``; metrics' ``as_of``) and the runs'
+    timestamps are datetime64 columns.
+
     Raises:
         StoreError: no database there, or it cannot be opened.
 
@@ -73,6 +76,9 @@ def ingest(paths: Iterable[str | Path], url: str | Path = "taskdb.sqlite", *, jo
         follow_symlinks: read what symlinks in a folder point to even outside it (by default such a
             symlink is refused as ``outside_folder``, and symlinked folders are not walked).
 
+    Raises:
+        FileNotFoundError: none of ``paths`` exists (and no database is created).
+
     Returns:
         An :class:`~pipeline.store.ingest.IngestReport`: ``stored``, ``skipped``, ``failed``
         (path, code, message), the rows written and the database's ``totals``.
@@ -83,6 +89,10 @@ def ingest(paths: Iterable[str | Path], url: str | Path = "taskdb.sqlite", *, jo
     """
     from .store.ingest import run_ingest
 
+    paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    if paths and not any(Path(p).exists() or Path(p).is_symlink() for p in paths):
+        # nothing to read: say so before a database is created
+        raise FileNotFoundError(f"{', '.join(map(str, paths))}: no such file or folder; nothing ingested")
     return run_ingest(paths, url, jobs=jobs, on_event=on_event, follow_symlinks=follow_symlinks)
 
 

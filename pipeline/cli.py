@@ -39,8 +39,19 @@ class _Out:
         (self._buffer or sys.stdout).flush()
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from .version import __version__
+
+        typer.echo(f"taskdb {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_show_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
     """taskdb: tasks, units, deadlines and metrics from Chinese work-safety documents."""
 
 
@@ -224,12 +235,6 @@ class QueryFormat(str, Enum):
     jsonl = "jsonl"
 
 
-class Role(str, Enum):
-    lead = "lead"
-    support = "support"
-    responsible = "responsible"
-
-
 class MetricsBy(str, Enum):
     category = "category"
     document = "document"
@@ -237,10 +242,16 @@ class MetricsBy(str, Enum):
     year = "year"
 
 
-def _fail(message: str) -> typer.Exit:
+def _fail(message: str, hint: str | None = None) -> typer.Exit:
+    """A usage or database error as one line on stderr (passwords masked), and exit status 1."""
     from rich.console import Console
+    from rich.markup import escape
 
-    Console(stderr=True).print(f"[red]Error:[/] {message}", highlight=False)
+    from .store.db import mask_url
+
+    text = " ".join(mask_url(message).split())
+    Console(stderr=True, soft_wrap=True).print(f"[red]Error:[/] {escape(text)}"
+                                               + (f" [dim]({escape(hint)})[/]" if hint else ""), highlight=False)
     return typer.Exit(1)
 
 
@@ -290,6 +301,12 @@ def ingest_cmd(
 
     _STATE["ran"] = True
     err = Console(stderr=True)
+    missing = [p for p in paths if not p.exists() and not p.is_symlink()]
+    if len(missing) == len(paths):  # nothing to read: say so, and create no database
+        from .safe_text import name_text
+
+        raise _fail(f"{', '.join(name_text(str(p)) for p in missing)}: no such file or folder; nothing ingested",
+                    "give files or folders holding .txt .docx .pdf .html .doc")
     try:
         if cluster is not None and jobs > 1:
             raise _fail("--jobs and --cluster exclude each other: with --cluster the Dask workers read and extract")
@@ -310,16 +327,19 @@ def ingest_cmd(
     except KeyboardInterrupt:
         err.print("[yellow]interrupted: what was stored stays; run the same command again to finish[/]")
         raise typer.Exit(130) from None
-    print_ingest_report(Console(), report, db)
+    from .store.db import mask_url
+
+    print_ingest_report(Console(), report, mask_url(db))
     if report.failed:
         raise typer.Exit(2)
 
 
 @app.command("export")
 def export_cmd(
-    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="xlsx: one workbook; csv, parquet, "
-                                                 "jsonl: one file per table in the --out folder.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="The .xlsx file, or the folder for csv/parquet/jsonl.")],
+    format: Annotated[ExportFormat | None, typer.Option("--format", "-f", help="xlsx: one workbook; csv, parquet, "
+                                                        "jsonl: one file per table in the --out folder (default: "
+                                                        "from the suffix of --out, e.g. x.xlsx).")] = None,
     db: Annotated[str, typer.Option("--db", help=_DB_HELP)] = "taskdb.sqlite",
 ) -> None:
     """Export every table and the flat view of tasks as xlsx, csv, parquet or jsonl.
@@ -334,6 +354,12 @@ def export_cmd(
     from .store.read import TaskDB
 
     _STATE["ran"] = True
+    if format is None:
+        suffix = out.suffix.lower().lstrip(".")
+        if suffix not in ExportFormat.__members__:
+            raise _fail(f"cannot tell the export format from {str(out)!r}",
+                        "give --format xlsx|csv|parquet|jsonl, or an --out ending in .xlsx")
+        format = ExportFormat(suffix)
     try:
         with TaskDB(db) as tdb:
             written = export(tdb, out, format.value)
@@ -348,16 +374,22 @@ def query_cmd(
     db: Annotated[str, typer.Option("--db", help=_DB_HELP)] = "taskdb.sqlite",
     unit: Annotated[str | None, typer.Option("--unit", help="Tasks of this unit, as written or canonical "
                                              "(区应急局 or 区应急管理局).")] = None,
-    role: Annotated[Role | None, typer.Option("--role", help="Only links with this role (with --unit, or "
-                                              "alone).")] = None,
+    role: Annotated[str | None, typer.Option("--role", help="Only links with this role, lead / support / "
+                                             "responsible or 牵头 / 配合 / 负责 (with --unit, or alone).")] = None,
     due_before: Annotated[str | None, typer.Option("--due-before", help="Tasks due on or before YYYY-MM-DD "
                                                    "(a by_date's date, a range's end).")] = None,
     due_after: Annotated[str | None, typer.Option("--due-after", help="Tasks due on or after YYYY-MM-DD.")] = None,
     domain: Annotated[str | None, typer.Option("--domain", help="Tasks of this domain (消防, 防汛, …).")] = None,
     metrics_by: Annotated[MetricsBy | None, typer.Option("--metrics-by", help="Sum metric values per group and "
                                                          "unit of measure, instead of listing tasks.")] = None,
-    format: Annotated[QueryFormat, typer.Option("--format", "-f", help="table for people; csv or jsonl "
-                                                "(every column) for tools.")] = QueryFormat.table,
+    format: Annotated[QueryFormat, typer.Option("--format", "-f", help="table for people; csv (UTF-8 with a BOM, "
+                                                "for Excel) or jsonl (every column) for tools.")] = QueryFormat.table,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many rows.")] = None,
+    columns: Annotated[str | None, typer.Option("--columns", "-c", help="The columns to show, comma-separated "
+                                                "(e.g. title,task,lead,due); default: a readable few in a table, "
+                                                "every column in csv and jsonl.")] = None,
+    no_collective: Annotated[bool, typer.Option("--no-collective", help="Leave out collective units (各乡镇, "
+                                                "各有关部门, 各成员单位 …): not matched, not listed.")] = False,
 ) -> None:
     """Ask the common questions: tasks by unit, role, deadline or domain; metrics summed by group.
 
@@ -369,33 +401,55 @@ def query_cmd(
     """
     from rich.console import Console
 
+    from itertools import islice
+
     from .store import StoreError
-    from .store.console import print_counts, print_rows
-    from .store.read import FLAT_COLUMNS, TaskDB
+    from .store.console import pick_columns, print_counts, print_rows
+    from .store.db import mask_url
+    from .store.read import FLAT_COLUMNS, TaskDB, parse_role
 
     due_before, due_after = _iso_date(due_before), _iso_date(due_after)
-    asks_tasks = any(v is not None for v in (unit, role, due_before, due_after, domain))
+    asks_tasks = any(v is not None for v in (unit, role, due_before, due_after, domain)) or no_collective
     if metrics_by is not None and asks_tasks:
         raise typer.BadParameter("--metrics-by sums metrics; it does not combine with the task filters "
-                                 "(--unit, --role, --due-before, --due-after, --domain)")
+                                 "(--unit, --role, --due-before, --due-after, --domain, --no-collective)")
     _STATE["ran"] = True
     try:
+        role = parse_role(role)
         with TaskDB(db) as tdb:
             if metrics_by is not None:
                 df = tdb.metrics_summary(by=metrics_by.value)
                 rows = df.astype(object).where(df.notna(), None).to_dict("records")
-                show = [c for c in df.columns if c != "sha256"]
-                print_rows(rows, list(df.columns), format.value, title=f"metrics by {metrics_by.value}", show=show)
+                all_cols = list(df.columns)
+                default = [c for c in all_cols if c != "sha256"]
+                title = f"metrics by {metrics_by.value}"
             elif asks_tasks:
-                rows = tdb.iter_tasks_flat(unit=unit, role=role.value if role else None, due_before=due_before,
-                                           due_after=due_after, domain=domain)
-                print_rows(rows, list(FLAT_COLUMNS), format.value, title="tasks",
-                           show=("title", "year", "section", "task", "units", "deadlines", "domain"))
-            elif format is QueryFormat.table:
-                print_counts(Console(), tdb.counts(), db)
+                if unit is not None and not tdb.knows_unit(unit, collective=not no_collective):
+                    near = tdb.similar_units(unit, collective=not no_collective)
+                    raise _fail(f"no unit {unit!r} in {mask_url(db)}",
+                                f"did you mean {' / '.join(near)}?" if near else
+                                "no written or canonical name is close; open_db(DB).units() lists them all")
+                rows = tdb.iter_tasks_flat(unit=unit, role=role, due_before=due_before, due_after=due_after,
+                                           domain=domain, collective=not no_collective)
+                all_cols = list(FLAT_COLUMNS)
+                default = ["title", "year", "section", "task", "units", "deadlines", "domain"]
+                title = "tasks"
+            elif format is QueryFormat.table and columns is None and limit is None:
+                print_counts(Console(), tdb.counts(), mask_url(db))
+                return
             else:
-                counts = tdb.counts()
-                print_rows(({"table": k, "rows": v} for k, v in counts.items()), ["table", "rows"], format.value)
+                rows = ({"table": k, "rows": v} for k, v in tdb.counts().items())
+                all_cols = default = ["table", "rows"]
+                title = mask_url(db)
+            chosen = pick_columns(columns, all_cols)
+            stream = rows
+            if limit is not None:
+                rows = islice(rows, limit)
+            if format is QueryFormat.table:
+                print_rows(rows, chosen or all_cols, "table", title=title, show=chosen or default)
+            else:
+                print_rows(rows, chosen or all_cols, format.value)
+            getattr(stream, "close", lambda: None)()  # a generator cut by --limit lets go of its connections
     except (StoreError, ValueError) as e:
         raise _fail(str(e)) from None
 

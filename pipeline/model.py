@@ -129,6 +129,14 @@ class Document:
     # not part of the record
     task_candidates: tuple[tuple[Task, dict[str, Any]], ...] = field(default=(), compare=False, repr=False)
 
+    def __repr__(self) -> str:
+        """A short summary (the text is often 100,000 characters): source, title, type, year, length, counts."""
+        title = self.title if self.title is None or len(self.title) <= 40 else self.title[:39] + "…"
+        units = sum(len(t.units) for t in self.tasks)
+        return (f"Document(source={self.source!r}, title={title!r}, doc_type={self.doc_type!r}, year={self.year!r}, "
+                f"format={self.format!r}, chars={len(self.text or self.raw_text)}, sections={len(self.sections)}, "
+                f"tasks={len(self.tasks)}, units={units}, metrics={len(self.metrics)}, flags={len(self.flags)})")
+
     # -- provenance -----------------------------------------------------
     def raw_span(self, span: Span) -> Span:
         """Map a span of the cleaned ``text`` back to ``raw_text``."""

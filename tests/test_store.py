@@ -293,6 +293,8 @@ def test_store_tasks_by_domain(query_db):
 
 
 def test_store_tasks_by_unit_and_role(query_db):
+    import pandas as pd
+
     from pipeline.api import open_db
 
     with open_db(query_db) as db:
@@ -300,14 +302,15 @@ def test_store_tasks_by_unit_and_role(query_db):
         by_canonical = db.tasks_flat(unit="区应急管理局")
         lead = db.tasks_flat(unit="区应急管理局", role="lead")
         support = db.tasks_flat(role="support")
-    assert list(by_written["task_id"]) == ["t1"]
+    # a written name finds its unit's tasks under any of the unit's names (issue 9: search by alias)
+    assert list(by_written["task_id"]) == ["t1", "t3"]
     assert list(by_canonical["task_id"]) == ["t1", "t3"]
     assert list(lead["task_id"]) == ["t1"]
     assert list(support["task_id"]) == ["t1", "t2"]
     row = by_written.iloc[0]
     assert row["units"] == "区应急局 (lead); 区消防救援大队 (support)"
     assert row["lead"] == "区应急局" and row["support"] == "区消防救援大队"
-    assert row["deadlines"] == "4月底前 → 2024-04-30" and row["due"] == "2024-04-30"
+    assert row["deadlines"] == "4月底前 → 2024-04-30" and row["due"] == pd.Timestamp("2024-04-30")
     assert row["title"] == "文件" + "1" * 64 and row["source"].endswith(".txt")
 
 

@@ -114,6 +114,14 @@ def print_rows(rows: Iterable[dict], columns: Sequence[str], fmt: str, *, consol
     """Rows as a rich table (``table``, the columns in ``show``), CSV or JSON lines on stdout; returns the count."""
     n = 0
     if fmt == "csv":
+        # a BOM first: Excel on Windows reads the file as UTF-8 (not the ANSI code page) only with one
+        out = getattr(sys.stdout, "buffer", None)
+        if out is not None:
+            sys.stdout.flush()
+            out.write(b"\xef\xbb\xbf")
+            out.flush()
+        else:
+            sys.stdout.write("\ufeff")
         w = csv.writer(sys.stdout)
         w.writerow(columns)
         for r in rows:
@@ -141,6 +149,18 @@ def print_rows(rows: Iterable[dict], columns: Sequence[str], fmt: str, *, consol
     t.caption = f"{n} row(s)"
     console.print(t)
     return n
+
+
+def pick_columns(spec: str | None, columns: Sequence[str]) -> list[str] | None:
+    """The columns named in ``--columns a,b,c`` (None when not given); an unknown name is a ValueError."""
+    if spec is None:
+        return None
+    chosen = [c.strip() for c in spec.replace("，", ",").split(",") if c.strip()]
+    unknown = [c for c in chosen if c not in columns]
+    if unknown or not chosen:
+        raise ValueError(f"--columns: {', '.join(unknown) or 'none given'} not among the columns "
+                         f"({', '.join(columns)})")
+    return chosen
 
 
 def print_counts(console: Console, counts: dict[str, int], db: str) -> None:

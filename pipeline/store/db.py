@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from pathlib import Path
 
@@ -23,6 +24,35 @@ class StoreError(PipelineError):
     """The database cannot be opened or used (bad URL, unreachable server, other schema)."""
 
 
+#: what --db accepts, for messages
+SUPPORTED = ("taskdb supports SQLite (a file path, or sqlite:///PATH) and PostgreSQL "
+             "(a postgresql:// URL)")
+
+_PASSWORD_IN_URL = re.compile(r"(\b[A-Za-z][\w+.-]*://[^\s:/@]*:)([^\s@]*)(@)")
+_PASSWORD_PARAM = re.compile(r"(\bpassword=)([^\s&;]*)", re.IGNORECASE)
+
+
+def mask_url(text: str | Path) -> str:
+    """``text`` with the password of every URL in it (and any ``password=`` parameter) written ``***``.
+
+    >>> mask_url("postgresql://u:s3cret@db/taskdb")
+    'postgresql://u:***@db/taskdb'
+    >>> mask_url("taskdb.sqlite")
+    'taskdb.sqlite'
+    """
+    return _PASSWORD_PARAM.sub(r"\1***", _PASSWORD_IN_URL.sub(r"\1***\3", str(text)))
+
+
+def one_line(e: BaseException, *secrets: str) -> str:
+    """An exception as one line for people: the driver's text without SQLAlchemy's link, passwords masked."""
+    text = str(e).split("(Background on this error", 1)[0]
+    text = " ".join(text.split())
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return mask_url(f"{type(e).__name__}: {text}" if text else type(e).__name__)
+
+
 def normalise_url(url: str | Path) -> str:
     """The SQLAlchemy URL for what the user typed.
 
@@ -40,6 +70,9 @@ def normalise_url(url: str | Path) -> str:
     scheme, rest = text.split("://", 1)
     if scheme in ("postgresql", "postgres"):
         return f"postgresql+psycopg://{rest}"
+    if scheme.split("+", 1)[0] not in ("sqlite", "postgresql"):
+        raise StoreError(f"{mask_url(text)}: {scheme.split('+', 1)[0] or 'this'} databases are not supported; "
+                         f"{SUPPORTED}")
     return text
 
 
@@ -59,7 +92,7 @@ def _parse(url: str | Path):
     try:
         return make_url(normalise_url(url))
     except ArgumentError as e:
-        raise StoreError(f"{url!s}: not a database URL or path ({e})") from e
+        raise StoreError(f"{mask_url(url)}: not a database URL or path ({mask_url(str(e))}); {SUPPORTED}") from e
 
 
 def make_engine(url: str | Path) -> Engine:
@@ -71,7 +104,7 @@ def make_engine(url: str | Path) -> Engine:
     try:
         engine = create_engine(parsed, **kwargs)
     except Exception as e:  # a missing driver, an unknown dialect
-        raise StoreError(f"{url!s}: cannot open ({type(e).__name__}: {e})") from e
+        raise StoreError(f"{mask_url(url)}: cannot open ({one_line(e, parsed.password or '')}); {SUPPORTED}") from e
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -134,7 +167,7 @@ def ensure_schema(engine: Engine) -> None:
                 time.sleep(delay)
                 delay = min(delay * 2, 1.0)
                 continue
-            raise StoreError(f"{where}: cannot use the database ({type(e).__name__}: {e})") from e
+            raise StoreError(f"{where}: cannot use the database ({one_line(e, engine.url.password or '')})") from e
     if found != str(SCHEMA_VERSION):
         raise StoreError(f"{where} holds taskdb schema version {found}, this taskdb writes version "
                          f"{SCHEMA_VERSION}: ingest into a new database")
@@ -182,8 +215,9 @@ def open_engine(url: str | Path, *, create: bool = True) -> Engine:
         with engine.connect() as conn:
             ok = inspect(conn).has_table("documents")
     except Exception as e:
-        raise StoreError(f"{url!s}: cannot open the database ({type(e).__name__}: {e})") from e
+        raise StoreError(f"{mask_url(url)}: cannot open the database ({one_line(e, engine.url.password or '')})") from e
     if not ok:
         engine.dispose()
-        raise StoreError(f"{url!s}: no taskdb tables there; run `taskdb ingest PATH… --db {url!s}` first")
+        raise StoreError(f"{mask_url(url)}: no taskdb tables there; run `taskdb ingest PATH… --db {mask_url(url)}` "
+                         "first")
     return engine

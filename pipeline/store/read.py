@@ -35,6 +35,15 @@ if TYPE_CHECKING:  # pragma: no cover
 _log = logging.getLogger(__name__)
 
 ROLES = ("lead", "support", "responsible")
+#: role words as analysts write them: the SPEC's names and the Chinese words of the documents
+ROLE_WORDS = {"lead": "lead", "support": "support", "responsible": "responsible",
+              "牵头": "lead", "牵头单位": "lead", "主责": "lead",
+              "配合": "support", "配合单位": "support", "协助": "support", "协办": "support",
+              "负责": "responsible", "责任": "responsible", "责任单位": "responsible", "负责单位": "responsible"}
+#: columns holding a date (YYYY-MM-DD) or an ISO 8601 timestamp: datetime64 in DataFrames
+DATE_COLUMNS = frozenset({"date", "start_date", "end_date", "due", "as_of"})
+STAMP_COLUMNS = frozenset({"started_at", "finished_at", "heartbeat_at", "tracked_at"})
+COLLECTIVE = "collective"  # the normaliser's kind of 各乡镇, 各有关部门, 各成员单位 …
 METRICS_BY = ("category", "document", "issuer", "year")
 
 #: the columns of the flat "tasks with units and deadlines" view, in order
@@ -51,6 +60,42 @@ def _pandas():
     except ImportError as e:  # pragma: no cover - pandas is a dependency
         raise ImportError("taskdb's DataFrame API needs pandas: pip install pandas") from e
     return pd
+
+
+def parse_role(role: str | None) -> str | None:
+    """``lead`` / ``support`` / ``responsible`` for a role as written (牵头 / 配合 / 负责 accepted).
+
+    >>> parse_role("牵头"), parse_role("Support"), parse_role(None)
+    ('lead', 'support', None)
+    """
+    if role is None:
+        return None
+    found = ROLE_WORDS.get(role.strip()) or ROLE_WORDS.get(role.strip().lower())
+    if found is None:
+        raise ValueError(f"The 'role' option must be one of lead, support, responsible (or 牵头, 配合, 负责). "
+                         f"Got {role!r} instead.")
+    return found
+
+
+def as_datetimes(df: pd.DataFrame) -> pd.DataFrame:
+    """Date and timestamp columns (:data:`DATE_COLUMNS`, :data:`STAMP_COLUMNS`) as datetime64, in place.
+
+    A column with a value that is not a date keeps its text (nothing is turned into NaT silently).
+    """
+    pd = _pandas()
+    for col in df.columns:
+        if col not in DATE_COLUMNS and col not in STAMP_COLUMNS:
+            continue
+        values = df[col]
+        if str(values.dtype).startswith("datetime64"):
+            continue
+        fmt = "%Y-%m-%d" if col in DATE_COLUMNS else "ISO8601"
+        converted = pd.to_datetime(values, format=fmt, errors="coerce", utc=col in STAMP_COLUMNS)
+        if int((converted.isna() & values.notna()).sum()) == 0:
+            df[col] = converted
+        else:
+            _log.warning("column %s holds values that are not dates; kept as text", col)
+    return df
 
 
 def _source_of(sha_col) -> Any:
@@ -132,7 +177,7 @@ class TaskDB:
         for col in stmt.selected_columns:
             if col.name in df.columns and isinstance(col.type, (Integer, Boolean)):
                 df[col.name] = df[col.name].astype("Int64" if isinstance(col.type, Integer) else "boolean")
-        return df
+        return as_datetimes(df)
 
     # -- one DataFrame per table ---------------------------------------------------------------------------
     def documents(self, *, text: bool = False) -> pd.DataFrame:
@@ -204,10 +249,36 @@ class TaskDB:
         return out
 
     # -- the flat view and the analyst's questions -----------------------------------------------------------
+    def _unit_names(self, *, collective: bool = True) -> list[str]:
+        """Every written and canonical unit name in the database (without collective units unless asked)."""
+        keep = [] if collective else [or_(units.c.kind.is_(None), units.c.kind != COLLECTIVE)]
+        with self.engine.connect() as conn:
+            names = set(conn.execute(select(units.c.canonical).where(*keep)).scalars())
+            names.update(conn.execute(select(unit_aliases.c.name).join_from(unit_aliases, units)
+                                      .where(*keep)).scalars())
+        return sorted(n for n in names if n)
+
+    def knows_unit(self, unit: str, *, collective: bool = True) -> bool:
+        """Whether ``unit`` is a written or canonical name of some unit of the database."""
+        keep = [] if collective else [or_(units.c.kind.is_(None), units.c.kind != COLLECTIVE)]
+        alias = select(unit_aliases.c.unit_id).where(unit_aliases.c.name == unit)
+        stmt = select(units.c.id).where(or_(units.c.canonical == unit, units.c.id.in_(alias)), *keep).limit(1)
+        with self.engine.connect() as conn:
+            return conn.execute(stmt).first() is not None
+
+    def similar_units(self, unit: str, *, n: int = 5, collective: bool = True) -> list[str]:
+        """Unit names close to ``unit`` (for "did you mean"): names holding it or held by it, then by similarity."""
+        import difflib
+
+        names = self._unit_names(collective=collective)
+        inside = [x for x in names if len(unit) >= 2 and (unit in x or (len(x) >= 2 and x in unit))]
+        inside.sort(key=lambda x: (abs(len(x) - len(unit)), x))
+        close = difflib.get_close_matches(unit, names, n=n, cutoff=0.5)
+        return list(dict.fromkeys(inside[:n] + close))[:n]
+
     def _task_filter(self, *, unit: str | None, role: str | None, due_before: str | None, due_after: str | None,
-                     domain: str | None) -> list:
-        if role is not None and role not in ROLES:
-            raise ValueError(f"The 'role' option must be one of {set(ROLES)}. Got {role!r} instead.")
+                     domain: str | None, collective: bool = True) -> list:
+        role = parse_role(role)
         for name, value in (("due_before", due_before), ("due_after", due_after)):
             if value is not None:
                 _check_date(name, value)
@@ -215,10 +286,14 @@ class TaskDB:
         same_task = and_(task_units.c.sha256 == tasks.c.sha256, task_units.c.task_id == tasks.c.id)
         if unit is not None or role is not None:
             link = [same_task]
-            if unit is not None:
-                link.append(or_(task_units.c.name == unit, task_units.c.canonical == unit))
+            if unit is not None:  # as written, canonical, or any name written for the same unit
+                alias = select(unit_aliases.c.unit_id).where(unit_aliases.c.name == unit)
+                link.append(or_(task_units.c.name == unit, task_units.c.canonical == unit,
+                                task_units.c.unit_id.in_(alias)))
             if role is not None:
                 link.append(task_units.c.role == role)
+            if not collective:
+                link.append(task_units.c.unit_id.not_in(select(units.c.id).where(units.c.kind == COLLECTIVE)))
             conds.append(exists().where(*link))
         if due_before is not None or due_after is not None:
             window = [deadlines.c.sha256 == tasks.c.sha256, deadlines.c.task_id == tasks.c.id,
@@ -233,9 +308,11 @@ class TaskDB:
         return conds
 
     def iter_tasks_flat(self, *, unit: str | None = None, role: str | None = None, due_before: str | None = None,
-                        due_after: str | None = None, domain: str | None = None) -> Iterator[dict]:
+                        due_after: str | None = None, domain: str | None = None,
+                        collective: bool = True) -> Iterator[dict]:
         """The flat view, row by row (see :meth:`tasks_flat`), without holding it all in memory."""
-        conds = self._task_filter(unit=unit, role=role, due_before=due_before, due_after=due_after, domain=domain)
+        conds = self._task_filter(unit=unit, role=role, due_before=due_before, due_after=due_after, domain=domain,
+                                  collective=collective)
         source = _source_of(documents.c.sha256).label("source")
         stmt = (select(source, documents.c.title, documents.c.doc_type, documents.c.issuer, documents.c.year,
                        sections.c.number.label("section_number"), sections.c.heading.label("section"),
@@ -253,17 +330,18 @@ class TaskDB:
             for row in conn.execution_options(stream_results=True, yield_per=2000).execute(stmt).mappings():
                 if not batch or row["sha256"] != batch[-1]["sha256"]:
                     if n_docs >= _CHUNK:
-                        yield from self._complete(side, batch)
+                        yield from self._complete(side, batch, collective)
                         batch, n_docs = [], 0
                     n_docs += 1
                 batch.append(dict(row))
             if batch:
-                yield from self._complete(side, batch)
+                yield from self._complete(side, batch, collective)
 
-    def _complete(self, conn, batch: list[dict]) -> Iterator[dict]:
+    def _complete(self, conn, batch: list[dict], collective: bool = True) -> Iterator[dict]:
         shas = sorted({r["sha256"] for r in batch})
         links: dict[tuple[str, str], list[dict]] = defaultdict(list)
-        for r in conn.execute(select(task_units).where(task_units.c.sha256.in_(shas))
+        keep = [] if collective else [task_units.c.unit_id.not_in(select(units.c.id).where(units.c.kind == COLLECTIVE))]
+        for r in conn.execute(select(task_units).where(task_units.c.sha256.in_(shas), *keep)
                               .order_by(task_units.c.sha256, task_units.c.task_id, task_units.c.ord)).mappings():
             links[(r["sha256"], r["task_id"])].append(dict(r))
         dls: dict[tuple[str, str], list[dict]] = defaultdict(list)
@@ -287,30 +365,36 @@ class TaskDB:
             yield {c: out.get(c) for c in FLAT_COLUMNS}
 
     def tasks_flat(self, *, unit: str | None = None, role: str | None = None, due_before: str | None = None,
-                   due_after: str | None = None, domain: str | None = None) -> pd.DataFrame:
+                   due_after: str | None = None, domain: str | None = None, collective: bool = True) -> pd.DataFrame:
         """One row per task with its document, section, units (with roles) and deadlines joined.
 
         Filters combine with AND:
 
         Args:
-            unit: tasks with this unit, as written (``区应急局``) or canonical (``区应急管理局``).
-            role: with ``unit``, only links of this role (``lead``, ``support``, ``responsible``);
-                alone, tasks with any unit of this role.
+            unit: tasks with this unit, as written (``区应急局``) or canonical (``区应急管理局``); a written
+                name finds the tasks of its unit under any of the unit's names.
+            role: with ``unit``, only links of this role (``lead``, ``support``, ``responsible``, or
+                ``牵头``, ``配合``, ``负责``); alone, tasks with any unit of this role.
             due_before: tasks with a deadline due on or before this date (``YYYY-MM-DD``); a
                 deadline is due on its date (``by_date``) or at its end (``range``).
             due_after: tasks with a deadline due on or after this date.
             domain: tasks of this domain (``消防``, ``防汛``, …; set by the normaliser).
+            collective: False leaves out collective units (各乡镇, 各有关部门 …): they neither match
+                ``unit``/``role`` nor appear in the unit columns.
+
+        Returns:
+            One row per task; ``due`` (the earliest due date) is datetime64.
 
         Example:
             >>> db.tasks_flat(due_before="2024-06-30")[["task", "units", "deadlines"]]  # doctest: +SKIP
         """
         pd = _pandas()
         rows = list(self.iter_tasks_flat(unit=unit, role=role, due_before=due_before, due_after=due_after,
-                                         domain=domain))
+                                         domain=domain, collective=collective))
         df = pd.DataFrame(rows, columns=list(FLAT_COLUMNS))
         for col in ("year", "span_start", "span_end"):
             df[col] = df[col].astype("Int64")
-        return df
+        return as_datetimes(df)
 
     def metrics_summary(self, by: str = "category") -> pd.DataFrame:
         """Metrics summed per group and per unit of measure (处, 家, 元, … are never added together).
@@ -382,5 +466,5 @@ def _check_date(name: str, value: str) -> None:
         raise ValueError(f"The '{name}' option must be a date YYYY-MM-DD. Got {value!r} instead.") from None
 
 
-__all__ = ["FLAT_COLUMNS", "METRICS_BY", "ROLES", "StoreError", "TaskDB", "describe_deadline",
-           "metrics_summary_stmt"]
+__all__ = ["FLAT_COLUMNS", "METRICS_BY", "ROLES", "ROLE_WORDS", "StoreError", "TaskDB", "as_datetimes",
+           "describe_deadline", "metrics_summary_stmt", "parse_role"]

@@ -34,7 +34,8 @@ def open_db(url: str | Path = "taskdb.sqlite") -> TaskDB:
         A :class:`~pipeline.store.read.TaskDB` whose methods return DataFrames: ``.documents()``,
         ``.sections()``, ``.tasks()``, ``.units()``, ``.unit_aliases()``, ``.task_units()``,
         ``.deadlines()``, ``.metrics()``, ``.flags()``, ``.errors()``, ``.runs()``, the flat view
-        ``.tasks_flat(unit=, role=, due_before=, due_after=, domain=)`` and
+        ``.tasks_flat(unit=, role=, due_before=, due_after=, domain=, collective=)`` (``unit`` as written,
+        canonical or any alias of the unit; ``role`` also as 牵头 / 配合 / 负责) and
         ``.metrics_summary(by="category" | "document" | "issuer" | "year")``.
 
     Dates (deadlines' ``date``, ``start_date``, ``end_date``, ``due``; metrics' ``as_of``) and the runs'

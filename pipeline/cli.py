@@ -365,6 +365,8 @@ def export_cmd(
             written = export(tdb, out, format.value)
     except (StoreError, ValueError) as e:
         raise _fail(str(e)) from None
+    except OSError as e:  # a folder that cannot be made, a full disk
+        raise _fail(f"{e.filename or out}: cannot write the export ({e.strerror or e})") from None
     for p in written:
         typer.echo(str(p))
 

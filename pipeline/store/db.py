@@ -65,6 +65,8 @@ def normalise_url(url: str | Path) -> str:
     'postgresql+psycopg://u:p@127.0.0.1/taskdb'
     """
     text = str(url)
+    if not text.strip():
+        raise StoreError(f"no database given; {SUPPORTED}")
     if "://" not in text:
         return f"sqlite:///{text}"
     scheme, rest = text.split("://", 1)
@@ -100,7 +102,10 @@ def make_engine(url: str | Path) -> Engine:
     parsed = _parse(url)
     kwargs: dict = {"json_serializer": lambda o: json.dumps(o, ensure_ascii=False, sort_keys=True)}
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        try:
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise StoreError(f"{url!s}: cannot create its folder ({e.strerror or e})") from e
     try:
         engine = create_engine(parsed, **kwargs)
     except Exception as e:  # a missing driver, an unknown dialect

@@ -163,3 +163,29 @@ def test_page_title_of_a_web_copy():
     assert "门户网站" not in out and out.split("\n")[:2] == clean_text(BODY).split("\n")[:2]
     out = clean_text(f"{title}_枫林县人民政府网\n" + "\n".join(BODY.split("\n")[3:]))
     assert out.split("\n")[0] == title
+
+
+@pytest.mark.parametrize("line", [
+    "已赞 在看", "喜欢此内容的人还喜欢", "收录于合集 #安全生产 12个", "(完)", "（来源：枫林县应急管理局）", "(本文来源：县应急管理局)",
+    "原标题：关于做好低温雨雪天气防范工作的紧急通知", "主办单位：枫林县人民政府办公室 承办单位：县政务服务中心",
+    "本文来自投稿，不代表本站立场", "还没有账号？立即注册", "浏览量：1,234", "手机版", ".nav {", "color: #333;", "}",
+])
+def test_lists_know_more_widget_kinds(line):
+    assert B.rule_chrome(B.normalise_line(line)), line
+
+
+@pytest.mark.parametrize("line", [
+    "主办单位：县安全生产委员会",  # an activity plan's organiser
+    "承办单位：县应急管理局、县消防救援大队",
+    "(县应急管理局牵头，县消防救援大队配合)",
+    "来源：",  # a form's blank field stays to the lists' other rules
+])
+def test_more_widget_kinds_leave_content(line):
+    assert not B.widget_kind(B.normalise_line(line)), line
+
+
+@pytest.mark.parametrize("chrome", ["第1页 共5页", "第 1 页/共 5 页", ".nav {\n  color: #333;\n  font-size: 14px;\n}"])
+def test_page_counter_and_style_block_around_the_body(chrome):
+    """A page counter above the text is no page break: the issuer's line under it (also the signature) stays."""
+    out = clean_text(chrome + "\n" + BODY + "\n" + chrome)
+    assert {norm(x) for x in out.split("\n")} == set(BODY_LINES)

@@ -446,7 +446,10 @@ def remove_page_furniture(m: Mapped) -> Mapped:
     numbers = [k for k, ln in enumerate(lines) if _PAGE_NUMBER_LINE.match(ln)]
     if not numbers:
         return m
-    after = [lines[k + 1].strip() for k in numbers if k + 1 < len(lines)]
+    # a page number above all the text (a sharing site's 第1页 共5页 at the top) is no page break: the line after
+    # it is the document's first line, not a running header
+    first_text = next((k for k, ln in enumerate(lines) if ln.strip() and k not in numbers), len(lines))
+    after = [lines[k + 1].strip() for k in numbers if k + 1 < len(lines) and k > first_text]
     headers = {h for h in after if h and len(h) <= 30 and "。" not in h and after.count(h) + lines.count(h) >= 3}
     edits, pos, seen_header = [], 0, set()
     for k, line in enumerate(lines):

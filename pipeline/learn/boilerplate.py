@@ -105,12 +105,12 @@ _META_FIELD = re.compile(rf"(?:(?:^|[\s|\]】:：]){_META_LABEL}\s*(?:[:：|\]�
 _UI_WORD = (r"(?:登录|注册|马上注册|立即注册|免费注册|找回密码|退出|购物车|我的足迹|我的收藏|个人中心|会员中心|分享(?:到|赚钱)?|"
             r"收藏|下载|文件下载|立即下载|打印|关闭|首页|返回|搜索|热门搜索|评论|点赞|举报|最新范文|相关链接|政策咨询|"
             r"内容概述|温馨提示|网站客服|扫一扫|微信扫一扫|二维码|上一页|下一页|更多|最近浏览|猜你喜欢|版权投诉|投诉|加入收藏|设为首页|"
-            r"无障碍(?:阅读|浏览)?|繁体|简体|English|RSS|搜索(?:位置|范围|结果)?|匹配度|排序|高级搜索|站内搜索|全文检索|"
+            r"无障碍(?:阅读|浏览)?|繁体|简体|English|RSS|手机版|电脑版|移动版|长者模式|关怀版|搜索(?:位置|范围|结果)?|匹配度|排序|高级搜索|站内搜索|全文检索|"
             r"热门(?:标签|文章|搜索|排行|阅读|关键词)|相关(?:文章|阅读|推荐|标签|文档))")
 _UI_LINE = re.compile(rf"^[-•·\s(（【\[]*{_UI_WORD}(?:[\s|/()（）【】\[\]]+{_UI_WORD})*[\s)）】\]]*[:：]?\s*(?:>>|»)?\s*$")
 # essay and document-sharing sites' notices: 由会员上传/分享, 本站为您整理, 未经授权不得转载, 仅正式会员可阅读全文
 _SITE_NOTICE = re.compile(r"(?:会员|网友|用户)(?:自行)?(?:上传|分享|投稿)|本站(?:为您|无法|所有|不|仅)|未经(?:授权|许可)[,，]?不得转载|"
-                          r"转载请注明|正式会员|(?:下载|获取)\s*(?:WORD|Word|word|完整)版|稍作修改即可|(?:免费|可)在线阅读|分享赚钱|网站客服|"
+                          r"转载请注明|不代表本站(?:立场|观点)|(?:还没有|没有|已有)(?:账号|帐号)|正式会员|(?:下载|获取)\s*(?:WORD|Word|word|完整)版|稍作修改即可|(?:免费|可)在线阅读|分享赚钱|网站客服|"
                           r"(?:客服|侵权)(?:联系|投诉|QQ)|^[^。]{0,40}(?:范文|模板|文档|文章)[^。]{0,6}篇\s*[一二三四五六七八九十\d]{1,2}$|"
                           r"^.{2,40}篇\s*[一二三四五六七八九十\d]{1,2}$|"
                           # the keyword spam of a hacked page's header (gambling sites' names)
@@ -127,7 +127,8 @@ WIDGET_KINDS = {
                             r"^(?:pre|prev|previous|next)\s*[:：]", re.I),
     # WeChat article widgets: 阅读原文, 阅读 2318 在看 17, 点赞, 赞赏, 长按识别二维码, 关注公众号, 写留言
     "wechat": re.compile(r"^(?:(?:阅读原文|在看|点赞|赞赏|喜欢作者|写留言|留言|精选留言|分享|收藏|转发|赞|知道了|取消|允许|"
-                         r"(?:阅读|在看|点赞|赞|分享|推荐)\s*\d+(?:\.\d+)?\s*[万wW+]?)[\s,，|·]*){1,6}$|"
+                         r"已赞|发表|(?:阅读|在看|点赞|赞|分享|推荐)\s*\d+(?:\.\d+)?\s*[万wW+]*)[\s,，|·]*){1,6}$|"
+                         r"^(?:喜欢此内容的人还喜欢|收录于(?:合集|话题).{0,30}|微信号\s*[:：]\s*\w{2,30}|功能介绍\s*[:：].{0,40})$|"
                          r"^.{0,16}(?:长按(?:识别|扫描|扫码)?(?:图中|下方|上方)?(?:二维码|图片)?|(?:扫码|扫描二维码)?关注(?:我们|公众号|本公众号|本号)|"
                          r"点击(?:上方|下方|右上角)|人赞赏|轻点两下|预览时标签不可点|微信扫一扫).{0,20}$|"
                          # the byline (原创 X市应急管理局 X应急 2020-03-28 18:30; the cleaner has dropped the spaces between names)
@@ -154,6 +155,14 @@ WIDGET_KINDS = {
                          r"监制|制作|排版)\s*[:：/]?\s*[^\s:：|()（）\[\]【】]{0,16}[\s|,，、;；]*){1,5}[)）\]】]?[\s|]*$"),
     # a bare address: tujian.org, www.xxx.gov.cn, http://…
     "address": re.compile(r"^(?:https?://)?(?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,6}(?:[/?#]\S*)?$"),
+    # a news item's end mark and source notes: (完), (来源:县应急管理局), 原标题:…
+    "source_note": re.compile(r"^[(（]\s*(?:完|全文完|END|end)\s*[)）]$|"
+                              r"^[(（]\s*(?:本文|文章|信息|稿件|图文)?(?:来源|出处|转自)\s*[:：][^()（）]{1,30}[)）]$|^原标题\s*[:：]"),
+    # style sheets copied as text, one rule over several lines: .nav { / color: #333; / }
+    "style": re.compile(r"^[.#@]?[A-Za-z][\w\-\s,.#>:()\[\]=\"']*\{\s*\}?$|^[a-z-]{2,30}\s*:\s*[^;{}\u4e00-\u9fff]{1,60};\s*$|"
+                        r"^\}\s*$"),
+    # a portal's footer: 主办单位:… 承办单位:…, 网站标识码
+    "footer": re.compile(r"^主办(?:单位)?\s*[:：].{2,40}(?:承办|协办|技术支持|联系)|^网站标识码|^技术支持\s*[:：]"),
     # scan a QR code to read on a phone: 扫一扫在手机打开当前页, 微信扫一扫分享, 手机扫码阅读
     "qr": re.compile(r"^.{0,8}(?:扫一扫|扫码|扫描二维码|二维码|手机(?:打开|浏览|阅读|访问)).{0,16}$"),
     # a link to a file: 附件下载:…, 2022年“119”消防宣传月活动方案.docx, 5 积分 下载
@@ -166,7 +175,7 @@ WIDGET_KINDS = {
                              r"^[0-9A-Za-z\u4e00-\u9fff]{0,4}(?:公文|范文|文秘|写作|文档|作文)(?:网|库|站|吧)(?!站)[,，!！\s].{0,30}$"),
 }
 _WIDGET_MAX = {"essay_site": 300, "photo": 120, "editor": 80, "file_link": 100}
-_WIDGET_SENTENCE = {"essay_site", "photo", "comments"}  # the kinds that may end a sentence (a caption, a blurb)
+_WIDGET_SENTENCE = {"essay_site", "photo", "comments", "style"}  # kinds that may hold 。 or ; (a caption, a blurb, a rule)
 
 
 def widget_kind(line: str) -> str | None:
@@ -194,7 +203,7 @@ def meta_line(line: str) -> bool:
     if n >= 2 and len(line) <= 160 and ("|" not in line or re.search(r"\d|[:：]", line)):
         return True
     m = re.match(rf"^[\s|\[【]*({_META_LABEL})\s*[:：|\]】]\s*(.*)$", line)
-    if n != 1 or not m or len(line) > 40 or re.search(r"[。;；,，]", line):
+    if n != 1 or not m or len(line) > 40 or re.search(r"[。;；，]|,(?!\d{3})", line):
         return False
     # a bare 时间: / 日期: line is chrome only with a portal's date stamp (2025-08-08, 08:33); 时间:5月至10月 is a plan's
     return m.group(1) not in ("时间", "日期") or bool(re.match(r"^(?:19|20)\d\d[-/.]\d|^\S*\s*\d{1,2}:\d\d|$", m.group(2)))

@@ -93,3 +93,64 @@ def test_chosen_tasks_get_their_units_and_deadlines():
     for t in doc.tasks:
         for d in t.deadlines:  # traceable: the deadline's raw words at its span (in the task or its phase heading)
             assert d.span is not None and doc.text[d.span[0]:d.span[1]] == d.raw
+
+
+# heldout5/05: a report whose paragraphs of counts each end with a commitment (…镇派出所还将…于4月底前…)
+REPORT = next((CORPORA / "heldout5").glob("05_*.txt"))
+
+
+def _by_text(path):
+    doc = extract(path, until="structure")
+    return doc, {info["text"]: info for _, info in task_candidates(doc)}
+
+
+def test_a_commitment_among_counts_is_read_from_its_neighbourhood():
+    """The commitment sentence carries its commitment and its retrospective line; the paragraph mixes both."""
+    _, cands = _by_text(REPORT)
+    sent = next(i for t, i in cands.items() if t.startswith("镇派出所还将联合林业站"))
+    para = next(i for t, i in cands.items() if t.startswith("在进山路口设立防火检查卡点") and "还将" in t)
+    fs, fp = features(sent), features(para)
+    assert fs["commit_any"] == 1.0 and fs["commit_in_retro_line"] >= 0.5 and fs["line_alone"] == 0.0
+    assert fs["mixed"] == 0.0 and fp["mixed"] == 1.0
+    assert fp["rest_retro_share"] < fs["rest_retro_share"]  # around the paragraph: its item heading only
+    assert "进山" in sent["line_before"] and "进山" not in para["line_before"] and para["line_after"] == ""
+    # 现将…如下 and 将X纳入 are not commitments
+    heard = next(i for t, i in cands.items() if t.startswith("现将有关情况汇报如下"))
+    assert features(heard)["commit_any"] == 0.0
+
+
+def test_the_label_goes_to_the_span_that_is_the_task():
+    """dev/401 (meeting news): 多管齐下保障城市运行安全。加强对极端天气的应对,… matches the gold task (its body,
+    加强对…) at 0.8, but the body alone matches it exactly: the body is the positive, the item with its heading not."""
+    from dataclasses import replace
+
+    from pipeline.learn.tasks import examples
+
+    path = next((CORPORA / "dev").glob("401_*.txt"))
+    doc, _ = _by_text(path)
+    doc = replace(doc, task_candidates=tuple(task_candidates(doc)))
+    exs = {e["info"]["text"]: e for e in examples(doc, gold(path), "g")}
+    body = next(t for t in exs if t.startswith("加强对极端天气的应对"))
+    item = next(t for t in exs if t.startswith("多管齐下保障城市运行安全。加强"))
+    goal = next(g["text"] for g in gold(path)["tasks"] if g["text"].startswith("加强对极端天气"))
+    assert jaccard(item, goal) >= 0.5  # a match by SPEC §7 all the same
+    assert exs[body]["label"] == 1 and exs[item]["label"] == 0
+
+
+def test_the_shipped_model_takes_the_commitments_not_their_paragraphs():
+    doc = extract(REPORT)
+    texts = [t.text for t in doc.tasks]
+    assert any(t.startswith("镇派出所还将联合林业站") for t in texts), texts
+    assert any(t.startswith("计划于5月上旬") for t in texts), texts
+    assert not any(t.startswith(("在进山路口", "通过流动宣传车")) for t in texts), texts
+
+
+def test_a_phase_sentence_opening_the_line_gives_the_task_after_it_its_dates():
+    """dev/106: 施工及监理企业自查自纠阶段,时间为即日起至11月15日。各企业对所属工程开展自查自纠,… : the task is
+    the words after the phase sentence, and the phase's dates are its deadlines (SPEC §8), traceable in the text."""
+    doc = extract(next((CORPORA / "dev").glob("106_*.txt")))
+    task = next(t for t in doc.tasks if t.text.startswith("各企业对所属工程开展自查自纠"))
+    phase = [d for d in task.deadlines if d.span and d.span[1] <= task.span[0]]
+    assert phase and all("11月15日" in d.raw for d in phase)
+    for d in task.deadlines:
+        assert doc.text[d.span[0]:d.span[1]] == d.raw

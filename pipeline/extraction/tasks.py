@@ -1064,6 +1064,12 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
         if any(s <= ms and e >= me and (pending.get((s, e)) or (None,))[0] is None for ms, me in multi_item):
             continue  # it holds several inline items and no parenthetical closes it: its items are the candidates
         sec = _section_at(doc, s)
+        k = bisect.bisect_right(line_starts, s) - 1  # the candidate's line, and the words around it on that line
+        k_end = bisect.bisect_right(line_starts, max(s, e - 1))
+        line_end = line_starts[k_end] - 1 if k_end < len(line_starts) else len(text)
+        prev = k - 1
+        while prev > 0 and prev > k - 4 and not lines[prev][1] > lines[prev][0]:
+            prev -= 1
         out.append((t, {
             "text": t.text, "sources": sorted(sources), "rule_final": (s, e) in final,
             "heading_path": _heading_path(doc, sec), "marker": sec.marker if sec else None,
@@ -1071,10 +1077,24 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
             "n_deadlines": bisect.bisect_left(dl_starts, e) - bisect.bisect_left(dl_starts, s) + len(t.deadlines),
             "pending": pending.get((s, e)), "doc_type_proba": proba, "framing": _in_framing(doc, sec),
             "forward": _forward(doc, sec) is not None, "before": text[max(0, s - 12):s],
-            "line_head": text[line_starts[bisect.bisect_right(line_starts, s) - 1]:s][:24],
-            "title": doc.title or "", "short_run": run_of.get(bisect.bisect_right(line_starts, s) - 1, 0),
+            "line_head": text[line_starts[k]:s][:24],
+            "title": doc.title or "", "short_run": run_of.get(k, 0),
+            "line_before": text[max(line_starts[k], s - 200):s], "line_after": text[e:min(line_end, e + 200)],
+            "prev_line": text[max(lines[prev][0], lines[prev][1] - 60):lines[prev][1]] if prev >= 0 else "",
         }))
     return out
+
+
+def _lead_phase_deadlines(b: _Builder, start: int, before: str, have) -> list[Deadline]:
+    """The dates of a phase sentence that opens the task's line (自查自纠阶段,时间为即日起至11月15日。各企业…): the
+    deadlines of the task after it, as a phase heading's are (SPEC §8)."""
+    lead = before.strip()
+    if not lead or len(lead) > 40 or not PHASE.search(lead) or lead[-1] not in "。:：":
+        return []
+    at = start - len(before)
+    keys = {(d.kind, d.date, d.start, d.end, d.freq, d.min_count) for d in have}
+    return [d for d in _deadlines(before, b.year_for(at), at)
+            if (d.kind, d.date, d.start, d.end, d.freq, d.min_count) not in keys]
 
 
 def find_tasks(doc: Document) -> tuple[list[Task], tuple[tuple[Task, dict], ...]]:
@@ -1099,7 +1119,8 @@ def find_tasks(doc: Document) -> tuple[list[Task], tuple[tuple[Task, dict], ...]
         task, info = cands[i]
         units, extra = info.get("pending") or (None, [])
         n = len(b.tasks)
-        b.add(*task.span, units, extra, min_len=1)
+        b.add(*task.span, units, list(extra) + _lead_phase_deadlines(b, task.span[0], info.get("line_before") or "",
+                                                                     extra), min_len=1)
         if len(b.tasks) > n and b.tasks[-1].text != task.text:  # words beyond the span (a target row's value)
             b.tasks[-1] = dc_replace(b.tasks[-1], text=task.text)
     b.tasks.sort(key=lambda t: t.span)

@@ -52,6 +52,35 @@ _DIGITS = re.compile(r"\d+")
 _DEMAND_LEAD = re.compile(r"(?:要求|强调|指出|提出|部署|指示|希望|号召|明确|布置)了?[:：,，]|(?:要求|部署)如下|几点意见|[:：]$")
 _REPORTED_LEAD = re.compile(r"通报|传达|听取|学习了|观看|收看|介绍|汇报|回顾|总结了")
 _RETRO_LEAD = re.compile(r"了|已|累计|共计|以来")
+# the neighbourhood of a candidate: its sentences, and those of the rest of its line (a report's paragraph of
+# counts with one commitment in it; a meeting's demands after 会议要求 / 提出…要求)
+_SENT = re.compile(r"[^。;；!！?？\n]+[。;；!！?？]?")
+# a commitment: what someone will do (…将于, 还将, 将继续, 计划于, 力争, 下一步), not 现将…如下 nor 将X纳入…
+_COMMIT_ANY = re.compile(r"(?<!现)(?:还|也|并|均|都|再|仍|亦|即)?将(?=于|在|继续|进一步|全面|加快|加大|持续|积极|会同|联合|启动|组织|"
+                         r"开展|实行|实施|严格|依法|对|把|坚持|适时|重点|集中|逐步|按照|深入|不断|着力|予以|建立|推动|推进|完成|"
+                         r"陆续|尽快|及时|重新|专门|牵头|定期|结合|围绕|针对|认真|切实|进行|一律|视情|根据)|计划(?:于|在|到)|"
+                         r"拟(?:于|在)|力争|下一步|下步|今后")
+# a sentence that opens with its own actor (电力企业要…, 住建局负责…, 镇里将…)
+_ACTOR_START = re.compile(r"^[^,，。;；:：]{1,24}?(?:要|须|必须|应当|应|负责|牵头|务必)|^[^,，。;；:：]{1,24}?将(?!其)")
+# a unit parenthetical further on the line: the candidate is cut from a task that it closes (SPEC §3)
+_CLOSER_AHEAD = re.compile(r"[(（][^()（）\n]{0,40}?(?:责任单位|责任部门|牵头|配合|负责)")
+_DEMAND_ANY = re.compile(r"要求|强调|指出|提出|部署|指示|希望|号召|明确|议定|布置|几点意见|如下")
+_COUNT = re.compile(r"\d+(?:\.\d+)?(?:余|多)?(?:万|亿)?(?:个|家|处|人次|人|起|份|条|张|场次|场|次|名|支|台|辆|元|项|期|户|座|所|吨|"
+                    r"公里|余)")
+_RETRO_S = re.compile(r"了|以来|先后|累计|共计|共有|已经|已于|已|取得|成效|截至|截止|同比|召开|参加|出席|主持")
+_DIR_S = re.compile(r"要|须|必须|务必|应当|请|负责|确保|抓好|做好|加强|推进|落实|严格|强化")
+
+
+def _sentences(s: str) -> list[str]:
+    return [m.group() for m in _SENT.finditer(s) if len(m.group().strip()) >= 4]
+
+
+def _profile(sents: list[str]) -> tuple[int, int, int]:
+    """Sentences, of them retrospective (done, counted), of them forward (directive or commitment)."""
+    retro = sum(1 for x in sents if (_RETRO_S.search(x) or _COUNT.search(x)) and not _DIR_S.search(x)
+                and not _COMMIT_ANY.search(x))
+    fwd = sum(1 for x in sents if _COMMIT_ANY.search(x) or _DIR_S.search(x))
+    return len(sents), retro, fwd
 
 
 def _bigrams(s: str) -> list[str]:
@@ -119,6 +148,45 @@ def features(info: dict) -> dict[str, float]:
     f["lead_demand&report"] = demand * float(proba.get("report", 0.0))
     f["lead_reported"] = 1.0 if _REPORTED_LEAD.search(head) else 0.0
     f["lead_retro"] = 1.0 if _RETRO_LEAD.search(head) else 0.0
+    f.update(_context_features(info, kind))
+    return f
+
+
+def _context_features(info: dict, kind: str) -> dict[str, float]:
+    """Commitments and actors anywhere in the candidate, and its neighbourhood: a paragraph that mixes what was
+    done with what will be done is not one task (its commitment sentence is); a sentence among counts that
+    commits (…还将于4月底前…) or among demands (会议要求,…) is."""
+    text = info["text"]
+    f: dict[str, float] = {}
+    commit = 1.0 if _COMMIT_ANY.search(text) else 0.0
+    f["commit_any"] = commit
+    f[f"commit_any&{kind}"] = commit
+    f["commit_any&report"] = commit * float((info.get("doc_type_proba") or {}).get("report", 0.0))
+    if info.get("framing"):
+        f["commit_any&framing"] = commit
+    f["actor_start"] = 1.0 if _ACTOR_START.search(text) else 0.0
+    sents = _sentences(text)
+    n, retro, fwd = _profile(sents)
+    f[f"n_sents:{min(n, 5)}"] = 1.0
+    f["retro_share"] = retro / n if n else 0.0
+    mixed = 1.0 if retro and fwd else 0.0
+    f["mixed"] = mixed
+    f[f"mixed&{kind}"] = mixed
+    f[f"n_actor_sents:{min(sum(1 for x in sents if _ACTOR_START.search(x)), 3)}"] = 1.0
+    before, after = info.get("line_before") or "", info.get("line_after") or ""
+    rn, rretro, _ = _profile(_sentences(before + after))
+    f["line_alone"] = 1.0 if not (before + after).strip() else 0.0
+    f["rest_retro_share"] = rretro / rn if rn else 0.0
+    f["commit_in_retro_line"] = commit * f["rest_retro_share"]
+    closer = _CLOSER_AHEAD.search(after)
+    f["closer_next"] = 1.0 if closer and closer.start() <= 2 else 0.0
+    f["closer_ahead"] = 1.0 if closer and closer.start() > 2 else 0.0
+    demand = 1.0 if _DEMAND_ANY.search(before) else 0.0
+    f["demand_before_in_line"] = demand
+    f[f"demand_before_in_line&{kind}"] = demand
+    prev = info.get("prev_line") or ""
+    f["prev_colon"] = 1.0 if prev.rstrip().endswith((":", "：")) else 0.0
+    f["prev_demand"] = 1.0 if _DEMAND_ANY.search(prev[-20:]) else 0.0
     return f
 
 
@@ -219,15 +287,26 @@ def select(model: dict, infos: Sequence[dict], spans: Sequence[tuple[int, int]])
 
 # -- training --------------------------------------------------------------------------------------------------------
 
+LABEL_MARGIN = 0.08  # a candidate is a positive when it matches a gold task nearly as well as the best candidate
+
+
 def examples(doc, gold: dict, group: str) -> list[dict]:
-    """One example per candidate: its features' inputs and whether a gold task matches it (SPEC §7 Jaccard ≥ 0.5)."""
+    """One example per candidate: its features' inputs and whether it is a gold task's span.
+
+    A candidate is positive when it matches a gold task (SPEC §7 Jaccard ≥ 0.5) within ``LABEL_MARGIN``
+    of the best candidate for that task: a paragraph that holds a commitment sentence may match the
+    commitment at 0.5 too, but the sentence is the task, and the chooser must learn to prefer it.
+    """
     from .match import jaccard
 
     gold_texts = [t.get("text") or "" for t in gold.get("tasks") or []]
+    cands = list(doc.task_candidates)
+    sims = [[jaccard(task.text, g) for g in gold_texts] for task, _ in cands]
+    best_for = [max((row[j] for row in sims), default=0.0) for j in range(len(gold_texts))]
     out = []
-    for task, info in doc.task_candidates:
-        best = max((jaccard(task.text, g) for g in gold_texts), default=0.0)
-        out.append({"info": info, "span": tuple(task.span), "label": int(best >= 0.5), "doc": doc.source,
+    for (task, info), row in zip(cands, sims):
+        label = any(s >= 0.5 and s >= best_for[j] - LABEL_MARGIN for j, s in enumerate(row))
+        out.append({"info": info, "span": tuple(task.span), "label": int(label), "doc": doc.source,
                     "group": group, "gold_texts": gold_texts})
     return out
 
@@ -333,7 +412,9 @@ document's type decide.
 ## Data
 
 {meta['examples']} candidate segments of {meta['documents']} gold documents ({meta['groups']} source groups),
-{meta['positives']} of them matching a gold task (character-bigram Jaccard ≥ 0.5, SPEC §7).
+{meta['positives']} of them positives: matching a gold task (character-bigram Jaccard ≥ 0.5, SPEC §7) within
+{LABEL_MARGIN} of the best candidate for that task (a paragraph that holds the task's sentence among others
+is a negative: the sentence is the task).
 Candidates: the tasks each genre's rules propose (plan, report and speech rules, whatever the
 document's type), every lowest-level item, paragraph and sentence.
 
@@ -344,7 +425,10 @@ Character bigrams of the first 40 and last 12 characters; words of the section's
 rules, item, paragraph, sentence) weighted by the document's type probabilities; directive,
 retrospective, framing and commitment cue counts; an actor before 要/负责; units and deadlines
 found in it; length and position; the lead-in of its line (a demand: 会议要求, / X强调, / 作了部署:;
-what a meeting heard: 通报, 传达, 听取; what was done: 了, 已).
+what a meeting heard: 通报, 传达, 听取; what was done: 了, 已); commitments anywhere in it (还将, 将于, 计划于,
+力争, 下一步) and sentences that open with their own actor (X要 / X负责 / X将); its neighbourhood: how many of
+its sentences and of the rest of its line are retrospective (done, counted) or forward, a paragraph that
+mixes both, a demand earlier on the line (会议要求, 提出…要求), the previous line (ends with a colon, a demand).
 
 ## Model
 

@@ -336,7 +336,9 @@ def test_query_csv_escapes_formula_cells(capsys):
 
     print_rows([{"unit": "=区住建局", "n": -3, "note": "+1"}, {"unit": "区应急局", "n": 2, "note": None}],
                ["unit", "n", "note"], "csv")
-    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    out = capsys.readouterr().out
+    assert out.startswith("\ufeff")  # a BOM, so that Excel on Windows reads UTF-8 (issue 9)
+    rows = list(csv.reader(io.StringIO(out.removeprefix("\ufeff"))))
     assert rows == [["unit", "n", "note"], ["'=区住建局", "-3", "'+1"], ["区应急局", "2", ""]]
 
 

@@ -159,6 +159,22 @@ def test_walk_refuses_symlinks_out_of_the_folder(tmp_path: Path):
     assert files == [docs / "p.txt"] and not refused
 
 
+def test_a_folder_s_notes_are_not_documents(tmp_path: Path):
+    """README.md / SOURCE.md beside the documents of a folder (as in corpora/) are not ingested;
+    a .md file named explicitly is read as text."""
+    from pipeline.store.ingest import supported_extensions
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "ok.txt").write_bytes(GOOD_TXT.read_bytes())
+    (docs / "README.md").write_text("# 说明\n本文件夹收录各区工作总结。", encoding="utf-8")
+    (docs / "SOURCE.md").write_text("来源:某区应急管理局网站", encoding="utf-8")
+    files, refused = walk([docs], supported_extensions())
+    assert [p.name for p in files] == ["ok.txt"] and not refused
+    files, _ = walk([docs / "README.md"], supported_extensions())
+    assert files == [docs / "README.md"]
+
+
 @posix_only
 def test_ingest_refuses_links_out_and_special_files_by_name(tmp_path: Path):
     from pipeline.api import ingest

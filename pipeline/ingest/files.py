@@ -148,19 +148,24 @@ def _inside(target: str, root: str) -> bool:
     return target == root or target.startswith(root.rstrip(os.sep) + os.sep)
 
 
+# Markdown files in a folder are its notes (README.md, SOURCE.md), not submitted documents: a
+# folder walk leaves them out; a .md file named explicitly is read as text.
+NOTES = frozenset({".md"})
+
+
 def walk(paths: Iterable[str | Path], extensions: Iterable[str], *,
          follow_symlinks: bool = False) -> tuple[list[Path], list[Refused]]:
     """The files an ingest reads, absolute, each once, in a stable order; and the paths it refuses.
 
-    Folders are walked recursively for ``extensions`` (hidden files and folders
-    left out). A file named explicitly is always taken, whatever it is, so that a
+    Folders are walked recursively for ``extensions`` (hidden files and folders,
+    and the folder's notes, :data:`NOTES`, left out). A file named explicitly is always taken, whatever it is, so that a
     bad one is reported rather than silently ignored. Inside a folder, a symlink
     (to a file or a folder) whose real target is outside the folder is refused
     as ``outside_folder`` unless ``follow_symlinks``; symlinked folders inside
     it are not walked (their files are reached by their real path) unless
     ``follow_symlinks``, and then each real folder once.
     """
-    exts = frozenset(e.lower() for e in extensions)
+    exts = frozenset(e.lower() for e in extensions) - NOTES
     files: list[Path] = []
     refused: list[Refused] = []
     seen: set[Path] = set()

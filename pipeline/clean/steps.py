@@ -517,7 +517,8 @@ def mark_table_cells(m: Mapped) -> Mapped:
     gaps as stray spaces between Chinese characters and glue the cells together.
     """
     lines = m.text.split("\n")
-    gaps = [[] if "|" in line else list(_CELL_GAP.finditer(line)) for line in lines]
+    # an empty line (a text of newlines has a million) or one with a bar has no gap: not searched
+    gaps = [[] if not line or "|" in line else list(_CELL_GAP.finditer(line)) for line in lines]
     row = [bool(g) and (len(g) >= 2 or "\t" in g[0].group()) for g in gaps]
     edits, pos = [], 0
     for i, line in enumerate(lines):

@@ -53,7 +53,8 @@ def open_db(url: str | Path = "taskdb.sqlite") -> TaskDB:
 
 
 def ingest(paths: Iterable[str | Path], url: str | Path = "taskdb.sqlite", *, jobs: int = 1,
-           on_event: EventHook | None = None, follow_symlinks: bool = False) -> IngestReport:
+           on_event: EventHook | None = None, follow_symlinks: bool = False,
+           time_budget: str | None = None) -> IngestReport:
     """Read, extract and store files and folders into a database; what ``taskdb ingest`` runs.
 
     Folders are walked recursively for the supported extensions; a file named
@@ -72,6 +73,8 @@ def ingest(paths: Iterable[str | Path], url: str | Path = "taskdb.sqlite", *, jo
             ``stored``, ``skipped`` (stored already) or ``failed``.
         follow_symlinks: read what symlinks in a folder point to even outside it (by default such a
             symlink is refused as ``outside_folder``, and symlinked folders are not walked).
+        time_budget: CPU seconds per document, ``"BASE+PER_MB"`` (``"0"``: no limit); a document past it is a
+            ``too_complex`` error and the batch goes on. None: ``TASKDB_TIME_BUDGET``, else ``"5+20"``.
 
     Returns:
         An :class:`~pipeline.store.ingest.IngestReport`: ``stored``, ``skipped``, ``failed``
@@ -83,4 +86,5 @@ def ingest(paths: Iterable[str | Path], url: str | Path = "taskdb.sqlite", *, jo
     """
     from .store.ingest import run_ingest
 
-    return run_ingest(paths, url, jobs=jobs, on_event=on_event, follow_symlinks=follow_symlinks)
+    return run_ingest(paths, url, jobs=jobs, on_event=on_event, follow_symlinks=follow_symlinks,
+                      time_budget=time_budget)

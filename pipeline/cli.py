@@ -39,6 +39,24 @@ class _Out:
         (self._buffer or sys.stdout).flush()
 
 
+_TIME_BUDGET_HELP = ("CPU seconds a document may take, BASE+PER_MB: 5+20 (the default) is 5 s plus 20 s per MB of "
+                     "the file; 0 turns the limit off. A document past it is a too_complex error and the batch goes "
+                     "on. Default: $TASKDB_TIME_BUDGET, else 5+20.")
+
+
+def _time_budget(value: str | None) -> str | None:
+    if value is None:
+        return None
+    from .watchdog import budget_setting
+
+    try:
+        budget_setting(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not BASE+PER_MB in seconds (e.g. 5+20), or 0 for no limit",
+                                 param_hint="--time-budget") from None
+    return value
+
+
 @app.callback()
 def _root() -> None:
     """taskdb: tasks, units, deadlines and metrics from Chinese work-safety documents."""
@@ -51,6 +69,8 @@ def extract_cmd(
                                               "with its section outline.")] = OutFormat.jsonl,
     until: Annotated[str | None, typer.Option("--until", help="Stop after this stage: read, clean, structure, "
                                                "extract or normalise (default: all).")] = None,
+    time_budget: Annotated[str | None, typer.Option("--time-budget", metavar="BASE+PER_MB", help=_TIME_BUDGET_HELP,
+                                                    callback=_time_budget)] = None,
 ) -> None:
     """Print one record per file, in input order; a bad file gives an error line and the batch goes on.
 
@@ -65,7 +85,7 @@ def extract_cmd(
     _STATE["ran"] = True
     failed = 0
     out = _Out()
-    for res in extract_many(files, until=until):
+    for res in extract_many(files, until=until, time_budget=time_budget):
         if not res.ok:
             failed += 1
         if format is OutFormat.jsonl:
@@ -201,6 +221,8 @@ def ingest_cmd(
     follow_symlinks: Annotated[bool, typer.Option("--follow-symlinks", help="Read what symlinks in a folder point "
                                                   "to, even outside it, and walk symlinked folders (by default a "
                                                   "link out of the folder is refused as outside_folder).")] = False,
+    time_budget: Annotated[str | None, typer.Option("--time-budget", metavar="BASE+PER_MB", help=_TIME_BUDGET_HELP,
+                                                    callback=_time_budget)] = None,
 ) -> None:
     """Store the tasks, units, deadlines and metrics of documents in a database.
 
@@ -221,7 +243,8 @@ def ingest_cmd(
     err = Console(stderr=True)
     try:
         with ingest_progress(err) as on_event:
-            report = ingest(paths, db, jobs=jobs, on_event=on_event, follow_symlinks=follow_symlinks)
+            report = ingest(paths, db, jobs=jobs, on_event=on_event, follow_symlinks=follow_symlinks,
+                            time_budget=time_budget)
     except StoreError as e:
         raise _fail(str(e)) from None
     except KeyboardInterrupt:

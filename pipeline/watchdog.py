@@ -2,7 +2,8 @@
 
 The budget is ``BASE + PER_MB × size`` seconds of CPU time (5 s + 20 s per MB by default; the
 size is the larger of the file's bytes and its text's UTF-8 bytes once read), set
-by ``TASKDB_TIME_BUDGET=BASE+PER_MB`` (``"0"`` or ``"off"`` turns it off). It is
+by ``taskdb extract/ingest --time-budget BASE+PER_MB`` or else ``TASKDB_TIME_BUDGET=BASE+PER_MB``
+(``"0"`` or ``"off"`` turns it off). It is
 enforced with ``SIGPROF`` (``setitimer(ITIMER_PROF)``, CPU time) in the process that runs the stages —
 the ``extract`` process, or each ``ingest`` worker — so it interrupts Python
 code and regular-expression searches alike. Off the main thread (where no signal
@@ -12,6 +13,7 @@ without a budget.
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 import threading
@@ -34,7 +36,7 @@ class TooComplex(ReaderError):
 
     def __init__(self, path: str, seconds: float, stage: str):
         super().__init__("too_complex", path, f"not finished within its time budget of {seconds:.3g} s of CPU time "
-                         f"(stopped in stage {stage!r}; {ENV}=BASE+PER_MB sets the budget)")
+                         f"(stopped in stage {stage!r}; --time-budget or {ENV}=BASE+PER_MB sets the budget)")
         self.stage = stage
 
 
@@ -50,7 +52,10 @@ def budget_setting(value: str | None = None) -> tuple[float, float] | None:
         base, _, per_mb = raw.partition("+")
         out = (float(base), float(per_mb or 0))
     except ValueError:
-        raise ValueError(f"{ENV}={raw!r}: expected BASE+PER_MB in seconds (e.g. 2+20), or 0 to turn it off") from None
+        out = (float("nan"), 0.0)
+    if not all(map(math.isfinite, out)):
+        raise ValueError(f"time budget {raw!r} (--time-budget or {ENV}): expected BASE+PER_MB in seconds "
+                         "(e.g. 2+20), or 0 to turn it off")
     if out[0] < 0 or out[1] < 0 or out == (0.0, 0.0):
         return None
     return out
@@ -88,10 +93,16 @@ def _importing(frame) -> bool:
     return False
 
 
+#: ``watch(setting=FROM_ENV)``: the budget of ``TASKDB_TIME_BUDGET`` (``setting=None`` is no budget)
+FROM_ENV = "env"
+
+
 @contextmanager
-def watch(path: str, n_bytes: int, setting: tuple[float, float] | None = None):
-    """Run the body under the budget of a document of ``n_bytes``; raises :class:`TooComplex` when it runs out."""
-    if setting is None:
+def watch(path: str, n_bytes: int, setting: tuple[float, float] | None | str = FROM_ENV):
+    """Run the body under the budget of a document of ``n_bytes``; raises :class:`TooComplex` when it runs out.
+
+    ``setting`` is ``(base, per_mb)`` seconds, None for no budget, or :data:`FROM_ENV`."""
+    if setting == FROM_ENV:
         setting = budget_setting()
     w = Watch(str(path), setting, n_bytes)
     usable = (setting is not None and _TIMER is not None

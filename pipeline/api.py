@@ -58,12 +58,16 @@ def ingest(paths: Iterable[str | Path], url: str | Path = "taskdb.sqlite", *, jo
     """Read, extract and store files and folders into a database; what ``taskdb ingest`` runs.
 
     Folders are walked recursively for the supported extensions; a file named
-    explicitly is always taken. Each document is stored in one transaction,
-    keyed by the sha256 of its bytes: a file whose bytes are stored already is
-    not parsed again (its path is recorded), and a changed file at a known path
-    replaces that path's old document. A file that cannot be read becomes a row
-    of ``errors`` and the batch goes on. Interrupted, even by SIGKILL, a re-run
-    finishes the rest with nothing lost and nothing duplicated.
+    explicitly is always taken. Documents are keyed by the sha256 of their
+    bytes: a file whose bytes are stored already is not parsed again (its path
+    is recorded), and a changed file at a known path replaces that path's old
+    document. The one writer (this process) stores documents in batches, up to
+    32 documents or what arrived within 1 s per transaction, each document whole
+    or not at all; a batch the database refuses is written again one document
+    per transaction, so that only the refused document is reported. A file that
+    cannot be read becomes a row of ``errors`` and the batch goes on.
+    Interrupted, even by SIGKILL, a re-run finishes the rest with nothing lost
+    and nothing duplicated.
 
     Args:
         paths: files and folders.

@@ -226,10 +226,12 @@ def ingest_cmd(
 ) -> None:
     """Store the tasks, units, deadlines and metrics of documents in a database.
 
-    Each document is one transaction, keyed by the sha256 of its bytes: files
-    stored already are skipped before parsing, a changed file replaces its old
-    version, bad files are kept as error rows and listed at the end. Interrupted,
-    the same command finishes the rest. Exit 0, or 2 when any file failed.
+    Documents are keyed by the sha256 of their bytes and written in batches
+    (each document whole or not at all): files stored already are skipped
+    before parsing, a changed file replaces its old version, bad files are kept
+    as error rows and listed at the end. Interrupted, the same command finishes
+    the rest. Exit 0, or 2 when any file failed; 130
+    after Ctrl-C and 143 after SIGTERM (workers ended, the run marked interrupted).
 
     Example: taskdb ingest corpora/ --db taskdb.sqlite --jobs 2
     """
@@ -238,15 +240,20 @@ def ingest_cmd(
     from .api import ingest
     from .store import StoreError
     from .store.console import ingest_progress, print_ingest_report
+    from .store.lifeline import Terminated, sigterm_stops
 
     _STATE["ran"] = True
     err = Console(stderr=True)
     try:
-        with ingest_progress(err) as on_event:
+        with sigterm_stops(), ingest_progress(err) as on_event:
             report = ingest(paths, db, jobs=jobs, on_event=on_event, follow_symlinks=follow_symlinks,
                             time_budget=time_budget)
     except StoreError as e:
         raise _fail(str(e)) from None
+    except Terminated:
+        err.print("[yellow]terminated (SIGTERM): what was stored stays, the run is marked interrupted; run the same "
+                  "command again to finish[/]")
+        raise typer.Exit(143) from None
     except KeyboardInterrupt:
         err.print("[yellow]interrupted: what was stored stays; run the same command again to finish[/]")
         raise typer.Exit(130) from None

@@ -224,8 +224,19 @@ class _Pool:
                     inflight.clear()
                     self._pool.shutdown(wait=False, cancel_futures=True)
                     self._pool = self._new_pool()
+        except BaseException:  # stopped (Ctrl-C, SIGTERM, a failing database): the files in hand are not waited for
+            self._terminate_workers()
+            raise
         finally:
             self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _terminate_workers(self) -> None:
+        """End the workers now (their files are read again by the next run)."""
+        for proc in list((getattr(self._pool, "_processes", None) or {}).values()):
+            try:
+                proc.terminate()
+            except Exception:  # gone already
+                pass
 
 
 class _Heartbeat:
@@ -404,9 +415,12 @@ def run_ingest(paths: Iterable[str | Path], url: str | Path, *, jobs: int = 1,
             report.seconds = time.perf_counter() - started
             report.interrupted = status != "finished"
             try:
+                n_stored, n_errors = report.stored, len(report.failed)
+                if report.interrupted:  # stopped anywhere (within a batch being counted): the database's own figures
+                    n_stored, n_errors = writer.run_counts(run_id)
                 writer.finish_run(run_id, status=status, counts={
-                    "n_files": report.n_files, "n_stored": report.stored, "n_skipped": report.skipped,
-                    "n_errors": len(report.failed), "n_tasks": report.tasks, "n_units": report.unit_links,
+                    "n_files": report.n_files, "n_stored": n_stored, "n_skipped": report.skipped,
+                    "n_errors": n_errors, "n_tasks": report.tasks, "n_units": report.unit_links,
                     "n_metrics": report.metrics})
                 report.totals = database_totals(engine)
             except Exception:  # already failing (Ctrl-C, lost server): the original error matters more

@@ -203,3 +203,26 @@ def test_time_budget_option_of_extract_and_ingest(tmp_path):
                          env={**_env(), "TASKDB_TIME_BUDGET": "0.001+0"})
     assert out.returncode == 0, out.stderr
     assert sqlite3.connect(db).execute("SELECT count(*) FROM documents").fetchone()[0] == 1
+
+
+def test_memory_ceiling_stops_a_document_by_name_and_the_next_one_runs(monkeypatch):
+    """A document that adds more than TASKDB_MEMORY_LIMIT MB to the process is too_large (not killed by the kernel)."""
+    from pipeline.errors import ReaderError
+    from pipeline.watchdog import memory_limit
+
+    if memory_limit("100") is None:
+        pytest.skip("no /proc/self/statm here: no memory ceiling")
+    hog = []
+    with pytest.raises(ReaderError) as e:
+        with watch("big.txt", 0, setting=None, memory_mb=100):
+            while True:
+                hog.append(b"x" * 1_000_000)  # touched, so resident
+                sum(range(20_000))
+    assert e.value.code == "too_large" and "big.txt" in e.value.message and "TASKDB_MEMORY_LIMIT" in e.value.message
+    assert 100 < len(hog) < 2000
+    extract(DOC)  # warm
+    monkeypatch.setenv("TASKDB_MEMORY_LIMIT", "100")  # the kept hog is not counted against the next document
+    assert extract(DOC).tasks
+    assert memory_limit("0") is None and memory_limit("") == 4000.0
+    with pytest.raises(ValueError, match="TASKDB_MEMORY_LIMIT"):
+        memory_limit("lots")

@@ -826,7 +826,7 @@ def _table_tasks(b: _Builder) -> list[tuple[int, int]]:
             found.append((min(s for s, _ in spans), max(e for _, e in spans)))
     # tables flattened by the copy, without bars
     for hspans, cspans, breaks in _flat_tables(doc):
-        if any(s < fe and fs < hspans[0][0] + 1 for fs, fe in found):
+        if any(fs <= hspans[0][0] < fe for fs, fe in found):  # inside a table found with bars (was a NameError)
             continue
         header = [text[s:e] for s, e in hspans]
         kinds = [k if k not in (None, "unknown") else "other" for k in map(_header_kind, header)]

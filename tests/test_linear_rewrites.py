@@ -105,3 +105,55 @@ def test_second_pass_features_as_before():
             assert new[i][8] == mx and new[i][10] == size and new[i][20] == gap, (i, rows, proba)
             assert new[i][9] == pytest.approx(mean, abs=1e-12)
             assert new[i][-5] == known  # the last of the four _known_neighbours, before four more
+
+
+def _old_join_page_chunks(m):
+    """join_page_chunks as it was (a walk from every candidate), kept verbatim to check the rewrite."""
+    from pipeline.clean.steps import _CHUNK, _TERMINAL_END
+
+    lines = m.text.split("\n")
+    starts, pos = [], 0
+    for line in lines:
+        starts.append(pos)
+        pos += len(line) + 1
+    cands = [(i, int(mm.group(1))) for i, line in enumerate(lines) if (mm := _CHUNK.match(line))]
+    if len(cands) < 2:
+        return m
+    best = []
+    for k, (i, n) in enumerate(cands):
+        chain = [(i, n)]
+        for j, nn in cands[k + 1:]:
+            if nn == chain[-1][1] + 1:
+                chain.append((j, nn))
+        if len(chain) > len(best):
+            best = chain
+    if len(best) < 2:
+        return m
+    open_prev = sum(1 for i, _ in best[1:] if i > 0 and not _TERMINAL_END.search(lines[i - 1]))
+    avg_len = sum(len(lines[i]) for i, _ in best) / len(best)
+    if open_prev < max(1, (len(best) - 1) / 2) or avg_len < 80:
+        return m
+    edits = []
+    for k, (i, n) in enumerate(best):
+        marker_len = len(str(n)) + 1
+        if k > 0:
+            edits.append((starts[i] - 1, starts[i] + marker_len, ""))
+        else:
+            edits.append((starts[i], starts[i] + marker_len, ""))
+    return m.splice(edits)
+
+
+def test_page_chunk_chain_as_before():
+    """join_page_chunks picks the same chain of N、 counters as the walk from every candidate did."""
+    from pipeline.clean import steps
+    from pipeline.clean.mapped import Mapped
+
+    rnd = random.Random(8)
+    long = "安全生产工作要加强隐患排查整治" * 6
+    for _ in range(3000):
+        lines = []
+        for _ in range(rnd.randint(2, 14)):
+            body = rnd.choice([long, "短", long + "。"])
+            lines.append(f"{rnd.randint(1, 5)}、{body}" if rnd.random() < 0.7 else body)
+        text = "\n".join(lines)
+        assert steps.join_page_chunks(Mapped.of(text)).text == _old_join_page_chunks(Mapped.of(text)).text, text

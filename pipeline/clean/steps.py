@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 
 from .mapped import Mapped
@@ -364,15 +365,23 @@ def join_page_chunks(m: Mapped) -> Mapped:
     cands = [(i, int(mm.group(1))) for i, line in enumerate(lines) if (mm := _CHUNK.match(line))]
     if len(cands) < 2:
         return m
-    # the longest chain numbered n, n+1, n+2 … in document order
+    # the longest chain numbered n, n+1, n+2 … in document order: from each candidate, the chain that takes the
+    # next number's first candidate after it; lengths from the last candidate back (a walk from each was quadratic)
+    nxt: list[int | None] = [None] * len(cands)
+    length = [1] * len(cands)
+    first_after: dict[int, int] = {}  # number -> its first candidate after the current one
+    for k in range(len(cands) - 1, -1, -1):
+        n = cands[k][1]
+        nxt[k] = first_after.get(n + 1)
+        if nxt[k] is not None:
+            length[k] = 1 + length[nxt[k]]
+        first_after[n] = k
+    top = max(range(len(cands)), key=lambda k: length[k])  # the first of the longest
     best: list[tuple[int, int]] = []
-    for k, (i, n) in enumerate(cands):
-        chain = [(i, n)]
-        for j, nn in cands[k + 1:]:
-            if nn == chain[-1][1] + 1:
-                chain.append((j, nn))
-        if len(chain) > len(best):
-            best = chain
+    k = top
+    while k is not None:
+        best.append(cands[k])
+        k = nxt[k]
     if len(best) < 2:
         return m
     open_prev = sum(1 for i, _ in best[1:] if i > 0 and not _TERMINAL_END.search(lines[i - 1]))
@@ -407,7 +416,9 @@ def remove_page_furniture(m: Mapped) -> Mapped:
     if not numbers:
         return m
     after = [lines[k + 1].strip() for k in numbers if k + 1 < len(lines)]
-    headers = {h for h in after if h and len(h) <= 30 and "。" not in h and after.count(h) + lines.count(h) >= 3}
+    # counted once (a count per candidate header over every line was quadratic in page numbers)
+    n_after, n_lines = Counter(after), Counter(lines)
+    headers = {h for h in after if h and len(h) <= 30 and "。" not in h and n_after[h] + n_lines[h] >= 3}
     edits, pos, seen_header = [], 0, set()
     for k, line in enumerate(lines):
         end = pos + len(line) + 1

@@ -157,3 +157,18 @@ def test_page_chunk_chain_as_before():
             lines.append(f"{rnd.randint(1, 5)}、{body}" if rnd.random() < 0.7 else body)
         text = "\n".join(lines)
         assert steps.join_page_chunks(Mapped.of(text)).text == _old_join_page_chunks(Mapped.of(text)).text, text
+
+
+def test_truncation_notices_by_line_and_trimmed_edges_as_before():
+    from pipeline.clean import steps
+    from pipeline.clean.mapped import Mapped
+
+    old_edges = re.compile(r"^\s+|\s+$")
+    alphabet = [" ", "\t", "\n", "a", "一", "(", "（", ")", "…", "。", "省略", "隐藏", "12", "字", "全文共", "未完", "显示",
+                "阅读全部图文", "点击", "阅读", "全文", ">>", "剩余全文", "此处", "更多", "{", "}", ":", "<", ">", "div",
+                "![", "]", "](", "x.png", "#", ".", "-", "字号", "大", "中", "小", "【", "】", "[", "]", "字体:"]
+    for t in _strings(alphabet, 30000, 9, longest=16):
+        assert [x.span() for x in steps._EDGES.finditer(t)] == [x.span() for x in old_edges.finditer(t)], t
+        for rx, cue in steps._CUES.items():
+            new, old = steps._sub_by_line(Mapped.of(t), rx, cue), Mapped.of(t).sub(rx, "")
+            assert (new.text, list(new.origin)) == (old.text, list(old.origin)), (rx.pattern[:20], t)

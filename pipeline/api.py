@@ -57,16 +57,21 @@ def open_db(url: str | Path = "taskdb.sqlite") -> TaskDB:
 
 
 def ingest(paths: Iterable[str | Path], url: str | Path = "taskdb.sqlite", *, jobs: int = 1,
-           on_event: EventHook | None = None, follow_symlinks: bool = False) -> IngestReport:
+           on_event: EventHook | None = None, follow_symlinks: bool = False,
+           time_budget: str | None = None) -> IngestReport:
     """Read, extract and store files and folders into a database; what ``taskdb ingest`` runs.
 
     Folders are walked recursively for the supported extensions; a file named
-    explicitly is always taken. Each document is stored in one transaction,
-    keyed by the sha256 of its bytes: a file whose bytes are stored already is
-    not parsed again (its path is recorded), and a changed file at a known path
-    replaces that path's old document. A file that cannot be read becomes a row
-    of ``errors`` and the batch goes on. Interrupted, even by SIGKILL, a re-run
-    finishes the rest with nothing lost and nothing duplicated.
+    explicitly is always taken. Documents are keyed by the sha256 of their
+    bytes: a file whose bytes are stored already is not parsed again (its path
+    is recorded), and a changed file at a known path replaces that path's old
+    document. The one writer (this process) stores documents in batches, up to
+    32 documents or what arrived within 1 s per transaction, each document whole
+    or not at all; a batch the database refuses is written again one document
+    per transaction, so that only the refused document is reported. A file that
+    cannot be read becomes a row of ``errors`` and the batch goes on.
+    Interrupted, even by SIGKILL, a re-run finishes the rest with nothing lost
+    and nothing duplicated.
 
     Args:
         paths: files and folders.
@@ -76,6 +81,8 @@ def ingest(paths: Iterable[str | Path], url: str | Path = "taskdb.sqlite", *, jo
             ``stored``, ``skipped`` (stored already) or ``failed``.
         follow_symlinks: read what symlinks in a folder point to even outside it (by default such a
             symlink is refused as ``outside_folder``, and symlinked folders are not walked).
+        time_budget: CPU seconds per document, ``"BASE+PER_MB"`` (``"0"``: no limit); a document past it is a
+            ``too_complex`` error and the batch goes on. None: ``TASKDB_TIME_BUDGET``, else ``"5+20"``.
 
     Raises:
         FileNotFoundError: none of ``paths`` exists (and no database is created).
@@ -94,7 +101,8 @@ def ingest(paths: Iterable[str | Path], url: str | Path = "taskdb.sqlite", *, jo
     if paths and not any(Path(p).exists() or Path(p).is_symlink() for p in paths):
         # nothing to read: say so before a database is created
         raise FileNotFoundError(f"{', '.join(map(str, paths))}: no such file or folder; nothing ingested")
-    return run_ingest(paths, url, jobs=jobs, on_event=on_event, follow_symlinks=follow_symlinks)
+    return run_ingest(paths, url, jobs=jobs, on_event=on_event, follow_symlinks=follow_symlinks,
+                      time_budget=time_budget)
 
 
 # -- plan ↔ report accountability (SPEC §9, issue #9) -------------------------------------------------------------

@@ -47,6 +47,24 @@ def _show_version(value: bool) -> None:
         raise typer.Exit()
 
 
+_TIME_BUDGET_HELP = ("CPU seconds a document may take, BASE+PER_MB: 5+20 (the default) is 5 s plus 20 s per MB of "
+                     "the file; 0 turns the limit off. A document past it is a too_complex error and the batch goes "
+                     "on. Default: $TASKDB_TIME_BUDGET, else 5+20.")
+
+
+def _time_budget(value: str | None) -> str | None:
+    if value is None:
+        return None
+    from .watchdog import budget_setting
+
+    try:
+        budget_setting(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not BASE+PER_MB in seconds (e.g. 5+20), or 0 for no limit",
+                                 param_hint="--time-budget") from None
+    return value
+
+
 @app.callback()
 def _root(
     version: Annotated[bool, typer.Option("--version", callback=_show_version, is_eager=True,
@@ -62,6 +80,8 @@ def extract_cmd(
                                               "with its section outline.")] = OutFormat.jsonl,
     until: Annotated[str | None, typer.Option("--until", help="Stop after this stage: read, clean, structure, "
                                                "extract or normalise (default: all).")] = None,
+    time_budget: Annotated[str | None, typer.Option("--time-budget", metavar="BASE+PER_MB", help=_TIME_BUDGET_HELP,
+                                                    callback=_time_budget)] = None,
 ) -> None:
     """Print one record per file, in input order; a bad file gives an error line and the batch goes on.
 
@@ -76,7 +96,7 @@ def extract_cmd(
     _STATE["ran"] = True
     failed = 0
     out = _Out()
-    for res in extract_many(files, until=until):
+    for res in extract_many(files, until=until, time_budget=time_budget):
         if not res.ok:
             failed += 1
         if format is OutFormat.jsonl:
@@ -282,13 +302,17 @@ def ingest_cmd(
     shared_files: Annotated[bool, typer.Option("--shared-files", help="With --cluster tcp://…: the workers see "
                                                "the files at the same paths (a shared file system), send paths, "
                                                "not the files' bytes.")] = False,
+    time_budget: Annotated[str | None, typer.Option("--time-budget", metavar="BASE+PER_MB", help=_TIME_BUDGET_HELP,
+                                                    callback=_time_budget)] = None,
 ) -> None:
     """Store the tasks, units, deadlines and metrics of documents in a database.
 
-    Each document is one transaction, keyed by the sha256 of its bytes: files
-    stored already are skipped before parsing, a changed file replaces its old
-    version, bad files are kept as error rows and listed at the end. Interrupted,
-    the same command finishes the rest. Exit 0, or 2 when any file failed.
+    Documents are keyed by the sha256 of their bytes and written in batches
+    (each document whole or not at all): files stored already are skipped
+    before parsing, a changed file replaces its old version, bad files are kept
+    as error rows and listed at the end. Interrupted, the same command finishes
+    the rest. Exit 0, or 2 when any file failed; 130
+    after Ctrl-C and 143 after SIGTERM (workers ended, the run marked interrupted).
 
     Example: taskdb ingest corpora/ --db taskdb.sqlite --jobs 2
     (or --db postgresql://user:pw@host/taskdb --cluster tcp://scheduler:8786)
@@ -298,6 +322,7 @@ def ingest_cmd(
     from .api import ingest
     from .store import StoreError
     from .store.console import ingest_progress, print_ingest_report
+    from .store.lifeline import Terminated, sigterm_stops
 
     _STATE["ran"] = True
     err = Console(stderr=True)
@@ -315,15 +340,21 @@ def ingest_cmd(
         if cluster is not None:
             from .store.cluster import run_cluster_ingest
 
-            with ingest_progress(err) as on_event:
+            with sigterm_stops(), ingest_progress(err) as on_event:
                 report = run_cluster_ingest(paths, db, cluster=cluster, shared_files=shared_files or None,
                                             on_event=on_event, follow_symlinks=follow_symlinks,
-                                            on_warning=lambda w: err.print(f"[yellow]warning:[/] {w}", highlight=False))
+                                            on_warning=lambda w: err.print(f"[yellow]warning:[/] {w}", highlight=False),
+                                            time_budget=time_budget)
         else:
-            with ingest_progress(err) as on_event:
-                report = ingest(paths, db, jobs=jobs, on_event=on_event, follow_symlinks=follow_symlinks)
+            with sigterm_stops(), ingest_progress(err) as on_event:
+                report = ingest(paths, db, jobs=jobs, on_event=on_event, follow_symlinks=follow_symlinks,
+                                time_budget=time_budget)
     except StoreError as e:
         raise _fail(str(e)) from None
+    except Terminated:
+        err.print("[yellow]terminated (SIGTERM): what was stored stays, the run is marked interrupted; run the same "
+                  "command again to finish[/]")
+        raise typer.Exit(143) from None
     except KeyboardInterrupt:
         err.print("[yellow]interrupted: what was stored stays; run the same command again to finish[/]")
         raise typer.Exit(130) from None

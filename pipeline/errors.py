@@ -19,10 +19,11 @@ MEANINGS: dict[str, str] = {
     "no_text_layer": "a PDF of scanned images: run OCR first",
     "empty": "no bytes, only whitespace, or a document that holds no text",
     "too_large": "above the size limit, counted on the bytes actually read (a file that grows, a docx that "
-                 "would inflate past it), or too deeply nested to parse",
+                 "would inflate past it), too deeply nested to parse, or taking more memory than its ceiling "
+                 "(4000 MB per document by default, TASKDB_MEMORY_LIMIT=MB; 0 turns it off)",
     "undecodable": "bytes that no text encoding turns into text",
     "missing_dependency": "a .doc with no LibreOffice installed; the message says how to install it",
-    "too_complex": "not finished within its time budget of CPU time (5 s + 20 s per MB by default, TASKDB_TIME_BUDGET=BASE+PER_MB; "
+    "too_complex": "not finished within its time budget of CPU time (5 s + 20 s per MB by default, --time-budget or TASKDB_TIME_BUDGET=BASE+PER_MB; "
                    "0 turns it off): a runaway document is stopped by name and the batch goes on",
     "not_a_regular_file": "a FIFO, device or socket (or a symlink to one): refused before it is opened, "
                           "so it never blocks a batch",

@@ -30,26 +30,32 @@ def pipe_names() -> list[str]:
     return ["read"] + [name for name, _ in _stages()]
 
 
-def extract(path: str | Path, *, until: str | None = None, disable: Iterable[str] = ()) -> Document:
+def extract(path: str | Path, *, until: str | None = None, disable: Iterable[str] = (),
+            time_budget: str | None = None) -> Document:
     """Read one file and run it through the stages (read → clean → structure → extract).
 
     Args:
         path: the file.
         until: stop after this stage (``"read"``, ``"clean"``, ``"structure"``, ``"extract"``).
         disable: stages to skip.
+        time_budget: CPU seconds allowed, ``"BASE+PER_MB"`` (``"0"``: no limit); None: ``TASKDB_TIME_BUDGET``,
+            else 5+20.
 
     Raises:
-        ReaderError: the file cannot be read (its ``code`` names the cause, SPEC §2).
+        ReaderError: the file cannot be read (its ``code`` names the cause, SPEC §2; ``too_complex`` when the
+            document used up its time budget).
         StageError: a stage failed on this document.
+        ValueError: ``until`` or ``time_budget`` is not valid.
     """
     from .ingest import read
 
     names = pipe_names()
     if until is not None and until not in names:
         raise ValueError(f"The 'until' option must be one of {names}. Got {until!r} instead.")
-    from .watchdog import watch
+    from .watchdog import budget_setting, watch
 
-    with watch(str(path), _size(path)) as w:  # a document past its time budget raises TooComplex (too_complex)
+    setting = budget_setting(time_budget)  # None: from the environment
+    with watch(str(path), _size(path), setting) as w:  # a document past its time budget raises TooComplex (too_complex)
         doc = read(path)
         w.extend_to(len(doc.raw_text.encode("utf-8", "surrogatepass")))
         if until == "read":
@@ -102,11 +108,17 @@ class Result:
         return {"source": self.source, "error": {"code": self.code, "message": self.message}}
 
 
-def extract_many(paths: Iterable[str | Path], *, until: str | None = None) -> Iterator[Result]:
-    """Extract every file in order; a bad file gives an error Result and the batch goes on."""
+def extract_many(paths: Iterable[str | Path], *, until: str | None = None,
+                 time_budget: str | None = None) -> Iterator[Result]:
+    """Extract every file in order; a bad file gives an error Result and the batch goes on (``time_budget``: see
+    :func:`extract`; a document past it gives a ``too_complex`` Result)."""
+    if time_budget is not None:
+        from .watchdog import budget_setting
+
+        budget_setting(time_budget)  # a bad setting is the caller's error, before any file
     for p in paths:
         try:
-            yield Result(str(p), document=extract(p, until=until))
+            yield Result(str(p), document=extract(p, until=until, time_budget=time_budget))
         except ReaderError as e:
             yield Result(str(p), code=e.code, message=e.message)
         except StageError as e:

@@ -2,16 +2,22 @@
 
 The budget is ``BASE + PER_MB × size`` seconds of CPU time (5 s + 20 s per MB by default; the
 size is the larger of the file's bytes and its text's UTF-8 bytes once read), set
-by ``TASKDB_TIME_BUDGET=BASE+PER_MB`` (``"0"`` or ``"off"`` turns it off). It is
+by ``taskdb extract/ingest --time-budget BASE+PER_MB`` or else ``TASKDB_TIME_BUDGET=BASE+PER_MB``
+(``"0"`` or ``"off"`` turns it off). It is
 enforced with ``SIGPROF`` (``setitimer(ITIMER_PROF)``, CPU time) in the process that runs the stages —
 the ``extract`` process, or each ``ingest`` worker — so it interrupts Python
 code and regular-expression searches alike. Off the main thread (where no signal
 handler can be set) or where there is no ``SIGPROF`` (Windows), documents run
 without a budget.
+
+Memory has a ceiling too: a document that adds more than ``TASKDB_MEMORY_LIMIT`` MB (4000 by default, ``0``
+turns it off) to the resident memory of its process is stopped as ``too_large`` (Linux: read from ``/proc``
+every 0.25 s of CPU time), so that a huge text is refused by name instead of being killed by the kernel.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 import threading
@@ -34,7 +40,7 @@ class TooComplex(ReaderError):
 
     def __init__(self, path: str, seconds: float, stage: str):
         super().__init__("too_complex", path, f"not finished within its time budget of {seconds:.3g} s of CPU time "
-                         f"(stopped in stage {stage!r}; {ENV}=BASE+PER_MB sets the budget)")
+                         f"(stopped in stage {stage!r}; --time-budget or {ENV}=BASE+PER_MB sets the budget)")
         self.stage = stage
 
 
@@ -50,7 +56,10 @@ def budget_setting(value: str | None = None) -> tuple[float, float] | None:
         base, _, per_mb = raw.partition("+")
         out = (float(base), float(per_mb or 0))
     except ValueError:
-        raise ValueError(f"{ENV}={raw!r}: expected BASE+PER_MB in seconds (e.g. 2+20), or 0 to turn it off") from None
+        out = (float("nan"), 0.0)
+    if not all(map(math.isfinite, out)):
+        raise ValueError(f"time budget {raw!r} (--time-budget or {ENV}): expected BASE+PER_MB in seconds "
+                         "(e.g. 2+20), or 0 to turn it off")
     if out[0] < 0 or out[1] < 0 or out == (0.0, 0.0):
         return None
     return out
@@ -63,21 +72,28 @@ def seconds_for(n_bytes: int, setting: tuple[float, float]) -> float:
 class Watch:
     """The running budget of one document: ``stage`` names where it is, ``extend_to`` grows it once the text is known."""
 
-    def __init__(self, path: str, setting: tuple[float, float] | None, n_bytes: int):
+    def __init__(self, path: str, setting: tuple[float, float] | None, n_bytes: int, memory_mb: float | None = None):
         self.path, self.setting, self.stage, self.fired = path, setting, "read", False
         self.start = time.process_time()
         self.seconds = seconds_for(n_bytes, setting) if setting else None
+        self.memory_mb = memory_mb
+        # the ceiling is on what the document adds to the process (a batch's process keeps some of what the
+        # documents before it used: freed memory is not always given back)
+        self.rss0 = (_rss_mb() or 0.0) if memory_mb is not None else 0.0
+        self.over_memory: float | None = None  # the MB it had added when the memory ceiling stopped it
 
     def extend_to(self, n_bytes: int) -> None:
         """Budget of a larger size (a docx's text is larger than its zipped bytes); never shrinks."""
         if self.setting is None or self.seconds is None:
             return
-        s = seconds_for(n_bytes, self.setting)
-        if s > self.seconds:
-            self.seconds = s
-            left = s - (time.process_time() - self.start)
-            if signal.getitimer(_TIMER)[0] > 0:
-                signal.setitimer(_TIMER, max(left, 1e-3))
+        self.seconds = max(self.seconds, seconds_for(n_bytes, self.setting))  # the next tick reads it
+
+    def error(self) -> ReaderError:
+        if self.over_memory is not None:
+            return ReaderError("too_large", self.path, f"took {self.over_memory:.0f} MB of memory, above the ceiling "
+                               f"of {self.memory_mb:.0f} MB per document (stopped in stage {self.stage!r}; "
+                               f"{MEMORY_ENV}=MB sets it, 0 turns it off)")
+        return TooComplex(self.path, self.seconds or 0.0, self.stage)
 
 
 def _importing(frame) -> bool:
@@ -88,41 +104,102 @@ def _importing(frame) -> bool:
     return False
 
 
+#: ``watch(setting=FROM_ENV)``: the budget of ``TASKDB_TIME_BUDGET`` (``setting=None`` is no budget)
+FROM_ENV = "env"
+
+#: the memory ceiling of a document (resident MB of the process running it), checked with the time budget
+MEMORY_ENV = "TASKDB_MEMORY_LIMIT"
+DEFAULT_MEMORY_MB = 4000.0
+#: CPU seconds between two looks at the process's memory
+TICK = 0.25
+
+
+def memory_limit(value: str | None = None) -> float | None:
+    """The memory ceiling in MB from ``TASKDB_MEMORY_LIMIT`` (or ``value``; default 4000), None when off (``0``) or
+    where the resident size cannot be read (no ``/proc``)."""
+    raw = os.environ.get(MEMORY_ENV) if value is None else value
+    if raw is None or not raw.strip():
+        mb = DEFAULT_MEMORY_MB
+    else:
+        try:
+            mb = float(raw)
+        except ValueError:
+            raise ValueError(f"{MEMORY_ENV}={raw!r}: expected megabytes (e.g. 4000), or 0 to turn it off") from None
+    if not math.isfinite(mb) or mb <= 0 or _rss_mb() is None:
+        return None
+    return mb
+
+
+def _rss_mb() -> float | None:
+    """This process's resident memory in MB (Linux), else None."""
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[1]) * _PAGE / 1e6
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
 @contextmanager
-def watch(path: str, n_bytes: int, setting: tuple[float, float] | None = None):
-    """Run the body under the budget of a document of ``n_bytes``; raises :class:`TooComplex` when it runs out."""
-    if setting is None:
+def watch(path: str, n_bytes: int, setting: tuple[float, float] | None | str = FROM_ENV,
+          memory_mb: float | None | str = FROM_ENV):
+    """Run the body under the budget of a document of ``n_bytes``; raises :class:`TooComplex` when it runs out,
+    and a ``too_large`` :class:`ReaderError` when it has added more than ``memory_mb`` to the process's resident
+    memory.
+
+    ``setting`` is ``(base, per_mb)`` seconds, None for no budget, or :data:`FROM_ENV`; ``memory_mb`` is MB, None
+    for no ceiling, or :data:`FROM_ENV` (``TASKDB_MEMORY_LIMIT``). Both are checked on ``SIGPROF`` ticks of CPU
+    time: the time budget exactly, the memory every :data:`TICK` seconds."""
+    if setting == FROM_ENV:
         setting = budget_setting()
-    w = Watch(str(path), setting, n_bytes)
-    usable = (setting is not None and _TIMER is not None
+    if memory_mb == FROM_ENV:
+        memory_mb = memory_limit()
+    w = Watch(str(path), setting, n_bytes, memory_mb)
+    usable = ((setting is not None or memory_mb is not None) and _TIMER is not None
               and threading.current_thread() is threading.main_thread())
     if not usable:
         yield w
         return
 
-    def _expired(signum, frame):
+    def _next() -> float:  # CPU seconds to the next look: the end of the budget, or a tick
+        left = w.seconds - (time.process_time() - w.start) if w.seconds is not None else TICK
+        return max(min(left, TICK) if w.memory_mb is not None else left, 1e-3)
+
+    def _tick(signum, frame):
+        over_time = w.seconds is not None and time.process_time() - w.start >= w.seconds
+        rss = _rss_mb() if w.memory_mb is not None and not over_time else None
+        grown = rss - w.rss0 if rss is not None else None
+        if not over_time and (grown is None or grown <= w.memory_mb):
+            signal.setitimer(_TIMER, _next())
+            return
         if _importing(frame):  # never leave a half-imported module behind: stop once the import is done
             signal.setitimer(_TIMER, 0.02)
             return
+        if not over_time:
+            w.over_memory = grown
         w.fired = True
         signal.setitimer(_TIMER, 0.5)  # again, should a broad ``except`` swallow this one
-        raise TooComplex(w.path, w.seconds or 0.0, w.stage)
+        raise w.error()
 
     outer = signal.getitimer(_TIMER)  # a caller's own timer (a benchmark's cap) is put back after
-    old = signal.signal(_SIGNAL, _expired)
-    signal.setitimer(_TIMER, w.seconds)
+    old = signal.signal(_SIGNAL, _tick)
+    signal.setitimer(_TIMER, _next())
     try:
         yield w
-    except TooComplex:
+    except ReaderError as e:
+        if w.fired and e.code not in ("too_complex", "too_large"):  # a reader turned the interruption into its own
+            raise w.error() from None
         raise
     except BaseException:
         if w.fired:  # a stage caught the interruption and raised something else: it is still the budget
-            raise TooComplex(w.path, w.seconds or 0.0, w.stage) from None
+            raise w.error() from None
         raise
     finally:
         signal.setitimer(_TIMER, 0)
         signal.signal(_SIGNAL, old)
     if w.fired:  # the body caught the interruption and went on to its end
-        raise TooComplex(w.path, w.seconds or 0.0, w.stage)
+        raise w.error()
     if outer[0] > 0:
         signal.setitimer(_TIMER, max(outer[0] - (time.process_time() - w.start), 1e-3), outer[1])

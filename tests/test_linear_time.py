@@ -165,3 +165,64 @@ def test_unit_parenthetical_looks_back_120_characters_as_before():
                        for _ in range(rnd.randint(0, 12)))
         for pos in range(0, len(text) + 1, 7):
             assert metrics._in_unit_parenthetical(text, pos) == old(text, pos), (text, pos)
+
+
+def test_time_budget_option_of_extract_and_ingest(tmp_path):
+    """--time-budget: a tiny one makes a real document too_complex and the batch goes on; it overrides the env."""
+    other = CORPORA / "samples" / "002_2d6767afaa7999d4.txt"
+    missing = tmp_path / "missing.txt"
+    out = subprocess.run([sys.executable, "-m", "pipeline.cli", "extract", str(DOC), str(missing), str(other),
+                          "--format", "jsonl", "--time-budget", "0.001+0"],
+                         cwd=ROOT, capture_output=True, text=True, env={**_env(), "TASKDB_TIME_BUDGET": "0"})
+    lines = [json.loads(x) for x in out.stdout.splitlines()]
+    assert out.returncode == 2 and [x["error"]["code"] for x in lines] == ["too_complex", "not_found", "too_complex"]
+    assert str(DOC) in lines[0]["error"]["message"] and "--time-budget" in lines[0]["error"]["message"]
+    # the option wins over the environment: 0 is no limit
+    out = subprocess.run([sys.executable, "-m", "pipeline.cli", "extract", str(DOC), "--time-budget", "0"],
+                         cwd=ROOT, capture_output=True, text=True, env={**_env(), "TASKDB_TIME_BUDGET": "0.001+0"})
+    assert out.returncode == 0 and json.loads(out.stdout)["tasks"], out.stderr
+    bad = subprocess.run([sys.executable, "-m", "pipeline.cli", "extract", str(DOC), "--time-budget", "fast"],
+                         cwd=ROOT, capture_output=True, text=True, env=_env())
+    assert bad.returncode == 1 and "--time-budget" in bad.stderr and not bad.stdout
+    help_text = subprocess.run([sys.executable, "-m", "pipeline.cli", "ingest", "--help"], cwd=ROOT,
+                               capture_output=True, text=True, env={**_env(), "COLUMNS": "200"}).stdout
+    assert "--time-budget" in help_text and "too_complex" in help_text
+
+    import sqlite3
+
+    db = tmp_path / "t.sqlite"
+    out = subprocess.run([sys.executable, "-m", "pipeline.cli", "ingest", str(DOC), "--db", str(db),
+                          "--time-budget", "0.001+0"], cwd=ROOT, capture_output=True, text=True, env=_env())
+    assert out.returncode == 2, out.stderr
+    con = sqlite3.connect(db)
+    assert [r[0] for r in con.execute("SELECT code FROM errors")] == ["too_complex"]
+    assert "0.001+0" in con.execute("SELECT options FROM runs").fetchone()[0]
+    con.close()
+    out = subprocess.run([sys.executable, "-m", "pipeline.cli", "ingest", str(DOC), "--db", str(db),
+                          "--time-budget", "0"], cwd=ROOT, capture_output=True, text=True,
+                         env={**_env(), "TASKDB_TIME_BUDGET": "0.001+0"})
+    assert out.returncode == 0, out.stderr
+    assert sqlite3.connect(db).execute("SELECT count(*) FROM documents").fetchone()[0] == 1
+
+
+def test_memory_ceiling_stops_a_document_by_name_and_the_next_one_runs(monkeypatch):
+    """A document that adds more than TASKDB_MEMORY_LIMIT MB to the process is too_large (not killed by the kernel)."""
+    from pipeline.errors import ReaderError
+    from pipeline.watchdog import memory_limit
+
+    if memory_limit("100") is None:
+        pytest.skip("no /proc/self/statm here: no memory ceiling")
+    hog = []
+    with pytest.raises(ReaderError) as e:
+        with watch("big.txt", 0, setting=None, memory_mb=100):
+            while True:
+                hog.append(b"x" * 1_000_000)  # touched, so resident
+                sum(range(20_000))
+    assert e.value.code == "too_large" and "big.txt" in e.value.message and "TASKDB_MEMORY_LIMIT" in e.value.message
+    assert 100 < len(hog) < 2000
+    extract(DOC)  # warm
+    monkeypatch.setenv("TASKDB_MEMORY_LIMIT", "100")  # the kept hog is not counted against the next document
+    assert extract(DOC).tasks
+    assert memory_limit("0") is None and memory_limit("") == 4000.0
+    with pytest.raises(ValueError, match="TASKDB_MEMORY_LIMIT"):
+        memory_limit("lots")

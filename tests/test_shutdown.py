@@ -117,6 +117,47 @@ def test_shutdown_kill_leaves_no_process_and_rerun_finishes(sqlite_dbs, tmp_path
     assert count_documents(url) == n
 
 
+def test_shutdown_sigterm_ends_cleanly_and_marks_the_run(sqlite_dbs, tmp_path):
+    """SIGTERM to ``taskdb ingest --jobs 2``: workers ended, the run marked interrupted by itself, exit 143."""
+    n = 200
+    folder = tmp_path / "copies"
+    small_copies(folder, n)
+    url = sqlite_dbs.new("termed")
+    proc = _start(url, folder, 2)
+    try:
+        main = psutil.Process(proc.pid)
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and proc.poll() is None:
+            if len(main.children(recursive=True)) >= 3 and count_documents(url) >= 10:
+                break
+            time.sleep(0.05)
+        assert proc.poll() is None, "the ingest ended before SIGTERM"
+        tree = main.children(recursive=True)
+        t0 = time.monotonic()
+        os.kill(proc.pid, signal.SIGTERM)
+        code = proc.wait(timeout=60)
+        took = time.monotonic() - t0
+        deadline = time.monotonic() + 15
+        while _alive(tree) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        left = _alive(tree)
+    finally:
+        _kill_tree(proc.pid)
+    assert code == 143, code
+    assert not left, f"still running after SIGTERM: {[' '.join(p.cmdline()) for p in left]}"
+    assert took < 30, took
+    stored = count_documents(url)
+    runs = _runs(url)  # marked by the run itself, before any other ingest looked
+    assert [r["status"] for r in runs] == ["interrupted"] and runs[0]["finished_at"]
+    assert runs[0]["n_stored"] == stored and 0 < stored < n
+
+    from pipeline.api import ingest
+
+    report = ingest([folder], url, jobs=2)
+    assert (report.stored, report.skipped, report.failed) == (n - stored, stored, [])
+    assert [r["status"] for r in _runs(url)] == ["interrupted", "finished"] and count_documents(url) == n
+
+
 def test_shutdown_stale_runs_marked_interrupted(sqlite_dbs, tmp_path):
     """A run of another host whose heartbeat stopped is interrupted; one that still beats is left alone."""
     from datetime import UTC, datetime, timedelta

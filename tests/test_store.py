@@ -603,8 +603,8 @@ def test_store_document_refused_in_a_batch_is_reported_alone(dbs, tmp_path, monk
     bad = str(files[2])
     work = ingest_mod._work
 
-    def spoil(job):
-        out = work(job)
+    def spoil(job, *budget):
+        out = work(job, *budget)
         if job.path == bad:
             rows = out.rows
             twice = rows.tasks + [dict(rows.tasks[0])]

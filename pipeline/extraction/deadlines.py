@@ -444,7 +444,8 @@ def _scan(text: str, year: int | None, cell: bool) -> list[_Cand]:
     norm, idx = _compact(text.translate(FULLWIDTH) if _FULLWIDTH_DIGIT.search(text) else text)
     if not TRIGGER.search(norm):  # every pattern needs one of these: most sentences end here
         return []
-    books = [(b.start(), b.end()) for b in BOOK.finditer(norm)]
+    books = [(b.start(), b.end()) for b in BOOK.finditer(norm)]  # in order, not overlapping
+    book_starts = [a for a, _ in books]
     segments = _segments(norm)
     cands = []
     for rx, handler in PATTERNS:
@@ -457,14 +458,19 @@ def _scan(text: str, year: int | None, cell: bool) -> list[_Cand]:
             except (ValueError, KeyError):  # 2月30日, month 13: not a date
                 found = None
             for c in found if isinstance(found, list) else [found] if found else []:
-                if c.end > c.start and not any(a <= c.start and c.end <= b for a, b in books) \
+                k = bisect.bisect_right(book_starts, c.start) - 1  # the last book opened at or before it
+                if c.end > c.start and not (k >= 0 and c.end <= books[k][1]) \
                         and not norm.endswith(TOPIC, 0, c.start):
                     cands.append(c)
     chosen: list[_Cand] = []
+    # the chosen never overlap: kept in order of start, the one starting last before a candidate's end is the only
+    # one it can overlap (a check against every chosen one was quadratic on a megabyte line)
+    chosen_starts: list[int] = []
     for c in sorted(cands, key=lambda c: (c.start - c.end, c.start)):  # longest first
-        if all(c.end <= o.start or c.start >= o.end for o in chosen):
-            chosen.append(c)
-    chosen.sort(key=lambda c: c.start)
+        k = bisect.bisect_left(chosen_starts, c.end)
+        if k == 0 or chosen[k - 1].end <= c.start:
+            chosen.insert(k, c)
+            chosen_starts.insert(k, c.start)
     out: list[_Cand] = []
     news_last = None
     for c in chosen:

@@ -353,12 +353,22 @@ def _region_tasks(b: _Builder, start: int, end: int, *, speech: bool, framing: b
     # into an item (a web copy that lost its line breaks) is cut where the item starts
     cuts = sorted({start, end} | {start + m.end() for m in re.finditer("\n", doc.text[start:end])}
                   | {s.span[0] for s in doc.sections if start < s.span[0] < end})
+    # the covered spans by start, with the furthest end among each prefix: whether a paragraph starts inside or
+    # overlaps one is a bisection (a scan of every covered span per paragraph was quadratic in items)
+    covered.sort()
+    cov_starts = [cs for cs, _ in covered]
+    cov_reach = []
+    for _, ce in covered:
+        cov_reach.append(max(ce, cov_reach[-1]) if cov_reach else ce)
+
+    def covered_reach(k: int) -> int:  # the furthest end of the covered spans that start before index k
+        return cov_reach[k - 1] if k > 0 else -1
     for ps, pe in zip(cuts, cuts[1:]):
         par = doc.text[ps:pe]
         if par.endswith("\n"):
             pe -= 1
             par = par[:-1]
-        if not par.strip() or any(cs <= ps < ce for cs, ce in covered):
+        if not par.strip() or covered_reach(bisect.bisect_right(cov_starts, ps)) > ps:  # ps inside a covered span
             continue
         sec = _section_at(doc, ps)
         if sec is not None and sec.span[0] == ps and sec.body_start >= pe:
@@ -368,7 +378,7 @@ def _region_tasks(b: _Builder, start: int, end: int, *, speech: bool, framing: b
         if _framed(sec):
             continue
         if _is_directive(doc.text[ps:pe]):
-            if any(ce > ps and cs < pe for cs, ce in covered):
+            if covered_reach(bisect.bisect_left(cov_starts, pe)) > ps:  # overlaps a covered span
                 continue
             if doc.text[ps:pe].rstrip().endswith((":", "：")) and len(doc.text[ps:pe].strip()) <= 40:
                 continue  # a lead-in to the items that follow (重点抓好两方面工作:)
@@ -816,7 +826,7 @@ def _table_tasks(b: _Builder) -> list[tuple[int, int]]:
             found.append((min(s for s, _ in spans), max(e for _, e in spans)))
     # tables flattened by the copy, without bars
     for hspans, cspans, breaks in _flat_tables(doc):
-        if any(s < fe and fs < hspans[0][0] + 1 for fs, fe in found):
+        if any(fs <= hspans[0][0] < fe for fs, fe in found):  # inside a table found with bars (was a NameError)
             continue
         header = [text[s:e] for s, e in hspans]
         kinds = [k if k not in (None, "unknown") else "other" for k in map(_header_kind, header)]

@@ -6,13 +6,14 @@ import re
 from pathlib import Path
 
 from ..errors import ReaderError
-from . import assemble
+from ..model import Block
 
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
          (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
-# text a person wrote: CJK, ASCII printables, whitespace, general punctuation, full-width forms
-_PLAUSIBLE = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf\u3000-\u303f\uff00-\uffef\u2000-\u206f\x20-\x7e\s"
-                        r"\u00b7\u2460-\u24ff\u2500-\u257f\u0100-\u024f\u3100-\u312f]")
+# what is not text a person wrote (CJK, ASCII printables, whitespace, general punctuation, full-width forms),
+# counted: few, where a findall of the plausible characters made a list of every one (50 MB: 17 million strings)
+_IMPLAUSIBLE = re.compile(r"[^\u4e00-\u9fff\u3400-\u4dbf\u3000-\u303f\uff00-\uffef\u2000-\u206f\x20-\x7e\s"
+                          r"\u00b7\u2460-\u24ff\u2500-\u257f\u0100-\u024f\u3100-\u312f]")
 
 
 def decode(path: Path, data: bytes) -> tuple[str, str]:
@@ -40,7 +41,7 @@ def decode(path: Path, data: bytes) -> tuple[str, str]:
         text = data.decode(enc, errors="strict") if enc != best.encoding else str(best)
     if "\x00" in text:
         raise ReaderError("undecodable", path, "contains NUL bytes: binary data, not text")
-    plausible = len(_PLAUSIBLE.findall(text))
+    plausible = len(text) - sum(1 for _ in _IMPLAUSIBLE.finditer(text))
     if plausible < 0.9 * len(text):
         raise ReaderError("undecodable", path,
                           f"does not read as text in any encoding (best guess {enc}: "
@@ -51,6 +52,11 @@ def decode(path: Path, data: bytes) -> tuple[str, str]:
 def read(path: Path, data: bytes, **_: object):
     text, enc = decode(path, data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    pieces = [(line, {"kind": "paragraph", "page": None}) for line in text.split("\n")]
-    raw, blocks = assemble(pieces)
-    return raw, blocks, {"encoding": enc}
+    # the raw text is the text (its lines joined by their newlines); a block per line that holds something, with
+    # its line number as index: a million empty lines made a million empty blocks (2.4 s per 100 kB of newlines)
+    blocks, pos = [], 0
+    for i, line in enumerate(text.split("\n")):
+        if line:
+            blocks.append(Block(text=line, start=pos, end=pos + len(line), kind="paragraph", page=None, index=i))
+        pos += len(line) + 1
+    return text, tuple(blocks), {"encoding": enc}

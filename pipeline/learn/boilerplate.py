@@ -33,6 +33,7 @@ glosses itself, so both see the same lines.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import unicodedata
@@ -54,22 +55,50 @@ _TRAD = re.compile("[們個國這來說時會為學對發後過與經產業區�
 _SENT_END = "。!?！？;；"
 _ITEM = re.compile(r"^(?:[一二三四五六七八九十]+[、.,，]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、](?!\d)|"
                    r"第[一二三四五六七八九十]+[,，、]|[一二三四五六七八九十]+[是要][,，:：]?)")
+
+
+class _Markup:
+    """Whether a line holds markup: ``<[a-zA-Z/][^>]*>|!\\[|\\{[^}]*:[^}]*\\}|[a-z-]+\\s*:\\s*[^;]+;`` searched in
+    linear time. That pattern, retried from every ``<``, ``{`` or letter, read to the line's end from each: a
+    line of ``-`` or of ``<a`` was quadratic. Each part is decided by its earliest start instead."""
+
+    _TAG = re.compile(r"<[a-zA-Z/]")
+    _RULE = re.compile(r"[a-z-]\s*:[^;]")  # [a-z-]+\s*:\s*[^;]+; is this, then a ; further on
+
+    def search(self, s: str) -> bool:
+        if "![" in s:
+            return True
+        m = self._TAG.search(s)
+        if m and ">" in s[m.end():]:
+            return True
+        if "{" in s:
+            parts = s.split("}")
+            for part in parts[:-1]:  # a { before the next }, with a : between them
+                k = part.find("{")
+                if k >= 0 and ":" in part[k + 1:]:
+                    return True
+        m = self._RULE.search(s)
+        return bool(m) and ";" in s[m.end():]
+
+
 _PATTERNS = {
     "iso_date": re.compile(r"(?:19|20)\d\d[-/.]\d{1,2}(?:[-/.]\d{1,2})?"),
     "clock": re.compile(r"\d{1,2}:\d\d"),
     "cn_date": re.compile(r"(?:19|20)\d\d年\d{1,2}月\d{1,2}日"),
-    "counter": re.compile(r"\d+\s*(?:次|人阅读|阅读|浏览|点击|评论|赞|W|w|万)\b|[:：|]\s*\d+\s*$"),
-    "page_count": re.compile(r"第\s*\d+\s*页|共\s*\d+\s*页|\d+\s*页\b|\d+\s*/\s*\d+\s*$"),
-    "size": re.compile(r"\d+(?:\.\d+)?\s*[KkMm][Bb]"),
+    # a number is tried from its first digit only ((?<!\d)): retried from every digit of a run, a line of digits
+    # was quadratic (a match from inside a run is also one from its first digit, so the same lines match)
+    "counter": re.compile(r"(?<!\d)\d+\s*(?:次|人阅读|阅读|浏览|点击|评论|赞|W|w|万)\b|[:：|]\s*\d+\s*$"),
+    "page_count": re.compile(r"第\s*\d+\s*页|共\s*\d+\s*页|(?<!\d)\d+\s*页\b|(?<!\d)\d+\s*/\s*\d+\s*$"),
+    "size": re.compile(r"(?<!\d)\d+(?:\.\d+)?\s*[KkMm][Bb]"),
     "url": re.compile(r"https?:|www\.|\.(?:com|cn|net|org|html?)\b|@"),
-    "chars_count": re.compile(r"\d+\s*字"),
+    "chars_count": re.compile(r"(?<!\d)\d+\s*字"),
     "label_colon": re.compile(rf"^[{_CJK}A-Za-z ]{{1,8}}[:：]"),
     "bracket_label": re.compile(r"^[【\[［][^】\]］]{0,12}[】\]］]"),
     "bracket_any": re.compile(r"[【】\[\]]"),
     "ellipsis": re.compile(r"……|\.\.\.|>>|»"),
     "arrow_path": re.compile(r"[>＞›»]\s*\S"),
     "doc_ext": re.compile(r"\.(?:docx?|pdf|pptx?|xlsx?)\b", re.I),
-    "html": re.compile(r"<[a-zA-Z/][^>]*>|!\[|\{[^}]*:[^}]*\}|[a-z-]+\s*:\s*[^;]+;"),
+    "html": _Markup(),
     "masked_name": re.compile(r"^[|\s]*[A-Z*]{1,3}某?\s*$"),
     "bullet": re.compile(r"^[-•·*]\s"),
     "paren_whole": re.compile(r"^[(（].*[)）]$"),
@@ -107,7 +136,9 @@ _UI_WORD = (r"(?:登录|注册|马上注册|立即注册|免费注册|找回密�
             r"内容概述|温馨提示|网站客服|扫一扫|微信扫一扫|二维码|上一页|下一页|更多|最近浏览|猜你喜欢|版权投诉|投诉|加入收藏|设为首页|"
             r"无障碍(?:阅读|浏览)?|繁体|简体|English|RSS|手机版|电脑版|移动版|长者模式|关怀版|搜索(?:位置|范围|结果)?|匹配度|排序|高级搜索|站内搜索|全文检索|"
             r"热门(?:标签|文章|搜索|排行|阅读|关键词)|相关(?:文章|阅读|推荐|标签|文档))")
-_UI_LINE = re.compile(rf"^[-•·\s(（【\[]*{_UI_WORD}(?:[\s|/()（）【】\[\]]+{_UI_WORD})*[\s)）】\]]*[:：]?\s*(?:>>|»)?\s*$")
+# blanks taken possessively (a UI word starts with none of the marks or blanks around it): backtracking through
+# three \s* over one run of spaces was cubic (800 spaces after 登录: 4 s)
+_UI_LINE = re.compile(rf"^[-•·\s(（【\[]*+{_UI_WORD}(?:[\s|/()（）【】\[\]]++{_UI_WORD})*[\s)）】\]]*+[:：]?\s*+(?:>>|»)?\s*+$")
 # essay and document-sharing sites' notices: 由会员上传/分享, 本站为您整理, 未经授权不得转载, 仅正式会员可阅读全文
 _SITE_NOTICE = re.compile(r"(?:会员|网友|用户)(?:自行)?(?:上传|分享|投稿)|本站(?:为您|无法|所有|不|仅)|未经(?:授权|许可)[,，]?不得转载|"
                           r"转载请注明|不代表本站(?:立场|观点)|(?:还没有|没有|已有)(?:账号|帐号)|正式会员|(?:下载|获取)\s*(?:WORD|Word|word|完整)版|稍作修改即可|(?:免费|可)在线阅读|分享赚钱|网站客服|"
@@ -301,7 +332,7 @@ def position_chrome(lines: list[str]) -> set[int]:
     :func:`sandwiched_lines`)."""
     return header_lines(lines) | toc_lines(lines) | sandwiched_lines(lines)
 
-TRAILER_START = re.compile(r"^\s*[-•]?\s*(?:关\s*键\s*词|配套讲稿|特殊限制)")
+TRAILER_START = re.compile(r"^\s*+[-•]?\s*+(?:关\s*键\s*词|配套讲稿|特殊限制)")  # possessive: a line of blanks was quadratic
 
 
 _CRUMB = re.compile(r"\S\s*[>›»]\s*\S.*[>›»]")  # a breadcrumb (首页 > 政务公开 > 通知公告) is never the title
@@ -504,6 +535,10 @@ def second_features(rows: list[dict], proba: list[float]) -> list[list[float]]:
     members: dict[int, list[int]] = {}
     for i in range(n):
         members.setdefault(block[i], []).append(i)
+    # per block, what the other lines of a line's block add up to, from the block's totals (a block of a million
+    # short lines was read once per line: quadratic): the highest score and where, the next highest, the sum,
+    # and the count of lines the phrase lists know
+    stats = {b: _block_stats(ids, proba, rows) for b, ids in members.items()}
     doc_mean = sum(proba) / n if n else 0.0
     # running sums of the first-pass scores and of the lines it calls chrome (prefix and suffix statistics)
     cum = [0.0]
@@ -518,26 +553,28 @@ def second_features(rows: list[dict], proba: list[float]) -> list[list[float]]:
         def q(j):
             return proba[j] if 0 <= j < n else 0.0
 
-        blk = members[block[i]]
-        others = [proba[j] for j in blk if j != i]
+        blk_n, top, top_at, second, total, known = stats[block[i]]
+        n_others = blk_n - 1
         before = i < first_c
         after = i > last_c
         dist = (first_c - i) if before else (i - last_c) if after else 0
-        prev_c = max((j for j in content if j < i), default=None)
-        next_c = min((j for j in content if j > i), default=None)
+        k, k2 = bisect.bisect_left(content, i), bisect.bisect_right(content, i)  # content is in line order
+        prev_c = content[k - 1] if k > 0 else None
+        next_c = content[k2] if k2 < len(content) else None
         gap = (next_c - prev_c) if prev_c is not None and next_c is not None else n
         out.append([
             proba[i], _logit(proba[i]) / 5,
             q(i - 1), q(i + 1), q(i - 2), q(i + 2),
             max(q(i - 1), q(i + 1)), min(q(i - 1), q(i + 1)),
-            max(others) if others else 0.0, sum(others) / len(others) if others else 0.0,
-            math.log1p(len(blk)) / 4, float(short[i]), float(sent[i]), float(lens[i] >= CONTENT_LEN and sent[i]),
+            (second if i == top_at else top) if n_others else 0.0,
+            (total - proba[i]) / n_others if n_others else 0.0,
+            math.log1p(blk_n) / 4, float(short[i]), float(sent[i]), float(lens[i] >= CONTENT_LEN and sent[i]),
             float(before), float(after), math.log1p(dist) / 4, float(before and i < 3), float(after and n - 1 - i < 3),
             float(not content), math.log1p(gap) / 4, doc_mean,
             float("|" in rows[i]["text"]),
             rows[i]["feats"].get("title_like", 0.0), rows[i]["feats"].get("date_only", 0.0),
         ] + _span_features(i, n, proba, cum, hi, before, after, first_c, last_c, head, tail)
-            + _known_neighbours(rows, i, blk)
+            + _known_neighbours(rows, i, blk_n, known)
             + [float(before and short[i]), float(after and short[i]), float(before and not sent[i]),
                float(after and not sent[i])])
     return out
@@ -571,17 +608,26 @@ def _span_features(i, n, proba, cum, hi, before, after, first_c, last_c, head, t
 
 
 
-def _known_neighbours(rows: list[dict], i: int, blk: list[int]) -> list[float]:
+def _block_stats(ids: list[int], proba: list[float], rows: list[dict]) -> tuple:
+    """(lines, highest score, its first line, highest score of the other lines, sum of scores, lines the phrase
+    lists know) of one block."""
+    top_at = max(ids, key=lambda j: proba[j])  # the first of equal highest
+    second = max((proba[j] for j in ids if j != top_at), default=0.0)
+    return (len(ids), proba[top_at], top_at, second, math.fsum(proba[j] for j in ids),
+            sum(bool(rows[j].get("rule")) for j in ids))
+
+
+def _known_neighbours(rows: list[dict], i: int, blk_n: int, known: int) -> list[float]:
     """Whether the lines around a line are chrome the phrase lists know (not the line itself: the model learns
-    what chrome looks like, the lists' own verdict is applied beside it)."""
+    what chrome looks like, the lists' own verdict is applied beside it); ``known`` of the ``blk_n`` lines of its
+    block are."""
     n = len(rows)
 
     def r(j):
         return float(bool(rows[j].get("rule"))) if 0 <= j < n else 0.0
 
-    others = [r(j) for j in blk if j != i]
     return [max(r(i - 1), r(i + 1)), max(r(i - 2), r(i + 2)), r(i - 1) * r(i + 1),
-            sum(others) / len(others) if others else 0.0]
+            (known - r(i)) / (blk_n - 1) if blk_n > 1 else 0.0]
 
 
 def _by_doc(examples: list[dict], idx) -> dict[str, list[int]]:

@@ -147,14 +147,14 @@ def _quiet_jieba() -> None:
         pass
 
 
-def _work(job: Job) -> Outcome:
+def _work(job: Job, time_budget: str | None = None) -> Outcome:
     """Read and extract one file into rows (runs in a worker process)."""
     from ..version import __version__
     from ..run import extract_many
     from .writer import document_rows
 
     try:
-        res = next(iter(extract_many([job.path])))
+        res = next(iter(extract_many([job.path], time_budget=time_budget)))
         if not res.ok:
             return Outcome(code=res.code, message=res.message)
         return Outcome(rows=document_rows(res.document, pipeline_version=__version__))
@@ -165,8 +165,8 @@ def _work(job: Job) -> Outcome:
         return Outcome(code="internal_error", message=f"{job.path}: {type(e).__name__}: {e}")
 
 
-def _work_chunk(chunk: list[Job]) -> list[Outcome]:
-    return [_work(job) for job in chunk]
+def _work_chunk(chunk: list[Job], time_budget: str | None = None) -> list[Outcome]:
+    return [_work(job, time_budget) for job in chunk]
 
 
 class _Pool:
@@ -177,9 +177,10 @@ class _Pool:
     only the file that kills a worker is reported as failed.
     """
 
-    def __init__(self, workers: int, chunk_size: int = CHUNK_SIZE):
+    def __init__(self, workers: int, chunk_size: int = CHUNK_SIZE, time_budget: str | None = None):
         self.workers = workers
         self.chunk_size = chunk_size
+        self.time_budget = time_budget
         methods = multiprocessing.get_all_start_methods()
         # not fork: the main process runs threads (the progress bar) and holds database connections
         self._ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
@@ -202,7 +203,7 @@ class _Pool:
                     chunk = [retry.popleft()] if retry else list(islice(it, self.chunk_size))
                     if not chunk:
                         break
-                    inflight[self._pool.submit(_work_chunk, chunk)] = chunk
+                    inflight[self._pool.submit(_work_chunk, chunk, self.time_budget)] = chunk
                 if not inflight:
                     return
                 done, _ = wait(inflight, return_when=FIRST_COMPLETED)
@@ -227,8 +228,19 @@ class _Pool:
                     inflight.clear()
                     self._pool.shutdown(wait=False, cancel_futures=True)
                     self._pool = self._new_pool()
+        except BaseException:  # stopped (Ctrl-C, SIGTERM, a failing database): the files in hand are not waited for
+            self._terminate_workers()
+            raise
         finally:
             self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _terminate_workers(self) -> None:
+        """End the workers now (their files are read again by the next run)."""
+        for proc in list((getattr(self._pool, "_processes", None) or {}).values()):
+            try:
+                proc.terminate()
+            except Exception:  # gone already
+                pass
 
 
 class _Heartbeat:
@@ -253,10 +265,10 @@ class _Heartbeat:
         self._thread.join(timeout=30)
 
 
-def _inline(jobs: Iterable[Job]) -> Iterator[tuple[Job, Outcome]]:
+def _inline(jobs: Iterable[Job], time_budget: str | None = None) -> Iterator[tuple[Job, Outcome]]:
     _quiet_jieba()
     for job in jobs:
-        yield job, _work(job)
+        yield job, _work(job, time_budget)
 
 
 # -- the main side -----------------------------------------------------------------------------------------------
@@ -279,15 +291,18 @@ def database_totals(engine) -> dict[str, int]:
 def run_ingest(paths: Iterable[str | Path], url: str | Path, *, jobs: int = 1,
                on_event: EventHook | None = None, chunk_size: int = CHUNK_SIZE,
                follow_symlinks: bool = False, batch_size: int = BATCH_SIZE,
-               runner: Runner | None = None) -> IngestReport:
+               runner: Runner | None = None, time_budget: str | None = None) -> IngestReport:
     """Ingest files and folders into the database at ``url``; see :func:`pipeline.api.ingest`.
 
     ``runner`` replaces the worker processes of ``jobs`` (a Dask cluster: :mod:`.cluster`); this process stays
     the one writer."""
     from ..version import __version__
+    from ..watchdog import budget_setting
 
     if jobs < 1:
         raise ValueError(f"The 'jobs' option must be at least 1. Got {jobs} instead.")
+    if time_budget is not None:
+        budget_setting(time_budget)  # a bad setting fails here, not in every worker
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
     engine = open_engine(url)
     try:
@@ -296,6 +311,7 @@ def run_ingest(paths: Iterable[str | Path], url: str | Path, *, jobs: int = 1,
         run_id = writer.start_run(pipeline_version=__version__, stages=_stages(),
                                   options={"paths": [name_text(p) for p in paths], "jobs": jobs,
                                            **({"follow_symlinks": True} if follow_symlinks else {}),
+                                           **({"time_budget": time_budget} if time_budget is not None else {}),
                                            **(getattr(runner, "options", None) or {})})
         report = IngestReport(run_id=run_id, n_files=len(files) + len(refused))
         started = time.perf_counter()
@@ -384,7 +400,8 @@ def run_ingest(paths: Iterable[str | Path], url: str | Path, *, jobs: int = 1,
         if runner is not None:
             results = runner(to_parse())
         else:
-            results = _inline(to_parse()) if jobs == 1 else _Pool(jobs, chunk_size).run(to_parse())
+            results = (_inline(to_parse(), time_budget) if jobs == 1
+                       else _Pool(jobs, chunk_size, time_budget).run(to_parse()))
         try:
             for job, out in results:
                 if out.rows is None:
@@ -409,9 +426,12 @@ def run_ingest(paths: Iterable[str | Path], url: str | Path, *, jobs: int = 1,
             report.seconds = time.perf_counter() - started
             report.interrupted = status != "finished"
             try:
+                n_stored, n_errors = report.stored, len(report.failed)
+                if report.interrupted:  # stopped anywhere (within a batch being counted): the database's own figures
+                    n_stored, n_errors = writer.run_counts(run_id)
                 writer.finish_run(run_id, status=status, counts={
-                    "n_files": report.n_files, "n_stored": report.stored, "n_skipped": report.skipped,
-                    "n_errors": len(report.failed), "n_tasks": report.tasks, "n_units": report.unit_links,
+                    "n_files": report.n_files, "n_stored": n_stored, "n_skipped": report.skipped,
+                    "n_errors": n_errors, "n_tasks": report.tasks, "n_units": report.unit_links,
                     "n_metrics": report.metrics})
                 report.totals = database_totals(engine)
             except Exception:  # already failing (Ctrl-C, lost server): the original error matters more

@@ -31,6 +31,7 @@ import os
 import signal
 import sys
 import threading
+from contextlib import contextmanager
 
 #: the environment variable through which the main process tells its forkserver whose child it is
 ENV_PARENT = "TASKDB_INGEST_PID"
@@ -107,6 +108,33 @@ def init_worker() -> None:
         jieba.setLogLevel(logging.WARNING)
     except Exception:  # jieba is the extractor's business; without it there is nothing to quiet
         pass
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM reached the ingest: it stops as on Ctrl-C (workers ended, the batch in hand not written, the run
+    marked ``interrupted`` in ``runs``); ``taskdb ingest`` then exits 143 (128 + SIGTERM)."""
+
+
+@contextmanager
+def sigterm_stops():
+    """Within the body, SIGTERM raises :class:`Terminated` in the main thread (once: a second SIGTERM while the
+    ingest closes is ignored, so that the run is still marked). Elsewhere than on the main thread: nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    fired: list[int] = []
+
+    def _stop(signum, frame):
+        if fired:
+            return
+        fired.append(signum)
+        raise Terminated(f"signal {signum}")
+
+    old = signal.signal(signal.SIGTERM, _stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
 
 
 if os.environ.get(ENV_PARENT):

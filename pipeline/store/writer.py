@@ -324,6 +324,14 @@ class Writer:
         with self.engine.begin() as conn:
             conn.execute(update(runs).where(runs.c.id == run_id).values(finished_at=now(), status=status, **counts))
 
+    def run_counts(self, run_id: int) -> tuple[int, int]:
+        """(documents, error rows) the run ``run_id`` left in the database."""
+        with self.engine.connect() as conn:
+            stored = conn.execute(select(func.count()).select_from(documents)
+                                  .where(documents.c.run_id == run_id)).scalar()
+            failed = conn.execute(select(func.count()).select_from(errors).where(errors.c.run_id == run_id)).scalar()
+        return int(stored), int(failed)
+
     def close_dead_runs(self) -> list[int]:
         """Mark ``interrupted`` every ``running`` run that is dead; the ids marked.
 

@@ -111,7 +111,9 @@ def test_cluster_killed_worker_loses_nothing(tmp_path):
     factory = DbFactory("postgresql", tmp_path)
     try:
         folder = tmp_path / "batch"
-        files = small_copies(folder, 24)
+        # enough files that the run outlasts the writer's first batches (up to 32 documents or 1 s each): with 24,
+        # an idle machine stored them all in the first commit, before a worker could be killed mid-run
+        files = small_copies(folder, 160)
         url, single = factory.new("killed"), factory.new("single")
         proc = subprocess.Popen([sys.executable, "-m", "pipeline", "ingest", str(folder), "--db", url,
                                  "--cluster", "local:2"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -121,7 +123,7 @@ def test_cluster_killed_worker_loses_nothing(tmp_path):
             victim = None
             while time.monotonic() < deadline and proc.poll() is None:
                 workers = _workers(proc.pid)
-                if len(workers) == 2 and count_documents(url) >= 6:
+                if len(workers) == 2 and count_documents(url) >= 1:
                     victim = workers[0]
                     break
                 time.sleep(0.2)

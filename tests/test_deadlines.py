@@ -283,8 +283,9 @@ def test_parse_deadline_none(cell):
 # grammar read their task texts with 1 miss and 2 extras: a minimum count behind a list of grades (每季度至少
 # 对全市一、二级…企业督导检查1次, now read), and a gold raw written with an ellipsis (每月…不少于1次; the
 # gold was corrected to the text's own characters).
-# The count is pinned so that a change shows.
-SKIPPED_GOLD = 171
+# The count is pinned so that a change shows (177 since heldout10 joined: six of its gold deadlines have a raw
+# outside the task text).
+SKIPPED_GOLD = 177
 
 
 def gold_tasks():

@@ -15,12 +15,9 @@ import pytest
 from conftest import POOL, SAMPLES, sample_stems
 
 # Known differences, each a defect to mend (strict: a case that starts passing fails until it is taken off):
-# - the task model's choice between a paragraph and its sentences flips where a line breaks elsewhere (the
-#   lead-in of a line is one of its features, and the .html breaks one paragraph of sample 003 differently);
 # - portal metadata of the 01_ankang table plan: the .txt holds one cell per line, so the cleaner drops the
 #   label line (标题 |) alone, while the .docx/.pdf row keeps label and value together.
-KNOWN = {("003_5d853f9dda5fdec4", "html"): "the task chooser flips on a paragraph the .html breaks elsewhere",
-         ("01_ankang_2021_zhuanxiang_zhengzhi_renwuqingdan", "docx"): "a portal metadata row kept whole",
+KNOWN = {("01_ankang_2021_zhuanxiang_zhengzhi_renwuqingdan", "docx"): "a portal metadata row kept whole",
          ("01_ankang_2021_zhuanxiang_zhengzhi_renwuqingdan", "pdf"): "a portal metadata row kept whole"}
 
 

@@ -199,6 +199,9 @@ WIDGET_KINDS = {
     # a link to a file: 附件下载:…, 2022年“119”消防宣传月活动方案.docx, 5 积分 下载
     "file_link": re.compile(r"^\s*(?:附件下载|相关附件|附件链接|下载附件)\s*[:：]?|^[^。;；]{2,80}\.(?:docx?|xlsx?|pdf|wps|pptx?|zip|rar|et)\s*$|"
                             r"^\d+(?:\.\d+)?\s*(?:积分|金币|下载券|财富值|文币)\s*(?:下载|购买|兑换)?$", re.I),
+    # a document-sharing site's facts about the file: 大小:42.91 KB, 页数:7页, 格式:DOCX, 字数:2339
+    "file_meta": re.compile(r"^(?:(?:(?:文件|文档)?大小\s*[:：]\s*\d+(?:\.\d+)?\s*[KMG]?B|(?:文档)?页数\s*[:：]\s*\d+\s*页?|"
+                            r"(?:文件|文档)?格式\s*[:：]\s*(?:docx?|pdf|wps|pptx?|xlsx?|txt)|字数\s*[:：]\s*\d+\s*字?)[\s|,，]*){1,4}$", re.I),
     # the document-sharing and essay sites' blurbs: 小编为大家整理的…, 网客范文小编这次为您整理了…, 下载前请…, 写作神器
     "essay_site": re.compile(r"小编(?:这次|为您|为大家|精心|特意|整理|收集)|为(?:您|大家)(?:精心)?(?:整理|收集|搜集)(?:了|的)|"
                              r"写作神器|立即了解|放心下载|下载前请|在线预览时|预览(?:时|后)可能|文档(?:在线)?预览|"

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,7 +58,8 @@ def open_db(url: str | Path = "taskdb.sqlite") -> TaskDB:
 
 def ingest(paths: Iterable[str | Path], url: str | Path = "taskdb.sqlite", *, jobs: int = 1,
            on_event: EventHook | None = None, follow_symlinks: bool = False,
-           time_budget: str | None = None) -> IngestReport:
+           time_budget: str | None = None, cluster: str | None = None, shared_files: bool | None = None,
+           on_warning: Callable[[str], None] | None = None) -> IngestReport:
     """Read, extract and store files and folders into a database; what ``taskdb ingest`` runs.
 
     Folders are walked recursively for the supported extensions; a file named
@@ -83,9 +84,16 @@ def ingest(paths: Iterable[str | Path], url: str | Path = "taskdb.sqlite", *, jo
             symlink is refused as ``outside_folder``, and symlinked folders are not walked).
         time_budget: CPU seconds per document, ``"BASE+PER_MB"`` (``"0"``: no limit); a document past it is a
             ``too_complex`` error and the batch goes on. None: ``TASKDB_TIME_BUDGET``, else ``"5+20"``.
+        cluster: read and extract on a Dask cluster instead of ``jobs`` processes: ``"local:N"`` (a
+            LocalCluster of N worker processes here) or a scheduler's address (``"tcp://host:8786"``); this
+            process stays the one writer (:mod:`pipeline.store.cluster`).
+        shared_files: with a remote ``cluster``, the workers see the files at the same paths: send paths, not
+            the files' bytes (None: paths for ``local:N``, bytes otherwise).
+        on_warning: hears what the cluster lacks (workers that cannot start a child process).
 
     Raises:
         FileNotFoundError: none of ``paths`` exists (and no database is created).
+        ValueError: ``jobs`` > 1 with ``cluster``, or ``shared_files`` without it.
 
     Returns:
         An :class:`~pipeline.store.ingest.IngestReport`: ``stored``, ``skipped``, ``failed``
@@ -101,6 +109,15 @@ def ingest(paths: Iterable[str | Path], url: str | Path = "taskdb.sqlite", *, jo
     if paths and not any(Path(p).exists() or Path(p).is_symlink() for p in paths):
         # nothing to read: say so before a database is created
         raise FileNotFoundError(f"{', '.join(map(str, paths))}: no such file or folder; nothing ingested")
+    if cluster is not None:
+        if jobs > 1:
+            raise ValueError("jobs and cluster exclude each other: on a cluster the Dask workers read and extract")
+        from .store.cluster import run_cluster_ingest
+
+        return run_cluster_ingest(paths, url, cluster=cluster, shared_files=shared_files, on_event=on_event,
+                                  follow_symlinks=follow_symlinks, on_warning=on_warning, time_budget=time_budget)
+    if shared_files:
+        raise ValueError("shared_files goes with cluster")
     return run_ingest(paths, url, jobs=jobs, on_event=on_event, follow_symlinks=follow_symlinks,
                       time_budget=time_budget)
 

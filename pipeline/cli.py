@@ -337,18 +337,10 @@ def ingest_cmd(
             raise _fail("--jobs and --cluster exclude each other: with --cluster the Dask workers read and extract")
         if cluster is None and shared_files:
             raise _fail("--shared-files goes with --cluster")
-        if cluster is not None:
-            from .store.cluster import run_cluster_ingest
-
-            with sigterm_stops(), ingest_progress(err) as on_event:
-                report = run_cluster_ingest(paths, db, cluster=cluster, shared_files=shared_files or None,
-                                            on_event=on_event, follow_symlinks=follow_symlinks,
-                                            on_warning=lambda w: err.print(f"[yellow]warning:[/] {w}", highlight=False),
-                                            time_budget=time_budget)
-        else:
-            with sigterm_stops(), ingest_progress(err) as on_event:
-                report = ingest(paths, db, jobs=jobs, on_event=on_event, follow_symlinks=follow_symlinks,
-                                time_budget=time_budget)
+        with sigterm_stops(), ingest_progress(err) as on_event:
+            report = ingest(paths, db, jobs=jobs, on_event=on_event, follow_symlinks=follow_symlinks,
+                            time_budget=time_budget, cluster=cluster, shared_files=shared_files or None,
+                            on_warning=lambda w: err.print(f"[yellow]warning:[/] {w}", highlight=False))
     except StoreError as e:
         raise _fail(str(e)) from None
     except Terminated:

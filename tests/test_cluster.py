@@ -68,14 +68,13 @@ def _failed(report) -> list[tuple[str, str, str]]:
                          ids=["sqlite-bytes", "sqlite-paths", "postgresql-bytes"])
 def test_cluster_rows_equal_one_process(scheduler, backend, shared, tmp_path):
     from pipeline.api import ingest
-    from pipeline.store.cluster import run_cluster_ingest
 
     factory = DbFactory(backend, tmp_path)
     try:
         folder = tmp_path / "batch"
         _batch(folder, 12)
         on_cluster, single = factory.new("cluster"), factory.new("single")
-        report = run_cluster_ingest([folder], on_cluster, cluster=scheduler, shared_files=shared)
+        report = ingest([folder], on_cluster, cluster=scheduler, shared_files=shared)  # the API, as the CLI calls it
         clean = ingest([folder], single)
         assert report.stored == clean.stored == 12
         assert _failed(report) == _failed(clean)
@@ -83,11 +82,23 @@ def test_cluster_rows_equal_one_process(scheduler, backend, shared, tmp_path):
                                                             "unsupported_format", "not_a_regular_file"}
         assert all(str(folder) in message for _, _, message in _failed(report))  # the file's own path, named
         assert dump(on_cluster) == dump(single)
-        again = run_cluster_ingest([folder], on_cluster, cluster=scheduler, shared_files=shared)
+        again = ingest([folder], on_cluster, cluster=scheduler, shared_files=shared)
         assert (again.stored, again.skipped) == (0, 12)  # stored already: skipped before any worker sees it
         assert dump(on_cluster) == dump(single)
     finally:
         factory.cleanup()
+
+
+def test_api_ingest_cluster_usage_errors(tmp_path):
+    from pipeline.api import ingest
+
+    folder = tmp_path / "batch"
+    small_copies(folder, 1)
+    with pytest.raises(ValueError, match="exclude each other"):
+        ingest([folder], tmp_path / "t.sqlite", jobs=2, cluster="local:1")
+    with pytest.raises(ValueError, match="goes with cluster"):
+        ingest([folder], tmp_path / "t.sqlite", shared_files=True)
+    assert not (tmp_path / "t.sqlite").exists()
 
 
 def _workers(ingest_pid: int) -> list[psutil.Process]:

@@ -70,6 +70,17 @@ def _alive(procs: list[psutil.Process]) -> list[psutil.Process]:
     return out
 
 
+def _wait_mid_run(proc, url: str) -> psutil.Process:
+    """The ingest's main process, once mid-run: both workers up (with the forkserver) and some documents stored."""
+    main = psutil.Process(proc.pid)
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and proc.poll() is None:
+        if len(main.children(recursive=True)) >= 3 and count_documents(url) >= 10:
+            break
+        time.sleep(0.05)
+    return main
+
+
 # -- kill -9 leaves no process behind, and the next run marks the run interrupted and finishes it -------------------
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
@@ -80,15 +91,7 @@ def test_shutdown_kill_leaves_no_process_and_rerun_finishes(sqlite_dbs, tmp_path
     url = sqlite_dbs.new("killed")
     proc = _start(url, folder, 2)
     try:
-        main = psutil.Process(proc.pid)
-        deadline = time.monotonic() + 240
-        tree: list[psutil.Process] = []
-        # mid-run: both workers are up and some documents are stored, not all
-        while time.monotonic() < deadline and proc.poll() is None:
-            tree = main.children(recursive=True)
-            if len(tree) >= 3 and count_documents(url) >= 10:
-                break
-            time.sleep(0.05)
+        main = _wait_mid_run(proc, url)
         assert proc.poll() is None, "the ingest ended before it could be killed"
         tree = main.children(recursive=True)
         names = [" ".join(p.cmdline()) for p in tree]
@@ -125,12 +128,7 @@ def test_shutdown_sigterm_ends_cleanly_and_marks_the_run(sqlite_dbs, tmp_path):
     url = sqlite_dbs.new("termed")
     proc = _start(url, folder, 2)
     try:
-        main = psutil.Process(proc.pid)
-        deadline = time.monotonic() + 240
-        while time.monotonic() < deadline and proc.poll() is None:
-            if len(main.children(recursive=True)) >= 3 and count_documents(url) >= 10:
-                break
-            time.sleep(0.05)
+        main = _wait_mid_run(proc, url)
         assert proc.poll() is None, "the ingest ended before SIGTERM"
         tree = main.children(recursive=True)
         t0 = time.monotonic()

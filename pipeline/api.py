@@ -24,11 +24,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from .store.read import TaskDB
 
 
-def open_db(url: str | Path = "taskdb.sqlite") -> TaskDB:
+def open_db(url: str | Path = "taskdb.sqlite", *, all_versions: bool = False) -> TaskDB:
     """Open a database made by :func:`ingest` for reading, as pandas DataFrames.
 
     Args:
         url: a SQLite file path (the default ``taskdb.sqlite``) or a ``postgresql://user:pw@host/db`` URL.
+        all_versions: read every version of each document; by default every DataFrame, count and summary
+            holds the latest version only. A document sent as several files (renditions: .txt, .docx, .pdf,
+            .html of one text) is always one document, with one row per file in ``.paths()``.
 
     Returns:
         A :class:`~pipeline.store.read.TaskDB` whose methods return DataFrames: ``.documents()``,
@@ -53,7 +56,7 @@ def open_db(url: str | Path = "taskdb.sqlite") -> TaskDB:
     """
     from .store.read import TaskDB
 
-    return TaskDB(url)
+    return TaskDB(url, all_versions=all_versions)
 
 
 def ingest(paths: Iterable[str | Path], url: str | Path = "taskdb.sqlite", *, jobs: int = 1,

@@ -240,6 +240,8 @@ def track_cmd(
 # -- the database: ingest, export, query (issue #4) ------------------------------------------------------------
 
 _DB_HELP = "SQLite file (created when missing) or postgresql://user:password@host/db URL."
+_ALL_VERSIONS_HELP = ("Every version of each document (same title and issuer, another text); by default only "
+                      "the latest.")
 
 
 class ExportFormat(str, Enum):
@@ -364,6 +366,7 @@ def export_cmd(
                                                         "jsonl: one file per table in the --out folder (default: "
                                                         "from the suffix of --out, e.g. x.xlsx).")] = None,
     db: Annotated[str, typer.Option("--db", help=_DB_HELP)] = "taskdb.sqlite",
+    all_versions: Annotated[bool, typer.Option("--all-versions", help=_ALL_VERSIONS_HELP)] = False,
 ) -> None:
     """Export every table and the flat view of tasks as xlsx, csv, parquet or jsonl.
 
@@ -384,7 +387,7 @@ def export_cmd(
                         "give --format xlsx|csv|parquet|jsonl, or an --out ending in .xlsx")
         format = ExportFormat(suffix)
     try:
-        with TaskDB(db) as tdb:
+        with TaskDB(db, all_versions=all_versions) as tdb:
             written = export(tdb, out, format.value)
     except (StoreError, ValueError) as e:
         raise _fail(str(e)) from None
@@ -415,12 +418,14 @@ def query_cmd(
                                                 "every column in csv and jsonl.")] = None,
     no_collective: Annotated[bool, typer.Option("--no-collective", help="Leave out collective units (各乡镇, "
                                                 "各有关部门, 各成员单位 …): not matched, not listed.")] = False,
+    all_versions: Annotated[bool, typer.Option("--all-versions", help=_ALL_VERSIONS_HELP)] = False,
 ) -> None:
     """Ask the common questions: tasks by unit, role, deadline or domain; metrics summed by group.
 
     Task filters combine (AND). --metrics-by sums metric values per group and unit
     of measure (处, 家 and 元 are never added together). With no question, the row
-    count of every table.
+    count of every table. A document sent as several files (.txt, .docx, .pdf, .html)
+    counts once, and only its latest version unless --all-versions.
 
     Example: taskdb query --unit 区应急管理局 --role lead --due-before 2024-06-30
     """
@@ -441,7 +446,7 @@ def query_cmd(
     _STATE["ran"] = True
     try:
         role = parse_role(role)
-        with TaskDB(db) as tdb:
+        with TaskDB(db, all_versions=all_versions) as tdb:
             if metrics_by is not None:
                 df = tdb.metrics_summary(by=metrics_by.value)
                 rows = df.astype(object).where(df.notna(), None).to_dict("records")

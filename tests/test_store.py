@@ -136,8 +136,23 @@ def dump(url: str) -> dict[str, list[tuple]]:
     return out
 
 
+#: words of the note that makes each copy a document of its own (nothing a task, unit or metric is made of)
+_NOTE_WORDS = ("山川 河流 森林 草原 湖泊 星空 云朵 雨露 花园 果树 溪水 晨光 晚霞 松柏 竹林 稻田 麦浪 桃花 柳枝 荷塘 "
+               "月色 春风 秋叶 冬雪 夏荷 青石 白沙 红枫 绿茵 蓝天").split()
+
+
+def _note(i: int) -> str:
+    """600 characters of its own for copy ``i``: enough that two copies of one plan (about 0.35 of their shingles
+    shared), or a copy and its plan (about 0.5), are below the rendition threshold: distinct documents."""
+    import random
+
+    rng = random.Random(i)
+    return "附记:" + "".join(rng.choice(_NOTE_WORDS) for _ in range(300)) + "。"
+
+
 def small_copies(folder: Path, n: int) -> list[Path]:
-    """``n`` small documents made from pool plans, each with its own last line (so its own sha256)."""
+    """``n`` small distinct documents made from pool plans, each with a last paragraph of its own (so its own
+    sha256, and a text that is no near-duplicate of another copy's)."""
     bases = [POOL / name for name in ("02_dengfeng_xuzhuang_2017_zhuanxiang_zhengzhi_anpaibiao.txt",
                                       "01_ankang_2021_zhuanxiang_zhengzhi_renwuqingdan.txt",
                                       "04_qianxi_anquanshengchanyue_huodong_fangan_fanti_zerendanwei.txt")]
@@ -146,13 +161,13 @@ def small_copies(folder: Path, n: int) -> list[Path]:
     out = []
     for i in range(n):
         p = folder / f"copy_{i:04d}.txt"
-        p.write_text(texts[i % len(texts)].rstrip("\n") + f"\n(副本编号{i:04d})\n", encoding="utf-8")
+        p.write_text(texts[i % len(texts)].rstrip("\n") + f"\n{_note(i)}\n", encoding="utf-8")
         out.append(p)
     return out
 
 
 def good_files() -> list[Path]:
-    """A handful of corpus documents in every format."""
+    """A handful of corpus files in every format: four documents (the first two files are renditions of one)."""
     return [SAMPLES / "004_292e0180c7549e92.txt", SAMPLES / "004_292e0180c7549e92.docx",
             SAMPLES / "001_8b8311189899811f.html", POOL / "01_ankang_2021_zhuanxiang_zhengzhi_renwuqingdan.pdf",
             POOL / "02_dengfeng_xuzhuang_2017_zhuanxiang_zhengzhi_anpaibiao.txt"]
@@ -162,7 +177,8 @@ def _doc(sha: str, *, issuer=None, tasks=(), metrics=(), year=2024, region=None)
     from pipeline.model import Document
 
     meta = {"region": region} if region else {}
-    return Document(source=f"/x/{sha}.txt", sha256=sha, format="txt", raw_text="x", text="正文" * 50,
+    # a text of its own: documents with one text are renditions of one document (test_renditions_store.py)
+    return Document(source=f"/x/{sha}.txt", sha256=sha, format="txt", raw_text="x", text=("正文" + sha) * 5,
                     title=f"文件{sha}", doc_type="plan", year=year, issuer=issuer, tasks=tuple(tasks),
                     metrics=tuple(metrics), meta=meta)
 
@@ -390,7 +406,7 @@ def test_store_ingest_twice_changes_no_row(dbs):
     url = dbs.new()
     files = good_files()
     first = ingest(files, url)
-    assert first.stored == len(files) and not first.failed
+    assert (first.stored, first.renditions) == (len(files) - 1, 1) and not first.failed
     before = dump(url)
     assert len(before["tasks"]) == first.tasks > 0
     second = ingest(files, url)
@@ -416,7 +432,15 @@ def test_store_bad_files_never_stop_the_batch(dbs, tmp_path):
         docs = db.documents()
     assert dict(zip(errors["path"], errors["code"])) == failed
     good_shas = {r.document.sha256 for r in expected.values() if r.ok}
-    assert set(docs["sha256"]) == good_shas
+    with open_db(url) as db:
+        assert set(db.paths()["file_sha256"]) == good_shas
+    # one document per text: good_files()[:2] are renditions of one, and bad/docx_named.txt is a Word file of the
+    # pool plan good_files()[3] holds as a PDF
+    from pipeline.store.renditions import text_key
+
+    texts = {text_key(r.document.text) for r in expected.values() if r.ok}
+    assert len(texts) == 4  # the Word file and the PDF differ in a table's layout: near-duplicates (J = 0.95)
+    assert set(docs["sha256"]) <= good_shas and len(docs) == 3
     assert all(msg for msg in errors["message"])
 
     # once more: nothing changes, the bad files stay listed (not duplicated)
@@ -532,7 +556,8 @@ def test_store_runs_record_version_options_and_counts(sqlite_dbs):
     run = runs.iloc[-1]
     assert run["pipeline_version"] == pipeline.__version__
     assert run["status"] == "finished" and run["finished_at"]
-    assert run["n_stored"] == report.stored == 2 and run["n_tasks"] == report.tasks
+    assert run["n_stored"] == report.stored == 1 and run["n_tasks"] == report.tasks  # .txt and .docx of one text
+    assert run["n_renditions"] == report.renditions == 1
     assert run["options"]["jobs"] == 1 and "extract" in run["stages"]["stages"]
 
 
@@ -589,7 +614,8 @@ def test_store_batches_equal_one_document_per_transaction(dbs, tmp_path):
     one, many = dbs.new("one"), dbs.new("many")
     r1 = run_ingest(files, one, batch_size=1)
     r2 = run_ingest(files, many, batch_size=8)
-    assert r1.stored == r2.stored == len(files) and not r1.failed and not r2.failed
+    assert r1.stored == r2.stored == len(files) - 1 and not r1.failed and not r2.failed
+    assert r1.renditions == r2.renditions == 1  # good_files() holds two renditions of one text
     assert dump(one) == dump(many)
 
 

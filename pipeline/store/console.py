@@ -71,7 +71,13 @@ def print_ingest_report(console: Console, report: IngestReport, db: str) -> None
     s.add_column("")
     s.add_column("this run", justify="right")
     s.add_column("in the database", justify="right")
-    s.add_row("documents", f"{report.stored} new, {report.skipped} already stored", str(totals.get("documents", "")))
+    new = f"{report.stored} new" + (f" ({report.versions} new versions)" if report.versions else "")
+    held = str(totals.get("documents", ""))
+    if totals.get("files") is not None:
+        held += f" ({totals['files']} files" + (f", {totals['versions']} earlier versions" if totals.get("versions")
+                                               else "") + ")"
+    s.add_row("documents", f"{new}, {report.renditions} renditions of stored ones, {report.skipped} already stored",
+              held)
     s.add_row("tasks", str(report.tasks), str(totals.get("tasks", "")))
     s.add_row("units", f"{report.unit_links} task links", f"{totals.get('units', '')} "
               f"({totals.get('task_units', '')} task links)")

@@ -120,14 +120,14 @@ SCHEMA_LOCK_SECONDS = 60.0
 
 
 def _schema_version(conn) -> str | None:
-    """The stored schema version when every table is there, else None (the schema needs creating)."""
-    names = set(inspect(conn).get_table_names())
-    if taskdb_meta.name not in names:
+    """The stored schema version, None when there is none (a new database)."""
+    if not inspect(conn).has_table(taskdb_meta.name):
         return None
-    found = conn.execute(select(taskdb_meta.c.value).where(taskdb_meta.c.key == "schema_version")).scalar()
-    if found == str(SCHEMA_VERSION) and not {t.name for t in metadata.sorted_tables} <= names:
-        return None
-    return found
+    return conn.execute(select(taskdb_meta.c.value).where(taskdb_meta.c.key == "schema_version")).scalar()
+
+
+def _missing_tables(conn) -> set[str]:
+    return {t.name for t in metadata.sorted_tables} - set(inspect(conn).get_table_names())
 
 
 def _lock_schema(conn) -> None:
@@ -178,24 +178,45 @@ def ensure_schema(engine: Engine) -> None:
                          f"{SCHEMA_VERSION}: ingest into a new database")
 
 
+def _upgrade_steps() -> dict:
+    """version → the Python step that follows :data:`~pipeline.store.schema.UPGRADES`' statements of that version."""
+    from .renditions import upgrade_2_to_3
+
+    return {2: upgrade_2_to_3}
+
+
 def _create_or_upgrade(engine: Engine) -> str | None:
-    """The schema version after creating or upgrading the schema (see :func:`ensure_schema`)."""
+    """The schema version after creating or upgrading the schema (see :func:`ensure_schema`).
+
+    A database at the current version that lacks a table (one that came with this version, or one dropped
+    by hand) gets it; a database of an older version in :data:`UPGRADES` is upgraded in place, every step
+    in the one transaction, so that a failed upgrade leaves the old version whole.
+    """
     with engine.connect() as conn:
         found = _schema_version(conn)
+        missing = _missing_tables(conn) if found == str(SCHEMA_VERSION) else None
         conn.rollback()
-        if found == str(SCHEMA_VERSION):
+        if found == str(SCHEMA_VERSION) and not missing:
             return found  # the common case: nothing to create, no lock taken
         _lock_schema(conn)
         found = _schema_version(conn)  # again, under the lock: another ingest may have just made it
         if found is None:
             metadata.create_all(conn, checkfirst=True)
-            conn.execute(taskdb_meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
+            if inspect(conn).has_table(taskdb_meta.name) and conn.execute(
+                    select(taskdb_meta.c.value).where(taskdb_meta.c.key == "schema_version")).first() is None:
+                conn.execute(taskdb_meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
             found = str(SCHEMA_VERSION)
+        elif found == str(SCHEMA_VERSION):
+            metadata.create_all(conn, checkfirst=True)  # the tables that are missing, and nothing else
         elif found.isdigit() and int(found) in UPGRADES:
             version = int(found)
+            steps = _upgrade_steps()
             while version in UPGRADES:
                 for statement in UPGRADES[version]:
                     conn.exec_driver_sql(statement)
+                if version in steps:
+                    metadata.create_all(conn, checkfirst=True)  # the tables the step fills
+                    steps[version](conn)
                 version += 1
             metadata.create_all(conn, checkfirst=True)  # tables that came with the new versions
             conn.execute(update(taskdb_meta).where(taskdb_meta.c.key == "schema_version")

@@ -32,7 +32,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Float, Integer, Table, select
 
 from ..safe_text import spreadsheet_text
-from .read import FLAT_COLUMNS, TaskDB
+from .read import FLAT_COLUMNS, TaskDB, latest_only
 from .schema import (
     deadlines,
     document_paths,
@@ -86,7 +86,9 @@ def _sheets(db: TaskDB) -> Iterator[_Sheet]:
     yield _Sheet(FLAT, list(FLAT_COLUMNS), flat_kinds,
                  (tuple(r[c] for c in FLAT_COLUMNS) for r in db.iter_tasks_flat()))
     for table in TABLES:
-        cols, rows = db.rows(select(table).order_by(*table.primary_key.columns))
+        # the rows of the latest version of each document, unless the database was opened with all_versions
+        where = latest_only(table.c.sha256, db.all_versions) if table is not errors and "sha256" in table.c else []
+        cols, rows = db.rows(select(table).where(*where).order_by(*table.primary_key.columns))
         yield _Sheet(table.name, cols, {c.name: _kind(c) for c in table.columns}, rows)
 
 

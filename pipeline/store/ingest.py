@@ -38,8 +38,8 @@ from ..ingest.files import walk
 from ..safe_text import name_text
 from .db import StoreError, open_engine
 from .lifeline import init_worker, start_forkserver
-from .schema import documents, errors, metrics, task_units, tasks, units
-from .writer import HEARTBEAT_S, DocumentRows, Placement, Writer
+from .schema import document_paths, documents, errors, metrics, task_units, tasks, units
+from .writer import HEARTBEAT_S, NEW, RENDITION, VERSION, DocumentRows, Placement, Writer
 
 _log = logging.getLogger(__name__)
 
@@ -81,8 +81,10 @@ class IngestReport:
 
     run_id: int
     n_files: int
-    stored: int = 0  # documents written
-    skipped: int = 0  # files whose document was stored already
+    stored: int = 0  # documents written (new versions of stored documents included)
+    versions: int = 0  # of which new versions of a stored document (same title and issuer, another text)
+    renditions: int = 0  # files that are renditions of a stored document (the same text as another file)
+    skipped: int = 0  # files whose bytes were stored already
     failed: list[FileError] = field(default_factory=list)
     tasks: int = 0  # rows written by this run
     unit_links: int = 0
@@ -93,14 +95,15 @@ class IngestReport:
 
     @property
     def done(self) -> int:
-        return self.stored + self.skipped + len(self.failed)
+        return self.stored + self.renditions + self.skipped + len(self.failed)
 
     @property
     def ok(self) -> bool:
         return not self.failed and not self.interrupted
 
 
-#: ``on_event(kind, path, report)``: kind is ``stored``, ``skipped`` or ``failed``
+#: ``on_event(kind, path, report)``: kind is ``stored`` (a new document or version), ``rendition`` (another file of
+#: a stored document), ``skipped`` (bytes stored already) or ``failed``
 EventHook = Callable[[str, str, IngestReport], None]
 #: what reads and extracts instead of this machine's processes: jobs in, ``(job, outcome)`` out as they finish (a
 #: generator; :class:`pipeline.store.cluster.ClusterRunner`); its ``options`` attribute, when there is one, goes into
@@ -281,11 +284,20 @@ def _stages() -> dict:
 
 
 def database_totals(engine) -> dict[str, int]:
-    """Row counts of the tables a summary shows."""
+    """Row counts of the tables a summary shows: ``documents`` (each distinct text once, the latest version of
+    each), ``versions`` (earlier versions besides), ``files`` (the paths they were read from), and the tasks,
+    task-unit links and metrics of the latest versions."""
+    latest = select(documents.c.sha256).where(documents.c.latest)
+
+    def count(table, *where) -> int:
+        return int(conn.execute(select(func.count()).select_from(table).where(*where)).scalar())
+
     with engine.connect() as conn:
-        return {name: int(conn.execute(select(func.count()).select_from(table)).scalar())
-                for name, table in (("documents", documents), ("tasks", tasks), ("units", units),
-                                    ("task_units", task_units), ("metrics", metrics), ("errors", errors))}
+        n_docs = count(documents, documents.c.latest)
+        return {"documents": n_docs, "versions": count(documents) - n_docs, "files": count(document_paths),
+                "tasks": count(tasks, tasks.c.sha256.in_(latest)), "units": count(units),
+                "task_units": count(task_units, task_units.c.sha256.in_(latest)),
+                "metrics": count(metrics, metrics.c.sha256.in_(latest)), "errors": count(errors)}
 
 
 def run_ingest(paths: Iterable[str | Path], url: str | Path, *, jobs: int = 1,
@@ -355,15 +367,20 @@ def run_ingest(paths: Iterable[str | Path], url: str | Path, *, jobs: int = 1,
         batch: list[tuple[Job, DocumentRows]] = []  # extracted, not written yet
         batch_since = 0.0
 
-        def count(job: Job, rows: DocumentRows, new: bool) -> None:
-            if new:
+        def count(job: Job, rows: DocumentRows, kind: str) -> None:
+            if kind in (NEW, VERSION):
                 report.stored += 1
+                report.versions += kind == VERSION
                 report.tasks += len(rows.tasks)
                 report.unit_links += len(rows.task_units)
                 report.metrics += len(rows.metrics)
+                emit("stored", job.path)
+            elif kind == RENDITION:
+                report.renditions += 1
+                emit("rendition", job.path)
             else:
                 report.skipped += 1
-            emit("stored" if new else "skipped", job.path)
+                emit("skipped", job.path)
 
         def flush() -> None:
             """Write the batch in one transaction; when the database refuses it, each document on its own."""
@@ -383,17 +400,17 @@ def run_ingest(paths: Iterable[str | Path], url: str | Path, *, jobs: int = 1,
                         count(j, rows, next(news))
                     continue
                 try:
-                    new = writer.write_document(rows, path=name_text(job.path), mtime=job.mtime, size=job.size,
-                                                run_id=run_id)
+                    kind = writer.write_documents([Placement(rows, name_text(job.path), job.mtime, job.size)],
+                                                  run_id=run_id)[0]
                 except Exception as e:  # the database refused this document: report it, go on
                     _log.debug("store failed for %s", job.path, exc_info=True)
                     for j in (job, *same):
                         fail(j, "internal_error", f"{j.path}: storing failed: {type(e).__name__}: {e}")
                     continue
-                count(job, rows, new)
+                count(job, rows, kind)
                 for j in same:
                     writer.attach_path(name_text(j.path), rows.sha256, mtime=j.mtime, size=j.size, run_id=run_id)
-                    count(j, rows, False)
+                    count(j, rows, "known")
 
         status = "interrupted"
         heartbeat = _Heartbeat(writer, run_id)
@@ -431,6 +448,7 @@ def run_ingest(paths: Iterable[str | Path], url: str | Path, *, jobs: int = 1,
                     n_stored, n_errors = writer.run_counts(run_id)
                 writer.finish_run(run_id, status=status, counts={
                     "n_files": report.n_files, "n_stored": n_stored, "n_skipped": report.skipped,
+                    "n_renditions": report.renditions,
                     "n_errors": n_errors, "n_tasks": report.tasks, "n_units": report.unit_links,
                     "n_metrics": report.metrics})
                 report.totals = database_totals(engine)

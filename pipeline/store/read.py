@@ -99,9 +99,20 @@ def as_datetimes(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _source_of(sha_col) -> Any:
-    """The first path (in sort order) a document was seen at: what exports call its source."""
-    return (select(func.min(document_paths.c.path)).where(document_paths.c.sha256 == sha_col)
-            .scalar_subquery())
+    """The file a document's rows come from (its canonical rendition; the first such path in sort order), else
+    the first path it was seen at: what exports and queries call its source."""
+    canonical = (select(func.min(document_paths.c.path))
+                 .where(document_paths.c.sha256 == sha_col, document_paths.c.file_sha256 == sha_col)
+                 .scalar_subquery())
+    first = select(func.min(document_paths.c.path)).where(document_paths.c.sha256 == sha_col).scalar_subquery()
+    return func.coalesce(canonical, first)
+
+
+def latest_only(sha_col, all_versions: bool = False) -> list:
+    """The condition keeping the rows of the latest version of each document (none with ``all_versions``)."""
+    if all_versions:
+        return []
+    return [sha_col.in_(select(documents.c.sha256).where(documents.c.latest))]
 
 
 def _fmt_num(v: float | None) -> str:
@@ -133,8 +144,11 @@ class TaskDB:
         >>> db.metrics_summary(by="category")                  # doctest: +SKIP
     """
 
-    def __init__(self, url: str | Path, *, engine: Engine | None = None):
+    def __init__(self, url: str | Path, *, engine: Engine | None = None, all_versions: bool = False):
         self.url = str(url)
+        #: False: every table and view holds the latest version of each document only (one document, however
+        #: many files and versions it came as); True: every stored version
+        self.all_versions = all_versions
         self.engine = engine if engine is not None else open_engine(url, create=False)
 
     def close(self) -> None:
@@ -180,32 +194,49 @@ class TaskDB:
         return as_datetimes(df)
 
     # -- one DataFrame per table ---------------------------------------------------------------------------
+    def _latest(self, sha_col) -> list:
+        return latest_only(sha_col, self.all_versions)
+
     def documents(self, *, text: bool = False) -> pd.DataFrame:
-        """One row per stored document (by sha256), with ``source`` (its first path) and ``n_paths``.
+        """One row per document (by the sha256 of its canonical rendition), however many files it came as:
+        ``source`` (the file its rows come from), ``n_paths`` and ``formats`` (of every file it was seen as),
+        and ``version`` / ``version_of`` / ``latest`` (only the latest versions unless ``all_versions``).
 
         Args:
             text: include the cleaned ``text`` that every span indexes.
         """
-        cols = [c for c in documents.c if text or c.name != "text"]
+        cols = [c for c in documents.c if (text or c.name != "text") and c.name not in ("text_key", "title_key")]
         n_paths = (select(func.count()).where(document_paths.c.sha256 == documents.c.sha256).scalar_subquery())
-        return self.frame(select(_source_of(documents.c.sha256).label("source"), *cols, n_paths.label("n_paths"))
-                          .order_by(documents.c.sha256))
+        df = self.frame(select(_source_of(documents.c.sha256).label("source"), *cols, n_paths.label("n_paths"))
+                        .where(*self._latest(documents.c.sha256)).order_by(documents.c.sha256))
+        with self.engine.connect() as conn:
+            formats: dict[str, set] = defaultdict(set)
+            for sha, fmt in conn.execute(select(document_paths.c.sha256, document_paths.c.format)):
+                if fmt:
+                    formats[sha].add(fmt)
+        df.insert(df.columns.get_loc("n_paths") + 1, "formats",
+                  [",".join(sorted(formats.get(sha, ()))) for sha in df["sha256"]])
+        return df
 
     def paths(self) -> pd.DataFrame:
-        """Every path a document was seen at, with its mtime and size."""
-        return self.frame(select(document_paths).order_by(document_paths.c.path))
+        """Every file a document was seen as: ``path``, the document's ``sha256``, the file's own
+        ``file_sha256`` and ``format``, its mtime and size."""
+        return self.frame(select(document_paths).where(*self._latest(document_paths.c.sha256))
+                          .order_by(document_paths.c.path))
 
     def sections(self) -> pd.DataFrame:
         """The section tree of every document (``parent`` is a section id of the same document)."""
-        return self.frame(select(sections).order_by(sections.c.sha256, sections.c.ord))
+        return self.frame(select(sections).where(*self._latest(sections.c.sha256))
+                          .order_by(sections.c.sha256, sections.c.ord))
 
     def tasks(self) -> pd.DataFrame:
         """One row per task: its text, section, domain and span in the document's ``text``."""
-        return self.frame(select(tasks).order_by(tasks.c.sha256, tasks.c.ord))
+        return self.frame(select(tasks).where(*self._latest(tasks.c.sha256)).order_by(tasks.c.sha256, tasks.c.ord))
 
     def units(self) -> pd.DataFrame:
         """One row per organisation (a canonical name within one jurisdiction), with ``n_tasks``."""
-        n_tasks = select(func.count()).where(task_units.c.unit_id == units.c.id).scalar_subquery()
+        n_tasks = (select(func.count()).where(task_units.c.unit_id == units.c.id, *self._latest(task_units.c.sha256))
+                   .scalar_subquery())
         return self.frame(select(units, n_tasks.label("n_tasks")).order_by(units.c.canonical, units.c.id))
 
     def unit_aliases(self) -> pd.DataFrame:
@@ -215,21 +246,23 @@ class TaskDB:
 
     def task_units(self) -> pd.DataFrame:
         """Task–unit links: the written ``name``, its ``canonical`` form, the ``unit_id`` and the ``role``."""
-        return self.frame(select(task_units).order_by(task_units.c.sha256, task_units.c.task_id,
-                                                      task_units.c.ord))
+        return self.frame(select(task_units).where(*self._latest(task_units.c.sha256))
+                          .order_by(task_units.c.sha256, task_units.c.task_id, task_units.c.ord))
 
     def deadlines(self) -> pd.DataFrame:
         """Every deadline; ``due`` is the date of a ``by_date`` and the end of a ``range``."""
-        return self.frame(select(deadlines).order_by(deadlines.c.sha256, deadlines.c.task_id, deadlines.c.ord))
+        return self.frame(select(deadlines).where(*self._latest(deadlines.c.sha256))
+                          .order_by(deadlines.c.sha256, deadlines.c.task_id, deadlines.c.ord))
 
     def metrics(self) -> pd.DataFrame:
         """Every metric, with its document's title, issuer and year."""
         return self.frame(select(metrics, documents.c.title, documents.c.issuer, documents.c.year)
-                          .join_from(metrics, documents).order_by(metrics.c.sha256, metrics.c.ord))
+                          .join_from(metrics, documents).where(*self._latest(metrics.c.sha256))
+                          .order_by(metrics.c.sha256, metrics.c.ord))
 
     def flags(self) -> pd.DataFrame:
         """The cleaner's and extractors' flags (garbled runs, hidden text, inverted ranges, …)."""
-        return self.frame(select(flags).order_by(flags.c.sha256, flags.c.ord))
+        return self.frame(select(flags).where(*self._latest(flags.c.sha256)).order_by(flags.c.sha256, flags.c.ord))
 
     def errors(self) -> pd.DataFrame:
         """The files that could not be read: path, code (SPEC §2), message, and the run that met them."""
@@ -240,12 +273,15 @@ class TaskDB:
         return self.frame(select(runs).order_by(runs.c.id))
 
     def counts(self) -> dict[str, int]:
-        """Row counts of every table."""
+        """Row counts of every table: ``documents`` counts each document once however many files it came as
+        (``document_paths``), and the latest version of each only (unless ``all_versions``), like the rows
+        the documents own."""
         out = {}
         with self.engine.connect() as conn:
             for t in (documents, document_paths, sections, tasks, units, unit_aliases, task_units, deadlines,
                       metrics, flags, errors, runs):
-                out[t.name] = int(conn.execute(select(func.count()).select_from(t)).scalar())
+                where = self._latest(t.c.sha256) if t is not errors and "sha256" in t.c else []
+                out[t.name] = int(conn.execute(select(func.count()).select_from(t).where(*where)).scalar())
         return out
 
     # -- the flat view and the analyst's questions -----------------------------------------------------------
@@ -305,6 +341,7 @@ class TaskDB:
             conds.append(exists().where(*window))
         if domain is not None:
             conds.append(tasks.c.domain == domain)
+        conds.extend(self._latest(tasks.c.sha256))
         return conds
 
     def iter_tasks_flat(self, *, unit: str | None = None, role: str | None = None, due_before: str | None = None,
@@ -409,7 +446,7 @@ class TaskDB:
         Example:
             >>> db.metrics_summary(by="year")  # doctest: +SKIP
         """
-        return self.frame(metrics_summary_stmt(by))
+        return self.frame(metrics_summary_stmt(by, all_versions=self.all_versions))
 
     def task_context(self, sha256: str, task_id: str, *, width: int = 60) -> dict:
         """Trace a task back to its document: the text around its span, and the paths it came from.
@@ -433,8 +470,8 @@ class TaskDB:
                 "context": doc[max(0, s - width):s] + "【" + doc[s:e] + "】" + doc[e:e + width]}
 
 
-def metrics_summary_stmt(by: str) -> Select:
-    """The SQL behind :meth:`TaskDB.metrics_summary`."""
+def metrics_summary_stmt(by: str, *, all_versions: bool = False) -> Select:
+    """The SQL behind :meth:`TaskDB.metrics_summary` (the latest version of each document unless ``all_versions``)."""
     if by not in METRICS_BY:
         raise ValueError(f"The 'by' option must be one of {set(METRICS_BY)}. Got {by!r} instead.")
     keys: Sequence = {
@@ -448,6 +485,7 @@ def metrics_summary_stmt(by: str) -> Select:
     stmt = (select(*keys, metrics.c.unit, func.count().label("n"), func.sum(metrics.c.value).label("total"),
                    n_masked.label("n_masked"), n_approx.label("n_approx"))
             .select_from(metrics.join(documents, documents.c.sha256 == metrics.c.sha256))
+            .where(*latest_only(documents.c.sha256, all_versions))
             .group_by(*keys, metrics.c.unit)
             .order_by(*keys, metrics.c.unit))
     if by == "document":
@@ -466,5 +504,5 @@ def _check_date(name: str, value: str) -> None:
         raise ValueError(f"The '{name}' option must be a date YYYY-MM-DD. Got {value!r} instead.") from None
 
 
-__all__ = ["FLAT_COLUMNS", "METRICS_BY", "ROLES", "ROLE_WORDS", "StoreError", "TaskDB", "as_datetimes",
+__all__ = ["FLAT_COLUMNS", "latest_only", "METRICS_BY", "ROLES", "ROLE_WORDS", "StoreError", "TaskDB", "as_datetimes",
            "describe_deadline", "metrics_summary_stmt", "parse_role"]

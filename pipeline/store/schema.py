@@ -3,8 +3,13 @@
 Identity is natural wherever the record has one, so that two databases built
 from the same files hold the same rows whatever the order of the writes:
 
-- a document is its ``sha256``; the paths it was seen at are in ``document_paths``
-  (one row per path: a path holds one version at a time);
+- a document is the ``sha256`` of its canonical rendition (the file with the richest text layer,
+  :mod:`pipeline.store.renditions`); every file it was seen as — its renditions (.txt, .docx, .pdf,
+  .html of one text) and their copies — is a row of ``document_paths`` with the file's own
+  ``file_sha256`` and ``format`` (one row per path: a path holds one file at a time);
+- a later version of a document (same title and issuer, another text) is another document:
+  ``version_of`` names the previous version, ``version`` numbers them and ``latest`` marks the one
+  that queries and totals read by default;
 - sections and tasks are ``(sha256, id)`` with the record's own ids (``s3``, ``t12``);
 - task units, deadlines, metrics and flags are ``(sha256, …, ord)``, their
   position in the record;
@@ -32,11 +37,12 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    true,
 )
 
 #: bump when a table changes; :func:`pipeline.store.db.ensure_schema` upgrades the versions in
 #: :data:`UPGRADES` and refuses any other
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 metadata = MetaData()
 
@@ -65,6 +71,7 @@ runs = Table(
     Column("n_files", Integer),
     Column("n_stored", Integer),  # documents written by this run
     Column("n_skipped", Integer),  # already stored (same sha256): not parsed again
+    Column("n_renditions", Integer),  # renditions of a stored document: their paths recorded (schema 3)
     Column("n_errors", Integer),
     Column("n_tasks", Integer),
     Column("n_units", Integer),  # task-unit links written
@@ -85,18 +92,39 @@ documents = Table(
     Column("meta", JSON),
     Column("pipeline_version", Text, nullable=False),
     Column("run_id", Integer, ForeignKey("runs.id")),
+    Column("text_key", SHA),  # sha256 of the normalised text: renditions of one text share it (schema 3)
+    Column("title_key", Text),  # the normalised title: versions share it and the issuer
+    Column("version_of", SHA),  # the previous version's sha256 (null: the first, or the only one)
+    Column("version", Integer, nullable=False, server_default="1"),  # 1, 2, … in the order of the versions
+    Column("latest", Boolean, nullable=False, server_default=true()),  # the newest version: what queries read
     Index("ix_documents_issuer", "issuer"),
     Index("ix_documents_year", "year"),
+    Index("ix_documents_text_key", "text_key"),
+    Index("ix_documents_title_key", "title_key", "issuer"),
+    Index("ix_documents_version_of", "version_of"),
 )
 
 document_paths = Table(
     "document_paths", metadata,
     Column("path", Text, primary_key=True),  # absolute
-    Column("sha256", SHA, ForeignKey("documents.sha256", ondelete="CASCADE"), nullable=False),
+    Column("sha256", SHA, ForeignKey("documents.sha256", ondelete="CASCADE"), nullable=False),  # the document
     Column("mtime", Float),
     Column("size", Integer),
     Column("run_id", Integer, ForeignKey("runs.id")),
+    Column("file_sha256", SHA),  # of this file's bytes: the document's sha256 for its canonical rendition
+    Column("format", Text),  # of this file: txt | docx | pdf | html | doc
     Index("ix_document_paths_sha256", "sha256"),
+    Index("ix_document_paths_file_sha256", "file_sha256"),
+)
+
+#: the LSH band hashes of a document's MinHash (:func:`pipeline.store.renditions.band_hashes`): a new file
+#: sharing one with a stored document is compared with it as a possible near-duplicate rendition
+document_bands = Table(
+    "document_bands", metadata,
+    Column("sha256", SHA, ForeignKey("documents.sha256", ondelete="CASCADE"), primary_key=True),
+    Column("band", Integer, primary_key=True),
+    Column("hash", String(16), nullable=False),
+    Index("ix_document_bands_hash", "hash", "band"),
 )
 
 sections = Table(
@@ -225,13 +253,27 @@ errors = Table(
 UPGRADES = {
     1: ("ALTER TABLE runs ADD COLUMN host TEXT", "ALTER TABLE runs ADD COLUMN pid INTEGER",
         "ALTER TABLE runs ADD COLUMN heartbeat_at VARCHAR(32)"),
+    # one document, several files (issue 9): the renditions' keys and the versions; then
+    # pipeline.store.renditions.upgrade_2_to_3 fills them and merges the renditions stored apart
+    2: ("ALTER TABLE documents ADD COLUMN text_key VARCHAR(64)", "ALTER TABLE documents ADD COLUMN title_key TEXT",
+        "ALTER TABLE documents ADD COLUMN version_of VARCHAR(64)",
+        "ALTER TABLE documents ADD COLUMN version INTEGER NOT NULL DEFAULT 1",
+        "ALTER TABLE documents ADD COLUMN latest BOOLEAN NOT NULL DEFAULT TRUE",
+        "ALTER TABLE document_paths ADD COLUMN file_sha256 VARCHAR(64)",
+        "ALTER TABLE document_paths ADD COLUMN format TEXT", "ALTER TABLE runs ADD COLUMN n_renditions INTEGER",
+        "UPDATE document_paths SET file_sha256 = sha256, "
+        "format = (SELECT format FROM documents WHERE documents.sha256 = document_paths.sha256)",
+        "CREATE INDEX IF NOT EXISTS ix_documents_text_key ON documents (text_key)",
+        "CREATE INDEX IF NOT EXISTS ix_documents_title_key ON documents (title_key, issuer)",
+        "CREATE INDEX IF NOT EXISTS ix_documents_version_of ON documents (version_of)",
+        "CREATE INDEX IF NOT EXISTS ix_document_paths_file_sha256 ON document_paths (file_sha256)"),
 }
 
 #: the tables of the record, parents first (the order of exports and of deletes reversed)
-DATA_TABLES = (documents, document_paths, sections, tasks, units, unit_aliases, task_units,
+DATA_TABLES = (documents, document_paths, document_bands, sections, tasks, units, unit_aliases, task_units,
                deadlines, metrics, flags, errors)
 #: the rows one document owns, children first
-DOCUMENT_CHILDREN = (task_units, deadlines, tasks, sections, metrics, flags)
+DOCUMENT_CHILDREN = (task_units, deadlines, tasks, sections, metrics, flags, document_bands)
 
 # -- plan ↔ report accountability (SPEC §9) ----------------------------------------------------------------------
 

@@ -23,14 +23,26 @@ from datetime import UTC, datetime, timedelta
 from operator import itemgetter
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, and_, bindparam, delete, exists, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import DBAPIError
 
 from ..model import Document
 from .db import StoreError
+from .renditions import (
+    Fingerprint,
+    band_rows,
+    drop_document,
+    family,
+    find_rendition,
+    find_version,
+    fingerprint,
+    lock_documents,
+    renumber,
+    richness,
+)
 from .schema import (
-    DOCUMENT_CHILDREN,
     deadlines,
+    document_bands,
     document_paths,
     documents,
     errors,
@@ -127,6 +139,12 @@ class DocumentRows:
     deadlines: list[dict] = field(default_factory=list)
     metrics: list[dict] = field(default_factory=list)
     flags: list[dict] = field(default_factory=list)
+    bands: tuple[str, ...] = ()  # LSH band hashes of the text (pipeline.store.renditions)
+
+    @property
+    def richness(self) -> tuple:
+        d = self.document
+        return richness(d["format"], d["n_chars"], self.sha256)
 
 
 def document_rows(doc: Document, *, pipeline_version: str) -> DocumentRows:
@@ -134,13 +152,16 @@ def document_rows(doc: Document, *, pipeline_version: str) -> DocumentRows:
     sha = doc.sha256
     region = region_of(doc)
     scope = unit_scope(doc)
+    fp = fingerprint(doc.text, doc.title)
     out = DocumentRows(
         sha256=sha,
         document={
             "sha256": sha, "format": doc.format, "title": doc.title, "doc_type": doc.doc_type, "year": doc.year,
             "issuer": doc.issuer, "region": region, "n_chars": len(doc.text), "text": doc.text,
             "meta": _json_safe(doc.meta or {}), "pipeline_version": pipeline_version,
+            "text_key": fp.text_key, "title_key": fp.title_key,
         },
+        bands=fp.bands,
     )
     for i, s in enumerate(doc.sections):
         a, b = _span(s.span)
@@ -222,6 +243,12 @@ def _blocks(values: Sequence[str]) -> Iterator[list[str]]:
         yield values[i:i + LOOKUP_BLOCK]
 
 
+#: what :meth:`Writer.write_documents` did with each file: a new document, a new version of a stored one, a
+#: rendition of a stored one (its path recorded; its rows replace the document's when its text layer is richer),
+#: or a file whose bytes were stored already
+NEW, VERSION, RENDITION, KNOWN = "new", "version", "rendition", "known"
+
+
 @dataclass(frozen=True)
 class Placement:
     """A document's rows and the file they came from: what :meth:`Writer.write_documents` stores."""
@@ -292,13 +319,22 @@ class Writer:
             where=or_(and_(units.c.kind.is_(None), ins_units.excluded.kind.is_not(None)),
                       and_(units.c.level.is_(None), ins_units.excluded.level.is_not(None))))
         self._insert_aliases = dialect_insert(unit_aliases).on_conflict_do_nothing(index_elements=["unit_id", "name"])
-        self._path_state = (select(document_paths.c.sha256, document_paths.c.mtime, document_paths.c.size)
+        file_sha = func.coalesce(document_paths.c.file_sha256, document_paths.c.sha256)
+        # (file sha256, mtime, size) of a path: what the ingest compares a file with before parsing it
+        self._path_state = (select(file_sha, document_paths.c.mtime, document_paths.c.size)
                             .where(document_paths.c.path == bindparam("path")))
-        self._path_states = (select(document_paths.c.path, document_paths.c.sha256, document_paths.c.mtime,
-                                    document_paths.c.size)
+        self._path_states = (select(document_paths.c.path, file_sha, document_paths.c.mtime, document_paths.c.size)
                              .where(document_paths.c.path.in_(bindparam("paths", expanding=True))))
+        # (document, file, mtime, size) of paths: what the writer compares a placement with
+        self._path_full = (select(document_paths.c.path, document_paths.c.sha256, file_sha, document_paths.c.mtime,
+                                  document_paths.c.size)
+                           .where(document_paths.c.path.in_(bindparam("paths", expanding=True))))
+        self._known_renditions = (select(document_paths.c.file_sha256, document_paths.c.sha256,
+                                         document_paths.c.format)
+                                  .where(document_paths.c.file_sha256.in_(bindparam("shas", expanding=True))))
         self._has_document = select(documents.c.sha256).where(documents.c.sha256 == bindparam("sha"))
-        self._stored = select(documents.c.sha256).where(documents.c.sha256.in_(bindparam("shas", expanding=True)))
+        self._stored = (select(documents.c.sha256, documents.c.format)
+                        .where(documents.c.sha256.in_(bindparam("shas", expanding=True))))
         self._clear_errors = delete(errors).where(errors.c.path.in_(bindparam("paths", expanding=True)))
         self._clear_error = delete(errors).where(errors.c.path == bindparam("path"))
 
@@ -381,67 +417,131 @@ class Writer:
         return out
 
     def stored(self, shas: Sequence[str]) -> set[str]:
-        """Which of ``shas`` are stored documents."""
-        out: set[str] = set()
+        """Which of ``shas`` (files' sha256) are stored: a document's, or another rendition's of a document."""
         with self.engine.connect() as conn:
-            for block in _blocks(shas):
-                out.update(conn.execute(self._stored, {"shas": block}).scalars())
+            return set(self._known(conn, shas))
+
+    def _known(self, conn: Connection, shas: Sequence[str]) -> dict[str, tuple[str, str | None]]:
+        """``file sha256 → (document sha256, format)`` for the files of ``shas`` stored already."""
+        out: dict[str, tuple[str, str | None]] = {}
+        for block in _blocks(sorted(set(shas))):
+            for file_sha, doc_sha, fmt in conn.execute(self._known_renditions, {"shas": block}):
+                out.setdefault(file_sha, (doc_sha, fmt))
+            for sha, fmt in conn.execute(self._stored, {"shas": block}):
+                out[sha] = (sha, fmt)
         return out
 
     # -- writes --------------------------------------------------------------------------------------------
     def write_document(self, rows: DocumentRows, *, path: str, mtime: float | None, size: int | None,
                        run_id: int) -> bool:
-        """Store a document and record ``path`` for it, in one transaction.
+        """Store a document and record ``path`` for it, in one transaction (:meth:`write_documents` of one).
 
-        Returns True when the document was new, False when its sha256 was stored
-        already (then only the path is recorded).
+        Returns True when it is a new document (or a new version of one), False when its bytes were stored
+        already or it is a rendition of a stored document (then only the path is recorded, and the document's
+        rows are this file's when its text layer is the richer).
         """
-        def write(conn: Connection) -> bool:
-            new = conn.execute(self._insert_document, dict(rows.document, run_id=run_id)).first() is not None
-            if new:
-                self._write_children(conn, [rows])
-            self._attach(conn, path, rows.sha256, mtime, size, run_id)
-            return new
+        return self.write_documents([Placement(rows, path, mtime, size)], run_id=run_id)[0] in (NEW, VERSION)
 
-        return self._transaction(write)
+    def write_documents(self, items: Sequence[Placement], *, run_id: int) -> list[str]:
+        """Store several files, each at its path, in one transaction: what an ingest writes per batch.
 
-    def write_documents(self, items: Sequence[Placement], *, run_id: int) -> list[bool]:
-        """Store several documents, each at its path(s), in one transaction: what an ingest writes per batch.
-
-        The same rows as :meth:`write_document` for each item in turn, with one
-        statement per table for the whole batch instead of one per document: the
-        writer's cost per document is what bounds ``--jobs N``. An item whose
-        sha256 was stored already (or earlier in ``items``) only records its path.
-        Returns, per item, whether its document was new. All or nothing: the
-        caller writes the items one by one when the batch fails, so that a
-        document the database refuses is reported alone.
+        Per item, what became of it: :data:`NEW` (a document), :data:`VERSION` (a new version of a stored
+        document: same title and issuer, another text), :data:`RENDITION` (the same text, or a near-duplicate,
+        as a stored document: one document with one more path) or :data:`KNOWN` (its bytes were stored
+        already, or earlier in ``items``). The files are placed richest text layer first, so that a batch
+        holding several renditions of one text stores the canonical one's rows; a rendition richer than the
+        stored document's replaces its rows (:mod:`pipeline.store.renditions`). The rows of the new documents
+        below ``documents`` go in with one statement per table for the whole batch: the writer's cost per
+        document is what bounds ``--jobs N``. All or nothing: the caller writes the items one by one when the
+        batch fails, so that a document the database refuses is reported alone.
         """
-        def write(conn: Connection) -> list[bool]:
+        def write(conn: Connection) -> list[str]:
+            lock_documents(conn)
             first: dict[str, DocumentRows] = {}
             for it in items:
                 first.setdefault(it.rows.sha256, it.rows)
-            # keys in one order in every writer (documents by sha256, paths by path): concurrent batches
-            # that share documents queue behind each other instead of deadlocking
-            params = [dict(first[sha].document, run_id=run_id) for sha in sorted(first)]
-            new = set(conn.execute(self._insert_document, params).scalars()) if params else set()
-            self._write_children(conn, [r for sha, r in first.items() if sha in new])
-            self._attach_many(conn, items, run_id)
+            # a path whose file changed no longer holds its old document (dropped when no other file holds it)
+            for path, doc_sha, file_sha, *_ in self._full_states(conn, [it.path for it in items]):
+                rows = next(it.rows for it in items if it.path == path)
+                if file_sha != rows.sha256:
+                    conn.execute(delete(document_paths).where(document_paths.c.path == path))
+                    self._drop_if_orphan(conn, doc_sha)
+            doc_of = {f: d for f, (d, _) in self._known(conn, list(first)).items()}
+            kinds: dict[str, str] = {}
+            fresh: list[DocumentRows] = []  # documents written, their rows below ``documents`` still to write
+            versions: list[str] = []
+            for sha in sorted((s for s in first if s not in doc_of), key=lambda s: first[s].richness):
+                rows = first[sha]
+                d = rows.document
+                fp = Fingerprint(d.get("text_key") or "", d.get("title_key"), tuple(rows.bands))
+                match = find_rendition(conn, d["text"], fp, issuer=d.get("issuer"), year=d.get("year"))
+                if match is not None:
+                    kinds[sha] = RENDITION
+                    target = match[0]
+                    fmt, n_chars = conn.execute(select(documents.c.format, documents.c.n_chars)
+                                                .where(documents.c.sha256 == target)).one()
+                    if rows.richness < richness(fmt, n_chars, target):
+                        self._replace(conn, target, rows, run_id, fresh)
+                        doc_of = {f: (sha if t == target else t) for f, t in doc_of.items()}
+                        doc_of[sha] = sha
+                    else:
+                        doc_of[sha] = target
+                    continue
+                doc_of[sha] = sha
+                if conn.execute(self._insert_document, dict(d, run_id=run_id)).first() is None:
+                    continue  # stored by a concurrent writer (SQLite retries such a transaction): KNOWN
+                conn.execute(insert(document_bands), band_rows(sha, rows.bands))
+                fresh.append(rows)
+                prev = find_version(conn, sha, d.get("title_key"), d.get("issuer"), d.get("year"))
+                if prev is None:
+                    kinds[sha] = NEW
+                else:
+                    conn.execute(update(documents).where(documents.c.sha256 == sha).values(version_of=prev))
+                    versions.append(sha)
+                    kinds[sha] = VERSION
+            self._write_children(conn, fresh)
+            self._attach_many(conn, items, doc_of, run_id)
+            for sha in versions:
+                renumber(conn, family(conn, sha))
             out, seen = [], set()
             for it in items:
-                out.append(it.rows.sha256 in new and it.rows.sha256 not in seen)
+                out.append(KNOWN if it.rows.sha256 in seen else kinds.get(it.rows.sha256, KNOWN))
                 seen.add(it.rows.sha256)
             return out
 
         return self._transaction(write)
 
+    def _replace(self, conn: Connection, old: str, rows: DocumentRows, run_id: int,
+                 fresh: list[DocumentRows]) -> None:
+        """A richer rendition takes the place of stored document ``old``: its rows, ``old``'s paths and versions."""
+        version_of, version, latest = conn.execute(select(documents.c.version_of, documents.c.version,
+                                                          documents.c.latest)
+                                                   .where(documents.c.sha256 == old)).one()
+        conn.execute(self._insert_document, dict(rows.document, run_id=run_id, version_of=version_of,
+                                                 version=version, latest=latest))
+        conn.execute(insert(document_bands), band_rows(rows.sha256, rows.bands))
+        conn.execute(update(document_paths).where(document_paths.c.sha256 == old).values(sha256=rows.sha256))
+        conn.execute(update(documents).where(documents.c.version_of == old).values(version_of=rows.sha256))
+        fresh[:] = [r for r in fresh if r.sha256 != old]
+        drop_document(conn, old, refamily=False)
+        fresh.append(rows)
+
     def attach_path(self, path: str, sha: str, *, mtime: float | None, size: int | None, run_id: int) -> None:
-        """Record that ``path`` holds the stored document ``sha`` (one transaction)."""
-        self._transaction(lambda conn: self._attach(conn, path, sha, mtime, size, run_id))
+        """Record that ``path`` holds the stored file ``sha`` (a document's, or a rendition's: one transaction)."""
+        def write(conn: Connection) -> None:
+            lock_documents(conn)
+            known = self._known(conn, [sha]).get(sha)
+            if known is None:  # dropped meanwhile by another ingest: the next run reads the file
+                return
+            self._attach(conn, path, known[0], sha, known[1], mtime, size, run_id)
+
+        self._transaction(write)
 
     def record_error(self, path: str, *, code: str, message: str, sha: str | None, mtime: float | None,
                      run_id: int) -> None:
         """Keep a failed file as an error row (one per path); a new version that fails replaces the old one."""
         def write(conn: Connection) -> None:
+            lock_documents(conn)
             old = conn.execute(select(errors.c.sha256, errors.c.code, errors.c.message, errors.c.mtime)
                                .where(errors.c.path == path)).first()
             values = {"sha256": sha, "code": code, "message": message, "mtime": mtime}
@@ -451,10 +551,11 @@ class Writer:
                 conn.execute(update(errors).where(errors.c.path == path).values(run_id=run_id, **values))
             if sha is not None:
                 # the file at this path changed into something unreadable: it no longer holds the old version
-                held = conn.execute(select(document_paths.c.sha256).where(document_paths.c.path == path)).scalar()
-                if held is not None and held != sha:
+                held = conn.execute(select(document_paths.c.sha256, document_paths.c.file_sha256)
+                                    .where(document_paths.c.path == path)).first()
+                if held is not None and (held.file_sha256 or held.sha256) != sha:
                     conn.execute(delete(document_paths).where(document_paths.c.path == path))
-                    self._drop_if_orphan(conn, held)
+                    self._drop_if_orphan(conn, held.sha256)
 
         self._transaction(write)
 
@@ -508,51 +609,50 @@ class Writer:
             if values:
                 conn.execute(self._insert_rows[name], values)
 
-    def _attach_many(self, conn: Connection, items: Sequence[Placement], run_id: int) -> None:
+    def _full_states(self, conn: Connection, paths: Sequence[str]) -> list[tuple]:
+        """``(path, document sha256, file sha256, mtime, size)`` of the stored ``paths``."""
+        out = []
+        for block in _blocks(paths):
+            out.extend(tuple(r) for r in conn.execute(self._path_full, {"paths": block}))
+        return out
+
+    def _attach_many(self, conn: Connection, items: Sequence[Placement], doc_of: dict[str, str],
+                     run_id: int) -> None:
         """:meth:`_attach` for many paths: the new ones in one statement, the changed ones one by one."""
         paths = [it.path for it in items]
-        old = {}
-        for block in _blocks(paths):
-            for row in conn.execute(self._path_states, {"paths": block}):
-                old[row[0]] = tuple(row[1:])
+        old = {p: rest for p, *rest in self._full_states(conn, paths)}
         fresh = []
         for it in items:
+            file_sha = it.rows.sha256
+            doc_sha = doc_of[file_sha]
             state = old.get(it.path)
             if state is None:
-                fresh.append({"path": it.path, "sha256": it.rows.sha256, "mtime": it.mtime, "size": it.size,
+                fresh.append({"path": it.path, "sha256": doc_sha, "file_sha256": file_sha,
+                              "format": it.rows.document["format"], "mtime": it.mtime, "size": it.size,
                               "run_id": run_id})
-            elif state != (it.rows.sha256, it.mtime, it.size):
-                self._attach(conn, it.path, it.rows.sha256, it.mtime, it.size, run_id)
+            elif tuple(state) != (doc_sha, file_sha, it.mtime, it.size):
+                self._attach(conn, it.path, doc_sha, file_sha, it.rows.document["format"], it.mtime, it.size,
+                             run_id)
         if fresh:
             conn.execute(insert(document_paths), sorted(fresh, key=itemgetter("path")))
         for block in _blocks(paths):
             conn.execute(self._clear_errors, {"paths": block})
 
-    def _attach(self, conn: Connection, path: str, sha: str, mtime: float | None, size: int | None,
-                run_id: int) -> None:
-        old = conn.execute(self._path_state, {"path": path}).first()
+    def _attach(self, conn: Connection, path: str, sha: str, file_sha: str, fmt: str | None, mtime: float | None,
+                size: int | None, run_id: int) -> None:
+        """Record that ``path`` holds file ``file_sha`` (of format ``fmt``), a rendition of document ``sha``."""
+        old = next(iter(self._full_states(conn, [path])), None)
+        values = {"sha256": sha, "file_sha256": file_sha, "format": fmt, "mtime": mtime, "size": size}
         if old is None:
-            conn.execute(insert(document_paths).values(path=path, sha256=sha, mtime=mtime, size=size, run_id=run_id))
-        elif tuple(old) != (sha, mtime, size):
-            conn.execute(update(document_paths).where(document_paths.c.path == path)
-                         .values(sha256=sha, mtime=mtime, size=size, run_id=run_id))
-            if old[0] != sha:
-                self._drop_if_orphan(conn, old[0])
+            conn.execute(insert(document_paths).values(path=path, run_id=run_id, **values))
+        elif tuple(old[1:]) != (sha, file_sha, mtime, size):
+            conn.execute(update(document_paths).where(document_paths.c.path == path).values(run_id=run_id, **values))
+            if old[1] != sha:
+                self._drop_if_orphan(conn, old[1])
         conn.execute(self._clear_error, {"path": path})
 
     def _drop_if_orphan(self, conn: Connection, sha: str) -> None:
         """Delete document ``sha`` and its rows when no path holds it any more (and units left unused)."""
         if conn.execute(select(document_paths.c.path).where(document_paths.c.sha256 == sha).limit(1)).first():
             return
-        unit_ids = list(conn.execute(select(task_units.c.unit_id).where(task_units.c.sha256 == sha).distinct())
-                        .scalars())
-        for table in DOCUMENT_CHILDREN:
-            conn.execute(delete(table).where(table.c.sha256 == sha))
-        conn.execute(delete(documents).where(documents.c.sha256 == sha))
-        if not unit_ids:
-            return
-        used_alias = exists().where(and_(task_units.c.unit_id == unit_aliases.c.unit_id,
-                                         task_units.c.name == unit_aliases.c.name))
-        conn.execute(delete(unit_aliases).where(unit_aliases.c.unit_id.in_(unit_ids)).where(~used_alias))
-        used_unit = exists().where(task_units.c.unit_id == units.c.id)
-        conn.execute(delete(units).where(units.c.id.in_(unit_ids)).where(~used_unit))
+        drop_document(conn, sha)

@@ -15,6 +15,7 @@ Contract:
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -191,26 +192,28 @@ def test_shutdown_stale_runs_marked_interrupted(sqlite_dbs, tmp_path):
                                                  "interrupted", "finished"]
 
 
-def test_shutdown_upgrades_a_version_1_database(sqlite_dbs, tmp_path):
-    """A database made by the previous schema (no host/pid/heartbeat in runs) is upgraded in place."""
+def test_shutdown_upgrades_a_version_1_database(tmp_path):
+    """A database made by the first schema (no host/pid/heartbeat in runs) is upgraded in place, through every
+    version since (tests/data/store/schema2.sqlite, written by the schema-2 code, taken back to version 1)."""
     from sqlalchemy import text
 
     from pipeline.api import ingest
     from pipeline.store.db import make_engine
 
-    url = sqlite_dbs.new()
-    files = small_copies(tmp_path / "c", 3)
-    ingest(files[:2], url)
+    url = str(tmp_path / "v1.sqlite")
+    shutil.copy(ROOT / "tests" / "data" / "store" / "schema2.sqlite", url)
     engine = make_engine(url)
     with engine.begin() as conn:  # back to version 1 as it was shipped
         for col in ("host", "pid", "heartbeat_at"):
             conn.execute(text(f"ALTER TABLE runs DROP COLUMN {col}"))
         conn.execute(text("UPDATE taskdb_meta SET value = '1' WHERE key = 'schema_version'"))
     engine.dispose()
+    files = small_copies(tmp_path / "c", 2)
+    ingest(files[:1], url)
     report = ingest(files, url)
-    assert (report.stored, report.skipped) == (1, 2)
+    assert (report.stored, report.skipped) == (1, 1)
     runs = _runs(url)
-    assert [r["status"] for r in runs] == ["finished", "finished"] and runs[1]["pid"] == os.getpid()
+    assert [r["status"] for r in runs] == ["finished"] * 3 and runs[2]["pid"] == os.getpid()
 
 
 # -- two ingests starting on one new database ---------------------------------------------------------------------

@@ -173,6 +173,21 @@ def good_files() -> list[Path]:
             POOL / "02_dengfeng_xuzhuang_2017_zhuanxiang_zhengzhi_anpaibiao.txt"]
 
 
+def documents_of(records: list[dict]) -> list[dict]:
+    """The documents a store makes of extract records (``sha256``, ``format``, ``text``, ``issuer``, ``year``): the
+    records whose texts are renditions of one another (SPEC: the same normalised text, or shingle Jaccard at
+    least THRESHOLD without another issuer or year) grouped, and the richest text layer of each group kept."""
+    from pipeline.store.renditions import THRESHOLD, richness, same_issuer, same_version_line, similarity
+
+    records = sorted(records, key=lambda r: richness(r["format"], len(r["text"]), r["sha256"]))
+    kept: list[dict] = []
+    for r in records:
+        if not any(same_issuer(r.get("issuer"), k.get("issuer")) and same_version_line(r.get("year"), k.get("year"))
+                   and similarity(r["text"], k["text"]) >= THRESHOLD for k in kept):
+            kept.append(r)
+    return kept
+
+
 def _doc(sha: str, *, issuer=None, tasks=(), metrics=(), year=2024, region=None):
     from pipeline.model import Document
 

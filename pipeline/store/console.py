@@ -76,7 +76,7 @@ def print_ingest_report(console: Console, report: IngestReport, db: str) -> None
     if totals.get("files") is not None:
         held += f" ({totals['files']} files" + (f", {totals['versions']} earlier versions" if totals.get("versions")
                                                else "") + ")"
-    s.add_row("documents", f"{new}, {report.renditions} renditions of stored ones, {report.skipped} already stored",
+    s.add_row("documents", f"{new}, {report.renditions} renditions, {report.skipped} already stored",
               held)
     s.add_row("tasks", str(report.tasks), str(totals.get("tasks", "")))
     s.add_row("units", f"{report.unit_links} task links", f"{totals.get('units', '')} "

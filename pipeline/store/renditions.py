@@ -112,12 +112,14 @@ def similarity(text_a: str, text_b: str) -> float:
 def band_hashes(norm: str) -> list[str]:
     """The :data:`BANDS` LSH band hashes of a normalised text's MinHash (16 hex digits each).
 
-    Deterministic across processes and machines (datasketch's seeded permutations over sha1 of each
-    shingle), so a hash computed by a worker matches one stored by another ingest.
+    Deterministic across processes and machines (datasketch's seeded ``affine32`` permutations over sha1 of
+    each shingle), so a hash computed by a worker matches one stored by another ingest. Changing
+    :data:`NUM_PERM`, :data:`BANDS`, the seed or the scheme makes the stored hashes incomparable: a schema
+    upgrade must compute them again.
     """
     from datasketch import MinHash  # numpy and scipy: only when a document is stored
 
-    m = MinHash(num_perm=NUM_PERM, seed=1)
+    m = MinHash(num_perm=NUM_PERM, seed=1, scheme="affine32")
     m.update_batch([s.encode("utf-8") for s in sorted(shingles(norm))])
     values = m.hashvalues
     out = []

@@ -66,10 +66,13 @@ def ingest(paths: Iterable[str | Path], url: str | Path = "taskdb.sqlite", *, jo
     """Read, extract and store files and folders into a database; what ``taskdb ingest`` runs.
 
     Folders are walked recursively for the supported extensions; a file named
-    explicitly is always taken. Documents are keyed by the sha256 of their
-    bytes: a file whose bytes are stored already is not parsed again (its path
-    is recorded), and a changed file at a known path replaces that path's old
-    document. The one writer (this process) stores documents in batches, up to
+    explicitly is always taken. A file is known by the sha256 of its bytes: a
+    file whose bytes are stored already is not parsed again (its path is
+    recorded), and a changed file at a known path replaces that path's old file.
+    Renditions of one text (.txt, .docx, .pdf, .html; near-duplicates above a
+    measured similarity) are one document with a path per file, its rows those
+    of the richest text layer; a later version (same title and issuer, another
+    text) is a version of it (:mod:`pipeline.store.renditions`). The one writer (this process) stores documents in batches, up to
     32 documents or what arrived within 1 s per transaction, each document whole
     or not at all; a batch the database refuses is written again one document
     per transaction, so that only the refused document is reported. A file that
@@ -99,8 +102,9 @@ def ingest(paths: Iterable[str | Path], url: str | Path = "taskdb.sqlite", *, jo
         ValueError: ``jobs`` > 1 with ``cluster``, or ``shared_files`` without it.
 
     Returns:
-        An :class:`~pipeline.store.ingest.IngestReport`: ``stored``, ``skipped``, ``failed``
-        (path, code, message), the rows written and the database's ``totals``.
+        An :class:`~pipeline.store.ingest.IngestReport`: ``stored`` (new documents, ``versions`` among them),
+        ``renditions`` (files of stored documents), ``skipped``, ``failed`` (path, code, message), the rows
+        written and the database's ``totals``.
 
     Example:
         >>> report = ingest(["corpora/"], "taskdb.sqlite", jobs=2)  # doctest: +SKIP

@@ -309,10 +309,11 @@ def ingest_cmd(
 ) -> None:
     """Store the tasks, units, deadlines and metrics of documents in a database.
 
-    Documents are keyed by the sha256 of their bytes and written in batches
+    Files are known by the sha256 of their bytes and written in batches
     (each document whole or not at all): files stored already are skipped
     before parsing, a changed file replaces its old version, bad files are kept
-    as error rows and listed at the end. Interrupted, the same command finishes
+    as error rows and listed at the end. Renditions of one text (.txt, .docx,
+    .pdf, .html) are one document; a later version is kept as a version. Interrupted, the same command finishes
     the rest. Exit 0, or 2 when any file failed; 130
     after Ctrl-C and 143 after SIGTERM (workers ended, the run marked interrupted).
 

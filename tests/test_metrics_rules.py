@@ -99,3 +99,12 @@ def test_plan_sections_are_not_agenda_items():
     text = "一、加强道路建设\n新建道路5条。\n二、强化安全生产\n检查企业20家。\n"
     heads = ["一、加强道路建设", "二、强化安全生产"]
     assert raws(text, sections=_sections(text, heads)) == [(5, "条"), (20, "家")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("查处三轮车违规载客12起。", [(12, "起")]),
+    ("本协议一式三份，签订单位30家。", [(30, "家")]),
+    ("共抽查工地45个次，开展检查3轮。", [(45, "个次"), (3, "轮")]),
+])
+def test_measure_words_inside_names_and_frequencies(text, expected):
+    assert raws(text) == expected

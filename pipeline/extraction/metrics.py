@@ -454,6 +454,8 @@ def not_in_name(h: _Hit, c: _Ctx) -> str | None:
         return "coined name (its opening quote lost)"
     if _in_unit_parenthetical(c.text, h.start):
         return "inside a unit parenthetical"
+    if h.unit == "份" and c.text[max(0, h.start - 2):h.start] == "一式":
+        return "copies of the document itself (一式两份)"
     if COLLECTION_BEFORE.search(c.text[max(0, h.start - 4):h.start]):
         return "a collection of texts (精选5篇)"
     return None

@@ -18,6 +18,6 @@ Modules: :mod:`.model` turns a Document or database rows into the page's values,
 
 from __future__ import annotations
 
-from .site import ReviewReport, review_db, review_files
+from .site import ReviewReport, review_db, review_files, review_records
 
-__all__ = ["ReviewReport", "review_db", "review_files"]
+__all__ = ["ReviewReport", "review_db", "review_files", "review_records"]

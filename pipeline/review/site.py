@@ -321,6 +321,19 @@ def review_files(paths: Iterable[str | Path], out: str | Path, *, time_budget: s
     return site.finish()
 
 
+def review_records(records: Iterable[dict], out: str | Path) -> ReviewReport:
+    """Write the review site of SPEC records (``Document.to_record()``, or lines of ``taskdb extract``) into
+    ``out``; a record with an ``error`` is listed on the index page."""
+    site = _Site(_prepare(out))
+    for rec in records:
+        if rec.get("error"):
+            site.error(str(rec.get("source") or ""), str(rec["error"].get("code") or "error"),
+                       str(rec["error"].get("message") or ""))
+        else:
+            site.add(page_from_record(rec))
+    return site.finish()
+
+
 def review_db(url: str | Path, out: str | Path) -> ReviewReport:
     """Write the review site of every document stored in the database at ``url`` into ``out``.
 

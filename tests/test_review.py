@@ -90,6 +90,15 @@ def test_units_spans_are_stored_and_a_version_2_database_is_upgraded(tmp_path):
             conn.execute(text(f"ALTER TABLE task_units DROP COLUMN {col}"))
         conn.execute(text("UPDATE taskdb_meta SET value = '2' WHERE key = 'schema_version'"))
     engine.dispose()
+    from pipeline.api import open_db
+    from pipeline.review import review_db
+
+    # read as it is: upgraded in place before it is read (its units without spans, the review without their marks)
+    assert len(open_db(url).tasks_flat()) == len(doc.tasks)
+    (page,) = review_db(url, tmp_path / "site").pages
+    html = page.read_text("utf-8")
+    assert 'data-v="t1"' in html and 'id="l-t1-u0"' in html and 'href="#v-t1-u0"' not in html
+    assert not re.search(r'data-v="t\d+-u', html)
     ingest([SPEECH], url)
     engine = make_engine(url)
     with engine.connect() as conn:
@@ -354,13 +363,26 @@ def test_browser_page_loads_clean_and_paints_the_highlights(browser, site):
     browser.refresh()
     assert browser.execute_script("return document.readyState") == "complete"
     assert _console_errors(browser) == []
-    png = browser.get_screenshot_as_png()
+    # the text column only (the legend above it shows every colour whatever the text holds), all of it: the
+    # window as tall as the page
+    height = browser.execute_script("return document.querySelector('main .row:last-of-type').getBoundingClientRect()"
+                                    ".bottom + window.scrollY")
+    browser.set_window_size(1400, int(min(height + 300, 12000)))
+    png = browser.find_element("css selector", "main.doc").screenshot_as_png
     img = Image.open(io.BytesIO(png)).convert("RGB")
+    assert img.width > 600 and img.height > 800
     counts = {}
-    for n, rgb in img.getcolors(maxcolors=1 << 20):
+    for n, rgb in img.getcolors(maxcolors=1 << 22):
         counts[rgb] = counts.get(rgb, 0) + n
-    for name in ("task", "lead", "responsible", "deadline"):
+    for name in ("task", "lead", "support", "responsible", "deadline", "metric"):
         assert counts.get(_hex(COLOURS[name]), 0) > 200, (name, counts.get(_hex(COLOURS[name])))
+    # and nothing is painted in a text without values
+    browser.execute_script("document.querySelectorAll('main mark').forEach(function (m) { m.className = ''; });")
+    png = browser.find_element("css selector", "main.doc").screenshot_as_png
+    bare = {rgb for _, rgb in Image.open(io.BytesIO(png)).convert("RGB").getcolors(maxcolors=1 << 22)}
+    assert not bare & {_hex(COLOURS[k]) for k in COLOURS}
+    browser.set_window_size(1400, 900)
+    browser.refresh()
     # one highlight (a value, in one or more pieces) per extracted value, as the DOM has it
     dom = browser.execute_script(
         "var ids = {}; document.querySelectorAll('main .txt mark[data-v]').forEach(function (m) {"

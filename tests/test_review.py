@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SAMPLES, taskdb_cmd
+from test_store import BACKENDS, DbFactory
 
 SAMPLE = SAMPLES / "002_2d6767afaa7999d4.txt"  # a plan with unit parentheticals, deadlines and metrics
 REPORT = SAMPLES / "003_5d853f9dda5fdec4.txt"  # a report: metrics, and a few tasks of its 下一步 part
@@ -70,14 +71,23 @@ def test_two_units_of_one_name_in_one_task_take_two_places(tmp_path):
     assert len(set(by_name["区消防救援大队"])) == 2
 
 
-def test_units_spans_are_stored_and_a_version_2_database_is_upgraded(tmp_path):
+@pytest.fixture(params=BACKENDS)
+def db_url(request, tmp_path):
+    factory = DbFactory(request.param, tmp_path)
+    try:
+        yield factory.new("review")
+    finally:
+        factory.cleanup()
+
+
+def test_units_spans_are_stored_and_a_version_2_database_is_upgraded(db_url, tmp_path):
     from sqlalchemy import select, text
 
     from pipeline.api import extract, ingest
     from pipeline.store.db import make_engine
     from pipeline.store.schema import task_units
 
-    url = str(tmp_path / "t.sqlite")
+    url = db_url
     ingest([SAMPLE], url)
     doc = extract(SAMPLE)
     want = {(t.id, j): list(u.span) for t in doc.tasks for j, u in enumerate(t.units)}
@@ -221,6 +231,10 @@ def test_hostile_record_is_escaped_everywhere(tmp_path):
     assert "{{ 7*7 }}" in html and ">49<" not in html
     assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in html
     assert "&lt;/textarea&gt;&lt;/title&gt;&lt;/style&gt;" in html
+    # the flag with a span sits in the margin of its line, the one without above the text
+    line = next(k for k, ln in enumerate(HOSTILE_TEXT.split("\n")) if ln.startswith("3.'"))
+    assert re.search(rf'<div class="row" id="L{line + 1}"><div class="margin"><a href="#l-f1"', html)
+    assert re.search(r'<div class="docflags"><div id="l-f2">', html)
     index = report.index.read_text("utf-8")
     assert "<img" not in index and "&lt;img src=x onerror=window.__pwned=7&gt;.txt" in index
     # the CSP admits exactly the page's script
@@ -254,11 +268,11 @@ def test_review_files_one_highlight_per_value_and_original_links(tmp_path):
     assert report.pages[0].name in index and "not_found" in index and "missing.txt" in index
 
 
-def test_review_from_database_matches_review_from_files(tmp_path):
+def test_review_from_database_matches_review_from_files(db_url, tmp_path):
     from pipeline.api import ingest
     from pipeline.review import review_db, review_files
 
-    url = str(tmp_path / "t.sqlite")
+    url = db_url
     ingest([SAMPLE, REPORT], url)
     from_db = review_db(url, tmp_path / "db")
     from_files = review_files([SAMPLE, REPORT], tmp_path / "files")

@@ -130,6 +130,8 @@ def review_cmd(
                                       "pages already there are overwritten).")] = Path("review"),
     db: Annotated[str | None, typer.Option("--db", help="Review every document stored in this database "
                                            "instead of files.")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes that read and extract the "
+                                      "files.")] = 1,
     time_budget: Annotated[str | None, typer.Option("--time-budget", metavar="BASE+PER_MB", help=_TIME_BUDGET_HELP,
                                                     callback=_time_budget)] = None,
 ) -> None:
@@ -148,7 +150,7 @@ def review_cmd(
     from .review import review_db, review_files
 
     try:
-        report = review_db(db, out) if db else review_files(files, out, time_budget=time_budget)
+        report = review_db(db, out) if db else review_files(files, out, time_budget=time_budget, jobs=jobs)
     except OSError as e:
         raise _fail(f"{out}: cannot write the site ({e.strerror or e})") from None
     except Exception as e:

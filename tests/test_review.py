@@ -285,10 +285,14 @@ def test_review_from_database_matches_review_from_files(db_url, tmp_path):
 
 def test_cli_review_and_text_listing(tmp_path, extract_cached):
     out = tmp_path / "site"
-    r = subprocess.run(taskdb_cmd("review", str(SAMPLE), str(tmp_path / "nope.docx"), "--out", str(out)),
-                       capture_output=True, text=True, env=_env(), cwd=ROOT)
+    r = subprocess.run(taskdb_cmd("review", str(SAMPLE), str(tmp_path / "nope.docx"), str(REPORT), "--out", str(out),
+                                  "--jobs", "2"), capture_output=True, text=True, env=_env(), cwd=ROOT)
     assert r.returncode == 2, r.stderr
-    assert "nope.docx: error not_found" in r.stderr and (out / "index.html").is_file()
+    assert "nope.docx: error not_found" in r.stderr and "2 pages written" in r.stderr
+    index = (out / "index.html").read_text("utf-8")
+    pages = re.findall(r'href="(doc-[0-9a-f]+\.html)"', index)
+    assert len(pages) == 2 and all((out / p).is_file() for p in pages)
+    assert index.index(SAMPLE.name) < index.index(REPORT.name)  # in input order
     r = subprocess.run(taskdb_cmd("review", "--out", str(out)), capture_output=True, text=True, env=_env(), cwd=ROOT)
     assert r.returncode == 1 and "give files" in r.stderr
     r = subprocess.run(taskdb_cmd("extract", str(SAMPLE), "--format", "text"), capture_output=True, text=True,

@@ -234,7 +234,9 @@ def test_hostile_record_is_escaped_everywhere(tmp_path):
     # the flag with a span sits in the margin of its line, the one without above the text
     line = next(k for k, ln in enumerate(HOSTILE_TEXT.split("\n")) if ln.startswith("3.'"))
     assert re.search(rf'<div class="row" id="L{line + 1}"><div class="margin"><a href="#l-f1"', html)
-    assert re.search(r'<div class="docflags"><div id="l-f2">', html)
+    assert re.search(r'<div class="docflags"><div><a href="#l-f2">', html)
+    ids = [v for k, v in tags.attrs if k == "id"]
+    assert len(ids) == len(set(ids))
     index = report.index.read_text("utf-8")
     assert "<img" not in index and "&lt;img src=x onerror=window.__pwned=7&gt;.txt" in index
     # the CSP admits exactly the page's script
@@ -266,6 +268,10 @@ def test_review_files_one_highlight_per_value_and_original_links(tmp_path):
     assert raw_ids == {v.vid for v in page.values if v.raw_span} and len(raw_ids) >= len(want) - 1
     index = report.index.read_text("utf-8")
     assert report.pages[0].name in index and "not_found" in index and "missing.txt" in index
+    tags = _Tags()
+    tags.feed(html)
+    ids = [v for k, v in tags.attrs if k == "id"]
+    assert len(ids) == len(set(ids))  # every link has one target
 
 
 def test_review_from_database_matches_review_from_files(db_url, tmp_path):

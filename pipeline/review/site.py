@@ -69,6 +69,7 @@ aside .k { display: inline-block; min-width: 2.2em; color: #888; }
 aside .raw { color: #888; font-size: 11px; margin-left: 4px; }
 .sw { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 4px; }
 .docflags { padding: 6px 18px; color: #c0392b; font-size: 13px; }
+.docflags a { color: inherit; }
 #original { border-top: 2px solid #ddd; margin-top: 24px; padding: 8px 0 8px 170px; }
 #original pre { white-space: pre-wrap; word-break: break-all; font: inherit; }
 table { border-collapse: collapse; margin: 12px 18px; font-size: 13px; }
@@ -137,7 +138,7 @@ PAGE = """<!DOCTYPE html>
     {{ counts.task }} tasks · {{ counts.unit }} units · {{ counts.deadline }} deadlines · {{ counts.metric }} metrics
     · {{ counts.flag }} flags</div>
 </header>
-{% if doc_flags %}<div class="docflags">{% for f in doc_flags %}<div id="l-{{ f.vid }}">⚑ {{ f.label }}: {{ f.detail }}</div>{% endfor %}</div>{% endif %}
+{% if doc_flags %}<div class="docflags">{% for f in doc_flags %}<div><a href="#l-{{ f.vid }}">⚑ {{ f.label }}</a>: {{ f.detail }}</div>{% endfor %}</div>{% endif %}
 <div class="wrap">
 <main class="doc">
 {% for line in lines %}<div class="row" id="L{{ loop.index }}"><div class="margin">{% for f in margin.get(loop.index0, ()) %}<a href="#l-{{ f.vid }}" title="{{ f.detail }}">⚑ {{ f.label }}</a>{% endfor %}</div><div class="txt">{{ line }}</div></div>

@@ -75,6 +75,8 @@ aside .raw { color: #888; font-size: 11px; margin-left: 4px; }
 table { border-collapse: collapse; margin: 12px 18px; font-size: 13px; }
 th, td { border: 1px solid #ddd; padding: 3px 8px; text-align: left; vertical-align: top; }
 td.n { text-align: right; }
+td.title { min-width: 22em; }
+td.src { font-size: 12px; color: #666; word-break: break-all; max-width: 28em; }
 tr.err td { color: #c0392b; }
 """ % COLOURS
 
@@ -176,12 +178,12 @@ INDEX = """<!DOCTYPE html>
 <style>{{ css }}</style>
 </head>
 <body>
-<header><h1>taskdb review</h1><div class="meta">{{ rows|length }} documents · {{ totals.task }} tasks · {{ totals.unit }} units
+<header><h1>taskdb review</h1><div class="meta">{% if root %}{{ root }} · {% endif %}{{ rows|length }} documents · {{ totals.task }} tasks · {{ totals.unit }} units
  · {{ totals.deadline }} deadlines · {{ totals.metric }} metrics · {{ totals.flag }} flags{% if errors %} · {{ errors|length }} files not read{% endif %}</div></header>
 <table>
 <thead><tr><th>document</th><th>source</th><th>type</th><th>year</th><th>tasks</th><th>units</th><th>deadlines</th><th>metrics</th><th>flags</th></tr></thead>
 <tbody>
-{% for r in rows %}<tr><td><a href="{{ r.href }}">{{ r.title or "(no title)" }}</a></td><td>{{ r.source }}</td><td>{{ r.doc_type or "" }}</td><td>{{ r.year or "" }}</td>
+{% for r in rows %}<tr><td class="title"><a href="{{ r.href }}">{{ r.title or "(no title) " ~ r.source.rsplit("/", 1)[-1] }}</a></td><td class="src">{{ r.shown }}</td><td>{{ r.doc_type or "" }}</td><td>{{ r.year or "" }}</td>
 <td class="n">{{ r.task }}</td><td class="n">{{ r.unit }}</td><td class="n">{{ r.deadline }}</td><td class="n">{{ r.metric }}</td><td class="n" title="{{ r.flag_codes }}">{{ r.flag }}</td></tr>
 {% endfor %}{% for e in errors %}<tr class="err"><td>error {{ e.code }}</td><td>{{ e.source }}</td><td colspan="7">{{ e.message }}</td></tr>
 {% endfor %}</tbody></table>
@@ -273,9 +275,24 @@ class _Site:
 
         totals = {k: sum(r[k] for r in self.rows) for k in ("task", "unit", "deadline", "metric", "flag")}
         errors = [{"source": s, "code": c, "message": m} for s, c, m in self.report.errors]
-        html = self.index_t.render(csp=_csp(None), css=Markup(CSS), rows=self.rows, totals=totals, errors=errors)
+        root = _common_folder([r["source"] for r in self.rows] + [e["source"] for e in errors])
+        for item in (*self.rows, *errors):
+            item["shown"] = item["source"][len(root):].lstrip("/") if root else item["source"]
+        html = self.index_t.render(csp=_csp(None), css=Markup(CSS), rows=self.rows, totals=totals, errors=errors,
+                                   root=root)
         (self.out / "index.html").write_text(html, "utf-8")
         return self.report
+
+
+def _common_folder(sources: list[str]) -> str:
+    """The folder every source is in (the index shows paths below it), or "" when there is none to strip."""
+    if len(sources) < 2 or not all(src.startswith("/") for src in sources):
+        return ""
+    try:
+        root = os.path.commonpath(sources)
+    except ValueError:
+        return ""
+    return "" if root in ("/", "") or root in sources else root
 
 
 def _prepare(out: str | Path) -> Path:

@@ -110,11 +110,61 @@ def extract_cmd(
                 out.write("## outline\n" + doc.outline() + "\n")
             if doc.flags:
                 out.write("## flags\n" + "\n".join(f"- {f.code}: {f.message}" for f in doc.flags) + "\n")
+            if doc.tasks or doc.metrics:
+                from .review.text import extraction_listing
+
+                out.write("## extractions\n" + extraction_listing(doc.to_record()) + "\n")
             out.write("## text\n" + doc.text + "\n\n")
         else:
             out.write(f"# {name_text(res.source)}\nerror {res.code}: {res.message}\n\n")
         out.flush()
     if failed:
+        raise typer.Exit(2)
+
+
+@app.command("review")
+def review_cmd(
+    files: Annotated[list[Path] | None, typer.Argument(help="Documents (.txt .docx .pdf .html .doc) or folders "
+                                                       "(walked as ingest walks them).")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="The folder the site is written into (made if missing; "
+                                      "pages already there are overwritten).")] = Path("review"),
+    db: Annotated[str | None, typer.Option("--db", help="Review every document stored in this database "
+                                           "instead of files.")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes that read and extract the "
+                                      "files.")] = 1,
+    time_budget: Annotated[str | None, typer.Option("--time-budget", metavar="BASE+PER_MB", help=_TIME_BUDGET_HELP,
+                                                    callback=_time_budget)] = None,
+) -> None:
+    """Write a static HTML site showing every task, unit, deadline and metric highlighted in its sentence.
+
+    OUT/index.html lists the documents with their counts; each document's page shows the cleaned text with
+    the values in place, flags in the margin, and a side list linking each value to its sentence (and, for
+    files, to the original text). Self-contained: open OUT/index.html in a browser, no network needed. A file
+    that cannot be read is listed on the index page and the exit status is 2.
+
+    Examples: taskdb review corpora/samples --out review;  taskdb review --db taskdb.sqlite --out review
+    """
+    if bool(files) == bool(db):
+        raise typer.BadParameter("give files or folders, or --db URL (not both)")
+    _STATE["ran"] = True
+    from .review import review_db, review_files
+
+    try:
+        report = review_db(db, out) if db else review_files(files, out, time_budget=time_budget, jobs=jobs)
+    except OSError as e:
+        raise _fail(f"{out}: cannot write the site ({e.strerror or e})") from None
+    except Exception as e:
+        from .store import StoreError
+
+        if isinstance(e, StoreError):
+            raise _fail(str(e)) from None
+        raise
+    from .safe_text import name_text
+
+    for source, code, message in report.errors:
+        sys.stderr.write(f"{name_text(source)}: error {code}: {message}\n")
+    sys.stderr.write(f"{len(report.pages)} pages written; open {name_text(report.index)}\n")
+    if report.errors and not db:
         raise typer.Exit(2)
 
 

@@ -181,7 +181,8 @@ class Document:
                     "heading": s.heading, "span": list(s.span), "marker": s.marker}
 
         def unit(u: Unit) -> dict[str, Any]:
-            return {"name": u.name, "canonical": u.canonical, "role": u.role, "kind": u.kind, "level": u.level}
+            return {"name": u.name, "canonical": u.canonical, "role": u.role, "kind": u.kind, "level": u.level,
+                    "span": list(u.span) if u.span else None}
 
         def dl(d: Deadline) -> dict[str, Any]:
             out = {f.name: getattr(d, f.name) for f in fields(d) if f.name != "span"}

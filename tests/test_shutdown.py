@@ -205,6 +205,8 @@ def test_shutdown_upgrades_a_version_1_database(sqlite_dbs, tmp_path):
     with engine.begin() as conn:  # back to version 1 as it was shipped
         for col in ("host", "pid", "heartbeat_at"):
             conn.execute(text(f"ALTER TABLE runs DROP COLUMN {col}"))
+        for col in ("span_start", "span_end"):  # version 3: the units' spans
+            conn.execute(text(f"ALTER TABLE task_units DROP COLUMN {col}"))
         conn.execute(text("UPDATE taskdb_meta SET value = '1' WHERE key = 'schema_version'"))
     engine.dispose()
     report = ingest(files, url)

@@ -225,4 +225,5 @@ def open_engine(url: str | Path, *, create: bool = True) -> Engine:
         engine.dispose()
         raise StoreError(f"{mask_url(url)}: no taskdb tables there; run `taskdb ingest PATH… --db {mask_url(url)}` "
                          "first")
+    ensure_schema(engine)  # a database of an older version is upgraded in place before it is read, a newer refused
     return engine

@@ -36,7 +36,7 @@ from sqlalchemy import (
 
 #: bump when a table changes; :func:`pipeline.store.db.ensure_schema` upgrades the versions in
 #: :data:`UPGRADES` and refuses any other
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 metadata = MetaData()
 
@@ -153,6 +153,8 @@ task_units = Table(
     Column("name", Text, nullable=False),  # as written
     Column("canonical", Text, nullable=False),
     Column("role", Text, nullable=False),  # lead | support | responsible
+    Column("span_start", Integer),  # where the name is written in documents.text (null: not found near its task)
+    Column("span_end", Integer),
     ForeignKeyConstraint(["sha256", "task_id"], ["tasks.sha256", "tasks.id"], ondelete="CASCADE"),
     Index("ix_task_units_unit_role", "unit_id", "role"),
     Index("ix_task_units_name_role", "name", "role"),
@@ -225,6 +227,7 @@ errors = Table(
 UPGRADES = {
     1: ("ALTER TABLE runs ADD COLUMN host TEXT", "ALTER TABLE runs ADD COLUMN pid INTEGER",
         "ALTER TABLE runs ADD COLUMN heartbeat_at VARCHAR(32)"),
+    2: ("ALTER TABLE task_units ADD COLUMN span_start INTEGER", "ALTER TABLE task_units ADD COLUMN span_end INTEGER"),
 }
 
 #: the tables of the record, parents first (the order of exports and of deletes reversed)

@@ -167,8 +167,9 @@ def document_rows(doc: Document, *, pipeline_version: str) -> DocumentRows:
             if (uid, u.name) not in seen_aliases:
                 seen_aliases.add((uid, u.name))
                 out.aliases.append({"unit_id": uid, "name": u.name})
+            a, b = _span(u.span)
             out.task_units.append({"sha256": sha, "task_id": t.id, "ord": j, "unit_id": uid, "name": u.name,
-                                   "canonical": canonical, "role": u.role})
+                                   "canonical": canonical, "role": u.role, "span_start": a, "span_end": b})
         for j, d in enumerate(t.deadlines):
             a, b = _span(d.span)
             out.deadlines.append({"sha256": sha, "task_id": t.id, "ord": j, "kind": d.kind, "date": d.date,

@@ -23,7 +23,7 @@ from dataclasses import replace
 from ..model import Document, Section, Task
 from .checks import check, document_date
 from .domains import domain_of
-from .measure import measure_metric
+from .measure import measure_metrics
 from .scores import canonical_scores
 from .units import Gazetteer, canonical, document_level, gazetteer, resolve_pronoun, unit_level
 
@@ -56,7 +56,7 @@ def normalise(doc: Document) -> Document:
             kind = gaz.kind(canon)
             units.append(replace(u, canonical=canon, kind=kind, level=unit_level(canon, kind, level)))
         tasks.append(replace(t, units=tuple(units), domain=domain_of(t.text, _headings(doc, t, by_id), doc.title)))
-    metrics = tuple(measure_metric(m, doc.text) for m in doc.metrics)
+    metrics = tuple(measure_metrics(doc.metrics, doc.text))
     meta = {**doc.meta, "level": level, "date": document_date(doc.text)}
     doc = replace(doc, tasks=tuple(tasks), metrics=metrics, meta=meta)
     return replace(doc, flags=doc.flags + tuple(check(doc)))

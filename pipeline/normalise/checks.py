@@ -127,8 +127,8 @@ def _paragraph_of(text: str, pos: int) -> tuple[int, int]:
 
 
 def _sentence_of(text: str, pos: int) -> str:
-    start = max(text.rfind(c, 0, pos) for c in "。；;！!？?\n") + 1
-    ends = [e for e in (text.find(c, pos) for c in "。；;！!？?\n") if e >= 0]
+    start = max(text.rfind(c, 0, pos) for c in "。！!？?\n") + 1
+    ends = [e for e in (text.find(c, pos) for c in "。！!？?\n") if e >= 0]
     return text[start:min(ends) if ends else len(text)]
 
 

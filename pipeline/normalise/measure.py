@@ -205,7 +205,7 @@ def _object(stage: str, unit: str, subject: str, raw: str, category: str) -> str
         return "area"
     if unit in PERSONS or unit == "人次":
         return "people"
-    if unit in ("起", "件", "宗") and stage in ("filed", "punished"):
+    if unit in ("起", "件", "宗", "次") and stage in ("filed", "punished"):
         return "cases"
     if stage == "signed":
         return "agreements"
@@ -235,8 +235,10 @@ def _object(stage: str, unit: str, subject: str, raw: str, category: str) -> str
         return hazard
     if noun:
         return noun
-    if category in ("hazard", "major_hazard"):
+    if category in ("hazard", "major_hazard") or stage in HAZARD_STAGES:
         return hazard
+    if stage in ("closed", "inspected", "interviewed", "punished") and unit in ("处", "个", "户", "家", "家次"):
+        return "enterprises"
     if unit in ("家", "家次", "户次", "所", "户"):
         return "enterprises"
     if category == "accident" and unit == "起":
@@ -246,14 +248,24 @@ def _object(stage: str, unit: str, subject: str, raw: str, category: str) -> str
     return "items"
 
 
-def _stage(words: str, unit: str, category: str, before: str = "") -> str:
-    if category == "scope":
-        return "existing" if EXISTING.search(words + before[-16:]) else "covered"
+def _cue_stage(words: str, category: str) -> str | None:
     for stage, rx in _STAGE_RES:
         if rx.search(words):
             if stage in ("existing", "covered") and category not in ("resource", "other", "major_hazard"):
                 continue
             return stage
+    return None
+
+
+def _stage(words: str, unit: str, category: str, before: str = "", raw: str = "", after: str = "") -> str:
+    """The stage: the verb of the raw (the shortest stretch holding the number) first, then of the raw with
+    the words right after the number (责令56家停产停业整顿), then of the subject, else the category's default."""
+    if category == "scope":
+        return "existing" if EXISTING.search(words + before[-16:]) else "covered"
+    for text in (raw, raw + after, words):
+        got = _cue_stage(text, category) if text else None
+        if got is not None:
+            return got
     if category == "accident":
         return "died" if unit in PERSONS else "occurred"
     if category == "resource" and unit == "元":
@@ -267,7 +279,7 @@ def _stage(words: str, unit: str, category: str, before: str = "") -> str:
 
 def _clause(before: str) -> str:
     """The last clause of the words before the number (after its last comma or semicolon)."""
-    return re.split(r"[,，;；:：]", before)[-1][-14:]
+    return re.split(r"[,，;；:：]", before)[-1][-30:]
 
 
 def assign(subject: str, category: str, unit: str, raw: str = "", before: str = "", after: str = "") -> Measure:
@@ -276,11 +288,13 @@ def assign(subject: str, category: str, unit: str, raw: str = "", before: str = 
     Args:
         subject, category, unit, raw: the metric's (SPEC §6).
         before: the words of the sentence before the metric (同比分别下降 25%、30%: the raw of the second is the
-            number alone); after: the text right after the metric (``/队次`` makes it an average).
+            number alone); after: the text right after the metric, up to its clause's end (``/队次`` makes it an
+            average; 责令56家停产停业整顿: the verb comes after the number).
     """
     words = f"{subject}{raw}"
-    suffix = suffix_of(unit, words + _clause(before), after)
-    stage = _stage(words, unit, category, before)
+    suffix = suffix_of(unit, raw + _clause(before) + (subject if _bare(raw, after) else ""), after)
+    rest = re.split(r"[,，;；。、:：(（]", after, maxsplit=1)[0][:8]
+    stage = _stage(words, unit, category, before, raw, rest)
     if stage == "other" and category == "other" and unit not in ("%", "‰"):
         stage = _stage(words + _clause(before), unit, "other")
     obj = _object(stage, unit, subject, raw, category)
@@ -307,16 +321,96 @@ def context(text: str, span: tuple[int, int]) -> tuple[str, str]:
     start = s
     while start > 0 and text[start - 1] not in "。；;！!？?\n" and s - start < 60:
         start -= 1
-    return text[start:s], text[e:e + 4]
+    return text[start:s], text[e:e + 12]
 
 
 def measure_metric(m, text: str = ""):
     """A Metric with ``kind``, ``stage`` and ``measure`` filled from its words and ``text`` (the document's)."""
+    return measure_metrics([m], text)[0]
+
+
+SUFFIXES = re.compile(r"(?:_change)?(?:_times|_yuan|_pct|_permille|_avg|_" + "|_".join(sorted(set(PHYSICAL.values())))
+                      + r")?$")
+SENTENCE_END = "。！!？?\n"
+PCT_UNITS = ("%", "％", "‰", "百分点", "个百分点")
+
+
+def base_of(measure: str) -> str:
+    """The measure without its dimension: accidents_change → accidents, losses_change_yuan → losses."""
+    return SUFFIXES.sub("", measure) if measure else measure
+
+
+def _bare(raw: str, after: str) -> bool:
+    """A number whose own words name nothing (同比减少 8 起, 下降 14.29%): what it counts is the metric before."""
+    words = re.sub(r"[\d.,，、%‰\s]|[约近余多]|同比|环比|较上年|较去年|比上年|比去年|分别|依次|下降|上升|减少|增加|增长|降幅|增幅|"
+                   r"降低|提高|回落", "", raw or "")
+    return len(words) <= 2
+
+
+def measure_metrics(ms, text: str = "") -> list:
+    """Metrics with ``kind``, ``stage`` and ``measure`` filled (see :func:`assign`), in one pass over a
+    document's metrics so that a bare change or share takes what it counts from the metric before it in its
+    sentence: 发生事故 48 起,同比减少 8 起,下降 14.29% → accidents, accidents_change, accidents_change_pct;
+    after 分别 / 依次, the k-th rate takes the k-th of the counts before (发生事故13起、死亡11人,同比分别下降
+    18.8%、15.4%)."""
     from dataclasses import replace
 
-    before, after = context(text, tuple(m.span)) if text and m.span else ("", "")
-    got = assign(m.subject or "", m.category or "other", m.unit or "", m.raw or "", before, after)
-    return replace(m, kind=got.kind, stage=got.stage, measure=got.measure)
+    out = []
+    bare = []
+    for m in ms:
+        before, after = context(text, tuple(m.span)) if text and m.span else ("", "")
+        got = assign(m.subject or "", m.category or "other", m.unit or "", m.raw or "", before, after)
+        out.append(replace(m, kind=got.kind, stage=got.stage, measure=got.measure))
+        bare.append(bool(text) and bool(m.span) and got.kind in ("change", "rate") and _bare(m.raw, after))
+    if not text:
+        return out
+    order = sorted(range(len(out)), key=lambda i: tuple(out[i].span or (0, 0)))
+    for n, i in enumerate(order):
+        m = out[i]
+        if not bare[i]:
+            continue
+        s = m.span[0]
+        start = max(text.rfind(c, 0, s) for c in SENTENCE_END) + 1
+        prev = [out[j] for j in order[:n] if out[j].span and out[j].span[0] >= start]
+        if m.unit in PCT_UNITS:
+            counts = [p for p in prev if p.unit not in PCT_UNITS and p.kind != "rate" and base_of(p.measure) != "other"]
+            source = counts[-1] if counts else None
+            each = None
+            for w in re.finditer(r"分别|依次", text[start:s]):
+                each = start + w.start()
+            if each is not None:
+                run = [j for j in order if bare[j] and out[j].unit == m.unit and out[j].span
+                       and each <= out[j].span[0] < _sentence_end(text, s)]
+                group = _last_run([p for p in counts if p.span[0] < each and p.kind != "change"], text)
+                if i in run and group and len(group) >= len(run):
+                    source = group[len(group) - len(run) + run.index(i)]
+        else:
+            same = [p for p in prev if p.unit == m.unit and p.kind in ("count", "amount")]
+            source = same[-1] if same else None
+        if source is None or base_of(source.measure) == "other":
+            continue
+        suffix = suffix_of(m.unit, "同比" if m.kind == "change" else "", "")
+        measure = base_of(source.measure) + suffix
+        out[i] = replace(m, stage=source.stage, measure=measure, kind=kind_of(measure))
+    return out
+
+
+def _sentence_end(text: str, pos: int) -> int:
+    ends = [e for e in (text.find(c, pos) for c in SENTENCE_END) if e >= 0]
+    return min(ends) if ends else len(text)
+
+
+def _last_run(counts: list, text: str) -> list:
+    """The counts of the last enumeration before a 分别: those joined by 、 , 和 and their words."""
+    if not counts:
+        return []
+    run = [counts[-1]]
+    for p in reversed(counts[:-1]):
+        gap = text[p.span[1]:run[0].span[0]]
+        if len(gap) > 16 or re.search(r"[。；;]", gap):
+            break
+        run.insert(0, p)
+    return run
 
 
 # -- measuring against the gold -----------------------------------------------------------------------------
@@ -352,7 +446,7 @@ def measure_scores(path, corpora_root=None, half: str | None = None) -> dict:
         sent, raw = r["sentence"], "".join((gm.get("raw") or "").split())
         p = sent.find(raw) if raw else -1
         before = sent[:p] if p >= 0 else ""
-        after = sent[p + len(raw):p + len(raw) + 4] if p >= 0 else ""
+        after = sent[p + len(raw):p + len(raw) + 12] if p >= 0 else ""
         got = assign(gm["subject"], gm["category"], gm["unit"], raw, before, after)
         n += 1
         ok_stage += got.stage == r["stage"]
@@ -365,5 +459,5 @@ def measure_scores(path, corpora_root=None, half: str | None = None) -> dict:
             "kind": ok_kind / n if n else 0.0, "misses": misses}
 
 
-__all__ = ["ALL_STAGES", "KINDS", "Measure", "OBJECTS", "STAGES", "assign", "context", "kind_of",
-           "measure_metric", "measure_scores"]
+__all__ = ["ALL_STAGES", "KINDS", "Measure", "OBJECTS", "STAGES", "assign", "base_of", "context", "kind_of",
+           "measure_metric", "measure_metrics", "measure_scores"]

@@ -9,16 +9,16 @@ Metrics: ``negative_value``; ``inverted_metric_range`` (``value_max`` < ``value`
 (masked but a value) and ``missing_value`` (neither masked nor a value); ``impossible_date`` for a bad
 ``as_of``; ``rate_over_100`` for a ``%`` rate (率, 比例) above 100.
 
-Across metrics and dates (SPEC §6.1; they need the metrics' ``measure``, :mod:`.measure`), within one paragraph
-of the text (a sentence group: the counts of one statement):
+Across metrics and dates (SPEC §6.1; they need the metrics' ``measure``, :mod:`.measure`):
 
-- ``rectified_exceeds_found``: more hazards rectified than found (``hazards_rectified`` 420处 after
-  ``hazards_found`` 350处, the nearest found count of the same object and dimension before it);
+- ``rectified_exceeds_found``: more hazards rectified than found in one sentence (``hazards_rectified``
+  420处 after ``hazards_found`` 350处, the nearest found count of the same object and dimension before it);
 - ``rate_mismatch``: a stated rate (``hazards_rectified_pct`` 89.3%) that is not rectified / found × 100 of the
-  counts beside it, within the rounding of the stated figure (half its last digit; 1 point when a count is
-  approximate);
-- ``casualties_without_accident``: deaths, injuries or missing people counted in a sentence that names no
-  accident, fire, disaster or other cause (事故 火灾 灾 溺水 坍塌 爆炸 中毒 …) and holds no accident count;
+  counts before it in its sentence (found, then rectified, then the rate), within the rounding of the stated
+  figure (half its last digit; 1 point when a count is approximate);
+- ``casualties_without_accident``: deaths, injuries or missing people counted in a paragraph that names no
+  accident, fire, disaster or other cause (事故 火灾 灾 溺水 坍塌 爆炸 中毒 …) and holds no accident count
+  (a ceiling, 死亡人数控制在…以内, is not casualties);
 - ``deadline_before_document``: a deadline (a by_date's date, a range's end) before the document's own date,
   the date line that signs it (:func:`document_date`).
 """
@@ -89,6 +89,7 @@ def check_metric(m: Metric) -> list[Flag]:
 
 CAUSE = re.compile(r"事故|火灾|火情|火警|灾|溺水|坍塌|倒塌|爆炸|中毒|窒息|触电|坠落|伤亡|险情|车祸|案件|雷击|踩踏|泥石流|洪水|"
                    r"滑坡|地震|台风|暴雨|冲毁|淹")
+TARGET = re.compile(r"控制|以内|不超过|指标|目标|力争|确保")
 _CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "О": 0}
 DATE_LINE = re.compile(r"^[ \t\u3000]*((?:19|20)\d{2}|[二][〇○零О][一二三四五六七八九〇○零О]{2})[ ]?年[ ]?"
                        r"(\d{1,2}|[一二三四五六七八九十]{1,3})[ ]?月[ ]?(\d{1,2}|[一二三四五六七八九十]{1,3})[ ]?日[ \t\u3000]*$",
@@ -126,10 +127,15 @@ def _paragraph_of(text: str, pos: int) -> tuple[int, int]:
     return start, len(text) if end < 0 else end
 
 
-def _sentence_of(text: str, pos: int) -> str:
+def _sentence_span(text: str, pos: int) -> tuple[int, int]:
     start = max(text.rfind(c, 0, pos) for c in "。！!？?\n") + 1
     ends = [e for e in (text.find(c, pos) for c in "。！!？?\n") if e >= 0]
-    return text[start:min(ends) if ends else len(text)]
+    return start, min(ends) if ends else len(text)
+
+
+def _sentence_of(text: str, pos: int) -> str:
+    s, e = _sentence_span(text, pos)
+    return text[s:e]
 
 
 def _split_measure(measure: str) -> tuple[str, str, str] | None:
@@ -147,22 +153,24 @@ def _decimals(raw: str, value: float) -> int:
 
 
 def check_measures(doc: Document) -> list[Flag]:
-    """Flags across the metrics of one paragraph: rectified > found, a rate that disagrees with its counts,
-    casualties without an accident (see the module doc). Metrics without a ``measure`` are left out."""
+    """Flags across metrics: rectified > found and a rate that disagrees with its counts (within a sentence),
+    casualties without an accident (within a paragraph); see the module doc. Metrics without a ``measure`` are
+    left out."""
     text = doc.text or ""
     out: list[Flag] = []
-    groups: dict[tuple[int, int], list[Metric]] = {}
+    sentences: dict[tuple[int, int], list[Metric]] = {}
+    paragraphs: dict[tuple[int, int], list[Metric]] = {}
     for m in doc.metrics:
         if m.measure and m.span:
-            groups.setdefault(_paragraph_of(text, m.span[0]), []).append(m)
-    for (pstart, _), ms in groups.items():
+            sentences.setdefault(_sentence_span(text, m.span[0]), []).append(m)
+            paragraphs.setdefault(_paragraph_of(text, m.span[0]), []).append(m)
+    for ms in sentences.values():
         ms.sort(key=lambda m: m.span[0])
         for i, m in enumerate(ms):
             key = _split_measure(m.measure)
             if key is None or key[1] != "rectified" or m.value is None or m.masked:
                 continue
             obj, _, suffix = key
-            span = (m.span[0], m.span[1])
             if suffix == "":
                 found = _nearest(ms[:i], f"{obj}_found")
                 if found is not None and m.value > found.value:
@@ -170,10 +178,11 @@ def check_measures(doc: Document) -> list[Flag]:
                                     f"metric {m.raw!r}: {m.value:g} {m.unit} rectified is more than the {found.value:g} "
                                     f"{found.unit} found ({found.raw!r})", (found.span[0], m.span[1])))
             elif suffix == "_pct":
-                found = _nearest(ms[:i], f"{obj}_found")
                 fixed = _nearest(ms[:i], f"{obj}_rectified")
+                found = _nearest([o for o in ms[:i] if fixed is not None and o.span[0] < fixed.span[0]],
+                                 f"{obj}_found")
                 if found is None or fixed is None or not found.value:
-                    continue
+                    continue  # a rate needs found, then rectified, then the rate, in one sentence
                 computed = fixed.value / found.value * 100
                 tol = 0.5 * 10 ** -_decimals(m.raw, m.value) + 1e-9
                 if found.approx or fixed.approx or m.approx:
@@ -182,16 +191,19 @@ def check_measures(doc: Document) -> list[Flag]:
                     out.append(Flag("rate_mismatch",
                                     f"metric {m.raw!r}: the stated rate {m.value:g}% is not {fixed.value:g} / "
                                     f"{found.value:g} = {computed:.2f}% ({fixed.raw!r}, {found.raw!r})",
-                                    (found.span[0], span[1])))
+                                    (found.span[0], m.span[1])))
+    for (pstart, pend), ms in paragraphs.items():
+        paragraph = text[pstart:pend]
+        if any(o.measure == "accidents" for o in ms) or CAUSE.search(paragraph):
+            continue
         for m in ms:
             if m.measure not in ("deaths", "injuries", "missing") or not m.value or m.masked:
                 continue
-            sentence = _sentence_of(text, m.span[0])
-            has_accident = any(o.measure == "accidents" and _sentence_of(text, o.span[0]) == sentence for o in ms)
-            if not has_accident and not CAUSE.search(sentence):
-                out.append(Flag("casualties_without_accident",
-                                f"metric {m.raw!r}: {m.value:g} {m.unit} {m.measure} in a sentence that names no "
-                                f"accident or other cause", tuple(m.span)))
+            if TARGET.search(_sentence_of(text, m.span[0])):
+                continue  # a ceiling (死亡人数控制在…以内), not casualties
+            out.append(Flag("casualties_without_accident",
+                            f"metric {m.raw!r}: {m.value:g} {m.unit} {m.measure} in a paragraph that names no "
+                            f"accident or other cause", tuple(m.span)))
     return out
 
 

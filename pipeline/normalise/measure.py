@@ -225,7 +225,7 @@ def _object(stage: str, unit: str, subject: str, raw: str, category: str) -> str
     noun = _noun_object(subject) or _noun_object(raw)
     if noun == "teams" and unit in ("个", "支", "组", "队次", "批"):
         return "teams"
-    if stage in HAZARD_STAGES and unit in HAZARD_UNITS and noun not in ("documents", "materials", "teams"):
+    if stage in HAZARD_STAGES and unit in HAZARD_UNITS and noun not in ("documents", "materials", "teams", "tasks"):
         return hazard
     if unit in EVENTS and stage in EVENT_OBJECT and stage != "deployed":
         return EVENT_OBJECT[stage]

@@ -102,6 +102,7 @@ def kind_of(measure: str) -> str:
 # (stage, cue) in order: the first cue found in the verb part decides
 STAGE_CUES: tuple[tuple[str, str], ...] = (
     ("pending", r"未整改|尚未|正在.{0,4}整改|剩余|待完成|未完成|仍有|逾期未"),
+    ("supervised", r"挂牌督办(?!函)|挂牌"),
     ("occurred", r"起数|事故数|肇事数|发生.{0,8}(?:事故|火灾|火情|火警)"),
     ("died", r"死亡|遇难|亡人数|身亡"),
     ("injured", r"受伤|伤者"),

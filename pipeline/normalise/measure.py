@@ -212,7 +212,7 @@ def _object(stage: str, unit: str, subject: str, raw: str, category: str) -> str
         return "agreements"
     if unit in ("辆", "辆次"):
         return "vehicles"
-    if unit == "户" and (stage in ("relocated", "relieved", "affected")
+    if unit == "户" and (stage in ("relocated", "relieved", "affected", "damaged")
                         or re.search(r"群众|居民|农户|村民|家庭|人口|灾民|困难|贫困|住户|用户", subject)):
         return "households"
     if unit in AREA_UNITS:

@@ -320,3 +320,19 @@ def test_version_2_database_is_upgraded(tmp_path):
     new = df[df["measure"].notna()]
     assert len(new) and set(new["measure"]) >= {"accidents", "deaths"}
     assert df["measure"].isna().sum() == len(df) - len(new) > 0  # the old rows kept, without a measure
+
+
+def test_end_to_end_scores_on_one_document(tmp_path):
+    import pipeline
+    from pipeline.normalise.measure import measure_scores_extracted
+
+    lines = GOLD.read_text("utf-8").splitlines()
+    header = next(ln for ln in lines if ln.startswith("doc\t"))
+    mine = [ln for ln in lines if ln.startswith("heldout6/h6_08_baisha")]
+    assert mine
+    sub = tmp_path / "sub.tsv"
+    sub.write_text("\n".join([header, *mine]) + "\n", "utf-8")
+    got = measure_scores_extracted(sub, pipeline.extract, corpora_root=CORPORA)
+    # 发生生产安全事故2起 accidents, 培训210人 people_trained, 培训不少于3期 trainings_held: all three found
+    assert (got["n"], got["missed"]) == (len(mine), 0) == (3, 0)
+    assert got["stage"] == got["measure"] == 1.0

@@ -460,5 +460,36 @@ def measure_scores(path, corpora_root=None, half: str | None = None) -> dict:
             "kind": ok_kind / n if n else 0.0, "misses": misses}
 
 
+
+def measure_scores_extracted(path, extract, corpora_root=None, half: str | None = None) -> dict:
+    """Like :func:`measure_scores`, end to end: each gold row's document is run through ``extract``
+    (``pipeline.extract``) and the row is compared with the extracted metric of the same value and measure
+    word (the nearest raw when several); rows whose metric the extractor missed are counted apart
+    (``missed``)."""
+    import json
+    from pathlib import Path
+
+    root = Path(corpora_root) if corpora_root else Path(path).parent
+    rows = [r for r in load_gold(path) if half is None or r["half"] == half]
+    docs: dict[str, list] = {}
+    n = ok_stage = ok_measure = missed = 0
+    for r in rows:
+        if r["doc"] not in docs:
+            docs[r["doc"]] = list(extract(root / f"{r['doc']}.txt").metrics)
+        gm = json.loads((root / f"{r['doc']}.gold.json").read_text("utf-8"))["metrics"][int(r["metric"])]
+        raw = "".join((gm.get("raw") or "").split())
+        cands = [m for m in docs[r["doc"]] if m.unit == gm["unit"] and (
+            (m.value is None and gm["value"] is None) or
+            (m.value is not None and gm["value"] is not None and round(m.value, 2) == round(gm["value"], 2)))]
+        if not cands:
+            missed += 1
+            continue
+        best = max(cands, key=lambda m: len(set("".join(m.raw.split())) & set(raw)))
+        n += 1
+        ok_stage += best.stage == r["stage"]
+        ok_measure += best.measure == r["measure"]
+    return {"n": n, "missed": missed, "stage": ok_stage / n if n else 0.0, "measure": ok_measure / n if n else 0.0}
+
+
 __all__ = ["ALL_STAGES", "KINDS", "Measure", "OBJECTS", "STAGES", "assign", "base_of", "context", "kind_of",
-           "measure_metric", "measure_metrics", "measure_scores"]
+           "measure_metric", "measure_metrics", "measure_scores", "measure_scores_extracted"]

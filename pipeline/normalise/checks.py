@@ -121,16 +121,22 @@ def document_date(text: str) -> str | None:
         return None
 
 
+#: how far a paragraph or a sentence is looked for around a metric (a text without breaks stays linear)
+PARAGRAPH_REACH, SENTENCE_REACH = 3000, 400
+
+
 def _paragraph_of(text: str, pos: int) -> tuple[int, int]:
-    start = text.rfind("\n", 0, pos) + 1
-    end = text.find("\n", pos)
-    return start, len(text) if end < 0 else end
+    lo, hi = max(0, pos - PARAGRAPH_REACH), min(len(text), pos + PARAGRAPH_REACH)
+    start = max(text.rfind("\n", lo, pos) + 1, lo)
+    end = text.find("\n", pos, hi)
+    return start, hi if end < 0 else end
 
 
 def _sentence_span(text: str, pos: int) -> tuple[int, int]:
-    start = max(text.rfind(c, 0, pos) for c in "。！!？?\n") + 1
-    ends = [e for e in (text.find(c, pos) for c in "。！!？?\n") if e >= 0]
-    return start, min(ends) if ends else len(text)
+    lo, hi = max(0, pos - SENTENCE_REACH), min(len(text), pos + SENTENCE_REACH)
+    start = max(max(text.rfind(c, lo, pos) for c in "。！!？?\n") + 1, lo)
+    ends = [e for e in (text.find(c, pos, hi) for c in "。！!？?\n") if e >= 0]
+    return start, min(ends) if ends else hi
 
 
 def _sentence_of(text: str, pos: int) -> str:

@@ -365,14 +365,18 @@ def measure_metrics(ms, text: str = "") -> list:
         bare.append(bool(text) and bool(m.span) and got.kind in ("change", "rate") and _bare(m.raw, after))
     if not text:
         return out
-    order = sorted(range(len(out)), key=lambda i: tuple(out[i].span or (0, 0)))
+    import bisect
+
+    order = [i for i in sorted(range(len(out)), key=lambda i: tuple(out[i].span or (0, 0))) if out[i].span]
+    starts = [out[i].span[0] for i in order]
     for n, i in enumerate(order):
         m = out[i]
         if not bare[i]:
             continue
         s = m.span[0]
-        start = max(text.rfind(c, 0, s) for c in SENTENCE_END) + 1
-        prev = [out[j] for j in order[:n] if out[j].span and out[j].span[0] >= start]
+        start = _sentence_start(text, s)
+        end = _sentence_end(text, s)
+        prev = [out[j] for j in order[bisect.bisect_left(starts, start):n]]
         if m.unit in PCT_UNITS:
             counts = [p for p in prev if p.unit not in PCT_UNITS and p.kind != "rate" and base_of(p.measure) != "other"]
             source = counts[-1] if counts else None
@@ -380,8 +384,8 @@ def measure_metrics(ms, text: str = "") -> list:
             for w in re.finditer(r"分别|依次", text[start:s]):
                 each = start + w.start()
             if each is not None:
-                run = [j for j in order if bare[j] and out[j].unit == m.unit and out[j].span
-                       and each <= out[j].span[0] < _sentence_end(text, s)]
+                run = [j for j in order[bisect.bisect_left(starts, each):bisect.bisect_left(starts, end)]
+                       if bare[j] and out[j].unit == m.unit]
                 group = _last_run([p for p in counts if p.span[0] < each and p.kind != "change"], text)
                 if i in run and group and len(group) >= len(run):
                     source = group[len(group) - len(run) + run.index(i)]
@@ -396,9 +400,19 @@ def measure_metrics(ms, text: str = "") -> list:
     return out
 
 
+#: how far a sentence is looked for around a number (a text without punctuation stays linear)
+SENTENCE_REACH = 400
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    lo = max(0, pos - SENTENCE_REACH)
+    return max(max(text.rfind(c, lo, pos) for c in SENTENCE_END) + 1, lo)
+
+
 def _sentence_end(text: str, pos: int) -> int:
-    ends = [e for e in (text.find(c, pos) for c in SENTENCE_END) if e >= 0]
-    return min(ends) if ends else len(text)
+    hi = min(len(text), pos + SENTENCE_REACH)
+    ends = [e for e in (text.find(c, pos, hi) for c in SENTENCE_END) if e >= 0]
+    return min(ends) if ends else hi
 
 
 def _last_run(counts: list, text: str) -> list:

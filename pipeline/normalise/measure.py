@@ -58,6 +58,7 @@ PHYSICAL = {"公里": "km", "千米": "km", "延米": "m", "米": "m", "平方�
 PERSONS = frozenset("人 名 位".split())
 VISITS = frozenset("人次 家次 户次 条次 车次 辆次 艘次 台次 处次 队次 组次 架次 批次".split())
 EVENTS = frozenset("次 场 场次 期 轮 轮次 批 届".split())
+PCT_UNITS = ("%", "％", "‰", "百分点", "个百分点")
 CHANGE = re.compile(r"同比|环比|较上年|较去年|比上年|比去年|较.{0,6}同期|比.{0,6}同期|下降|上升|降幅|增幅|增长|减少|增加|"
                     r"降低|提高|回落|持平|双下降")
 AVG = re.compile(r"平均|人均|户均|/")
@@ -101,7 +102,7 @@ def kind_of(measure: str) -> str:
 
 # (stage, cue) in order: the first cue found in the verb part decides
 STAGE_CUES: tuple[tuple[str, str], ...] = (
-    ("pending", r"未整改|尚未|正在.{0,4}整改|剩余|待完成|未完成|仍有|逾期未"),
+    ("pending", r"未整改|尚未|正在.{0,4}整改|剩余|待完成|未完成|仍有|逾期未|其余|尚有"),
     ("supervised", r"挂牌督办(?!函)|挂牌"),
     ("occurred", r"起数|事故数|肇事数|发生.{0,8}(?:事故|火灾|火情|火警)"),
     ("died", r"死亡|遇难|亡人数|身亡"),
@@ -129,7 +130,7 @@ STAGE_CUES: tuple[tuple[str, str], ...] = (
     ("held", r"会议|召开|常务会|常委会|专题会|调度会|部署会|联席会|传达学习|汇报"),
     ("issued", r"印发|制定|修订|制修订|出台|下达|下发|发出|编制|预案|文书|通知书"),
     ("found", r"排查.{0,3}整[改治]|排查并整[改治]"),
-    ("rectified", r"整改|消除|清理|销号|淘汰|治理(?!.{0,3}隐患排查)|化解|清零|清除|解决"),
+    ("rectified", r"整改|消除|清理|销号|淘汰|治理(?!.{0,3}隐患排查)|化解|清零|清除|解决|验收"),
     ("found", r"发现|查出|排查出|查找|指出|反馈|收集|存在|暴露|梳理|排查(?=.{0,8}(?:隐患|问题))"),
     ("deployed", r"出动|派出|派|组成|组建|成立|抽调|配齐|配备|安排.{0,4}人员|队员|聘用|聘请|邀请|分成"),
     ("inspected", r"检查|抽查|督查|督导|巡查|暗访|体检|评估|核查|检测|查看|执法|走访|复查|排查"),
@@ -152,7 +153,7 @@ CATEGORY_DEFAULT = {"hazard": "found", "major_hazard": "found", "inspection": "i
 OBJECT_CUES: tuple[tuple[str, str], ...] = (
     ("major_hazards", r"重大.{0,2}隐患|重大危险源"),
     ("hazards", r"隐患|问题|险情|险点|隐患点|违规|违章|安全员未|不合格"),
-    ("teams", r"[检督巡暗核专工联]\S{0,4}组|分队|队伍|救援队(?!员)|扑火队(?!员)|小分队|专班|突击队"),
+    ("teams", r"[检督巡暗核专工联]\S{0,4}组|[个支]组|分队|队伍|救援队(?!员)|扑火队(?!员)|小分队|专班|突击队"),
     ("documents", r"预案|文件|文书|通知书|方案|通报|函|(?<!责)令|制度|报告|清单|台账"),
     ("materials", r"资料|手册|横幅|标语|宣传栏|年画|一封信|广告|彩页|空飘|拱门|海报|展板|宣传品|宣传用品|短信|挂图|宣传册"),
     ("agreements", r"责任书|承诺书|协议"),
@@ -204,8 +205,10 @@ def _object(stage: str, unit: str, subject: str, raw: str, category: str) -> str
         return "accidents"
     if stage == "damaged" and unit in ("%", "‰"):
         return "area"
-    if unit in PERSONS or unit == "人次":
+    if unit in PERSONS or unit in ("人次", "工", "工日"):
         return "people"
+    if unit in ("队次", "组次"):
+        return "teams"
     if unit in ("起", "件", "宗", "次") and stage in ("filed", "punished"):
         return "cases"
     if stage == "signed":
@@ -244,6 +247,8 @@ def _object(stage: str, unit: str, subject: str, raw: str, category: str) -> str
         return "enterprises"
     if category == "accident" and unit == "起":
         return "accidents"
+    if stage == "inspected" and unit in PCT_UNITS:
+        return "enterprises"  # 检查覆盖率, 抽查比例: of the units inspected
     if category == "other":
         return "other"
     return "items"
@@ -301,6 +306,14 @@ def assign(subject: str, category: str, unit: str, raw: str = "", before: str = 
     obj = _object(stage, unit, subject, raw, category)
     if obj in ("teams",) and stage not in ("attended",):
         stage = "deployed"
+    if stage == "held" and obj in ("people", "places", "enterprises"):
+        stage = "attended"  # the people or units at a meeting
+    if stage == "deployed" and obj == "equipment":
+        stage = "stocked"
+    if stage == "deployed" and obj == "facilities":
+        stage = "built"
+    if stage == "invested" and obj == "people":
+        stage = "deployed"  # 投入人工3863工
     if obj == "inspections" and stage == "inspected":
         stage = "conducted"
     if obj == "other" or stage == "other":
@@ -333,7 +346,6 @@ def measure_metric(m, text: str = ""):
 SUFFIXES = re.compile(r"(?:_change)?(?:_times|_yuan|_pct|_permille|_avg|_" + "|_".join(sorted(set(PHYSICAL.values())))
                       + r")?$")
 SENTENCE_END = "。！!？?\n"
-PCT_UNITS = ("%", "％", "‰", "百分点", "个百分点")
 
 
 def base_of(measure: str) -> str:

@@ -300,7 +300,7 @@ def test_database_round_trips_kind_stage_measure(backend, tmp_path, records):
         factory.cleanup()
 
 
-def test_version_2_database_is_upgraded(tmp_path):
+def test_version_3_database_is_upgraded(tmp_path):
     from sqlalchemy import create_engine, text
 
     from pipeline.api import ingest, open_db
@@ -308,11 +308,11 @@ def test_version_2_database_is_upgraded(tmp_path):
     url = str(tmp_path / "v2.sqlite")
     ingest([BAISHA], url)
     engine = create_engine(f"sqlite:///{url}")
-    with engine.begin() as conn:  # back to version 2: the metrics table without its three columns
+    with engine.begin() as conn:  # back to version 3: the metrics table without its three columns
         conn.execute(text("DROP INDEX ix_metrics_measure"))
         for col in ("kind", "stage", "measure"):
             conn.execute(text(f"ALTER TABLE metrics DROP COLUMN {col}"))
-        conn.execute(text("UPDATE taskdb_meta SET value = '2' WHERE key = 'schema_version'"))
+        conn.execute(text("UPDATE taskdb_meta SET value = '3' WHERE key = 'schema_version'"))
     engine.dispose()
     ingest([XIAN_2018], url)
     with open_db(url) as db:

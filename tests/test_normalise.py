@@ -233,7 +233,7 @@ def test_normalise_stage_fills_canonical_kind_level_domain():
     assert out.meta["level"] == "区"
     rec = out.to_record()
     assert rec["tasks"][0]["units"][0] == {"name": "区应急局", "canonical": "区应急管理局", "role": "lead",
-                                           "kind": "department", "level": "区"}
+                                           "kind": "department", "level": "区", "span": None}
     assert rec["tasks"][0]["domain"] == "消防"
 
 

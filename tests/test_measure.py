@@ -293,6 +293,10 @@ def test_database_round_trips_kind_stage_measure(backend, tmp_path, records):
         with open_db(url) as db:
             stored = db.metrics()
             flags = db.flags()
+            summary = db.metrics_summary(by="document,measure")
+        totals = dict(zip(summary["measure"], summary["total"]))
+        assert totals["hazards_found"] == HAND_TOTALS[HAIFENG]["hazards_found"]
+        assert totals["fines_yuan"] == HAND_TOTALS[HAIFENG]["fines_yuan"]
         expected = [(m.kind, m.stage, m.measure) for m in records[HAIFENG].metrics]
         assert list(zip(stored["kind"], stored["stage"], stored["measure"])) == expected
         assert set(flags["code"]) >= {f.code for f in records[HAIFENG].flags}

@@ -305,13 +305,6 @@ class QueryFormat(str, Enum):
     jsonl = "jsonl"
 
 
-class MetricsBy(str, Enum):
-    category = "category"
-    document = "document"
-    issuer = "issuer"
-    year = "year"
-
-
 def _fail(message: str, hint: str | None = None) -> typer.Exit:
     """A usage or database error as one line on stderr (passwords masked), and exit status 1."""
     from rich.console import Console
@@ -455,8 +448,10 @@ def query_cmd(
                                                    "(a by_date's date, a range's end).")] = None,
     due_after: Annotated[str | None, typer.Option("--due-after", help="Tasks due on or after YYYY-MM-DD.")] = None,
     domain: Annotated[str | None, typer.Option("--domain", help="Tasks of this domain (消防, 防汛, …).")] = None,
-    metrics_by: Annotated[MetricsBy | None, typer.Option("--metrics-by", help="Sum metric values per group and "
-                                                         "unit of measure, instead of listing tasks.")] = None,
+    metrics_by: Annotated[str | None, typer.Option("--metrics-by", help="Sum metric values per group, instead of "
+                                                   "listing tasks: category, document, issuer, year, measure, "
+                                                   "stage or kind, or several comma-separated (document,measure: "
+                                                   "per measure key, rates and changes never summed).")] = None,
     format: Annotated[QueryFormat, typer.Option("--format", "-f", help="table for people; csv (UTF-8 with a BOM, "
                                                 "for Excel) or jsonl (every column) for tools.")] = QueryFormat.table,
     limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many rows.")] = None,
@@ -469,8 +464,10 @@ def query_cmd(
     """Ask the common questions: tasks by unit, role, deadline or domain; metrics summed by group.
 
     Task filters combine (AND). --metrics-by sums metric values per group and unit
-    of measure (处, 家 and 元 are never added together). With no question, the row
-    count of every table.
+    of measure (处, 家 and 元 are never added together); with measure among the
+    groups, per measure key (hazards_found, fines_yuan, …: found and rectified
+    apart, rates and changes never summed). With no question, the row count of
+    every table.
 
     Example: taskdb query --unit 区应急管理局 --role lead --due-before 2024-06-30
     """
@@ -481,23 +478,29 @@ def query_cmd(
     from .store import StoreError
     from .store.console import pick_columns, print_counts, print_rows
     from .store.db import mask_url
-    from .store.read import FLAT_COLUMNS, TaskDB, parse_role
+    from .store.read import FLAT_COLUMNS, TaskDB, parse_metrics_by, parse_role
 
     due_before, due_after = _iso_date(due_before), _iso_date(due_after)
     asks_tasks = any(v is not None for v in (unit, role, due_before, due_after, domain)) or no_collective
     if metrics_by is not None and asks_tasks:
         raise typer.BadParameter("--metrics-by sums metrics; it does not combine with the task filters "
                                  "(--unit, --role, --due-before, --due-after, --domain, --no-collective)")
+    if metrics_by is not None:
+        try:
+            metrics_by = ",".join(parse_metrics_by(metrics_by))
+        except ValueError as e:
+            raise typer.BadParameter(str(e), param_hint="--metrics-by") from None
     _STATE["ran"] = True
     try:
         role = parse_role(role)
         with TaskDB(db) as tdb:
             if metrics_by is not None:
-                df = tdb.metrics_summary(by=metrics_by.value)
+                df = tdb.metrics_summary(by=metrics_by)
                 rows = df.astype(object).where(df.notna(), None).to_dict("records")
                 all_cols = list(df.columns)
-                default = [c for c in all_cols if c != "sha256"]
-                title = f"metrics by {metrics_by.value}"
+                narrow = ("sha256", "source", "min", "max") if "measure" in metrics_by.split(",") else ("sha256",)
+                default = [c for c in all_cols if c not in narrow]
+                title = f"metrics by {metrics_by}"
             elif asks_tasks:
                 if unit is not None and not tdb.knows_unit(unit, collective=not no_collective):
                     near = tdb.similar_units(unit, collective=not no_collective)

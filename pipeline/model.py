@@ -103,6 +103,10 @@ class Metric:
     masked: bool = False
     as_of: str | None = None
     section_id: str | None = None
+    # normaliser (SPEC §6.1): count | amount | rate | change; the verb's stage; the key that sums like with like
+    kind: str | None = None
+    stage: str | None = None
+    measure: str | None = None
 
 
 @dataclass(frozen=True)

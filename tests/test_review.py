@@ -98,6 +98,9 @@ def test_units_spans_are_stored_and_a_version_2_database_is_upgraded(db_url, tmp
     with engine.begin() as conn:  # back to version 2: task_units without spans
         for col in ("span_start", "span_end"):
             conn.execute(text(f"ALTER TABLE task_units DROP COLUMN {col}"))
+        conn.execute(text("DROP INDEX IF EXISTS ix_metrics_measure"))  # version 4: the metrics' measures
+        for col in ("kind", "stage", "measure"):
+            conn.execute(text(f"ALTER TABLE metrics DROP COLUMN {col}"))
         conn.execute(text("UPDATE taskdb_meta SET value = '2' WHERE key = 'schema_version'"))
     engine.dispose()
     from pipeline.api import open_db
@@ -115,7 +118,7 @@ def test_units_spans_are_stored_and_a_version_2_database_is_upgraded(db_url, tmp
         version = conn.execute(text("SELECT value FROM taskdb_meta WHERE key = 'schema_version'")).scalar()
         rows = list(conn.execute(select(task_units.c.sha256, task_units.c.span_start)))
     engine.dispose()
-    assert version == "3"
+    assert version == "4"
     old = {r.sha256 for r in rows if r.span_start is None}
     assert old == {doc.sha256}  # the upgraded rows keep null spans; the new document's have theirs
     assert any(r.span_start is not None for r in rows)

@@ -207,6 +207,9 @@ def test_shutdown_upgrades_a_version_1_database(sqlite_dbs, tmp_path):
             conn.execute(text(f"ALTER TABLE runs DROP COLUMN {col}"))
         for col in ("span_start", "span_end"):  # version 3: the units' spans
             conn.execute(text(f"ALTER TABLE task_units DROP COLUMN {col}"))
+        conn.execute(text("DROP INDEX ix_metrics_measure"))  # version 4: the metrics' measures
+        for col in ("kind", "stage", "measure"):
+            conn.execute(text(f"ALTER TABLE metrics DROP COLUMN {col}"))
         conn.execute(text("UPDATE taskdb_meta SET value = '1' WHERE key = 'schema_version'"))
     engine.dispose()
     report = ingest(files, url)

@@ -36,7 +36,7 @@ from sqlalchemy import (
 
 #: bump when a table changes; :func:`pipeline.store.db.ensure_schema` upgrades the versions in
 #: :data:`UPGRADES` and refuses any other
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 metadata = MetaData()
 
@@ -198,7 +198,11 @@ metrics = Table(
     Column("raw", Text),
     Column("span_start", Integer),
     Column("span_end", Integer),
+    Column("kind", Text),  # count | amount | rate | change (SPEC §6.1)
+    Column("stage", Text),  # found, rectified, inspected, … (SPEC §6.1)
+    Column("measure", Text),  # hazards_found, fines_yuan, …: like sums with like
     Index("ix_metrics_category", "category", "unit"),
+    Index("ix_metrics_measure", "measure"),
 )
 
 flags = Table(
@@ -228,6 +232,8 @@ UPGRADES = {
     1: ("ALTER TABLE runs ADD COLUMN host TEXT", "ALTER TABLE runs ADD COLUMN pid INTEGER",
         "ALTER TABLE runs ADD COLUMN heartbeat_at VARCHAR(32)"),
     2: ("ALTER TABLE task_units ADD COLUMN span_start INTEGER", "ALTER TABLE task_units ADD COLUMN span_end INTEGER"),
+    3: ("ALTER TABLE metrics ADD COLUMN kind TEXT", "ALTER TABLE metrics ADD COLUMN stage TEXT",
+        "ALTER TABLE metrics ADD COLUMN measure TEXT", "CREATE INDEX ix_metrics_measure ON metrics (measure)"),
 }
 
 #: the tables of the record, parents first (the order of exports and of deletes reversed)

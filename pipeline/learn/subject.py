@@ -157,6 +157,7 @@ _LIST_ITEM = re.compile(r"[ \t]*(?:[\d.,]+|[xX*]+)(?:万|亿)?(?:个百分点|�
 _LIST_SEP = re.compile(r"[ \t]*(?:、|和|及|以及|,|，)[ \t]*")
 _NOUN_SEP = re.compile(r"、|和|及|以及")
 _SENT_STOP = "。;；!?！？\n"
+_TIME_PLACE = re.compile(r"^(?:今年以来|年初以来|全年|今年|去年|上半年|下半年|[1-9]\d*[-—至~]\d+月(?:份)?|全[省市县区镇乡]|各类)+")
 
 
 def distributed(text: str, num_start: int, limit: int = 100) -> list[str]:
@@ -194,6 +195,7 @@ def distributed(text: str, num_start: int, limit: int = 100) -> list[str]:
         return []
     nouns = nouns[-n:]
     noun, verb, cmp = nouns[k], change.group("verb"), change.group("cmp") or ""
+    noun = _TIME_PLACE.sub("", noun) or noun  # 全年火灾起数 → 火灾起数
     out = [noun + cmp + verb]
     if cmp and cmp != "同比":
         out.append(noun + "同比" + verb)

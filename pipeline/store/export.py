@@ -39,7 +39,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Float, Integer, Table, and_, select
 
 from ..safe_text import spreadsheet_text
-from .read import FLAT_COLUMNS, TaskDB, describe_deadline
+from .read import FLAT_COLUMNS, TaskDB
 from .schema import (
     deadlines,
     document_paths,
@@ -390,6 +390,8 @@ class _Texts:
 
 def _task_rows(desk: _Desk) -> Iterator[tuple]:
     """The ``tasks`` sheet: the flat view's tasks with canonical units per role, dates, recurring text, status."""
+    from .read import describe_deadline
+
     def complete(batch: list[dict]) -> Iterator[tuple]:
         shas = sorted({r["sha256"] for r in batch})
         with desk.db.engine.connect() as conn:
@@ -498,9 +500,14 @@ def _desk_kinds(columns: Iterable[str]) -> dict[str, str]:
 def _raw_sheet(sheet: _Sheet, desk: _Desk) -> _Sheet:
     """A raw table for the workbook: documents named by title first, sha256 columns last, paths relative to the
     ingest root, ``document:<sha256>`` scopes by title, dates and timestamps as date cells."""
+    from sqlalchemy import String
+
     cols = sheet.columns
-    shas = [c for c in cols if c == "sha256" or c.endswith("_sha256")]
-    titled = [c for c in shas if c != "file_sha256"]
+    table = next((t for t in TABLES if t.name == sheet.name), None)
+    hashes = {c.name for c in table.columns if isinstance(c.type, String) and c.type.length == 64} if table is not None \
+        else set()
+    shas = [c for c in cols if c in hashes or c == "sha256" or c.endswith("_sha256")]  # hashes: last, for joins
+    titled = [c for c in shas if c == "sha256" or c.endswith("_sha256") and c != "file_sha256"]
     add = [] if sheet.name == "documents" else [("title" if c == "sha256" else c.removesuffix("_sha256") + "_title", c)
                                                 for c in titled]
     keep = [c for c in cols if c not in shas]

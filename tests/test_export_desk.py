@@ -287,3 +287,41 @@ def test_sentence_at():
     long = "甲" * 2000 + "排查隐患3处" + "乙" * 2000
     s = sentence_at(long, 2004, 2006)
     assert "隐患3处" in s and len(s) <= 2 + 600
+
+
+def test_workbook_on_postgresql(tmp_path):
+    """The same sheets from a PostgreSQL database: statuses, progress rows, date cells, relative paths."""
+    from sqlalchemy import func, select
+
+    from pipeline.api import ingest
+    from pipeline.store.export import export
+    from pipeline.store.read import TaskDB
+    from pipeline.store.schema import task_progress
+    from pipeline.track.db import track_db
+    from test_store import DbFactory
+
+    factory = DbFactory("postgresql", tmp_path)
+    try:
+        url = factory.new("desk")
+        docs = tmp_path / "pair"
+        shutil.copytree(PAIR, docs, ignore=shutil.ignore_patterns("*.json", "*.md"))
+        assert not ingest([docs], url).failed
+        track_db(url)
+        with TaskDB(url) as db:
+            (out,) = export(db, tmp_path / "pg.xlsx", "xlsx")
+            with db.engine.connect() as conn:
+                n_progress = conn.execute(select(func.count()).select_from(task_progress)).scalar()
+                statuses = dict(((r.plan_sha256, r.task_id), r.status) for r in conn.execute(
+                    select(task_progress.c.plan_sha256, task_progress.c.task_id, task_progress.c.status)))
+        wb = openpyxl.load_workbook(out)
+        _, tasks = sheet_rows(wb["tasks"])
+        assert {r["source"].value for r in tasks} == {"pair01_plan.txt", "pair01_report.txt"}
+        for r in tasks:
+            assert r["status"].value == statuses.get((r["sha256"].value, r["task_id"].value))
+        assert any(r["status"].value == "done" for r in tasks)
+        assert any(r["deadline"].is_date for r in tasks)
+        _, progress = sheet_rows(wb["progress"])
+        assert len(progress) == n_progress > 0
+        assert all(r["plan_title"].value for r in progress)
+    finally:
+        factory.cleanup()

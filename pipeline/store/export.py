@@ -21,7 +21,8 @@ values as they are.
 - ``jsonl``: a folder of ``<table>.jsonl``, one object per row.
 
 Rows stream from the database in batches, so an export's memory does not
-depend on the size of the database.
+depend on the size of the database (the workbook holds one title and path per
+document, and one document's text at a time for the sentences).
 """
 
 from __future__ import annotations
@@ -504,8 +505,8 @@ def _raw_sheet(sheet: _Sheet, desk: _Desk) -> _Sheet:
 
     cols = sheet.columns
     table = next((t for t in TABLES if t.name == sheet.name), None)
-    hashes = {c.name for c in table.columns if isinstance(c.type, String) and c.type.length == 64} if table is not None \
-        else set()
+    hashes = set() if table is None else {c.name for c in table.columns
+                                          if isinstance(c.type, String) and c.type.length == 64}
     shas = [c for c in cols if c in hashes or c == "sha256" or c.endswith("_sha256")]  # hashes: last, for joins
     titled = [c for c in shas if c == "sha256" or c.endswith("_sha256") and c != "file_sha256"]
     add = [] if sheet.name == "documents" else [("title" if c == "sha256" else c.removesuffix("_sha256") + "_title", c)

@@ -66,6 +66,9 @@ def test_workbook_opens_on_tasks_with_the_analysts_columns(desk):
     header = [c.value for c in wb["tasks"][1]]
     assert header[:9] == ["title", "section", "task", "牵头", "配合", "负责", "deadline", "recurring", "status"]
     assert header[-1] == "sha256"
+    ws = wb["tasks"]
+    widths = [ws.column_dimensions[c.column_letter].width for c in ws[1]]
+    assert sum(widths[:2]) <= 60 and widths[2] >= 40  # title and section narrow (wrapped): the task in view
     # the raw tables follow, those named like an analyst's sheet as *_table
     for name in ("documents", "document_paths", "sections", "tasks_table", "task_units", "units", "unit_aliases",
                  "deadlines", "metrics_table", "flags_table", "errors", "runs"):

@@ -72,8 +72,10 @@ _BATCH = 2000
 class _Sheet:
     """A table or view to export: its name, columns, kinds of column and a row iterator."""
 
-    def __init__(self, name: str, columns: list[str], kinds: dict[str, str], rows: Iterator[tuple]):
+    def __init__(self, name: str, columns: list[str], kinds: dict[str, str], rows: Iterator[tuple],
+                 caps: dict[str, int] | None = None):
         self.name, self.columns, self.kinds, self.rows = name, columns, kinds, rows
+        self.caps = caps or {}  # column → the widest it may be (longer text wraps)
 
 
 def _kind(col) -> str:
@@ -239,8 +241,10 @@ def _write_xlsx(sheets: Iterable[_Sheet], path: Path) -> None:
             w = max(_display_width(c) + 4, min(typical + 2, 60), 8)  # +4: room for the filter button
             if c == "sha256" or c.endswith("_sha256") or c.endswith("_id") and typical > 16:
                 w = 18  # identifiers: enough to tell apart and to filter on, not to read
+            cap = sheet.caps.get(c, 60)
+            w = min(w, max(cap, _display_width(c) + 4))
             widths.append(w)
-            wrapped.append(k in ("str", "json") and typical + 2 > 60 and w > 18)
+            wrapped.append(k in ("str", "json") and typical + 2 > cap and w > 18)
         # write-only sheets take their layout before the first row
         for i, w in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = w
@@ -296,6 +300,10 @@ FLAG_COLUMNS = ("title", "code", "message", "sentence", "span_start", "span_end"
 PROGRESS_COLUMNS = ("plan_title", "plan_section", "plan_task", "status", "report_title", "evidence", "part",
                     "score", "evidence_metrics", "evidence_start", "evidence_end", "plan_source", "report_source",
                     "task_id", "ord", "plan_sha256", "report_sha256")
+#: the labels before the task, the metric or the evidence: narrow and wrapped, so that the text they label
+#: is in view when the workbook opens
+_NARROW = {c: 30 for c in ("title", "section", "plan_title", "plan_section", "report_title", "牵头", "配合", "负责",
+                           "recurring", "subject")}
 _ROLE_HEADS = {"lead": "牵头", "support": "配合", "responsible": "负责"}
 _DATE_COLUMNS = frozenset({"date", "start_date", "end_date", "due", "as_of", "deadline"})
 _STAMP_COLUMNS = frozenset({"started_at", "finished_at", "heartbeat_at", "tracked_at"})
@@ -547,7 +555,7 @@ def desk_sheets(db: TaskDB) -> Iterator[_Sheet]:
     desk = _Desk(db)
     for name, columns, rows in (("tasks", TASK_COLUMNS, _task_rows), ("metrics", METRIC_COLUMNS, _metric_rows),
                                 ("flags", FLAG_COLUMNS, _flag_rows), ("progress", PROGRESS_COLUMNS, _progress_rows)):
-        yield _Sheet(name, list(columns), _desk_kinds(columns), rows(desk))
+        yield _Sheet(name, list(columns), _desk_kinds(columns), rows(desk), caps=_NARROW)
     for sheet in _sheets(db):
         if sheet.name != FLAT:
             yield _raw_sheet(sheet, desk)

@@ -410,8 +410,10 @@ def export_cmd(
 ) -> None:
     """Export every table and the flat view of tasks as xlsx, csv, parquet or jsonl.
 
-    The flat view "tasks_flat" (the workbook's first sheet) has one row per task
-    with its document, section, units with their roles, and deadlines.
+    The workbook opens on "tasks" (document title, section, task, units under
+    牵头 / 配合 / 负责, the deadline as a date, the status `taskdb track` stored),
+    then "metrics", "flags" and "progress", then the raw tables; csv, parquet
+    and jsonl hold the flat view "tasks_flat" and one file per table.
 
     Example: taskdb export --db taskdb.sqlite --format xlsx --out taskdb.xlsx
     """

@@ -1,0 +1,422 @@
+"""OFD (GB/T 33190, the national e-document format): a zip of XML, read with lxml.
+
+``OFD.xml`` names the document root (``DocBody/DocRoot`` → ``Document.xml``),
+which lists the pages (``Pages/Page@BaseLoc`` → ``Content.xml``); a page's text
+is in ``TextObject`` elements (``Boundary`` = x y w h in millimetres, y running
+down, an optional ``CTM``, the font ``Size``) holding ``TextCode`` elements (the
+Unicode text, its ``X``/``Y`` origin inside the boundary and the advances
+``DeltaX``/``DeltaY``, where ``g N V`` repeats V N times).
+
+Every character is placed on the page, so producers that write one object per
+character, or objects out of reading order, read the same as those that write
+one object per line: characters are grouped into lines by baseline, a line into
+segments at wide gaps, a page with a gutter that many lines share is read
+column by column (lines that cross the gutter, a title say, stay in place), and
+lines of two or more segments on a page with several of them are table rows
+(cells joined by `` | ``; a line that continues some cells of the row above
+without its first column is merged into that row). Lines are then joined into
+paragraphs and running headers, footers and page numbers dropped by the PDF
+reader's own code (:mod:`pipeline.ingest.pdf`), so an OFD and a PDF of the same
+page read alike. Templates (a page's background: letterheads, running lines),
+annotations and signatures are not read; fonts are not needed (TextCode holds
+Unicode).
+
+Protections: the zip is checked from its directory before anything is inflated
+(sizes, compression ratio: the .docx reader's :func:`~pipeline.ingest.docx.check_zip`),
+every member is read at most to its declared size, and XML is parsed without
+entity expansion, DTD loading or network access. A damaged zip or XML is
+``corrupt_file`` (naming the member), a zip without ``OFD.xml`` is
+``corrupt_file`` saying so, and an encrypted OFD (``Encryptions`` in ``OFD.xml``
+or an encryption entry in the package) is ``encrypted``.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ReaderError
+
+_WIDE = re.compile(r"[\u1100-\uffff]")
+
+
+@dataclass
+class _Char:
+    c: str
+    x: float  # left edge, mm
+    y: float  # baseline, mm, running down
+    w: float  # advance
+    size: float
+
+
+@dataclass
+class _Seg:
+    text: str
+    left: float
+    right: float
+
+
+def _parser():
+    from lxml import etree
+
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                           huge_tree=False, remove_comments=True, remove_pis=True)
+
+
+class _Package:
+    """The zip, its members read safely and parsed."""
+
+    def __init__(self, path: Path, data: bytes, max_bytes: int):
+        from .docx import check_zip
+
+        check_zip(path, data, max_bytes, required=None, kind="OFD")
+        self.path = path
+        self.zf = zipfile.ZipFile(io.BytesIO(data))
+        self.names = {i.filename.lstrip("/"): i for i in self.zf.infolist()}
+        self.lower = {n.lower(): n for n in self.names}
+        self.parser = _parser()
+
+    def find(self, name: str) -> str | None:
+        name = posixpath.normpath(name.replace("\\", "/").lstrip("/"))
+        if name in self.names:
+            return name
+        return self.lower.get(name.lower())
+
+    def xml(self, name: str, what: str):
+        from lxml import etree
+
+        real = self.find(name)
+        if real is None:
+            raise ReaderError("corrupt_file", self.path, f"the OFD names {what} {name!r}, which is not in the package")
+        try:
+            raw = self.zf.read(self.names[real])
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:  # a damaged member (CRC, truncated data)
+            raise ReaderError("corrupt_file", self.path, f"member {real!r} of the OFD cannot be inflated: {e}") from e
+        try:
+            root = etree.fromstring(raw, self.parser)
+        except etree.XMLSyntaxError as e:
+            raise ReaderError("corrupt_file", self.path, f"member {real!r} of the OFD is not well-formed XML: {e}") from e
+        if root is None:
+            raise ReaderError("corrupt_file", self.path, f"member {real!r} of the OFD holds no XML")
+        return root
+
+
+def _local(el) -> str:
+    tag = el.tag
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _text(el) -> str:
+    """An element's text with unexpanded entity references' tails (entities are never expanded)."""
+    return (el.text or "") + "".join(child.tail or "" for child in el)
+
+
+def _floats(s: str | None) -> list[float]:
+    out = []
+    for tok in (s or "").split():
+        try:
+            out.append(float(tok))
+        except ValueError:
+            return out
+    return out
+
+
+def _deltas(s: str | None) -> list[float]:
+    """``DeltaX``/``DeltaY`` with ``g N V`` (V repeated N times) expanded."""
+    toks = (s or "").split()
+    out: list[float] = []
+    i = 0
+    while i < len(toks):
+        if toks[i] == "g" and i + 2 < len(toks):
+            try:
+                n, v = int(float(toks[i + 1])), float(toks[i + 2])
+            except ValueError:
+                break
+            out.extend([v] * max(0, min(n, 100000)))
+            i += 3
+            continue
+        try:
+            out.append(float(toks[i]))
+        except ValueError:
+            break
+        i += 1
+    return out
+
+
+def _resolve(base_dir: str, loc: str) -> str:
+    loc = (loc or "").strip().replace("\\", "/")
+    if loc.startswith("/"):
+        return loc.lstrip("/")
+    return posixpath.normpath(posixpath.join(base_dir, loc))
+
+
+def _page_chars(content) -> list[_Char]:
+    """Every character of a page's text objects with its position on the page."""
+    chars: list[_Char] = []
+    for obj in content.iter("{*}TextObject"):
+        box = _floats(obj.get("Boundary"))
+        if len(box) < 2:
+            continue
+        bx, by = box[0], box[1]
+        size = (_floats(obj.get("Size")) or [3.5])[0] or 3.5
+        ctm = _floats(obj.get("CTM"))
+        a, b, c, d, e, f = ctm if len(ctm) == 6 else (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+        scale = (abs(d) or abs(a) or 1.0)
+        hscale = (_floats(obj.get("HScale")) or [1.0])[0] or 1.0
+        cx = cy = 0.0
+        for code in obj.iter("{*}TextCode"):
+            text = _text(code)
+            if not text:
+                continue
+            xs, ys = _floats(code.get("X")), _floats(code.get("Y"))
+            cx = xs[0] if xs else cx
+            cy = ys[0] if ys else cy
+            dx, dy = _deltas(code.get("DeltaX")), _deltas(code.get("DeltaY"))
+            x, y = cx, cy
+            n = len(text)
+            for i, ch in enumerate(text):
+                default = size * (1.0 if _WIDE.match(ch) else 0.5) * hscale
+                adv = dx[i] if i < len(dx) else (0.0 if dy and i < len(dy) else default)
+                px, py = bx + a * x + c * y + e, by + b * x + d * y + f
+                if not ch.isspace() or ch == " ":
+                    chars.append(_Char(ch, px, py, abs(adv * (a or 1.0)) or default * scale, size * scale))
+                if i < n - 1:
+                    x += adv
+                    if i < len(dy):
+                        y += dy[i]
+            cx, cy = x + (dx[n - 1] if n - 1 < len(dx) else 0.0), y
+    return chars
+
+
+def _lines(chars: list[_Char]) -> list[list[_Seg]]:
+    """Characters grouped into lines by baseline (top to bottom), each line cut into segments at wide gaps."""
+    if not chars:
+        return []
+    chars = sorted(chars, key=lambda ch: (ch.y, ch.x))
+    rows: list[list[_Char]] = []
+    base = None
+    for ch in chars:
+        if base is None or ch.y - base > 0.4 * ch.size:
+            rows.append([ch])
+            base = ch.y
+        else:
+            rows[-1].append(ch)
+    out = []
+    for row in rows:
+        row.sort(key=lambda ch: ch.x)
+        segs: list[_Seg] = []
+        buf: list[str] = []
+        left = right = row[0].x
+        prev: _Char | None = None
+        for ch in row:
+            if prev is not None:
+                gap = ch.x - (prev.x + prev.w)
+                if gap > 1.5 * max(prev.size, ch.size):
+                    text = "".join(buf).strip()
+                    if text:
+                        segs.append(_Seg(text, left, right))
+                    buf, left = [], ch.x
+                elif gap > 0.3 * ch.size and buf and buf[-1].isascii() and buf[-1].isalnum() and ch.c.isascii() \
+                        and ch.c.isalnum():
+                    buf.append(" ")
+            if ch.c == " " and not buf:
+                left = ch.x + ch.w
+            buf.append(ch.c)
+            right = max(right, ch.x + ch.w) if ch.c != " " else right
+            prev = ch
+        text = "".join(buf).strip()
+        if text:
+            segs.append(_Seg(text, left, right))
+        if segs:
+            out.append((row, segs))
+    return out
+
+
+def _gutter(lines, width: float) -> float | None:
+    """The x of a column gutter that at least three lines leave empty with text on both sides, or None."""
+    if len(lines) < 6:
+        return None
+    best, best_n = None, 0
+    lo, hi = 0.3 * width, 0.7 * width
+    x = lo
+    while x <= hi:
+        n = 0
+        for _row, segs in lines:
+            if len(segs) >= 2 and any(s.right < x for s in segs) and any(s.left > x for s in segs) \
+                    and not any(s.left <= x <= s.right for s in segs):
+                n += 1
+        if n > best_n:
+            best, best_n = x, n
+        x += 1.0
+    if best is None or best_n < 3:
+        return None
+    # columns, not a table: the lines with a gap there hold one segment on each side (a table has more cells)
+    two = [segs for _r, segs in lines if len(segs) >= 2 and not any(s.left <= best <= s.right for s in segs)]
+    if sum(len(s) == 2 for s in two) < 0.8 * len(two):
+        return None
+    # and the text on each side runs as prose: most left-hand segments run up to the gutter (a table's cells do not)
+    lefts = [max((s.right for s in segs if s.right < best), default=0.0) for segs in two]
+    if sum(r > best - 0.12 * width for r in lefts) < 0.5 * len(lefts):
+        return None
+    return best
+
+
+def _page_lines(content, pageno: int, width: float, height: float):
+    """The page's lines in reading order, as :class:`pipeline.ingest.pdf.Line` (PDF's y-up coordinates)."""
+    from .pdf import Line
+
+    lines = _lines(_page_chars(content))
+    if not lines:
+        return []
+
+    def line(segs: list[_Seg], row: list[_Char], text: str | None = None) -> Line:
+        top = min(ch.y - ch.size for ch in row)
+        bottom = max(ch.y for ch in row)
+        return Line(text if text is not None else _join(segs), segs[0].left, segs[-1].right,
+                    height - top, height - bottom, pageno)
+
+    gutter = _gutter(lines, width)
+    out: list[Line] = []
+    if gutter is not None:
+        left_col: list[Line] = []
+        right_col: list[Line] = []
+
+        def flush():
+            out.extend(left_col)
+            out.extend(right_col)
+            left_col.clear()
+            right_col.clear()
+
+        # the paragraph joiner measures a line against the page's left edge and widest line: a column's lines are
+        # mapped onto the whole measure (x scaled from the column's extent), so a full column line is a full line
+        body = (min(s.left for _r, segs in lines for s in segs), max(s.right for _r, segs in lines for s in segs))
+        cols = [[s for _r, segs in lines for s in segs if s.right < gutter],
+                [s for _r, segs in lines for s in segs if s.left > gutter]]
+        extents = [(min(s.left for s in c), max(s.right for s in c)) if c else body for c in cols]
+
+        def column_line(segs, row, k) -> Line:
+            ln = line(segs, row)
+            lo, hi = extents[k]
+            scale = (body[1] - body[0]) / max(hi - lo, 1.0)
+            return Line(ln.text, body[0] + (ln.left - lo) * scale, body[0] + (ln.right - lo) * scale,
+                        ln.top, ln.bottom, ln.page)
+
+        for row, segs in lines:
+            if any(s.left <= gutter <= s.right for s in segs):  # crosses the gutter: a full-width line
+                flush()
+                out.append(line(segs, row))
+                continue
+            lsegs = [s for s in segs if s.right < gutter]
+            rsegs = [s for s in segs if s.left > gutter]
+            if lsegs:
+                left_col.append(column_line(lsegs, [ch for ch in row if ch.x < gutter], 0))
+            if rsegs:
+                right_col.append(column_line(rsegs, [ch for ch in row if ch.x > gutter], 1))
+        flush()
+        return out
+    multi = sum(len(segs) >= 2 for _r, segs in lines)
+    table_rows: list[tuple[list[_Seg], list[str]]] = []  # the previous table row: its segments and cells
+    for row, segs in lines:
+        if len(segs) >= 2 and multi >= 2:
+            prev = table_rows[-1] if table_rows and out and out[-1].text.startswith("\x00TABLE") else None
+            if prev is not None and segs[0].left > prev[0][0].right and len(segs) < len(prev[0]):
+                # the second line of some cells of the row above (its first column is empty): append them
+                pcells = prev[1]
+                for s in segs:
+                    k = min(range(len(prev[0])), key=lambda j: abs(prev[0][j].left - s.left))
+                    pcells[k] += s.text
+                last = out[-1]
+                out[-1] = Line("\x00TABLE" + " | ".join(pcells), last.left, max(last.right, segs[-1].right),
+                               last.top, height - max(ch.y for ch in row), pageno)
+                continue
+            cells = [s.text for s in segs]
+            table_rows.append((segs, cells))
+            out.append(line(segs, row, "\x00TABLE" + " | ".join(cells)))
+        else:
+            out.append(line(segs, row))
+    return out
+
+
+def _join(segs: list[_Seg]) -> str:
+    return " ".join(s.text for s in segs)
+
+
+_TRAILING_TOKEN = re.compile(r"[A-Za-z0-9.%]+$")
+
+
+def _carry_wrapped_tokens(pages) -> None:
+    """A number or word that a Chinese line wraps (``截至20`` / ``23年``) moves whole onto the next line.
+
+    The joiner puts a space between two lines that end and begin with Latin letters or digits (right for
+    English); in Chinese text the wrap falls anywhere, so ``2023`` would read ``20 23``. A token cut by the
+    wrap (no space at the line's end) is moved to the start of the next line, which the joiner then appends
+    without a space.
+    """
+    flat = [(p, i) for p, lines in enumerate(pages) for i in range(len(lines))]
+    for (p, i), (q, j) in zip(flat, flat[1:]):
+        a, b = pages[p][i], pages[q][j]
+        if a.text.startswith("\x00TABLE") or b.text.startswith("\x00TABLE"):
+            continue
+        m = _TRAILING_TOKEN.search(a.text)
+        if not m or m.start() == 0 or a.text[m.start() - 1].isascii() or not b.text[:1].isascii() \
+                or not b.text[:1].isalnum():
+            continue
+        a.text, b.text = a.text[:m.start()], m.group() + b.text
+
+
+def _encrypted(pkg: _Package, ofd_root) -> bool:
+    if any(_local(el) in ("Encryptions", "Encryption", "EncryptInfo") for el in ofd_root.iter()):
+        return True
+    return any(posixpath.basename(n).lower().startswith("encrypt") for n in pkg.names)
+
+
+def read(path: Path, data: bytes, *, max_bytes: int, **_: object):
+    from .pdf import _SPACE_IN_CJK, _drop_running, _paragraphs
+
+    from . import assemble
+
+    pkg = _Package(path, data, max_bytes)
+    if pkg.find("OFD.xml") is None:
+        raise ReaderError("corrupt_file", path, "a zip file without OFD.xml is not an OFD document")
+    root = pkg.xml("OFD.xml", "its entry file")
+    if _encrypted(pkg, root):
+        raise ReaderError("encrypted", path, "the OFD is encrypted (it has Encryptions entries) and cannot be read")
+    doc_roots = [_text(el).strip() for el in root.iter("{*}DocRoot") if _text(el).strip()]
+    if not doc_roots:
+        raise ReaderError("corrupt_file", path, "OFD.xml names no document (no DocBody/DocRoot)")
+    pages, heights, npages = [], [], 0
+    for doc_root in doc_roots:
+        doc_path = _resolve("", doc_root)
+        doc = pkg.xml(doc_path, "its document")
+        base = posixpath.dirname(doc_path)
+        default_box = None
+        for el in doc.iter("{*}PageArea"):
+            box = el.find("{*}PhysicalBox")
+            if box is not None:
+                default_box = _floats(_text(box))
+            break
+        for page in doc.iter("{*}Page"):
+            loc = page.get("BaseLoc")
+            if not loc:
+                continue
+            npages += 1
+            content = pkg.xml(_resolve(base, loc), f"page {npages} at")
+            box = content.find("{*}Area/{*}PhysicalBox")
+            dims = _floats(_text(box)) if box is not None else (default_box or [])
+            width, height = (dims[2], dims[3]) if len(dims) >= 4 else (210.0, 297.0)
+            pages.append(_page_lines(content, npages, width, height))
+            heights.append(height)
+    if npages == 0:
+        raise ReaderError("empty", path, "the OFD has no pages")
+    if not any(pages):
+        raise ReaderError("no_text_layer", path,
+                          f"none of its {npages} page(s) holds text objects (images only: a scan?): run OCR first")
+    pages = _drop_running(pages, heights)
+    _carry_wrapped_tokens(pages)
+    pieces = [(_SPACE_IN_CJK.sub("", t), a) for t, a in _paragraphs(pages)]
+    raw, blocks = assemble(pieces)
+    return raw, blocks, {"pages": npages}

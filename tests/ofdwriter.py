@@ -10,8 +10,9 @@ foot of each page (``- N -``, as official documents print it), fonts in
 - ``columns=2``: the body in two columns (the title across both);
 - ``shuffle=True``: the text objects of each page written in random order;
 - ``per_char=True``: one TextObject per character (some producers do this);
-- ``table``: rows of cells drawn as a table (cells in columns, long cells
-  wrapped onto a second line), after the paragraphs;
+- ``table``: rows of cells drawn as a ruled table (cells in columns, long
+  cells wrapped onto further lines), after the paragraphs; a paragraph that
+  is a list of rows is drawn as such a table in its place;
 - ``encrypt=True``: an ``Encryptions`` entry, as an encrypted package has.
 """
 
@@ -110,7 +111,34 @@ def _layout(paragraphs, title, columns, table, per_char, ids) -> list[_Page]:
         y = MARGIN_TOP
         col, col_top = 0, MARGIN_TOP
 
-    for para in paragraphs:
+    def draw_table(rows):
+        nonlocal y
+        ncol = max(len(r) for r in rows)
+        rows = [r + [""] * (ncol - len(r)) for r in rows]
+        widths = _column_widths(rows, body_w)
+        y += 2.0
+        for row in rows:
+            cells = [_wrap(c, w - 2, 0.0) for c, w in zip(row, widths)]
+            height = max(1, max(len(c) for c in cells)) * LEADING + 2
+            if y + height > bottom:
+                new_page()
+            page = pages[-1]
+            x = MARGIN_X
+            page.line(ids, MARGIN_X, y, MARGIN_X + body_w, y)
+            for k in range(ncol):
+                page.line(ids, x, y, x, y + height)
+                for i, (_dx, line) in enumerate(cells[k]):
+                    page.text(ids, x + 1, y + 1 + i * LEADING, line, SIZE, per_char)
+                x += widths[k]
+            page.line(ids, x, y, x, y + height)
+            y += height
+            page.line(ids, MARGIN_X, y, MARGIN_X + body_w, y)
+        y += 4.0
+
+    for para in list(paragraphs) + ([table] if table else []):
+        if isinstance(para, list):
+            draw_table(para)
+            continue
         for x, line in _wrap(para, col_w, 2 * SIZE):
             if y + LEADING > bottom:
                 if columns == 2 and col == 0:
@@ -120,29 +148,11 @@ def _layout(paragraphs, title, columns, table, per_char, ids) -> list[_Page]:
             left = MARGIN_X + (col_w + gap if col == 1 else 0.0)
             pages[-1].text(ids, left + x, y, line, SIZE, per_char)
             y += LEADING
-    if table:
-        ncol = len(table[0])
-        widths = _column_widths(table, body_w)
-        y += 4.0
-        for row in table:
-            cells = [_wrap(c, w - 2, 0.0) for c, w in zip(row, widths)]
-            height = max(len(c) for c in cells) * LEADING + 2
-            if y + height > bottom:
-                new_page()
-            page = pages[-1]
-            x = MARGIN_X
-            page.line(ids, MARGIN_X, y, MARGIN_X + body_w, y)
-            for k in range(ncol):
-                for i, (_dx, line) in enumerate(cells[k]):
-                    page.text(ids, x + 1, y + 1 + i * LEADING, line, SIZE, per_char)
-                x += widths[k]
-            y += height
-            page.line(ids, MARGIN_X, y, MARGIN_X + body_w, y)
     return pages
 
 
 def _column_widths(table, body_w: float) -> list[float]:
-    longest = [max(sum(_w(c) for c in row[k]) for row in table) + 3 for k in range(len(table[0]))]
+    longest = [max(max(sum(_w(c) for c in row[k]) for row in table), 2 * SIZE) + 3 for k in range(len(table[0]))]
     total = sum(longest)
     if total <= body_w:
         return [w * body_w / total for w in longest]
@@ -156,7 +166,14 @@ def write_ofd(paragraphs: list[str], out: str | Path, *, title: str | None = Non
               shuffle: bool = False, per_char: bool = False, table: list[list[str]] | None = None,
               encrypt: bool = False, seed: int = 0) -> Path:
     """Write an OFD of ``paragraphs`` (and ``table`` rows) to ``out``; returns its path."""
-    out = Path(out)
+    return write_package(ofd_files(paragraphs, title=title, columns=columns, shuffle=shuffle, per_char=per_char,
+                                   table=table, encrypt=encrypt, seed=seed), out)
+
+
+def ofd_files(paragraphs: list[str], *, title: str | None = None, columns: int = 1, shuffle: bool = False,
+              per_char: bool = False, table: list[list[str]] | None = None, encrypt: bool = False,
+              seed: int = 0) -> dict[str, str]:
+    """The members of an OFD package (name → XML), for tests that alter one before zipping."""
     ids = [10]
     pages = _layout(paragraphs, title, columns, table, per_char, ids)
     rng = random.Random(seed)
@@ -187,9 +204,17 @@ def write_ofd(paragraphs: list[str], out: str | Path, *, title: str | None = Non
         files[f"Doc_0/Pages/Page_{i}/Content.xml"] = (
             head + f'<ofd:Page xmlns:ofd="{NS}"><ofd:Content><ofd:Layer ID="{i + 2}" Type="Body">'
             + "".join(page.paths) + "".join(objs) + '</ofd:Layer></ofd:Content></ofd:Page>')
+    return files
+
+
+def write_package(files: dict[str, str | bytes], out: str | Path) -> Path:
+    """Zip ``files`` (name → XML) deterministically: fixed timestamps, members in the given order."""
+    out = Path(out)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, text in files.items():
-            zf.writestr(name, text.encode("utf-8"))
+            info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, text.encode("utf-8") if isinstance(text, str) else text)
     return out
 
 

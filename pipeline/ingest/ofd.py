@@ -192,8 +192,40 @@ def _page_chars(content) -> list[_Char]:
     return chars
 
 
-def _lines(chars: list[_Char]) -> list[list[_Seg]]:
-    """Characters grouped into lines by baseline (top to bottom), each line cut into segments at wide gaps."""
+def _rules(content) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
+    """The straight ruling lines of a page's path objects: horizontal (y, x0, x1) and vertical (x, y0, y1)."""
+    horiz, vert = [], []
+    for obj in content.iter("{*}PathObject"):
+        box = _floats(obj.get("Boundary"))
+        data = obj.find("{*}AbbreviatedData")
+        if len(box) < 2 or data is None or obj.get("CTM"):
+            continue
+        toks = _text(data).split()
+        pts: list[tuple[float, float]] = []
+        cur = None
+        i = 0
+        while i < len(toks):
+            op = toks[i]
+            nums = _floats(" ".join(toks[i + 1:i + 3]))
+            if op in ("M", "L") and len(nums) == 2:
+                pt = (box[0] + nums[0], box[1] + nums[1])
+                if op == "L" and cur is not None:
+                    pts.append((cur, pt))
+                cur = pt
+                i += 3
+            else:
+                i += 1
+        for (x0, y0), (x1, y1) in pts:
+            if abs(y1 - y0) < 0.5 and abs(x1 - x0) > 15:
+                horiz.append((y0, min(x0, x1), max(x0, x1)))
+            elif abs(x1 - x0) < 0.5 and abs(y1 - y0) > 3:
+                vert.append((x0, min(y0, y1), max(y0, y1)))
+    return horiz, vert
+
+
+def _lines(chars: list[_Char], gap: float = 1.5) -> list[list[_Seg]]:
+    """Characters grouped into lines by baseline (top to bottom), each line cut into segments at wide gaps
+    (``gap`` font sizes)."""
     if not chars:
         return []
     chars = sorted(chars, key=lambda ch: (ch.y, ch.x))
@@ -214,13 +246,13 @@ def _lines(chars: list[_Char]) -> list[list[_Seg]]:
         prev: _Char | None = None
         for ch in row:
             if prev is not None:
-                gap = ch.x - (prev.x + prev.w)
-                if gap > 1.5 * max(prev.size, ch.size):
+                gap_mm = ch.x - (prev.x + prev.w)
+                if gap_mm > gap * max(prev.size, ch.size):
                     text = "".join(buf).strip()
                     if text:
                         segs.append(_Seg(text, left, right))
                     buf, left = [], ch.x
-                elif gap > 0.3 * ch.size and buf and buf[-1].isascii() and buf[-1].isalnum() and ch.c.isascii() \
+                elif gap_mm > 0.3 * ch.size and buf and buf[-1].isascii() and buf[-1].isalnum() and ch.c.isascii() \
                         and ch.c.isalnum():
                     buf.append(" ")
             if ch.c == " " and not buf:
@@ -265,13 +297,107 @@ def _gutter(lines, width: float) -> float | None:
     return best
 
 
-def _page_lines(content, pageno: int, width: float, height: float):
+def _prepare(content, pageno: int, height: float):
+    """A page's text lines (characters grouped by baseline, cut into segments) and its ruled table's rows."""
+    chars = _page_chars(content)
+    horiz, vert = _rules(content)
+    table = []
+    if len(horiz) >= 3 and chars:
+        table, chars = _ruled_table(chars, horiz, vert, pageno, height)
+    return _lines(chars), table
+
+
+def _layout(lines, table, pageno: int, width: float, height: float, gutter: float | None,
+            body: tuple[float, float] | None = None):
     """The page's lines in reading order, as :class:`pipeline.ingest.pdf.Line` (PDF's y-up coordinates)."""
+    if not lines:
+        return table
+    out = _page_lines_of(lines, pageno, width, height, gutter, body)
+    if table:  # the table's rows take their place among the lines, by their top
+        return sorted(out + table, key=lambda ln: -ln.top)
+    return out
+
+
+def _doc_gutter(prepared) -> float | None:
+    """The gutter most pages share (a page that holds too little of the text to show it uses the others')."""
+    from collections import Counter
+
+    found = Counter(round(g) for _l, _t, _w, _h, g in prepared if g is not None)
+    return float(found.most_common(1)[0][0]) if found else None
+
+
+def _page_gutter(lines, page_gutter: float | None, doc_gutter: float | None) -> float | None:
+    if page_gutter is not None or doc_gutter is None or not lines:
+        return page_gutter
+    crossing = sum(any(s.left <= doc_gutter <= s.right for s in segs) for _r, segs in lines)
+    return doc_gutter if crossing <= 0.3 * len(lines) else None
+
+
+def _ruled_table(chars: list[_Char], horiz, vert, pageno: int, height: float):
+    """The rows of a table drawn with horizontal rules: the text between two rules is one row, its cells the
+    columns (vertical rules, else the left edges its cells' lines share); returns (row Lines, other chars)."""
     from .pdf import Line
 
-    lines = _lines(_page_chars(content))
-    if not lines:
-        return []
+    ys = sorted({round(y, 1) for y, _x0, _x1 in horiz})
+    x0 = min(x for _y, x, _x1 in horiz)
+    x1 = max(x for _y, _x0, x in horiz)
+    top, bottom = ys[0], ys[-1]
+    inside = [ch for ch in chars if top < ch.y < bottom and x0 - 1 <= ch.x <= x1 + 1]
+    rest = [ch for ch in chars if not (top < ch.y < bottom and x0 - 1 <= ch.x <= x1 + 1)]
+    if not inside:
+        return [], chars
+    def band_edges(k: int) -> list[float]:  # the vertical rules that cross band k from top to bottom
+        lo, hi = ys[k], ys[k + 1]
+        return sorted({round(x, 1) for x, y0, y1 in vert if y0 <= lo + 0.5 and y1 >= hi - 0.5})
+
+    ruled = bool(vert)
+    table_band = [not ruled or len(band_edges(k)) >= 2 for k in range(len(ys) - 1)]
+
+    def band_of(y: float) -> int | None:
+        return next((i for i in range(len(ys) - 1) if ys[i] < y < ys[i + 1]), None)
+
+    keep = []
+    for ch in inside:  # text between two tables (a band no vertical rule crosses) is not in a table
+        k = band_of(ch.y)
+        (keep if k is not None and table_band[k] else rest).append(ch)
+    bands: list[list[list[_Seg]]] = [[] for _ in ys[1:]]
+    for row, segs in _lines(keep, gap=0.3):
+        k = band_of(row[0].y)
+        if k is not None:
+            bands[k].append(segs)
+    edges = []
+    if not ruled:  # the left edges that cells' lines share, clustered within 2 mm
+        lefts = sorted(s.left for band in bands for segs in band for s in segs)
+        count = []
+        for x in lefts:
+            if edges and x - edges[-1] <= 2.0:
+                count[-1] += 1
+            else:
+                edges.append(x)
+                count.append(1)
+        head = next((band for band in bands if band), [])  # the header row names every column, empty ones too
+        named = {e for e in edges for segs in head for sg in segs if abs(sg.left - e) <= 2.0}
+        edges = [e for e, n in zip(edges, count) if n >= 2 or e in named] or edges[:1]
+        edges = [e - 0.5 for e in edges]
+    out = []
+    for k, band in enumerate(bands):
+        if not band:
+            continue
+        cols = band_edges(k)[:-1] if ruled else edges
+        cells = [""] * max(1, len(cols))
+        for segs in band:
+            for sg in segs:
+                col = max([i for i, e in enumerate(cols) if e <= sg.left + 0.5] or [0])
+                cells[col] += sg.text
+        while len(cells) > 1 and not cells[-1] and not ruled:
+            cells.pop()
+        out.append(Line("\x00TABLE" + " | ".join(cells), x0, x1, height - ys[k], height - ys[k + 1], pageno))
+    return out, rest
+
+
+def _page_lines_of(lines, pageno: int, width: float, height: float, gutter: float | None,
+                   body: tuple[float, float] | None = None):
+    from .pdf import Line
 
     def line(segs: list[_Seg], row: list[_Char], text: str | None = None) -> Line:
         top = min(ch.y - ch.size for ch in row)
@@ -279,7 +405,6 @@ def _page_lines(content, pageno: int, width: float, height: float):
         return Line(text if text is not None else _join(segs), segs[0].left, segs[-1].right,
                     height - top, height - bottom, pageno)
 
-    gutter = _gutter(lines, width)
     out: list[Line] = []
     if gutter is not None:
         left_col: list[Line] = []
@@ -293,7 +418,7 @@ def _page_lines(content, pageno: int, width: float, height: float):
 
         # the paragraph joiner measures a line against the page's left edge and widest line: a column's lines are
         # mapped onto the whole measure (x scaled from the column's extent), so a full column line is a full line
-        body = (min(s.left for _r, segs in lines for s in segs), max(s.right for _r, segs in lines for s in segs))
+        body = body or (min(s.left for _r, segs in lines for s in segs), max(s.right for _r, segs in lines for s in segs))
         cols = [[s for _r, segs in lines for s in segs if s.right < gutter],
                 [s for _r, segs in lines for s in segs if s.left > gutter]]
         extents = [(min(s.left for s in c), max(s.right for s in c)) if c else body for c in cols]
@@ -388,7 +513,7 @@ def read(path: Path, data: bytes, *, max_bytes: int, **_: object):
     doc_roots = [_text(el).strip() for el in root.iter("{*}DocRoot") if _text(el).strip()]
     if not doc_roots:
         raise ReaderError("corrupt_file", path, "OFD.xml names no document (no DocBody/DocRoot)")
-    pages, heights, npages = [], [], 0
+    prepared, heights, npages = [], [], 0
     for doc_root in doc_roots:
         doc_path = _resolve("", doc_root)
         doc = pkg.xml(doc_path, "its document")
@@ -408,8 +533,14 @@ def read(path: Path, data: bytes, *, max_bytes: int, **_: object):
             box = content.find("{*}Area/{*}PhysicalBox")
             dims = _floats(_text(box)) if box is not None else (default_box or [])
             width, height = (dims[2], dims[3]) if len(dims) >= 4 else (210.0, 297.0)
-            pages.append(_page_lines(content, npages, width, height))
+            lines, table = _prepare(content, npages, height)
+            prepared.append((lines, table, width, height, _gutter(lines, width)))
             heights.append(height)
+    doc_gutter = _doc_gutter(prepared)
+    segs = [s for lines, *_ in prepared for _r, ss in lines for s in ss]
+    body = (min(s.left for s in segs), max(s.right for s in segs)) if segs else None  # the text's measure
+    pages = [_layout(lines, table, k + 1, width, height, _page_gutter(lines, gutter, doc_gutter), body)
+             for k, (lines, table, width, height, gutter) in enumerate(prepared)]
     if npages == 0:
         raise ReaderError("empty", path, "the OFD has no pages")
     if not any(pages):

@@ -226,6 +226,231 @@ def restore_garbled(m: Mapped) -> Mapped:
     return m.splice(edits)
 
 
+# ---------------------------------------------------------------- mojibake: UTF-8 read with the wrong code page
+
+# Two kinds, both repaired from the bytes the wrong decoding leaves: UTF-8 read as cp1252 / Latin-1 (关于 →
+# å…³äºŽ, ftfy's case) and UTF-8 read as GBK (关于 → 鍏充簬, which ftfy does not handle: the reverse round trip
+# ``s.encode("gbk").decode("utf-8")``). A byte the wrong decoding lost (shown as U+FFFD, one per byte, or dropped
+# by cp1252's five undefined bytes) loses its character: it is kept as U+FFFD and flagged, never dropped.
+
+_CP1252_SPECIALS = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
+# a run of UTF-8 read as cp1252/Latin-1: lead bytes of 2- and 3-byte sequences (Â-ï) each followed by
+# continuation bytes (U+0080-U+00BF, or cp1252's letters for 0x80-0x9F, or U+FFFD for a lost one)
+_LATIN_CONT = "\u0080-\u00bf\ufffd" + re.escape(_CP1252_SPECIALS)
+_LATIN_RUN = re.compile(rf"(?:[\u00c2-\u00ef][{_LATIN_CONT}]{{1,2}}[ -~]{{0,12}}?)*[\u00c2-\u00ef][{_LATIN_CONT}]{{1,2}}"
+                        rf"(?:[\u00c2-\u00ef][{_LATIN_CONT}]{{1,2}}|\s*[ -~]{{0,12}}?[\u00c2-\u00ef][{_LATIN_CONT}]{{1,2}})+")
+_WANTED = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2010-\u2027\u00b7\x20-\x7e\t\ufffd]")
+
+
+def _cjk_share(s: str) -> float:
+    return sum(1 for c in s if "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf") / max(1, len(s))
+
+
+def unmojibake_latin(s: str) -> str | None:
+    """``s`` (UTF-8 read as cp1252 or Latin-1) restored with ftfy, or None when that gives no Chinese text."""
+    import ftfy
+
+    fixed = ftfy.fix_encoding(s)
+    if fixed == s or _cjk_share(fixed) < 0.3 or any(not _WANTED.match(c) and c != "\n" for c in fixed):
+        return None
+    return fixed
+
+
+@lru_cache(maxsize=1)
+def _gbk_lead_chars() -> frozenset[str]:
+    """Characters GBK makes of a UTF-8 lead byte of a 3-byte sequence (E3-E9, the CJK and CJK punctuation
+    rows) and a continuation byte: half the characters of a CJK text read as GBK are among them (鍏 浜 涓 …)."""
+    out = set()
+    for lead in range(0xE3, 0xEA):
+        for cont in range(0x80, 0xC0):
+            try:
+                out.add(bytes([lead, cont]).decode("gbk"))
+            except UnicodeDecodeError:
+                pass
+    out.update(bytes([0xEF, c]).decode("gbk") for c in range(0xBC, 0xBE))  # ，（：… (full-width forms)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def _gbk_lead_rx() -> re.Pattern:
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(_gbk_lead_chars())) + "]")
+
+
+@lru_cache(maxsize=65536)
+def _gb_bytes(c: str) -> bytes | None:
+    """The GB18030 bytes of one character (``b""`` stands for U+FFFD, a lost byte; None: not GBK text)."""
+    if c == "\ufffd":
+        return b""
+    if c < "\x80":
+        return c.encode("ascii")
+    try:
+        b = c.encode("gb18030")
+    except UnicodeEncodeError:
+        return None
+    return b if len(b) == 2 else None
+
+
+def _decoded_ok(c: str) -> bool:
+    return bool(_WANTED.match(c)) and not ("\uff61" <= c <= "\uff9f")  # half-width katakana: not from Chinese
+
+
+def _utf8_from(line: str, i: int) -> tuple[int, str, int] | None:
+    """Read ``line[i:]`` as GBK bytes that are UTF-8: the longest stretch that decodes to Chinese text.
+
+    Returns ``(end, restored, lost)`` with ``end`` a character index of ``line``; a U+FFFD stands for one
+    byte the wrong decoding lost, and a UTF-8 character with a lost byte becomes U+FFFD (``lost`` counts them).
+    """
+    out: list[str] = []
+    best = None
+    need = 0  # continuation bytes still expected
+    acc: list[int] = []  # the bytes of the character being read (-1: lost)
+    lost = 0
+    j = i
+    n = len(line)
+    while j < n:
+        bs = _gb_bytes(line[j])
+        if bs is None:
+            break
+        seq = list(bs) if bs else [-1]
+        bad = False
+        for b in seq:
+            if need == 0:
+                if b == -1:  # a lost lead byte: a 3-byte character (CJK) with an unknown first byte
+                    acc, need = [-1], 2
+                elif b < 0x80:
+                    if line[j] != "\n":
+                        out.append(chr(b))
+                    else:
+                        bad = True
+                        break
+                elif 0xE0 <= b <= 0xEF:
+                    acc, need = [b], 2
+                elif 0xC2 <= b <= 0xDF:
+                    acc, need = [b], 1
+                else:
+                    bad = True
+                    break
+            else:
+                if b == -1 or 0x80 <= b <= 0xBF:
+                    acc.append(b)
+                    need -= 1
+                elif acc and acc[0] == -1 and len(acc) < 3:  # a lost lead of a shorter character: take it as read
+                    out.append("\ufffd")
+                    lost += 1
+                    acc, need = [], 0
+                    if b < 0x80:
+                        out.append(chr(b))
+                    elif 0xE0 <= b <= 0xEF:
+                        acc, need = [b], 2
+                    else:
+                        bad = True
+                        break
+                else:
+                    bad = True
+                    break
+                if need == 0:
+                    if -1 in acc:
+                        out.append("\ufffd")
+                        lost += 1
+                    else:
+                        try:
+                            ch = bytes(acc).decode("utf-8")
+                        except UnicodeDecodeError:
+                            bad = True
+                            break
+                        if not _decoded_ok(ch):
+                            bad = True
+                            break
+                        out.append(ch)
+                    acc = []
+        if bad:
+            break
+        j += 1
+        if need == 0:
+            best = (j, "".join(out), lost)
+    return best
+
+
+def _gbk_runs(line: str) -> list[tuple[int, int, str, int]]:
+    """The stretches of ``line`` that are UTF-8 read as GBK: ``(start, end, restored, lost)``."""
+    leads = _gbk_lead_chars()
+    out = []
+    i, n = 0, len(line)
+    while i < n:
+        c = line[i]
+        if c not in leads and c != "\ufffd":
+            i += 1
+            continue
+        found = _utf8_from(line, i)
+        if found:
+            j, restored, lost = found
+            garbled = line[i:j]
+            cjk = sum(1 for ch in restored if "\u4e00" <= ch <= "\u9fff")
+            gain = _common_score(restored) - _common_score(garbled)
+            # two Chinese characters at least, most of the run recovered, and the restored text reads as more
+            # common Chinese than the run did (genuine text is already common characters)
+            if cjk >= 2 and lost <= max(1, len(restored) // 4) and gain >= max(2, len(restored) // 4):
+                out.append((i, j, restored, lost))
+                i = j
+                continue
+        i += 1
+    return out
+
+
+def repair_mojibake(text: str) -> tuple[str, list[tuple[int, int, str, str, int]]]:
+    """Every mojibake run of ``text`` repaired: ``(new_text, [(start, end, restored, kind, lost)])``.
+
+    ``kind`` is ``"gbk"`` (UTF-8 read as GBK) or ``"cp1252"`` (UTF-8 read as cp1252/Latin-1); start/end index
+    ``text``; ``lost`` counts the characters kept as U+FFFD. Genuine text is left alone.
+    """
+    edits: list[tuple[int, int, str, str, int]] = []
+    if _LATIN_RUN.search(text):
+        for m in _LATIN_RUN.finditer(text):
+            fixed = unmojibake_latin(m.group())
+            if fixed is not None:
+                edits.append((m.start(), m.end(), fixed, "cp1252", fixed.count("\ufffd")))
+    rx = _gbk_lead_rx()
+    if rx.search(text):
+        pos = 0
+        for line in text.split("\n"):
+            if len(rx.findall(line, 0, 4000)) >= 2:
+                for s, e, r, lost in _gbk_runs(line):
+                    if not any(a < pos + e and pos + s < b for a, b, *_ in edits):
+                        edits.append((pos + s, pos + e, r, "gbk", lost))
+            pos += len(line) + 1
+    edits.sort()
+    out, last = [], 0
+    for s, e, r, _k, _l in edits:
+        out.append(text[last:s])
+        out.append(r)
+        last = e
+    out.append(text[last:])
+    return "".join(out), edits
+
+
+_HOW = {"gbk": "UTF-8 text read as GBK", "cp1252": "UTF-8 text read as cp1252/Latin-1"}
+_LOST = re.compile("\ufffd+")
+
+
+def restore_mojibake(m: Mapped) -> Mapped:
+    """Repair runs of mojibake inside a document (``鍏充簬`` → ``关于``, ``å…³äºŽ`` → ``关于``) and flag each;
+    characters lost to the wrong decoding stay as U+FFFD, flagged ``garbled_text`` with their span."""
+    text = m.text
+    if not (_LATIN_RUN.search(text) or _gbk_lead_rx().search(text) or "\ufffd" in text):
+        return m
+    _new, edits = repair_mojibake(text)
+    for s, e, r, kind, lost in edits:
+        more = f", {lost} character(s) lost (kept as U+FFFD)" if lost else ""
+        shown = text[s:e] if e - s <= 40 else text[s:s + 37] + "…"
+        m.flag("mojibake", f"{_HOW[kind]}, restored from its bytes: {shown!r} → "
+                           f"{r if len(r) <= 40 else r[:37] + '…'!r}{more}", s, e)
+    m = m.splice([(s, e, r) for s, e, r, _k, _l in edits])
+    for x in _LOST.finditer(m.text):
+        m.flag("garbled_text", f"{x.end() - x.start()} character(s) that no decoding recovers (kept as U+FFFD)",
+               x.start(), x.end())
+    return m
+
+
 # ---------------------------------------------------------------- traditional → simplified
 
 # frequent characters that exist only in traditional script
@@ -617,6 +842,7 @@ def tidy_whitespace(m: Mapped) -> Mapped:
 
 
 STEPS = [
+    ("restore_mojibake", restore_mojibake),  # before newlines: Latin-1 mojibake holds U+0085 (a UTF-8 byte)
     ("normalise_newlines", normalise_newlines),
     ("strip_pinyin_glosses", strip_pinyin_glosses),
     ("restore_garbled", restore_garbled),

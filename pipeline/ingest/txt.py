@@ -17,7 +17,33 @@ _IMPLAUSIBLE = re.compile(r"[^\u4e00-\u9fff\u3400-\u4dbf\u3000-\u303f\uff00-\uff
 
 
 def decode(path: Path, data: bytes) -> tuple[str, str]:
-    """Decode bytes of text; returns ``(text, encoding)``."""
+    """Decode bytes of text; returns ``(text, encoding)`` (a whole text of mojibake comes back repaired)."""
+    text, enc, _ = decode_text(path, data)
+    return text, enc
+
+
+def whole_mojibake(text: str) -> tuple[str, dict] | None:
+    """A text that is mojibake throughout (UTF-8 read as cp1252/Latin-1 or as GBK), repaired; None otherwise.
+
+    Throughout: the repaired runs cover most (60%) of the text's non-ASCII characters; a document with a few
+    runs of mojibake is left to the cleaner, which repairs them in place (``restore_mojibake``).
+    """
+    from ..clean.steps import repair_mojibake
+
+    fixed, runs = repair_mojibake(text)
+    if not runs:
+        return None
+    covered = sum(e - s for s, e, *_ in runs)
+    wide = sum(1 for c in text if c > "\x7f")
+    if covered < 0.6 * wide:
+        return None
+    kinds = sorted({k for *_, k, _l in runs})
+    return fixed, {"kinds": kinds, "runs": len(runs), "lost": sum(lost for *_, lost in runs),
+                   "characters": covered}
+
+
+def decode_text(path: Path, data: bytes) -> tuple[str, str, dict | None]:
+    """``(text, encoding, mojibake)``: ``mojibake`` says what was repaired when the whole text was mojibake."""
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
@@ -41,16 +67,27 @@ def decode(path: Path, data: bytes) -> tuple[str, str]:
         text = data.decode(enc, errors="strict") if enc != best.encoding else str(best)
     if "\x00" in text:
         raise ReaderError("undecodable", path, "contains NUL bytes: binary data, not text")
+    repaired = whole_mojibake(text)
+    mojibake = None
+    if repaired is not None:
+        text, mojibake = repaired
     plausible = len(text) - sum(1 for _ in _IMPLAUSIBLE.finditer(text))
+    if mojibake:  # the characters a repaired text lost are kept as U+FFFD, flagged: text, not binary
+        plausible += text.count("\ufffd")
     if plausible < 0.9 * len(text):
         raise ReaderError("undecodable", path,
                           f"does not read as text in any encoding (best guess {enc}: "
                           f"{len(text) - plausible} of {len(text)} characters are not text)")
-    return text, enc
+    return text, enc, mojibake
+
+
+_HOW = {"gbk": "UTF-8 read as GBK (鍏充簬 for 关于)", "cp1252": "UTF-8 read as cp1252/Latin-1 (å…³äºŽ for 关于)"}
 
 
 def read(path: Path, data: bytes, **_: object):
-    text, enc = decode(path, data)
+    from ..model import Flag
+
+    text, enc, mojibake = decode_text(path, data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     # the raw text is the text (its lines joined by their newlines); a block per line that holds something, with
     # its line number as index: a million empty lines made a million empty blocks (2.4 s per 100 kB of newlines)
@@ -59,4 +96,12 @@ def read(path: Path, data: bytes, **_: object):
         if line:
             blocks.append(Block(text=line, start=pos, end=pos + len(line), kind="paragraph", page=None, index=i))
         pos += len(line) + 1
-    return text, tuple(blocks), {"encoding": enc}
+    meta = {"encoding": enc}
+    if mojibake:
+        meta["mojibake"] = mojibake
+        lost = f"; {mojibake['lost']} character(s) could not be recovered and are kept as U+FFFD" \
+            if mojibake["lost"] else ""
+        meta["flags"] = [Flag("mojibake", "the whole text was mojibake, " + " and ".join(_HOW[k] for k in mojibake["kinds"])
+                              + f": {mojibake['characters']} characters in {mojibake['runs']} run(s) restored from "
+                              f"their bytes{lost}", None)]
+    return text, tuple(blocks), meta

@@ -37,9 +37,9 @@ def whole_mojibake(text: str) -> tuple[str, dict] | None:
     wide = sum(1 for c in text if c > "\x7f")
     if covered < 0.6 * wide:
         return None
-    kinds = sorted({k for *_, k, _l in runs})
-    return fixed, {"kinds": kinds, "runs": len(runs), "lost": sum(lost for *_, lost in runs),
-                   "characters": covered}
+    kinds = sorted({r[3] for r in runs})
+    return fixed, {"kinds": kinds, "runs": len(runs), "lost": sum(r[5] for r in runs),
+                   "guessed": sum(len(r[4]) for r in runs), "characters": covered}
 
 
 def decode_text(path: Path, data: bytes) -> tuple[str, str, dict | None]:
@@ -99,8 +99,10 @@ def read(path: Path, data: bytes, **_: object):
     meta = {"encoding": enc}
     if mojibake:
         meta["mojibake"] = mojibake
-        lost = f"; {mojibake['lost']} character(s) could not be recovered and are kept as U+FFFD" \
-            if mojibake["lost"] else ""
+        lost = (f"; {mojibake['guessed']} character(s) with a lost byte guessed from their context"
+                if mojibake["guessed"] else "")
+        lost += (f"; {mojibake['lost']} character(s) could not be recovered and are kept as U+FFFD"
+                 if mojibake["lost"] else "")
         meta["flags"] = [Flag("mojibake", "the whole text was mojibake, " + " and ".join(_HOW[k] for k in mojibake["kinds"])
                               + f": {mojibake['characters']} characters in {mojibake['runs']} run(s) restored from "
                               f"their bytes{lost}", None)]

@@ -323,11 +323,14 @@ def _utf8_from(line: str, i: int, to_bytes, stop_at_newline: bool = True, ok=_de
     """Read ``line[i:]`` as the bytes the wrong decoding saw (``to_bytes`` per character), as UTF-8: the
     longest stretch that decodes to Chinese text.
 
-    Returns ``(end, pieces)``: ``end`` a character index of ``line``, ``pieces`` decoded characters and
-    :class:`_Lost` ones (a U+FFFD of the garbled text stands for one lost byte).
+    Returns ``(end, pieces, sources)``: ``end`` a character index of ``line``, ``pieces`` decoded characters
+    and :class:`_Lost` ones (a U+FFFD of the garbled text stands for one lost byte), ``sources`` the index in
+    ``line`` of the character each piece's first byte came from.
     """
     out: list = []
     best = None
+    src: list[int] = []  # for each piece, the index in ``line`` of the character its first byte came from
+    start = i
     need = 0  # continuation bytes still expected
     acc: list[int] = []  # the bytes of the character being read (-1: lost)
     j, n = i, len(line)
@@ -342,10 +345,12 @@ def _utf8_from(line: str, i: int, to_bytes, stop_at_newline: bool = True, ok=_de
         bad = False
         for b in seq:
             if need == 0:
+                start = j
                 if b == -1:  # a lost lead byte: a 3-byte character (CJK) with an unknown first byte
                     acc, need = [-1], 2
                 elif b < 0x80:
                     out.append(chr(b))
+                    src.append(j)
                 elif 0xE0 <= b <= 0xEF:
                     acc, need = [b], 2
                 elif 0xC2 <= b <= 0xDF:
@@ -370,6 +375,7 @@ def _utf8_from(line: str, i: int, to_bytes, stop_at_newline: bool = True, ok=_de
                             bad = True
                             break
                         out.append(_Lost(acc))
+                        src.append(start)
                     else:
                         try:
                             ch = bytes(acc).decode("utf-8")
@@ -380,12 +386,13 @@ def _utf8_from(line: str, i: int, to_bytes, stop_at_newline: bool = True, ok=_de
                             bad = True
                             break
                         out.append(ch)
+                        src.append(start)
                     acc = []
         if bad:
             break
         j += 1
         if need == 0:
-            best = (j, list(out))
+            best = (j, list(out), list(src))
     return best
 
 
@@ -495,8 +502,9 @@ def _resolve(pieces: list, holes: tuple[int, ...] | None) -> tuple[str, list[int
     return "".join(out), guessed, lost
 
 
-def _gbk_runs(line: str) -> list[tuple[int, int, str, list[int], int]]:
-    """The stretches of ``line`` that are UTF-8 read as GBK: ``(start, end, restored, guessed, lost)``."""
+def _gbk_runs(line: str) -> list[tuple[int, int, str, list[int], int, list[int]]]:
+    """The stretches of ``line`` that are UTF-8 read as GBK: ``(start, end, restored, guessed, lost, sources)``
+    (``sources``: where in the run each restored character came from)."""
     leads = _gbk_lead_chars()
     out = []
     i, n = 0, len(line)
@@ -507,7 +515,7 @@ def _gbk_runs(line: str) -> list[tuple[int, int, str, list[int], int]]:
             continue
         found = _utf8_from(line, i, _gb_bytes)
         if found:
-            j, pieces = found
+            j, pieces, src = found
             nlost = sum(isinstance(p, _Lost) for p in pieces)
             plain = "".join(p for p in pieces if isinstance(p, str))
             cjk = sum(map(_cjk, plain))
@@ -517,7 +525,7 @@ def _gbk_runs(line: str) -> list[tuple[int, int, str, list[int], int]]:
             # common Chinese than the run did (genuine text is already common characters)
             if cjk >= 2 and nlost <= max(1, len(pieces) // 4) and gain >= max(2, len(plain) // 4):
                 restored, guessed, lost = _resolve(pieces, None)
-                out.append((i, j, restored, guessed, lost))
+                out.append((i, j, restored, guessed, lost, [x - i for x in src]))
                 i = j
                 continue
         i += 1
@@ -527,49 +535,57 @@ def _gbk_runs(line: str) -> list[tuple[int, int, str, list[int], int]]:
 def _latin_run(run: str) -> tuple[str, list[int], int] | None:
     """A run of UTF-8 read as cp1252/Latin-1, restored: with ftfy when no byte was lost, else from its bytes
     (a U+FFFD being one of cp1252's five undefined bytes)."""
+    ftfy_fixed = None
     if "\ufffd" not in run:
         import ftfy
 
         fixed = ftfy.fix_encoding(run)
         if fixed != run and _cjk_share(fixed) >= 0.3 and "\ufffd" not in fixed:
-            return fixed, [], 0
+            ftfy_fixed = fixed
     pieces: list = []
+    src: list[int] = []
     i = 0
     while i < len(run):  # strict UTF-8 is evidence enough here: any text character it decodes to is taken
         found = _utf8_from(run, i, _cp_bytes, stop_at_newline=False, ok=_any_text)
         if found and found[0] > i:
             pieces.extend(found[1])
+            src.extend(found[2])
             i = found[0]
         else:  # a character no byte reading fits: kept as it is
             pieces.append(run[i])
+            src.append(i)
             i += 1
     restored, guessed, lost = _resolve(pieces, _CP1252_HOLES)
+    if ftfy_fixed is not None:  # ftfy's repair; our reading of the same bytes says where each character came from
+        return ftfy_fixed, [], 0, (src if restored == ftfy_fixed else None)
     if restored == run or _cjk_share(restored) < 0.3:
         return None
-    return restored, guessed, lost
+    return restored, guessed, lost, src
 
 
-def repair_mojibake(text: str) -> tuple[str, list[tuple[int, int, str, str, list[int], int]]]:
-    """Every mojibake run of ``text`` repaired: ``(new_text, [(start, end, restored, kind, guessed, lost)])``.
+def repair_mojibake(text: str) -> tuple[str, list[tuple]]:
+    """Every mojibake run of ``text`` repaired: ``(new_text, [(start, end, restored, kind, guessed, lost,
+    sources)])``.
 
     ``kind`` is ``"gbk"`` (UTF-8 read as GBK) or ``"cp1252"`` (UTF-8 read as cp1252/Latin-1); start/end index
     ``text``; ``guessed`` are the offsets in ``restored`` of characters a lost byte left ambiguous, chosen by
-    their context; ``lost`` counts the characters kept as U+FFFD. Genuine text is left alone.
+    their context; ``lost`` counts the characters kept as U+FFFD; ``sources`` (or None) where in the run each
+    restored character came from. Genuine text is left alone.
     """
     edits: list = []
     if _LATIN_RUN.search(text):
         for m in _LATIN_RUN.finditer(text):
             fixed = _latin_run(m.group())
             if fixed is not None:
-                edits.append((m.start(), m.end(), fixed[0], "cp1252", fixed[1], fixed[2]))
+                edits.append((m.start(), m.end(), fixed[0], "cp1252", fixed[1], fixed[2], fixed[3]))
     rx = _gbk_lead_rx()
     if rx.search(text):
         pos = 0
         for line in text.split("\n"):
             if len(rx.findall(line, 0, 4000)) >= 2:
-                for s, e, r, guessed, lost in _gbk_runs(line):
+                for s, e, r, guessed, lost, src in _gbk_runs(line):
                     if not any(a < pos + e and pos + s < b for a, b, *_ in edits):
-                        edits.append((pos + s, pos + e, r, "gbk", guessed, lost))
+                        edits.append((pos + s, pos + e, r, "gbk", guessed, lost, src))
             pos += len(line) + 1
     edits.sort(key=lambda x: x[0])
     out, last = [], 0
@@ -593,15 +609,22 @@ def restore_mojibake(m: Mapped) -> Mapped:
     if not (_LATIN_RUN.search(text) or _gbk_lead_rx().search(text) or "\ufffd" in text):
         return m
     _new, edits = repair_mojibake(text)
-    for s, e, r, kind, guessed, lost in edits:
+    for s, e, r, kind, guessed, lost, _src in edits:
         more = "".join([f", {len(guessed)} character(s) guessed from their context" if guessed else "",
                         f", {lost} character(s) lost (kept as U+FFFD)" if lost else ""])
         shown = text[s:e] if e - s <= 40 else text[s:s + 37] + "…"
         m.flag("mojibake", f"{_HOW[kind]}, restored from its bytes: {shown!r} → "
                            f"{r if len(r) <= 40 else r[:37] + '…'!r}{more}", s, e)
-    m = m.splice([(s, e, r) for s, e, r, *_ in edits])
+    pieces = []  # one edit per restored character, from the garbled characters it came from: spans lead back
+    for s, e, r, _kind, _guessed, _lost, src in edits:
+        if src is None or len(src) != len(r):
+            pieces.append((s, e, r))
+            continue
+        for k, ch in enumerate(r):
+            pieces.append((s + src[k], s + src[k + 1] if k + 1 < len(r) else e, ch))
+    m = m.splice(pieces)
     shift = 0
-    for s, e, r, _kind, guessed, _lost in edits:
+    for s, e, r, _kind, guessed, _lost, _src in edits:
         for k in guessed:
             m.flag("guessed_text", f"{r[k]!r} guessed from its context: one of its bytes was lost to the wrong "
                                    "decoding", s + shift + k, s + shift + k + 1)

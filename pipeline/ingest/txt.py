@@ -22,21 +22,23 @@ def decode(path: Path, data: bytes) -> tuple[str, str]:
     return text, enc
 
 
-def whole_mojibake(text: str) -> tuple[str, dict] | None:
-    """A text that is mojibake throughout (UTF-8 read as cp1252/Latin-1 or as GBK), repaired; None otherwise.
+def whole_mojibake(text: str) -> tuple[str, dict | None]:
+    """``(repaired, info)``: ``info`` says what was repaired when the text is mojibake throughout (UTF-8 read as
+    cp1252/Latin-1 or as GBK), None otherwise.
 
     Throughout: the repaired runs cover most (60%) of the text's non-ASCII characters; a document with a few
-    runs of mojibake is left to the cleaner, which repairs them in place (``restore_mojibake``).
+    runs of mojibake is left to the cleaner, which repairs them in place (``restore_mojibake``), with an offset
+    map back to the garbled original.
     """
     from ..clean.steps import repair_mojibake
 
     fixed, runs = repair_mojibake(text)
     if not runs:
-        return None
-    covered = sum(e - s for s, e, *_ in runs)
+        return text, None
+    covered = sum(r[1] - r[0] for r in runs)
     wide = sum(1 for c in text if c > "\x7f")
     if covered < 0.6 * wide:
-        return None
+        return fixed, None
     kinds = sorted({r[3] for r in runs})
     return fixed, {"kinds": kinds, "runs": len(runs), "lost": sum(r[5] for r in runs),
                    "guessed": sum(len(r[4]) for r in runs), "characters": covered}
@@ -47,9 +49,11 @@ def decode_text(path: Path, data: bytes) -> tuple[str, str, dict | None]:
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(enc), enc
+                text = data.decode(enc)
             except UnicodeDecodeError as e:
                 raise ReaderError("undecodable", path, f"has a {enc} byte-order mark but does not decode: {e}") from e
+            fixed, info = whole_mojibake(text)  # Notepad writes a BOM in front of the mojibake it saves
+            return (fixed, enc, info) if info else (text, enc, None)
     try:
         # bytes that decode as UTF-8 are UTF-8: text in another multi-byte encoding almost never does, and a
         # detector can mistake unusual UTF-8 (runs of ǎ区) for cp932 or the like
@@ -67,17 +71,18 @@ def decode_text(path: Path, data: bytes) -> tuple[str, str, dict | None]:
         text = data.decode(enc, errors="strict") if enc != best.encoding else str(best)
     if "\x00" in text:
         raise ReaderError("undecodable", path, "contains NUL bytes: binary data, not text")
-    repaired = whole_mojibake(text)
-    mojibake = None
-    if repaired is not None:
-        text, mojibake = repaired
-    plausible = len(text) - sum(1 for _ in _IMPLAUSIBLE.finditer(text))
-    if mojibake:  # the characters a repaired text lost are kept as U+FFFD, flagged: text, not binary
-        plausible += text.count("\ufffd")
-    if plausible < 0.9 * len(text):
+    fixed, mojibake = whole_mojibake(text)
+    if mojibake:
+        text = fixed
+    # judged on the repaired text: runs of mojibake the cleaner repairs are text, and the characters a repair
+    # lost are kept as U+FFFD, flagged
+    plausible = len(fixed) - sum(1 for _ in _IMPLAUSIBLE.finditer(fixed))
+    if fixed != text or mojibake:
+        plausible += fixed.count("\ufffd")
+    if plausible < 0.9 * len(fixed):
         raise ReaderError("undecodable", path,
                           f"does not read as text in any encoding (best guess {enc}: "
-                          f"{len(text) - plausible} of {len(text)} characters are not text)")
+                          f"{len(fixed) - plausible} of {len(fixed)} characters are not text)")
     return text, enc, mojibake
 
 

@@ -238,6 +238,7 @@ _CP1252_SPECIALS = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™
 # bytes (U+0080-U+00BF, or cp1252's letters for 0x80-0x9F, or U+FFFD for a lost one), ASCII allowed between
 _LATIN_CONT = "\\u0080-\\u00bf\\ufffd" + re.escape(_CP1252_SPECIALS)
 _LATIN_SEQ = rf"[\u00c2-\u00f4\ufffd][{_LATIN_CONT}]{{1,3}}"
+_LATIN_LEAD = re.compile("[\u00c2-\u00f4\ufffd]")  # a cheap first look: no such character, no Latin mojibake
 _LATIN_RUN = re.compile(rf"{_LATIN_SEQ}(?:\s*[ -~]{{0,12}}?{_LATIN_SEQ})+")
 _WANTED = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2010-\u2027\u00b7\x20-\x7e\t]")
 # the five bytes cp1252 leaves undefined: a decoder with errors="replace" turns each into U+FFFD
@@ -573,7 +574,7 @@ def repair_mojibake(text: str) -> tuple[str, list[tuple]]:
     restored character came from. Genuine text is left alone.
     """
     edits: list = []
-    if _LATIN_RUN.search(text):
+    if _LATIN_LEAD.search(text) and _LATIN_RUN.search(text):
         for m in _LATIN_RUN.finditer(text):
             fixed = _latin_run(m.group())
             if fixed is not None:
@@ -606,7 +607,7 @@ def restore_mojibake(m: Mapped) -> Mapped:
     (``mojibake``); a character whose lost byte left several readings is chosen by its context and flagged
     ``guessed_text``; characters nothing recovers stay as U+FFFD, flagged ``garbled_text`` with their span."""
     text = m.text
-    if not (_LATIN_RUN.search(text) or _gbk_lead_rx().search(text) or "\ufffd" in text):
+    if not (_LATIN_LEAD.search(text) or _gbk_lead_rx().search(text)):
         return m
     _new, edits = repair_mojibake(text)
     for s, e, r, kind, guessed, lost, _src in edits:

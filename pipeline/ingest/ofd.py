@@ -471,6 +471,8 @@ def _join(segs: list[_Seg]) -> str:
 
 
 _TRAILING_TOKEN = re.compile(r"[A-Za-z0-9.%]+$")
+_DECIMAL_START = re.compile(r"\d+[.．]\d+")
+_ENDS_SENTENCE = re.compile(r"[。！？!?；;：:]$")
 
 
 def _carry_wrapped_tokens(pages) -> None:
@@ -485,6 +487,11 @@ def _carry_wrapped_tokens(pages) -> None:
     for (p, i), (q, j) in zip(flat, flat[1:]):
         a, b = pages[p][i], pages[q][j]
         if a.text.startswith("\x00TABLE") or b.text.startswith("\x00TABLE"):
+            continue
+        d = _DECIMAL_START.match(b.text)
+        if d and a.text and not a.text[-1:].isascii() and not _ENDS_SENTENCE.search(a.text):
+            # a decimal number wrapped to the line start (8.5亿元) is not an item number (8.): it goes up
+            a.text, b.text = a.text + d.group(), b.text[d.end():]
             continue
         m = _TRAILING_TOKEN.search(a.text)
         if not m or m.start() == 0 or a.text[m.start() - 1].isascii() or not b.text[:1].isascii() \

@@ -233,3 +233,27 @@ def test_ingest_walks_ofd_files():
     from pipeline.store.ingest import supported_extensions
 
     assert ".ofd" in supported_extensions()
+
+
+def test_damaged_bytes_give_a_named_error_or_a_document(tmp_path):
+    """Bytes flipped anywhere in a real OFD: read() returns a Document or raises ReaderError, nothing else."""
+    import random
+
+    from pipeline.errors import ReaderError
+    from pipeline.ingest import read
+
+    data = bytearray((DATA / "004_292e0180c7549e92.ofd").read_bytes())
+    rng = random.Random(5)
+    codes = set()
+    for k in range(40):
+        bad = bytearray(data)
+        for _ in range(rng.randint(1, 4)):
+            bad[rng.randrange(len(bad))] = rng.randrange(256)
+        path = tmp_path / f"m{k}.ofd"
+        path.write_bytes(bytes(bad))
+        try:
+            doc = read(path)
+            assert doc.format == "ofd"
+        except ReaderError as e:
+            codes.add(e.code)
+    assert codes <= {"corrupt_file", "empty", "no_text_layer", "too_large"}

@@ -67,8 +67,8 @@ def sniff(data: bytes) -> str | None:
     if b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        if b"OFD.xml" in data[:65536]:  # an OFD package (GB/T 33190): its entry file, usually the first member
-            return "ofd"
+        if b"OFD.xml" in data[:65536] and b"word/" not in data[:65536]:  # an OFD package (GB/T 33190): its
+            return "ofd"  # entry file's name, in the local header of (usually) the first member
         return "docx" if b"word/" in data[:65536] or b"[Content_Types].xml" in data[:65536] else "zip"
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "doc"

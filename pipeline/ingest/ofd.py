@@ -162,7 +162,7 @@ def _page_chars(content) -> list[_Char]:
         if len(box) < 2:
             continue
         bx, by = box[0], box[1]
-        size = (_floats(obj.get("Size")) or [3.5])[0] or 3.5
+        size = (_floats(obj.get("Size") or obj.get("size")) or [3.5])[0] or 3.5  # "size": easyofd writes it so
         ctm = _floats(obj.get("CTM"))
         a, b, c, d, e, f = ctm if len(ctm) == 6 else (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
         scale = (abs(d) or abs(a) or 1.0)
@@ -500,6 +500,20 @@ def _carry_wrapped_tokens(pages) -> None:
         a.text, b.text = a.text[:m.start()], m.group() + b.text
 
 
+def _text_box(content, width: float, height: float) -> tuple[float, float]:
+    """The page's size in the units its text objects use: the declared box, unless the text fills less than
+    half of it in both directions (a producer that declares the box in points and places text in other units),
+    then the text's own extent with a margin, so that headers and footers are told by their place."""
+    right = bottom = 0.0
+    for obj in content.iter("{*}TextObject"):
+        box = _floats(obj.get("Boundary"))
+        if len(box) >= 4:
+            right, bottom = max(right, box[0] + box[2]), max(bottom, box[1] + box[3])
+    if 0 < right < 0.5 * width and 0 < bottom < 0.5 * height:
+        return right * 1.08, bottom * 1.08
+    return width, height
+
+
 def _encrypted(pkg: _Package, ofd_root) -> bool:
     if any(_local(el) in ("Encryptions", "Encryption", "EncryptInfo") for el in ofd_root.iter()):
         return True
@@ -538,8 +552,11 @@ def read(path: Path, data: bytes, *, max_bytes: int, **_: object):
             npages += 1
             content = pkg.xml(_resolve(base, loc), f"page {npages} at")
             box = content.find("{*}Area/{*}PhysicalBox")
+            if box is None:
+                box = content.find("{*}Content/{*}PageArea/{*}PhysicalBox")  # where easyofd puts it
             dims = _floats(_text(box)) if box is not None else (default_box or [])
             width, height = (dims[2], dims[3]) if len(dims) >= 4 else (210.0, 297.0)
+            width, height = _text_box(content, width, height)
             lines, table = _prepare(content, npages, height)
             prepared.append((lines, table, width, height, _gutter(lines, width)))
             heights.append(height)

@@ -15,6 +15,15 @@ TextCode positions a producer writes, page numbers at the foot):
                             notice, the task table 主要任务 | 具体工作内容 | 责任单位 | 完成时限 | 推进情况)
                             drawn as ruled tables whose long cells wrap onto further lines
 
+Made by a real producer, easyofd 20260427 (``easyofd.ofd.OFD().pdf2ofd(pdf_bytes, optional_text=True)``,
+the PDF's pages as images with an invisible text layer of TextObjects; its namespace is
+http://blog.yuanhaiying.cn, its font size attribute ``size``, its page box in points while the text is placed
+in other units). easyofd needs PyMuPDF, so it was run once in a separate venv and its output committed; this
+script does not remake them:
+
+    easyofd_000_3e4d418ab8c79e1d.ofd, easyofd_001_8b8311189899811f.ofd, easyofd_004_292e0180c7549e92.ofd
+                            from corpora/samples/NNN.pdf
+
 Bad files (tests/test_ofd.py names the code each must give):
 
     bad_truncated.ofd       a good OFD cut in half (no zip central directory)   corrupt_file

@@ -417,6 +417,17 @@ def _gbk_dead_pairs() -> tuple[tuple[int, int], ...]:
                  if bytes([x, y]).decode("gbk", errors="replace") == "\ufffd\ufffd")
 
 
+@lru_cache(maxsize=1)
+def _char_freq() -> dict:
+    """How often each character occurs in jieba's words (weighted by the words' frequencies)."""
+    out: dict = {}
+    for w, f in _freq().items():
+        if f:
+            for c in w:
+                out[c] = out.get(c, 0) + f
+    return out
+
+
 def _candidates(pattern: list[int], holes: tuple[int, ...] | None) -> list[str]:
     """The characters a pattern of known bytes (-1: lost) can be: CJK ideographs and Chinese punctuation."""
     import itertools
@@ -472,9 +483,12 @@ def _resolve(pieces: list, holes: tuple[int, ...] | None) -> tuple[str, list[int
             out.append("\ufffd")
             lost += 1
             continue
-        freq = _freq()
+        freq, cfreq = _freq(), _char_freq()
         prev = out[-1] if out else ""
-        nxt = pieces[k + 1] if k + 1 < len(pieces) and isinstance(pieces[k + 1], str) else ""
+        nxt_piece = pieces[k + 1] if k + 1 < len(pieces) else None
+        nxt = nxt_piece if isinstance(nxt_piece, str) else ""
+        # the next character lost too: the candidates of both, scored by the words they make together
+        nxt_cands = _candidates(nxt_piece.pattern, holes) if isinstance(nxt_piece, _Lost) else []
         prev2 = "".join(out[-2:]) if len(out) >= 2 else ""
 
         after_number = prev[-1:] in _NUMERAL
@@ -482,8 +496,10 @@ def _resolve(pieces: list, holes: tuple[int, ...] | None) -> tuple[str, list[int
         t2s = _t2s().convert  # jieba's words are simplified: traditional text is scored through OpenCC
 
         def score(c: str) -> float:
+            pair = max((freq.get(t2s(c + d), 0) for d in nxt_cands), default=0)
             return (2 * math.log1p(freq.get(t2s(prev + c), 0)) + 2 * math.log1p(freq.get(t2s(c + nxt), 0))
-                    + math.log1p(freq.get(t2s(prev2 + c), 0)) + 0.5 * math.log1p(freq.get(t2s(c), 0))
+                    + 2 * math.log1p(pair)
+                    + math.log1p(freq.get(t2s(prev2 + c), 0)) + 0.3 * math.log1p(cfreq.get(t2s(c), 0))
                     + (20 if after_number and c in _MEASURE else 0))
 
         if not any(map(_cjk, cands)):  # punctuation or letters: a bracket this closes, else the commonest
@@ -522,9 +538,15 @@ def _gbk_runs(line: str) -> list[tuple[int, int, str, list[int], int, list[int]]
             cjk = sum(map(_cjk, plain))
             garbled = line[i:j]
             gain = _common_score(plain) - _common_score(garbled.replace("\ufffd", ""))
-            # two Chinese characters at least, most of the run read, and the restored text reads as more
-            # common Chinese than the run did (genuine text is already common characters)
-            if cjk >= 2 and nlost <= max(1, len(pieces) // 4) and gain >= max(2, len(plain) // 4):
+            wide = sum(1 for p in pieces if isinstance(p, _Lost) or p > "\x7f")
+            # two Chinese characters at least, and the restored text reads as more common Chinese than the run
+            # did (genuine text is already common characters); or, where the wrong decoding lost a byte of
+            # most characters (2024骞�3鏈� for 2024年3月: a lead byte before ASCII is always lost), two lost
+            # characters at least whose known bytes each fit a Chinese character
+            read_ok = cjk >= 2 and gain >= max(2, len(plain) // 4)
+            lost_ok = cjk < 2 and nlost >= 2 and all(_candidates(p.pattern, None) for p in pieces
+                                                      if isinstance(p, _Lost))
+            if (read_ok and nlost <= max(1, wide // 2)) or lost_ok:
                 restored, guessed, lost = _resolve(pieces, None)
                 out.append((i, j, restored, guessed, lost, [x - i for x in src]))
                 i = j

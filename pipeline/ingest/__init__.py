@@ -46,6 +46,7 @@ READERS: dict[str, ReaderSpec] = {
         ReaderSpec("pdf", (".pdf",), "pdf", "reader.pdf.v1"),
         ReaderSpec("html", (".html", ".htm", ".xhtml", ".shtml"), "html", "reader.html.v1"),
         ReaderSpec("doc", (".doc",), "doc", "reader.doc.v1"),
+        ReaderSpec("ofd", (".ofd",), "ofd", "reader.ofd.v1"),
     )
 }
 
@@ -66,6 +67,8 @@ def sniff(data: bytes) -> str | None:
     if b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        if b"OFD.xml" in data[:65536] and b"word/" not in data[:65536]:  # an OFD package (GB/T 33190): its
+            return "ofd"  # entry file's name, in the local header of (usually) the first member
         return "docx" if b"word/" in data[:65536] or b"[Content_Types].xml" in data[:65536] else "zip"
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "doc"
@@ -93,12 +96,14 @@ def detect_format(path: Path, data: bytes) -> str:
         raise ReaderError("unsupported_format", path,
                           f"the file is {sniffed[6:]}, not a document (supported: {SUPPORTED}); "
                           "run OCR first if it is a scan")
+    if sniffed == "zip" and by_ext == "ofd":  # a zip named .ofd: its reader says what is missing
+        return "ofd"
     if sniffed == "zip":
         raise ReaderError("unsupported_format", path,
                           f"the file is a zip archive but not a Word document (supported: {SUPPORTED})")
     if sniffed == "rtf":
         raise ReaderError("unsupported_format", path, f"the file is RTF (supported: {SUPPORTED}); save it as .docx")
-    if by_ext in ("pdf", "docx", "doc"):
+    if by_ext in ("pdf", "docx", "doc", "ofd"):
         raise ReaderError("corrupt_file", path,
                           f"the extension says {by_ext} but the bytes are not a {by_ext} file (damaged or mislabelled)")
     if by_ext in ("txt", "html"):
@@ -156,8 +161,10 @@ def read(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Document:
         blocks = tuple(replace(b, text=scrub(b.text)) for b in blocks)
     if meta.get("html_title"):
         meta["html_title"] = scrub(meta["html_title"])
+    flags = tuple(meta.pop("flags", ()))  # what a reader did to the text (a whole-text mojibake repair)
     return Document(
         source=name_text(path),
+        flags=flags,
         sha256=hashlib.sha256(data).hexdigest(),
         format=fmt,
         raw_text=raw_text,

@@ -39,7 +39,7 @@ def open_db(url: str | Path = "taskdb.sqlite") -> TaskDB:
         ``.metrics_summary(by="category" | "document" | "issuer" | "year" | "measure" | "stage" | "kind")``,
         or several groups (``by="document,measure"``: per measure key, hazards found and rectified apart,
         rates and changes never summed); ``.metrics()`` carries each metric's ``kind``, ``stage`` and
-        ``measure`` (SPEC §6.1).
+        ``measure`` (docs/MEASURES.md).
 
     Dates (deadlines' ``date``, ``start_date``, ``end_date``, ``due``; metrics' ``as_of``) and the runs'
     timestamps are datetime64 columns.

@@ -103,7 +103,7 @@ class Metric:
     masked: bool = False
     as_of: str | None = None
     section_id: str | None = None
-    # normaliser (SPEC §6.1): count | amount | rate | change; the verb's stage; the key that sums like with like
+    # normaliser (docs/MEASURES.md): count | amount | rate | change; the verb's stage; the key that sums like with like
     kind: str | None = None
     stage: str | None = None
     measure: str | None = None

@@ -7,7 +7,7 @@ The stage after ``extract`` (DESIGN: Document in, Document out, no I/O):
   (省/市/区/县/镇: the name's own prefix, else the issuing government's level);
   ``我局``/``我办`` become the issuer's canonical name where the issuer is known;
 - every task gets ``domain`` (:mod:`.domains`) from its words and section headings;
-- every metric gets ``kind``, ``stage`` and ``measure`` (:mod:`.measure`, SPEC §6.1);
+- every metric gets ``kind``, ``stage`` and ``measure`` (:mod:`.measure`, docs/MEASURES.md);
 - deadlines and metrics are checked (:mod:`.checks`), alone and across metrics (rectified > found, a rate
   that disagrees with its counts, casualties without an accident, a deadline before the document's date):
   problems are added to ``flags``, nothing is changed;

@@ -9,7 +9,7 @@ Metrics: ``negative_value``; ``inverted_metric_range`` (``value_max`` < ``value`
 (masked but a value) and ``missing_value`` (neither masked nor a value); ``impossible_date`` for a bad
 ``as_of``; ``rate_over_100`` for a ``%`` rate (率, 比例) above 100.
 
-Across metrics and dates (SPEC §6.1; they need the metrics' ``measure``, :mod:`.measure`):
+Across metrics and dates (docs/MEASURES.md; they need the metrics' ``measure``, :mod:`.measure`):
 
 - ``rectified_exceeds_found``: more hazards rectified than found in one sentence (``hazards_rectified``
   420处 after ``hazards_found`` 350处, the nearest found count of the same object and dimension before it);

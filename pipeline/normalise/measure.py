@@ -1,4 +1,4 @@
-"""What a metric measures: its ``kind``, ``stage`` and canonical ``measure`` key (SPEC §6.1).
+"""What a metric measures: its ``kind``, ``stage`` and canonical ``measure`` key (docs/MEASURES.md).
 
 ``category`` says what a metric is about (hazard, inspection, …) and ``subject`` says it in free text; the
 measure says what may be added to what. Three things are read from the metric and the words around it:

@@ -45,7 +45,7 @@ DATE_COLUMNS = frozenset({"date", "start_date", "end_date", "due", "as_of"})
 STAMP_COLUMNS = frozenset({"started_at", "finished_at", "heartbeat_at", "tracked_at"})
 COLLECTIVE = "collective"  # the normaliser's kind of 各乡镇, 各有关部门, 各成员单位 …
 METRICS_BY = ("category", "document", "issuer", "year", "measure", "stage", "kind")
-#: the kinds of measure whose values add up (a rate or a change is never summed: SPEC §6.1)
+#: the kinds of measure whose values add up (a rate or a change is never summed: docs/MEASURES.md)
 SUMMABLE_KINDS = ("count", "amount")
 
 #: the columns of the flat "tasks with units and deadlines" view, in order
@@ -225,7 +225,7 @@ class TaskDB:
         return self.frame(select(deadlines).order_by(deadlines.c.sha256, deadlines.c.task_id, deadlines.c.ord))
 
     def metrics(self) -> pd.DataFrame:
-        """Every metric, with its ``kind``, ``stage`` and ``measure`` (SPEC §6.1) and its document's title,
+        """Every metric, with its ``kind``, ``stage`` and ``measure`` (docs/MEASURES.md) and its document's title,
         issuer and year."""
         return self.frame(select(metrics, documents.c.title, documents.c.issuer, documents.c.year)
                           .join_from(metrics, documents).order_by(metrics.c.sha256, metrics.c.ord))
@@ -405,7 +405,7 @@ class TaskDB:
         Args:
             by: one of ``category``, ``document``, ``issuer``, ``year``, ``measure``, ``stage``, ``kind``, or
                 several (``"document,measure"`` or a list). With ``measure`` among them, the sums are per
-                measure key (SPEC §6.1): hazards found in 处 and in 项 add up, hazards found and rectified do
+                measure key (docs/MEASURES.md): hazards found in 处 and in 项 add up, hazards found and rectified do
                 not, and rates and changes are never summed.
 
         Returns:

@@ -198,8 +198,8 @@ metrics = Table(
     Column("raw", Text),
     Column("span_start", Integer),
     Column("span_end", Integer),
-    Column("kind", Text),  # count | amount | rate | change (SPEC §6.1)
-    Column("stage", Text),  # found, rectified, inspected, … (SPEC §6.1)
+    Column("kind", Text),  # count | amount | rate | change (docs/MEASURES.md)
+    Column("stage", Text),  # found, rectified, inspected, … (docs/MEASURES.md)
     Column("measure", Text),  # hazards_found, fines_yuan, …: like sums with like
     Index("ix_metrics_category", "category", "unit"),
     Index("ix_metrics_measure", "measure"),

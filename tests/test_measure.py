@@ -1,4 +1,4 @@
-"""What a metric measures (SPEC §6.1): kind, stage and measure key; sums per measure; cross-metric flags.
+"""What a metric measures (docs/MEASURES.md): kind, stage and measure key; sums per measure; cross-metric flags.
 
 The hand counts below were made by reading the three documents, not by running the pipeline: for each measure,
 every number the text states for it (SPEC §6: every mention is a metric, a breakdown included) added up.

@@ -252,31 +252,54 @@ def check_xml_parts(path: Path, zf: zipfile.ZipFile) -> None:
                               "no spreadsheet part has one")
 
 
-def _xlsx_layout(zf: zipfile.ZipFile, part: str) -> tuple[list[tuple[int, int, int, int]], set[int], set[int]]:
-    """Merges and hidden rows / columns of one worksheet part, streamed with lxml (no entities resolved)."""
-    from lxml import etree
-    from openpyxl.utils.cell import range_boundaries
+_MERGE = re.compile(rb'<(?:[\w.-]+:)?mergeCell\b[^>]*?\bref="([A-Za-z]{1,3}\d+):([A-Za-z]{1,3}\d+)"')
+_ROW = re.compile(rb"<(?:[\w.-]+:)?row\b([^>]*)>")
+_COL = re.compile(rb"<(?:[\w.-]+:)?col\b([^>]*)>")
+_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
+_R_ATTR = re.compile(rb'\br="(\d+)"')
+_MINMAX = re.compile(rb'\b(min|max)="(\d+)"')
 
+
+def _cell_ref(ref: bytes) -> tuple[int, int]:
+    """A1 -> (row, column), 0-based."""
+    m = re.match(rb"([A-Za-z]+)(\d+)", ref)
+    col = 0
+    for ch in m.group(1).upper():
+        col = col * 26 + ch - 64
+    return int(m.group(2)) - 1, col - 1
+
+
+def _xlsx_layout(zf: zipfile.ZipFile, part: str) -> tuple[list[tuple[int, int, int, int]], set[int], set[int]]:
+    """Merges and hidden rows / columns of one worksheet part: its tags scanned as bytes, in chunks (the part
+    has no DTD, :func:`check_xml_parts`, so no entity can hide a tag; lxml's iterparse took longer than
+    openpyxl's read of the values)."""
     merges, hidden_rows, hidden_cols = [], set(), set()
+    carry = b""
     with zf.open(part) as fh:
-        for _, el in etree.iterparse(fh, events=("end",), resolve_entities=False, no_network=True,
-                                     huge_tree=False, load_dtd=False):
-            tag = el.tag.rsplit("}", 1)[-1]
-            if tag == "mergeCell":
-                ref = el.get("ref")
-                if ref and ":" in ref:
-                    c1, r1, c2, r2 = range_boundaries(ref)
-                    merges.append((r1 - 1, c1 - 1, r2 - 1, c2 - 1))
-            elif tag == "row":
-                if el.get("hidden") in ("1", "true") and el.get("r"):
-                    hidden_rows.add(int(el.get("r")) - 1)
-                el.clear()
-            elif tag == "col":
-                if el.get("hidden") in ("1", "true"):
-                    lo, hi = int(el.get("min", "1")), int(el.get("max", el.get("min", "1")))
-                    hidden_cols.update(range(lo - 1, min(hi, 16384)))
-            elif tag == "c":
-                pass  # cleared with its row
+        while True:
+            chunk = fh.read(1 << 22)
+            buf = carry + chunk
+            cut = buf.rfind(b"<") if chunk else len(buf)
+            if cut < 0:
+                cut = len(buf)
+            body, carry = buf[:cut], buf[cut:]
+            for m in _MERGE.finditer(body):
+                (r1, c1), (r2, c2) = _cell_ref(m.group(1)), _cell_ref(m.group(2))
+                merges.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
+            if b"hidden=" in body:
+                for m in _ROW.finditer(body):
+                    attrs = m.group(1)
+                    if _HIDDEN.search(attrs) and (r := _R_ATTR.search(attrs)):
+                        hidden_rows.add(int(r.group(1)) - 1)
+                for m in _COL.finditer(body):
+                    attrs = m.group(1)
+                    if _HIDDEN.search(attrs):
+                        mm = dict(_MINMAX.findall(attrs))
+                        lo = int(mm.get(b"min", b"1"))
+                        hi = int(mm.get(b"max", mm.get(b"min", b"1")))
+                        hidden_cols.update(range(lo - 1, min(hi, 16384)))
+            if not chunk:
+                break
     return merges, hidden_rows, hidden_cols
 
 

@@ -391,6 +391,16 @@ def test_password_protected_office_file_is_encrypted(tmp_path, ext):
     assert e.value.code == "encrypted" and f"locked.{ext}" in e.value.message and "password" in e.value.message
 
 
+@pytest.mark.parametrize("name", ["encrypted_m5.xls", "encrypted_sample_004.doc"])
+def test_password_protected_legacy_office_file_is_encrypted(tmp_path, name):
+    """Saved with a password by LibreOffice (lo_password.py): the .xls by xlrd's FILEPASS, the .doc by its FIB."""
+    for target in (name, name.replace(".xls", ".et").replace(".doc", ".wps")):
+        shutil.copy(SHEETS / name, tmp_path / target)
+        with pytest.raises(ReaderError) as e:
+            read(tmp_path / target)
+        assert e.value.code == "encrypted" and target in e.value.message and "password" in e.value.message
+
+
 def test_xml_entity_bomb_in_xlsx_is_refused(tmp_path):
     src = SHEETS / "m5_two_cols.xlsx"
     ents = '<!ENTITY a0 "xxxxxxxxxx">' + "".join(f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10))

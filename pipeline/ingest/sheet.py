@@ -52,7 +52,7 @@ def ole_kind(data: bytes) -> str | None:
     """What an OLE2 compound file (.doc, .xls, .et, .wps, an encrypted Office file) holds.
 
     Returns ``"encrypted"`` (an encrypted OOXML package: .docx / .xlsx saved with a
-    password), ``"xls"`` (a Workbook / Book stream: Excel or WPS Spreadsheets),
+    password; a .doc / .wps whose FIB says encrypted or obfuscated), ``"xls"`` (a Workbook / Book stream: Excel or WPS Spreadsheets),
     ``"doc"`` (a WordDocument stream: Word or WPS Writer), ``"ppt"`` (PowerPoint or
     WPS Presentation), or None when the directory cannot be read.
     """
@@ -64,6 +64,7 @@ def ole_kind(data: bytes) -> str | None:
         return None
     try:
         names = {"/".join(e).lower() for e in ole.listdir(streams=True, storages=False)}
+        fib = ole.openstream("WordDocument").read(12) if "worddocument" in names else b""
     except Exception:  # noqa: BLE001
         return None
     finally:
@@ -71,8 +72,11 @@ def ole_kind(data: bytes) -> str | None:
     if "encryptioninfo" in names and "encryptedpackage" in names:
         return "encrypted"
     if "workbook" in names or "book" in names:
-        return "xls"
+        return "xls"  # an encrypted one is told by xlrd (its FILEPASS record)
     if "worddocument" in names:
+        # the FIB's flags: fEncrypted (0x0100) or fObfuscated (0x8000), [MS-DOC] 2.5.2
+        if len(fib) >= 12 and int.from_bytes(fib[10:12], "little") & 0x8100:
+            return "encrypted"
         return "doc"
     if "powerpoint document" in names:
         return "ppt"

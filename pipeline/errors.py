@@ -23,8 +23,8 @@ MEANINGS: dict[str, str] = {
                  "would inflate past it), too deeply nested to parse, or taking more memory than its ceiling "
                  "(4000 MB per document by default, TASKDB_MEMORY_LIMIT=MB; 0 turns it off)",
     "undecodable": "bytes that no text encoding turns into text",
-    "missing_dependency": "a .doc / .wps with no LibreOffice installed (a WPS .et that xlrd cannot read, with no "
-                          "LibreOffice Calc); the message says how to install it",
+    "missing_dependency": "a .doc / .wps / .dps with no LibreOffice installed (a WPS .et that xlrd cannot read, "
+                          "with no LibreOffice Calc); the message says how to install it",
     "too_complex": "not finished within its time budget of CPU time (5 s + 20 s per MB by default, --time-budget or TASKDB_TIME_BUDGET=BASE+PER_MB; "
                    "0 turns it off): a runaway document is stopped by name and the batch goes on",
     "not_a_regular_file": "a FIFO, device or socket (or a symlink to one): refused before it is opened, "

@@ -326,6 +326,46 @@ def test_wps_writer_file_is_read_like_a_doc(tmp_path):
     assert "一、加强组织领导" in d.raw_text
 
 
+SLIDES_TEXT = """2024年安全生产重点工作安排
+区安全生产委员会办公室
+2024年1月
+一、重点任务
+1.开展危险化学品企业专项检查。(牵头单位:区应急管理局;配合单位:区公安分局;完成时限:6月底前)
+2.组织燃气安全隐患排查整治。(牵头单位:区住建局;完成时限:9月30日前)
+二、工作要求
+各街道要于每月25日前将工作进展报送区安委办。"""
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
+@pytest.mark.parametrize("ext", ["dps", "ppt"])
+def test_wps_presentation_through_libreoffice_pdf(tmp_path, ext):
+    """Three slides written by LibreOffice Impress (lo_slides.py): the text of every slide in order, and the
+    record of the same text as a .txt."""
+    from pipeline.run import extract
+
+    shutil.copy(SHEETS / "slides_plan.dps", tmp_path / f"slides.{ext}")
+    try:
+        doc = extract(tmp_path / f"slides.{ext}")
+    except ReaderError as e:  # LibreOffice without Impress
+        pytest.skip(f"LibreOffice Impress is not installed: {e}")
+    assert doc.format == "dps" and doc.meta["slides"] == 3
+    assert doc.raw_text.strip() == SLIDES_TEXT
+    (tmp_path / "slides.txt").write_text(SLIDES_TEXT, "utf-8")
+    twin = extract(tmp_path / "slides.txt")
+    assert _facts(doc.to_record()) == _facts(twin.to_record())
+    assert [s.number for s in doc.sections] == [s.number for s in twin.sections] == ["一、", "1.", "2.", "二、"]
+
+
+def test_wps_presentation_without_libreoffice_says_how_to_install(monkeypatch, tmp_path):
+    from pipeline.ingest import doc as doc_reader
+
+    monkeypatch.setattr(doc_reader, "soffice", lambda: None)
+    shutil.copy(SHEETS / "slides_plan.dps", tmp_path / "s.dps")
+    with pytest.raises(ReaderError) as e:
+        read(tmp_path / "s.dps")
+    assert e.value.code == "missing_dependency" and "libreoffice-impress" in e.value.message
+
+
 # ----------------------------------------------------------------------------- named errors
 
 

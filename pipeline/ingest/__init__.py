@@ -48,6 +48,7 @@ READERS: dict[str, ReaderSpec] = {
         ReaderSpec("doc", (".doc", ".wps"), "doc", "reader.doc.v1"),  # .wps: WPS Writer, read like .doc
         ReaderSpec("xlsx", (".xlsx", ".xlsm"), "sheet", "reader.xlsx.v1"),
         ReaderSpec("xls", (".xls", ".et"), "sheet", "reader.xls.v1"),  # .et: WPS Spreadsheets
+        ReaderSpec("dps", (".dps", ".ppt"), "dps", "reader.dps.v1"),  # WPS Presentation / PowerPoint 97
     )
 }
 
@@ -92,7 +93,7 @@ def sniff(data: bytes) -> str | None:
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         from .sheet import ole_kind  # olefile, only for OLE bytes
 
-        return {"xls": "xls", "encrypted": "encrypted"}.get(ole_kind(data) or "", "doc")
+        return {"xls": "xls", "encrypted": "encrypted", "ppt": "dps"}.get(ole_kind(data) or "", "doc")
     for magic, what in _IMAGES.items():
         if head.startswith(magic):
             return "image:" + what
@@ -128,7 +129,7 @@ def detect_format(path: Path, data: bytes) -> str:
                           f"the file is a zip archive but not a Word or Excel document (supported: {SUPPORTED})")
     if sniffed == "rtf":
         raise ReaderError("unsupported_format", path, f"the file is RTF (supported: {SUPPORTED}); save it as .docx")
-    if by_ext in ("pdf", "docx", "doc", "xlsx", "xls"):
+    if by_ext in ("pdf", "docx", "doc", "xlsx", "xls", "dps"):
         raise ReaderError("corrupt_file", path,
                           f"the extension says {by_ext} but the bytes are not a {by_ext} file (damaged or mislabelled)")
     if by_ext in ("txt", "html"):

@@ -428,7 +428,7 @@ def convert(path: Path, data: bytes, suffix: str, target: str, *, timeout: float
         out = Path(tmp) / f"in.{target.split(':')[0]}"
         if not out.exists():
             raise ReaderError("corrupt_file", path, f"LibreOffice could not convert the file to {target} "
-                              "(damaged, or a kind LibreOffice does not read; is LibreOffice Calc installed?)")
+                              f"(damaged, or LibreOffice lacks the part that reads it: {hint})")
         return out.read_bytes()
 
 

@@ -529,3 +529,35 @@ def test_each_sheet_is_read_under_its_own_header(tmp_path):
     got = {t.text.rstrip("。"): {(u.name, u.role) for u in t.units} for t in doc.tasks}
     assert got == {"排查老旧小区燃气管道": {("区住建局", "responsible")},
                    "汛前安全检查": {("区水务局", "lead"), ("区应急局", "support")}}
+
+
+def test_damaged_xls_is_read_as_a_workbook_or_named(tmp_path):
+    """Bytes of an .xls damaged at random: read (by xlrd, or by LibreOffice when xlrd gives up), or refused
+    by name; never another exception, and a damaged OLE directory is not sent to the .doc reader."""
+    import random
+
+    rnd = random.Random(5)
+    data = (SHEETS / "m5_two_cols.xls").read_bytes()
+    codes = set()
+    for i in range(3):
+        b = bytearray(data)
+        for _ in range(rnd.choice([1, 8, 64])):
+            b[rnd.randrange(len(b))] = rnd.randrange(256)
+        path = tmp_path / f"d{i}.xls"
+        path.write_bytes(bytes(b))
+        try:
+            codes.add(read(path).format)
+        except ReaderError as e:
+            assert e.code in ("corrupt_file", "empty") and f"d{i}.xls" in e.message, e.message
+            assert ".doc" not in e.message
+            codes.add(e.code)
+    b = bytearray(data)
+    b[48:52] = b"\xff\xff\xff\x7f"  # the directory's first sector: the OLE directory cannot be read
+    (tmp_path / "nodir.xls").write_bytes(bytes(b))
+    from pipeline.ingest.sheet import ole_kind
+
+    assert ole_kind(bytes(b)) is None and sniff(bytes(b)) == "doc"  # the bytes alone no longer say
+    try:
+        assert read(tmp_path / "nodir.xls").format == "xls"  # read as the workbook its name says
+    except ReaderError as e:
+        assert e.code == "corrupt_file" and ".doc" not in e.message

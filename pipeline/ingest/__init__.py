@@ -110,6 +110,11 @@ def detect_format(path: Path, data: bytes) -> str:
     ext = path.suffix.lower()
     by_ext = EXTENSION_TO_FORMAT.get(ext)
     sniffed = sniff(data)
+    if sniffed == "doc" and by_ext in ("xls", "dps"):
+        from .sheet import ole_kind
+
+        if ole_kind(data) is None:  # an OLE file whose directory is damaged: its extension says what it was
+            return by_ext
     if sniffed in READERS:
         if by_ext and by_ext != sniffed:
             _log.info("%s: extension says %s but the bytes are %s; reading as %s", path, by_ext, sniffed, sniffed)

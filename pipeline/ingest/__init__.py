@@ -124,7 +124,7 @@ def detect_format(path: Path, data: bytes) -> str:
                           f"the file is {sniffed[6:]}, not a document (supported: {SUPPORTED}); "
                           "run OCR first if it is a scan")
     if sniffed == "encrypted":
-        raise ReaderError("encrypted", path, "the file is password-protected (an encrypted Office container): "
+        raise ReaderError("encrypted", path, "the file is password-protected (an encrypted Office file): "
                           "save a copy without the password")
     if sniffed in ("zip", "badzip") and by_ext in ("docx", "xlsx"):
         raise ReaderError("corrupt_file", path, f"the extension says {by_ext} but the bytes are "

@@ -85,6 +85,14 @@ def ole_kind(data: bytes) -> str | None:
 
 # ----------------------------------------------------------------------------- the grid
 
+#: cells of one sheet's displayed grid (rows x columns that hold values), and of merge filling, above which
+#: the sheet is refused as too_large (a sparse or merge "bomb": a few values far apart, or merges over them)
+MAX_CELLS = 10_000_000
+
+
+class SheetTooLarge(Exception):
+    """A sheet whose grid would exceed :data:`MAX_CELLS`."""
+
 
 @dataclass
 class Sheet:
@@ -165,34 +173,44 @@ def sheet_rows(sheet: Sheet) -> tuple[list[list[str]], list[bool]]:
     merged across the sheet (a title or a group label: a paragraph)."""
     if not sheet.cells:
         return [], []
+    import bisect
+
     cells = dict(sheet.cells)
-    under_hmerge: set[tuple[int, int]] = set()  # cells covered by a horizontal merge, not its first column
     vcopy: set[tuple[int, int]] = set()  # cells that repeat the value of a vertical merge above
     hspan: dict[tuple[int, int], int] = {}  # first cell of a horizontal merge -> its last column
+    used_r = sorted({r for r, _ in cells})
+    used_c = sorted({c for _, c in cells})
+    work = 0
     for r1, c1, r2, c2 in sheet.merges:
+        # only the rows and columns that hold values: a merge over a million empty rows costs nothing
+        rs = used_r[bisect.bisect_left(used_r, r1):bisect.bisect_right(used_r, r2)]
+        cs = used_c[bisect.bisect_left(used_c, c1 + 1):bisect.bisect_right(used_c, c2)]
+        work += len(rs) * (len(cs) + 1)
+        if work > MAX_CELLS:
+            raise SheetTooLarge(f"sheet {sheet.name!r}: its merged ranges cover more than {MAX_CELLS} cells")
         v = cells.get((r1, c1), "")
-        for r in range(r1, r2 + 1):
-            for c in range(c1, c2 + 1):
-                if c == c1:
-                    if v:
-                        cells[(r, c)] = v
-                    else:
-                        cells.pop((r, c), None)
-                    if r > r1:
-                        vcopy.add((r, c))
-                else:
-                    cells.pop((r, c), None)
-                    under_hmerge.add((r, c))
+        for r in rs:
+            for c in cs:  # covered by a horizontal merge: shown once, in its first column
+                cells.pop((r, c), None)
+            if v:
+                cells[(r, c1)] = v
+                if r > r1:
+                    vcopy.add((r, c1))
+            else:
+                cells.pop((r, c1), None)
             if c2 > c1:
                 hspan[(r, c1)] = c2
-    rows_used = sorted({r for r, _ in cells} - sheet.hidden_rows)
-    cols_used = sorted({c for _, c in cells} - sheet.hidden_cols)
-    grid = [[cells.get((r, c), "") for c in cols_used] for r in rows_used]
-    keep_r = [i for i, row in enumerate(grid) if any(row)]
-    keep_c = [j for j in range(len(cols_used)) if any(grid[i][j] for i in keep_r)]
-    rows = [rows_used[i] for i in keep_r]
-    cols = [cols_used[j] for j in keep_c]
-    out = [[grid[i][j] for j in keep_c] for i in keep_r]
+    shown = [(r, c) for r, c in cells if r not in sheet.hidden_rows and c not in sheet.hidden_cols]
+    rows = sorted({r for r, _ in shown})
+    cols = sorted({c for _, c in shown})
+    if len(rows) * len(cols) > MAX_CELLS:
+        raise SheetTooLarge(f"sheet {sheet.name!r} spans {len(rows)} rows x {len(cols)} columns holding values "
+                            f"(more than {MAX_CELLS} cells): no task table is this large")
+    col_at = {c: j for j, c in enumerate(cols)}
+    row_at = {r: i for i, r in enumerate(rows)}
+    out = [[""] * len(cols) for _ in rows]
+    for r, c in shown:
+        out[row_at[r]][col_at[c]] = cells[(r, c)]
     # a row whose one value is merged across every column to its right (a title, a group label 一、…)
     across = []
     for r, row in zip(rows, out):
@@ -460,6 +478,9 @@ def read(path: Path, data: bytes, *, max_bytes: int, **_: object):
             meta["converted_by"] = "libreoffice"
     else:
         raise ReaderError("corrupt_file", path, "not a workbook: neither a zip (.xlsx) nor an OLE file (.xls, .et)")
-    pieces, counts = pieces_of(sheets)
+    try:
+        pieces, counts = pieces_of(sheets)
+    except SheetTooLarge as e:
+        raise ReaderError("too_large", path, str(e)) from e
     raw, blocks = assemble(pieces)
     return raw, blocks, {**counts, **meta}

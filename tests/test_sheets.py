@@ -594,3 +594,26 @@ def test_sparse_and_merge_bombs(tmp_path):
     with pytest.raises(ReaderError) as e:
         read(_save(wb, tmp_path / "diagonal.xlsx"))
     assert e.value.code == "too_large" and "diagonal.xlsx" in e.value.message and "4000 rows" in e.value.message
+
+
+def test_a_false_dimension_costs_nothing(tmp_path):
+    """A sheet whose saved <dimension> claims A1:XFD1048576 (some producers write one) is read by its rows."""
+    import time
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for i in range(1, 301):
+        ws.append([f"任务{i}", "区应急局", "年底前"])
+    _save(wb, tmp_path / "plain.xlsx")
+    with zipfile.ZipFile(tmp_path / "plain.xlsx") as zin, \
+            zipfile.ZipFile(tmp_path / "dim.xlsx", "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data, n = re.subn(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', data)
+                assert n == 1
+            zout.writestr(info, data)
+    t0 = time.perf_counter()
+    d = read(tmp_path / "dim.xlsx")
+    assert time.perf_counter() - t0 < 5
+    assert len(rows_of(d)) == 300 and rows_of(d)[-1] == "任务300 | 区应急局 | 年底前"

@@ -347,6 +347,7 @@ def read_xlsx(path: Path, data: bytes, max_bytes: int) -> tuple[list[Sheet], dic
                 part = ws._worksheet_path.lstrip("/")
                 if part in zf.namelist():
                     s.merges, s.hidden_rows, s.hidden_cols = _xlsx_layout(zf, part)
+                ws.reset_dimensions()  # the saved dimension may claim XFD1048576: rows are read as they are
                 for row in ws.iter_rows():
                     for cell in row:
                         v = getattr(cell, "value", None)

@@ -73,7 +73,7 @@ class _Package:
     def __init__(self, path: Path, data: bytes, max_bytes: int):
         from .docx import check_zip
 
-        check_zip(path, data, max_bytes, required=None, kind="OFD")
+        check_zip(path, data, max_bytes, required=None, what="an OFD document")
         self.path = path
         self.zf = zipfile.ZipFile(io.BytesIO(data))
         self.names = {i.filename.lstrip("/"): i for i in self.zf.infolist()}

@@ -176,7 +176,7 @@ def test_entities_are_never_expanded(tmp_path):
 # ---------------------------------------------------------------- named errors
 
 BAD = {
-    "bad_truncated.ofd": ("corrupt_file", "not a readable OFD (zip)"),
+    "bad_truncated.ofd": ("corrupt_file", "an OFD document that cannot be read: a damaged zip"),
     "bad_not_zip.ofd": ("corrupt_file", "not a ofd file"),
     "bad_no_ofd_xml.ofd": ("corrupt_file", "without OFD.xml"),
     "bad_encrypted.ofd": ("encrypted", "encrypted"),

@@ -30,7 +30,7 @@ def check_zip(path: Path, data: bytes, max_bytes: int, *, required: str | None =
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError, EOFError) as e:
-        raise ReaderError("corrupt_file", path, f"not a readable {what} (a damaged zip): {e}") from e
+        raise ReaderError("corrupt_file", path, f"{what} that cannot be read: a damaged zip ({e})") from e
     with zf:
         infos = zf.infolist()
         total = sum(i.file_size for i in infos)

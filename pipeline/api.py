@@ -39,7 +39,10 @@ def open_db(url: str | Path = "taskdb.sqlite", *, all_versions: bool = False) ->
         ``.deadlines()``, ``.metrics()``, ``.flags()``, ``.errors()``, ``.runs()``, the flat view
         ``.tasks_flat(unit=, role=, due_before=, due_after=, domain=, collective=)`` (``unit`` as written,
         canonical or any alias of the unit; ``role`` also as 牵头 / 配合 / 负责) and
-        ``.metrics_summary(by="category" | "document" | "issuer" | "year")``.
+        ``.metrics_summary(by="category" | "document" | "issuer" | "year" | "measure" | "stage" | "kind")``,
+        or several groups (``by="document,measure"``: per measure key, hazards found and rectified apart,
+        rates and changes never summed); ``.metrics()`` carries each metric's ``kind``, ``stage`` and
+        ``measure`` (docs/MEASURES.md).
 
     Dates (deadlines' ``date``, ``start_date``, ``end_date``, ``due``; metrics' ``as_of``) and the runs'
     timestamps are datetime64 columns.

@@ -110,11 +110,61 @@ def extract_cmd(
                 out.write("## outline\n" + doc.outline() + "\n")
             if doc.flags:
                 out.write("## flags\n" + "\n".join(f"- {f.code}: {f.message}" for f in doc.flags) + "\n")
+            if doc.tasks or doc.metrics:
+                from .review.text import extraction_listing
+
+                out.write("## extractions\n" + extraction_listing(doc.to_record()) + "\n")
             out.write("## text\n" + doc.text + "\n\n")
         else:
             out.write(f"# {name_text(res.source)}\nerror {res.code}: {res.message}\n\n")
         out.flush()
     if failed:
+        raise typer.Exit(2)
+
+
+@app.command("review")
+def review_cmd(
+    files: Annotated[list[Path] | None, typer.Argument(help="Documents (.txt .docx .pdf .html .doc) or folders "
+                                                       "(walked as ingest walks them).")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="The folder the site is written into (made if missing; "
+                                      "pages already there are overwritten).")] = Path("review"),
+    db: Annotated[str | None, typer.Option("--db", help="Review every document stored in this database "
+                                           "instead of files.")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes that read and extract the "
+                                      "files.")] = 1,
+    time_budget: Annotated[str | None, typer.Option("--time-budget", metavar="BASE+PER_MB", help=_TIME_BUDGET_HELP,
+                                                    callback=_time_budget)] = None,
+) -> None:
+    """Write a static HTML site showing every task, unit, deadline and metric highlighted in its sentence.
+
+    OUT/index.html lists the documents with their counts; each document's page shows the cleaned text with
+    the values in place, flags in the margin, and a side list linking each value to its sentence (and, for
+    files, to the original text). Self-contained: open OUT/index.html in a browser, no network needed. A file
+    that cannot be read is listed on the index page and the exit status is 2.
+
+    Examples: taskdb review corpora/samples --out review;  taskdb review --db taskdb.sqlite --out review
+    """
+    if bool(files) == bool(db):
+        raise typer.BadParameter("give files or folders, or --db URL (not both)")
+    _STATE["ran"] = True
+    from .review import review_db, review_files
+
+    try:
+        report = review_db(db, out) if db else review_files(files, out, time_budget=time_budget, jobs=jobs)
+    except OSError as e:
+        raise _fail(f"{out}: cannot write the site ({e.strerror or e})") from None
+    except Exception as e:
+        from .store import StoreError
+
+        if isinstance(e, StoreError):
+            raise _fail(str(e)) from None
+        raise
+    from .safe_text import name_text
+
+    for source, code, message in report.errors:
+        sys.stderr.write(f"{name_text(source)}: error {code}: {message}\n")
+    sys.stderr.write(f"{len(report.pages)} pages written; open {name_text(report.index)}\n")
+    if report.errors and not db:
         raise typer.Exit(2)
 
 
@@ -257,13 +307,6 @@ class QueryFormat(str, Enum):
     jsonl = "jsonl"
 
 
-class MetricsBy(str, Enum):
-    category = "category"
-    document = "document"
-    issuer = "issuer"
-    year = "year"
-
-
 def _fail(message: str, hint: str | None = None) -> typer.Exit:
     """A usage or database error as one line on stderr (passwords masked), and exit status 1."""
     from rich.console import Console
@@ -371,8 +414,10 @@ def export_cmd(
 ) -> None:
     """Export every table and the flat view of tasks as xlsx, csv, parquet or jsonl.
 
-    The flat view "tasks_flat" (the workbook's first sheet) has one row per task
-    with its document, section, units with their roles, and deadlines.
+    The workbook opens on "tasks" (document title, section, task, units under
+    牵头 / 配合 / 负责, the deadline as a date, the status `taskdb track` stored),
+    then "metrics", "flags" and "progress", then the raw tables; csv, parquet
+    and jsonl hold the flat view "tasks_flat" and one file per table.
 
     Example: taskdb export --db taskdb.sqlite --format xlsx --out taskdb.xlsx
     """
@@ -409,8 +454,10 @@ def query_cmd(
                                                    "(a by_date's date, a range's end).")] = None,
     due_after: Annotated[str | None, typer.Option("--due-after", help="Tasks due on or after YYYY-MM-DD.")] = None,
     domain: Annotated[str | None, typer.Option("--domain", help="Tasks of this domain (消防, 防汛, …).")] = None,
-    metrics_by: Annotated[MetricsBy | None, typer.Option("--metrics-by", help="Sum metric values per group and "
-                                                         "unit of measure, instead of listing tasks.")] = None,
+    metrics_by: Annotated[str | None, typer.Option("--metrics-by", help="Sum metric values per group, instead of "
+                                                   "listing tasks: category, document, issuer, year, measure, "
+                                                   "stage or kind, or several comma-separated (document,measure: "
+                                                   "per measure key, rates and changes never summed).")] = None,
     format: Annotated[QueryFormat, typer.Option("--format", "-f", help="table for people; csv (UTF-8 with a BOM, "
                                                 "for Excel) or jsonl (every column) for tools.")] = QueryFormat.table,
     limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many rows.")] = None,
@@ -424,9 +471,11 @@ def query_cmd(
     """Ask the common questions: tasks by unit, role, deadline or domain; metrics summed by group.
 
     Task filters combine (AND). --metrics-by sums metric values per group and unit
-    of measure (处, 家 and 元 are never added together). With no question, the row
-    count of every table. A document sent as several files (.txt, .docx, .pdf, .html)
-    counts once, and only its latest version unless --all-versions.
+    of measure (处, 家 and 元 are never added together); with measure among the
+    groups, per measure key (hazards_found, fines_yuan, …: found and rectified
+    apart, rates and changes never summed). With no question, the row count of
+    every table. A document sent as several files (.txt, .docx, .pdf,
+    .html) counts once, and only its latest version unless --all-versions.
 
     Example: taskdb query --unit 区应急管理局 --role lead --due-before 2024-06-30
     """
@@ -437,23 +486,29 @@ def query_cmd(
     from .store import StoreError
     from .store.console import pick_columns, print_counts, print_rows
     from .store.db import mask_url
-    from .store.read import FLAT_COLUMNS, TaskDB, parse_role
+    from .store.read import FLAT_COLUMNS, TaskDB, parse_metrics_by, parse_role
 
     due_before, due_after = _iso_date(due_before), _iso_date(due_after)
     asks_tasks = any(v is not None for v in (unit, role, due_before, due_after, domain)) or no_collective
     if metrics_by is not None and asks_tasks:
         raise typer.BadParameter("--metrics-by sums metrics; it does not combine with the task filters "
                                  "(--unit, --role, --due-before, --due-after, --domain, --no-collective)")
+    if metrics_by is not None:
+        try:
+            metrics_by = ",".join(parse_metrics_by(metrics_by))
+        except ValueError as e:
+            raise typer.BadParameter(str(e), param_hint="--metrics-by") from None
     _STATE["ran"] = True
     try:
         role = parse_role(role)
         with TaskDB(db, all_versions=all_versions) as tdb:
             if metrics_by is not None:
-                df = tdb.metrics_summary(by=metrics_by.value)
+                df = tdb.metrics_summary(by=metrics_by)
                 rows = df.astype(object).where(df.notna(), None).to_dict("records")
                 all_cols = list(df.columns)
-                default = [c for c in all_cols if c != "sha256"]
-                title = f"metrics by {metrics_by.value}"
+                narrow = ("sha256", "source", "min", "max") if "measure" in metrics_by.split(",") else ("sha256",)
+                default = [c for c in all_cols if c not in narrow]
+                title = f"metrics by {metrics_by}"
             elif asks_tasks:
                 if unit is not None and not tdb.knows_unit(unit, collective=not no_collective):
                     near = tdb.similar_units(unit, collective=not no_collective)

@@ -15,14 +15,16 @@ MEANINGS: dict[str, str] = {
     "unsupported_format": "not a format taskdb reads (an image, a zip, RTF, an unknown extension), or a directory",
     "corrupt_file": "a known format whose bytes are damaged (a truncated PDF, a docx that is not a zip, "
                     "XML a parser refuses such as an entity-expansion bomb)",
-    "encrypted": "a password-protected PDF",
+    "encrypted": "a password-protected PDF, or an Office file saved with a password (.docx / .xlsx in an "
+                 "encrypted container, an encrypted .xls)",
     "no_text_layer": "a PDF of scanned images: run OCR first",
     "empty": "no bytes, only whitespace, or a document that holds no text",
     "too_large": "above the size limit, counted on the bytes actually read (a file that grows, a docx that "
                  "would inflate past it), too deeply nested to parse, or taking more memory than its ceiling "
                  "(4000 MB per document by default, TASKDB_MEMORY_LIMIT=MB; 0 turns it off)",
     "undecodable": "bytes that no text encoding turns into text",
-    "missing_dependency": "a .doc with no LibreOffice installed; the message says how to install it",
+    "missing_dependency": "a .doc / .wps / .dps with no LibreOffice installed (a WPS .et that xlrd cannot read, "
+                          "with no LibreOffice Calc); the message says how to install it",
     "too_complex": "not finished within its time budget of CPU time (5 s + 20 s per MB by default, --time-budget or TASKDB_TIME_BUDGET=BASE+PER_MB; "
                    "0 turns it off): a runaway document is stopped by name and the batch goes on",
     "not_a_regular_file": "a FIFO, device or socket (or a symlink to one): refused before it is opened, "

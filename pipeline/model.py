@@ -103,6 +103,10 @@ class Metric:
     masked: bool = False
     as_of: str | None = None
     section_id: str | None = None
+    # normaliser (docs/MEASURES.md): count | amount | rate | change; the verb's stage; the key that sums like with like
+    kind: str | None = None
+    stage: str | None = None
+    measure: str | None = None
 
 
 @dataclass(frozen=True)
@@ -181,7 +185,8 @@ class Document:
                     "heading": s.heading, "span": list(s.span), "marker": s.marker}
 
         def unit(u: Unit) -> dict[str, Any]:
-            return {"name": u.name, "canonical": u.canonical, "role": u.role, "kind": u.kind, "level": u.level}
+            return {"name": u.name, "canonical": u.canonical, "role": u.role, "kind": u.kind, "level": u.level,
+                    "span": list(u.span) if u.span else None}
 
         def dl(d: Deadline) -> dict[str, Any]:
             out = {f.name: getattr(d, f.name) for f in fields(d) if f.name != "span"}

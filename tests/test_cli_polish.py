@@ -76,7 +76,7 @@ def test_export_infers_xlsx_from_the_suffix(db, tmp_path):
     proc = run("export", "--db", db, "--out", str(out))
     assert proc.returncode == 0, err_text(proc)
     wb = openpyxl.load_workbook(out, read_only=True)
-    assert wb.sheetnames[0] == "tasks_flat" and "tasks" in wb.sheetnames
+    assert wb.sheetnames[0] == "tasks" and "tasks_table" in wb.sheetnames  # the analyst's sheet, then the raw tables
     wb.close()
 
 

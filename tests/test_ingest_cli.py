@@ -76,14 +76,14 @@ def test_ingest_cli_xlsx_counts_equal_extract(dbs, tmp_path):
     wb = load_workbook(out, read_only=False)
     rows = {ws.title: ws.max_row - 1 for ws in wb.worksheets}  # less the header
     assert rows["documents"] == len(records)
-    assert rows["tasks"] == rows["tasks_flat"] == n_tasks
-    assert rows["metrics"] == n_metrics
+    assert rows["tasks"] == rows["tasks_table"] == n_tasks
+    assert rows["metrics"] == rows["metrics_table"] == n_metrics
     assert rows["task_units"] == n_links
     assert rows["deadlines"] == n_deadlines
-    assert wb.sheetnames[0] == "tasks_flat"
-    flat = wb["tasks_flat"]
+    assert wb.sheetnames[0] == "tasks"  # the analyst's sheet (tests/test_export_desk.py), the raw tables after
+    flat = wb["tasks"]
     header = [c.value for c in flat[1]]
-    for col in ("title", "issuer", "year", "section", "task", "units", "deadlines", "source", "span_start"):
+    for col in ("title", "issuer", "year", "section", "task", "牵头", "deadline", "source", "span_start"):
         assert col in header
     for ws in wb.worksheets:  # what an analyst expects when opening it
         assert ws.freeze_panes == "A2", ws.title

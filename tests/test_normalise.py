@@ -1,6 +1,7 @@
 """The normaliser: canonical unit names, kind and level, task domains, value checks, canonical_scores."""
 
 import csv
+from dataclasses import replace
 import json
 from importlib import resources
 
@@ -232,7 +233,7 @@ def test_normalise_stage_fills_canonical_kind_level_domain():
     assert out.meta["level"] == "区"
     rec = out.to_record()
     assert rec["tasks"][0]["units"][0] == {"name": "区应急局", "canonical": "区应急管理局", "role": "lead",
-                                           "kind": "department", "level": "区"}
+                                           "kind": "department", "level": "区", "span": None}
     assert rec["tasks"][0]["domain"] == "消防"
 
 
@@ -272,7 +273,9 @@ def test_flags_for_impossible_values_keep_the_data():
     assert codes == sorted(["impossible_date", "date_far_from_year", "unknown_freq", "invalid_count",
                             "negative_value", "inverted_metric_range", "masked_with_value", "missing_value",
                             "impossible_date", "rate_over_100"])
-    assert out.tasks[0].deadlines == deadlines and out.metrics == metrics  # nothing dropped or changed
+    # nothing dropped or changed (the normaliser only adds each metric's kind, stage and measure)
+    assert out.tasks[0].deadlines == deadlines
+    assert tuple(replace(m, kind=None, stage=None, measure=None) for m in out.metrics) == metrics
     # a flag already there is not added twice, and a clean document gets none
     assert check(out) == []
     clean = _doc(tasks=(Task(id="t1", section_id=None, span=(0, 1), text="…", deadlines=deadlines[3:]),),

@@ -336,15 +336,22 @@ def test_xlsx_export_has_no_formulas_and_round_trips(formula_db: Path, tmp_path:
                 assert c.data_type != "f", (ws.title, c.coordinate, c.value)
                 if isinstance(c.value, str):
                     assert not c.value.startswith(FORMULA_START), (ws.title, c.coordinate, c.value)
-    ws = wb["tasks_flat"]
+    ws = wb["tasks"]  # the analyst's sheet: units by role under 牵头 / 配合 / 负责, canonical names
     header = [c.value for c in ws[1]]
     got = [dict(zip(header, (c.value for c in r))) for r in ws.iter_rows(min_row=2)]
     assert len(got) == len(flat)
+    with TaskDB(str(formula_db)) as db:
+        links = db.task_units()
     for row, (_, want) in zip(got, flat.iterrows()):
-        for col in ("title", "section", "task", "units", "lead", "support", "responsible"):
+        for col in ("title", "section", "task"):
             expected = None if want[col] is None or want[col] != want[col] else str(want[col])
             value = row[col] if row[col] is None else _unquote(row[col])
             assert (value or None) == (expected or None), (col, row[col], expected)  # xlsx keeps no empty text
+        mine = links[(links["sha256"] == want["sha256"]) & (links["task_id"] == want["task_id"])]
+        for role, col in (("lead", "牵头"), ("support", "配合"), ("responsible", "负责")):
+            expected = "; ".join(dict.fromkeys(mine.loc[mine["role"] == role, "canonical"])) or None
+            value = row[col] if row[col] is None else _unquote(row[col])
+            assert value == expected, (col, row[col], expected)
 
 
 def test_query_csv_escapes_formula_cells(capsys):

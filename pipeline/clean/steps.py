@@ -226,6 +226,438 @@ def restore_garbled(m: Mapped) -> Mapped:
     return m.splice(edits)
 
 
+# ---------------------------------------------------------------- mojibake: UTF-8 read with the wrong code page
+
+# Two kinds, both repaired from the bytes the wrong decoding leaves: UTF-8 read as cp1252 / Latin-1 (关于 →
+# å…³äºŽ, ftfy's case) and UTF-8 read as GBK (关于 → 鍏充簬, which ftfy does not handle: the reverse round trip
+# ``s.encode("gbk").decode("utf-8")``). A byte the wrong decoding lost (shown as U+FFFD, one per byte, or dropped
+# by cp1252's five undefined bytes) loses its character: it is kept as U+FFFD and flagged, never dropped.
+
+_CP1252_SPECIALS = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
+# a run of UTF-8 read as cp1252/Latin-1: lead bytes of multi-byte sequences (Â-ô) each followed by continuation
+# bytes (U+0080-U+00BF, or cp1252's letters for 0x80-0x9F, or U+FFFD for a lost one), ASCII allowed between
+_LATIN_CONT = "\\u0080-\\u00bf\\ufffd" + re.escape(_CP1252_SPECIALS)
+_LATIN_SEQ = rf"[\u00c2-\u00f4\ufffd][{_LATIN_CONT}]{{1,3}}"
+_LATIN_LEAD = re.compile("[\u00c2-\u00f4\ufffd]")  # a cheap first look: no such character, no Latin mojibake
+_LATIN_RUN = re.compile(rf"{_LATIN_SEQ}(?:\s*[ -~]{{0,12}}?{_LATIN_SEQ})+")
+_WANTED = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2010-\u2027\u00b7\x20-\x7e\t]")
+# the five bytes cp1252 leaves undefined: a decoder with errors="replace" turns each into U+FFFD
+_CP1252_HOLES = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+
+
+def _cjk(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf"
+
+
+def _cjk_share(s: str) -> float:
+    wide = [c for c in s if c > "\x7f" and c != "\ufffd"]
+    return sum(map(_cjk, wide)) / max(1, len(wide))
+
+
+@lru_cache(maxsize=1)
+def _gbk_lead_chars() -> frozenset[str]:
+    """Characters GBK makes of a UTF-8 lead byte of a 3-byte sequence (E3-E9, the CJK and CJK punctuation
+    rows) and a continuation byte: half the characters of a CJK text read as GBK are among them (鍏 浜 涓 …)."""
+    out = set()
+    for lead in range(0xE3, 0xEA):
+        for cont in range(0x80, 0xC0):
+            try:
+                out.add(bytes([lead, cont]).decode("gbk"))
+            except UnicodeDecodeError:
+                pass
+    out.update(bytes([0xEF, c]).decode("gbk") for c in range(0xBC, 0xBE))  # ，（：… (full-width forms)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def _gbk_lead_rx() -> re.Pattern:
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(_gbk_lead_chars())) + "]")
+
+
+@lru_cache(maxsize=65536)
+def _gb_bytes(c: str) -> bytes | None:
+    """The GB18030 bytes of one character (``b""`` stands for U+FFFD, a lost byte; None: not GBK text)."""
+    if c == "\ufffd":
+        return b""
+    if c < "\x80":
+        return c.encode("ascii")
+    try:
+        b = c.encode("gb18030")
+    except UnicodeEncodeError:
+        return None
+    return b if len(b) == 2 else None
+
+
+@lru_cache(maxsize=4096)
+def _cp_bytes(c: str) -> bytes | None:
+    """The byte cp1252 (or Latin-1, for U+0080-U+009F) made this character of (``b""``: U+FFFD, a lost byte)."""
+    if c == "\ufffd":
+        return b""
+    if c <= "\xff":
+        return c.encode("latin-1")
+    try:
+        return c.encode("cp1252")
+    except UnicodeEncodeError:
+        return None
+
+
+def _decoded_ok(c: str) -> bool:
+    # Chinese text, with the toned letters of pinyin glosses (ā é ǎ ü …)
+    return bool(_WANTED.match(c)) and not ("\uff61" <= c <= "\uff9f") or c in "①②③④⑤⑥⑦⑧⑨⑩×℃㎡—…" \
+        or "\u00c0" <= c <= "\u024f"
+
+
+class _Lost:
+    """A character with one byte the wrong decoding lost: its known bytes (-1 for the lost one)."""
+
+    __slots__ = ("pattern",)
+
+    def __init__(self, pattern: list[int]):
+        self.pattern = pattern
+
+
+def _any_text(c: str) -> bool:
+    return c >= " " and not ("\x7f" <= c <= "\x9f") or c in "\t\n"
+
+
+def _utf8_from(line: str, i: int, to_bytes, stop_at_newline: bool = True, ok=_decoded_ok):
+    """Read ``line[i:]`` as the bytes the wrong decoding saw (``to_bytes`` per character), as UTF-8: the
+    longest stretch that decodes to Chinese text.
+
+    Returns ``(end, pieces, sources)``: ``end`` a character index of ``line``, ``pieces`` decoded characters
+    and :class:`_Lost` ones (a U+FFFD of the garbled text stands for one lost byte), ``sources`` the index in
+    ``line`` of the character each piece's first byte came from.
+    """
+    out: list = []
+    best = None
+    src: list[int] = []  # for each piece, the index in ``line`` of the character its first byte came from
+    start = i
+    need = 0  # continuation bytes still expected
+    acc: list[int] = []  # the bytes of the character being read (-1: lost)
+    j, n = i, len(line)
+    while j < n:
+        c = line[j]
+        if stop_at_newline and c == "\n":
+            break
+        bs = to_bytes(c)
+        if bs is None:
+            break
+        seq = list(bs) if bs else [-1]
+        bad = False
+        for b in seq:
+            if need == 0:
+                start = j
+                if b == -1:  # a lost lead byte: a 3-byte character (CJK) with an unknown first byte
+                    acc, need = [-1], 2
+                elif b < 0x80:
+                    out.append(chr(b))
+                    src.append(j)
+                elif 0xE0 <= b <= 0xEF:
+                    acc, need = [b], 2
+                elif 0xC2 <= b <= 0xDF:
+                    acc, need = [b], 1
+                elif 0xF0 <= b <= 0xF4:
+                    acc, need = [b], 3
+                else:
+                    bad = True
+                    break
+            else:
+                if b == -1 or 0x80 <= b <= 0xBF:
+                    acc.append(b)
+                    need -= 1
+                else:
+                    bad = True
+                    break
+                if need == 0:
+                    if -1 in acc:
+                        # one byte lost, or the last two of a 3-byte character (GBK drops a pair it has no
+                        # character for: both bytes become U+FFFD)
+                        if acc.count(-1) > 1 and not (len(acc) == 3 and acc[0] != -1):
+                            bad = True
+                            break
+                        out.append(_Lost(acc))
+                        src.append(start)
+                    else:
+                        try:
+                            ch = bytes(acc).decode("utf-8")
+                        except UnicodeDecodeError:
+                            bad = True
+                            break
+                        if not ok(ch):
+                            bad = True
+                            break
+                        out.append(ch)
+                        src.append(start)
+                    acc = []
+        if bad:
+            break
+        j += 1
+        if need == 0:
+            best = (j, list(out), list(src))
+    return best
+
+
+@lru_cache(maxsize=1)
+def _freq() -> dict:
+    """Word frequencies of jieba's dictionary (already a dependency): which character a lost byte most likely
+    belonged to, given its neighbours."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.dt.initialize()
+    return jieba.dt.FREQ
+
+
+@lru_cache(maxsize=1)
+def _gbk_dead_pairs() -> tuple[tuple[int, int], ...]:
+    """Pairs of UTF-8 continuation bytes GBK has no character for (both become U+FFFD)."""
+    return tuple((x, y) for x in range(0x80, 0xC0) for y in range(0x80, 0xC0)
+                 if bytes([x, y]).decode("gbk", errors="replace") == "\ufffd\ufffd")
+
+
+@lru_cache(maxsize=1)
+def _char_freq() -> dict:
+    """How often each character occurs in jieba's words (weighted by the words' frequencies)."""
+    out: dict = {}
+    for w, f in _freq().items():
+        if f:
+            for c in w:
+                out[c] = out.get(c, 0) + f
+    return out
+
+
+def _candidates(pattern: list[int], holes: tuple[int, ...] | None) -> list[str]:
+    """The characters a pattern of known bytes (-1: lost) can be: CJK ideographs and Chinese punctuation."""
+    import itertools
+
+    lost = [k for k, b in enumerate(pattern) if b == -1]
+    if len(lost) == 1:
+        k = lost[0]
+        fills = [(v,) for v in (holes if holes is not None else (range(0xE0, 0xF0) if k == 0 else range(0x80, 0xC0)))]
+    elif holes is not None:
+        fills = list(itertools.product(holes, repeat=len(lost)))
+    else:
+        fills = list(_gbk_dead_pairs())
+    out = []
+    for fill in fills:
+        it = iter(fill)
+        bs = bytes(next(it) if b == -1 else b for b in pattern)
+        try:
+            c = bs.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if len(c) == 1 and ("\u4e00" <= c <= "\u9fff" or c in _PUNCT_ORDER or (len(pattern) == 2 and c.isalpha())):
+            out.append(c)
+    return out
+
+
+# measure words: after a number, the character a lost byte hid is likelier one of these
+_MEASURE = frozenset("个户份人次名家处起项件条台辆所座套只吨元批场支册本张篇期天周月年日米亩栋间")
+_NUMERAL = frozenset("0123456789一二三四五六七八九十百千万两几")
+
+
+_PUNCT_ORDER = "，。、：；“”《》（）？！…—〔〕"
+_CLOSES = {"》": "《", "”": "“", "）": "（", "〕": "〔", "」": "「", "】": "【"}
+
+
+def _resolve(pieces: list, holes: tuple[int, ...] | None) -> tuple[str, list[int], int]:
+    """Restore the :class:`_Lost` characters of ``pieces``: the one candidate their known bytes allow, or the
+    likeliest by jieba's frequencies of the words they make with their neighbours; U+FFFD where none fits.
+    Returns ``(text, offsets of guessed characters, characters lost)``."""
+    import math
+
+    out: list[str] = []
+    guessed: list[int] = []
+    lost = 0
+    for k, p in enumerate(pieces):
+        if not isinstance(p, _Lost):
+            out.append(p)
+            continue
+        cands = _candidates(p.pattern, holes)
+        if len(cands) == 1:
+            out.append(cands[0])
+            continue
+        if not cands:
+            out.append("\ufffd")
+            lost += 1
+            continue
+        freq, cfreq = _freq(), _char_freq()
+        prev = out[-1] if out else ""
+        nxt_piece = pieces[k + 1] if k + 1 < len(pieces) else None
+        nxt = nxt_piece if isinstance(nxt_piece, str) else ""
+        # the next character lost too: the candidates of both, scored by the words they make together
+        nxt_cands = _candidates(nxt_piece.pattern, holes) if isinstance(nxt_piece, _Lost) else []
+        prev2 = "".join(out[-2:]) if len(out) >= 2 else ""
+
+        after_number = prev[-1:] in _NUMERAL
+
+        t2s = _t2s().convert  # jieba's words are simplified: traditional text is scored through OpenCC
+
+        def score(c: str) -> float:
+            pair = max((freq.get(t2s(c + d), 0) for d in nxt_cands), default=0)
+            return (2 * math.log1p(freq.get(t2s(prev + c), 0)) + 2 * math.log1p(freq.get(t2s(c + nxt), 0))
+                    + 2 * math.log1p(pair)
+                    + math.log1p(freq.get(t2s(prev2 + c), 0)) + 0.3 * math.log1p(cfreq.get(t2s(c), 0))
+                    + (20 if after_number and c in _MEASURE else 0))
+
+        if not any(map(_cjk, cands)):  # punctuation or letters: a bracket this closes, else the commonest
+            before = "".join(out[-80:])
+            closing = [c for c in cands if c in _CLOSES and before.rfind(_CLOSES[c]) > before.rfind(c)]
+            best = closing[0] if closing else min(cands, key=lambda c: _PUNCT_ORDER.find(c) % 100)
+            guessed.append(len(out))
+            out.append(best)
+            continue
+        best = max(cands, key=score)
+        if score(best) <= 0:
+            out.append("\ufffd")
+            lost += 1
+            continue
+        guessed.append(len(out))
+        out.append(best)
+    return "".join(out), guessed, lost
+
+
+def _gbk_runs(line: str) -> list[tuple[int, int, str, list[int], int, list[int]]]:
+    """The stretches of ``line`` that are UTF-8 read as GBK: ``(start, end, restored, guessed, lost, sources)``
+    (``sources``: where in the run each restored character came from)."""
+    leads = _gbk_lead_chars()
+    out = []
+    i, n = 0, len(line)
+    while i < n:
+        c = line[i]
+        if c not in leads and c != "\ufffd":
+            i += 1
+            continue
+        found = _utf8_from(line, i, _gb_bytes)
+        if found:
+            j, pieces, src = found
+            nlost = sum(isinstance(p, _Lost) for p in pieces)
+            plain = "".join(p for p in pieces if isinstance(p, str))
+            cjk = sum(map(_cjk, plain))
+            garbled = line[i:j]
+            gain = _common_score(plain) - _common_score(garbled.replace("\ufffd", ""))
+            wide = sum(1 for p in pieces if isinstance(p, _Lost) or p > "\x7f")
+            # two Chinese characters at least, and the restored text reads as more common Chinese than the run
+            # did (genuine text is already common characters); or, where the wrong decoding lost a byte of
+            # most characters (2024骞�3鏈� for 2024年3月: a lead byte before ASCII is always lost), two lost
+            # characters at least whose known bytes each fit a Chinese character
+            read_ok = cjk >= 2 and gain >= max(2, len(plain) // 4)
+            lost_ok = cjk < 2 and nlost >= 2 and all(_candidates(p.pattern, None) for p in pieces
+                                                      if isinstance(p, _Lost))
+            if (read_ok and nlost <= max(1, wide // 2)) or lost_ok:
+                restored, guessed, lost = _resolve(pieces, None)
+                out.append((i, j, restored, guessed, lost, [x - i for x in src]))
+                i = j
+                continue
+        i += 1
+    return out
+
+
+def _latin_run(run: str) -> tuple[str, list[int], int] | None:
+    """A run of UTF-8 read as cp1252/Latin-1, restored: with ftfy when no byte was lost, else from its bytes
+    (a U+FFFD being one of cp1252's five undefined bytes)."""
+    ftfy_fixed = None
+    if "\ufffd" not in run:
+        import ftfy
+
+        fixed = ftfy.fix_encoding(run)
+        if fixed != run and _cjk_share(fixed) >= 0.3 and "\ufffd" not in fixed:
+            ftfy_fixed = fixed
+    pieces: list = []
+    src: list[int] = []
+    i = 0
+    while i < len(run):  # strict UTF-8 is evidence enough here: any text character it decodes to is taken
+        found = _utf8_from(run, i, _cp_bytes, stop_at_newline=False, ok=_any_text)
+        if found and found[0] > i:
+            pieces.extend(found[1])
+            src.extend(found[2])
+            i = found[0]
+        else:  # a character no byte reading fits: kept as it is
+            pieces.append(run[i])
+            src.append(i)
+            i += 1
+    restored, guessed, lost = _resolve(pieces, _CP1252_HOLES)
+    if ftfy_fixed is not None:  # ftfy's repair; our reading of the same bytes says where each character came from
+        return ftfy_fixed, [], 0, (src if restored == ftfy_fixed else None)
+    if restored == run or _cjk_share(restored) < 0.3:
+        return None
+    return restored, guessed, lost, src
+
+
+def repair_mojibake(text: str) -> tuple[str, list[tuple]]:
+    """Every mojibake run of ``text`` repaired: ``(new_text, [(start, end, restored, kind, guessed, lost,
+    sources)])``.
+
+    ``kind`` is ``"gbk"`` (UTF-8 read as GBK) or ``"cp1252"`` (UTF-8 read as cp1252/Latin-1); start/end index
+    ``text``; ``guessed`` are the offsets in ``restored`` of characters a lost byte left ambiguous, chosen by
+    their context; ``lost`` counts the characters kept as U+FFFD; ``sources`` (or None) where in the run each
+    restored character came from. Genuine text is left alone.
+    """
+    edits: list = []
+    if _LATIN_LEAD.search(text) and _LATIN_RUN.search(text):
+        for m in _LATIN_RUN.finditer(text):
+            fixed = _latin_run(m.group())
+            if fixed is not None:
+                edits.append((m.start(), m.end(), fixed[0], "cp1252", fixed[1], fixed[2], fixed[3]))
+    rx = _gbk_lead_rx()
+    if rx.search(text):
+        pos = 0
+        for line in text.split("\n"):
+            if len(rx.findall(line, 0, 4000)) >= 2:
+                for s, e, r, guessed, lost, src in _gbk_runs(line):
+                    if not any(a < pos + e and pos + s < b for a, b, *_ in edits):
+                        edits.append((pos + s, pos + e, r, "gbk", guessed, lost, src))
+            pos += len(line) + 1
+    edits.sort(key=lambda x: x[0])
+    out, last = [], 0
+    for s, e, r, *_ in edits:
+        out.append(text[last:s])
+        out.append(r)
+        last = e
+    out.append(text[last:])
+    return "".join(out), edits
+
+
+_HOW = {"gbk": "UTF-8 text read as GBK", "cp1252": "UTF-8 text read as cp1252/Latin-1"}
+_LOST = re.compile("\ufffd+")
+
+
+def restore_mojibake(m: Mapped) -> Mapped:
+    """Repair runs of mojibake inside a document (``鍏充簬`` → ``关于``, ``å…³äºŽ`` → ``关于``) and flag each
+    (``mojibake``); a character whose lost byte left several readings is chosen by its context and flagged
+    ``guessed_text``; characters nothing recovers stay as U+FFFD, flagged ``garbled_text`` with their span."""
+    text = m.text
+    if not (_LATIN_LEAD.search(text) or _gbk_lead_rx().search(text)):
+        return m
+    _new, edits = repair_mojibake(text)
+    for s, e, r, kind, guessed, lost, _src in edits:
+        more = "".join([f", {len(guessed)} character(s) guessed from their context" if guessed else "",
+                        f", {lost} character(s) lost (kept as U+FFFD)" if lost else ""])
+        shown = text[s:e] if e - s <= 40 else text[s:s + 37] + "…"
+        m.flag("mojibake", f"{_HOW[kind]}, restored from its bytes: {shown!r} → "
+                           f"{r if len(r) <= 40 else r[:37] + '…'!r}{more}", s, e)
+    pieces = []  # one edit per restored character, from the garbled characters it came from: spans lead back
+    for s, e, r, _kind, _guessed, _lost, src in edits:
+        if src is None or len(src) != len(r):
+            pieces.append((s, e, r))
+            continue
+        for k, ch in enumerate(r):
+            pieces.append((s + src[k], s + src[k + 1] if k + 1 < len(r) else e, ch))
+    m = m.splice(pieces)
+    shift = 0
+    for s, e, r, _kind, guessed, _lost, _src in edits:
+        for k in guessed:
+            m.flag("guessed_text", f"{r[k]!r} guessed from its context: one of its bytes was lost to the wrong "
+                                   "decoding", s + shift + k, s + shift + k + 1)
+        shift += len(r) - (e - s)
+    for x in _LOST.finditer(m.text):
+        m.flag("garbled_text", f"{x.end() - x.start()} character(s) that no decoding recovers (kept as U+FFFD)",
+               x.start(), x.end())
+    return m
+
+
 # ---------------------------------------------------------------- traditional → simplified
 
 # frequent characters that exist only in traditional script
@@ -617,6 +1049,7 @@ def tidy_whitespace(m: Mapped) -> Mapped:
 
 
 STEPS = [
+    ("restore_mojibake", restore_mojibake),  # before newlines: Latin-1 mojibake holds U+0085 (a UTF-8 byte)
     ("normalise_newlines", normalise_newlines),
     ("strip_pinyin_glosses", strip_pinyin_glosses),
     ("restore_garbled", restore_garbled),

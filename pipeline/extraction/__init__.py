@@ -79,7 +79,10 @@ def extract_items(doc: Document) -> Document:
     from ..model import Flag
     from .deadlines import is_inverted
 
+    from .units import locate_units
+
     tasks, candidates = find_tasks(doc)
+    tasks = locate_units(doc.text, tasks)
     metrics = find_metrics(doc)
     flags = [Flag("inverted_range", f"the range {d.raw!r} ends ({d.end}) before it starts ({d.start}); kept as written",
                   d.span) for t in tasks for d in t.deadlines if d.kind == "range" and is_inverted(d)]

@@ -313,6 +313,93 @@ def not_ordinal(h: _Hit, c: _Ctx) -> str | None:
     return None
 
 
+# A score rule (SPEC §8: "score points and weights set how scores are allocated", unlike an achieved score):
+# points given or taken (扣2分, 每项加2分, 加分最高不超过5分), a part's points in brackets ((30分), (总分100分)),
+# and every number of a sentence that takes or gives points (每少1次扣2分, 整改率每低1个百分点扣1分).
+SCORE_ALLOCATION_BEFORE = re.compile(r"(?:扣|加|减|扣除|另加|记|计|赋|满分|总分|分值|最高|最多|最低|不超过|不得超过)[ \t]*$")
+SCORE_RULE = re.compile(r"(?:扣|加|减|扣除)[ \t]*(?:\d+(?:\.\d+)?|[一二两三四五六七八九十]+|[xX]+)[ \t]*分(?![钟局类级配成组工项值析布摊担享])")
+SCORE_SHARE_BEFORE = re.compile(r"(?:考核|考评|评分|得分|分值|权重|成绩)[\u4e00-\u9fff]{0,4}(?:占|按|比重为|权重为)[ \t]*$")
+RULE_STOP = "。；;!?！？\n"
+CLOCK_BEFORE = re.compile(r"\d[ \t]*[时点](?:许|左右)?[ \t]*$")
+
+
+def _rule_sentence(text: str, pos: int, limit: int = 120) -> tuple[int, int]:
+    """The span of the sentence, cut at 。；! ? and line ends, that holds ``pos``."""
+    i = pos
+    while i > 0 and pos - i < limit and text[i - 1] not in RULE_STOP:
+        i -= 1
+    j = pos
+    while j < len(text) and j - pos < limit and text[j] not in RULE_STOP:
+        j += 1
+    return i, j
+
+
+def not_score_rule(h: _Hit, c: _Ctx) -> str | None:
+    """Points and weights of an assessment's rules, and the conditions that take or give points."""
+    before = c.text[max(0, h.start - 6):h.start]
+    if h.kind == "score":
+        if CLOCK_BEFORE.search(before):
+            return "clock time (9时许20分)"
+        if SCORE_ALLOCATION_BEFORE.search(before):
+            return "points allocated by a score rule"
+        if re.search(r"[(（][ \t]*(?:总分|满分|分值)?[ \t]*$", before) and re.match(r"[ \t]*[)）]", c.text[h.end:h.end + 2]):
+            return "points of a part of the assessment ((30分))"
+    if h.kind == "percent" and SCORE_SHARE_BEFORE.search(_clause_before(c.text, h.start, 20)):
+        return "weight of a part of the score (日常考核占40%)"
+    s, e = _rule_sentence(c.text, h.start)
+    rules = [m.span() for m in SCORE_RULE.finditer(c.text, s, e)]
+    if any(a <= h.start < b for a, b in rules):
+        return "points allocated by a score rule"
+    if rules:
+        return "condition of a score rule (每少1次扣2分)"
+    return None
+
+
+_BOUND_AFTER = re.compile(r"(?:及)?(?:以上|以下|以内)")
+_OR_LINK = re.compile(r"[ \t]*(?:[,，、]?[ \t]*(?:或者|或是|或|和|及|以及|且|并且)|(?P<range>[至到—–~～-]))")
+
+
+def _bounded(m: re.Match) -> bool:
+    return bool(m.group("num2")) or (m.group("ap3") or "") in ("以上", "以下", "以内")
+
+
+def _class_chain(text: str, m: re.Match, limit: int = 60) -> int | None:
+    """Where a chain of quantities joined by 或/和/至, one of them bounded (以上, 1至2人), that ends in 的 + a
+    noun ends (死亡3人以上，或受伤10人以上，或直接经济损失1000万元以上的事故), starting at the quantity ``m``."""
+    stop, pos, bounded = min(len(text), m.end() + limit), m.end(), _bounded(m)
+    while pos < stop:
+        b = _BOUND_AFTER.match(text, pos)
+        if b:
+            pos, bounded = b.end(), True
+        if text.startswith("的", pos) and re.match(r"[\u4e00-\u9fff]", text[pos + 1:pos + 2]):
+            return pos if bounded else None
+        link = _OR_LINK.match(text, pos)
+        if not link:
+            return None
+        q = QUANTITY.search(text, link.end(), stop)
+        if not q or not re.fullmatch(r"[\u4e00-\u9fff]{0,10}", text[link.end():q.start()]):
+            return None
+        bounded = bounded or _bounded(q) or bool(link.group("range"))
+        pos = q.end()
+    return None
+
+
+def not_class_definition(h: _Hit, c: _Ctx) -> str | None:
+    """A level's definition: bounded quantities joined by 或 that end in 的 + noun (发生死亡3人以上，或受伤10人以上
+    …的事故; 重伤1至4人或直接经济损失100万元至500万元的事故). An exact count before 的 stays (一次死亡11人的
+    重大交通事故 is one accident's toll)."""
+    if h.kind == "percent":
+        return None
+    s, _ = _rule_sentence(c.text, h.start, 60)
+    for m in QUANTITY.finditer(c.text, s, h.end):
+        if m.start() > h.start:
+            break
+        end = _class_chain(c.text, m)
+        if end is not None and end >= h.end:
+            return "threshold of a class (…以上的事故)"
+    return None
+
+
 def not_threshold(h: _Hit, c: _Ctx) -> str | None:
     """A bound that defines a class (死亡2人以上事故, 5亿元以上项目), or the base of a rate (每10万公顷, 10万人死亡率)."""
     after = c.text[h.end:h.end + 12]
@@ -367,6 +454,8 @@ def not_in_name(h: _Hit, c: _Ctx) -> str | None:
         return "coined name (its opening quote lost)"
     if _in_unit_parenthetical(c.text, h.start):
         return "inside a unit parenthetical"
+    if h.unit == "份" and c.text[max(0, h.start - 2):h.start] == "一式":
+        return "copies of the document itself (一式两份)"
     if COLLECTION_BEFORE.search(c.text[max(0, h.start - 4):h.start]):
         return "a collection of texts (精选5篇)"
     return None
@@ -478,7 +567,7 @@ def not_garbled(h: _Hit, c: _Ctx) -> str | None:
     return None
 
 
-EXCLUSIONS = (not_ordinal, not_threshold, not_vague_chinese, not_in_name, not_closed_list, not_recurring, not_duration,
+EXCLUSIONS = (not_ordinal, not_threshold, not_class_definition, not_score_rule, not_vague_chinese, not_in_name, not_closed_list, not_recurring, not_duration,
               not_weather, not_benchmark, not_project_capacity, not_discourse, not_garbled)
 
 
@@ -980,11 +1069,31 @@ def _context(doc: Document) -> _Ctx:
     return _Ctx(text, quoted, titles, garbled)
 
 
+# Minutes of a meeting that took several items (议题) are work-safety documents only in the items about
+# work safety (SPEC §1): an agenda item's heading starts with what the meeting did with it.
+AGENDA_HEADING = re.compile(r"^[ \t]*(?:研究|审议|听取|讨论|审定|学习|传达|通报|议定|部署)")
+ON_TOPIC = re.compile(r"安全|事故|隐患|应急|消防|防汛|汛期|防火|火灾|救援|灾害|减灾|抢险|危险|危化|安监|安委|燃气|防溺水|防震")
+
+
+def off_topic_spans(doc: Document) -> list[tuple[int, int]]:
+    """The spans of the agenda items of a minutes document that are not about work safety.
+
+    Only a document whose top-level sections are two or more agenda items (研究…事宜, 审议《…》, 听取…汇报), at
+    least one of them about work safety, has any: a plan or report about other things keeps its figures."""
+    top = [sec for sec in doc.sections if sec.level == 1]
+    items = [sec for sec in top if AGENDA_HEADING.match(sec.heading or "")]
+    if len(items) < 2 or len(items) < len(top) / 2:
+        return []
+    off = [sec.span for sec in items if not ON_TOPIC.search(doc.text[sec.span[0]:sec.span[1]])]
+    return off if len(off) < len(items) else []
+
+
 def _rule_hits(doc: Document) -> list[_Hit]:
     """The quantities that pass the exclusions, in text order, with the rules' subjects and raw spans."""
     text = doc.text
     ctx = _context(doc)
-    hits = [h for h in _candidates(text) if exclusion(h, ctx) is None]
+    off = off_topic_spans(doc)
+    hits = [h for h in _candidates(text) if exclusion(h, ctx) is None and not any(a <= h.start < b for a, b in off)]
     cuts = [len(text)] + [f.span[0] for f in doc.flags if f.code in CUT_FLAGS and f.span]
     hits += [h for h in _truncated(text, hits, cuts) if not_garbled(h, ctx) is None]
     hits.sort(key=lambda h: h.start)

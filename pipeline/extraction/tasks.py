@@ -20,7 +20,7 @@ import re
 
 from ..model import Deadline, Document, Section, Task, Unit
 from .deadlines import deadline_starts, find_deadlines, parse_deadline
-from .units import actors, dedupe, parse_cut_clause, parse_unit_clause, split_names, with_lead_roles
+from .units import actors, dedupe, looks_like_unit, parse_cut_clause, parse_unit_clause, split_names, with_lead_roles
 
 FORWARD = re.compile(r"下一步|工作思路|工作打算|工作计划|工作安排|工作要求|工作重点|明年|下半年|下阶段|今后|努力方向|工作举措|"
                      r"(?:\d{4}|[xX]{2,4})年(?:度)?(?:主要)?工作(?:思路|计划|打算|重点|安排|要点)")
@@ -974,6 +974,48 @@ def _after_inline_marker(text: str, start: int, end: int) -> int:
     return m.end() if m and end - m.end() >= 4 else start
 
 
+# a line opened by a short label and a colon (县应急局：负责…; 危险化学品企业：应当…; 1月份：召开…): the words after the
+# colon are the task's, a label that names units gives its units, one that is a time gives its deadlines
+_LABEL_LINE = re.compile(r"[^\s,，。;；:：、()（）“”《》]{2,20}[:：]")
+_LABEL_PARTY = re.compile(r"(?:企业|单位|公司|经营户|业主|学校|医院|场所)$")
+
+
+def _label_candidates(b: _Builder, text: str, ps: int, pe: int, n: int, put) -> int:
+    s = ps
+    while s < pe and text[s] in " \t\u3000":
+        s += 1
+    m = _LABEL_LINE.match(text, s, pe)
+    if not m or pe - m.end() < 6:
+        return n
+    label = text[s:m.end() - 1]
+    if _UNIT_HEADER.match(label) or UNIT_LINE.match(text, s, pe):
+        return n  # 牵头单位：… closes a task, it does not open one
+    names = split_names(label)
+    units = None
+    if names and all(looks_like_unit(x) or _LABEL_PARTY.search(x) for x in names):
+        units = [Unit(name=x, canonical=x, role="responsible") for x in names]
+    extra = _deadlines(label, b.year_for(s), s) if len(label) <= 12 else []
+    b.add(m.end(), pe, units, extra)
+    for t in b.tasks[n:]:
+        put(t, "label_unit" if units else "label_time" if extra else "label")
+    return len(b.tasks)
+
+
+# where a directive or a commitment starts inside a sentence: after a comma, a request (请…), an actor with its
+# verb (县应急局将…, 各村要…, 镇里计划于…), or the words after a speaker's or a meeting's lead-in (X强调，/会议决定，)
+_CLAUSE_AT = re.compile(r"(?<=[,，;；])\s*(?=请|[^,，。;；:：\s]{1,16}?[局委办部门位队所站心院府道镇乡街区县市业司村组里会校](?:还|也|均|都|仍|再)?"
+                        r"(?:将(?!其)|要(?!求)|须|必须|务必|应当|负责|牵头|计划|拟))")
+_LEAD_ANY = re.compile(r"[^,，。;；:：\n]{1,16}?(?:强调|要求|指出|提出|决定|表示|指示|明确|部署)[,，:：]\s*")
+
+
+def _clause_starts(text: str, ss: int, se: int) -> list[int]:
+    out = [m.end() for m in _CLAUSE_AT.finditer(text, ss, se) if se - m.end() >= 8]
+    lead = _LEAD_ANY.match(text, ss, se)
+    if lead and se - lead.end() >= 8:
+        out.append(lead.end())
+    return out
+
+
 def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
     """Every segment that may be a task, with what the task model needs to judge it.
 
@@ -1033,7 +1075,15 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
             continue
         sec = _section_at(doc, ps)
         if sec is not None and sec.span[0] <= ps < sec.body_start:
+            if sec.heading_span and sec.body_start >= pe and pe - sec.heading_span[0] >= 10:
+                # a line that is all item heading (the last item of a list, its body the signature or a
+                # trailer): the heading may be the item's only words
+                b.add(max(ps, sec.heading_span[0]), pe, None)
+                for t in b.tasks[n:]:
+                    put(t, "head")
+                n = len(b.tasks)
             ps = max(ps, min(sec.body_start, pe))
+        n = _label_candidates(b, text, ps, pe, n, put)
         ps = _after_inline_marker(text, ps, pe)
         items = [m.start() for m in _INLINE_ITEM_AT.finditer(text, ps, pe)]
         if len(items) >= 2:  # 一要…;二要…: each lowest-level item is a task (SPEC §3), the paragraph is not
@@ -1047,6 +1097,12 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
                 b.add(_after_inline_marker(text, ss, se), se, None)
         for t in b.tasks[n:]:
             put(t, "para" if t.span == _trim(doc, ps, pe) else "sent")
+        n = len(b.tasks)
+        for ss, se in sents or [(ps, pe)]:  # a directive or commitment that starts inside its sentence
+            for cs in _clause_starts(text, ss, se):
+                b.add(cs, se, None)
+        for t in b.tasks[n:]:
+            put(t, "clause")
         n = len(b.tasks)
     # runs of short lines (a table copied without its bars, a list of targets): where each line sits
     lines, pos = [], 0

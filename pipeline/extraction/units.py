@@ -501,3 +501,68 @@ _VERBISH = re.compile(r"报|汇总|组织|开展|负责|发布|通知|细化|制
 
 # the rule finder the recogniser is compared with when it is trained (pipeline.learn imports no stage)
 learned.register_rules(lambda text: [(u.name, u.role) for u in rule_actors(text)], split_names)
+
+
+# -- where each unit is written (issue 9: units carry their span) ----------------------------------------------------
+
+#: how far past a task's end its units are looked for (the parenthetical or 责任单位 cell that closes it)
+_AFTER = 240
+#: how far before a task's start (a 由…负责 sentence, a table row's unit cell before the task cell)
+_BEFORE = 160
+
+
+def _name_pattern(name: str) -> re.Pattern | None:
+    """The name as written, allowing white space, a line break or a list separator between its characters (a
+    table copy that broke a cell, 各县、区住建局 kept as one unit)."""
+    chars = [re.escape(c) for c in name if not c.isspace()]
+    if not chars:
+        return None
+    return re.compile(r"[\s、,，]{0,2}".join(chars))
+
+
+def locate_units(text: str, tasks: list) -> list:
+    """The tasks with each unit's ``span`` in ``text``: where its name is written for that task.
+
+    A unit is looked for first inside its task, then after it up to the next task (the parenthetical or
+    the 责任单位 cell that closes it), then just before it (由…牵头 before the task's words). A unit whose
+    name is not written near its task (a name the recogniser rebuilt) keeps ``span`` None. Units of one
+    task that share a name take successive occurrences, so two units never get one span unless they
+    were written once."""
+    from dataclasses import replace
+
+    out = []
+    ordered = sorted(range(len(tasks)), key=lambda k: tasks[k].span)
+    next_start = {}
+    for a, b in zip(ordered, ordered[1:]):
+        next_start[a] = tasks[b].span[0]
+    for k, t in enumerate(tasks):
+        if not t.units or all(u.span for u in t.units):
+            out.append(t)
+            continue
+        s, e = t.span
+        after = min(len(text), e + _AFTER, max(next_start.get(k, len(text)), e))
+        windows = ((s, e), (e, after), (max(0, s - _BEFORE), s))
+        taken: list[tuple[int, int]] = []
+        units = []
+        for u in t.units:
+            span = u.span
+            rx = None if span else _name_pattern(u.name)
+            if rx is not None:
+                span = _first_free(text, rx, windows, taken)
+            if span:
+                taken.append(span)
+            units.append(u if span == u.span else replace(u, span=span))
+        out.append(replace(t, units=tuple(units)))
+    return out
+
+
+def _first_free(text: str, rx: re.Pattern, windows, taken) -> tuple[int, int] | None:
+    for ws, we in windows:
+        if we <= ws:
+            continue
+        # the window's last occurrence before the task (nearest to it), else the first one inside or after it
+        found = [m.span() for m in rx.finditer(text, ws, we)
+                 if not any(a < m.end() and m.start() < b for a, b in taken)]
+        if found:
+            return found[-1] if we <= windows[0][0] else found[0]
+    return None

@@ -45,7 +45,11 @@ READERS: dict[str, ReaderSpec] = {
         ReaderSpec("docx", (".docx",), "docx", "reader.docx.v1"),
         ReaderSpec("pdf", (".pdf",), "pdf", "reader.pdf.v1"),
         ReaderSpec("html", (".html", ".htm", ".xhtml", ".shtml"), "html", "reader.html.v1"),
-        ReaderSpec("doc", (".doc",), "doc", "reader.doc.v1"),
+        ReaderSpec("doc", (".doc", ".wps"), "doc", "reader.doc.v1"),  # .wps: WPS Writer, read like .doc
+        ReaderSpec("xlsx", (".xlsx", ".xlsm"), "sheet", "reader.xlsx.v1"),
+        ReaderSpec("xls", (".xls", ".et"), "sheet", "reader.xls.v1"),  # .et: WPS Spreadsheets
+        ReaderSpec("dps", (".dps", ".ppt"), "dps", "reader.dps.v1"),  # WPS Presentation / PowerPoint 97
+        ReaderSpec("ofd", (".ofd",), "ofd", "reader.ofd.v1"),
     )
 }
 
@@ -56,19 +60,45 @@ _IMAGES = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": 
            b"II*\x00": "a TIFF image", b"MM\x00*": "a TIFF image"}
 
 
+def _zip_kind(data: bytes) -> str:
+    """docx, xlsx or ofd by the parts the zip's directory lists; ``"zip"`` for another zip, ``"badzip"`` for a
+    damaged one whose first entries do not name a Word or Excel part."""
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+    except Exception:  # noqa: BLE001 - a damaged directory: the local headers may still say what it was
+        window = data[:65536]
+        if b"OFD.xml" in window and b"word/" not in window:  # an OFD package (GB/T 33190)
+            return "ofd"
+        return "docx" if b"word/" in window else "xlsx" if b"xl/" in window else "badzip"
+    if "OFD.xml" in names and "word/document.xml" not in names:
+        return "ofd"
+    if "word/document.xml" in names:
+        return "docx"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    return "zip"
+
+
 def sniff(data: bytes) -> str | None:
     """The format the bytes themselves declare, or None for plain text / unknown.
 
-    Returns a reader format, or ``"image:<what>"`` / ``"zip"`` for known
-    formats no reader handles.
+    Returns a reader format, ``"encrypted"`` for a password-protected Office file (an OLE container
+    holding an encrypted package), or ``"image:<what>"`` / ``"zip"`` / ``"badzip"`` for known formats
+    no reader handles.
     """
     head = data[:2048]
     if b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        return "docx" if b"word/" in data[:65536] or b"[Content_Types].xml" in data[:65536] else "zip"
+        return _zip_kind(data)
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return "doc"
+        from .sheet import ole_kind  # olefile, only for OLE bytes
+
+        return {"xls": "xls", "encrypted": "encrypted", "ppt": "dps"}.get(ole_kind(data) or "", "doc")
     for magic, what in _IMAGES.items():
         if head.startswith(magic):
             return "image:" + what
@@ -85,6 +115,11 @@ def detect_format(path: Path, data: bytes) -> str:
     ext = path.suffix.lower()
     by_ext = EXTENSION_TO_FORMAT.get(ext)
     sniffed = sniff(data)
+    if sniffed == "doc" and by_ext in ("xls", "dps"):
+        from .sheet import ole_kind
+
+        if ole_kind(data) is None:  # an OLE file whose directory is damaged: its extension says what it was
+            return by_ext
     if sniffed in READERS:
         if by_ext and by_ext != sniffed:
             _log.info("%s: extension says %s but the bytes are %s; reading as %s", path, by_ext, sniffed, sniffed)
@@ -93,12 +128,20 @@ def detect_format(path: Path, data: bytes) -> str:
         raise ReaderError("unsupported_format", path,
                           f"the file is {sniffed[6:]}, not a document (supported: {SUPPORTED}); "
                           "run OCR first if it is a scan")
-    if sniffed == "zip":
+    if sniffed in ("zip", "badzip") and by_ext == "ofd":  # a zip named .ofd: its reader says what is missing
+        return "ofd"
+    if sniffed == "encrypted":
+        raise ReaderError("encrypted", path, "the file is password-protected (an encrypted Office file): "
+                          "save a copy without the password")
+    if sniffed in ("zip", "badzip") and by_ext in ("docx", "xlsx"):
+        raise ReaderError("corrupt_file", path, f"the extension says {by_ext} but the bytes are "
+                          + ("a damaged zip" if sniffed == "badzip" else f"a zip archive that holds no {by_ext} parts"))
+    if sniffed in ("zip", "badzip"):
         raise ReaderError("unsupported_format", path,
-                          f"the file is a zip archive but not a Word document (supported: {SUPPORTED})")
+                          f"the file is a zip archive but not a Word or Excel document (supported: {SUPPORTED})")
     if sniffed == "rtf":
         raise ReaderError("unsupported_format", path, f"the file is RTF (supported: {SUPPORTED}); save it as .docx")
-    if by_ext in ("pdf", "docx", "doc"):
+    if by_ext in ("pdf", "docx", "doc", "xlsx", "xls", "dps", "ofd"):
         raise ReaderError("corrupt_file", path,
                           f"the extension says {by_ext} but the bytes are not a {by_ext} file (damaged or mislabelled)")
     if by_ext in ("txt", "html"):
@@ -156,8 +199,10 @@ def read(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Document:
         blocks = tuple(replace(b, text=scrub(b.text)) for b in blocks)
     if meta.get("html_title"):
         meta["html_title"] = scrub(meta["html_title"])
+    flags = tuple(meta.pop("flags", ()))  # what a reader did to the text (a whole-text mojibake repair)
     return Document(
         source=name_text(path),
+        flags=flags,
         sha256=hashlib.sha256(data).hexdigest(),
         format=fmt,
         raw_text=raw_text,

@@ -20,12 +20,17 @@ _CN = "零一二三四五六七八九"
 _TIANGAN = "甲乙丙丁戊己庚辛壬癸"
 
 
-def check_zip(path: Path, data: bytes, max_bytes: int) -> None:
-    """Refuse damaged zips and zip bombs from the sizes in the central directory, before inflating."""
+def check_zip(path: Path, data: bytes, max_bytes: int, *, required: str | None = "word/document.xml",
+              what: str = "a Word document") -> None:
+    """Refuse damaged zips and zip bombs from the sizes in the central directory, before inflating.
+
+    ``required`` is the part the package must hold to be ``what`` (None: the caller checks); the .xlsx and
+    OFD readers reuse the checks.
+    """
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as e:
-        raise ReaderError("corrupt_file", path, f"not a readable .docx (zip): {e}") from e
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as e:
+        raise ReaderError("corrupt_file", path, f"{what} that cannot be read: a damaged zip ({e})") from e
     with zf:
         infos = zf.infolist()
         total = sum(i.file_size for i in infos)
@@ -36,8 +41,8 @@ def check_zip(path: Path, data: bytes, max_bytes: int) -> None:
         if total > 50 * 1024 * 1024 and total / packed > 100:
             raise ReaderError("too_large", path, f"compression ratio {total // packed}:1 looks like a zip bomb")
         names = {i.filename for i in infos}
-        if "word/document.xml" not in names:
-            raise ReaderError("corrupt_file", path, "a zip file without word/document.xml is not a Word document")
+        if required and required not in names:
+            raise ReaderError("corrupt_file", path, f"a zip file without {required} is not {what}")
 
 
 def chinese_number(n: int) -> str:

@@ -102,6 +102,105 @@ def candidates(text: str, num_start: int, rule_subject: str, unit: str = "",
             if len(s) <= SHORT:
                 add(prev_subject + s, cstart + b, "prev+left", b)
         add(prev_subject, -1, "prev", -1)
+        # the earlier metric's counted noun with this clause's verb: 发生事故9起、死亡3人 → 事故死亡;
+        # 排查隐患120处，已整改115处 → 整改隐患
+        nouns = _nouns(prev_subject)
+        for s, b in spans:
+            if len(s) <= SHORT and not _names_a_noun(s):
+                for noun in nouns:
+                    add(noun + s, cstart + b, "noun+left", b)
+                    if _starts_with_verb(s):
+                        add(s + noun, cstart + b, "left+noun", b)
+    for subject in distributed(text, num_start):
+        add(subject, -1, "distributed", -1)
+    return out
+
+
+def _nouns(subject: str) -> list[str]:
+    """The counted noun of a subject without its verb (排查一般隐患 → 一般隐患), and its last word (隐患)."""
+    from .postag import pos
+
+    words = pos(subject)
+    k = 0
+    for i, (w, f) in enumerate(words[:-1]):  # the last verb before the noun (a vn opening the subject too)
+        if (f.startswith("v") and f != "vn") or (i == 0 and f == "vn"):
+            k = sum(len(x) for x, _ in words[:i + 1])
+    noun = subject[k:]
+    out = [noun] if len(noun) >= 2 else []
+    last = words[-1][0] if words else ""
+    if len(last) >= 2 and last != noun and words[-1][1][:1] in ("n", "i", "l"):
+        out.append(last)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _names_a_noun(s: str) -> bool:
+    """Whether ``s`` holds a noun of its own (死亡, 已整改 do not: they count the earlier metric's noun)."""
+    from .postag import pos
+
+    return any(f[:1] in ("n", "i", "l", "r") or (f == "vn" and i) for i, (_, f) in enumerate(pos(s)))
+
+
+@lru_cache(maxsize=4096)
+def _starts_with_verb(s: str) -> bool:
+    from .postag import pos
+
+    words = pos(s)
+    return bool(words) and words[0][1].startswith("v") and words[0][1] != "vn"
+
+
+# A change stated for several nouns at once, each number in turn (SPEC §6 subjects): 事故起数、死亡人数和直接经济
+# 损失同比分别下降11.1%、25.5%和30% → 死亡人数同比下降 for the second number.
+_CHANGE = re.compile(r"(?P<cmp>同比|环比|与上年同期相比|与去年同期相比|比上年同期|比去年同期|比上年|比去年|较上年|较去年)?"
+                     r"[ \t]*(?:分别|依次|各)?[ \t]*(?P<verb>下降|上升|增长|减少|增加|提高|降低|增幅|降幅)了?[ \t]*$")
+_LIST_ITEM = re.compile(r"[ \t]*(?:[\d.,]+|[xX*]+)(?:万|亿)?(?:个百分点|百分点|[%‰]|[^\d\s、和及,，。;；!?！？]{1,2})?[ \t]*")
+_LIST_SEP = re.compile(r"[ \t]*(?:、|和|及|以及|,|，)[ \t]*")
+_NOUN_SEP = re.compile(r"、|和|及|以及")
+_SENT_STOP = "。;；!?！？\n"
+_TIME_PLACE = re.compile(r"^(?:今年以来|年初以来|全年|今年|去年|上半年|下半年|[1-9]\d*[-—至~]\d+月(?:份)?|全[省市县区镇乡]|各类)+")
+
+
+def distributed(text: str, num_start: int, limit: int = 100) -> list[str]:
+    """The subject of a number in a list that follows a change verb shared by as many nouns (see :data:`_CHANGE`)."""
+    i = num_start
+    while i > 0 and num_start - i < limit and text[i - 1] not in _SENT_STOP:
+        i -= 1
+    before = text[i:num_start]
+    # walk back over the numbers of the list before this one
+    k, pos = 0, len(before)
+    while True:
+        m = re.search(r"(?:[\d.,]+|[xX*]+)(?:万|亿)?(?:个百分点|百分点|[%‰]|[^\d\s、和及,，。;；!?！？]{1,2})?[ \t]*(?:、|和|及|以及|,|，)[ \t]*$",
+                      before[:pos])
+        if not m:
+            break
+        k, pos = k + 1, m.start()
+    change = _CHANGE.search(before[:pos])
+    if not change or k > 12:
+        return []
+    # the whole list: this number and the ones after it
+    n, j = k, num_start
+    while True:
+        m = _LIST_ITEM.match(text, j)
+        if not m or m.end() == j:
+            break
+        n, j = n + 1, m.end()
+        sep = _LIST_SEP.match(text, j)
+        if not sep or not re.match(r"[\d.xX*]", text[sep.end():sep.end() + 1]):
+            break
+        j = sep.end()
+    lead = before[:change.start()]
+    lead = re.split(r"[,，:：]", lead)[-1]
+    nouns = [x.strip() for x in _NOUN_SEP.split(lead) if x.strip()]
+    if n < 2 or len(nouns) < n:
+        return []
+    nouns = nouns[-n:]
+    noun, verb, cmp = nouns[k], change.group("verb"), change.group("cmp") or ""
+    noun = _TIME_PLACE.sub("", noun) or noun  # 全年火灾起数 → 火灾起数
+    out = [noun + cmp + verb]
+    if cmp and cmp != "同比":
+        out.append(noun + "同比" + verb)
+    if not cmp:
+        out.append(noun + "同比" + verb)
     return out
 
 
@@ -193,6 +292,14 @@ def _features(s: str, kind: str, core: str, b: int, lead: str, rule: str, unit: 
         f["rule_first2=" + rule[:2]] = 1
     if not rule:
         f["no_rule"] = 1
+    # does the clause name what it counts? (死亡3人 after 发生事故9起 does not: a composed subject is needed)
+    tags = [t for t, _ in words.values() if t != "$"]
+    noun_in_core = any(t[:1] in ("n", "i", "l") or t == "vn" for t in tags)
+    f[f"kind|core_noun={kind}|{int(noun_in_core)}"] = 1
+    if kind in ("noun+left", "left+noun", "prev+left") and b >= 0:
+        part = core[b:]
+        f[f"kind|part_tags={kind}|{'.'.join(sorted({t[:1] for t, _ in (words.get(k, ('?', '')) for k in words if k >= b) if t != '$'}))}"] = 1
+        f[f"kind|part_len={kind}|{_bucket(len(part))}"] = 1
     return f
 
 
@@ -382,7 +489,12 @@ with the gold subject: the best ones, when at least 0.5, are positive.
 
 Candidates: the rules' subject; every span of the clause before the number (up to {MAX_LEFT} characters)
 that ends before the number's lead-in (共, 累计, 达, 为 …), 2 to {MAX_LEN} characters long; the same spans
-without filler words (各类, 了, 共 …). Features (one-hot, `DictVectorizer`): the kind of candidate, its
+without filler words (各类, 了, 共 …); after an earlier metric of the same sentence, its subject followed by
+each short span, and, where the short span names no noun (死亡, 已整改), that subject's counted noun
+(without its verb; also its last word) before the span or after it (发生事故9起、死亡3人 → 事故死亡; 排查隐患
+120处，已整改115处 → 整改隐患); for a number in a list after a change verb shared by as many nouns, that
+noun with the verb (事故起数、死亡人数同比分别下降11.1%、25.5% → 死亡人数同比下降). Features (one-hot,
+`DictVectorizer`): the kind of candidate (and with it whether the clause has a noun of its own), its
 first and last characters and bigrams, its length, the one or two characters before its start (and
 the first character with them), whether it starts the clause, holds 的 or crosses a mark (、 , 括号,
 引号), how it relates to the rules' subject (equal, contains, inside, shares a suffix), the lead-in

@@ -119,7 +119,8 @@ def features(info: dict) -> dict[str, float]:
     f["directive"] = min(directive, 10) / 10
     f["retro"] = min(retro, 10) / 10
     f["directive_gt_retro"] = 1.0 if directive > 2 * retro else 0.0
-    f["actor"] = 1.0 if _ACTOR.search(text) else 0.0
+    # a line's label that names its units (县应急局：负责…) is the actor of the words after it
+    f["actor"] = 1.0 if _ACTOR.search(text) or "label_unit" in sources else 0.0
     f["frame"] = 1.0 if _FRAME.search(text[:40]) else 0.0
     f["commit"] = 1.0 if _COMMIT.search(text[:20]) else 0.0
     f["digits"] = min(len(_DIGITS.findall(text)), 10) / 10
@@ -150,7 +151,24 @@ def features(info: dict) -> dict[str, float]:
     f["lead_reported"] = 1.0 if _REPORTED_LEAD.search(head) else 0.0
     f["lead_retro"] = 1.0 if _RETRO_LEAD.search(head) else 0.0
     f.update(_context_features(info, kind))
+    f.update(_act_features(text))
     return f
+
+
+# a decision to act (市安委会决定于9月开展…, 经研究，决定对…实施挂牌督办) is a task; a list of what an inspection looks
+# at (…的落实情况;) is its scope, not one (SPEC §8)
+_DECIDE = re.compile(r"决定(?:于|在|自|从|对|开展|组织|成立|实施|召开|由|将|在全|今年|近期|即日)|研究决定|经.{0,12}同意")
+_SCOPE_END = re.compile(r"(?:情况|问题|工作)[;；。]?$")
+_REQUEST = re.compile(r"^请|^[^,，。]{0,20}?请(?:你|各|于)")
+_YOU = re.compile(r"你(?:单位|局|公司|镇|乡|街道|县|区|市|委|办)")
+
+
+def _act_features(text: str) -> dict[str, float]:
+    t = text.strip()
+    return {"decide": 1.0 if _DECIDE.search(t) else 0.0,
+            "scope_end": 1.0 if _SCOPE_END.search(t) and not _DIR_S.search(t) else 0.0,
+            "request": 1.0 if _REQUEST.search(t) else 0.0,
+            "you_unit": 1.0 if _YOU.search(t) else 0.0}
 
 
 def _context_features(info: dict, kind: str) -> dict[str, float]:
@@ -318,7 +336,7 @@ def _pipeline():
     from sklearn.pipeline import Pipeline
 
     return Pipeline([("vec", DictVectorizer()),
-                     ("clf", LogisticRegression(C=1.0, class_weight="balanced", max_iter=3000, random_state=0))])
+                     ("clf", LogisticRegression(C=0.5, class_weight="balanced", max_iter=3000, random_state=0))])
 
 
 def _doc_counts(exs: list[dict], probs, threshold: float) -> tuple[int, int, int]:
@@ -417,7 +435,10 @@ document's type decide.
 {LABEL_MARGIN} of the best candidate for that task (a paragraph that holds the task's sentence among others
 is a negative: the sentence is the task).
 Candidates: the tasks each genre's rules propose (plan, report and speech rules, whatever the
-document's type), every lowest-level item, paragraph and sentence.
+document's type), every lowest-level item, paragraph and sentence; the clause of a sentence where a
+directive or commitment starts (…，县应急局将…; …，请…; after a lead-in such as X强调，/ 会议决定，); the words
+after a line's short label (县应急局：负责…, 1月份：召开…, the label's units or time going with them); an item
+heading that fills its line (the last item, whose body is only the signature).
 
 ## Features
 
@@ -429,11 +450,13 @@ found in it; length and position; the lead-in of its line (a demand: 会议要�
 what a meeting heard: 通报, 传达, 听取; what was done: 了, 已); commitments anywhere in it (还将, 将于, 计划于,
 力争, 下一步) and sentences that open with their own actor (X要 / X负责 / X将); its neighbourhood: how many of
 its sentences and of the rest of its line are retrospective (done, counted) or forward, a paragraph that
-mixes both, a demand earlier on the line (会议要求, 提出…要求), the previous line (ends with a colon, a demand).
+mixes both, a demand earlier on the line (会议要求, 提出…要求), the previous line (ends with a colon, a demand);
+a decision to act (决定于…, 经…同意), a request (请…, 请你单位于…), words ending in 情况 without a directive
+(an inspection's scope), a line's label that names the units (县应急局：负责…).
 
 ## Model
 
-`DictVectorizer` + `LogisticRegression(C=1, class_weight="balanced")` (C and weighting chosen among 0.1–2, balanced or not, by the same grouped CV); the tasks of a document are the most
+`DictVectorizer` + `LogisticRegression(C=0.5, class_weight="balanced")` (C and weighting chosen among 0.1–2, balanced or not, by the same grouped CV); the tasks of a document are the most
 probable candidates with probability ≥ {meta['threshold']} that do not overlap a more probable one.
 
 ## Held-out scores

@@ -7,8 +7,11 @@ The stage after ``extract`` (DESIGN: Document in, Document out, no I/O):
   (省/市/区/县/镇: the name's own prefix, else the issuing government's level);
   ``我局``/``我办`` become the issuer's canonical name where the issuer is known;
 - every task gets ``domain`` (:mod:`.domains`) from its words and section headings;
-- deadlines and metrics are checked (:mod:`.checks`): problems are added to ``flags``, nothing is changed;
-- ``meta["level"]`` holds the document's level.
+- every metric gets ``kind``, ``stage`` and ``measure`` (:mod:`.measure`, docs/MEASURES.md);
+- deadlines and metrics are checked (:mod:`.checks`), alone and across metrics (rectified > found, a rate
+  that disagrees with its counts, casualties without an accident, a deadline before the document's date):
+  problems are added to ``flags``, nothing is changed;
+- ``meta["level"]`` holds the document's level, ``meta["date"]`` the date that signs it (or None).
 
 :func:`canonical_scores` (:mod:`.scores`) measures canonicalisation against gold files.
 """
@@ -18,8 +21,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..model import Document, Section, Task
-from .checks import check
+from .checks import check, document_date
 from .domains import domain_of
+from .measure import measure_metrics
 from .scores import canonical_scores
 from .units import Gazetteer, canonical, document_level, gazetteer, resolve_pronoun, unit_level
 
@@ -52,5 +56,7 @@ def normalise(doc: Document) -> Document:
             kind = gaz.kind(canon)
             units.append(replace(u, canonical=canon, kind=kind, level=unit_level(canon, kind, level)))
         tasks.append(replace(t, units=tuple(units), domain=domain_of(t.text, _headings(doc, t, by_id), doc.title)))
-    flags = doc.flags + tuple(check(doc))
-    return replace(doc, tasks=tuple(tasks), flags=flags, meta={**doc.meta, "level": level})
+    metrics = tuple(measure_metrics(doc.metrics, doc.text))
+    meta = {**doc.meta, "level": level, "date": document_date(doc.text)}
+    doc = replace(doc, tasks=tuple(tasks), metrics=metrics, meta=meta)
+    return replace(doc, flags=doc.flags + tuple(check(doc)))

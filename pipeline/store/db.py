@@ -180,9 +180,9 @@ def ensure_schema(engine: Engine) -> None:
 
 def _upgrade_steps() -> dict:
     """version → the Python step that follows :data:`~pipeline.store.schema.UPGRADES`' statements of that version."""
-    from .renditions import upgrade_2_to_3
+    from .renditions import upgrade_renditions
 
-    return {2: upgrade_2_to_3}
+    return {4: upgrade_renditions}
 
 
 def _create_or_upgrade(engine: Engine) -> str | None:
@@ -246,4 +246,5 @@ def open_engine(url: str | Path, *, create: bool = True) -> Engine:
         engine.dispose()
         raise StoreError(f"{mask_url(url)}: no taskdb tables there; run `taskdb ingest PATH… --db {mask_url(url)}` "
                          "first")
+    ensure_schema(engine)  # a database of an older version is upgraded in place before it is read, a newer refused
     return engine

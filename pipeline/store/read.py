@@ -44,7 +44,9 @@ ROLE_WORDS = {"lead": "lead", "support": "support", "responsible": "responsible"
 DATE_COLUMNS = frozenset({"date", "start_date", "end_date", "due", "as_of"})
 STAMP_COLUMNS = frozenset({"started_at", "finished_at", "heartbeat_at", "tracked_at"})
 COLLECTIVE = "collective"  # the normaliser's kind of 各乡镇, 各有关部门, 各成员单位 …
-METRICS_BY = ("category", "document", "issuer", "year")
+METRICS_BY = ("category", "document", "issuer", "year", "measure", "stage", "kind")
+#: the kinds of measure whose values add up (a rate or a change is never summed: docs/MEASURES.md)
+SUMMABLE_KINDS = ("count", "amount")
 
 #: the columns of the flat "tasks with units and deadlines" view, in order
 FLAT_COLUMNS = ("source", "title", "doc_type", "issuer", "year", "section_number", "section", "task", "domain",
@@ -255,7 +257,8 @@ class TaskDB:
                           .order_by(deadlines.c.sha256, deadlines.c.task_id, deadlines.c.ord))
 
     def metrics(self) -> pd.DataFrame:
-        """Every metric, with its document's title, issuer and year."""
+        """Every metric, with its ``kind``, ``stage`` and ``measure`` (docs/MEASURES.md) and its document's title,
+        issuer and year."""
         return self.frame(select(metrics, documents.c.title, documents.c.issuer, documents.c.year)
                           .join_from(metrics, documents).where(*self._latest(metrics.c.sha256))
                           .order_by(metrics.c.sha256, metrics.c.ord))
@@ -433,20 +436,29 @@ class TaskDB:
             df[col] = df[col].astype("Int64")
         return as_datetimes(df)
 
-    def metrics_summary(self, by: str = "category") -> pd.DataFrame:
+    def metrics_summary(self, by: str | Sequence[str] = "category") -> pd.DataFrame:
         """Metrics summed per group and per unit of measure (处, 家, 元, … are never added together).
 
         Args:
-            by: ``category``, ``document``, ``issuer`` or ``year``.
+            by: one of ``category``, ``document``, ``issuer``, ``year``, ``measure``, ``stage``, ``kind``, or
+                several (``"document,measure"`` or a list). With ``measure`` among them, the sums are per
+                measure key (docs/MEASURES.md): hazards found in 处 and in 项 add up, hazards found and rectified do
+                not, and rates and changes are never summed.
 
         Returns:
-            A DataFrame with the group column(s), ``unit``, ``n`` (metrics), ``total`` (sum of
-            ``value``), ``n_masked`` (metrics without a value) and ``n_approx``.
+            A DataFrame with the group column(s), ``unit`` (``units`` and ``kind`` when grouped by measure:
+            the measure words met, ``处、项``), ``n`` (metrics), ``total`` (sum of ``value``; empty for a rate or
+            a change), ``min`` and ``max`` (by measure), ``n_masked`` (metrics without a value) and ``n_approx``.
 
         Example:
             >>> db.metrics_summary(by="year")  # doctest: +SKIP
+            >>> db.metrics_summary(by="document,measure")  # doctest: +SKIP
         """
-        return self.frame(metrics_summary_stmt(by, all_versions=self.all_versions))
+        keys = parse_metrics_by(by)
+        df = self.frame(metrics_summary_stmt(keys, all_versions=self.all_versions))
+        if "measure" not in keys:
+            return df
+        return _by_measure(df, keys)
 
     def task_context(self, sha256: str, task_id: str, *, width: int = 60) -> dict:
         """Trace a task back to its document: the text around its span, and the paths it came from.
@@ -470,29 +482,69 @@ class TaskDB:
                 "context": doc[max(0, s - width):s] + "【" + doc[s:e] + "】" + doc[e:e + width]}
 
 
-def metrics_summary_stmt(by: str, *, all_versions: bool = False) -> Select:
-    """The SQL behind :meth:`TaskDB.metrics_summary` (the latest version of each document unless ``all_versions``)."""
-    if by not in METRICS_BY:
-        raise ValueError(f"The 'by' option must be one of {set(METRICS_BY)}. Got {by!r} instead.")
-    keys: Sequence = {
+def parse_metrics_by(by: str | Sequence[str]) -> list[str]:
+    """The group keys of ``by`` (``"document,measure"``, ``["document", "measure"]``), checked, in order."""
+    names = [b.strip() for b in (by.split(",") if isinstance(by, str) else by)]
+    bad = [b for b in names if b not in METRICS_BY]
+    if bad or not names or len(set(names)) != len(names):
+        raise ValueError(f"The 'by' option must be one of {set(METRICS_BY)}, or several of them comma-separated "
+                         f"(document,measure). Got {by!r} instead.")
+    return names
+
+
+def metrics_summary_stmt(by: str | Sequence[str], *, all_versions: bool = False) -> Select:
+    """The SQL behind :meth:`TaskDB.metrics_summary`: one row per group and ``unit`` (and ``kind`` when
+    grouped by measure; :meth:`TaskDB.metrics_summary` then adds up the units of one measure), over the latest
+    version of each document unless ``all_versions``."""
+    names = parse_metrics_by(by)
+    columns = {
         "category": [metrics.c.category],
         "issuer": [documents.c.issuer],
         "year": [documents.c.year],
         "document": [documents.c.sha256, documents.c.title],
-    }[by]
+        "measure": [metrics.c.measure],
+        "stage": [metrics.c.stage],
+        "kind": [metrics.c.kind],
+    }
+    keys: list = [c for name in names for c in columns[name]]
+    if "measure" in names and "kind" not in names:
+        keys.append(metrics.c.kind)
     n_masked = func.sum(case((metrics.c.value.is_(None), 1), else_=0))
     n_approx = func.sum(case((metrics.c.approx, 1), else_=0))
+    extra = [func.min(metrics.c.value).label("min"), func.max(metrics.c.value).label("max")] \
+        if "measure" in names else []
     stmt = (select(*keys, metrics.c.unit, func.count().label("n"), func.sum(metrics.c.value).label("total"),
-                   n_masked.label("n_masked"), n_approx.label("n_approx"))
+                   *extra, n_masked.label("n_masked"), n_approx.label("n_approx"))
             .select_from(metrics.join(documents, documents.c.sha256 == metrics.c.sha256))
             .where(*latest_only(documents.c.sha256, all_versions))
             .group_by(*keys, metrics.c.unit)
             .order_by(*keys, metrics.c.unit))
-    if by == "document":
+    if "document" in names:
         inner = stmt.subquery()
-        stmt = select(_source_of(inner.c.sha256).label("source"), *inner.c).order_by(
-            inner.c.sha256, inner.c.unit)
+        order = [inner.c[c.name] for c in keys] + [inner.c.unit]
+        stmt = select(_source_of(inner.c.sha256).label("source"), *inner.c).order_by(*order)
     return stmt
+
+
+def _by_measure(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Rows per group, measure and unit → rows per group and measure: the units listed, counts and amounts
+    summed, a rate's or a change's total left empty."""
+    pd = _pandas()
+    group = [c for c in df.columns if c not in ("unit", "n", "total", "min", "max", "n_masked", "n_approx")]
+    if "kind" not in group:
+        group.append("kind")
+    if df.empty:
+        out = df.rename(columns={"unit": "units"})
+        return out[[*group, "units", "n", "total", "min", "max", "n_masked", "n_approx"]]
+    g = df.groupby(group, dropna=False, sort=False)
+    out = g.agg(units=("unit", lambda u: "、".join(sorted({x for x in u if x is not None}))), n=("n", "sum"),
+                total=("total", lambda t: t.sum(min_count=1)), min=("min", "min"), max=("max", "max"),
+                n_masked=("n_masked", "sum"), n_approx=("n_approx", "sum")).reset_index()
+    out.loc[~out["kind"].isin(SUMMABLE_KINDS), "total"] = pd.NA
+    out["total"] = out["total"].astype("Float64")
+    for col in ("n", "n_masked", "n_approx"):
+        out[col] = out[col].astype("Int64")
+    return out
 
 
 def _check_date(name: str, value: str) -> None:
@@ -504,5 +556,5 @@ def _check_date(name: str, value: str) -> None:
         raise ValueError(f"The '{name}' option must be a date YYYY-MM-DD. Got {value!r} instead.") from None
 
 
-__all__ = ["FLAT_COLUMNS", "latest_only", "METRICS_BY", "ROLES", "ROLE_WORDS", "StoreError", "TaskDB", "as_datetimes",
-           "describe_deadline", "metrics_summary_stmt", "parse_role"]
+__all__ = ["FLAT_COLUMNS", "latest_only", "METRICS_BY", "ROLES", "ROLE_WORDS", "SUMMABLE_KINDS", "StoreError", "TaskDB",
+           "as_datetimes", "describe_deadline", "metrics_summary_stmt", "parse_metrics_by", "parse_role"]

@@ -304,9 +304,9 @@ def band_rows(sha: str, bands) -> list[dict]:
     return [{"sha256": sha, "band": i, "hash": h} for i, h in enumerate(bands)]
 
 
-def upgrade_2_to_3(conn) -> None:
-    """Schema 2 → 3 in place: the keys and band hashes of every stored document, then the renditions that
-    schema 2 stored apart merged into one document (the richest keeps its rows, the others' paths move to
+def upgrade_renditions(conn) -> None:
+    """Schema 4 → 5 in place: the keys and band hashes of every stored document, then the renditions that
+    earlier schemas stored apart merged into one document (the richest keeps its rows, the others' paths move to
     it), then the versions linked. Runs in the upgrade's transaction, under the schema lock."""
     from sqlalchemy import insert, select, update
 

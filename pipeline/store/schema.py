@@ -42,7 +42,7 @@ from sqlalchemy import (
 
 #: bump when a table changes; :func:`pipeline.store.db.ensure_schema` upgrades the versions in
 #: :data:`UPGRADES` and refuses any other
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 5
 
 metadata = MetaData()
 
@@ -71,7 +71,7 @@ runs = Table(
     Column("n_files", Integer),
     Column("n_stored", Integer),  # documents written by this run
     Column("n_skipped", Integer),  # already stored (same sha256): not parsed again
-    Column("n_renditions", Integer),  # renditions of a stored document: their paths recorded (schema 3)
+    Column("n_renditions", Integer),  # renditions of a stored document: their paths recorded (schema 5)
     Column("n_errors", Integer),
     Column("n_tasks", Integer),
     Column("n_units", Integer),  # task-unit links written
@@ -92,7 +92,7 @@ documents = Table(
     Column("meta", JSON),
     Column("pipeline_version", Text, nullable=False),
     Column("run_id", Integer, ForeignKey("runs.id")),
-    Column("text_key", SHA),  # sha256 of the normalised text: renditions of one text share it (schema 3)
+    Column("text_key", SHA),  # sha256 of the normalised text: renditions of one text share it (schema 5)
     Column("title_key", Text),  # the normalised title: versions share it and the issuer
     Column("version_of", SHA),  # the previous version's sha256 (null: the first, or the only one)
     Column("version", Integer, nullable=False, server_default="1"),  # 1, 2, … in the order of the versions
@@ -181,6 +181,8 @@ task_units = Table(
     Column("name", Text, nullable=False),  # as written
     Column("canonical", Text, nullable=False),
     Column("role", Text, nullable=False),  # lead | support | responsible
+    Column("span_start", Integer),  # where the name is written in documents.text (null: not found near its task)
+    Column("span_end", Integer),
     ForeignKeyConstraint(["sha256", "task_id"], ["tasks.sha256", "tasks.id"], ondelete="CASCADE"),
     Index("ix_task_units_unit_role", "unit_id", "role"),
     Index("ix_task_units_name_role", "name", "role"),
@@ -224,7 +226,11 @@ metrics = Table(
     Column("raw", Text),
     Column("span_start", Integer),
     Column("span_end", Integer),
+    Column("kind", Text),  # count | amount | rate | change (docs/MEASURES.md)
+    Column("stage", Text),  # found, rectified, inspected, … (docs/MEASURES.md)
+    Column("measure", Text),  # hazards_found, fines_yuan, …: like sums with like
     Index("ix_metrics_category", "category", "unit"),
+    Index("ix_metrics_measure", "measure"),
 )
 
 flags = Table(
@@ -253,9 +259,12 @@ errors = Table(
 UPGRADES = {
     1: ("ALTER TABLE runs ADD COLUMN host TEXT", "ALTER TABLE runs ADD COLUMN pid INTEGER",
         "ALTER TABLE runs ADD COLUMN heartbeat_at VARCHAR(32)"),
+    2: ("ALTER TABLE task_units ADD COLUMN span_start INTEGER", "ALTER TABLE task_units ADD COLUMN span_end INTEGER"),
+    3: ("ALTER TABLE metrics ADD COLUMN kind TEXT", "ALTER TABLE metrics ADD COLUMN stage TEXT",
+        "ALTER TABLE metrics ADD COLUMN measure TEXT", "CREATE INDEX ix_metrics_measure ON metrics (measure)"),
     # one document, several files (issue 9): the renditions' keys and the versions; then
-    # pipeline.store.renditions.upgrade_2_to_3 fills them and merges the renditions stored apart
-    2: ("ALTER TABLE documents ADD COLUMN text_key VARCHAR(64)", "ALTER TABLE documents ADD COLUMN title_key TEXT",
+    # pipeline.store.renditions.upgrade_renditions fills them and merges the renditions stored apart
+    4: ("ALTER TABLE documents ADD COLUMN text_key VARCHAR(64)", "ALTER TABLE documents ADD COLUMN title_key TEXT",
         "ALTER TABLE documents ADD COLUMN version_of VARCHAR(64)",
         "ALTER TABLE documents ADD COLUMN version INTEGER NOT NULL DEFAULT 1",
         "ALTER TABLE documents ADD COLUMN latest BOOLEAN NOT NULL DEFAULT TRUE",

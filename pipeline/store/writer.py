@@ -188,8 +188,9 @@ def document_rows(doc: Document, *, pipeline_version: str) -> DocumentRows:
             if (uid, u.name) not in seen_aliases:
                 seen_aliases.add((uid, u.name))
                 out.aliases.append({"unit_id": uid, "name": u.name})
+            a, b = _span(u.span)
             out.task_units.append({"sha256": sha, "task_id": t.id, "ord": j, "unit_id": uid, "name": u.name,
-                                   "canonical": canonical, "role": u.role})
+                                   "canonical": canonical, "role": u.role, "span_start": a, "span_end": b})
         for j, d in enumerate(t.deadlines):
             a, b = _span(d.span)
             out.deadlines.append({"sha256": sha, "task_id": t.id, "ord": j, "kind": d.kind, "date": d.date,
@@ -202,7 +203,8 @@ def document_rows(doc: Document, *, pipeline_version: str) -> DocumentRows:
         out.metrics.append({"sha256": sha, "ord": i, "section_id": m.section_id, "subject": m.subject,
                             "category": m.category, "value": _num(m.value), "value_max": _num(m.value_max),
                             "unit": m.unit, "approx": bool(m.approx), "masked": bool(m.masked), "as_of": m.as_of,
-                            "raw": m.raw, "span_start": a, "span_end": b})
+                            "raw": m.raw, "span_start": a, "span_end": b, "kind": m.kind, "stage": m.stage,
+                            "measure": m.measure})
     for i, f in enumerate(doc.flags):
         a, b = _span(f.span)
         out.flags.append({"sha256": sha, "ord": i, "code": f.code, "message": f.message,

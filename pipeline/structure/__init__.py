@@ -388,6 +388,18 @@ def find_sections(text: str, title: str | None = None, flags=()) -> list[Section
                                      or (c.family == "1." and c.number == last_global.get(c.family, 0) + 1 and c.number > 1))
         if not ok:
             continue
+        if c.family in in_stack and last.get(c.family) == c.number and prev == "\n" and \
+                "|" in text[pos:text.find("\n", pos) % (len(text) + 1)]:
+            # the open item's marker and heading again at the start of a table row: a spreadsheet's vertically
+            # merged cell, repeated in each row it spans (二、xx | 1.… then 二、xx | 2.…), goes on with the item
+            # rather than opening it twice
+            open_ = secs[dict(stack)[c.family]]
+            heading = text[open_["body_from"]:open_["h_end"]]
+            line_start = text.rfind("\n", 0, open_["start"]) + 1
+            if heading.strip() and text.startswith(heading, c.marker_end) and line_start == open_["start"] and \
+                    "|" in text[open_["start"]:text.find("\n", open_["start"]) % (len(text) + 1)]:
+                accepted_until = c.marker_end + len(heading)
+                continue
         # nesting: pop back to this family if open, else pop deeper-ranked families and nest
         if c.family in in_stack:
             while stack and stack[-1][0] != c.family:

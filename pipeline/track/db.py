@@ -20,11 +20,12 @@ from ..store.schema import (
 
 
 def records_of(engine, doc_types: tuple[str, ...] = ("plan", "report")) -> list[dict]:
-    """The SPEC records (the parts the linker reads) of the database's plans and reports, by first path."""
+    """The SPEC records (the parts the linker reads) of the database's plans and reports (the latest version of
+    each document), by first path."""
     with engine.connect() as conn:
         docs = conn.execute(select(documents.c.sha256, documents.c.title, documents.c.doc_type, documents.c.year,
                                    documents.c.issuer, documents.c.text)
-                            .where(documents.c.doc_type.in_(doc_types))).fetchall()
+                            .where(documents.c.doc_type.in_(doc_types), documents.c.latest)).fetchall()
         first_path: dict[str, str] = {}
         for sha, path in conn.execute(select(document_paths.c.sha256, document_paths.c.path)
                                       .order_by(document_paths.c.path)):

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import ReaderError
-from ..model import Block, Document
+from ..model import Block, Document, Flag
 from ..safe_text import has_surrogates, name_text, scrub
 from .files import read_regular
 
@@ -46,6 +46,7 @@ READERS: dict[str, ReaderSpec] = {
         ReaderSpec("pdf", (".pdf",), "pdf", "reader.pdf.v1"),
         ReaderSpec("html", (".html", ".htm", ".xhtml", ".shtml"), "html", "reader.html.v1"),
         ReaderSpec("doc", (".doc",), "doc", "reader.doc.v1"),
+        ReaderSpec("image", (".png", ".jpg", ".jpeg", ".tif", ".tiff"), "image", "reader.image.ocr.v1"),
     )
 }
 
@@ -54,6 +55,8 @@ SUPPORTED = ", ".join(sorted(EXTENSION_TO_FORMAT))
 
 _IMAGES = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
            b"II*\x00": "a TIFF image", b"MM\x00*": "a TIFF image"}
+
+_OCR_IMAGES = {"image:a PNG image", "image:a JPEG image", "image:a TIFF image"}
 
 
 def sniff(data: bytes) -> str | None:
@@ -85,6 +88,8 @@ def detect_format(path: Path, data: bytes) -> str:
     ext = path.suffix.lower()
     by_ext = EXTENSION_TO_FORMAT.get(ext)
     sniffed = sniff(data)
+    if sniffed in _OCR_IMAGES:  # a scan or a photo of a page: read through OCR (pipeline/ingest/image.py)
+        sniffed = "image"
     if sniffed in READERS:
         if by_ext and by_ext != sniffed:
             _log.info("%s: extension says %s but the bytes are %s; reading as %s", path, by_ext, sniffed, sniffed)
@@ -122,8 +127,12 @@ def assemble(pieces: list[tuple[str, dict]]) -> tuple[str, tuple[Block, ...]]:
     return "".join(parts), tuple(blocks)
 
 
-def read(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Document:
+def read(path: str | Path, *, max_bytes: int = MAX_BYTES, ocr: str | None = None, ocr_page=None) -> Document:
     """Read one file into a :class:`Document` (raw text and blocks, not yet cleaned).
+
+    ``ocr`` is the OCR mode for scanned PDF pages and images (``auto``, ``off``, ``force``; None:
+    ``TASKDB_OCR``, else ``auto``); ``ocr_page`` is called before each page is OCR'd (the time budget's
+    allowance). Pages read by OCR are named in ``meta["ocr"]`` and by an ``ocr`` flag.
 
     Raises:
         ReaderError: with the SPEC §2 code naming the cause.
@@ -133,6 +142,9 @@ def read(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Document:
         >>> doc.format
         'txt'
     """
+    from .ocr import mode as ocr_mode
+
+    ocr = ocr_mode(ocr)  # a bad mode is the caller's ValueError, before the file is opened
     path = Path(path)
     data = read_regular(path, max_bytes)
     if not data.strip():
@@ -141,7 +153,7 @@ def read(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Document:
     spec = READERS[fmt]
     module = importlib.import_module(f"{__name__}.{spec.module}")
     try:
-        raw_text, blocks, meta = module.read(path, data, max_bytes=max_bytes)
+        raw_text, blocks, meta = module.read(path, data, max_bytes=max_bytes, ocr=ocr, ocr_page=ocr_page)
     except ReaderError:
         raise
     except MemoryError as e:
@@ -163,7 +175,35 @@ def read(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Document:
         raw_text=raw_text,
         blocks=blocks,
         meta={"reader": spec.name, **meta},
+        flags=_ocr_flags(meta),
     )
+
+
+def _ocr_flags(meta: dict) -> tuple[Flag, ...]:
+    """An ``ocr`` flag when pages were read by OCR (their figures are worth checking against the scan), and a
+    ``pages_without_text`` flag when pages without a text layer could not be read."""
+    flags = []
+    o = meta.get("ocr")
+    if o:
+        pages = ", ".join(str(p) for p in o["pages"])
+        conf = o.get("mean_confidence")
+        low = len(o.get("low_confidence_lines") or ())
+        flags.append(Flag("ocr", f"page(s) {pages} of {meta.get('pages', '?')} read by OCR ({o['engine']}, mean "
+                                 f"confidence {conf if conf is not None else 'n/a'}"
+                                 + (f", {low} line(s) below {_low()}" if low else "")
+                                 + "): check figures and names against the scan"))
+    if meta.get("pages_without_text"):
+        pages = ", ".join(str(p) for p in meta["pages_without_text"])
+        flags.append(Flag("pages_without_text", f"page(s) {pages} have no text layer and were not read"
+                                                + (f": {meta['ocr_unavailable']}" if meta.get("ocr_unavailable")
+                                                   else " (--ocr off)")))
+    return tuple(flags)
+
+
+def _low() -> float:
+    from .ocr import LOW_CONFIDENCE
+
+    return LOW_CONFIDENCE
 
 
 def from_text(text: str, source: str = "<text>") -> Document:

@@ -120,8 +120,6 @@ def render_pdf(pdf_path: Path, dpi: int):
 
 
 def _use(model: str) -> None:
-    from pipeline.ingest import ocr as ocr_mod
-
     if model == "default":
         os.environ.pop("TASKDB_OCR_MODEL", None)
     else:

@@ -11,7 +11,7 @@ from pipeline.ingest import READERS, read, sniff
 
 
 def test_registry_is_data():
-    assert set(READERS) == {"txt", "docx", "pdf", "html", "doc"}
+    assert set(READERS) == {"txt", "docx", "pdf", "html", "doc", "image"}
     for spec in READERS.values():
         assert spec.name.startswith(f"reader.{spec.format}.")
 

@@ -90,7 +90,8 @@ def _root(
 
 @app.command("extract")
 def extract_cmd(
-    files: Annotated[list[Path], typer.Argument(help="Documents to read (.txt .docx .pdf .html .doc).")],
+    files: Annotated[list[Path], typer.Argument(help="Documents to read (.txt .docx .pdf .html .doc; scans "
+                                                            "and .png .jpg .tif through OCR).")],
     format: Annotated[OutFormat, typer.Option("--format", "-f", help="jsonl: SPEC records; text: cleaned text "
                                               "with its section outline.")] = OutFormat.jsonl,
     until: Annotated[str | None, typer.Option("--until", help="Stop after this stage: read, clean, structure, "
@@ -306,7 +307,7 @@ def _iso_date(value: str | None) -> str | None:
 @app.command("ingest")
 def ingest_cmd(
     paths: Annotated[list[Path], typer.Argument(help="Files and folders; folders are walked recursively for "
-                                                "the supported extensions (.txt .docx .pdf .html .doc).")],
+                                                "the supported extensions (.txt .docx .pdf .html .doc, and .png .jpg .tif unless --ocr off).")],
     db: Annotated[str, typer.Option("--db", help=_DB_HELP)] = "taskdb.sqlite",
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes that read and extract "
                                       "(the main process is the one writer).")] = 1,

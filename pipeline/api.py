@@ -65,7 +65,7 @@ def open_db(url: str | Path = "taskdb.sqlite", *, all_versions: bool = False) ->
 def ingest(paths: Iterable[str | Path], url: str | Path = "taskdb.sqlite", *, jobs: int = 1,
            on_event: EventHook | None = None, follow_symlinks: bool = False,
            time_budget: str | None = None, cluster: str | None = None, shared_files: bool | None = None,
-           on_warning: Callable[[str], None] | None = None) -> IngestReport:
+           on_warning: Callable[[str], None] | None = None, ocr: str | None = None) -> IngestReport:
     """Read, extract and store files and folders into a database; what ``taskdb ingest`` runs.
 
     Folders are walked recursively for the supported extensions; a file named
@@ -99,10 +99,14 @@ def ingest(paths: Iterable[str | Path], url: str | Path = "taskdb.sqlite", *, jo
         shared_files: with a remote ``cluster``, the workers see the files at the same paths: send paths, not
             the files' bytes (None: paths for ``local:N``, bytes otherwise).
         on_warning: hears what the cluster lacks (workers that cannot start a child process).
+        ocr: ``"auto"`` (OCR scanned PDF pages and .png/.jpg/.tif files), ``"off"`` (a scan is
+            ``no_text_layer``; a folder's images are not walked) or ``"force"`` (OCR every PDF page); None:
+            ``TASKDB_OCR``, else auto. With ``cluster``, set ``TASKDB_OCR`` on the workers instead.
 
     Raises:
         FileNotFoundError: none of ``paths`` exists (and no database is created).
-        ValueError: ``jobs`` > 1 with ``cluster``, or ``shared_files`` without it.
+        ValueError: ``jobs`` > 1 with ``cluster``, or ``shared_files`` without it; ``ocr`` not a mode, or
+            given with ``cluster``.
 
     Returns:
         An :class:`~pipeline.store.ingest.IngestReport`: ``stored`` (new documents, ``versions`` among them),
@@ -119,7 +123,13 @@ def ingest(paths: Iterable[str | Path], url: str | Path = "taskdb.sqlite", *, jo
     if paths and not any(Path(p).exists() or Path(p).is_symlink() for p in paths):
         # nothing to read: say so before a database is created
         raise FileNotFoundError(f"{', '.join(map(str, paths))}: no such file or folder; nothing ingested")
+    if ocr is not None:
+        from .ingest.ocr import mode as ocr_mode
+
+        ocr_mode(ocr)  # a bad mode fails before any database is made
     if cluster is not None:
+        if ocr is not None:
+            raise ValueError("ocr is not sent to a cluster's workers: set TASKDB_OCR on every worker instead")
         if jobs > 1:
             raise ValueError("jobs and cluster exclude each other: on a cluster the Dask workers read and extract")
         from .store.cluster import run_cluster_ingest
@@ -129,7 +139,7 @@ def ingest(paths: Iterable[str | Path], url: str | Path = "taskdb.sqlite", *, jo
     if shared_files:
         raise ValueError("shared_files goes with cluster")
     return run_ingest(paths, url, jobs=jobs, on_event=on_event, follow_symlinks=follow_symlinks,
-                      time_budget=time_budget)
+                      time_budget=time_budget, ocr=ocr)
 
 
 # -- plan ↔ report accountability (SPEC §9, issue #9) -------------------------------------------------------------

@@ -65,6 +65,21 @@ def _time_budget(value: str | None) -> str | None:
     return value
 
 
+_OCR_HELP = ("OCR of scanned PDF pages and .png/.jpg/.tif files (pip install 'taskdb[ocr]'): auto OCRs the pages "
+             "without a text layer, off never OCRs (a scan is no_text_layer), force OCRs every page. Default: "
+             "$TASKDB_OCR, else auto.")
+
+
+def _ocr_mode(value: str | None) -> str | None:
+    if value is None:
+        return None
+    from .ingest.ocr import MODES
+
+    if value.strip().lower() not in MODES:
+        raise typer.BadParameter(f"must be one of {', '.join(MODES)}, not {value!r}", param_hint="--ocr")
+    return value.strip().lower()
+
+
 @app.callback()
 def _root(
     version: Annotated[bool, typer.Option("--version", callback=_show_version, is_eager=True,
@@ -75,13 +90,16 @@ def _root(
 
 @app.command("extract")
 def extract_cmd(
-    files: Annotated[list[Path], typer.Argument(help="Documents to read (.txt .docx .pdf .html .doc).")],
+    files: Annotated[list[Path], typer.Argument(help="Documents to read (.txt .docx .pdf .html .doc; scans "
+                                                            "and .png .jpg .tif through OCR).")],
     format: Annotated[OutFormat, typer.Option("--format", "-f", help="jsonl: SPEC records; text: cleaned text "
                                               "with its section outline.")] = OutFormat.jsonl,
     until: Annotated[str | None, typer.Option("--until", help="Stop after this stage: read, clean, structure, "
                                                "extract or normalise (default: all).")] = None,
     time_budget: Annotated[str | None, typer.Option("--time-budget", metavar="BASE+PER_MB", help=_TIME_BUDGET_HELP,
                                                     callback=_time_budget)] = None,
+    ocr: Annotated[str | None, typer.Option("--ocr", metavar="auto|off|force", help=_OCR_HELP,
+                                            callback=_ocr_mode)] = None,
 ) -> None:
     """Print one record per file, in input order; a bad file gives an error line and the batch goes on.
 
@@ -96,7 +114,7 @@ def extract_cmd(
     _STATE["ran"] = True
     failed = 0
     out = _Out()
-    for res in extract_many(files, until=until, time_budget=time_budget):
+    for res in extract_many(files, until=until, time_budget=time_budget, ocr=ocr):
         if not res.ok:
             failed += 1
         if format is OutFormat.jsonl:
@@ -334,7 +352,7 @@ def _iso_date(value: str | None) -> str | None:
 @app.command("ingest")
 def ingest_cmd(
     paths: Annotated[list[Path], typer.Argument(help="Files and folders; folders are walked recursively for "
-                                                "the supported extensions (.txt .docx .pdf .html .doc).")],
+                                                "the supported extensions (.txt .docx .pdf .html .doc, and .png .jpg .tif unless --ocr off).")],
     db: Annotated[str, typer.Option("--db", help=_DB_HELP)] = "taskdb.sqlite",
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes that read and extract "
                                       "(the main process is the one writer).")] = 1,
@@ -349,6 +367,8 @@ def ingest_cmd(
                                                "not the files' bytes.")] = False,
     time_budget: Annotated[str | None, typer.Option("--time-budget", metavar="BASE+PER_MB", help=_TIME_BUDGET_HELP,
                                                     callback=_time_budget)] = None,
+    ocr: Annotated[str | None, typer.Option("--ocr", metavar="auto|off|force", help=_OCR_HELP,
+                                            callback=_ocr_mode)] = None,
 ) -> None:
     """Store the tasks, units, deadlines and metrics of documents in a database.
 
@@ -383,9 +403,11 @@ def ingest_cmd(
             raise _fail("--jobs and --cluster exclude each other: with --cluster the Dask workers read and extract")
         if cluster is None and shared_files:
             raise _fail("--shared-files goes with --cluster")
+        if cluster is not None and ocr is not None:
+            raise _fail("--ocr is not sent to a cluster's workers", "set TASKDB_OCR on every worker instead")
         with sigterm_stops(), ingest_progress(err) as on_event:
             report = ingest(paths, db, jobs=jobs, on_event=on_event, follow_symlinks=follow_symlinks,
-                            time_budget=time_budget, cluster=cluster, shared_files=shared_files or None,
+                            time_budget=time_budget, cluster=cluster, shared_files=shared_files or None, ocr=ocr,
                             on_warning=lambda w: err.print(f"[yellow]warning:[/] {w}", highlight=False))
     except StoreError as e:
         raise _fail(str(e)) from None

@@ -17,7 +17,8 @@ MEANINGS: dict[str, str] = {
                     "XML a parser refuses such as an entity-expansion bomb)",
     "encrypted": "a password-protected PDF, or an Office file saved with a password (.docx / .xlsx in an "
                  "encrypted container, an encrypted .xls)",
-    "no_text_layer": "a PDF of scanned images: run OCR first",
+    "no_text_layer": "a PDF of scanned images (or an image file) that could not be OCR'd: OCR is off (--ocr off) "
+                     "or not installed (pip install 'taskdb[ocr]'), as the message says",
     "empty": "no bytes, only whitespace, or a document that holds no text",
     "too_large": "above the size limit, counted on the bytes actually read (a file that grows, a docx that "
                  "would inflate past it), too deeply nested to parse, or taking more memory than its ceiling "

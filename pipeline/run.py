@@ -16,6 +16,9 @@ from .model import Document
 
 _log = logging.getLogger(__name__)
 
+#: CPU seconds of time budget added for each page read by OCR (a page takes 2–15 s on one loaded core)
+OCR_SECONDS_PER_PAGE = 60.0
+
 
 def _stages() -> list[tuple[str, Callable[[Document], Document]]]:
     from .clean import clean
@@ -31,7 +34,7 @@ def pipe_names() -> list[str]:
 
 
 def extract(path: str | Path, *, until: str | None = None, disable: Iterable[str] = (),
-            time_budget: str | None = None) -> Document:
+            time_budget: str | None = None, ocr: str | None = None) -> Document:
     """Read one file and run it through the stages (read → clean → structure → extract).
 
     Args:
@@ -39,15 +42,18 @@ def extract(path: str | Path, *, until: str | None = None, disable: Iterable[str
         until: stop after this stage (``"read"``, ``"clean"``, ``"structure"``, ``"extract"``).
         disable: stages to skip.
         time_budget: CPU seconds allowed, ``"BASE+PER_MB"`` (``"0"``: no limit); None: ``TASKDB_TIME_BUDGET``,
-            else 5+20.
+            else 5+20. Each page read by OCR adds :data:`OCR_SECONDS_PER_PAGE` to it.
+        ocr: ``"auto"`` (OCR the pages without a text layer, and images), ``"off"`` or ``"force"`` (every page);
+            None: ``TASKDB_OCR``, else auto.
 
     Raises:
         ReaderError: the file cannot be read (its ``code`` names the cause, SPEC §2; ``too_complex`` when the
             document used up its time budget).
         StageError: a stage failed on this document.
-        ValueError: ``until`` or ``time_budget`` is not valid.
+        ValueError: ``until``, ``time_budget`` or ``ocr`` is not valid.
     """
     from .ingest import read
+    from .ingest.ocr import mode as ocr_mode
 
     names = pipe_names()
     if until is not None and until not in names:
@@ -55,8 +61,14 @@ def extract(path: str | Path, *, until: str | None = None, disable: Iterable[str
     from .watchdog import budget_setting, watch
 
     setting = budget_setting(time_budget)  # None: from the environment
+    ocr = ocr_mode(ocr)
     with watch(str(path), _size(path), setting) as w:  # a document past its time budget raises TooComplex (too_complex)
-        doc = read(path)
+
+        def ocr_page() -> None:  # OCR costs CPU by the page, not by the byte: each page gets its allowance
+            if w.seconds is not None:
+                w.seconds += OCR_SECONDS_PER_PAGE
+
+        doc = read(path, ocr=ocr, ocr_page=ocr_page)
         w.extend_to(len(doc.raw_text.encode("utf-8", "surrogatepass")))
         if until == "read":
             return doc
@@ -109,16 +121,20 @@ class Result:
 
 
 def extract_many(paths: Iterable[str | Path], *, until: str | None = None,
-                 time_budget: str | None = None) -> Iterator[Result]:
+                 time_budget: str | None = None, ocr: str | None = None) -> Iterator[Result]:
     """Extract every file in order; a bad file gives an error Result and the batch goes on (``time_budget``: see
-    :func:`extract`; a document past it gives a ``too_complex`` Result)."""
+    :func:`extract`; a document past it gives a ``too_complex`` Result; ``ocr``: see :func:`extract`)."""
     if time_budget is not None:
         from .watchdog import budget_setting
 
         budget_setting(time_budget)  # a bad setting is the caller's error, before any file
+    if ocr is not None:
+        from .ingest.ocr import mode as ocr_mode
+
+        ocr_mode(ocr)
     for p in paths:
         try:
-            yield Result(str(p), document=extract(p, until=until, time_budget=time_budget))
+            yield Result(str(p), document=extract(p, until=until, time_budget=time_budget, ocr=ocr))
         except ReaderError as e:
             yield Result(str(p), code=e.code, message=e.message)
         except StageError as e:

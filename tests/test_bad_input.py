@@ -27,6 +27,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _ocr_off(monkeypatch):
+    """These fixtures pin the codes of files read without OCR (``--ocr off``, inherited by the CLI through
+    TASKDB_OCR): with OCR, scanned.pdf and image.png are read and png_named.pdf (a chart) is ``empty``
+    (tests/test_ocr.py)."""
+    monkeypatch.setenv("TASKDB_OCR", "off")
 DATA = ROOT / "tests" / "data"
 BAD = DATA / "bad"
 ENC = DATA / "encodings"

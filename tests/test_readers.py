@@ -11,7 +11,7 @@ from pipeline.ingest import READERS, read, sniff
 
 
 def test_registry_is_data():
-    assert {"txt", "docx", "pdf", "html", "doc", "ofd", "xlsx", "xls", "dps"} <= set(READERS)
+    assert {"txt", "docx", "pdf", "html", "doc", "ofd", "xlsx", "xls", "dps", "image"} <= set(READERS)
     for spec in READERS.values():
         assert spec.name.startswith(f"reader.{spec.format}.")
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import ReaderError
-from ..model import Block, Document
+from ..model import Block, Document, Flag
 from ..safe_text import has_surrogates, name_text, scrub
 from .files import read_regular
 
@@ -50,6 +50,7 @@ READERS: dict[str, ReaderSpec] = {
         ReaderSpec("xls", (".xls", ".et"), "sheet", "reader.xls.v1"),  # .et: WPS Spreadsheets
         ReaderSpec("dps", (".dps", ".ppt"), "dps", "reader.dps.v1"),  # WPS Presentation / PowerPoint 97
         ReaderSpec("ofd", (".ofd",), "ofd", "reader.ofd.v1"),
+        ReaderSpec("image", (".png", ".jpg", ".jpeg", ".tif", ".tiff"), "image", "reader.image.ocr.v1"),
     )
 }
 
@@ -58,6 +59,8 @@ SUPPORTED = ", ".join(sorted(EXTENSION_TO_FORMAT))
 
 _IMAGES = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
            b"II*\x00": "a TIFF image", b"MM\x00*": "a TIFF image"}
+
+_OCR_IMAGES = {"image:a PNG image", "image:a JPEG image", "image:a TIFF image"}
 
 
 def _zip_kind(data: bytes) -> str:
@@ -120,6 +123,8 @@ def detect_format(path: Path, data: bytes) -> str:
 
         if ole_kind(data) is None:  # an OLE file whose directory is damaged: its extension says what it was
             return by_ext
+    if sniffed in _OCR_IMAGES:  # a scan or a photo of a page: read through OCR (pipeline/ingest/image.py)
+        sniffed = "image"
     if sniffed in READERS:
         if by_ext and by_ext != sniffed:
             _log.info("%s: extension says %s but the bytes are %s; reading as %s", path, by_ext, sniffed, sniffed)
@@ -165,8 +170,12 @@ def assemble(pieces: list[tuple[str, dict]]) -> tuple[str, tuple[Block, ...]]:
     return "".join(parts), tuple(blocks)
 
 
-def read(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Document:
+def read(path: str | Path, *, max_bytes: int = MAX_BYTES, ocr: str | None = None, ocr_page=None) -> Document:
     """Read one file into a :class:`Document` (raw text and blocks, not yet cleaned).
+
+    ``ocr`` is the OCR mode for scanned PDF pages and images (``auto``, ``off``, ``force``; None:
+    ``TASKDB_OCR``, else ``auto``); ``ocr_page`` is called before each page is OCR'd (the time budget's
+    allowance). Pages read by OCR are named in ``meta["ocr"]`` and by an ``ocr`` flag.
 
     Raises:
         ReaderError: with the SPEC §2 code naming the cause.
@@ -176,6 +185,9 @@ def read(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Document:
         >>> doc.format
         'txt'
     """
+    from .ocr import mode as ocr_mode
+
+    ocr = ocr_mode(ocr)  # a bad mode is the caller's ValueError, before the file is opened
     path = Path(path)
     data = read_regular(path, max_bytes)
     if not data.strip():
@@ -184,7 +196,7 @@ def read(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Document:
     spec = READERS[fmt]
     module = importlib.import_module(f"{__name__}.{spec.module}")
     try:
-        raw_text, blocks, meta = module.read(path, data, max_bytes=max_bytes)
+        raw_text, blocks, meta = module.read(path, data, max_bytes=max_bytes, ocr=ocr, ocr_page=ocr_page)
     except ReaderError:
         raise
     except MemoryError as e:
@@ -202,13 +214,40 @@ def read(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Document:
     flags = tuple(meta.pop("flags", ()))  # what a reader did to the text (a whole-text mojibake repair)
     return Document(
         source=name_text(path),
-        flags=flags,
         sha256=hashlib.sha256(data).hexdigest(),
         format=fmt,
         raw_text=raw_text,
         blocks=blocks,
         meta={"reader": spec.name, **meta},
+        flags=flags + _ocr_flags(meta),
     )
+
+
+def _ocr_flags(meta: dict) -> tuple[Flag, ...]:
+    """An ``ocr`` flag when pages were read by OCR (their figures are worth checking against the scan), and a
+    ``pages_without_text`` flag when pages without a text layer could not be read."""
+    flags = []
+    o = meta.get("ocr")
+    if o:
+        pages = ", ".join(str(p) for p in o["pages"])
+        conf = o.get("mean_confidence")
+        low = len(o.get("low_confidence_lines") or ())
+        flags.append(Flag("ocr", f"page(s) {pages} of {meta.get('pages', '?')} read by OCR ({o['engine']}, mean "
+                                 f"confidence {conf if conf is not None else 'n/a'}"
+                                 + (f", {low} line(s) below {_low()}" if low else "")
+                                 + "): check figures and names against the scan"))
+    if meta.get("pages_without_text"):
+        pages = ", ".join(str(p) for p in meta["pages_without_text"])
+        flags.append(Flag("pages_without_text", f"page(s) {pages} have no text layer and were not read"
+                                                + (f": {meta['ocr_unavailable']}" if meta.get("ocr_unavailable")
+                                                   else " (--ocr off)")))
+    return tuple(flags)
+
+
+def _low() -> float:
+    from .ocr import LOW_CONFIDENCE
+
+    return LOW_CONFIDENCE
 
 
 def from_text(text: str, source: str = "<text>") -> Document:

@@ -5,8 +5,10 @@ from them, drop running headers, footers and page numbers (lines at the top or
 bottom of the page that repeat across pages, or look like a page number), join
 the lines of a paragraph without spurious spaces (so ``市应急\\n管理局`` becomes
 ``市应急管理局``), and keep tables as rows (`` | `` between cells). A PDF whose
-pages carry no characters is a scan (``no_text_layer``); one that needs a
-password is ``encrypted``. See benchmarks/bench_ingest.py for the speed against
+pages carry no characters and cannot be OCR'd is a scan (``no_text_layer``); one that needs a
+password is ``encrypted``. A page without a text layer is read through OCR
+(:mod:`.ocr`, ``--ocr auto``; ``force`` OCRs every page, ``off`` none), page
+by page, so a PDF that mixes both is read whole. See benchmarks/bench_ingest.py for the speed against
 pdfplumber's ``extract_text``.
 """
 
@@ -179,10 +181,37 @@ def _paragraphs(pages: list[list[Line]]) -> list[tuple[str, dict]]:
     return pieces
 
 
-def read(path: Path, data: bytes, **_: object):
+def join_pages(pages: list[list[Line]], heights: list[float]) -> list[tuple[str, dict]]:
+    """Lines of every page → paragraph and table-row pieces: running headers, footers and page numbers
+    dropped, the lines of a paragraph joined (the OCR reader joins its lines with this too)."""
+    pages = _drop_running(pages, heights)
+    return [(_SPACE_IN_CJK.sub("", t), a) for t, a in _paragraphs(pages)]
+
+
+def _has_objects(page) -> bool:
+    """Anything drawn on the page (an image, paths): a page with none is blank, and not worth OCR."""
+    for _ in page.get_objects(max_depth=1):
+        return True
+    return False
+
+
+def _ocr_page(page, pageno: int, on_page):
+    """One page rendered and OCR'd: its lines in PDF units (see :mod:`.ocr`)."""
+    from . import ocr
+
+    w, h = page.get_width(), page.get_height()
+    scale = min(300 / 72, ocr.MAX_SIDE / max(w, h, 1.0))  # pixels per PDF unit
+    image = page.render(scale=scale, grayscale=True).to_pil()
+    return ocr.ocr_page(image, pageno, 1.0 / scale, on_page)
+
+
+def read(path: Path, data: bytes, *, ocr: str | None = None, ocr_page=None, **_: object):
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
+    from . import ocr as _ocr
+
+    mode = _ocr.mode(ocr)
     if b"%%EOF" not in data[-2048:]:
         raise ReaderError("corrupt_file", path, "the PDF is truncated (no %%EOF at its end)")
     try:
@@ -192,15 +221,30 @@ def read(path: Path, data: bytes, **_: object):
             raise ReaderError("encrypted", path, "the PDF is encrypted and needs a password to open") from e
         raise ReaderError("corrupt_file", path, f"pdfium cannot open it: {e}") from e
     header_rows: set[str] = set()  # a table's first row, repeated on the pages it continues onto
+    ocr_results: dict = {}  # page number -> ocr.PageResult
+    unread: list[int] = []  # pages without a text layer that were not OCR'd
+    ocr_missing = None
     try:
-        pages, heights, nchars = [], [], 0
+        pages, heights = [], []
         for i in range(len(pdf)):
             page = pdf[i]
             h = page.get_height()
             tp = page.get_textpage()
-            nchars += tp.count_chars()
             lines = _page_lines(tp, i + 1, h)
-            if lines and _has_grid(page):
+            if (mode == "force" or (mode == "auto" and not lines)) and _has_objects(page):
+                if ocr_missing is None and _ocr.available():
+                    try:
+                        ocr_results[i + 1] = res = _ocr_page(page, i + 1, ocr_page)
+                        lines = res.lines
+                    except _ocr.OcrUnavailable as e:
+                        ocr_missing = str(e)
+                else:
+                    ocr_missing = ocr_missing or f"OCR is not installed; {_ocr.INSTALL_HINT}"
+                if ocr_missing is not None and not lines:
+                    unread.append(i + 1)
+            elif not lines and _has_objects(page):
+                unread.append(i + 1)
+            if lines and i + 1 not in ocr_results and _has_grid(page):
                 tables = _tables(data, i)
                 if tables:
                     kept = []
@@ -227,10 +271,24 @@ def read(path: Path, data: bytes, **_: object):
         npages = len(pdf)
     finally:
         pdf.close()
-    if nchars == 0 or not any(pages):
+    if not any(pages):
+        if ocr_results:
+            raise ReaderError("empty", path, f"OCR found no text on its {npages} page(s)")
+        if mode == "off":
+            why = "OCR is off (--ocr auto reads scanned pages)"
+        elif ocr_missing:
+            why = ocr_missing
+        else:
+            why = "run OCR first"
         raise ReaderError("no_text_layer", path,
-                          f"none of its {npages} page(s) has a text layer (a scan?): run OCR first")
-    pages = _drop_running(pages, heights)
-    pieces = [(_SPACE_IN_CJK.sub("", t), a) for t, a in _paragraphs(pages)]
+                          f"none of its {npages} page(s) has a text layer (a scan?): {why}")
+    pieces = join_pages(pages, heights)
     raw, blocks = assemble(pieces)
-    return raw, blocks, {"pages": npages}
+    meta: dict = {"pages": npages}
+    if ocr_results:
+        meta["ocr"] = _ocr.summary(ocr_results)
+    if unread:
+        meta["pages_without_text"] = unread
+        if mode != "off":
+            meta["ocr_unavailable"] = ocr_missing or f"OCR is not installed; {_ocr.INSTALL_HINT}"
+    return raw, blocks, meta

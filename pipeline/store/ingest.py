@@ -150,14 +150,14 @@ def _quiet_jieba() -> None:
         pass
 
 
-def _work(job: Job, time_budget: str | None = None) -> Outcome:
+def _work(job: Job, time_budget: str | None = None, ocr: str | None = None) -> Outcome:
     """Read and extract one file into rows (runs in a worker process)."""
     from ..version import __version__
     from ..run import extract_many
     from .writer import document_rows
 
     try:
-        res = next(iter(extract_many([job.path], time_budget=time_budget)))
+        res = next(iter(extract_many([job.path], time_budget=time_budget, ocr=ocr)))
         if not res.ok:
             return Outcome(code=res.code, message=res.message)
         return Outcome(rows=document_rows(res.document, pipeline_version=__version__))
@@ -168,8 +168,8 @@ def _work(job: Job, time_budget: str | None = None) -> Outcome:
         return Outcome(code="internal_error", message=f"{job.path}: {type(e).__name__}: {e}")
 
 
-def _work_chunk(chunk: list[Job], time_budget: str | None = None) -> list[Outcome]:
-    return [_work(job, time_budget) for job in chunk]
+def _work_chunk(chunk: list[Job], time_budget: str | None = None, ocr: str | None = None) -> list[Outcome]:
+    return [_work(job, time_budget, ocr) for job in chunk]
 
 
 class _Pool:
@@ -180,8 +180,10 @@ class _Pool:
     only the file that kills a worker is reported as failed.
     """
 
-    def __init__(self, workers: int, chunk_size: int = CHUNK_SIZE, time_budget: str | None = None):
+    def __init__(self, workers: int, chunk_size: int = CHUNK_SIZE, time_budget: str | None = None,
+                 ocr: str | None = None):
         self.workers = workers
+        self.ocr = ocr
         self.chunk_size = chunk_size
         self.time_budget = time_budget
         methods = multiprocessing.get_all_start_methods()
@@ -206,7 +208,7 @@ class _Pool:
                     chunk = [retry.popleft()] if retry else list(islice(it, self.chunk_size))
                     if not chunk:
                         break
-                    inflight[self._pool.submit(_work_chunk, chunk, self.time_budget)] = chunk
+                    inflight[self._pool.submit(_work_chunk, chunk, self.time_budget, self.ocr)] = chunk
                 if not inflight:
                     return
                 done, _ = wait(inflight, return_when=FIRST_COMPLETED)
@@ -268,10 +270,11 @@ class _Heartbeat:
         self._thread.join(timeout=30)
 
 
-def _inline(jobs: Iterable[Job], time_budget: str | None = None) -> Iterator[tuple[Job, Outcome]]:
+def _inline(jobs: Iterable[Job], time_budget: str | None = None,
+            ocr: str | None = None) -> Iterator[tuple[Job, Outcome]]:
     _quiet_jieba()
     for job in jobs:
-        yield job, _work(job, time_budget)
+        yield job, _work(job, time_budget, ocr)
 
 
 # -- the main side -----------------------------------------------------------------------------------------------
@@ -303,7 +306,8 @@ def database_totals(engine) -> dict[str, int]:
 def run_ingest(paths: Iterable[str | Path], url: str | Path, *, jobs: int = 1,
                on_event: EventHook | None = None, chunk_size: int = CHUNK_SIZE,
                follow_symlinks: bool = False, batch_size: int = BATCH_SIZE,
-               runner: Runner | None = None, time_budget: str | None = None) -> IngestReport:
+               runner: Runner | None = None, time_budget: str | None = None,
+               ocr: str | None = None) -> IngestReport:
     """Ingest files and folders into the database at ``url``; see :func:`pipeline.api.ingest`.
 
     ``runner`` replaces the worker processes of ``jobs`` (a Dask cluster: :mod:`.cluster`); this process stays
@@ -315,15 +319,21 @@ def run_ingest(paths: Iterable[str | Path], url: str | Path, *, jobs: int = 1,
         raise ValueError(f"The 'jobs' option must be at least 1. Got {jobs} instead.")
     if time_budget is not None:
         budget_setting(time_budget)  # a bad setting fails here, not in every worker
+    from ..ingest.ocr import IMAGE_EXTENSIONS, mode as ocr_mode
+
+    extensions = supported_extensions()
+    if ocr_mode(ocr) == "off":  # images are read by OCR only: with it off, a folder's pictures are not documents
+        extensions = extensions - IMAGE_EXTENSIONS
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
     engine = open_engine(url)
     try:
         writer = Writer(engine)
-        files, refused = walk(paths, supported_extensions(), follow_symlinks=follow_symlinks)
+        files, refused = walk(paths, extensions, follow_symlinks=follow_symlinks)
         run_id = writer.start_run(pipeline_version=__version__, stages=_stages(),
                                   options={"paths": [name_text(p) for p in paths], "jobs": jobs,
                                            **({"follow_symlinks": True} if follow_symlinks else {}),
                                            **({"time_budget": time_budget} if time_budget is not None else {}),
+                                           **({"ocr": ocr} if ocr is not None else {}),
                                            **(getattr(runner, "options", None) or {})})
         report = IngestReport(run_id=run_id, n_files=len(files) + len(refused))
         started = time.perf_counter()
@@ -417,8 +427,8 @@ def run_ingest(paths: Iterable[str | Path], url: str | Path, *, jobs: int = 1,
         if runner is not None:
             results = runner(to_parse())
         else:
-            results = (_inline(to_parse(), time_budget) if jobs == 1
-                       else _Pool(jobs, chunk_size, time_budget).run(to_parse()))
+            results = (_inline(to_parse(), time_budget, ocr) if jobs == 1
+                       else _Pool(jobs, chunk_size, time_budget, ocr).run(to_parse()))
         try:
             for job, out in results:
                 if out.rows is None:

@@ -112,3 +112,19 @@ def test_target_table_with_bars_and_cover_notice():
     cover = _by_text(tasks, "请各牵头单位于每季度末月25日前")
     assert {d.kind for d in cover.deadlines} == {"recurring", "by_date"}
     assert len([t for t in tasks if t.units and t.units[0].role == "lead"]) >= 11
+
+
+def test_target_table_with_two_target_columns(tmp_path):
+    """目标任务 | 目标值: with no work column, the first target column names the indicator, so each row's task is
+    the indicator and its target joined by a space (SPEC §8), not the target value alone. Text written for the test."""
+    f = tmp_path / "fenjie.txt"
+    f.write_text("某县2025年安全生产目标任务分解表\n\n"
+                 "序号 | 目标任务 | 目标值 | 牵头单位 | 配合单位 | 完成时限\n"
+                 "1 | 较大生产安全事故起数 | 控制在1起以内 | 县应急管理局 | 县安委会各成员单位 | 12月底前\n"
+                 "2 | 消防安全重点单位检查 | 全覆盖检查150家 | 县消防救援大队 | 各乡镇 | 11月底前\n", encoding="utf-8")
+    doc = extract(str(f), until="structure")
+    tasks = rule_tasks(doc)
+    row = _by_text(tasks, "较大生产安全事故起数")
+    assert row.text == "较大生产安全事故起数 控制在1起以内"
+    assert _units(row) == [("县应急管理局", "lead"), ("县安委会各成员单位", "support")]
+    assert _by_text(tasks, "消防安全重点单位检查").text == "消防安全重点单位检查 全覆盖检查150家"

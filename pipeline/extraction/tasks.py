@@ -733,7 +733,7 @@ def _table_tasks(b: _Builder) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
 
     def table(header: list[str], rows: list[list[tuple[int, int] | None]], aligned: list[bool]) -> bool:
-        kinds = [k if k not in (None, "unknown") else "other" for k in map(_header_kind, header)]
+        kinds = _header_kinds(header)
         unit_cols = [(k, _column_label(h)) for k, h in enumerate(header) if kinds[k] == "unit"]
         unit_col = unit_cols[0][0] if unit_cols else None
         time_col = next((k for k, h in enumerate(header) if kinds[k] == "time"), None)
@@ -806,7 +806,7 @@ def _table_tasks(b: _Builder) -> list[tuple[int, int]]:
                      and any(_CONTENT_HEADER.search(text[s:e]) for s, e in r)), None)
     if header_i is not None:
         header = [text[s:e] for s, e in rows[header_i]]
-        kinds = [k if k not in (None, "unknown") else "other" for k in map(_header_kind, header)]
+        kinds = _header_kinds(header)
         w = len(header)
         body: list[list[tuple[int, int] | None]] = []
         aligned = []
@@ -829,7 +829,7 @@ def _table_tasks(b: _Builder) -> list[tuple[int, int]]:
         if any(fs <= hspans[0][0] < fe for fs, fe in found):  # inside a table found with bars (was a NameError)
             continue
         header = [text[s:e] for s, e in hspans]
-        kinds = [k if k not in (None, "unknown") else "other" for k in map(_header_kind, header)]
+        kinds = _header_kinds(header)
         if "seq" not in kinds:  # item numbers the header does not name (1 / (一))
             header, kinds = ["序号"] + header, ["seq"] + kinds
         cells = [text[s:e] for s, e in cspans]
@@ -840,6 +840,17 @@ def _table_tasks(b: _Builder) -> list[tuple[int, int]]:
         if table(header, body, [True] * len(body)):
             found.append((hspans[0][0], cspans[-1][1]))
     return sorted(found)
+
+
+def _header_kinds(header: list[str]) -> list[str]:
+    """Each header cell's kind (:func:`_header_kind`; no header word: other). Of two target columns and no
+    content column (目标任务 | 目标值), the first names the indicator: it is the row's work (SPEC §8: a target
+    row's task is the indicator and its target)."""
+    kinds = [k if k not in (None, "unknown") else "other" for k in map(_header_kind, header)]
+    targets = [k for k, kind in enumerate(kinds) if kind == "target"]
+    if len(targets) >= 2 and "content" not in kinds:
+        kinds[targets[0]] = "content"
+    return kinds
 
 
 def _main_column(header: list[str], kinds: list[str]) -> int:

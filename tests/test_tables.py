@@ -128,3 +128,18 @@ def test_target_table_with_two_target_columns(tmp_path):
     assert row.text == "较大生产安全事故起数 控制在1起以内"
     assert _units(row) == [("县应急管理局", "lead"), ("县安委会各成员单位", "support")]
     assert _by_text(tasks, "消防安全重点单位检查").text == "消防安全重点单位检查 全覆盖检查150家"
+
+
+def test_time_field_of_a_unit_parenthetical(tmp_path):
+    """（牵头单位：…；配合单位：…；时限：…）: the time field gives the task its deadline though the parenthetical is left
+    out of the task text, and a field that restates the text's own recurring deadline is that deadline, not a second
+    one. Text written for the test."""
+    f = tmp_path / "yaodian.txt"
+    f.write_text("某区2025年安全生产工作要点\n\n"
+                 "1．修订成员单位安全生产工作职责清单。（牵头单位：区安委办；配合单位：区司法局；时限：2025年4月底前）\n"
+                 "2．区安委会每季度至少召开1次全体会议。（牵头单位：区安委办；时限：每季度）\n", encoding="utf-8")
+    doc = extract(str(f))
+    first, second = doc.tasks
+    assert first.text == "修订成员单位安全生产工作职责清单。"
+    assert [(d.kind, str(d.date)) for d in first.deadlines] == [("by_date", "2025-04-30")]
+    assert [(d.kind, d.freq, d.min_count) for d in second.deadlines] == [("recurring", "quarter", 1)]

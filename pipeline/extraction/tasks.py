@@ -264,7 +264,10 @@ class _Builder:
             return
         if units is None:
             units = actors(text)
-        deadlines = _deadlines(text, self.year_for(start), start) + list(extra_deadlines)
+        deadlines = _deadlines(text, self.year_for(start), start)
+        said = {(d.kind, d.date, d.start, d.end, d.freq) for d in deadlines}
+        # a time cell or field that restates the text's own deadline (每季度 beside 每季度至少…1次) is that deadline
+        deadlines += [d for d in extra_deadlines if (d.kind, d.date, d.start, d.end, d.freq) not in said]
         deadlines += self.phase_deadlines(sec, (start, end), deadlines)
         self.tasks.append(Task(id=f"t{len(self.tasks) + 1}", section_id=sec.id if sec else None, span=(start, end),
                                text=text, units=tuple(dedupe(units)), deadlines=tuple(deadlines)))
@@ -282,6 +285,19 @@ def _unit_closers(doc: Document, start: int, end: int) -> list[tuple[int, int, l
             if units:
                 out.append((m.start(), m.end(), units))
     out.sort()
+    return out
+
+
+# the time field of a unit parenthetical (牵头单位：…；配合单位：…；时限：2025年4月底前)
+_CLOSER_TIME = re.compile(r"(?:完成|整改|办结)?(?:时限|时间|期限)[:：]\s*(?P<t>[^;；,，)）\n]{2,30})")
+
+
+def _closer_deadlines(b: _Builder, start: int, end: int) -> list[Deadline]:
+    """The deadlines a unit parenthetical states in its own time field: the task's, though the parenthetical is
+    left out of the task text (SPEC §4)."""
+    out: list[Deadline] = []
+    for m in _CLOSER_TIME.finditer(b.doc.text, start, end):
+        out += _deadlines(m.group("t"), b.year_for(m.start("t")), m.start("t"))
     return out
 
 
@@ -306,7 +322,7 @@ def _region_tasks(b: _Builder, start: int, end: int, *, speech: bool, framing: b
                 ts, te = _trim(doc, s, cs)
                 if te - ts < 4 and sec.heading_span:  # nothing but the heading before the closer: it is the task
                     s = sec.heading_span[0]
-            b.add(s, cs, with_lead_roles(units, doc.text[s:cs]))
+            b.add(s, cs, with_lead_roles(units, doc.text[s:cs]), _closer_deadlines(b, cs, ce))
             prev = ce
         # a last item cut off before its parenthetical (or one without any): its directive words are a task
         tail_s, tail_e = _trim(doc, prev, end)

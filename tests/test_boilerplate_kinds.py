@@ -75,7 +75,7 @@ def test_chrome_kind_removed_and_body_kept(kind):
     "发表于 2021-1-22 09:41:07 | 只看该作者", "▲ 寒潮来临前，工作人员检查大棚加固情况（县融媒体中心 刘洋/摄）",
     "图为县交警大队在山区公路撒布融雪剂。", "图片来源：县气象局", "摄影：周明", "责任编辑：陈晓", "（编辑：吴敏 审核：郑强）",
     "2021-01-22 | 编辑:admin |", "扫一扫在手机打开当前页", "附件下载：1.统计表.xlsx", "防范工作方案.docx", "5 积分 下载",
-    "发表评论", "已有0条评论", "www.example.gov.cn", "8点公文网，让写作更轻松！", "枫林县应急管理局 首页 > 通知公告", "( 版权投诉 | 举报 ) 加入收藏 分享到",
+    "发表评论", "已有0条评论", "www.example.gov.cn", "共3页：上一页　1　2　3　下一页", "首页 上一页 1 2 下一页 尾页", "8点公文网，让写作更轻松！", "枫林县应急管理局 首页 > 通知公告", "( 版权投诉 | 举报 ) 加入收藏 分享到",
 ])
 def test_lists_know_the_widget_kinds(line):
     assert B.rule_chrome(B.normalise_line(line)), line
@@ -96,6 +96,8 @@ def test_lists_know_the_widget_kinds(line):
     "附件:1.低温雨雪冰冻天气防范情况统计表",
     "联系人：张建华　　联系电话：0736-8462153（传真同号）",
     "枫林县安全生产委员会办公室",
+    "1 2",
+    "详见第2页表1",
 ])
 def test_lists_leave_content_that_looks_alike(line):
     assert not B.rule_chrome(B.normalise_line(line)), line

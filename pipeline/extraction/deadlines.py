@@ -117,10 +117,12 @@ _ITEM_RE = re.compile(
 YEAR_RE = re.compile(
     rf"(?<![上去前往近每岁\d一二三四五六七八九十两几数多个半周])"
     rf"(?P<pre>(?:计划|力争|争取|确保)?(?:截至|截止到?|至|到|{_AT})?)"
-    rf"(?:(?P<y>{_Y})|(?P<ty>今|本|当|明))?(?P<dup>年(?=年))?年(?P<part>底|末|度?内)?(?P<before>{_BEFORE})?")
+    rf"(?:(?P<y>{_Y})|(?P<ty>今|本|当|明))?(?P<dup>年(?=年))?年(?P<part>底|末|度?内)?(?P<before>{_BEFORE})?"
+    # 2000年以前建成的自建房: an age that describes things, not a time to finish by
+    r"(?![^,，;；。、\n]{0,4}?(?:建成|建造|修建|建设|投用|投产|竣工|出生|登记|注册|出厂|购置|生产)的)")
 QUARTER_RE = re.compile(
     rf"(?<![每本上下前后近\d])(?:(?P<y>{_Y})年|(?P<ty>{_THIS_YEAR}))?第?(?P<q>[一二三四1-4])季度(?:末|底)?"
-    rf"(?:{_BEFORE})?(?!以来|度)")
+    rf"(?:{_BEFORE})?(?!以来|度|(?:全体|成员|例|工作|联席|调度|形势分析|专题)[^\s,，;；。、]{{0,6}}?会)")
 HALF_RE = re.compile(  # 上半年, 2011上半年
     rf"(?<![每本前近对把将\d])(?:(?P<y>\d{{4}}|{MASK}(?=年))年?|(?P<ty>{_THIS_YEAR}))?(?P<h>[上下])半年(?:末|底)?"
     rf"(?:{_BEFORE})?(?!以来|来|[^,，;；。、\n]{{0,6}}的)")  # not 对上半年排查出的隐患: a period named, not a deadline

@@ -266,8 +266,10 @@ class _Builder:
             units = actors(text)
         deadlines = _deadlines(text, self.year_for(start), start)
         said = {(d.kind, d.date, d.start, d.end, d.freq) for d in deadlines}
-        # a time cell or field that restates the text's own deadline (每季度 beside 每季度至少…1次) is that deadline
-        deadlines += [d for d in extra_deadlines if (d.kind, d.date, d.start, d.end, d.freq) not in said]
+        # a time cell or field after the words that restates their own deadline (每季度 beside 每季度至少…1次) is that
+        # deadline; a phase sentence before them (…阶段,时间为即日起至11月15日。) stays a deadline of its own (SPEC §8)
+        deadlines += [d for d in extra_deadlines if (d.kind, d.date, d.start, d.end, d.freq) not in said
+                      or (d.span is not None and d.span[1] <= start)]
         deadlines += self.phase_deadlines(sec, (start, end), deadlines)
         self.tasks.append(Task(id=f"t{len(self.tasks) + 1}", section_id=sec.id if sec else None, span=(start, end),
                                text=text, units=tuple(dedupe(units)), deadlines=tuple(deadlines)))

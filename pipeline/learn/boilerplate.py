@@ -156,6 +156,9 @@ WIDGET_KINDS = {
     # previous / next article links: 上一条:市政府召开…, 下一篇, pre:…next:…
     "prev_next": re.compile(r"^[【\[]?\s*(?:上|下)一(?:条|篇|页|则|个|章)\s*[】\]]?\s*(?:[:：]|$)|^(?:前|后)一篇\s*[:：]|"
                             r"^(?:pre|prev|previous|next)\s*[:：]", re.I),
+    # a pager: 共2页：上一页 1 2 下一页, 首页 上一页 1 2 3 下一页 尾页 (a line of nothing but pager words and numbers)
+    "pager": re.compile(r"^(?=.*(?:上一页|下一页|尾页|末页))(?:(?:共\s*\d+\s*页|第\s*\d+\s*页|上一页|下一页|首页|尾页|末页|"
+                        r"跳转|转到|\d{1,3}|[:：/|,，<>«»…]+)\s*){2,}$"),
     # WeChat article widgets: 阅读原文, 阅读 2318 在看 17, 点赞, 赞赏, 长按识别二维码, 关注公众号, 写留言
     "wechat": re.compile(r"^(?:(?:阅读原文|在看|点赞|赞赏|喜欢作者|写留言|留言|精选留言|分享|收藏|转发|赞|知道了|取消|允许|"
                          r"已赞|发表|(?:阅读|在看|点赞|赞|分享|推荐)\s*\d+(?:\.\d+)?\s*[万wW+]*)[\s,，|·]*){1,6}$|"

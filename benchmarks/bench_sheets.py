@@ -33,7 +33,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,16 +56,11 @@ def bare_xls(path: Path) -> int:
     return sum(1 for sh in book.sheets() for r in range(sh.nrows) for v in sh.row_values(r) if v != "")
 
 
-def best(fn, files: list[Path], repeat: int) -> float:
-    for f in files:  # warm-up: imports, caches
-        fn(f)
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        for f in files:
-            fn(f)
-        times.append(time.perf_counter() - t0)
-    return min(times)
+def best(fn, files, repeat: int) -> float:
+    """The best of ``repeat`` runs of ``fn`` over every file, after a warm-up (bench_ingest's timer)."""
+    from bench_ingest import best_of as timed
+
+    return timed(lambda: [fn(f) for f in files], repeat)[0]
 
 
 def big_workbook(tmp: Path, rows: int = 3000) -> list[Path]:

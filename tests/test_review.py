@@ -18,6 +18,8 @@ import pytest
 from conftest import ROOT, SAMPLES, taskdb_cmd
 from test_store import BACKENDS, DbFactory
 
+from pipeline.store.schema import SCHEMA_VERSION
+
 SAMPLE = SAMPLES / "002_2d6767afaa7999d4.txt"  # a plan with unit parentheticals, deadlines and metrics
 REPORT = SAMPLES / "003_5d853f9dda5fdec4.txt"  # a report: metrics, and a few tasks of its 下一步 part
 SPEECH = SAMPLES / "001_8b8311189899811f.txt"
@@ -118,7 +120,7 @@ def test_units_spans_are_stored_and_a_version_2_database_is_upgraded(db_url, tmp
         version = conn.execute(text("SELECT value FROM taskdb_meta WHERE key = 'schema_version'")).scalar()
         rows = list(conn.execute(select(task_units.c.sha256, task_units.c.span_start)))
     engine.dispose()
-    assert version == "4"
+    assert version == str(SCHEMA_VERSION)
     old = {r.sha256 for r in rows if r.span_start is None}
     assert old == {doc.sha256}  # the upgraded rows keep null spans; the new document's have theirs
     assert any(r.span_start is not None for r in rows)

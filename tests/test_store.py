@@ -429,8 +429,9 @@ def test_store_ingest_twice_changes_no_row(dbs):
     assert dump(url) == before
 
 
-def test_store_bad_files_never_stop_the_batch(dbs, tmp_path):
+def test_store_bad_files_never_stop_the_batch(dbs, tmp_path, monkeypatch):
     """Corrupt, empty and unsupported files among good ones: every good one stored, every bad one listed."""
+    monkeypatch.setenv("TASKDB_OCR", "off")  # the bad-file codes are those of files read without OCR
     from pipeline.api import extract_many, ingest, open_db
 
     url = dbs.new()

@@ -185,6 +185,23 @@ def _upgrade_steps() -> dict:
     return {4: upgrade_renditions}
 
 
+_ADD_COLUMN = re.compile(r"ALTER TABLE (\w+) ADD COLUMN (\w+)", re.I)
+_CREATE_INDEX = re.compile(r"CREATE INDEX (\w+) ON (\w+)", re.I)
+
+
+def _already_there(conn, statement: str) -> bool:
+    """Whether an upgrade statement's column or index exists already (a database a later version's code touched,
+    or one partly upgraded by hand): the step is then skipped, so that upgrading is idempotent."""
+    insp = inspect(conn)
+    m = _ADD_COLUMN.match(statement)
+    if m:
+        return m.group(2) in {c["name"] for c in insp.get_columns(m.group(1))}
+    m = _CREATE_INDEX.match(statement)
+    if m:
+        return m.group(1) in {i["name"] for i in insp.get_indexes(m.group(2))}
+    return False
+
+
 def _create_or_upgrade(engine: Engine) -> str | None:
     """The schema version after creating or upgrading the schema (see :func:`ensure_schema`).
 
@@ -213,7 +230,8 @@ def _create_or_upgrade(engine: Engine) -> str | None:
             steps = _upgrade_steps()
             while version in UPGRADES:
                 for statement in UPGRADES[version]:
-                    conn.exec_driver_sql(statement)
+                    if not _already_there(conn, statement):
+                        conn.exec_driver_sql(statement)
                 if version in steps:
                     metadata.create_all(conn, checkfirst=True)  # the tables the step fills
                     steps[version](conn)

@@ -310,8 +310,14 @@ def upgrade_renditions(conn) -> None:
     it), then the versions linked. Runs in the upgrade's transaction, under the schema lock."""
     from sqlalchemy import insert, select, update
 
+    from sqlalchemy import delete
+
     from .schema import document_bands, document_paths, documents
 
+    # keys and bands are computed afresh (a database a later version's code touched may hold some already: a
+    # document must not be found as a rendition of itself)
+    conn.execute(delete(document_bands))
+    conn.execute(update(documents).values(text_key=None))
     rows = conn.execute(select(documents.c.sha256, documents.c.format, documents.c.n_chars)).all()
     order = sorted(rows, key=lambda r: richness(r.format, r.n_chars, r.sha256))
     kept: list[str] = []

@@ -70,3 +70,19 @@ def count_documents(url: str) -> int:
         return 0
     finally:
         engine.dispose()
+
+
+def assert_no_live_formulas(wb) -> int:
+    """Every cell of an openpyxl workbook is a value, never a formula, and no text cell starts with a formula
+    character; returns how many text cells were quoted (a leading ' in front of one)."""
+    from pipeline.safe_text import FORMULA_START
+
+    quoted = 0
+    for ws in wb:
+        for row in ws.iter_rows():
+            for c in row:
+                assert c.data_type != "f", (ws.title, c.coordinate, c.value)
+                if isinstance(c.value, str):
+                    assert not c.value.startswith(FORMULA_START), (ws.title, c.coordinate, c.value)
+                    quoted += c.value.startswith("'")
+    return quoted

@@ -6,7 +6,7 @@ differences formats legitimately have are taken out (:func:`normalise`), or
 when they are near-duplicates: the Jaccard similarity of their sets of
 character :data:`SHINGLE`-grams is at least :data:`THRESHOLD` (a web copy that
 keeps a line of site chrome, a PDF that lost a page header). The threshold was
-measured on the corpus (``scripts/measure_renditions.py``; docs/DESIGN.md):
+measured on the corpus (``scripts/measure_renditions.py``; docs/STORE.md):
 true renditions and distinct documents are far apart, and it sits in the gap
 with a margin on both sides.
 
@@ -46,7 +46,7 @@ from dataclasses import dataclass
 #: documents of the genre, longer ones make one changed character cost too many)
 SHINGLE = 5
 #: near-duplicates at or above this Jaccard similarity of their shingle sets are renditions of one document
-#: (measured: scripts/measure_renditions.py; docs/DESIGN.md gives both distributions)
+#: (measured: scripts/measure_renditions.py; docs/STORE.md gives both distributions)
 THRESHOLD = 0.6
 #: MinHash permutations, and the LSH bands × rows they are cut into: a pair at the threshold becomes a
 #: candidate with probability 1 - (1 - 0.6**4)**32 > 0.98, one at 0.7 with > 0.9997

@@ -6,8 +6,8 @@ Run from the repository root (by hand, not in CI; about four minutes on 2 cores 
     .venv/bin/python benchmarks/bench_cluster.py --docs 3000 --repeat 3
     .venv/bin/python benchmarks/bench_cluster.py --pg postgresql://taskdb:taskdb@127.0.0.1/taskdb_test
 
-The corpus is ``benchmarks/bench_store.py``'s: copy i of the 30 sample and pool
-.txt documents with a line of its own, so every copy is parsed, extracted and
+The corpus is ``benchmarks/bench_store.py``'s: distinct documents mixed from
+the 30 sample and pool .txt documents, so every copy is parsed, extracted and
 stored as a new document. Three configurations run on it, interleaved, each
 into a fresh database, ``--repeat`` times (the fastest run counts):
 
@@ -130,7 +130,7 @@ def timed(corpus: Path, url: str, runner=None) -> dict:
     mine, tree = time.process_time() - mine0, _tree_cpu(me) - tree0
     other = max(0.0, (_machine_busy_s() - busy0) - mine - tree) / wall
     assert not report.failed and report.stored > 0, (report.failed[:3], report.stored)
-    n = report.stored
+    n = report.stored + report.renditions  # files parsed and written (a rendition adds a path to its document)
     return {"docs": n, "seconds": report.seconds, "rate": n / report.seconds, "worker_cpu": tree / n,
             "ingest_cpu": mine / n, "other_load": other}
 

@@ -6,9 +6,10 @@ Run from the repository root (by hand, not in CI; about six minutes on 2 cores):
     .venv/bin/python benchmarks/bench_store.py --sizes 100 200 --jobs 1 2 4
 
 The corpus is made from the sample documents (``corpora/samples/*.txt`` and
-``corpora/pool/*.txt``, 30 documents of 0.3–44 KB): copy i is sample i mod 30
-with one line of its own appended, so every copy has its own sha256 and is
-parsed, extracted and stored like a new submission.
+``corpora/pool/*.txt``, 30 documents of 0.3–44 KB): copy i is the title of
+sample i mod 30 numbered, then the paragraphs of three samples interleaved, each
+kept at random (``make_corpus``), so every copy is a distinct document, parsed,
+extracted and stored like a new submission (not a rendition of another).
 
 Each run is the real command, ``taskdb ingest DIR --db fresh.sqlite --jobs N``,
 in its own process tree. While it runs, every process of the tree (the main
@@ -57,12 +58,36 @@ SOURCES = sorted((ROOT / "corpora" / "samples").glob("*.txt")) + sorted((ROOT / 
 
 
 def make_corpus(folder: Path, n: int) -> Path:
-    """``n`` documents made from the samples, each with a line of its own."""
+    """``n`` distinct documents made from the samples.
+
+    Copy ``i`` is the title line of sample ``a = i mod 30`` with a number of its
+    own, then the body paragraphs of samples ``a``, ``b`` and ``c`` (two
+    others, drawn by a random generator seeded by ``i``) interleaved, each kept
+    with probability 0.5. Two copies share at most a part of their paragraphs,
+    so about 95% of the copies (300 copies: 284 new documents, 15 of them
+    versions, and 16 renditions, where two copies drew mostly the same short
+    samples) are written as new documents, as an archive of distinct reports
+    would be; every copy is parsed and extracted. (A
+    sample with one line appended, as before, is a rendition of the sample and
+    costs the writer a path, not a document.)
+    """
+    import random
+
     folder.mkdir(parents=True, exist_ok=True)
     texts = [p.read_text(encoding="utf-8") for p in SOURCES]
+    paras = [[ln for ln in t.splitlines() if ln.strip()] for t in texts]
+    k = len(texts)
     for i in range(n):
-        (folder / f"doc_{i:05d}.txt").write_text(texts[i % len(texts)].rstrip("\n") + f"\n(本件编号{i:05d})\n",
-                                                 encoding="utf-8")
+        rng = random.Random(i)
+        a = i % k
+        b, c = rng.sample([x for x in range(k) if x != a], 2)
+        title, parts = paras[a][0], [paras[a][1:], paras[b][1:], paras[c][1:]]
+        body = []
+        for j in range(max(map(len, parts))):
+            for part in parts:
+                if j < len(part) and rng.random() < 0.5:
+                    body.append(part[j])
+        (folder / f"doc_{i:05d}.txt").write_text(f"{title}（第{i:05d}号）\n" + "\n".join(body) + "\n", encoding="utf-8")
     return folder
 
 
@@ -226,7 +251,7 @@ def main(argv: list[str] | None = None) -> None:
         variants: dict[str, Path | None] = {"current": None}
         if args.baseline:
             variants = {f"store of {args.baseline}": baseline_tree(args.baseline, work), "current": None}
-        print(f"corpus: copies of {len(SOURCES)} sample documents (.txt); {os.cpu_count()} cores; "
+        print(f"corpus: distinct documents mixed from {len(SOURCES)} sample documents (.txt); {os.cpu_count()} cores; "
               f"python {sys.version.split()[0]}; load average at start {os.getloadavg()[0]:.1f}\n")
         measured: dict[tuple[str, int, int], list[dict]] = {}
         for n in args.sizes:

@@ -82,7 +82,9 @@ def extract_items(doc: Document) -> Document:
     from .units import locate_units
 
     tasks, candidates = find_tasks(doc)
-    tasks = locate_units(doc.text, tasks)
+    from .deadline_context import resolve
+
+    tasks = resolve(doc, locate_units(doc.text, tasks))  # a monthly plan's 8日前, a schedule line's 9月：
     metrics = find_metrics(doc)
     flags = [Flag("inverted_range", f"the range {d.raw!r} ends ({d.end}) before it starts ({d.start}); kept as written",
                   d.span) for t in tasks for d in t.deadlines if d.kind == "range" and is_inverted(d)]

@@ -137,6 +137,14 @@ REC_RE = re.compile(
     rf"[一二三四五六七八九十](?=级))"  # 至少对全市一、二级…企业督导检查1次: a list of grades is no count
     rf"{{0,24}}?(?P<ca>{_NUMC})(?:次|个|场|期|轮|批|项|份|篇|件|起|回|遍)"
     rf"|[^{_STOP}\d一二两三四五六七八九十]{{0,12}}?(?P<cb>{_NUMC})次(?!性))?")
+# A monthly plan's day-only forms (8日前, 15日前完成, 下旬, 月底前): read only where the caller knows the month the
+# document covers (``month``); without it they name no month and are not deadlines.
+DAY_RE = re.compile(
+    rf"(?<![\d一二三四五六七八九十〇零月号日年第每周个余多几两.．:：/\-])(?<!月的)(?<!月份的)"  # 每季度最后一个月的25日前
+    rf"(?P<pre>至|到|{_AT})?(?P<d>{_D})[日号](?P<tod>{_TOD})"
+    rf"(?:(?P<before>{_BEFORE})|(?P<until>{_UNTIL}))?")
+DEK_RE = re.compile(rf"(?<![月\d一二三四五六七八九十每])(?P<pre>至|到|{_AT})?(?:本月|当月)?(?P<dek>[上中下])旬(?P<before>{_BEFORE})?")
+EOM_RE = re.compile(rf"(?<![每次上下个\d一二三四五六七八九十])(?P<pre>至|到|{_AT})?(?:本|当)?月(?:底|末)(?P<before>{_BEFORE})?")
 START_AFTER = re.compile(r"以来|起(?!草)|开始|至今|以后|之后|后(?!续)")
 CUE_VERB = re.compile(r"完成|召开|举办|举行|启动|开展|组织|要|须|必须|务必|将")  # 6月12日要对…, 3月21日下午召开…
 ATTRIB = re.compile(r"[^,，;；。、]{0,4}?(?:召开|举行|举办|印发|发布|下发|出台|部署|发生)的")  # 3月召开的会议: a past event named
@@ -367,6 +375,44 @@ def _recurring(m: re.Match, year: int | None, text: str) -> _Cand | None:
     return _Cand(m.start(), m.end(), Deadline("recurring", freq=_FREQ[m["f"]], min_count=_num(cnt) if cnt else None))
 
 
+def _day(m: re.Match, year: int | None, text: str, month: int) -> _Cand | None:
+    """8日前 / 15日前完成 / 至20日 / 8日，召开… in a plan for one month: that day of the month."""
+    if not (m["before"] or m["until"]) and START_AFTER.match(text, m.end()) or _done_before(text, m.start()):
+        return None
+    if re.match(r"[内间]|以内|之内", text[m.end():m.end() + 2]):  # 7日内: a duration
+        return None
+    at = m["pre"] in _AT_WORDS
+    start = m.end("pre") if at else m.start()
+    p = _period(year, month, _num(m["d"]))
+    hi = p and p[1]
+    if m["before"] or m["until"] or m["pre"] in _TO:
+        return _Cand(start, m.end(), _by(hi))
+    return _Cand(start, m.end(), _by(hi), bare=True, at=at, day=True)
+
+
+def _dek(m: re.Match, year: int | None, text: str, month: int) -> _Cand | None:
+    """上旬 / 下旬前 in a plan for one month: that third of the month (a range), or by its end."""
+    if START_AFTER.match(text, m.end()) and not m["before"] or _done_before(text, m.start()):
+        return None
+    start = m.end("pre") if m["pre"] in _AT_WORDS else m.start()
+    p = _period(year, month, None, m["dek"])
+    lo, hi = p or (None, None)
+    if m["before"] or m["pre"] in _TO:
+        return _Cand(start, m.end(), _by(hi))
+    return _Cand(start, m.end(), Deadline("range", start=_iso(lo), end=_iso(hi)))
+
+
+def _eom(m: re.Match, year: int | None, text: str, month: int) -> _Cand | None:
+    """月底前 / 本月底 in a plan for one month: its last day."""
+    if _done_before(text, m.start()):
+        return None
+    start = m.end("pre") if m["pre"] in _AT_WORDS else m.start()
+    p = _period(year, month)
+    return _Cand(start, m.end(), _by(p and p[1]))
+
+
+MONTH_PATTERNS = ((DAY_RE, _day), (DEK_RE, _dek), (EOM_RE, _eom))
+
 PATTERNS = ((LIST_RE, _list), (RANGE_RE, _range), (MONTHS_RE, _months), (GLUED_RE, _glued), (DOTTED_RE, _dotted),
             (SINGLE_RE, _single),
             (YEAR_RE, _year_level), (QUARTER_RE, _quarter), (HALF_RE, _half), (REMAIN_RE, _remain),
@@ -407,7 +453,9 @@ def _compact(text: str) -> tuple[str, list[int] | None]:
 # whole text) finds exactly what finditer over the whole text finds, without trying every position of a document.
 CUT = re.compile(r"[,，。;；!！?？\n]")
 ANCHORS = {LIST_RE: "月", RANGE_RE: "月", MONTHS_RE: "月", GLUED_RE: "月", SINGLE_RE: "月", DOTTED_RE: "./-",
-           YEAR_RE: "年", QUARTER_RE: "季", HALF_RE: "半", REMAIN_RE: "今", REC_RE: "每"}
+           YEAR_RE: "年", QUARTER_RE: "季", HALF_RE: "半", REMAIN_RE: "今", REC_RE: "每",
+           DAY_RE: "日号", DEK_RE: "旬", EOM_RE: "月"}
+MONTH_TRIGGER = re.compile(r"[日号旬]|月[底末]")
 _ANCHOR_RE = {chars: re.compile(f"[{re.escape(chars)}]") for chars in set(ANCHORS.values())}
 
 
@@ -442,15 +490,17 @@ def _finditer(rx: re.Pattern, text: str, segs: list[tuple[int, int]]):
         yield from rx.finditer(text, lo, hi)
 
 
-def _scan(text: str, year: int | None, cell: bool) -> list[_Cand]:
+def _scan(text: str, year: int | None, cell: bool, month: int | None = None) -> list[_Cand]:
     norm, idx = _compact(text.translate(FULLWIDTH) if _FULLWIDTH_DIGIT.search(text) else text)
-    if not TRIGGER.search(norm):  # every pattern needs one of these: most sentences end here
+    if not TRIGGER.search(norm) and not (month and MONTH_TRIGGER.search(norm)):  # most sentences end here
         return []
     books = [(b.start(), b.end()) for b in BOOK.finditer(norm)]  # in order, not overlapping
     book_starts = [a for a, _ in books]
     segments = _segments(norm)
     cands = []
-    for rx, handler in PATTERNS:
+    patterns = PATTERNS if not month else PATTERNS + tuple(
+        (rx, lambda m, y, t, h=h: h(m, y, t, month)) for rx, h in MONTH_PATTERNS)
+    for rx, handler in patterns:
         segs = segments[ANCHORS[rx]]
         if not segs:
             continue
@@ -521,25 +571,27 @@ def _opening(text: str, end: int) -> bool:
 
 
 # -- the API -------------------------------------------------------------------
-def find_deadlines(text: str, year: int | None, offset: int = 0) -> list[Deadline]:
+def find_deadlines(text: str, year: int | None, offset: int = 0, month: int | None = None) -> list[Deadline]:
     """Every explicit time requirement in ``text`` (a task's text), in order.
 
     Dates resolve against ``year``; ``span`` is ``(offset + start, offset + end)``
-    and ``raw`` the matched text.
+    and ``raw`` the matched text. ``month``: the one month the document plans for (a monthly plan,
+    ``2024年5月份…工作计划``; see ``pipeline.structure.find_month``), which its day-only forms need (``8日前``,
+    ``15日前完成``, ``下旬``, ``月底前``); without it those are not read.
     """
     return [replace(c.deadline, raw=text[c.start:c.end], span=(offset + c.start, offset + c.end))
-            for c in _scan(text, year, cell=False)]
+            for c in _scan(text, year, cell=False, month=month)]
 
 
-def deadline_starts(text: str, year: int | None) -> list[int]:
+def deadline_starts(text: str, year: int | None, month: int | None = None) -> list[int]:
     """Where :func:`find_deadlines` finds its deadlines in ``text``, in order (``[d.span[0] for d in
     find_deadlines(text, year)]`` without making the deadlines)."""
-    return sorted(c.start for c in _scan(text, year, cell=False))
+    return sorted(c.start for c in _scan(text, year, cell=False, month=month))
 
 
-def parse_deadline(raw: str, year: int | None) -> Deadline | None:
+def parse_deadline(raw: str, year: int | None, month: int | None = None) -> Deadline | None:
     """The deadline of one phrase (a table cell: ``1月份``, ``2月10日前``, ``6月13日``), or None."""
-    found = _scan(raw, year, cell=True)
+    found = _scan(raw, year, cell=True, month=month)
     if not found:
         if WHOLE_YEAR.fullmatch(raw.strip()) and year:  # a 完成时限 cell 全年: the whole year
             return Deadline("range", start=date(year, 1, 1).isoformat(), end=date(year, 12, 31).isoformat(),

@@ -96,8 +96,43 @@ def _tidy_title(t: str) -> str:
     return t.strip()
 
 
-def find_title(text: str, meta: dict | None = None) -> str | None:
-    """The document's title: a metadata 标题 field, else the first title-like line near the top."""
+# the byline of a web page's article: 发布时间：2024-03-06 10:21　文章来源：…, 来源：… 2018年8月29日, 2024-03-06 来源：…
+_BYLINE = re.compile(r"^\|?\s*(?:(?:发布|发表|发文|成文|更新)(?:时间|日期|于)|日期|时间|(?:文章|信息|稿件)?来源|作者|发布者|浏览次数)\s*[:：]"
+                     r"|^\|?\s*(?:19|20)\d{2}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*(?:\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?\s*"
+                     r"(?:来源|作者|发布|浏览|阅读|[|]|$)")
+# a line of site chrome above the article's title: a breadcrumb (首页 > 政务动态), the site's name, a menu
+_CHROME_LINE = re.compile(r"[>＞»›]|^(?:首页|当前位置|您的位置|位置)|(?:门户网站|网站|首页|频道)$|[|｜]")
+
+
+# a line that is only an organisation's name (the issuer over a metadata block), not a title
+_ORG_NAME = re.compile(r"[^,，。;；:：\s]{2,30}(?:政府|办公室|委员会|指挥部|局|厅|委|办|中心|大队|支队)")
+
+
+def _title_over_byline(lines: list[str]) -> str | None:
+    """A web copy's title: the line right above the article's byline (发布时间：…　来源：…), where the page's
+    chrome (the site's name, a breadcrumb) comes first and the title carries none of the title words (市安委会召开
+    2024年第一次全体会议). None when no byline opens the page or the line above it is not title-like."""
+    for i, ln in enumerate(lines[:15]):
+        if not _BYLINE.match(ln):
+            continue
+        j = i - 1
+        while j >= 0 and not lines[j]:
+            j -= 1
+        if j < 0:
+            return None
+        cand = lines[j]
+        if not 6 <= len(cand) <= 80 or _CHROME_LINE.search(cand) or _METADATA_KEY.match(cand) \
+                or _BYLINE.match(cand) or _NOT_TITLE.search(cand) or cand.startswith(("(", "（")) \
+                or cand.endswith(("。", ";", "；", ":", "：", ",", "，")) or _ORG_NAME.fullmatch(cand):
+            return None
+        return _tidy_title(cand) or None
+    return None
+
+
+def find_title(text: str, meta: dict | None = None, raw_text: str | None = None) -> str | None:
+    """The document's title: a metadata 标题 field, else the first title-like line near the top (one with a title
+    word: 工作要点, 通知, 讲话 …), else the line above a web page's byline (发布时间：…　来源：…) in the text or in the
+    raw page (``raw_text``) when that line is in the text."""
     lines = [ln.strip() for ln in text.split("\n")[:15]]
     for i, ln in enumerate(lines):  # gov-portal metadata: "标题 | …" (value in the same row or the next line)
         m = re.match(r"^\|?\s*标\s*题\s*[|:：]\s*(.*)", ln)
@@ -123,6 +158,14 @@ def find_title(text: str, meta: dict | None = None) -> str | None:
     for cand in candidates:
         if _TITLE_WORD.search(cand):
             return _tidy_title(cand) or None
+    byline = _title_over_byline(lines)
+    if not byline and raw_text:  # the cleaner took the chrome and the byline away: find them in the raw page
+        raw_lines = [ln.strip() for ln in raw_text[:5000].split("\n")[:40]]
+        byline = _title_over_byline([ln for ln in raw_lines if ln])
+        if byline and byline not in text[:1000]:
+            byline = None
+    if byline:
+        return byline
     m = _TITLE_AT_START.match(text)
     if m:
         return _tidy_title(m.group(1))
@@ -263,10 +306,43 @@ def find_year(title: str | None, text: str, raw_text: str | None = None) -> int 
     return _publication_year(head) or (_publication_year(raw_text[:3000]) if raw_text else None)
 
 
+# news of a meeting: the body that held it (安和县召开2023年第二次安委会全体会议, 市安委会召开…)
+_CONVENER = re.compile(r"^(?P<who>[^,，。:：;；\s]{2,20}?)[:：]?(?:组织召开|召开|举行|举办)")
+
+
+_MONTH_NUM = r"1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]"
+_TITLE_MONTH = re.compile(rf"(?<![\d\-—–~～至到、和及])(?P<m>{_MONTH_NUM})月份?(?![\d\-—–~～至到、和及]|[上中下]旬|底|末|\d*日)")
+_MONTH_PLAN = re.compile(r"计划|安排|要点|方案|任务|清单|重点工作")
+_MONTH_OPENING = re.compile(rf"现将(?:\d{{4}}年)?(?P<m>{_MONTH_NUM})月份?[^。\n]{{0,30}}?(?:工作|任务)(?:安排|计划|要点)(?:如下|如次)")
+_NOT_MONTHLY = re.compile(r"年度|季度|半年|学年|学期|(?:19|20)\d{2}\s*[-—–~～至到]")
+
+
+def find_month(title: str | None, text: str = "") -> int | None:
+    """The one month a monthly plan is for (南湖街道2024年5月安全生产工作计划; 现将5月份…重点工作安排如下), whose
+    day-only deadlines (``8日前``, ``下旬``, ``月底前``) it resolves against; None for any other document: a title
+    naming no month, several months or a span (5—10月, 3月至5月), a day (6月13日), a period longer than a month
+    (年度, 季度, 学期), or a month in a title that does not plan (a 10月工作动态 reports)."""
+    if title and _MONTH_PLAN.search(title) and not _NOT_MONTHLY.search(title):
+        found = _TITLE_MONTH.findall(title)
+        if len(found) == 1 and not re.search(r"月.*月", title):
+            return cn_to_int(found[0]) if found[0][0] in CN_DIGITS else int(found[0])
+        if found:
+            return None
+    m = _MONTH_OPENING.search(text[:600])
+    if m and not (title and _NOT_MONTHLY.search(title)):
+        v = m.group("m")
+        return cn_to_int(v) if v[0] in CN_DIGITS else int(v)
+    return None
+
+
 def find_issuer(title: str | None) -> str | None:
     if not title:
         return None
     t = re.sub(r"^[(（][^)）]*[)）]", "", title)
+    m = _CONVENER.match(t)
+    if m:  # the convener, not an organisation named in the meeting's name (…召开二季度安全生产委员会会议)
+        who = m.group("who")
+        return None if who.startswith(("我", "本")) or re.search(r"\d", who) else who
     m = _ISSUER.search(t)
     if not m:
         return None
@@ -473,11 +549,14 @@ def decide_doc_type(title: str | None, text: str, sections: tuple[Section, ...] 
 
 def structure(doc: Document) -> Document:
     """Fill title, doc_type (with ``meta["doc_type_proba"]``), year, issuer and sections."""
-    title = find_title(doc.text, doc.meta)
+    title = find_title(doc.text, doc.meta, doc.raw_text)
     sections = tuple(find_sections(doc.text, title, doc.flags))
     year = find_year(title, doc.text, doc.raw_text)
     doc_type, proba, rule, title_rule = decide_doc_type(title, doc.text, sections)
     meta = {**doc.meta, "doc_type_proba": {k: round(v, 4) for k, v in proba.items()},
             "doc_type_rule": rule, "doc_type_title_rule": title_rule}
+    month = find_month(title, doc.text)
+    if month:
+        meta["month"] = month  # the month a monthly plan is for: its day-only deadlines (8日前) resolve in it
     return replace(doc, title=title, doc_type=doc_type, year=year,
                    issuer=find_issuer(title), sections=sections, meta=meta)

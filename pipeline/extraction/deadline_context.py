@@ -1,0 +1,96 @@
+"""Deadlines a task's own words leave to the document around them (SPEC §5, §8): run on the tasks found.
+
+The extractor reads each task's text alone; two kinds of time requirement need the document:
+
+- a **monthly plan's day-only forms**: in a plan for one month (``南湖街道2024年5月安全生产工作计划``;
+  ``meta["month"]``, set by :func:`pipeline.structure.find_month`), ``8日前``, ``15日前完成``, ``下旬``,
+  ``月底前`` are days and thirds of that month (:func:`pipeline.extraction.deadlines.find_deadlines` with
+  ``month``);
+- a **schedule line's label**: a line that opens with a date and a colon (``9月：开展开学安全大检查；…``,
+  ``2025年1月：组织期末安全检查…``, ``第一阶段（4月1日—4月15日）：…``) schedules the tasks on it, as a phase
+  heading schedules the tasks under it (SPEC §8); the label is not part of the task's text, so its date is
+  added here. The label must be a date and nothing else but a phase word (阶段, 时间, 期间): ``责任单位：``
+  or ``工作内容：`` never are, and neither is a sentence.
+
+A deadline is added only when the task has none equal to it; nothing is removed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..model import Deadline, Document, Task
+from .deadlines import find_deadlines, parse_deadline
+
+# the words of a line before the task: an optional item number, a label, a colon (or a table cell's bar)
+LABEL = re.compile(r"^[\s|]*(?:[(（]?[一二三四五六七八九十\d]{1,2}[)）、.．]\s*)?(?P<lab>[^，,。；;：:\n|]{1,30}?)\s*[:：]\s*$")
+# what a schedule label may hold besides its date: a phase's name and brackets around the date
+PHASE_WORDS = re.compile(r"第[一二三四五六七八九十\d]{1,2}阶段|[^\s()（）]{0,8}阶段|时间安排|时间|期间|[()（）\s]")
+
+
+def _key(d: Deadline) -> tuple:
+    return (d.kind, d.date, d.start, d.end, d.freq, d.min_count, d.masked)
+
+
+def _offset(doc: Document, t: Task) -> int | None:
+    """Where the task's text starts in the document's text (None when the text is not the span's words)."""
+    s, e = t.span
+    if doc.text[s:e] == t.text:
+        return s
+    i = doc.text.find(t.text, max(0, s - 200), e + 200 + len(t.text))
+    return i if i >= 0 else None
+
+
+def month_deadlines(doc: Document, t: Task, month: int) -> list[Deadline]:
+    """The day-only deadlines of a task in a plan for ``month`` (8日前, 下旬, 月底前) that its text alone does not give."""
+    off = _offset(doc, t)
+    base = off or 0
+    plain = {d.span for d in find_deadlines(t.text, doc.year, base)}
+    have = [d.span for d in t.deadlines if d.span]
+    out = []
+    for d in find_deadlines(t.text, doc.year, base, month=month):
+        if d.span in plain or any(a < d.span[1] and d.span[0] < b for a, b in have):
+            continue
+        out.append(d if off is not None else replace(d, span=None))
+    return out
+
+
+def label_deadline(doc: Document, t: Task) -> Deadline | None:
+    """The date of a schedule line's label right before the task on its line (9月：…), or None."""
+    s = t.span[0]
+    ls = doc.text.rfind("\n", 0, s) + 1
+    before = doc.text[ls:s]
+    m = LABEL.match(before)
+    if not m:
+        return None
+    lab = m.group("lab")
+    d = parse_deadline(lab, doc.year)
+    if d is None or d.kind == "recurring":
+        return None
+    rest = lab[:d.span[0]] + lab[d.span[1]:]
+    if PHASE_WORDS.sub("", rest):
+        return None  # the label says more than a date: 责任单位, a heading, a sentence
+    at = ls + m.start("lab")
+    return replace(d, span=(at + d.span[0], at + d.span[1]))
+
+
+def resolve(doc: Document, tasks: list[Task]) -> list[Task]:
+    """``tasks`` (of ``doc``) with each task's context deadlines added (see the module's docstring)."""
+    month = doc.meta.get("month")
+    out = []
+    for t in tasks:
+        add: list[Deadline] = []
+        keys = {_key(d) for d in t.deadlines}
+        if month:
+            for d in month_deadlines(doc, t, month):
+                if _key(d) not in keys:
+                    keys.add(_key(d))
+                    add.append(d)
+        lab = label_deadline(doc, t)
+        if lab is not None and _key(lab) not in keys:
+            add.insert(0, lab)
+        if add:
+            t = replace(t, deadlines=(*t.deadlines, *add))
+        out.append(t)
+    return out

@@ -1,0 +1,146 @@
+"""Deadlines a task's words leave to its document (issue 7 gaps 1 and 2): a monthly plan's day-only forms read
+against the plan's month, and a schedule line's date label (9月：…) as the deadline of the tasks on its line."""
+
+from __future__ import annotations
+
+import pytest
+
+import pipeline
+from conftest import CORPORA
+from pipeline.extraction.deadlines import find_deadlines
+from pipeline.structure import find_month
+
+
+def key(d):
+    return (d.kind, d.date, d.start, d.end, d.freq)
+
+
+# -- the grammar, given the month ------------------------------------------------
+@pytest.mark.parametrize("text,expected", [
+    ("8日前，召开形势分析会", ("by_date", "2024-05-08", None, None, None)),
+    ("15日前完成材料收集", ("by_date", "2024-05-15", None, None, None)),
+    ("于20日前报送", ("by_date", "2024-05-20", None, None, None)),
+    ("下旬，开展疏散演练", ("range", None, "2024-05-21", "2024-05-31", None)),
+    ("上旬，组织培训", ("range", None, "2024-05-01", "2024-05-10", None)),
+    ("中旬前完成", ("by_date", "2024-05-20", None, None, None)),
+    ("月底前，制定活动方案", ("by_date", "2024-05-31", None, None, None)),
+    ("本月底前完成", ("by_date", "2024-05-31", None, None, None)),
+    ("24日下午召开调度会", ("by_date", "2024-05-24", None, None, None)),
+    ("每周五前报送", ("recurring", None, None, None, "week")),
+])
+def test_day_forms_with_month(text, expected):
+    assert [key(d) for d in find_deadlines(text, 2024, month=5)] == [expected]
+
+
+@pytest.mark.parametrize("text", ["8日前，召开形势分析会", "下旬，开展演练", "月底前，制定方案"])
+def test_day_forms_without_month_are_not_deadlines(text):
+    assert find_deadlines(text, 2024) == []
+
+
+def test_day_form_without_year_keeps_kind():
+    (d,) = find_deadlines("15日前完成", None, month=5)
+    assert (d.kind, d.date) == ("by_date", None)
+
+
+@pytest.mark.parametrize("text", [
+    "7日内完成整改", "5个工作日内报送", "持续10日", "每月15日前报送情况", "于每季度最后一个月的25日前报送",
+    "6月1日至30日开展", "每月底前报送", "次月底前报送", "已于8日前全部整改到位", "3个月底前", "第5日",
+])
+def test_not_day_forms_even_with_month(text):
+    found = find_deadlines(text, 2024, month=5)
+    plain = find_deadlines(text, 2024)
+    assert [key(d) for d in found] == [key(d) for d in plain]
+
+
+def test_month_changes_nothing_else_in_the_gold_corpus():
+    """Read with a month, every gold task text of the corpus gives what it gives without one, except the monthly
+    plan's own day-only forms: the month patterns find nothing in 230 other documents' tasks."""
+    import json
+
+    extra = []
+    for p in sorted(CORPORA.rglob("*.gold.json")):
+        for t in json.loads(p.read_text("utf-8"))["tasks"]:
+            plain = {d.span for d in find_deadlines(t["text"], 2024)}
+            extra += [(p.name, d.raw) for d in find_deadlines(t["text"], 2024, month=5) if d.span not in plain]
+    assert extra and {name for name, _ in extra} == {
+        "1212_nanhu_jiedao_2024_5yue_anquan_shengchan_yuedu_gongzuo_jihua.gold.json"}
+
+
+# -- the month of a monthly plan -------------------------------------------------------
+@pytest.mark.parametrize("title,text,month", [
+    ("南湖街道2024年5月安全生产工作计划", "", 5),
+    ("2024年5月份安全生产重点工作安排", "", 5),
+    ("十月份工作计划", "", 10),
+    ("关于印发2024年3月安全检查计划的通知", "", 3),
+    (None, "各科室：\n现将5月份安全生产重点工作安排如下，请按时完成。", 5),
+    ("5—10月防溺水工作方案", "", None),  # a span of months
+    ("3月至5月专项行动方案", "", None),
+    ("2025年10月工作动态", "", None),  # a report of the month, not a plan for it
+    ("关于6月13日开展宣传的通知", "", None),  # a day
+    ("2024年度工作计划", "现将5月份工作安排如下", None),  # a year's plan
+    ("2024—2025学年第一学期安全工作计划", "", None),
+])
+def test_find_month(title, text, month):
+    assert find_month(title, text) == month
+
+
+# -- whole documents ----------------------------------------------------------------
+def _doc(tmp_path, text):
+    p = tmp_path / "doc.txt"
+    p.write_text(text, "utf-8")
+    return pipeline.extract(p)
+
+
+def test_monthly_plan_document():
+    doc = pipeline.extract(CORPORA / "heldout12" / "1212_nanhu_jiedao_2024_5yue_anquan_shengchan_yuedu_gongzuo_jihua.txt")
+    assert doc.meta["month"] == 5
+    got = {d.raw: key(d) for t in doc.tasks for d in t.deadlines}
+    assert got["8日前"] == ("by_date", "2024-05-08", None, None, None)
+    assert got["下旬"] == ("range", None, "2024-05-21", "2024-05-31", None)
+    assert got["月底前"] == ("by_date", "2024-05-31", None, None, None)
+    for t in doc.tasks:
+        for d in t.deadlines:
+            assert d.span is None or doc.text[d.span[0]:d.span[1]] == d.raw
+
+
+def test_schedule_lines_of_a_term_plan():
+    doc = pipeline.extract(CORPORA / "heldout12" / "1210_qingshui_xian_mingde_zhongxue_2024_xueqi_anquan_gongzuo_jihua.txt")
+    assert "month" not in doc.meta
+    by_text = {t.text[:6]: [key(d) for d in t.deadlines] for t in doc.tasks}
+    assert by_text["开展开学安全"] == [("range", None, "2024-09-01", "2024-09-30", None)]
+    assert by_text["组织期末安全"] == [("range", None, "2025-01-01", "2025-01-31", None)]
+    for t in doc.tasks:
+        for d in t.deadlines:
+            assert doc.text[d.span[0]:d.span[1]] == d.raw
+
+
+SCHEDULE = """某区2024年防溺水工作方案
+一、工作安排
+动员部署阶段（4月1日—4月15日）：各镇街召开动员会，制定本地实施方案。
+集中整治阶段：各镇街要对辖区水域开展拉网式排查，设立警示标志。
+责任单位：各镇街要落实包保责任，开展巡查。
+2. 6月：各学校开展防溺水专题教育，发放告家长书。
+7月至8月：各村每日巡河。
+每月：各镇街报送进展。
+"""
+
+
+@pytest.mark.parametrize("words,expected", [
+    ("各镇街召开动员会", ("range", None, "2024-04-01", "2024-04-15", None)),
+    ("各学校开展防溺水", ("range", None, "2024-06-01", "2024-06-30", None)),
+    ("各村每日巡河", ("range", None, "2024-07-01", "2024-08-31", None)),
+    ("各镇街要对辖区", None),  # a phase without a date
+    ("各镇街要落实", None),  # a field label, not a date
+    ("各镇街报送进展", None),  # a frequency label is the text's own business
+])
+def test_schedule_label(tmp_path, words, expected):
+    from pipeline.extraction.deadline_context import label_deadline
+    from pipeline.model import Task
+
+    doc = _doc(tmp_path, SCHEDULE)
+    s = doc.text.index(words)
+    e = doc.text.find("\n", s) % (len(doc.text) + 1)
+    d = label_deadline(doc, Task("t", None, (s, e), doc.text[s:e]))
+    assert (key(d) if d else None) == expected
+    if d:
+        assert doc.text[d.span[0]:d.span[1]] == d.raw

@@ -1,0 +1,64 @@
+"""Titles of web copies whose title line follows the page's chrome and carries no title word (issue 7 gap 3):
+the line above the article's byline (发布时间：…　来源：…) is the title, and the title's year is the year."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.structure import find_issuer, find_title, find_year
+
+PAGE = """澄川市人民政府门户网站
+首页 > 政务动态 > 部门动态
+市安委会召开2024年第一次全体（扩大）会议
+发布时间：2024-03-06 10:21　　文章来源：市应急管理局　　阅读量：2,417
+【字体：大 中 小】　【打印】
+
+3月5日下午，市安委会召开2024年第一次全体（扩大）会议，总结2023年全市安全生产工作。会议指出，2023年全市共发生事故47起。
+会议强调，2023年的教训要记取，各有关部门要于4月底前完成检查。"""
+
+# what the cleaner leaves of it: the chrome and the byline are gone
+CLEAN = PAGE.split("\n", 2)[2].replace(PAGE.split("\n")[3] + "\n", "").replace(PAGE.split("\n")[4] + "\n", "")
+
+
+def test_title_above_byline_in_the_text():
+    assert find_title(PAGE) == "市安委会召开2024年第一次全体（扩大）会议"
+
+
+def test_title_above_byline_in_the_raw_page():
+    assert not CLEAN.startswith("澄川") and "发布时间" not in CLEAN
+    assert find_title(CLEAN) is None  # no title word: the cleaned text alone does not say
+    assert find_title(CLEAN, raw_text=PAGE) == "市安委会召开2024年第一次全体（扩大）会议"
+
+
+def test_year_of_the_news_is_its_title_year_not_the_year_it_reviews():
+    title = find_title(CLEAN, raw_text=PAGE)
+    assert find_year(title, CLEAN, PAGE) == 2024
+    assert find_year(None, CLEAN, PAGE) == 2023  # without the title the body's most named year wins
+
+
+@pytest.mark.parametrize("page", [
+    # the line above a metadata block is the issuer, not a title
+    "东临市安全生产委员会办公室\n发布日期：2016-05-03\n关于进一步加强危险化学品道路运输安全管理工作的通知\n各县区：…",
+    # a breadcrumb above the byline
+    "首页 > 新闻中心 > 工作动态\n发布时间：2020-01-02\n正文第一段，没有标题。",
+    # a sentence above the byline
+    "各单位要认真落实。\n来源：市应急管理局\n正文。",
+])
+def test_no_title_from_what_is_not_one(page):
+    assert find_title(page) in (None, "关于进一步加强危险化学品道路运输安全管理工作的通知")
+
+
+def test_a_title_word_line_still_comes_first():
+    page = "XX区应急管理局\n关于开展燃气安全检查的通知\n发布时间：2024-05-06\n各街道：…"
+    assert find_title(page) == "关于开展燃气安全检查的通知"
+
+
+@pytest.mark.parametrize("title,issuer", [
+    ("市安委会召开2024年第一次全体（扩大）会议", "市安委会"),
+    ("安和县召开2023年第二次安委会全体(扩大)会议", "安和县"),
+    ("鑫源建设集团召开二季度安全生产委员会会议", "鑫源建设集团"),
+    ("我县召开2021年安全生产工作会议", None),
+    ("区安全生产委员会2024年工作要点", "区安全生产委员会"),
+])
+def test_issuer_of_meeting_news_is_the_convener(title, issuer):
+    assert find_issuer(title) == issuer

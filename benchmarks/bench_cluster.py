@@ -6,8 +6,8 @@ Run from the repository root (by hand, not in CI; about four minutes on 2 cores 
     .venv/bin/python benchmarks/bench_cluster.py --docs 3000 --repeat 3
     .venv/bin/python benchmarks/bench_cluster.py --pg postgresql://taskdb:taskdb@127.0.0.1/taskdb_test
 
-The corpus is ``benchmarks/bench_store.py``'s: distinct documents mixed from
-the 30 sample and pool .txt documents, so every copy is parsed, extracted and
+The corpus is ``benchmarks/bench_store.py``'s: distinct documents made of
+the corpus's paragraphs, so every copy is parsed, extracted and
 stored as a new document. Three configurations run on it, interleaved, each
 into a fresh database, ``--repeat`` times (the fastest run counts):
 

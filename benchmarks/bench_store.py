@@ -6,10 +6,10 @@ Run from the repository root (by hand, not in CI; about six minutes on 2 cores):
     .venv/bin/python benchmarks/bench_store.py --sizes 100 200 --jobs 1 2 4
 
 The corpus is made from the sample documents (``corpora/samples/*.txt`` and
-``corpora/pool/*.txt``, 30 documents of 0.3–44 KB): copy i is the title of
-sample i mod 30 numbered, then the paragraphs of three samples interleaved, each
-kept at random (``make_corpus``), so every copy is a distinct document, parsed,
-extracted and stored like a new submission (not a rendition of another).
+``corpora/pool/*.txt``, 30 documents of 0.3–44 KB) and the rest of the corpus: copy i
+has the numbered title of corpus document i mod N and as many paragraphs as it, drawn at
+random from all corpus paragraphs (``make_corpus``), so every copy is a distinct document,
+parsed, extracted and stored like a new submission (not a rendition of another).
 
 Each run is the real command, ``taskdb ingest DIR --db fresh.sqlite --jobs N``,
 in its own process tree. While it runs, every process of the tree (the main
@@ -54,40 +54,33 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-SOURCES = sorted((ROOT / "corpora" / "samples").glob("*.txt")) + sorted((ROOT / "corpora" / "pool").glob("*.txt"))
+#: every corpus text: the paragraphs the benchmark's documents are made of (make_corpus)
+CORPUS = sorted((ROOT / "corpora").glob("*/*.txt"))
 
 
 def make_corpus(folder: Path, n: int) -> Path:
-    """``n`` distinct documents made from the samples.
+    """``n`` distinct documents made from the corpus's paragraphs.
 
-    Copy ``i`` is the title line of sample ``a = i mod 30`` with a number of its
-    own, then the body paragraphs of samples ``a``, ``b`` and ``c`` (two
-    others, drawn by a random generator seeded by ``i``) interleaved, each kept
-    with probability 0.5. Two copies share at most a part of their paragraphs,
-    so about 95% of the copies (300 copies: 284 new documents, 15 of them
-    versions, and 16 renditions, where two copies drew mostly the same short
-    samples) are written as new documents, as an archive of distinct reports
-    would be; every copy is parsed and extracted. (A
-    sample with one line appended, as before, is a rendition of the sample and
-    costs the writer a path, not a document.)
+    Copy ``i`` has the title line of document ``a = i mod N`` of ``corpora/*/*.txt`` with a number of its own,
+    and as many body paragraphs as ``a`` has, drawn at random (a generator seeded by ``i``) from the body
+    paragraphs of every corpus document. Real documents' lengths and paragraphs, so the stages do the work
+    real submissions cost; and two copies share almost no paragraph, as two distinct reports do, so every
+    copy is written as a new document (a sample with one line appended, as before renditions landed, is a
+    rendition of the sample and costs the writer a path, not a document; copies mixed from a few samples
+    share paragraphs and send the writer comparing near-duplicates that real archives seldom hold).
     """
     import random
 
     folder.mkdir(parents=True, exist_ok=True)
-    texts = [p.read_text(encoding="utf-8") for p in SOURCES]
-    paras = [[ln for ln in t.splitlines() if ln.strip()] for t in texts]
-    k = len(texts)
+    docs = [[ln for ln in p.read_text(encoding="utf-8").splitlines() if ln.strip()] for p in CORPUS]
+    docs = [d for d in docs if len(d) > 1]
+    pool = [ln for d in docs for ln in d[1:]]
     for i in range(n):
         rng = random.Random(i)
-        a = i % k
-        b, c = rng.sample([x for x in range(k) if x != a], 2)
-        title, parts = paras[a][0], [paras[a][1:], paras[b][1:], paras[c][1:]]
-        body = []
-        for j in range(max(map(len, parts))):
-            for part in parts:
-                if j < len(part) and rng.random() < 0.5:
-                    body.append(part[j])
-        (folder / f"doc_{i:05d}.txt").write_text(f"{title}（第{i:05d}号）\n" + "\n".join(body) + "\n", encoding="utf-8")
+        doc = docs[i % len(docs)]
+        body = rng.sample(pool, min(len(doc) - 1, len(pool)))
+        (folder / f"doc_{i:05d}.txt").write_text(f"{doc[0]}（第{i:05d}号）\n" + "\n".join(body) + "\n",
+                                                 encoding="utf-8")
     return folder
 
 
@@ -251,7 +244,7 @@ def main(argv: list[str] | None = None) -> None:
         variants: dict[str, Path | None] = {"current": None}
         if args.baseline:
             variants = {f"store of {args.baseline}": baseline_tree(args.baseline, work), "current": None}
-        print(f"corpus: distinct documents mixed from {len(SOURCES)} sample documents (.txt); {os.cpu_count()} cores; "
+        print(f"corpus: distinct documents made of the paragraphs of {len(CORPUS)} corpus documents (.txt); {os.cpu_count()} cores; "
               f"python {sys.version.split()[0]}; load average at start {os.getloadavg()[0]:.1f}\n")
         measured: dict[tuple[str, int, int], list[dict]] = {}
         for n in args.sizes:

@@ -262,6 +262,7 @@ def _publication_year(text: str) -> int | None:
     return None
 
 
+_DUE_IN_YEAR = re.compile(r"(?<![\d至到止])((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日|[上中下]旬|底|末)?\s*(?:前|之前|以前)")
 _DATE_LINE = re.compile(r"^[(（]\s*((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[)）]\s*$", re.M)
 
 
@@ -302,7 +303,13 @@ def find_year(title: str | None, text: str, raw_text: str | None = None) -> int 
     if masked:
         return None
     if votes:
-        return None  # only years looked forward to: the document's own year is not stated
+        # only years looked forward to: the document's own year is not stated, unless its deadlines name one
+        # year to the month, twice or more, and no other (2024年5月底前 … 2024年6月30日前: a plan's deadlines
+        # fall in its own year); 至2026年2月28日 / 2026年3月1日起 bound a period, 到2030年 is a target
+        due = {int(m.group(1)) for m in _DUE_IN_YEAR.finditer(head)}
+        if len(due) == 1 and len(_DUE_IN_YEAR.findall(head)) >= 2 and {y for y, _, _ in votes} == due:
+            return due.pop()
+        return None
     return _publication_year(head) or (_publication_year(raw_text[:3000]) if raw_text else None)
 
 

@@ -1,0 +1,30 @@
+"""The year of a plan that states it only in its deadlines (issue 7, year ≥ 0.95 on new documents)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.structure import find_year
+
+PLAN = "区城镇燃气安全专项整治实施方案\n一、工作目标\n餐饮场所报警装置安装率达到100%。\n二、工作任务\n{}\n{}\n"
+
+
+@pytest.mark.parametrize("a,b,year", [
+    ("燃气经营企业安全评估 | 区住建局 | 2024年5月底前", "钢瓶赋码管理 | 区市场监管局 | 2024年6月30日前", 2024),
+    ("2024年5月底前完成评估。", "2024年10月中旬前完成整改。", 2024),
+    # one deadline alone is not enough
+    ("2024年5月底前完成评估。", "各街道要加强巡查。", None),
+    # two years: the plan's own is not stated
+    ("2024年5月底前完成评估。", "2025年6月底前完成整改。", None),
+    # a period's bounds and a start are not deadlines: 至2026年2月28日为过渡期, 2026年3月1日起取消
+    ("自本通告发布之日起至2026年2月28日为过渡期。", "2026年3月1日起,全市范围内取消自提。", None),
+    # a long-range target
+    ("到2030年,防灭火能力显著增强。", "到2030年,综合防控水平全面提升。", None),
+])
+def test_year_from_the_plans_own_deadlines(a, b, year):
+    assert find_year(None, PLAN.format(a, b)) == year
+
+
+def test_a_stated_year_still_wins():
+    text = "2023年工作总结\n今年以来,全区2023年共检查企业100家。\n下一步,2024年5月底前完成评估,2024年6月底前完成整改。"
+    assert find_year(None, text) == 2023

@@ -30,6 +30,7 @@ from ..learn import chosen, info
 from ..learn import subject as _learned_subject
 from ..model import Document, Metric
 from .category import classify_many, context_of, has_cue, heading_paths, neighbours
+from .metric_tables import table_cells
 
 # -- data -------------------------------------------------------------------------------------------
 
@@ -226,6 +227,7 @@ class _Hit:
     masked: bool
     numeral: str  # arabic | chinese | masked
     subject: str = ""
+    table: bool = False  # a bare number in a count table's column (:mod:`.metric_tables`)
     verb: str = ""
     noun: str = ""
     raw_span: tuple[int, int] = (0, 0)
@@ -1098,7 +1100,26 @@ def _rule_hits(doc: Document) -> list[_Hit]:
     hits += [h for h in _truncated(text, hits, cuts) if not_garbled(h, ctx) is None]
     hits.sort(key=lambda h: h.start)
     _subjects(text, hits)
+    cells = _table_hits(text, off)
+    if cells:
+        taken = {h.start for h in cells}
+        hits = sorted([h for h in hits if h.start not in taken] + cells, key=lambda h: h.start)
     return hits
+
+
+def _table_hits(text: str, off: list[tuple[int, int]]) -> list[_Hit]:
+    """The bare numbers of count tables whose header names the measure word (:mod:`.metric_tables`)."""
+    if " | " not in text:
+        return []
+    out = []
+    for c in table_cells(text, lambda w: w in MEASURE_WORDS, lambda w: MEASURE_WORDS[w].unit):
+        if any(a <= c.start < b for a, b in off):
+            continue
+        out.append(_Hit(start=c.start, end=c.end, num_end=c.end, unit_start=c.end, unit_end=c.end, value=c.value,
+                        value_max=None, unit=c.unit, kind=MEASURE_WORDS[c.word].kind, approx=False, masked=c.masked,
+                        numeral="masked" if c.masked else "arabic", subject=c.subject, noun=c.subject, table=True,
+                        raw_span=(c.start, c.end)))
+    return out
 
 
 def _subject_model():
@@ -1115,6 +1136,8 @@ def _learned_subjects(text: str, hits: list[_Hit]) -> None:
     rule_ends = [h.raw_span[1] for h in hits]
     todo = []
     for n, h in enumerate(hits):
+        if h.table:
+            continue  # a table cell's subject is its row's label and its column's header
         prev = rule_subjects[n - 1] if n and _learned_subject.same_sentence(text, rule_ends[n - 1], h.start) else ""
         cands = _learned_subject.candidates(text, h.start, rule_subjects[n], h.unit, prev)
         if len(cands) >= 2:  # else nothing to choose from
@@ -1135,6 +1158,8 @@ def _rule_records(doc: Document) -> list[tuple]:
         return []
     out = []
     for h in _rule_hits(doc):
+        if h.table:
+            continue  # not chosen by the subject model (:func:`_learned_subjects`)
         s, e = h.raw_span
         out.append((h.start, h.subject, (s, e), {"subject": h.subject, "unit": h.unit, "value": h.value,
                                                   "masked": h.masked, "raw": doc.text[s:e]}))

@@ -5,7 +5,10 @@ The stage after ``extract`` (DESIGN: Document in, Document out, no I/O):
 - every unit gets ``canonical`` (:mod:`.units`: alias gazetteer, masked/repeated place prefix dropped,
   abbreviations expanded, then fuzzy matching with a measured threshold), ``kind`` and ``level``
   (省/市/区/县/镇: the name's own prefix, else the issuing government's level);
-  ``我局``/``我办`` become the issuer's canonical name where the issuer is known;
+  ``我局``/``我办`` become the issuer's canonical name where the issuer is known; ``你单位``/``你公司``/``该公司``
+  the addressee the document names in its salutation or header (:func:`.units.resolve_addressee`); an
+  abbreviation the document writes in full elsewhere takes the document's form (``市防指`` in a text that names
+  ``市防汛防台抗旱指挥部``: :func:`.units.document_form`);
 - every task gets ``domain`` (:mod:`.domains`) from its words and section headings;
 - every metric gets ``kind``, ``stage`` and ``measure`` (:mod:`.measure`, docs/MEASURES.md);
 - deadlines and metrics are checked (:mod:`.checks`), alone and across metrics (rectified > found, a rate
@@ -25,7 +28,8 @@ from .checks import check, document_date
 from .domains import domain_of
 from .measure import measure_metrics
 from .scores import canonical_scores
-from .units import Gazetteer, canonical, document_level, gazetteer, resolve_pronoun, unit_level
+from .units import (Gazetteer, canonical, document_form, document_level, gazetteer, resolve_addressee, resolve_pronoun,
+                    unit_level)
 
 __all__ = ["Gazetteer", "canonical", "canonical_scores", "domain_of", "gazetteer", "normalise"]
 
@@ -52,7 +56,8 @@ def normalise(doc: Document) -> Document:
     for t in doc.tasks:
         units = []
         for u in t.units:
-            canon = resolve_pronoun(u.name, doc.issuer) or gaz.canonical(u.name)
+            canon = resolve_pronoun(u.name, doc.issuer) or resolve_addressee(u.name, doc.text) or \
+                document_form(u.name, gaz.canonical(u.name), doc.text)
             kind = gaz.kind(canon)
             units.append(replace(u, canonical=canon, kind=kind, level=unit_level(canon, kind, level)))
         tasks.append(replace(t, units=tuple(units), domain=domain_of(t.text, _headings(doc, t, by_id), doc.title)))

@@ -365,3 +365,96 @@ def resolve_pronoun(name: str, issuer: str | None) -> str | None:
     if iss.endswith(head) or (head == "办" and iss.endswith(("办公室", "办事处"))) or (head == "委" and iss.endswith("委员会")):
         return iss
     return None
+
+
+# -- the document's own names -----------------------------------------------------------------------------
+# the head of a body whose name an abbreviation shortens, and the offices and member collectives after it
+_BODY_HEAD = re.compile(r"指挥部|委员会")
+_HAN = r"[\u4e00-\u9fff]"
+
+
+def _abbreviation(name: str, rest: str) -> str:
+    """The abbreviated body in a written name: 县防指各成员单位 → 防指 (no level, place, collective or bracket
+    before it, and not the office or members after it)."""
+    core = re.split(r"[省市区县镇乡)）]", clean_name(name))[-1]
+    if rest and core.endswith(rest):
+        return core[:-len(rest)]
+    if rest.startswith("办公室") and core.endswith("办"):  # 防办, 森防办: the body's abbreviation and 办 for its office
+        return core[:-1]
+    return core
+
+
+def document_form(name: str, canon: str, text: str) -> str:
+    """``canon`` with its body named as the document itself names it in full, where the written ``name``
+    abbreviates it (SPEC §4: the standard full name within its own jurisdiction).
+
+    The gazetteer expands 防指 to the usual 防汛抗旱指挥部; a document that writes 临湾市防汛防台抗旱指挥部 and then
+    市防指 means its own body: 市防汛防台抗旱指挥部. The document's forms are its names that start with the
+    abbreviation's first character, end in the gazetteer's head (指挥部, 委员会) and hold the abbreviation's
+    characters in order, and are a fuller or shorter form of the gazetteer's (防汛防台抗旱指挥部, 防汛指挥部 for
+    防汛抗旱指挥部); the one it writes most often wins. Where the document writes the gazetteer's form itself, or
+    the name is written in full, nothing changes. An office or member collective after the head is kept
+    (…指挥部办公室, …指挥部各成员单位).
+    """
+    m = None
+    for m in _BODY_HEAD.finditer(canon):
+        pass
+    if m is None:
+        return canon
+    head, rest = m.group(), canon[m.end():]
+    body_start = max(canon.rfind(c, 0, m.start()) for c in "省市区县镇乡)）") + 1
+    stem = canon[body_start:m.end()]
+    abbr = _abbreviation(name, rest)
+    if len(stem) < 4 or stem in clean_name(name) or not abbr or head in abbr:
+        return canon  # written in full, or not an abbreviation of a body
+    if stem in text:
+        return canon  # the document writes the gazetteer's form: the abbreviation means that body
+    counts: dict[str, int] = {}
+    # a whole name: after a level (临湾市防汛防台抗旱指挥部), 各 or the start of a phrase; not a
+    # specialised body named inside a longer name (城镇燃气安全生产专业委员会)
+    for f in re.finditer(rf"(?:(?<=[省市区县镇乡各])|(?<![{_HAN[1:-1]})）])){re.escape(abbr[0])}{_HAN}{{0,10}}?{head}", text):
+        form = f.group()
+        if is_subsequence(abbr, form) and form[:2] == stem[:2] and \
+                (is_subsequence(stem, form) or is_subsequence(form, stem)):
+            counts[form] = counts.get(form, 0) + 1
+    if not counts:
+        return canon
+    best = max(counts, key=lambda f: (counts[f], f == stem, len(f)))
+    return canon[:body_start] + best + rest
+
+
+# 你单位, 你公司, 贵公司 (the addressee), 该公司 (the company the document is about)
+ADDRESSEE = re.compile(r"^(?P<who>你|贵|该)(?P<head>单位|公司|企业|厂|局|所|站|店|场|中心|集团|学校|医院|街道|镇|乡|村)$")
+# the salutation under the heading: a line that is a name and a colon (城西街道办事处：)
+_SALUTATION = re.compile(r"^\s*(?P<name>[^\s：:，,。;；、（）()|]{3,40}?)\s*[：:]\s*$")
+# a header field naming the unit the document is about (被约谈单位：东山县顺达运输有限公司（…）)
+_SUBJECT_FIELD = re.compile(r"^\s*(?:被约谈单位|被检查单位|被督办单位|被责令单位|受检单位|检查对象|当事人|单位名称|企业名称|"
+                            r"被检查企业|被约谈企业)\s*[：:]\s*(?P<name>[^\s（(，,。;；|]{3,40})")
+_NOT_ADDRESSEE = re.compile(r"^(?:各|全|有关|相关)|时间|地点|主题|内容|附件|抄送|主送|事由|要求|如下|情况$|问题$")
+
+
+def resolve_addressee(name: str, text: str) -> str | None:
+    """The unit a second-person 你单位 / 你公司 / 贵公司 addresses (the salutation under the heading:
+    ``丽水区鑫达金属制品有限公司：``), or that 该公司 refers to (a header field: ``被约谈单位：…``, else the
+    salutation), when the document names exactly one; else None."""
+    m = ADDRESSEE.match(clean_name(name))
+    if not m:
+        return None
+    lines = text.split("\n")[:20]
+    found: list[str] = []
+    for ln in lines:
+        f = _SUBJECT_FIELD.match(ln)
+        if f:
+            found.append(f.group("name"))
+    if not found:
+        for ln in lines:
+            s = _SALUTATION.match(ln)
+            if s and not _NOT_ADDRESSEE.search(s.group("name")):
+                found.append(s.group("name"))
+    names = list(dict.fromkeys(found))
+    if len(names) != 1:
+        return None
+    who = names[0]
+    if m.group("who") == "该" and not who.endswith(m.group("head")):
+        return None  # 该公司 is a company: the name must say so
+    return who

@@ -33,7 +33,14 @@ def test_title_above_byline_in_the_raw_page():
 def test_year_of_the_news_is_its_title_year_not_the_year_it_reviews():
     title = find_title(CLEAN, raw_text=PAGE)
     assert find_year(title, CLEAN, PAGE) == 2024
-    assert find_year(None, CLEAN, PAGE) == 2023  # without the title the body's most named year wins
+    # without the title: the news item's byline year, which the body also states (the body names 2023 more often)
+    assert find_year(None, CLEAN, PAGE) == 2024
+    assert find_year(None, CLEAN) == 2023  # no byline: the year the body names most
+    no_2024 = CLEAN.replace("召开2024年第一次", "召开第一次")
+    assert find_year(None, no_2024, PAGE.replace("召开2024年第一次", "召开第一次")) == 2023  # the body never states 2024
+    # a report reviewing last year is no news item: its byline year does not replace the year it reports on
+    report = "安全生产工作总结\n3月5日，我局总结2023年工作。2023年共检查企业100家，2024年将继续。"
+    assert find_year("安全生产工作总结", report, "发布时间：2024-03-06\n" + report) == 2023
 
 
 @pytest.mark.parametrize("page", [

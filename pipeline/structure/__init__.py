@@ -266,6 +266,30 @@ _DUE_IN_YEAR = re.compile(r"(?<![\d至到止])((?:19|20)\d{2})\s*年\s*\d{1,2}\s
 _DATE_LINE = re.compile(r"^[(（]\s*((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[)）]\s*$", re.M)
 
 
+# a news item's lead: its first line after the title opens with the day of the event, without a year
+# (3月5日下午，市安委会召开…; 本网讯 3月5日，…)
+_NEWS_LEAD = re.compile(r"^\s*(?:[^\n]{0,12}?讯\s*[:：]?\s*)?(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:\d{1,2}|[一二三四五六七八九十]{1,3})日")
+_NOT_NEWS_TITLE = re.compile(r"总结|汇报|报告|通报|述职|方案|计划|要点|清单|通知|意见|规划|讲话")
+
+
+def _news_year(title: str | None, head: str, raw_text: str | None, stated: set[int]) -> int | None:
+    """The year of a news item: its byline's (发布时间：2024-03-06) when the body also states that year.
+
+    News of a meeting held in March reviews last year's figures (2023年全市共发生…) more often than it names its
+    own year, so the year the body names most is the year reviewed; the page's publication line dates the event,
+    and it is taken when the text itself states that year too (SPEC §8: the publication line alone never gives a
+    year the document names otherwise). A news item: no title, or a title that is none of the document kinds
+    (总结, 报告, 通知, 方案 …), and a body that opens with the day of the event without its year."""
+    if title and _NOT_NEWS_TITLE.search(title):
+        return None
+    lines = [ln for ln in head.split("\n")[:4] if ln.strip()]
+    body = lines[1:3] if title and lines and lines[0].strip() == title else lines[:3]
+    if not any(_NEWS_LEAD.match(ln) for ln in body):
+        return None
+    pub = _publication_year(head[:3000]) or (_publication_year(raw_text[:3000]) if raw_text else None)
+    return pub if pub in stated else None
+
+
 def find_year(title: str | None, text: str, raw_text: str | None = None) -> int | None:
     """The year the document is for (SPEC §8 'Year'), or None when the text does not state it.
 
@@ -275,7 +299,8 @@ def find_year(title: str | None, text: str, raw_text: str | None = None) -> int 
     (a quarter vote: deadlines, targets: 2024年5月底前, 到2030年) and half a vote for 2012年以来; ties
     go to the first stated; a text that names only years it looks forward to states none. A document that masks its own year
     (xx年, 20__年) has none. Only when the text states no year does a web copy's publication line
-    (in the text or in the raw page: 发布时间:2025-02-21) give it.
+    (in the text or in the raw page: 发布时间:2025-02-21) give it, except that a news item takes its
+    publication year when its body also states it (:func:`_news_year`).
     """
     if title:
         m = _YEAR_RANGE.search(title) or _YEAR.search(title) or re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", title)
@@ -299,7 +324,8 @@ def find_year(title: str | None, text: str, raw_text: str | None = None) -> int 
         if any(w >= 0.5 for _, w, _ in votes):
             if masked > tally[best] * 2:
                 return None  # the document masks its own year; the years it names are others'
-            return best
+            news = _news_year(title, head, raw_text, {y for y, w, _ in votes if w >= 0.5})
+            return news or best
     if masked:
         return None
     if votes:

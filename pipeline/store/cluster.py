@@ -254,7 +254,9 @@ class ClusterRunner:
             from distributed import LocalCluster
 
             # the nannies run in this process and read the setting at each (re)start of a worker
-            self._stack.enter_context(dask.config.set({"distributed.worker.daemon": False}))
+            # no dashboard, so no use for the workers' statistical profiler (a stack sample every 10 ms per worker)
+            self._stack.enter_context(dask.config.set({"distributed.worker.daemon": False,
+                                                       "distributed.worker.profile.enabled": False}))
             cluster = LocalCluster(n_workers=int(self.target), threads_per_worker=1, processes=True,
                                    dashboard_address=None, silence_logs=logging.ERROR)
             self._stack.callback(cluster.close)

@@ -96,24 +96,26 @@ _AT = r"(?<![关对由位属终基鉴用便利过等])于|(?<![正现存所实�
 
 SINGLE_RE = re.compile(  # (至|于)? (year)? month (day (time of day)? | 旬 | 底 | 份)? (前|止)?
     rf"{_NOT_AFTER_NUM}(?P<pre>截至|截止到?|至|到|{_AT})?(?:(?P<y>{_Y})年|(?P<ty>{_THIS_YEAR}))?(?P<m>{_M})月"
-    rf"(?:(?P<d>{_D})[日号](?P<tod>{_TOD})|(?P<dek>[上中下])旬|(?P<eom>底|末)|(?P<fen>份))?"
+    rf"(?:(?P<d>{_D})[日号](?P<tod>{_TOD})|(?P<dek>[上中下]|上中|中下)旬|(?P<eom>底|末)|(?P<fen>份))?"
     rf"(?:(?P<before>{_BEFORE})|(?P<until>{_UNTIL}))?")
 RANGE_RE = re.compile(
     rf"{_NOT_AFTER_NUM}(?:(?P<ay>{_Y})年|(?P<aty>{_THIS_YEAR}))?(?P<am>{_M})月"
-    rf"(?:(?P<ad>{_D})[日号]?|(?P<adek>[上中下])旬|份)?(?:{_SEP})"
+    rf"(?:(?P<ad>{_D})[日号]?|(?P<adek>[上中下]|上中|中下)旬|份)?(?:{_SEP})"
     rf"(?:(?P<byend>年底|年末)|(?:(?P<by>{_Y})年|(?P<bty>次年|翌年|第二年|明年))?(?:(?P<bm>{_M})月)?"
-    rf"(?:(?P<bd>{_D})[日号]|(?P<bdek>[上中下])旬|(?P<beom>底|末)|(?P<bfen>份))?)(?:{_BEFORE}|{_UNTIL})?")
+    rf"(?:(?P<bd>{_D})[日号]|(?P<bdek>[上中下]|上中|中下)旬|(?P<beom>底|末)|(?P<bfen>份))?)(?:{_BEFORE}|{_UNTIL})?")
 MONTHS_RE = re.compile(  # 5—10月份, 5-10月: the first month written without 月
     rf"{_NOT_AFTER_NUM}(?:(?P<ay>{_Y})年|(?P<aty>{_THIS_YEAR}))?(?P<am>{_M})(?:{_SEP})(?P<bm>{_M})月(?P<fen>份)?")
 DOTTED_RE = re.compile(  # 2024.6.30前, 2024/06/30, 2024-06-30 (a table cell)
     rf"(?<![\d.])(?P<y>\d{{4}})(?P<s>[./\-])(?P<m>1[0-2]|0?[1-9])(?P=s)(?P<d>3[01]|[12]\d|0?[1-9])(?![\d.])"
     rf"(?P<before>{_BEFORE})?")
+MD_DOTTED_RE = re.compile(  # 4.15前, 6.30之前 (a table's or a notice's month.day, no year): only with 前
+    rf"(?<![\d.．/\-])(?P<m>1[0-2]|0?[1-9])[.．](?P<d>3[01]|[12]\d|0?[1-9])(?![\d.．%])(?P<before>{_BEFORE})")
 GLUED_RE = re.compile(r"(?<![\d.])(?P<g>\d{3,4})月(?P<fen>份)?")  # 510月份: a lost separator
-_ITEM = rf"(?:(?:{_Y})年)?(?:{_M})月份?(?:(?:{_D})[日号]|[上中下]旬|底|末)?"
+_ITEM = rf"(?:(?:{_Y})年)?(?:{_M})月份?(?:(?:{_D})[日号]|(?:[上中下]|上中|中下)旬|底|末)?"
 LIST_RE = re.compile(  # 3月、6月、9月、12月底前; 6月中旬、12月中旬前: the last item's 底/前 is every item's
     rf"{_NOT_AFTER_NUM}(?P<items>{_ITEM}(?:(?:、|和|及|与)(?:{_ITEM}))+)(?P<before>{_BEFORE})?")
 _ITEM_RE = re.compile(
-    rf"(?:(?P<y>{_Y})年)?(?P<m>{_M})月份?(?:(?P<d>{_D})[日号]|(?P<dek>[上中下])旬|(?P<eom>底|末))?")
+    rf"(?:(?P<y>{_Y})年)?(?P<m>{_M})月份?(?:(?P<d>{_D})[日号]|(?P<dek>[上中下]|上中|中下)旬|(?P<eom>底|末))?")
 YEAR_RE = re.compile(
     rf"(?<![上去前往近每岁\d一二三四五六七八九十两几数多个半周])"
     rf"(?P<pre>(?:计划|力争|争取|确保)?(?:截至|截止到?|至|到|{_AT})?)"
@@ -143,9 +145,12 @@ DAY_RE = re.compile(
     rf"(?<![\d一二三四五六七八九十〇零月号日年第每周个余多几两.．:：/\-])(?<!月的)(?<!月份的)"  # 每季度最后一个月的25日前
     rf"(?P<pre>至|到|{_AT})?(?P<d>{_D})[日号](?P<tod>{_TOD})"
     rf"(?:(?P<before>{_BEFORE})|(?P<until>{_UNTIL}))?")
-DEK_RE = re.compile(rf"(?<![月\d一二三四五六七八九十每])(?P<pre>至|到|{_AT})?(?:本月|当月)?(?P<dek>[上中下])旬(?P<before>{_BEFORE})?")
+DEK_RE = re.compile(rf"(?<![月\d一二三四五六七八九十每])(?P<pre>至|到|{_AT})?(?:本月|当月)?(?P<dek>[上中下]|上中|中下)旬(?P<before>{_BEFORE})?")
 EOM_RE = re.compile(rf"(?<![每次上下个\d一二三四五六七八九十])(?P<pre>至|到|{_AT})?(?:本|当)?月(?:底|末)(?P<before>{_BEFORE})?")
 START_AFTER = re.compile(r"以来|起(?!草)|开始|至今|以后|之后|后(?!续)")
+# a date a label names as the time limit (截止时间为6月30日, 完成时限：6月30日, 报送日期：…): a deadline, not a time stamp
+LIMIT_LABEL = re.compile(r"(?:截止|完成|报送|上报|整改|办结|报名)(?:时间|时限|日期|期限)\s*(?:为|是|[:：])?\s*$")
+TALLY = re.compile(r"[,，、]?\s*(?:全\S{0,3})?(?:共|累计|已|合计|总计)")
 CUE_VERB = re.compile(r"完成|召开|举办|举行|启动|开展|组织|要|须|必须|务必|将")  # 6月12日要对…, 3月21日下午召开…
 ATTRIB = re.compile(r"[^,，;；。、]{0,4}?(?:召开|举行|举办|印发|发布|下发|出台|部署|发生)的")  # 3月召开的会议: a past event named
 IS = re.compile(r"正?是")  # 6月12日是咨询日 (the day of the work); 6月份是安全生产月 (a month described)
@@ -158,7 +163,7 @@ COORD = re.compile(r"和|、|及|与|或|以及")
 WHOLE_YEAR = re.compile(r"全年度?")
 TOPIC = ("关于", "关於")  # 关于2024年一季度…的通报: the topic of a document, not a time requirement
 BOOK = re.compile(r"《[^《》]*》")  # the title of a cited document: its dates are not this task's
-TRIGGER = re.compile(r"[月年季每]|\d{4}[./\-]\d")
+TRIGGER = re.compile(r"[月年季每]|\d{4}[./\-]\d|\d[.．]\d{1,2}(?:之|以)?前")
 SPACE = re.compile(r"[ \t\u3000\xa0]+")
 _DATECH = set("0123456789年月日号份旬至到—–-~～－" + _CNDIGIT + "十")
 FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
@@ -200,9 +205,9 @@ def _period(y: int | None, m: int, d: int | None = None, dek: str | None = None)
         return None
     if d is not None:
         return date(y, m, d), date(y, m, d)
-    if dek:
-        lo, hi = {"上": (1, 10), "中": (11, 20), "下": (21, last)}[dek]
-        return date(y, m, lo), date(y, m, hi)
+    if dek:  # 上旬, 中旬, 下旬, and two of them (中下旬: the 11th to the month's end)
+        thirds = {"上": (1, 10), "中": (11, 20), "下": (21, last)}
+        return date(y, m, thirds[dek[0]][0]), date(y, m, thirds[dek[-1]][1])
     return date(y, m, 1), date(y, m, last)
 
 
@@ -324,6 +329,13 @@ def _dotted(m: re.Match, year: int | None, text: str) -> _Cand | None:
     return _Cand(m.start(), m.end(), _by(day), cell_only=not m["before"])
 
 
+def _md_dotted(m: re.Match, year: int | None, text: str) -> _Cand | None:
+    if _done_before(text, m.start()):
+        return None
+    p = _period(year, int(m["m"]), int(m["d"]))
+    return _Cand(m.start(), m.end(), _by(p and p[1]))
+
+
 def _glued(m: re.Match, year: int | None, text: str) -> _Cand | None:
     g = m["g"]
     splits = [(int(g[:i]), int(g[i:])) for i in range(1, len(g)) if g[i] != "0"]
@@ -413,7 +425,7 @@ def _eom(m: re.Match, year: int | None, text: str, month: int) -> _Cand | None:
 
 MONTH_PATTERNS = ((DAY_RE, _day), (DEK_RE, _dek), (EOM_RE, _eom))
 
-PATTERNS = ((LIST_RE, _list), (RANGE_RE, _range), (MONTHS_RE, _months), (GLUED_RE, _glued), (DOTTED_RE, _dotted),
+PATTERNS = ((LIST_RE, _list), (RANGE_RE, _range), (MONTHS_RE, _months), (GLUED_RE, _glued), (DOTTED_RE, _dotted), (MD_DOTTED_RE, _md_dotted),
             (SINGLE_RE, _single),
             (YEAR_RE, _year_level), (QUARTER_RE, _quarter), (HALF_RE, _half), (REMAIN_RE, _remain),
             (REC_RE, _recurring))
@@ -452,7 +464,7 @@ def _compact(text: str) -> tuple[str, list[int] | None]:
 # finditer over those segments only (the cut after each included, for the lookaheads; the lookbehinds see the
 # whole text) finds exactly what finditer over the whole text finds, without trying every position of a document.
 CUT = re.compile(r"[,，。;；!！?？\n]")
-ANCHORS = {LIST_RE: "月", RANGE_RE: "月", MONTHS_RE: "月", GLUED_RE: "月", SINGLE_RE: "月", DOTTED_RE: "./-",
+ANCHORS = {LIST_RE: "月", RANGE_RE: "月", MONTHS_RE: "月", GLUED_RE: "月", SINGLE_RE: "月", DOTTED_RE: "./-", MD_DOTTED_RE: ".．",
            YEAR_RE: "年", QUARTER_RE: "季", HALF_RE: "半", REMAIN_RE: "今", REC_RE: "每",
            DAY_RE: "日号", DEK_RE: "旬", EOM_RE: "月"}
 MONTH_TRIGGER = re.compile(r"[日号旬]|月[底末]")
@@ -553,6 +565,8 @@ def _cued(text: str, c: _Cand, prev: _Cand | None, news_last: int) -> bool:
         return False
     stop = CLAUSE_END.search(text, c.end)
     clause_end = stop.start() if stop else len(text)
+    if LIMIT_LABEL.search(text, max(0, c.start - 12), c.start):  # 截止时间为6月30日,共检查…: a reporting date
+        return not PAST.search(text[c.end:clause_end]) and not TALLY.search(text, c.end, c.end + 12)
     if c.at or CUE_VERB.match(text, c.end) or (c.day and IS.match(text, c.end)):
         return not PAST.search(text[c.end:clause_end])
     if c.masked or not _opening(text, c.start) or not text[c.end:c.end + 1] \

@@ -28,3 +28,12 @@ def test_year_from_the_plans_own_deadlines(a, b, year):
 def test_a_stated_year_still_wins():
     text = "2023年工作总结\n今年以来,全区2023年共检查企业100家。\n下一步,2024年5月底前完成评估,2024年6月底前完成整改。"
     assert find_year(None, text) == 2023
+
+
+@pytest.mark.parametrize("title,year", [
+    ("二〇二四年安全生产工作要点", 2024),
+    ("二零二四年度森林防火工作计划", 2024),
+    ("2024年安全生产工作要点", 2024),
+])
+def test_title_year_in_numerals(title, year):
+    assert find_year(title, "2023年全区完成了各项工作。2023年共检查企业100家。") == year

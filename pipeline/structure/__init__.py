@@ -306,6 +306,9 @@ def find_year(title: str | None, text: str, raw_text: str | None = None) -> int 
         m = _YEAR_RANGE.search(title) or _YEAR.search(title) or re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", title)
         if m:
             return int(m.group(1))
+        m = _CN_YEAR.search(title)  # 二〇二四年安全生产工作要点
+        if m:
+            return _cn_year(m.group(1))
         if _MASKED_YEAR.search(title):
             return None
     head = text[:20000]

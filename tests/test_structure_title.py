@@ -69,3 +69,16 @@ def test_a_title_word_line_still_comes_first():
 ])
 def test_issuer_of_meeting_news_is_the_convener(title, issuer):
     assert find_issuer(title) == issuer
+
+
+@pytest.mark.parametrize("byline", [
+    "发布时间：2024-03-06 10:21　　文章来源：县应急管理局",
+    "【发布时间：2024-03-06】",
+    "2024-03-06 10:21 来源：县应急管理局",
+    "(2024-03-06)",
+    "发布人：管理员  点击数：300",
+    "信息来源：县应急局 发布日期：2024年3月6日",
+])
+def test_byline_forms(byline):
+    page = f"XX县人民政府网\n首页 > 工作动态\n县安委会召开全体成员会议\n{byline}\n3月5日，县安委会召开会议。"
+    assert find_title(page) == "县安委会召开全体成员会议"

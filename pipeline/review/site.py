@@ -119,16 +119,23 @@ def _csp(script: str | None) -> str:
             "base-uri 'none'; form-action 'none'")
 
 
-PAGE = """<!DOCTYPE html>
+#: the frame of every page: one <head> (the policy, the style), the body a page fills in
+BASE = """<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{{ csp }}">
 <meta name="referrer" content="no-referrer">
-<title>{{ page.title or page.source }}</title>
+<title>{% block title %}{% endblock %}</title>
 <style>{{ css }}</style>
 </head>
 <body>
+{% block body %}{% endblock %}
+</body>
+</html>
+"""
+
+PAGE = """{% extends "base.html" %}{% block title %}{{ page.title or page.source }}{% endblock %}{% block body %}
 <header>
   <h1>{{ page.title or "(no title)" }}</h1>
   <div class="meta"><a href="index.html">← index</a> · {{ page.source }} · {{ page.format or "" }}
@@ -162,22 +169,11 @@ PAGE = """<!DOCTYPE html>
 </aside>
 </div>
 <script>{{ script }}</script>
-</body>
-</html>
-"""
+{% endblock %}"""
 
 LINK = """{% macro link(v, words) %}{% if v.span %}<a href="#v-{{ v.vid }}">{{ words or "…" }}</a>{% else %}{{ words or "…" }}{% endif %}{% if v.raw_span %}<a class="raw" href="#r-{{ v.vid }}" title="the original text">原文</a>{% endif %}{% endmacro %}"""
 
-INDEX = """<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{{ csp }}">
-<meta name="referrer" content="no-referrer">
-<title>taskdb review</title>
-<style>{{ css }}</style>
-</head>
-<body>
+INDEX = """{% extends "base.html" %}{% block title %}taskdb review{% endblock %}{% block body %}
 <header><h1>taskdb review</h1><div class="meta">{% if root %}{{ root }} · {% endif %}{{ rows|length }} documents · {{ totals.task }} tasks · {{ totals.unit }} units
  · {{ totals.deadline }} deadlines · {{ totals.metric }} metrics · {{ totals.flag }} flags{% if errors %} · {{ errors|length }} files not read{% endif %}</div></header>
 <table>
@@ -187,9 +183,7 @@ INDEX = """<!DOCTYPE html>
 <td class="n">{{ r.task }}</td><td class="n">{{ r.unit }}</td><td class="n">{{ r.deadline }}</td><td class="n">{{ r.metric }}</td><td class="n" title="{{ r.flag_codes }}">{{ r.flag }}</td></tr>
 {% endfor %}{% for e in errors %}<tr class="err"><td>error {{ e.code }}</td><td>{{ e.source }}</td><td colspan="7">{{ e.message }}</td></tr>
 {% endfor %}</tbody></table>
-</body>
-</html>
-"""
+{% endblock %}"""
 
 
 @dataclass
@@ -210,7 +204,7 @@ class _Site:
         from jinja2 import DictLoader, Environment, StrictUndefined
 
         self.out = out
-        env = Environment(loader=DictLoader({"page.html": LINK + PAGE, "index.html": INDEX}), autoescape=True,
+        env = Environment(loader=DictLoader({"base.html": BASE, "page.html": PAGE.replace("{% block body %}", "{% block body %}" + LINK, 1), "index.html": INDEX}), autoescape=True,
                           undefined=StrictUndefined, trim_blocks=False)
         self.page_t = env.get_template("page.html")
         self.index_t = env.get_template("index.html")

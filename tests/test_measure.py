@@ -154,6 +154,8 @@ def test_hand_counted_totals_equal_query_by_document_and_measure(tmp_path, recor
     rows = list(csv.DictReader(io.StringIO(proc.stdout.lstrip("\ufeff"))))
     got: dict = {}
     for r in rows:
+        if r["kind"] == "part":  # a breakdown (其中…) has its own row, never summed into the total's
+            continue
         got.setdefault(Path(r["source"]).name, {})[r["measure"]] = (r["kind"], r["total"], r["units"])
     for path, totals in HAND_TOTALS.items():
         have = got[path.name]
@@ -165,8 +167,8 @@ def test_hand_counted_totals_equal_query_by_document_and_measure(tmp_path, recor
                 assert kind in ("count", "amount") and math.isclose(float(stored), total), (path.name, measure,
                                                                                               have[measure])
     # never 处 with %, nor a rate with a count: every row is one kind, and no rate or change has a total
-    assert all(r["kind"] in ("count", "amount", "rate", "change") for r in rows)
-    assert all(r["total"] == "" for r in rows if r["kind"] in ("rate", "change"))
+    assert all(r["kind"] in ("count", "amount", "rate", "change", "part") for r in rows)
+    assert all(r["total"] == "" for r in rows if r["kind"] in ("rate", "change", "part"))
     assert not any("%" in r["units"] and r["kind"] in ("count", "amount") for r in rows)
 
 
@@ -186,6 +188,37 @@ def test_metrics_summary_api_by_measure_and_groups(tmp_path, records):
         assert {"kind", "stage", "measure"} <= set(metrics.columns)
         with pytest.raises(ValueError, match="'by' option must be one of"):
             db.metrics_summary(by="document,bogus")
+
+
+BREAKDOWN = """某县应急管理局2024年安全生产工作总结
+全年共发生生产安全事故22起、死亡15人，其中道路交通事故18起、死亡12人。
+全年排查隐患1200处，已整改1150处。其中重大隐患3处，已整改3处。
+检查企业300家次，其中危化企业40家次；另检查商场60家次。
+"""
+
+
+def test_a_breakdown_is_a_part_and_is_not_summed_with_its_total(tmp_path):
+    import pipeline
+    from pipeline.api import ingest, open_db
+
+    path = tmp_path / "breakdown.txt"
+    path.write_text(BREAKDOWN, encoding="utf-8")
+    kinds = {(m.value, m.measure): m.kind for m in pipeline.extract(path).metrics}
+    assert kinds[(22, "accidents")] == kinds[(15, "deaths")] == "count"
+    assert kinds[(18, "accidents")] == kinds[(12, "deaths")] == "part"  # 其中 after the totals, same sentence
+    assert kinds[(1150, "hazards_rectified")] == "count"
+    assert kinds[(3, "hazards_rectified")] == "part"  # 。其中…: the total is in the sentence before
+    assert kinds[(3, "major_hazards_found")] == "count"  # no total of this measure before it
+    assert kinds[(40, "enterprises_inspected_times")] == "part"
+    assert kinds[(60, "enterprises_inspected_times")] == "count"  # after the breakdown's ；, another total
+    ingest([path], str(tmp_path / "b.sqlite"))
+    with open_db(str(tmp_path / "b.sqlite")) as db:
+        df = db.metrics_summary(by="measure")
+    total = df[(df["measure"] == "accidents") & (df["kind"] == "count")].iloc[0]
+    assert total["total"] == 22 and total["n"] == 1
+    part = df[(df["measure"] == "accidents") & (df["kind"] == "part")].iloc[0]
+    assert part["n"] == 1 and str(part["total"]) == "<NA>"  # a part is never summed
+    assert df[(df["measure"] == "enterprises_inspected_times") & (df["kind"] == "count")].iloc[0]["total"] == 360
 
 
 def test_query_refuses_an_unknown_group(tmp_path):

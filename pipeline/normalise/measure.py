@@ -16,7 +16,8 @@ The key is ``{object}_{stage}{suffix}`` (``hazards_found``, ``enterprises_inspec
 ``people_trained_times``, ``hazards_rectified_pct``), except for objects that carry their stage:
 ``accidents``, ``deaths``, ``injuries``, ``missing``, ``fines_yuan``, ``funds_yuan``, ``losses_yuan`` (and
 their ``_change`` / ``_pct`` forms). Two metrics may be summed exactly when their measure keys are equal;
-the ``kind`` (count / amount / rate / change) follows from the key.
+the ``kind`` (count / amount / rate / change) follows from the key, except that a breakdown of a total
+before it (其中道路交通事故18起 after 发生事故22起) is of kind ``part`` and is not summed with the totals.
 
 Rules only, no model: cue words of the verb and the noun, measured against the hand-assigned stage and
 measure of 407 gold metrics in ``corpora/metric_measures.tsv`` (:func:`measure_scores`).
@@ -27,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-KINDS = ("count", "amount", "rate", "change")
+KINDS = ("count", "amount", "rate", "change", "part")
 
 STAGES = {  # the closed list of stages, by the category they belong to (a metric of another category may use them)
     "hazard": ("found", "rectified", "pending", "supervised", "existing"),
@@ -66,7 +67,7 @@ AVG = re.compile(r"平均|人均|户均|/")
 
 @dataclass(frozen=True)
 class Measure:
-    kind: str  # count | amount | rate | change
+    kind: str  # count | amount | rate | change (| part, a breakdown: set over a document's metrics)
     stage: str
     measure: str
 
@@ -409,6 +410,39 @@ def measure_metrics(ms, text: str = "") -> list:
         suffix = suffix_of(m.unit, "同比" if m.kind == "change" else "", "")
         measure = base_of(source.measure) + suffix
         out[i] = replace(m, stage=source.stage, measure=measure, kind=kind_of(measure))
+    return _parts(out, order, starts, text)
+
+
+#: what opens a breakdown of the total before it: 其中 (道路交通事故18起), 含 / 包括 are not (they list kinds)
+OF_WHICH = re.compile(r"其中")
+
+
+def _parts(out: list, order: list[int], starts: list[int], text: str) -> list:
+    """Breakdowns marked: a count or amount after 其中 (in its clause, up to ；) whose measure a count or amount before the 其中 in
+    its sentence (or, when the sentence opens with 其中, in the sentence before) has is a part of that total
+    (发生事故22起、死亡15人，其中道路交通事故18起、死亡12人 → 18 and 12 are parts): kind ``part``, never
+    summed with the totals (docs/MEASURES.md)."""
+    import bisect
+    from dataclasses import replace
+
+    summable = ("count", "amount")
+    for n, i in enumerate(order):
+        m = out[i]
+        if m.kind not in summable or not m.measure:
+            continue
+        s = m.span[0]
+        start = _sentence_start(text, s)
+        cue = None
+        for w in OF_WHICH.finditer(text, start, s):
+            cue = w.start()
+        if cue is None or re.search(r"[；;]", text[cue:s]):  # a breakdown ends at its clause's ；
+            continue
+        lo = start
+        if not text[start:cue].strip(" \t，,：:"):  # 。其中，…: the total is in the sentence before
+            lo = _sentence_start(text, max(start - 1, 0)) if start > 0 else start
+        before = order[bisect.bisect_left(starts, lo):n]
+        if any(out[j].span[0] < cue and out[j].measure == m.measure and out[j].kind in summable for j in before):
+            out[i] = replace(m, kind="part")
     return out
 
 

@@ -27,6 +27,9 @@ def key(d):
     ("本月底前完成", ("by_date", "2024-05-31", None, None, None)),
     ("24日下午召开调度会", ("by_date", "2024-05-24", None, None, None)),
     ("每周五前报送", ("recurring", None, None, None, "week")),
+    ("1日—10日，开展自查", ("range", None, "2024-05-01", "2024-05-10", None)),
+    ("11-20日开展检查", ("range", None, "2024-05-11", "2024-05-20", None)),
+    ("至20日全部完成", ("by_date", "2024-05-20", None, None, None)),
 ])
 def test_day_forms_with_month(text, expected):
     assert [key(d) for d in find_deadlines(text, 2024, month=5)] == [expected]
@@ -144,3 +147,18 @@ def test_schedule_label(tmp_path, words, expected):
     assert (key(d) if d else None) == expected
     if d:
         assert doc.text[d.span[0]:d.span[1]] == d.raw
+
+
+def test_day_labels_of_a_monthly_plan(tmp_path):
+    from pipeline.extraction.deadline_context import label_deadline
+    from pipeline.model import Task
+
+    doc = _doc(tmp_path, "XX镇2024年6月安全生产工作安排\n1日—10日：各村开展自查自纠。\n下旬：镇安办组织复查。\n")
+    assert doc.meta["month"] == 6
+    got = {}
+    for words in ("各村开展自查自纠", "镇安办组织复查"):
+        s = doc.text.index(words)
+        e = doc.text.find("\n", s) % (len(doc.text) + 1)
+        got[words] = key(label_deadline(doc, Task("t", None, (s, e), doc.text[s:e])))
+    assert got == {"各村开展自查自纠": ("range", None, "2024-06-01", "2024-06-10", None),
+                   "镇安办组织复查": ("range", None, "2024-06-21", "2024-06-30", None)}

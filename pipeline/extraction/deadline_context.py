@@ -65,7 +65,7 @@ def label_deadline(doc: Document, t: Task) -> Deadline | None:
     if not m:
         return None
     lab = m.group("lab")
-    d = parse_deadline(lab, doc.year)
+    d = parse_deadline(lab, doc.year, month=doc.meta.get("month"))  # 1日—10日： in a monthly plan
     if d is None or d.kind == "recurring":
         return None
     rest = lab[:d.span[0]] + lab[d.span[1]:]

@@ -145,6 +145,9 @@ DAY_RE = re.compile(
     rf"(?<![\d一二三四五六七八九十〇零月号日年第每周个余多几两.．:：/\-])(?<!月的)(?<!月份的)"  # 每季度最后一个月的25日前
     rf"(?P<pre>至|到|{_AT})?(?P<d>{_D})[日号](?P<tod>{_TOD})"
     rf"(?:(?P<before>{_BEFORE})|(?P<until>{_UNTIL}))?")
+DAYS_RE = re.compile(  # 1日—10日, 11-20日 in a plan for one month: those days of it
+    rf"(?<![\d一二三四五六七八九十〇零月号日年第每周个余多几两.．:：/\-])(?P<a>{_D})[日号]?(?:{_SEP})(?P<b>{_D})[日号]"
+    rf"(?:{_BEFORE}|{_UNTIL})?")
 DEK_RE = re.compile(rf"(?<![月\d一二三四五六七八九十每])(?P<pre>至|到|{_AT})?(?:本月|当月)?(?P<dek>[上中下]|上中|中下)旬(?P<before>{_BEFORE})?")
 EOM_RE = re.compile(rf"(?<![每次上下个\d一二三四五六七八九十])(?P<pre>至|到|{_AT})?(?:本|当)?月(?:底|末)(?P<before>{_BEFORE})?")
 START_AFTER = re.compile(r"以来|起(?!草)|开始|至今|以后|之后|后(?!续)")
@@ -423,7 +426,15 @@ def _eom(m: re.Match, year: int | None, text: str, month: int) -> _Cand | None:
     return _Cand(start, m.end(), _by(p and p[1]))
 
 
-MONTH_PATTERNS = ((DAY_RE, _day), (DEK_RE, _dek), (EOM_RE, _eom))
+def _days(m: re.Match, year: int | None, text: str, month: int) -> _Cand | None:
+    """1日—10日 in a plan for one month: a range over those days."""
+    if IS.match(text, m.end()):
+        return None
+    a, b = _period(year, month, _num(m["a"])), _period(year, month, _num(m["b"]))
+    return _Cand(m.start(), m.end(), Deadline("range", start=_iso(a and a[0]), end=_iso(b and b[1])))
+
+
+MONTH_PATTERNS = ((DAYS_RE, _days), (DAY_RE, _day), (DEK_RE, _dek), (EOM_RE, _eom))
 
 PATTERNS = ((LIST_RE, _list), (RANGE_RE, _range), (MONTHS_RE, _months), (GLUED_RE, _glued), (DOTTED_RE, _dotted), (MD_DOTTED_RE, _md_dotted),
             (SINGLE_RE, _single),
@@ -466,7 +477,7 @@ def _compact(text: str) -> tuple[str, list[int] | None]:
 CUT = re.compile(r"[,，。;；!！?？\n]")
 ANCHORS = {LIST_RE: "月", RANGE_RE: "月", MONTHS_RE: "月", GLUED_RE: "月", SINGLE_RE: "月", DOTTED_RE: "./-", MD_DOTTED_RE: ".．",
            YEAR_RE: "年", QUARTER_RE: "季", HALF_RE: "半", REMAIN_RE: "今", REC_RE: "每",
-           DAY_RE: "日号", DEK_RE: "旬", EOM_RE: "月"}
+           DAY_RE: "日号", DAYS_RE: "日号", DEK_RE: "旬", EOM_RE: "月"}
 MONTH_TRIGGER = re.compile(r"[日号旬]|月[底末]")
 _ANCHOR_RE = {chars: re.compile(f"[{re.escape(chars)}]") for chars in set(ANCHORS.values())}
 

@@ -55,7 +55,7 @@ RANK = {name: i for i, (name, _) in enumerate(FAMILIES)}
 _SENTENCE_END = "。;；!?！？:：)）”\n"
 _HEADING_END = re.compile(r"[。:：!?！？;；\n|]")
 
-TITLE_WORDS = ("工作要点|实施方案|工作方案|活动方案|行动方案|工作计划|任务清单|任务分工|工作总结|工作汇报|情况汇报|汇报|"
+TITLE_WORDS = ("工作要点|实施方案|工作方案|活动方案|行动方案|工作计划|工作安排|会议纪要|约谈纪要|纪要|任务清单|任务分工|工作总结|工作汇报|情况汇报|汇报|"
                "讲话|发言|报告|通报|简报|周报|规划|清单|通知|方案|要点|计划|总结|意见")
 _TITLE_AT_START = re.compile(rf"^([^,，。;；:：\n]{{4,60}}?(?:{TITLE_WORDS}))")
 _FILE_EXT = re.compile(r"\.(?:docx?|pdf|txt|html?)$", re.I)
@@ -83,6 +83,9 @@ _METADATA_KEY = re.compile(r"^\|?\s*(?:信息索引|索引号|所属栏目|发�
 _NOT_TITLE = re.compile(r"[:：]$|^[\d〇零一二三四五六七八九十]{2,4}年.{1,6}月.{1,6}日$|〔\d{4}〕\d+号$|^\|")
 _TITLE_WORD = re.compile(TITLE_WORDS)
 _SPAM_PREFIX = re.compile(r"^.*(?:_|app下载|官网入口|手机版)")
+
+
+_ITEM_START = re.compile(r"(?:[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、．]|\d{1,2}\.(?!\d))")
 
 
 def _tidy_title(t: str) -> str:
@@ -144,7 +147,8 @@ def find_title(text: str, meta: dict | None = None, raw_text: str | None = None)
     candidates = []
     for i, ln in enumerate(lines):
         if not ln or len(ln) > 80 or "|" in ln or _METADATA_KEY.match(ln) or _NOT_TITLE.search(ln) \
-                or ln.endswith(("。", ";", "；")):  # a table row is no title
+                or ln.endswith(("。", ";", "；")) or "；" in ln or ln.startswith("【") \
+                or _ITEM_START.match(ln):  # a table row, a digest, a numbered heading (五、11月工作安排)
             continue
         if "," in ln[:12] or "，" in ln[:12]:
             continue
@@ -592,7 +596,7 @@ def structure(doc: Document) -> Document:
     doc_type, proba, rule, title_rule = decide_doc_type(title, doc.text, sections)
     meta = {**doc.meta, "doc_type_proba": {k: round(v, 4) for k, v in proba.items()},
             "doc_type_rule": rule, "doc_type_title_rule": title_rule}
-    month = find_month(title, doc.text)
+    month = find_month(title, doc.text) if doc_type == "plan" else None
     if month:
         meta["month"] = month  # the month a monthly plan is for: its day-only deadlines (8日前) resolve in it
     return replace(doc, title=title, doc_type=doc_type, year=year,

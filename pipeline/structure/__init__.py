@@ -55,7 +55,7 @@ RANK = {name: i for i, (name, _) in enumerate(FAMILIES)}
 _SENTENCE_END = "。;；!?！？:：)）”\n"
 _HEADING_END = re.compile(r"[。:：!?！？;；\n|]")
 
-TITLE_WORDS = ("工作要点|实施方案|工作方案|活动方案|行动方案|工作计划|工作安排|会议纪要|约谈纪要|纪要|任务清单|任务分工|工作总结|工作汇报|情况汇报|汇报|"
+TITLE_WORDS = ("工作要点|工作动态|实施方案|工作方案|活动方案|行动方案|工作计划|工作安排|会议纪要|约谈纪要|纪要|任务清单|任务分工|工作总结|工作汇报|情况汇报|汇报|"
                "讲话|发言|报告|通报|简报|周报|规划|清单|通知|方案|要点|计划|总结|意见")
 _TITLE_AT_START = re.compile(rf"^([^,，。;；:：\n]{{4,60}}?(?:{TITLE_WORDS}))")
 _FILE_EXT = re.compile(r"\.(?:docx?|pdf|txt|html?)$", re.I)
@@ -148,7 +148,8 @@ def find_title(text: str, meta: dict | None = None, raw_text: str | None = None)
     for i, ln in enumerate(lines):
         if not ln or len(ln) > 80 or "|" in ln or _METADATA_KEY.match(ln) or _NOT_TITLE.search(ln) \
                 or ln.endswith(("。", ";", "；")) or "；" in ln or ln.startswith("【") \
-                or _ITEM_START.match(ln):  # a table row, a digest, a numbered heading (五、11月工作安排)
+                or _ITEM_START.match(ln) or _CHROME_LINE.search(ln):  # a table row, a digest, a numbered heading
+            # (五、11月工作安排), a breadcrumb (首页 > 工作动态)
             continue
         if "," in ln[:12] or "，" in ln[:12]:
             continue
@@ -172,7 +173,7 @@ def find_title(text: str, meta: dict | None = None, raw_text: str | None = None)
     if byline:
         return byline
     m = _TITLE_AT_START.match(text)
-    if m:
+    if m and not _CHROME_LINE.search(m.group(1)):
         return _tidy_title(m.group(1))
     html_title = (meta or {}).get("html_title")
     if html_title:

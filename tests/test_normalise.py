@@ -307,16 +307,17 @@ def test_canonical_scores_on_the_gold_units():
     # 0.931 with heldout11/12, their first run (防办, 防指 of 防汛防台抗旱指挥部, 人武部, a company's 安环部, 你公司/该公司
     # whose canonical is the company the letter names, 城管执法局 expanded without 行政)
     # 0.941 (587/624) with the standard abbreviations 防指/防办 → 防汛抗旱指挥部(办公室), 人武部, 三防办, 森防办;
-    # 0.947 (591/624) with 城管执法局 → 城市管理行政执法局 (the form gold has in 4 documents of 4 sites, 1 other)
-    assert scores["share"] >= 0.945
+    # 0.947 (591/624) with 城管执法局 → 城市管理行政执法局 (the form gold has in 4 documents of 4 sites, 1 other);
+    # 0.950 (593/624) with 防汛办 → 防汛抗旱指挥部办公室 (gold: 3 documents; 1 other, pool/12, 防汛指挥部办公室)
+    assert scores["share"] >= 0.95
     # the misses named on the first runs: bare department stems of a city notice (公安, 交通, 工商, 安全监管,
     # 质量技监) taking neither the issuer's level nor their full name; township offices and villages named
     # without the township (镇党政办, 各村委会); 县防汛办 / 县防指 expanded two ways by two annotators
     # (33 since heldout10 joined, its first run: 你单位, whose canonical is the letter's addressee, and 镇规划建设办)
     # (43 with heldout11/12: the ten above; 37 with the standard abbreviations: 县防指, 县防办, 县人武部, 区三防办 …;
     # 你单位/你公司/该公司 and 市防指 of a 防汛防台抗旱指挥部 need the document: test_normalise_context.py; 33 with
-    # 城管执法局 → 城市管理行政执法局)
-    assert len(scores["mistakes"]) <= 33, [m["name"] for m in scores["mistakes"]]
+    # 城管执法局 → 城市管理行政执法局; 31 with 防汛办 → 防汛抗旱指挥部办公室)
+    assert len(scores["mistakes"]) <= 31, [m["name"] for m in scores["mistakes"]]
 
 
 def test_canonical_scores_counts_wrong_merges():

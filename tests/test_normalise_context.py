@@ -16,6 +16,7 @@ from pipeline.normalise.units import canonical, document_form, resolve_addressee
     ("区三防办", "区防汛防旱防风指挥部办公室"),
     ("区安委办", "区安全生产委员会办公室"),
     ("区城管执法局", "区城市管理行政执法局"),
+    ("县防汛办", "县防汛抗旱指挥部办公室"),
     ("区城市管理执法局", "区城市管理执法局"),  # written in full: as written
 ])
 def test_standard_abbreviations(name, expected):

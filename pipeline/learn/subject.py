@@ -81,7 +81,11 @@ def candidates(text: str, num_start: int, rule_subject: str, unit: str = "",
 
     def add(s: str, start: int, kind: str, b: int) -> None:
         s = s.replace("\n", "").strip()
-        if not s or s in seen:
+        if kind != "rule":
+            mark = _LEAD_MARK.match(s)  # a span that opens on a list mark or a closing bracket: its words follow
+            if mark and b >= 0:
+                s, start, b = s[mark.end():], start + mark.end(), b + mark.end()
+        if not s or s in seen or (kind != "rule" and len(s) < 2):
             return
         seen[s] = len(out)
         out.append((s, start, _features(s, kind, core, b, lead, rule, unit, words)))
@@ -205,6 +209,7 @@ def distributed(text: str, num_start: int, limit: int = 100) -> list[str]:
 
 
 SHORT = 6
+_LEAD_MARK = re.compile(r"^[、,，;；)）\]】.．:：\s]+")
 QUOTED = re.compile(r"[“\"「][^“”\"「」]{1,12}[”\"」]")
 
 
@@ -252,6 +257,14 @@ def _cls(ch: str) -> str:
 _MARK = re.compile(r"[、,，()（）“”]")
 
 
+@lru_cache(maxsize=8192)
+def _cue_roles(s: str) -> tuple[str, ...]:
+    """The roles (strong, weak, rate, material) of the category cue words in ``s``, sorted, once each."""
+    from .category import cue_hits
+
+    return tuple(sorted({role for _, _, role in cue_hits(s)}))
+
+
 def _features(s: str, kind: str, core: str, b: int, lead: str, rule: str, unit: str,
               words: dict[int, tuple[str, str]]) -> dict:
     prev = core[b - 1] if b > 0 else "^"
@@ -292,6 +305,13 @@ def _features(s: str, kind: str, core: str, b: int, lead: str, rule: str, unit: 
         f["rule_first2=" + rule[:2]] = 1
     if not rule:
         f["no_rule"] = 1
+    # the cue words of the metric categories (隐患, 检查, 企业 …): a subject names what is counted
+    cues = _cue_roles(s)
+    f[f"cues={'.'.join(cues) or '-'}"] = 1
+    if b >= 0:
+        lost = _cue_roles(core[:b])
+        if lost:
+            f[f"cues_left_out={'.'.join(lost)}|{kind}"] = 1
     # does the clause name what it counts? (死亡3人 after 发生事故9起 does not: a composed subject is needed)
     tags = [t for t, _ in words.values() if t != "$"]
     noun_in_core = any(t[:1] in ("n", "i", "l") or t == "vn" for t in tags)
@@ -488,7 +508,8 @@ with the gold subject: the best ones, when at least 0.5, are positive.
 ## Candidates, features and model
 
 Candidates: the rules' subject; every span of the clause before the number (up to {MAX_LEFT} characters)
-that ends before the number's lead-in (共, 累计, 达, 为 …), 2 to {MAX_LEN} characters long; the same spans
+that ends before the number's lead-in (共, 累计, 达, 为 …), 2 to {MAX_LEN} characters long, a list mark or
+closing bracket at its start left out (、死亡 is 死亡); the same spans
 without filler words (各类, 了, 共 …); after an earlier metric of the same sentence, its subject followed by
 each short span, and, where the short span names no noun (死亡, 已整改), that subject's counted noun
 (without its verb; also its last word) before the span or after it (发生事故9起、死亡3人 → 事故死亡; 排查隐患
@@ -498,7 +519,9 @@ noun with the verb (事故起数、死亡人数同比分别下降11.1%、25.5% �
 first and last characters and bigrams, its length, the one or two characters before its start (and
 the first character with them), whether it starts the clause, holds 的 or crosses a mark (、 , 括号,
 引号), how it relates to the rules' subject (equal, contains, inside, shares a suffix), the lead-in
-word, the measure word. `LogisticRegression(C={meta['C']})` (lbfgs, deterministic; examples sorted)
+word, the measure word, the roles of the category cue words it holds (strong, weak, rate, material:
+`pipeline/data/metric_category_cues.tsv`) and of those the clause has before its start (a subject names
+what is counted: 隐患, 检查, 企业). `LogisticRegression(C={meta['C']})` (lbfgs, deterministic; examples sorted)
 scores each candidate; the most probable one is the subject (the rules' on a tie).
 
 ## Cross-validated subject accuracy (held out)

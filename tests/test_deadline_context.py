@@ -162,3 +162,33 @@ def test_day_labels_of_a_monthly_plan(tmp_path):
         got[words] = key(label_deadline(doc, Task("t", None, (s, e), doc.text[s:e])))
     assert got == {"各村开展自查自纠": ("range", None, "2024-06-01", "2024-06-10", None),
                    "镇安办组织复查": ("range", None, "2024-06-21", "2024-06-30", None)}
+
+
+PHASES = """某区2024年燃气安全专项整治方案
+一、工作步骤
+动员部署阶段（4月1日—4月15日）
+各街道要制定具体实施方案，召开动员部署会。
+排查整治阶段（4月16日—8月31日）
+各街道要对辖区燃气用户开展全覆盖检查。
+二、保障措施
+各街道要加强组织领导，落实责任。
+"""
+
+
+def test_phase_lines_without_item_numbers(tmp_path):
+    doc = _doc(tmp_path, PHASES)
+    by_text = {t.text[:8]: [key(d) for d in t.deadlines] for t in doc.tasks}
+    assert by_text["各街道要制定具体"] == [("range", None, "2024-04-01", "2024-04-15", None)]
+    assert by_text["各街道要对辖区燃"] == [("range", None, "2024-04-16", "2024-08-31", None)]
+    assert by_text["各街道要加强组织"] == []  # another section: the phase does not reach it
+
+
+def test_a_date_line_is_no_phase(tmp_path):
+    from pipeline.extraction.deadline_context import phase_line_deadline
+    from pipeline.model import Task
+
+    doc = _doc(tmp_path, "某区安委会关于印发目标任务分解表的通知\n某区安全生产委员会\n2021年3月2日\n"
+                         "生产安全事故起数 较上年下降5%\n")
+    s = doc.text.index("生产安全事故起数")
+    t = Task("t", None, (s, len(doc.text)), doc.text[s:])
+    assert phase_line_deadline(doc, t, {}) is None

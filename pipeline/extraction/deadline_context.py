@@ -10,7 +10,9 @@ The extractor reads each task's text alone; two kinds of time requirement need t
   ``2025年1月：组织期末安全检查…``, ``第一阶段（4月1日—4月15日）：…``) schedules the tasks on it, as a phase
   heading schedules the tasks under it (SPEC §8); the label is not part of the task's text, so its date is
   added here. The label must be a date and nothing else but a phase word (阶段, 时间, 期间): ``责任单位：``
-  or ``工作内容：`` never are, and neither is a sentence.
+  or ``工作内容：`` never are, and neither is a sentence. A phase label on a line of its own above the task, in
+  the task's section (``动员部署阶段（4月1日—4月15日）`` without an item number, which the section tree does not
+  see as a heading), schedules the tasks below it in the same way: the nearest one counts.
 
 A deadline is added only when the task has none equal to it; nothing is removed.
 """
@@ -25,6 +27,9 @@ from .deadlines import find_deadlines, parse_deadline
 
 # the words of a line before the task: an optional item number, a label, a colon (or a table cell's bar)
 LABEL = re.compile(r"^[\s|]*(?:[(（]?[一二三四五六七八九十\d]{1,2}[)）、.．]\s*)?(?P<lab>[^，,。；;：:\n|]{1,30}?)\s*[:：]\s*$")
+# a line that is a phase label alone: an optional item number, the label, an optional colon or full stop
+PHASE_LINE = re.compile(r"^[\s|]*(?:[(（]?[一二三四五六七八九十\d]{1,2}[)）、.．]\s*)?(?P<lab>[^，,。；;：:\n|]{2,40}?)\s*[:：。]?\s*$")
+PHASE_NAME = re.compile(r"阶段|步骤|时间安排")
 # what a schedule label may hold besides its date: a phase's name and brackets around the date
 PHASE_WORDS = re.compile(r"第[一二三四五六七八九十\d]{1,2}阶段|[^\s()（）]{0,8}阶段|时间安排|时间|期间|[()（）\s]")
 
@@ -75,9 +80,41 @@ def label_deadline(doc: Document, t: Task) -> Deadline | None:
     return replace(d, span=(at + d.span[0], at + d.span[1]))
 
 
+def _phase_line(doc: Document, line: str, at: int) -> Deadline | None:
+    """The date of a line that is a phase label and nothing else (动员部署阶段（4月1日—4月15日）, 9月：), or None."""
+    m = PHASE_LINE.match(line)
+    if not m:
+        return None
+    lab = m.group("lab")
+    if not (PHASE_NAME.search(lab) or line.rstrip().endswith((":", "："))):
+        return None  # a date alone on its line is a signature or a time stamp, not a phase
+    d = parse_deadline(lab, doc.year, month=doc.meta.get("month"))
+    if d is None or d.kind == "recurring" or PHASE_WORDS.sub("", lab[:d.span[0]] + lab[d.span[1]:]):
+        return None
+    start = at + m.start("lab")
+    return replace(d, span=(start + d.span[0], start + d.span[1]))
+
+
+def phase_line_deadline(doc: Document, t: Task, by_id: dict) -> Deadline | None:
+    """The date of the nearest phase line above the task in its own section (a phase written as a line of its own,
+    without an item number: 动员部署阶段（4月1日—4月15日）, then the tasks of that phase on the lines below; SPEC §8)."""
+    sec = by_id.get(t.section_id)
+    lo = sec.span[0] if sec else 0
+    end = doc.text.rfind("\n", 0, t.span[0])  # the lines above the task's own
+    n = 0
+    while end > lo and n < 30:
+        start = max(doc.text.rfind("\n", 0, end) + 1, lo)
+        d = _phase_line(doc, doc.text[start:end], start)
+        if d is not None:
+            return d
+        end, n = start - 1, n + 1
+    return None
+
+
 def resolve(doc: Document, tasks: list[Task]) -> list[Task]:
     """``tasks`` (of ``doc``) with each task's context deadlines added (see the module's docstring)."""
     month = doc.meta.get("month")
+    by_id = {sec.id: sec for sec in doc.sections}
     out = []
     for t in tasks:
         add: list[Deadline] = []
@@ -87,7 +124,7 @@ def resolve(doc: Document, tasks: list[Task]) -> list[Task]:
                 if _key(d) not in keys:
                     keys.add(_key(d))
                     add.append(d)
-        lab = label_deadline(doc, t)
+        lab = label_deadline(doc, t) or phase_line_deadline(doc, t, by_id)
         if lab is not None and _key(lab) not in keys:
             add.insert(0, lab)
         if add:

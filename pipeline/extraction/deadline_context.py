@@ -64,7 +64,11 @@ def month_deadlines(doc: Document, t: Task, month: int) -> list[Deadline]:
 def label_deadline(doc: Document, t: Task) -> Deadline | None:
     """The date of a schedule line's label right before the task on its line (9月：…), or None."""
     s = t.span[0]
-    ls = doc.text.rfind("\n", 0, s) + 1
+    lo = max(0, s - 80)  # a label is short: look no further back (a megabyte line costs nothing per task)
+    nl = doc.text.rfind("\n", lo, s)
+    if nl < 0 and lo > 0:
+        return None  # the task's line starts further back than any label could
+    ls = nl + 1
     before = doc.text[ls:s]
     m = LABEL.match(before)
     if not m:
@@ -99,14 +103,16 @@ def phase_line_deadline(doc: Document, t: Task, by_id: dict) -> Deadline | None:
     """The date of the nearest phase line above the task in its own section (a phase written as a line of its own,
     without an item number: 动员部署阶段（4月1日—4月15日）, then the tasks of that phase on the lines below; SPEC §8)."""
     sec = by_id.get(t.section_id)
-    lo = sec.span[0] if sec else 0
-    end = doc.text.rfind("\n", 0, t.span[0])  # the lines above the task's own
+    # the section's words above the task, at most 3000 characters back (30 lines at most): bounded per task
+    lo = max(sec.span[0] if sec else 0, t.span[0] - 3000)
+    end = doc.text.rfind("\n", lo, t.span[0])  # the lines above the task's own
     n = 0
     while end > lo and n < 30:
-        start = max(doc.text.rfind("\n", 0, end) + 1, lo)
-        d = _phase_line(doc, doc.text[start:end], start)
-        if d is not None:
-            return d
+        start = max(doc.text.rfind("\n", lo, end) + 1, lo)
+        if end - start <= 60:  # a phase line is short; a longer one is no label
+            d = _phase_line(doc, doc.text[start:end], start)
+            if d is not None:
+                return d
         end, n = start - 1, n + 1
     return None
 

@@ -42,6 +42,7 @@ _HEAD_SPLIT = re.compile(r"的(?=[^的]+$)")  # the last 的: 签订责任书的
 _PUNCT = re.compile(r"[\s\W_]+")
 _SENTENCE_END = re.compile(r"[。!?！？\n]")
 _NB_END = re.compile(r"[。!?！？\n;；]")  # what ends an enumeration of metrics
+_CLAUSE_END = re.compile(r"[。!?！？\n,，;；:：]")  # the words before a metric within its clause
 UNKNOWN = ("unk", "unk")  # the neighbours' categories in the first pass
 _SHARES = ("%", "‰", "个百分点", "百分点")
 
@@ -258,8 +259,10 @@ def features(subject: str, context: str = "", unit: str | None = None,
     if headings:
         tokens += [f"hd_{role}={cat}" for _, cat, role in cue_hits(headings[0])]
     tokens.append(f"dt={doc_type or ''}")
+    ends = list(_CLAUSE_END.finditer(before))
+    clause = before[ends[-1].end():] if ends else before
     return {"subject": subject, "before": before[-15:], "after": after[:10], "tokens": " ".join(tokens),
-            "heading": " ".join(headings)}
+            "heading": " ".join(headings), "clause": clause}
 
 
 def _subject(rows):
@@ -282,13 +285,51 @@ def _heading(rows):
     return [r.get("heading", "") for r in rows]
 
 
+def _clause(rows):
+    return [r.get("clause", "") for r in rows]
+
+
 def _split_space(s: str) -> list[str]:
     return s.split()
 
 
-def _estimator(c: float = 10.0):
+C = 0.15  # of the LinearSVC (hinge loss); chosen by grouped cross-validation (0.07 and 0.5 did worse)
+
+
+class _Hinge:
+    """A ``LinearSVC`` (one-vs-rest hinge loss) whose fitted weights are handed over, after ``fit``, to a
+    ``LogisticRegression`` holding the same ``coef_``, ``intercept_`` and ``classes_``.
+
+    Both predict the class of the highest decision value, so the answers are the SVM's; the container
+    is the one :func:`pipeline.learn.linear.compile_model` compiles to NumPy (no scikit-learn at run
+    time). Its ``predict_proba`` (a softmax of the margins) is not a calibrated probability; the
+    extractor uses ``predict`` only.
+    """
+
+    def __init__(self, c: float = C):
+        self.c = c
+
+    def get_params(self, deep: bool = True) -> dict:
+        return {"c": self.c}
+
+    def set_params(self, **params):
+        self.c = params.get("c", self.c)
+        return self
+
+    def fit(self, X, y):
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.svm import LinearSVC
+
+        svm = LinearSVC(C=self.c, class_weight="balanced", random_state=0, max_iter=10000).fit(X, y)
+        lr = LogisticRegression(C=self.c, class_weight="balanced")
+        lr.coef_, lr.intercept_, lr.classes_ = svm.coef_.copy(), svm.intercept_.copy(), svm.classes_.copy()
+        lr.n_features_in_ = svm.n_features_in_
+        self.fitted_ = lr
+        return self
+
+
+def _estimator(c: float = C):
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline
     from sklearn.preprocessing import FunctionTransformer
 
@@ -304,9 +345,17 @@ def _estimator(c: float = 10.0):
                                  TfidfVectorizer(tokenizer=_split_space, token_pattern=None, lowercase=False,
                                                  use_idf=False, norm=None))),
         ("heading", text(_heading, (1, 2))),
-    ], transformer_weights={"subject": 1.0, "before": 0.3, "after": 0.2, "tokens": 1.0, "heading": 0.3})
-    return Pipeline([("features", union),
-                     ("clf", LogisticRegression(C=c, max_iter=5000, class_weight="balanced"))])
+        ("clause", text(_clause, (1, 2))),
+    ], transformer_weights={"subject": 1.0, "before": 0.3, "after": 0.2, "tokens": 1.0, "heading": 0.3,
+                            "clause": 0.5})
+    return Pipeline([("features", union), ("clf", _Hinge(c))])
+
+
+def _fit_pipeline(pipe, X, y):
+    """Fit ``pipe`` (:func:`_estimator`) and put the fitted weights in place of the :class:`_Hinge` step."""
+    pipe.fit(X, y)
+    pipe.steps[-1] = ("clf", pipe.steps[-1][1].fitted_)
+    return pipe
 
 
 def predict(model, subject: str, context: str = "", unit: str | None = None,
@@ -456,7 +505,7 @@ def _X(exs: list[dict], nbs: list[tuple[str, str]] | None = None) -> list[dict]:
             for e, nb in zip(exs, nbs)]
 
 
-def _fit_two_pass(exs: list[dict], c: float = 10.0):
+def _fit_two_pass(exs: list[dict], c: float = C):
     """One model that classifies with the neighbours' categories unknown and known.
 
     Each example is learnt twice: with its neighbours ``unk`` (the first pass), and with its neighbours'
@@ -466,7 +515,7 @@ def _fit_two_pass(exs: list[dict], c: float = 10.0):
     """
     y = [e["category"] for e in exs]
     gold = {e["key"]: e["category"] for e in exs if e.get("key")}
-    return _estimator(c).fit(_X(exs) + _X(exs, _nb_tokens(exs, gold)), y + y)
+    return _fit_pipeline(_estimator(c), _X(exs) + _X(exs, _nb_tokens(exs, gold)), y + y)
 
 
 def _predict_two_pass(model, exs: list[dict]) -> list[str]:
@@ -475,7 +524,7 @@ def _predict_two_pass(model, exs: list[dict]) -> list[str]:
     return [str(p) for p in model.predict(_X(exs, _nb_tokens(exs, cats)))]
 
 
-def cross_validate(exs: list[dict], n_splits: int = 5, c: float = 10.0) -> dict:
+def cross_validate(exs: list[dict], n_splits: int = 5, c: float = C) -> dict:
     """Accuracy of the model and of the rules on the same folds (GroupKFold by source group)."""
     y = [e["category"] for e in exs]
     groups = [e["group"] for e in exs]
@@ -579,12 +628,16 @@ the metric and right after it; the subject's first one and two characters (the v
 参加) and last one and two (the counted noun: 企业, 隐患, 人员), the last two of its head noun, and
 the two characters right before the metric's words (其中, 累计, 、); the headings of the sections
 holding the metric (innermost three, character n-grams 1-2, weight 0.3, and the cue hits of the
-innermost one: 宣传培训, 存在问题, 隐患排查) and the document's type; the categories of the metric's
-neighbours in its sentence (the previous and the next metric with no 。;! or line end between: an
-enumeration's metrics tend to share a category), `unk` in a first pass. One
-`LogisticRegression(C=10, class_weight="balanced")` (lbfgs: deterministic; the examples are sorted
-before fitting) learns each metric twice: with its neighbours `unk`, and with its neighbours' gold
-categories.
+innermost one: 宣传培训, 存在问题, 隐患排查) and the document's type; the words before the metric within
+its clause (after the last ,;: or sentence end; character n-grams 1-2, weight 0.5: 对辖区, 其中, 现有);
+the categories of the metric's neighbours in its sentence (the previous and the next metric with no 。;!
+or line end between: an enumeration's metrics tend to share a category), `unk` in a first pass. One
+`LinearSVC(C={C}, class_weight="balanced")` (hinge loss, one class against the rest; liblinear with
+`random_state=0`, the examples sorted before fitting: deterministic) learns each metric twice: with
+its neighbours `unk`, and with its neighbours' gold categories. Its weights are kept in a
+`LogisticRegression` container (same margins, same answers) so that the extractor scores it with
+NumPy (`pipeline/learn/linear.py`). Measured on the same folds, the logistic regression it replaced
+(C=10) held out 0.886, the hinge loss alone 0.888, with the clause words 0.890.
 The extractor classifies a document's metrics in two passes: neighbours unknown, then neighbours as
 the first pass classified them.
 

@@ -85,9 +85,10 @@ def test_byline_forms(byline):
 
 
 @pytest.mark.parametrize("text,title", [
+    # minutes: 纪要 is no title word (with it, the doctype model's held-out accuracy fell 0.9913 -> 0.987: its
+    # stand-in for a missing title already reads the minutes' first line), but a numbered heading is no title
     ("安平县人民政府常务会议纪要\n〔2009〕第6次\n\n2009年4月17日，县长主持召开常务会议。\n"
-     "一、研究老旧街道改造事宜\n三、听取全县安全生产和防汛工作情况汇报\n", "安平县人民政府常务会议纪要"),
-    ("东山县安全生产委员会办公室\n安全生产约谈纪要\n（2020年第3期）\n时间：2020年8月12日上午\n", "安全生产约谈纪要"),
+     "一、研究老旧街道改造事宜\n三、听取全县安全生产和防汛工作情况汇报\n", None),
     # a digest line and a numbered heading are no titles
     ("应急管理工作动态\n2025年第10期\n\n【本期导读】执法检查持续推进；11月工作安排\n\n一、执法检查\n五、11月工作安排\n",
      "应急管理工作动态"),
@@ -95,5 +96,5 @@ def test_byline_forms(byline):
     ("\n【本期导读】执法检查持续推进；11月工作安排\n\n一、执法检查\n五、11月工作安排\n", None),
     ("XX镇2024年6月安全生产工作安排\n1日—10日：各村开展自查自纠。\n", "XX镇2024年6月安全生产工作安排"),
 ])
-def test_titles_of_minutes_and_what_is_no_title(text, title):
+def test_what_is_no_title(text, title):
     assert find_title(text) == title

@@ -55,7 +55,7 @@ RANK = {name: i for i, (name, _) in enumerate(FAMILIES)}
 _SENTENCE_END = "。;；!?！？:：)）”\n"
 _HEADING_END = re.compile(r"[。:：!?！？;；\n|]")
 
-TITLE_WORDS = ("工作要点|工作动态|实施方案|工作方案|活动方案|行动方案|工作计划|工作安排|会议纪要|约谈纪要|纪要|任务清单|任务分工|工作总结|工作汇报|情况汇报|汇报|"
+TITLE_WORDS = ("工作要点|工作动态|实施方案|工作方案|活动方案|行动方案|工作计划|工作安排|任务清单|任务分工|工作总结|工作汇报|情况汇报|汇报|"
                "讲话|发言|报告|通报|简报|周报|规划|清单|通知|方案|要点|计划|总结|意见")
 _TITLE_AT_START = re.compile(rf"^([^,，。;；:：\n]{{4,60}}?(?:{TITLE_WORDS}))")
 _FILE_EXT = re.compile(r"\.(?:docx?|pdf|txt|html?)$", re.I)

@@ -114,6 +114,8 @@ class Gazetteer:
     aliases: dict[str, str]
     fragments: list[tuple[str, str]] = field(default_factory=list)
     kinds: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, where, text)
+    # abbreviation -> characters that may not stand right before it (防办 is no 防汛办 in 人防办, 消防办, 边防办)
+    not_after: dict[str, str] = field(default_factory=dict)
     threshold: float = FUZZY_THRESHOLD
     margin: float = FUZZY_MARGIN
 
@@ -135,14 +137,16 @@ class Gazetteer:
     @classmethod
     def load(cls, **kw) -> Gazetteer:
         aliases = {r[0]: r[1] for r in _rows(_data("unit_aliases.tsv"))}
-        fragments = [(r[0], r[1]) for r in _rows(_data("unit_abbreviations.tsv"))]
+        rows = _rows(_data("unit_abbreviations.tsv"))
+        fragments = [(r[0], r[1]) for r in rows]
+        not_after = {r[0]: r[2] for r in rows if len(r) >= 3 and r[2]}
         kinds = [(r[0], r[1], r[2]) for r in _rows(_data("unit_kinds.tsv")) if len(r) >= 3]
-        return cls(aliases, fragments, kinds, **kw)
+        return cls(aliases, fragments, kinds, not_after=not_after, **kw)
 
     def without(self, names: set[str]) -> Gazetteer:
         """A copy without the alias rows whose written form is in ``names`` (for leave-one-out measurement)."""
         return Gazetteer({k: v for k, v in self.aliases.items() if k not in names}, self.fragments, self.kinds,
-                         self.threshold, self.margin)
+                         self.threshold, self.margin, self.not_after)
 
     # -- canonical names ----------------------------------------------------
     def canonical(self, name: str) -> str:
@@ -185,8 +189,10 @@ class Gazetteer:
             for m in re.finditer(re.escape(full), name):
                 covered.update(range(m.start(), m.end()))
             out, i = [], 0
+            barred = self.not_after.get(abbr, "")
             while i < len(name):
-                if name.startswith(abbr, i) and not covered.intersection(range(i, i + len(abbr))):
+                if name.startswith(abbr, i) and not covered.intersection(range(i, i + len(abbr))) \
+                        and not (i and name[i - 1] in barred):
                     out.append(full)
                     i += len(abbr)
                 else:

@@ -19,6 +19,7 @@ from pipeline.normalise.units import canonical, document_form, resolve_addressee
     ("县防汛办", "县防汛抗旱指挥部办公室"),
     ("各县（市、区）防办", "各县(市、区)防汛抗旱指挥部办公室"),
     # 防办 / 防指 inside another body's name are not the 防汛 body's
+    ("县政府办", "县人民政府办公室"), ("县武装部", "县人民武装部"), ("市政府办公厅", "市人民政府办公厅"),
     ("县人防办", "县人防办"), ("镇消防办", "镇消防办"), ("县边防办", "县边防办"),
     ("县消防指挥部", "县消防指挥部"), ("消防指挥中心", "消防指挥中心"),
     ("区城市管理执法局", "区城市管理执法局"),  # written in full: as written

@@ -168,7 +168,7 @@ _UNMASK = {v: k for k, v in _MASK.items()}
 
 
 _NOTE = re.compile(r"[(（〈<](?:下同|以下简称[^)）〉>]*|简称[^)）〉>]*)[)）〉>]")
-_ADVERB_TAIL = re.compile(r"(?:一定|都|也|还|均|同样|继续|务必|必须|切实|进一步|要|分别)+$")
+_ADVERB_TAIL = re.compile(r"(?:一定|都|也|还|均|同样|继续|务必|必须|切实|进一步|要|分别|同步|同时)+$")
 # 市财政局主要领导 (a 责任单位及责任人 line, 会同 in running text): the unit, not its leader
 _PERSON_TAIL = re.compile(r"(?:主要负责同志|主要负责人|主要领导|负责同志|负责人|分管领导|领导干部|同志)$")
 
@@ -335,10 +335,17 @@ def _with_lead_roles(units: tuple[Unit, ...], text: str) -> tuple[Unit, ...]:
 
 _ACTOR_VERB = re.compile(r"(?:要|须|必须|务必|应当|应|将|负责|牵头|配合|协同|统一|作为|主要负责人要|主要负责同志)")
 _CLAUSE_START = re.compile(r"(?:^|(?<=[。;；:：!?！？,，\n]))")
-_WITH = re.compile(r"(?:^|(?<=[。;；:：!?！？,，\n]))(?:由)?(?P<a>[^。;；:：,，\n]{2,40}?)(?:要|将|应|须)?会同(?P<b>[^。;；:：,，\n]{2,60}?)"
+_WITH = re.compile(r"(?:^|(?<=[。;；:：!?！？,，\n]))(?:由)?(?P<a>[^。;；:：,，\n]{2,40}?)(?:要|将|应|须)?(?P<w>会同|联合)(?P<b>[^。;；:：,，\n]{2,60}?)"
                    r"(?=对|在|开展|组织|修订|做好|共同|抓好|研究|制定|加强|推进|完善|落实|负责|[,，。;；])")
 _PLEASE = re.compile(r"请(?P<names>[^。;；]{2,60}?)(?:主要领导|主要负责同志|主要负责人|负责同志)?"
                      r"(?=认真|切实|务必|高度|抓紧|立即|按照|依照|结合|尽快|做好|抓好|把|于|在)")
+# what 联合 is followed by when it names joint work rather than a partner
+_JOINT_WORK = re.compile(r"(?:执法|检查|督查|惩戒|会商|印发|发出|发布|开展|行动|整治|巡查|调查|攻关|培训|演练|组织)")
+# the issuer speaking of itself before 会同/联合 (我局将…, 街道还将…, 我们要…)
+_SELF = re.compile(r"^(?:我|本)[局委办镇乡区县市们单位部门中心所站队]{0,2}|^(?:街道|镇|乡)(?:还|也|将|要)")
+WITH_ALONE = True
+# an order's addressee (现责令你公司：…, 责令该单位立即整改)
+_ORDER = re.compile(r"责令(?P<names>[^。;；:：,，\n]{2,20}?)(?=[:：,，]|立即|限期|于|对|在|自|停止|整改|改正|采取)")
 _BY = re.compile(r"由(?P<names>[^,，。;；]{2,80}?)(?:分别|共同|具体)?(?P<verb>分别牵头负责|牵头负责|牵头|统一领导|统一部署|统一|负责|会同|组织|配合|"
                  r"派|抽调|具体|安排|协调|指导|督促)")
 # a list closed by a collective head (消防、安监、建设和旅游等部门; 市国土、应急、公安等单位): its parts are
@@ -347,7 +354,8 @@ _CLOSED_LIST = re.compile(r"[、,，和及].*等(?:有关|相关)?(?:部门|单�
 _BARE_SECTOR = re.compile(r"^[\u4e00-\u9fff]{2,10}$")
 # a clause that starts with a unit's full name and goes on with what it does (区森林防火指挥部组织…)
 _DOES = re.compile(r"组织|联合|加大|加强|开展|做好|决定|安排|印发|制定|深入|继续|进一步|还将|共同|统一|抓好|落实|实施|对|在|于|"
-                   r"认真|每[日周月季年]|分别|按照|依照|及时|全面|切实|严格|立即|务必|汇总|负责|还|决不能|不得")
+                   r"认真|每[日周月季年]|分别|按照|依照|及时|全面|切实|严格|立即|务必|汇总|负责|还|决不能|不得|"
+                   r"成立|召开|实行|建立|启动|完成|利用|明确|定期|设立|配齐")
 # a time or occasion before the actors of a clause (汛期(5月1日至9月30日)各乡镇, 即日起市住建…, 专项行动由X)
 _TIME_HEAD = re.compile(r"^(?:[^、,，。;；]{0,12}?(?:期间|汛期|即日起|\d{1,2}[日月](?:[至到—-]\d{1,2}[日月])?|前后|以后|之后|交由|由)"
                         r"(?:[(（][^()（）]{0,20}[)）])?)")
@@ -366,8 +374,19 @@ def _unit_names(names_part: str) -> list[str]:
     return []
 
 
+# a labelled unit parenthetical left inside a task's words ((牵头单位:区住建局配合单位:区市场监管局) whose separator the
+# copy lost, so that it did not close the task): its labels give the roles, not the words around them
+_LABELLED = re.compile(r"[(（](?P<c>[^()（）]{0,4}(?:牵头|配合|责任|协办|主办)(?:单位|部门)[:：][^()（）]{2,120})[)）]")
+
+
 def actors(text: str) -> list[Unit]:
-    """Units named as the actors of directives in ``text`` (no parenthetical): the recogniser's, or the rules'."""
+    """Units named as the actors of directives in ``text`` (no parenthetical): the recogniser's, or the rules'.
+
+    A labelled unit parenthetical still inside ``text`` names them, with the roles of its labels."""
+    for m in _LABELLED.finditer(text):
+        units = parse_unit_clause(m.group("c"))
+        if units:
+            return dedupe(units)
     rules = rule_actors(text)
     model, mode = _model()
     if model is None or mode == "rules":
@@ -416,19 +435,28 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
     for m in _PLEASE.finditer(text):
         for n in _unit_names(m.group("names")):
             found.append((m.start(), Unit(n, n, "responsible")))
+    for m in _ORDER.finditer(text):
+        for n in _unit_names(m.group("names")):
+            found.append((m.start(), Unit(n, n, "responsible")))
     # A会同B…: A leads, B supports (SPEC §4), in running text as in parentheticals
     for m in _WITH.finditer(text):
-        a = _unit_names(_PERSON_TAIL.sub("", m.group("a"))) or _unit_names(_TIME_HEAD.sub("", m.group("a")))
+        if m.group("w") == "联合" and _JOINT_WORK.match(m.group("b")):
+            continue  # 联合执法, 联合检查组: joint work, not a partner
+        self_ = WITH_ALONE and _SELF.search(m.group("a"))
+        a = [] if self_ else (_unit_names(_PERSON_TAIL.sub("", m.group("a"))) or _unit_names(_TIME_HEAD.sub("", m.group("a"))))
         b = _longest_names(m.group("b")) or _unit_names(m.group("b"))
         if a and b:
             found.extend((m.start(), Unit(n, n, "lead")) for n in a)
+            found.extend((m.start("b"), Unit(n, n, "support")) for n in b)
+        elif b and self_:
+            # the issuer speaking of itself names no unit (我局将联合X, 街道还将联合X); its partner supports
             found.extend((m.start("b"), Unit(n, n, "support")) for n in b)
     for clause in re.finditer(r"[^。;；:：!?！？,，\n]+", text):
         c = clause.group()
         if c.startswith("由"):
             continue
         m = re.match(r"^(?P<names>.{2,60}?)(?P<verb>要|须|必须|务必|应当|将|负责|牵头|配合|协同|密切配合|作为|主要负责人要|"
-                     r"主要负责同志要|主要负责同志作为|分别牵头)", c)
+                     r"主要负责同志要|主要负责同志作为|分别牵头|参与|派员参加|参加|协助)", c)
         if not m and DOES_RULE:
             m = re.match(r"^(?P<names>.{2,60}?)(?P<verb>)(?=" + _DOES.pattern + ")", c)
             if m and not _strong_names(_TIME_HEAD.sub("", m.group("names"))):
@@ -454,8 +482,8 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
             continue
         verb = m.group("verb")
         rest = c[m.end():m.end() + 4]
-        role = "lead" if "牵头" in verb else ("support" if "配合" in verb or rest.startswith(("密切配合", "积极配合", "主动配合", "配合"))
-                                          else "responsible")
+        role = "lead" if "牵头" in verb else ("support" if verb in _SUPPORT_VERBS or "配合" in verb
+                                          or rest.startswith(("密切配合", "积极配合", "主动配合", "配合")) else "responsible")
         for n in names:
             found.append((clause.start(), Unit(n, n, role)))
     found.sort(key=lambda x: x[0])
@@ -463,6 +491,8 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
 
 
 DOES_RULE = True
+# a clause's actors followed by one of these take part in another unit's work (由区安委办牵头,区应急局、区水利局派员参加)
+_SUPPORT_VERBS = frozenset(("参与", "派员参加", "参加", "协助"))
 # parties a directive binds: units of a clause that opens with them before a modal verb only
 _MODALS = frozenset(("要", "须", "必须", "务必", "应当"))
 _PARTY = re.compile(r"(?:企业|队伍|经营者|经营户|系统|属地)$")
@@ -488,7 +518,11 @@ def _strong_names(names_part: str) -> bool:
     names = split_names(names_part)
     if len(names) >= 2 or names_part.startswith("各"):  # a list, or a collective of its own (各乡镇组织…)
         return all(looks_like_unit(n) for n in names)
-    return bool(names) and all(len(n) >= 3 and _ORG_END.search(n) and not COLLECTIVE.match(n) for n in names)
+    return bool(names) and all(len(n) >= 3 and (_ORG_END.search(n) or (KNOWN_STRONG and n in _known()))
+                               and not COLLECTIVE.match(n) for n in names)
+
+
+KNOWN_STRONG = True  # a gazetteer name (镇安委会, 市防指) is a full unit name too
 
 
 # a stretch that holds a preposition or a verb is no name list (为贯彻落实国务院安委会…, 根据市安委办…, 推动区安委会…)

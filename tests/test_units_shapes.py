@@ -1,0 +1,65 @@
+"""Units in running text: shapes the rule finder (pipeline/extraction/units.py::rule_actors) learned from held-out misses.
+
+Each text is a task text of a corpus gold file (quoted as written); the expected units are its gold units.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.extraction.units import rule_actors
+
+CORPORA = Path(__file__).resolve().parents[1] / "corpora"
+
+
+def _gold_units(name: str, starts: str) -> list[tuple[str, str]]:
+    gold = json.loads((CORPORA / f"{name}.gold.json").read_text("utf-8"))
+    task = next(t for t in gold["tasks"] if t["text"].startswith(starts))
+    return [(u["name"], u["role"]) for u in task["units"]]
+
+
+def _found(text: str) -> list[tuple[str, str]]:
+    return [(u.name, u.role) for u in rule_actors(text)]
+
+
+@pytest.mark.parametrize("name, starts", [
+    # A联合B: A leads, B supports, as with 会同
+    ("heldout5/05_longquan_zhen_2017_senlin_fanghuo_kaizhan_qingkuang_huibao", "镇派出所还将联合林业站"),
+    # units after the lead that take part (派员参加, 参与) support it
+    ("heldout5/01_liuhe_qu_2019_xunqi_anquan_ducha_tongzhi_baosong", "采取“四不两直”方式进行"),
+    ("heldout4/p10_zhen_2018_anquanshengchanyue_huodong_fangan", "镇安委办牵头,镇安委会各成员单位参与"),
+    # an order's addressee (责令你公司)
+    ("heldout11/1111_lishui_qu_yingjiju_2023_zeling_xianqi_zhenggai_zhilingshu", "现责令你公司"),
+    # a collective with its place in brackets, then what it does (成立)
+    ("heldout12/1204_baisha_zhen_2023_xiaofang_anquan_zhuanxiang_zhengzhi_shishi_fangan", "召开全镇消防安全专项整治动员会"),
+])
+def test_gold_units_of_running_text_shapes(name, starts):
+    gold = json.loads((CORPORA / f"{name}.gold.json").read_text("utf-8"))
+    text = next(t for t in gold["tasks"] if t["text"].startswith(starts))["text"]
+    assert sorted(_found(text)) == sorted(_gold_units(name, starts))
+
+
+def test_the_issuers_partner_supports_it():
+    # 我局将联合X / 街道还将联合X: the issuer names no unit of its own (SPEC §8); its partner is support
+    name = "heldout11/1101_songlin_jiedao_2023_shangbannian_anquan_shengchan_gongzuo_zongjie"
+    gold = _gold_units(name, "下半年，街道还将联合")
+    assert ("区消防救援大队", "support") in gold
+    assert ("区消防救援大队", "support") in _found("下半年，街道还将联合区消防救援大队对各社区微型消防站队员进行轮训，每季度至少组织1次。")
+    assert ("市公安局交警支队", "support") in _found("我局将联合市公安局交警支队，于2020年8月底前完成全市中小学校园周边交通安全隐患再排查。")
+
+
+def test_joint_work_is_no_partner():
+    # 联合执法, 联合检查组, 联合印发: 联合 names joint work, not a partner unit
+    found = _found("县应急局要每月开展1次联合执法检查，县住建局组成联合检查组进行抽查。")
+    assert all(n not in ("执法检查", "检查组") for n, _ in found)
+    assert _found("区森林防火指挥部、区教育局联合印发“致全体学生家长的一封信”。") == [
+        ("区森林防火指挥部", "responsible"), ("区教育局", "responsible")]
+
+
+def test_gazetteer_names_open_a_clause():
+    # a known name without an organisation suffix (镇安委会, 市防指) followed by what it does
+    assert _found("镇安委会每季度至少召开1次全体会议，分析研判安全生产形势。") == [("镇安委会", "responsible")]
+    assert _found("市防指决定于8月13日12时起启动防台风Ⅲ级应急响应。") == [("市防指", "responsible")]

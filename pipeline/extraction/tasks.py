@@ -1176,6 +1176,7 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
             "title": doc.title or "", "short_run": run_of.get(k, 0),
             "line_before": text[max(line_starts[k], s - 200):s], "line_after": text[e:min(line_end, e + 200)],
             "prev_line": text[max(lines[prev][0], lines[prev][1] - 60):lines[prev][1]] if prev >= 0 else "",
+            "prev_line_head": text[lines[prev][0]:min(lines[prev][1], lines[prev][0] + 24)] if prev >= 0 else "",
         }))
     return out
 

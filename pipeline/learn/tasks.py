@@ -65,6 +65,8 @@ _COMMIT_ANY = re.compile(r"(?<!现)(?:还|也|并|均|都|再|仍|亦|即)?将(?
 _ACTOR_START = re.compile(r"^[^,，。;；:：]{1,24}?(?:要|须|必须|应当|应|负责|牵头|务必)|^[^,，。;；:：]{1,24}?将(?!其)")
 # a unit parenthetical further on the line: the candidate is cut from a task that it closes (SPEC §3)
 _CLOSER_AHEAD = re.compile(r"[(（][^()（）\n]{0,40}?(?:责任单位|责任部门|牵头|配合|负责)")
+_LABEL_START = re.compile(r"^[ \t\u3000]*[^\s,，。;；:：、()（）“”《》|]{2,20}[:：](?=\S)", re.M)
+_LABEL_HEAD = re.compile(r"^[ \t\u3000]*[^\s,，。;；:：、()（）“”《》|]{2,20}[:：]")
 _DEMAND_ANY = re.compile(r"要求|强调|指出|提出|部署|指示|希望|号召|明确|议定|布置|几点意见|如下")
 _COUNT = re.compile(r"\d+(?:\.\d+)?(?:余|多)?(?:万|亿)?(?:个|家|处|人次|人|起|份|条|张|场次|场|次|名|支|台|辆|元|项|期|户|座|所|吨|"
                     r"公里|余)")
@@ -163,11 +165,23 @@ _REQUEST = re.compile(r"^请|^[^,，。]{0,20}?请(?:你|各|于)")
 _YOU = re.compile(r"你(?:单位|局|公司|镇|乡|街道|县|区|市|委|办)")
 
 
+# what an inspection looks at, listed: `…的落实情况；` (落实 is a directive word, so the item ends in 情况 all the same)
+_SCOPE_ITEM = re.compile(r"(?:情况|状况|问题)[;；。]?$")
+# an agenda line of a meeting's chair (请X同志通报…; 请…作表态发言; 下面进行第二项议程): who speaks, not work assigned
+_AGENDA = re.compile(r"^请[^,，。;；]{0,30}?(?:同志|负责人|代表|局长|主任|书记|[县区市镇乡]长)[^,，。;；]{0,30}?"
+                     r"(?:通报|宣读|发言|讲话|致辞|传达|介绍|汇报|主持|作)|议程|表态发言|^请[^,，。;；]{0,30}?(?:宣读|作.{0,6}发言)")
+# who attended (…参加会议。/ …相关人员参会。/ 出席): the meeting's furniture
+_ATTEND = re.compile(r"(?:参加|出席|列席)(?:了)?(?:本次|此次)?(?:会议|活动)?[。;；]?$|参会[。;；]?$")
+
+
 def _act_features(text: str) -> dict[str, float]:
     t = text.strip()
     return {"decide": 1.0 if _DECIDE.search(t) else 0.0,
             "scope_end": 1.0 if _SCOPE_END.search(t) and not _DIR_S.search(t) else 0.0,
+            "scope_item": 1.0 if _SCOPE_ITEM.search(t) else 0.0,
             "request": 1.0 if _REQUEST.search(t) else 0.0,
+            "agenda": 1.0 if _AGENDA.search(t) else 0.0,
+            "attend": 1.0 if _ATTEND.search(t) else 0.0,
             "you_unit": 1.0 if _YOU.search(t) else 0.0}
 
 
@@ -206,6 +220,15 @@ def _context_features(info: dict, kind: str) -> dict[str, float]:
     prev = info.get("prev_line") or ""
     f["prev_colon"] = 1.0 if prev.rstrip().endswith((":", "：")) else 0.0
     f["prev_demand"] = 1.0 if _DEMAND_ANY.search(prev[-20:]) else 0.0
+    # lines opened by a short label (9月：…; 县应急局：负责…): each line is its own task, so a candidate holding several
+    # is not one, and a labelled line after another labelled line is one of a list
+    labels = len(_LABEL_START.findall(text))
+    f[f"label_lines:{min(labels, 3)}"] = 1.0
+    f["label_list"] = 1.0 if _LABEL_HEAD.match(info.get("prev_line_head") or "") and \
+        _LABEL_HEAD.match(info.get("line_head") or "") else 0.0
+    # a list of scope items: the line before ends in 情况 too
+    scope_run = 1.0 if _SCOPE_ITEM.search(prev.rstrip()) and _SCOPE_ITEM.search(text.strip()) else 0.0
+    f["scope_run"] = scope_run
     return f
 
 
@@ -326,7 +349,7 @@ def examples(doc, gold: dict, group: str) -> list[dict]:
     for (task, info), row in zip(cands, sims):
         label = any(s >= 0.5 and s >= best_for[j] - LABEL_MARGIN for j, s in enumerate(row))
         out.append({"info": info, "span": tuple(task.span), "label": int(label), "doc": doc.source,
-                    "group": group, "gold_texts": gold_texts})
+                    "group": group, "gold_texts": gold_texts, "genre": gold.get("doc_type") or "?"})
     return out
 
 
@@ -384,14 +407,17 @@ def cross_validate(exs: list[dict], n_folds: int = N_FOLDS) -> dict:
         per_threshold[thr] = _prf(*tot)
     best = max(THRESHOLDS, key=lambda t: (per_threshold[t]["f1"], -abs(t - 0.5)))
     rules, model = defaultdict(lambda: [0, 0, 0]), defaultdict(lambda: [0, 0, 0])
+    genre: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for doc, idx in by_doc.items():
         r = _doc_counts([exs[i] for i in idx], [1.0 if exs[i]["info"].get("rule_final") else 0.0 for i in idx], 0.5)
         m = _doc_counts([exs[i] for i in idx], probs[idx], best)
         for key in ("all", _folder(doc)):
             rules[key] = [a + b for a, b in zip(rules[key], r)]
             model[key] = [a + b for a, b in zip(model[key], m)]
+        g = exs[idx[0]].get("genre") or "?"
+        genre[g] = [a + b for a, b in zip(genre[g], m)]
     return {"n_folds": n_folds, "per_threshold": per_threshold, "threshold": best, "model": per_threshold[best],
-            "rules": _prf(*rules["all"]),
+            "rules": _prf(*rules["all"]), "per_genre": {k: _prf(*v) for k, v in sorted(genre.items())},
             "per_folder": {k: {"model": _prf(*model[k]), "rules": _prf(*rules[k])} for k in sorted(model)}}
 
 
@@ -452,7 +478,11 @@ what a meeting heard: 通报, 传达, 听取; what was done: 了, 已); commitme
 its sentences and of the rest of its line are retrospective (done, counted) or forward, a paragraph that
 mixes both, a demand earlier on the line (会议要求, 提出…要求), the previous line (ends with a colon, a demand);
 a decision to act (决定于…, 经…同意), a request (请…, 请你单位于…), words ending in 情况 without a directive
-(an inspection's scope), a line's label that names the units (县应急局：负责…).
+(an inspection's scope), a line's label that names the units (县应急局：负责…); an item that ends in 情况 whatever
+its words, after a line that does too (a list of what an inspection looks at, SPEC §8); a chair's agenda line
+(请X同志通报…, 作表态发言, 议程) and an attendance line (…参加会议); how many lines of the candidate open with a
+short label (9月：…, 县应急局：…: each such line is a task, the item holding them is not) and a labelled line
+after another (a list of them).
 
 ## Model
 
@@ -467,6 +497,12 @@ held-out documents (SPEC §7 pairing against the gold tasks):
 | threshold | P | R | F1 |
 |---|---|---|---|
 {rows}
+
+Per genre (the gold doc_type), at the chosen threshold:
+
+| genre | P | R | F1 |
+|---|---|---|---|
+""" + "\n".join(f"| {k} | {v['p']:.3f} | {v['r']:.3f} | {v['f1']:.3f} |" for k, v in cv.get("per_genre", {}).items()) + f"""
 
 Per corpus folder, at the chosen threshold (model / the rules of the predicted doc_type):
 

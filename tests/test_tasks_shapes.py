@@ -1,0 +1,43 @@
+"""Shapes the task finder met on blind sets: the candidates they need and the features that tell them apart
+(pipeline/extraction/tasks.py::task_candidates, pipeline/learn/tasks.py::features)."""
+
+from conftest import CORPORA
+from pipeline.extraction.tasks import task_candidates
+from pipeline.learn.tasks import features
+from pipeline.run import extract
+
+
+def _info(text, **kw):
+    return {"text": text, "sources": ["sent"], "doc_type_proba": {"plan": 1.0}, **kw}
+
+
+def test_agenda_and_attendance_lines_are_marked():
+    assert features(_info("请区应急管理局局长X同志通报一季度全区安全生产形势;"))["agenda"] == 1.0
+    assert features(_info("请区住建局、城南街道和华兴化工有限公司作表态发言;"))["agenda"] == 1.0
+    assert features(_info("请各单位于6月28日前将整改落实情况书面报送区安委办。"))["agenda"] == 0.0
+    assert features(_info("县安委会各成员单位主要负责同志、各乡镇分管负责同志参加会议。"))["attend"] == 1.0
+    assert features(_info("各乡镇要组织干部参加培训。"))["attend"] == 0.0
+
+
+def test_inspection_scope_items_are_marked_even_with_a_directive_word():
+    """`…责任制落实情况；` lists what an inspection looks at (SPEC §8): 落实 does not make it work assigned."""
+    f = features(_info("企业安全生产责任制和安全管理制度落实情况；", prev_line="督查内容：重大危险源包保责任制落实情况；"))
+    assert f["scope_item"] == 1.0 and f["scope_run"] == 1.0
+    assert features(_info("各乡镇要于5月底前完成隐患排查整治。"))["scope_item"] == 0.0
+
+
+def test_a_candidate_holding_several_labelled_lines_is_marked():
+    """heldout12/1210: `9月：…` schedule lines are each a task; the item holding them all is not one."""
+    several = features(_info("9月：开展开学安全大检查；组织新生入学安全教育。\n10月：组织全校消防应急疏散演练。"))
+    assert several["label_lines:2"] == 1.0
+    one = features(_info("组织全校消防应急疏散演练。", sources=["label_time"], line_head="10月：",
+                         prev_line_head="9月：开展开学安全大检查；"))
+    assert one["label_lines:0"] == 1.0 and one["label_list"] == 1.0
+
+
+def test_candidates_carry_the_head_of_the_previous_line():
+    path = next((CORPORA / "heldout12").glob("1210_*.txt"))
+    cands = task_candidates(extract(path, until="structure"))
+    labelled = [info for _, info in cands if any(s.startswith("label") for s in info["sources"])]
+    assert labelled and all("prev_line_head" in info for _, info in cands)
+    assert sum(features(info)["label_list"] for info in labelled) >= 2

@@ -108,3 +108,14 @@ def test_plan_sections_are_not_agenda_items():
 ])
 def test_measure_words_inside_names_and_frequencies(text, expected):
     assert raws(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a PDF copy broke the line inside 人次 / 辆次: one measure word still
+    ("全镇共出动人员800人\n次、车辆120辆\n次，巡查河道15公里。", [(800, "人次"), (120, "辆次"), (15, "公里")]),
+    ("出动执法人员 36 人\n 次。", [(36, "人次")]),
+    # 次日 on the next line is the next day, not the 次 of 人次
+    ("救出被困群众12人\n次日凌晨转移安置。", [(12, "人")]),
+])
+def test_a_line_break_inside_a_turns_measure_word(text, expected):
+    assert [(m.value, m.unit) for m in metrics_of(text)] == expected

@@ -117,6 +117,7 @@ QUANTITY = re.compile(
     r"(?P<ap3>以上|左右|以内|以下|余)?"
 )
 TIME_BEFORE = re.compile(r"\d[:：]$")
+_CI_AFTER_BREAK = re.compile(r"[ \t]*\n[ \t]*次(?![日年月要数生序级])")  # the 次 of 人次, 辆次 … after a line break
 MODALS = frozenset({"要", "需", "须", "需要", "必须", "应", "应当", "应该", "将", "会", "能", "可", "可以", "坚持"})
 BENCHMARK_BEFORE = re.compile(r"(?:高于|低于|快于|慢于|超过|超出)(?:全?[省市县区国][、和]?)+$")
 COMPARED = re.compile(r"比|较|同比|环比|常年")
@@ -259,9 +260,13 @@ def _candidates(text: str) -> list[_Hit]:
             mult *= _MULT[mw.word[0]]
         approx = bool(m.group("ap1") or m.group("ap2") or m.group("ap3"))
         approx = approx or bool(APPROX_BEFORE.search(text[max(0, m.start() - 4):m.start()]))
-        unit_end = m.end("unit")
+        unit_end, end = m.end("unit"), m.end()
+        ci = _CI_AFTER_BREAK.match(text, unit_end) if end == unit_end and mw.word + "次" in MEASURE_WORDS else None
+        if ci:  # 出动人员800人\n次: a PDF copy broke the line inside the measure word 人次
+            mw = MEASURE_WORDS[mw.word + "次"]
+            unit_end = end = ci.end()
         out.append(_Hit(
-            start=m.start(), end=m.end(), num_end=m.end("num"), unit_start=m.start("unit"), unit_end=unit_end,
+            start=m.start(), end=end, num_end=m.end("num"), unit_start=m.start("unit"), unit_end=unit_end,
             value=None if masked else _scale(value, mult), value_max=None if masked else _scale(value_max, mult),
             unit=mw.unit, kind=mw.kind, approx=approx, masked=masked, numeral=numeral,
         ))

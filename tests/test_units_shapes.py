@@ -63,3 +63,25 @@ def test_gazetteer_names_open_a_clause():
     # a known name without an organisation suffix (镇安委会, 市防指) followed by what it does
     assert _found("镇安委会每季度至少召开1次全体会议，分析研判安全生产形势。") == [("镇安委会", "responsible")]
     assert _found("市防指决定于8月13日12时起启动防台风Ⅲ级应急响应。") == [("市防指", "responsible")]
+
+
+def test_model_union_keeps_the_models_span_and_adds_the_rules_others():
+    from pipeline.learn import units as lu
+
+    rules = [("各督查组直接通知", "responsible"), ("市安委会办公室", "responsible")]
+    model = [("各督查组", "responsible")]
+    # the rules' over-long span overlaps the model's name: the model's wins; a name only the rules found is added
+    assert lu.combine("model_union", rules, model) == [("各督查组", "responsible"), ("市安委会办公室", "responsible")]
+    assert lu.combine("model_union", [("区应急局", "responsible")], [("区应急局", "lead")]) == [("区应急局", "lead")]
+    assert "model_union" in lu.MODES
+
+
+@pytest.mark.parametrize("text", [
+    "我局将坚持问题导向,持续保持高压态势,巩固专项整治成果。",  # the issuer speaking of itself (SPEC §8)
+    "为深入贯彻落实国务院安委会关于危险化学品安全专项整治的部署,开展全面排查。",  # a purpose clause
+    "各联防单位要各负其责、各尽其力、密切配合,确保林区森林防火工作万无一失。",  # idioms of 各
+    "专项整治要从严推进,各项工作要抓实抓细。",  # a collective of things
+])
+def test_stretches_that_name_no_unit(text):
+    names = [n for n, _ in _found(text)]
+    assert not any(n.startswith(("我", "为", "各项")) or n in ("各负其责", "各尽其力") for n in names), names

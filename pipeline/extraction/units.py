@@ -393,7 +393,7 @@ def actors(text: str) -> list[Unit]:
         return rules
     found = learned.predict(model, text, [(u.name, u.role) for u in rules])
     pairs = learned.combine(mode, [(u.name, u.role) for u in rules], found)
-    return dedupe([Unit(n, n, r) for n, r in pairs if n])
+    return dedupe([Unit(n, n, r) for n, r in pairs if n and not _NO_NAME.search(n)])
 
 
 def _model():
@@ -487,7 +487,15 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
         for n in names:
             found.append((clause.start(), Unit(n, n, role)))
     found.sort(key=lambda x: x[0])
-    return tuple(dedupe([u for _, u in found]))
+    return tuple(dedupe([u for _, u in found if not _NO_NAME.search(u.name)]))
+
+
+# what the rules' stretches hold that names no unit: the issuer speaking of itself (我局将…, SPEC §8), a number,
+# a purpose or basis clause (为…, 按照…部署), an idiom of 各 (各负其责, 各尽其力), a collective of things (各项工作),
+# a person in charge (政府分管消防…: people are not units)
+_NO_NAME = re.compile(r"^(?:我|本)(?:局|委|办|镇|乡|区|县|市|街道|单位|部门|中心|所|站|队|们|司|公司|院|校)$|\d|"
+                      r"^(?:为|按照|根据|依据|依照|进一步|确保|加派|每[日周月季年]|其他$|各方$)|部署$|^各[^\W\d_]其[^\W\d_]$|^各项|"
+                      r"(?:均已|已经|已)$|分管")
 
 
 DOES_RULE = True

@@ -85,3 +85,14 @@ def test_model_union_keeps_the_models_span_and_adds_the_rules_others():
 def test_stretches_that_name_no_unit(text):
     names = [n for n, _ in _found(text)]
     assert not any(n.startswith(("我", "为", "各项")) or n in ("各负其责", "各尽其力") for n in names), names
+
+
+def test_party_committee_and_government_are_one_unit_and_etc_heads_drop():
+    from pipeline.extraction.units import split_names
+
+    name = "heldout12/1207_yunfeng_xian_2024_anquan_shengchan_senlin_fanghuo_huiyi_zongjie_jianghua"
+    assert ("各乡镇党委、政府", "responsible") in _gold_units(name, "一要把思想认识再提高")
+    assert split_names("各乡镇党委、政府") == ["各乡镇党委、政府"]
+    assert split_names("县住建局、县交通运输局、县林业局等行业主管部门") == ["县住建局", "县交通运输局", "县林业局"]
+    # 会同X举办…: the partner's name ends before the verb (办 of 举办 is no office)
+    assert _found("此外，我局还将于9月份会同县人社局举办全县危化品从业人员安全培训。") == [("县人社局", "support")]

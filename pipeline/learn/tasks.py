@@ -174,9 +174,17 @@ _AGENDA = re.compile(r"^请[^,，。;；]{0,30}?(?:同志|负责人|代表|局�
 _ATTEND = re.compile(r"(?:参加|出席|列席)(?:了)?(?:本次|此次)?(?:会议|活动)?[。;；]?$|参会[。;；]?$")
 
 
+# a sanction announced for a condition (对…的，X将予以通报; 逾期未完成整改的，将提请…约谈): a commitment (SPEC §1)
+_SANCTION = re.compile(r"^[^。；;!！?？]{2,50}?的[^,，。；;]{0,12}[,，][^。；;了已]{0,30}?(?:将|予以|一律|严肃|追究|提请)|"
+                       r"将对[^。；;]{2,40}?(?:予以|进行|实行)(?:通报|约谈|问责|处罚|追责|挂牌督办)")
+
+
 def _act_features(text: str) -> dict[str, float]:
     t = text.strip()
+    lines = sum(1 for x in t.split("\n") if x.strip())
     return {"decide": 1.0 if _DECIDE.search(t) else 0.0,
+            "sanction": 1.0 if _SANCTION.search(t) else 0.0,
+            f"lines:{min(lines, 3)}": 1.0,
             "scope_end": 1.0 if _SCOPE_END.search(t) and not _DIR_S.search(t) else 0.0,
             "scope_item": 1.0 if _SCOPE_ITEM.search(t) else 0.0,
             "request": 1.0 if _REQUEST.search(t) else 0.0,
@@ -482,7 +490,8 @@ a decision to act (决定于…, 经…同意), a request (请…, 请你单位�
 its words, after a line that does too (a list of what an inspection looks at, SPEC §8); a chair's agenda line
 (请X同志通报…, 作表态发言, 议程) and an attendance line (…参加会议); how many lines of the candidate open with a
 short label (9月：…, 县应急局：…: each such line is a task, the item holding them is not) and a labelled line
-after another (a list of them).
+after another (a list of them); a sanction announced for a condition (对…的，X将予以通报 / 将对…予以约谈: a
+commitment, SPEC §1); how many lines the candidate spans (an item whose lines are each a task is not one).
 
 ## Model
 

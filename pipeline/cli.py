@@ -403,8 +403,6 @@ def ingest_cmd(
             raise _fail("--jobs and --cluster exclude each other: with --cluster the Dask workers read and extract")
         if cluster is None and shared_files:
             raise _fail("--shared-files goes with --cluster")
-        if cluster is not None and ocr is not None:
-            raise _fail("--ocr is not sent to a cluster's workers", "set TASKDB_OCR on every worker instead")
         with sigterm_stops(), ingest_progress(err) as on_event:
             report = ingest(paths, db, jobs=jobs, on_event=on_event, follow_symlinks=follow_symlinks,
                             time_budget=time_budget, cluster=cluster, shared_files=shared_files or None, ocr=ocr,

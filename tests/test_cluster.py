@@ -100,6 +100,21 @@ def test_cluster_rows_equal_one_process(scheduler, backend, shared, tmp_path):
         factory.cleanup()
 
 
+def test_cluster_workers_take_the_ingests_ocr_mode(scheduler, tmp_path):
+    """``ocr`` goes to the workers with each task: this module's workers run with TASKDB_OCR=off, yet an ingest
+    with ``ocr="auto"`` reads a scan there as one machine does (png_named.pdf: read by OCR, found empty)."""
+    pytest.importorskip("rapidocr_onnxruntime")
+    from pipeline.api import ingest
+
+    folder = tmp_path / "scan"
+    folder.mkdir()
+    shutil.copy(BAD / "png_named.pdf", folder / "png_named.pdf")
+    codes = {mode: [f.code for f in ingest([folder], tmp_path / f"{mode}.sqlite", cluster=scheduler,
+                                               ocr=mode).failed] for mode in ("off", "auto")}
+    local = [f.code for f in ingest([folder], tmp_path / "local.sqlite", ocr="auto").failed]
+    assert codes["auto"] == local and codes["off"] != local, (codes, local)
+
+
 def test_api_ingest_cluster_usage_errors(tmp_path):
     from pipeline.api import ingest
 

@@ -150,21 +150,22 @@ def prepare_worker(dask_worker=None) -> dict:
     return {"pid": os.getpid(), "isolated": ok, "nthreads": _nthreads(dask_worker)}
 
 
-def _run_isolated(jobs: list[Job], tries: int = 2, time_budget: str | None = None) -> list[Outcome]:
+def _run_isolated(jobs: list[Job], tries: int = 2, time_budget: str | None = None,
+                  ocr: str | None = None) -> list[Outcome]:
     """``_work_chunk`` in the child process; a chunk whose process died is retried one file at a time, and a file
     that kills a fresh process again is reported, as on one machine."""
     if not _can_fork():
         _quiet_jieba()
-        return _work_chunk(jobs, time_budget)
+        return _work_chunk(jobs, time_budget, ocr)
     pool, generation = _pool()
     try:
-        return pool.submit(_work_chunk, jobs, time_budget).result()
+        return pool.submit(_work_chunk, jobs, time_budget, ocr).result()
     except BrokenProcessPool:
         _drop_pool(generation)
         if len(jobs) > 1:
-            return [out for job in jobs for out in _run_isolated([job], time_budget=time_budget)]
+            return [out for job in jobs for out in _run_isolated([job], time_budget=time_budget, ocr=ocr)]
         if tries > 1:  # another thread's file may have broken the shared pool: once more on a fresh one
-            return _run_isolated(jobs, tries - 1, time_budget)
+            return _run_isolated(jobs, tries - 1, time_budget, ocr)
         return [Outcome(code="internal_error",
                         message=f"{jobs[0].path}: the worker process died reading this file (a parser crashed)")]
 
@@ -175,11 +176,12 @@ def _renamed(out: Outcome, local: str, original: str) -> Outcome:
     return out
 
 
-def run_task(items: list[tuple[Job, bytes | None]], time_budget: str | None = None) -> list[Outcome]:
-    """One Dask task: files (by path, or their bytes) → outcomes, in order (``time_budget``: see
-    :func:`pipeline.api.ingest`)."""
+def run_task(items: list[tuple[Job, bytes | None]], time_budget: str | None = None,
+             ocr: str | None = None) -> list[Outcome]:
+    """One Dask task: files (by path, or their bytes) → outcomes, in order (``time_budget`` and ``ocr``: see
+    :func:`pipeline.api.ingest`; ``ocr`` None leaves the worker's own ``TASKDB_OCR``)."""
     if all(data is None for _, data in items):
-        return _run_isolated([job for job, _ in items], time_budget=time_budget)
+        return _run_isolated([job for job, _ in items], time_budget=time_budget, ocr=ocr)
     with tempfile.TemporaryDirectory(prefix="taskdb-cluster-") as tmp:
         local: list[Job] = []
         for i, (job, data) in enumerate(items):
@@ -192,7 +194,7 @@ def run_task(items: list[tuple[Job, bytes | None]], time_budget: str | None = No
             with open(path, "wb") as fh:
                 fh.write(data)
             local.append(replace(job, path=path))
-        outs = _run_isolated(local, time_budget=time_budget)
+        outs = _run_isolated(local, time_budget=time_budget, ocr=ocr)
         return [_renamed(out, lj.path, job.path) for out, lj, (job, _) in zip(outs, local, items)]
 
 
@@ -214,8 +216,9 @@ class ClusterRunner:
 
     def __init__(self, spec: str, *, shared_files: bool | None = None, chunk_size: int = CHUNK_SIZE,
                  connect_timeout: float = CONNECT_S, workers_timeout: float = WORKERS_S,
-                 time_budget: str | None = None):
+                 time_budget: str | None = None, ocr: str | None = None):
         self.time_budget = time_budget
+        self.ocr = ocr
         self.kind, self.target = parse_cluster(spec)
         self.spec = spec
         # local:N workers see this machine's files; a remote cluster is sent the bytes unless told they share them
@@ -313,7 +316,7 @@ class ClusterRunner:
                 else:
                     items.append((job, None))
             if items:
-                fut = client.submit(run_task, items, self.time_budget, pure=False)
+                fut = client.submit(run_task, items, self.time_budget, self.ocr, pure=False)
                 inflight[fut.key] = (fut, [job for job, _ in items], alone)
                 pending.add(fut)
 
@@ -377,12 +380,13 @@ def run_cluster_ingest(paths: Iterable[str | Path], url: str | Path, *, cluster:
                        shared_files: bool | None = None, on_event: EventHook | None = None,
                        follow_symlinks: bool = False, chunk_size: int = CHUNK_SIZE,
                        on_warning: Callable[[str], None] | None = None,
-                       time_budget: str | None = None) -> IngestReport:
+                       time_budget: str | None = None, ocr: str | None = None) -> IngestReport:
     """:func:`pipeline.store.ingest.run_ingest` with read and extract on the Dask cluster ``cluster`` (``local:N``
     or a scheduler's address); this process writes. ``on_warning`` hears what the cluster lacks (daemonic
     workers). See the module's doc."""
-    with ClusterRunner(cluster, shared_files=shared_files, chunk_size=chunk_size, time_budget=time_budget) as runner:
+    with ClusterRunner(cluster, shared_files=shared_files, chunk_size=chunk_size, time_budget=time_budget,
+                       ocr=ocr) as runner:
         for warning in runner.warnings:
             (on_warning or _log.warning)(warning)
         return run_ingest(paths, url, on_event=on_event, follow_symlinks=follow_symlinks, runner=runner,
-                          time_budget=time_budget)
+                          time_budget=time_budget, ocr=ocr)

@@ -514,8 +514,6 @@ def test_reader_imports_stay_lazy():
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="the task-table logic (pipeline/extraction/tasks.py, not this area) reads every "
-                   "table row of a document under its first header: a second sheet with other columns is misread")
 def test_each_sheet_is_read_under_its_own_header(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active

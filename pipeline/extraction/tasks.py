@@ -820,15 +820,17 @@ def _table_tasks(b: _Builder) -> list[tuple[int, int]]:
 
     # tables with bars
     rows = _table_rows(doc)
-    header_i = next((i for i, r in enumerate(rows) if any(_header_kind(text[s:e]) == "unit" for s, e in r)
-                     and any(_CONTENT_HEADER.search(text[s:e]) for s, e in r)), None)
-    if header_i is not None:
+    # every header row opens a table that runs to the next one: two sheets (or two tables) with other
+    # columns are each read under their own header
+    heads = [i for i, r in enumerate(rows) if any(_header_kind(text[s:e]) == "unit" for s, e in r)
+             and any(_CONTENT_HEADER.search(text[s:e]) for s, e in r)]
+    for header_i, next_i in zip(heads, heads[1:] + [len(rows)]):
         header = [text[s:e] for s, e in rows[header_i]]
         kinds = _header_kinds(header)
         w = len(header)
         body: list[list[tuple[int, int] | None]] = []
         aligned = []
-        for row in rows[header_i + 1:]:
+        for row in rows[header_i + 1:next_i]:
             if 2 <= len(row) < w:  # a short row: put its cells in their columns
                 cells = [text[s:e] for s, e in row]
                 main = _main_column(header, kinds)
@@ -840,7 +842,7 @@ def _table_tasks(b: _Builder) -> list[tuple[int, int]]:
                 body.append(list(row))
                 aligned.append(False)
         if table(header, body, aligned):
-            spans = [c for r in rows[header_i:] for c in r if c[1] > c[0]]
+            spans = [c for r in rows[header_i:next_i] for c in r if c[1] > c[0]]
             found.append((min(s for s, _ in spans), max(e for _, e in spans)))
     # tables flattened by the copy, without bars
     for hspans, cspans, breaks in _flat_tables(doc):

@@ -128,6 +128,45 @@ def test_watchdog_in_ingest_workers(tmp_path):
     assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
 
 
+def _big_text(path, n_bytes: int):
+    """A long text made of corpus documents one after the other (generated: nothing this size is committed)."""
+    texts = [f.read_text(encoding="utf-8").strip() for f in sorted(CORPORA.glob("*/*.txt"))]
+    out, size, i = [], 0, 0
+    while size < n_bytes:
+        out.append(texts[i % len(texts)])
+        size += len(out[-1].encode("utf-8")) + 2
+        i += 1
+    path.write_text("\n\n".join(out) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_text_too_big_for_its_ceiling_or_budget_is_refused_naming_size_and_budget(tmp_path, monkeypatch):
+    """Issue 8: a huge text finishes, or is refused by name within its budget. The refusal says how big the document
+    is and what budget it had, so that the analyst can split it or raise the ceiling; the next document runs."""
+    from pipeline.errors import ReaderError
+    from pipeline.watchdog import memory_limit
+
+    if memory_limit("100") is None:
+        pytest.skip("no /proc/self/statm here: no memory ceiling")
+    big = _big_text(tmp_path / "big.txt", 2_000_000)
+    extract(DOC)  # warm: models and dictionaries are not the document's memory
+    monkeypatch.setenv("TASKDB_TIME_BUDGET", "5+20")
+    monkeypatch.setenv("TASKDB_MEMORY_LIMIT", "100")  # the cleaner's line model alone takes more on 2 MB
+    with pytest.raises(ReaderError) as e:
+        extract(big)
+    msg = e.value.message
+    assert e.value.code == "too_large" and str(big) in msg, msg
+    assert "a document of 2.0 MB" in msg and "time budget of 45 s" in msg and "ceiling of 100 MB" in msg, msg
+    assert "stage 'clean'" in msg and "TASKDB_MEMORY_LIMIT" in msg, msg
+    monkeypatch.setenv("TASKDB_MEMORY_LIMIT", "0")
+    monkeypatch.setenv("TASKDB_TIME_BUDGET", "0.5+0")
+    with pytest.raises(TooComplex) as e:
+        extract(big)
+    assert "(2.0 MB)" in e.value.message and "0.5 s" in e.value.message, e.value.message
+    monkeypatch.delenv("TASKDB_TIME_BUDGET")
+    assert extract(DOC).tasks
+
+
 def _env():
     import os
 

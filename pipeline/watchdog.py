@@ -38,9 +38,10 @@ _SIGNAL = getattr(signal, "SIGPROF", None)
 class TooComplex(ReaderError):
     """The document used up its time budget."""
 
-    def __init__(self, path: str, seconds: float, stage: str):
-        super().__init__("too_complex", path, f"not finished within its time budget of {seconds:.3g} s of CPU time "
-                         f"(stopped in stage {stage!r}; --time-budget or {ENV}=BASE+PER_MB sets the budget)")
+    def __init__(self, path: str, seconds: float, stage: str, n_bytes: int = 0):
+        size = f" ({_mb(n_bytes)})" if n_bytes else ""
+        super().__init__("too_complex", path, f"not finished within its time budget of {seconds:.3g} s of CPU "
+                         f"time{size} (stopped in stage {stage!r}; --time-budget or {ENV}=BASE+PER_MB sets the budget)")
         self.stage = stage
 
 
@@ -74,6 +75,7 @@ class Watch:
 
     def __init__(self, path: str, setting: tuple[float, float] | None, n_bytes: int, memory_mb: float | None = None):
         self.path, self.setting, self.stage, self.fired = path, setting, "read", False
+        self.n_bytes = n_bytes  # the document's size as the budget counts it (see extend_to)
         self.start = time.process_time()
         self.seconds = seconds_for(n_bytes, setting) if setting else None
         self.memory_mb = memory_mb
@@ -84,16 +86,26 @@ class Watch:
 
     def extend_to(self, n_bytes: int) -> None:
         """Budget of a larger size (a docx's text is larger than its zipped bytes); never shrinks."""
+        self.n_bytes = max(self.n_bytes, n_bytes)
         if self.setting is None or self.seconds is None:
             return
         self.seconds = max(self.seconds, seconds_for(n_bytes, self.setting))  # the next tick reads it
 
     def error(self) -> ReaderError:
+        size = f"a document of {_mb(self.n_bytes)}, " if self.n_bytes else ""
         if self.over_memory is not None:
-            return ReaderError("too_large", self.path, f"took {self.over_memory:.0f} MB of memory, above the ceiling "
-                               f"of {self.memory_mb:.0f} MB per document (stopped in stage {self.stage!r}; "
-                               f"{MEMORY_ENV}=MB sets it, 0 turns it off)")
-        return TooComplex(self.path, self.seconds or 0.0, self.stage)
+            spent = time.process_time() - self.start
+            budget = f" of its time budget of {self.seconds:.0f} s" if self.seconds is not None else ""
+            return ReaderError("too_large", self.path, f"took {self.over_memory:.0f} MB of memory ({size}after "
+                               f"{spent:.0f} s of CPU time{budget}), above the ceiling of "
+                               f"{self.memory_mb:.0f} MB per document (stopped in stage {self.stage!r}; {MEMORY_ENV}=MB "
+                               "sets it, 0 turns it off; or split the file)")
+        return TooComplex(self.path, self.seconds or 0.0, self.stage, self.n_bytes)
+
+
+def _mb(n_bytes: int) -> str:
+    """A size for people: ``52.0 MB``, ``3,400 bytes``."""
+    return f"{n_bytes / 1e6:.1f} MB" if n_bytes >= 100_000 else f"{n_bytes:,} bytes"
 
 
 def _importing(frame) -> bool:

@@ -170,12 +170,27 @@ MAX_CANDIDATES = 20
 
 
 def lock_documents(conn) -> None:
-    """Take the documents lock for this transaction (PostgreSQL: an advisory lock), so that two ingests
-    writing into one database decide one at a time whether a file is a rendition or a version of a stored
-    document. SQLite needs none: one writer at a time, and a transaction that read before another wrote is
-    refused and run again (:meth:`pipeline.store.writer.Writer._transaction`)."""
-    if conn.dialect.name == "postgresql":
+    """Take the documents lock for this transaction, before anything is read, so that two ingests writing into
+    one database decide one at a time whether a file is new, a rendition or a version of a stored document, and
+    write what they decided before the other one looks.
+
+    PostgreSQL: a transaction-scoped advisory lock. SQLite: ``BEGIN IMMEDIATE``, the database's write lock (a
+    second writer waits on ``busy_timeout``, then its transaction is run again:
+    :meth:`pipeline.store.writer.Writer._transaction`). The Python driver would otherwise open the transaction
+    only at the first INSERT, so the look-ups that decide ran outside it: two ingests reading the .txt and the
+    Word file of one text at the same moment both found nothing stored and wrote two documents (the second
+    then a version of the first, the text left with one of its two paths).
+
+    Must be the transaction's first statement.
+    """
+    name = conn.dialect.name
+    if name == "postgresql":
         conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext('taskdb documents ' || current_schema()))")
+    elif name == "sqlite":
+        dbapi = conn.connection.dbapi_connection
+        if getattr(dbapi, "in_transaction", False):
+            raise RuntimeError("lock_documents must be the first statement of its transaction")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def find_rendition(conn, text: str, fp: Fingerprint, *, issuer: str | None = None, year: int | None = None,

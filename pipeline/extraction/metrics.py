@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -279,12 +280,38 @@ def _unit_word(written: str) -> str:
 
 # -- exclusions (SPEC §6: not metrics) ----------------------------------------------------------------
 
+class _Spans:
+    """Spans ``(start, end)`` looked up in logarithmic time: a scan of every span per candidate made time
+    quadratic on a text with a flag or a title per line (benchmarks/bench_adversarial.py, family ``garbled``)."""
+
+    __slots__ = ("starts", "reach")
+
+    def __init__(self, spans):
+        spans = sorted(spans)
+        self.starts = [s for s, _ in spans]
+        self.reach = []  # reach[i]: the furthest end of spans[0..i]
+        far = -1
+        for _, e in spans:
+            far = max(far, e)
+            self.reach.append(far)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether a span overlaps ``[start, end)``."""
+        k = bisect_left(self.starts, end)
+        return k > 0 and self.reach[k - 1] > start
+
+    def holds(self, pos: int) -> bool:
+        """Whether a span holds ``pos`` (``start <= pos < end``)."""
+        k = bisect_right(self.starts, pos)
+        return k > 0 and self.reach[k - 1] > pos
+
+
 @dataclass(frozen=True)
 class _Ctx:
     text: str
     quoted: frozenset[str]
-    titles: tuple[tuple[int, int], ...]
-    garbled: tuple[tuple[int, int], ...]
+    titles: _Spans
+    garbled: _Spans
 
 
 def _clause_before(text: str, pos: int, limit: int = 40) -> str:
@@ -444,9 +471,8 @@ def not_vague_chinese(h: _Hit, c: _Ctx) -> str | None:
 
 def not_in_name(h: _Hit, c: _Ctx) -> str | None:
     """Numbers inside titles, quoted slogans, or a phrase the document prints in quotes elsewhere."""
-    for s, e in c.titles:
-        if s <= h.start < e:
-            return "inside a title"
+    if c.titles.holds(h.start):
+        return "inside a title"
     written = c.text[h.start:h.unit_end]
     tail = c.text[h.start:h.start + 16]
     for q in c.quoted:
@@ -568,10 +594,7 @@ def not_discourse(h: _Hit, c: _Ctx) -> str | None:
 
 
 def not_garbled(h: _Hit, c: _Ctx) -> str | None:
-    for s, e in c.garbled:
-        if s < h.end and h.start < e:
-            return "garbled text"
-    return None
+    return "garbled text" if c.garbled.overlaps(h.start, h.end) else None
 
 
 EXCLUSIONS = (not_ordinal, not_threshold, not_class_definition, not_score_rule, not_vague_chinese, not_in_name, not_closed_list, not_recurring, not_duration,
@@ -1071,8 +1094,8 @@ def _truncated(text: str, hits: list[_Hit], cuts: list[int]) -> list[_Hit]:
 def _context(doc: Document) -> _Ctx:
     text = doc.text
     quoted = frozenset(m.group(1) for m in QUOTED.finditer(text) if re.search(rf"{NUM_CHINESE}|\d", m.group(1)))
-    titles = tuple((m.start(), m.end()) for m in TITLE.finditer(text))
-    garbled = tuple(f.span for f in doc.flags if f.code == "garbled_text" and f.span)
+    titles = _Spans((m.start(), m.end()) for m in TITLE.finditer(text))
+    garbled = _Spans(f.span for f in doc.flags if f.code == "garbled_text" and f.span)
     return _Ctx(text, quoted, titles, garbled)
 
 

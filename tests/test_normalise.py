@@ -309,15 +309,19 @@ def test_canonical_scores_on_the_gold_units():
     # 0.941 (587/624) with the standard abbreviations 防指/防办 → 防汛抗旱指挥部(办公室), 人武部, 三防办, 森防办;
     # 0.947 (591/624) with 城管执法局 → 城市管理行政执法局 (the form gold has in 4 documents of 4 sites, 1 other);
     # 0.950 (593/624) with 防汛办 → 防汛抗旱指挥部办公室 (gold: 3 documents; 1 other, pool/12, 防汛指挥部办公室)
-    assert scores["share"] >= 0.95
+    # 0.939 (652/694) with heldout13-15, their first run; 0.947 (657/694) with the standard 工商局, 人力社保局, 经发局
+    # and 应急办 inside a name (园区应急办); left: a park's offices (园区安监处), 质监站, 燃气管理办, 交警大队 and 甲方
+    # (the document names whose), 镇国土所, 区房管局 (住房保障和房屋管理局), two 城管执法局 forms
+    assert scores["share"] >= 0.946
     # the misses named on the first runs: bare department stems of a city notice (公安, 交通, 工商, 安全监管,
     # 质量技监) taking neither the issuer's level nor their full name; township offices and villages named
     # without the township (镇党政办, 各村委会); 县防汛办 / 县防指 expanded two ways by two annotators
     # (33 since heldout10 joined, its first run: 你单位, whose canonical is the letter's addressee, and 镇规划建设办)
     # (43 with heldout11/12: the ten above; 37 with the standard abbreviations: 县防指, 县防办, 县人武部, 区三防办 …;
     # 你单位/你公司/该公司 and 市防指 of a 防汛防台抗旱指挥部 need the document: test_normalise_context.py; 33 with
-    # 城管执法局 → 城市管理行政执法局; 31 with 防汛办 → 防汛抗旱指挥部办公室)
-    assert len(scores["mistakes"]) <= 31, [m["name"] for m in scores["mistakes"]]
+    # 城管执法局 → 城市管理行政执法局; 31 with 防汛办 → 防汛抗旱指挥部办公室; 37 with heldout13-15 and four standard
+    # abbreviations)
+    assert len(scores["mistakes"]) <= 37, [m["name"] for m in scores["mistakes"]]
 
 
 def test_canonical_scores_counts_wrong_merges():

@@ -176,11 +176,22 @@ PHASES = """某区2024年燃气安全专项整治方案
 
 
 def test_phase_lines_without_item_numbers(tmp_path):
+    from pipeline.extraction.deadline_context import phase_line_deadline
+    from pipeline.model import Task
+
     doc = _doc(tmp_path, PHASES)
     by_text = {t.text[:8]: [key(d) for d in t.deadlines] for t in doc.tasks}
-    assert by_text["各街道要制定具体"] == [("range", None, "2024-04-01", "2024-04-15", None)]
     assert by_text["各街道要对辖区燃"] == [("range", None, "2024-04-16", "2024-08-31", None)]
     assert by_text["各街道要加强组织"] == []  # another section: the phase does not reach it
+
+    def phase_of(words: str):  # each directive line, whether or not the task model keeps it
+        s = doc.text.index(words)
+        e = doc.text.index("\n", s)
+        d = phase_line_deadline(doc, Task("t", None, (s, e), doc.text[s:e]), {})
+        return d and key(d)
+
+    assert phase_of("各街道要制定具体") == ("range", None, "2024-04-01", "2024-04-15", None)
+    assert phase_of("各街道要对辖区燃") == ("range", None, "2024-04-16", "2024-08-31", None)
 
 
 def test_a_date_line_is_no_phase(tmp_path):

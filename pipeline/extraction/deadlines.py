@@ -95,7 +95,8 @@ _AT = r"(?<![关对由位属终基鉴用便利过等])于|(?<![正现存所实�
 
 
 SINGLE_RE = re.compile(  # (至|于)? (year)? month (day (time of day)? | 旬 | 底 | 份)? (前|止)?
-    rf"{_NOT_AFTER_NUM}(?P<pre>截至|截止到?|至|到|{_AT})?(?:(?P<y>{_Y})年|(?P<ty>{_THIS_YEAR}))?(?P<m>{_M})月"
+    rf"{_NOT_AFTER_NUM}(?P<pre>截至|截止到?|至|到|{_AT})?(?:(?P<y>{_Y})年|(?P<ty>{_THIS_YEAR})|(?P<ny>次年|翌年|第二年))?"
+    rf"(?P<m>{_M})月"
     rf"(?:(?P<d>{_D})[日号](?P<tod>{_TOD})|(?P<dek>[上中下]|上中|中下)旬|(?P<eom>底|末)|(?P<fen>份))?"
     rf"(?:(?P<before>{_BEFORE})|(?P<until>{_UNTIL}))?")
 RANGE_RE = re.compile(
@@ -124,7 +125,8 @@ YEAR_RE = re.compile(
     r"(?![^,，;；。、\n]{0,4}?(?:建成|建造|修建|建设|投用|投产|竣工|出生|登记|注册|出厂|购置|生产)的)")
 QUARTER_RE = re.compile(
     rf"(?<![每本上下前后近\d])(?:(?P<y>{_Y})年|(?P<ty>{_THIS_YEAR}))?第?(?P<q>[一二三四1-4])季度(?:末|底)?"
-    rf"(?:{_BEFORE})?(?!以来|度|(?:全体|成员|例|工作|联席|调度|形势分析|专题)[^\s,，;；。、]{{0,6}}?会)")
+    # 第四季度发生较大事故的乡镇: the time of an event named, not a time to finish by
+    rf"(?:{_BEFORE})?(?!以来|度|(?:全体|成员|例|工作|联席|调度|形势分析|专题)[^\s,，;；。、]{{0,6}}?会|内?(?:发生|出现|发现|查出|排查出))")
 HALF_RE = re.compile(  # 上半年, 2011上半年
     rf"(?<![每本前近对把将\d])(?:(?P<y>\d{{4}}|{MASK}(?=年))年?|(?P<ty>{_THIS_YEAR}))?(?P<h>[上下])半年(?:末|底)?"
     rf"(?:{_BEFORE})?(?!以来|来|[^,，;；。、\n]{{0,6}}的)")  # not 对上半年排查出的隐患: a period named, not a deadline
@@ -138,7 +140,8 @@ REC_RE = re.compile(
     rf"(?:[^{_STOP_CLAUSE}]{{0,30}}?(?:至少|不少于|不低于|最少|最低)(?:[^{_STOP}\d一二两三四五六七八九十]|[一二三四五六七八九十]、|"
     rf"[一二三四五六七八九十](?=级))"  # 至少对全市一、二级…企业督导检查1次: a list of grades is no count
     rf"{{0,24}}?(?P<ca>{_NUMC})(?:次|个|场|期|轮|批|项|份|篇|件|起|回|遍)"
-    rf"|[^{_STOP}\d一二两三四五六七八九十]{{0,12}}?(?P<cb>{_NUMC})次(?!性))?")
+    # 每周对主次干道、广告牌开展一次巡查, 每周在融媒体中心播发1期: the count of the clause (a list may stand before it)
+    rf"|[^{_STOP_CLAUSE}\d一二两三四五六七八九十]{{0,16}}?(?P<cb>{_NUMC})(?:次|期|场|轮|遍)(?!性))?")
 # A monthly plan's day-only forms (8日前, 15日前完成, 下旬, 月底前): read only where the caller knows the month the
 # document covers (``month``); without it they name no month and are not deadlines.
 DAY_RE = re.compile(
@@ -254,7 +257,10 @@ def _single(m: re.Match, year: int | None, text: str) -> _Cand | None:
     start = m.end("pre") if at else m.start()
     if _done_before(text, start):
         return None
-    p = None if masked else _period(_year(g["y"], year), _num(g["m"]), g["d"] and _num(g["d"]), g["dek"])
+    y = _year(g["y"], year)
+    if g["ny"] and y is not None:  # 于次年1月底前: the year after the document's (a yearly cycle's review)
+        y += 1
+    p = None if masked else _period(y, _num(g["m"]), g["d"] and _num(g["d"]), g["dek"])
     lo, hi = p or (None, None)
     if before:
         point = hi if (g["d"] or g["dek"] or g["eom"]) else (lo and lo - timedelta(days=1))
@@ -265,7 +271,7 @@ def _single(m: re.Match, year: int | None, text: str) -> _Cand | None:
         return None  # 今年6月份是“安全生产月”: a month described; 5月召开的会议: an event named, not a schedule
     if g["fen"] or g["dek"]:
         return _Cand(start, m.end(), Deadline("range", start=_iso(lo), end=_iso(hi), masked=masked))
-    bare = not (g["ty"] or (pre and not at))
+    bare = not (g["ty"] or g["ny"] or (pre and not at))
     if g["d"]:  # a single day on which the work happens is due that day (SPEC §8)
         return _Cand(start, m.end(), _by(hi, masked), bare=bare, masked=masked, at=at, day=True)
     if text.startswith("完成", m.end()):

@@ -720,19 +720,25 @@ _TRADITIONAL_ONLY = re.compile("[們個國這來說時會為學對發後過與�
                                "員導織險專環節現規範劃證書歷據條災華資訊檢組織領導設備類場頭費讓認識達問題]")
 
 
+def t2s_changes(text: str) -> tuple[str, int, int]:
+    """``text`` through OpenCC's t2s, how many of its characters that changes (all its Chinese characters when the
+    conversion changes the length: certainly converted) and how many Chinese characters it has (0: not converted)."""
+    cjk = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
+    if not cjk:
+        return text, 0, 0
+    conv = _t2s().convert(text)
+    changed = sum(a != b for a, b in zip(text, conv)) if len(conv) == len(text) else cjk
+    return conv, changed, cjk
+
+
 def to_simplified(m: Mapped) -> Mapped:
     """Traditional script to simplified with OpenCC, when the text is traditional (≥1% of its characters change)."""
     text = m.text
     if not _TRADITIONAL_ONLY.search(text):  # cheap pre-check: a simplified text loads no converter
         return m
-    cjk = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
+    conv, changed, cjk = t2s_changes(text)
     if not cjk:
         return m
-    conv = _t2s().convert(text)
-    if len(conv) == len(text):
-        changed = sum(a != b for a, b in zip(text, conv))
-    else:
-        changed = cjk  # length changed: certainly converted
     if changed < 3 or changed < 0.01 * cjk:
         return m
     m.flag("traditional_script", f"traditional script converted to simplified ({changed} characters)", 0, len(text))

@@ -325,15 +325,10 @@ def _mean(boxes: list[Box]) -> float | None:
 
 def traditional_share(text: str) -> float:
     """The share of ``text``'s Chinese characters that OpenCC's t2s changes (0.0 for simplified text)."""
-    cjk = "".join(c for c in text if "\u4e00" <= c <= "\u9fff")
-    if not cjk:
-        return 0.0
-    import opencc
+    from ..clean.steps import t2s_changes  # the cleaner's count and its cached converter
 
-    conv = opencc.OpenCC("t2s").convert(cjk)
-    if len(conv) != len(cjk):
-        return 1.0
-    return sum(a != b for a, b in zip(cjk, conv)) / len(cjk)
+    _conv, changed, cjk = t2s_changes("".join(c for c in text if "\u4e00" <= c <= "\u9fff"))
+    return changed / cjk if cjk else 0.0
 
 
 def ocr_page(image, pageno: int, scale: float, on_page: Callable[[], None] | None = None) -> PageResult:

@@ -136,6 +136,7 @@ BASE = """<!DOCTYPE html>
 """
 
 PAGE = """{% extends "base.html" %}{% block title %}{{ page.title or page.source }}{% endblock %}{% block body %}
+{%- from "link.html" import link %}
 <header>
   <h1>{{ page.title or "(no title)" }}</h1>
   <div class="meta"><a href="index.html">← index</a> · {{ page.source }} · {{ page.format or "" }}
@@ -204,7 +205,8 @@ class _Site:
         from jinja2 import DictLoader, Environment, StrictUndefined
 
         self.out = out
-        env = Environment(loader=DictLoader({"base.html": BASE, "page.html": PAGE.replace("{% block body %}", "{% block body %}" + LINK, 1), "index.html": INDEX}), autoescape=True,
+        templates = {"base.html": BASE, "link.html": LINK, "page.html": PAGE, "index.html": INDEX}
+        env = Environment(loader=DictLoader(templates), autoescape=True,
                           undefined=StrictUndefined, trim_blocks=False)
         self.page_t = env.get_template("page.html")
         self.index_t = env.get_template("index.html")

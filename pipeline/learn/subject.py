@@ -117,6 +117,41 @@ def candidates(text: str, num_start: int, rule_subject: str, unit: str = "",
                         add(s + noun, cstart + b, "left+noun", b)
     for subject in distributed(text, num_start):
         add(subject, -1, "distributed", -1)
+    # a table cell that holds the verb and the number only (控制在42起以内, 新建4处): the row's label
+    # cells before it name what is counted (生产安全事故起数 | 控制在42起以内)
+    for cell in row_labels(text, cstart):
+        add(cell, -1, "cell", -1)
+        for s, b in spans:
+            if len(s) <= SHORT and not _names_a_noun(s):
+                add(s + cell, cstart + b, "left+cell", b)
+                add(cell + s, cstart + b, "cell+left", b)
+    return out
+
+
+_CELL_LABEL = re.compile(r"[\u4e00-\u9fff]{2}")
+_CELL_NUMBER = re.compile(r"\d")
+
+
+def row_labels(text: str, cstart: int, limit: int = 2) -> list[str]:
+    """The label cells of a table row before the cell at ``cstart``, nearest first (at most ``limit``).
+
+    The readers write a table row as cells joined by ``|``; a clause starting right after a bar is a
+    cell. A label cell holds at least two Chinese characters and no digit (not a list number, a count
+    or a date); the first cell of such a row is often the item's number and is skipped that way.
+    """
+    i = cstart
+    while i > 0 and text[i - 1] in " \t":
+        i -= 1
+    if i == 0 or text[i - 1] != "|":
+        return []
+    line_start = text.rfind("\n", 0, i) + 1
+    cells = [c.strip() for c in text[line_start:i - 1].split("|")]
+    out = []
+    for c in reversed(cells):
+        if len(out) >= limit:
+            break
+        if c and len(c) <= MAX_LEN and _CELL_LABEL.search(c) and not _CELL_NUMBER.search(c):
+            out.append(c)
     return out
 
 
@@ -316,7 +351,7 @@ def _features(s: str, kind: str, core: str, b: int, lead: str, rule: str, unit: 
     tags = [t for t, _ in words.values() if t != "$"]
     noun_in_core = any(t[:1] in ("n", "i", "l") or t == "vn" for t in tags)
     f[f"kind|core_noun={kind}|{int(noun_in_core)}"] = 1
-    if kind in ("noun+left", "left+noun", "prev+left") and b >= 0:
+    if kind in ("noun+left", "left+noun", "prev+left", "left+cell", "cell+left") and b >= 0:
         part = core[b:]
         f[f"kind|part_tags={kind}|{'.'.join(sorted({t[:1] for t, _ in (words.get(k, ('?', '')) for k in words if k >= b) if t != '$'}))}"] = 1
         f[f"kind|part_len={kind}|{_bucket(len(part))}"] = 1

@@ -855,12 +855,20 @@ def _parts(text: str, hits: list[_Hit], n: int, floor: int) -> _Parts:
     return _Parts(lstart + dropped, core, text[lstart:h.start], rpos, np, comp, vp, np_end, rend, next_in_list)
 
 
+def _sentence_start(text: str, pos: int) -> int:
+    """Where the sentence of the number at ``pos`` starts; a line break right before the number, after
+    words that end no clause, is a PDF copy's (出动人员1260人次、车辆\n310车次) and does not end it."""
+    if pos >= 2 and text[pos - 1] == "\n" and text[pos - 2] not in CLAUSE_STOP:
+        pos -= 1
+    return pos - len(_sentence_before(text, pos, 200))
+
+
 def _subjects(text: str, hits: list[_Hit]) -> None:
     """Fill subject, verb, noun and raw span of each hit (see the module doc)."""
     parts: list[_Parts] = []
     floor = 0
     for n, h in enumerate(hits):
-        sent_start = h.start - len(_sentence_before(text, h.start, 200))
+        sent_start = _sentence_start(text, h.start)
         p = _parts(text, hits, n, floor if floor >= sent_start else 0)
         parts.append(p)
         floor = max(h.end, p.np_end if p.np else h.end)
@@ -872,7 +880,7 @@ def _subjects(text: str, hits: list[_Hit]) -> None:
     prev: _Hit | None = None
     for n, h in enumerate(hits):
         p = parts[n]
-        same_sentence = prev is not None and prev.end >= h.start - len(_sentence_before(text, h.start, 200))
+        same_sentence = prev is not None and prev.end >= _sentence_start(text, h.start)
         core, cstart = p.core, p.cstart
         words = _pos(core) if core else ()
         prep = _PREPOSITION.match(core) or _PREPOSITION_END.search(core)
@@ -1168,12 +1176,15 @@ def _learned_subjects(text: str, hits: list[_Hit]) -> None:
             continue  # a table cell's subject is its row's label and its column's header
         prev = rule_subjects[n - 1] if n and _learned_subject.same_sentence(text, rule_ends[n - 1], h.start) else ""
         cands = _learned_subject.candidates(text, h.start, rule_subjects[n], h.unit, prev)
-        if len(cands) >= 2:  # else nothing to choose from
-            todo.append((h, cands))
-    picks = _learned_subject.pick_many(model, [[c[2] for c in cands] for _, cands in todo])
-    for (h, cands), k in zip(todo, picks):
+        # the rules' subject is the first candidate when there is one; without it (a bare count in a
+        # table cell: 生产安全事故死亡人数 | … | 2人) a single candidate is still a subject
+        has_rule = bool(cands) and cands[0][0] == rule_subjects[n].replace("\n", "").strip() != ""
+        if len(cands) >= (2 if has_rule else 1):
+            todo.append((h, cands, has_rule))
+    picks = _learned_subject.pick_many(model, [[c[2] for c in cands] for _, cands, _ in todo])
+    for (h, cands, has_rule), k in zip(todo, picks):
         subject, start, _ = cands[k]
-        if k == 0 or subject == h.subject:
+        if (has_rule and k == 0) or subject == h.subject:
             continue
         h.subject = subject
         if start >= 0 and start < h.raw_span[0]:

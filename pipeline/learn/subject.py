@@ -250,6 +250,8 @@ QUOTED = re.compile(r"[“\"「][^“”\"「」]{1,12}[”\"」]")
 
 def same_sentence(text: str, prev_end: int, num_start: int) -> bool:
     """Whether nothing ends a sentence between an earlier metric and this number."""
+    if num_start >= 2 and text[num_start - 1] == "\n" and text[num_start - 2] not in CLAUSE_STOP:
+        num_start -= 1  # a PDF copy's line break before the number (车辆\n310车次) ends no sentence
     return 0 <= prev_end <= num_start and not re.search(r"[。!?！？\n|]", text[prev_end:num_start])
 
 

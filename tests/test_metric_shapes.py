@@ -115,3 +115,27 @@ def test_traditional_script(traditional):
     assert got[(97, "%")].category == "other"
     assert got[(2860000, "元")].category == "enforcement"
     assert got[(45, "期")].category == "training"
+
+
+@pytest.mark.parametrize("text", [
+    "年度考评得分85分以上为优秀，70分至84分为良好，60分以下为不合格。",
+    "考评总分在95分以上的，给予通报表扬。",
+    "得分低于60分(含)为不达标。",
+])
+def test_score_bounds_that_define_a_grade_are_not_metrics(text, tmp_path):
+    path = tmp_path / "rules.txt"
+    path.write_text("某县安全生产考评办法\n" + text + "\n", "utf-8")
+    assert [m.raw for m in pipeline.extract(path).metrics] == []
+
+
+def test_an_achieved_score_stays_a_metric(tmp_path):
+    path = tmp_path / "report.txt"
+    path.write_text("某县安全生产考评结果通报\n全县年度考评平均得分86.5分，其中城关镇92分为优秀。\n", "utf-8")
+    got = [(m.value, m.unit) for m in pipeline.extract(path).metrics]
+    assert (86.5, "分") in got
+
+
+def test_a_score_achieved_with_its_grade_stays_a_metric(tmp_path):
+    path = tmp_path / "report.txt"
+    path.write_text("某县安全生产考评结果通报\n城关镇得分92分为优秀。\n", "utf-8")
+    assert [(m.value, m.unit) for m in pipeline.extract(path).metrics] == [(92, "分")]

@@ -443,9 +443,34 @@ def not_threshold(h: _Hit, c: _Ctx) -> str | None:
         return None
     if after.startswith("的") and re.match(r"[\u4e00-\u9fff]", after[1:2]):
         return "threshold of a class (以上的…)"
+    if re.match(r"的[ \t]*[,，;；]", after):
+        return "threshold of a condition (得分在90分以上的，…)"
     words = _pos(after) if re.match(r"[\u4e00-\u9fff]", after[:1]) else ()
     if words and words[0][1][:1] in ("n", "a", "b") and words[0][1] != "nr":
         return "threshold of a class"
+    return None
+
+
+GRADE_AFTER = re.compile(
+    r"^(?P<bound>以上|以下|以内)?(?:[(（]含[)）])?(?P<range>[ \t]*[至到—–~～-][ \t]*(?:\d+(?:\.\d+)?|[xX]+)[ \t]*分(?:以上|以下)?(?:[(（]含[)）])?)?"
+    r"(?:的)?[ \t]*(?:为|评为|定为|确定为|认定为|记为|属)[ \t]*[“\"]?"
+    r"(?:优秀|良好|合格|不合格|基本合格|较好|一般|较差|差|达标|不达标|先进|优|良|中|[A-Da-d]级|[一二三]等|[一二三四]档)")
+
+
+GRADE_BOUND_BEFORE = re.compile(r"(?:低于|高于|不足|不到|达到|超过|不低于|不少于|少于|大于|小于)[ \t]*$")
+
+
+def not_grade_threshold(h: _Hit, c: _Ctx) -> str | None:
+    """A score bound that defines a grade (90分以上为优秀, 75分至89分为合格): a class, not a count (SPEC §8)."""
+    if h.kind != "score":
+        return None
+    m = GRADE_AFTER.match(c.text[h.unit_end:h.end + 24])
+    if not m:
+        return None
+    # a bound (以上, 至89分, 低于60分) makes it a grade's threshold; 城关镇92分为优秀 is a score achieved
+    if m.group("bound") or m.group("range") or GRADE_BOUND_BEFORE.search(c.text[max(0, h.start - 4):h.start]) \
+            or re.search(r"[至到—–~～-][ \t]*$", c.text[max(0, h.start - 2):h.start]):
+        return "threshold of a grade (90分以上为优秀)"
     return None
 
 
@@ -597,7 +622,7 @@ def not_garbled(h: _Hit, c: _Ctx) -> str | None:
     return "garbled text" if c.garbled.overlaps(h.start, h.end) else None
 
 
-EXCLUSIONS = (not_ordinal, not_threshold, not_class_definition, not_score_rule, not_vague_chinese, not_in_name, not_closed_list, not_recurring, not_duration,
+EXCLUSIONS = (not_ordinal, not_threshold, not_class_definition, not_score_rule, not_grade_threshold, not_vague_chinese, not_in_name, not_closed_list, not_recurring, not_duration,
               not_weather, not_benchmark, not_project_capacity, not_discourse, not_garbled)
 
 

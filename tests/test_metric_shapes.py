@@ -139,3 +139,25 @@ def test_a_score_achieved_with_its_grade_stays_a_metric(tmp_path):
     path = tmp_path / "report.txt"
     path.write_text("某县安全生产考评结果通报\n城关镇得分92分为优秀。\n", "utf-8")
     assert [(m.value, m.unit) for m in pipeline.extract(path).metrics] == [(92, "分")]
+
+
+def shapes_of(text: str, tmp_path) -> list[tuple]:
+    path = tmp_path / "doc.txt"
+    path.write_text("某乡安全生产工作情况\n" + text + "\n", "utf-8")
+    return [(m.value, m.unit) for m in pipeline.extract(path).metrics]
+
+
+def test_a_count_broken_down_in_brackets_is_a_metric(tmp_path):
+    # the closed-list rule (七项工作制度 + the seven names) is not for a count whose items are counts
+    got = shapes_of("第二组巡查6次，发现隐患3处（线路私拉乱接1处、灭火器过期2处），已整改3处。", tmp_path)
+    assert got == [(6, "次"), (3, "处"), (1, "处"), (2, "处"), (3, "处")]
+    assert shapes_of("会议议程共三项：一是传达2024年文件；二是通报情况；三是部署工作。", tmp_path) == []
+
+
+@pytest.mark.parametrize("text", [
+    "乡应急办负责每周三次\n向县应急局报送值班信息。",  # a duty's recurring count (SPEC §6: a deadline)
+    "这三类场所人员密集，火灾风险高。",  # a count that points back
+    "3.2 各村要于每月5日前上报排查台账。",  # a heading number before 各
+])
+def test_not_metrics(text, tmp_path):
+    assert shapes_of(text, tmp_path) == []

@@ -119,7 +119,7 @@ QUANTITY = re.compile(
 )
 TIME_BEFORE = re.compile(r"\d[:：]$")
 _CI_AFTER_BREAK = re.compile(r"[ \t]*\n[ \t]*次(?![日年月要数生序级])")  # the 次 of 人次, 辆次 … after a line break
-MODALS = frozenset({"要", "需", "须", "需要", "必须", "应", "应当", "应该", "将", "会", "能", "可", "可以", "坚持"})
+MODALS = frozenset({"要", "需", "须", "需要", "必须", "应", "应当", "应该", "将", "会", "能", "可", "可以", "坚持", "负责"})
 BENCHMARK_BEFORE = re.compile(r"(?:高于|低于|快于|慢于|超过|超出)(?:全?[省市县区国][、和]?)+$")
 COMPARED = re.compile(r"比|较|同比|环比|常年")
 SESSION_AFTER = re.compile(r"^(?:全会|全体会议|会议精神)")
@@ -541,7 +541,8 @@ def not_closed_list(h: _Hit, c: _Ctx) -> str | None:
     m = re.match(r"^[^,，;；。\n]{0,12}?(?:[(（]|[:：]|[,，]即[:：]?)([^)）。\n]{2,80})", after)
     if m:
         items = [x for x in re.split(r"[、,，;；]", m.group(1)) if x.strip()]
-        if len(items) == h.value:
+        if len(items) == h.value and not QUANTITY.search(m.group(1)):
+            # (电动车楼道充电1处、软管老化1处) is a breakdown of the count, not the names of a set
             return "total of the closed list after it"
     return None
 
@@ -615,6 +616,10 @@ def not_discourse(h: _Hit, c: _Ctx) -> str | None:
         return "discourse count"
     if h.numeral == "chinese" and h.kind == "count" and COINED_AFTER.match(c.text[h.end:h.end + 8]):
         return "coined name (六项制度, 三个必须)"
+    if h.numeral == "chinese" and c.text[h.start - 1:h.start] in ("这", "那"):
+        return "a count that points back (这两个领域)"
+    if c.text[h.unit_start:h.unit_end] == "各" and (not isinstance(h.value, int) or h.unit_start > h.num_end):
+        return "a heading number before 各 (3.1 各责任部门)"
     return None
 
 

@@ -161,3 +161,8 @@ def test_a_count_broken_down_in_brackets_is_a_metric(tmp_path):
 ])
 def test_not_metrics(text, tmp_path):
     assert shapes_of(text, tmp_path) == []
+
+
+def test_people_assigned_under_a_recurring_clause_are_counted(tmp_path):
+    assert shapes_of("节日期间每天安排不少于6人在岗值守。", tmp_path) == [(6, "人")]
+    assert shapes_of("各村每月至少开展2次巡查。", tmp_path) == []

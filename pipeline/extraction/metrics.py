@@ -547,6 +547,9 @@ def not_closed_list(h: _Hit, c: _Ctx) -> str | None:
     return None
 
 
+UNIT_PEOPLE = re.compile(r"^(?:人|名)$")
+
+
 def not_recurring(h: _Hit, c: _Ctx) -> str | None:
     """The count of a recurring requirement (每季度至少1次) is a deadline, not a metric."""
     before = _clause_before(c.text, h.start, 30)
@@ -562,6 +565,8 @@ def not_recurring(h: _Hit, c: _Ctx) -> str | None:
     if (lead and _pos(lead) and _is_verb(_pos(lead)[-1][1]) and _pos(lead)[-1][0] not in MODALS
             and not RECURRING_MIN.search(gap)):
         return None  # 编印每日通报24期: 每日 names the bulletin
+    if h.unit not in ACTION_UNITS and h.kind == "count" and UNIT_PEOPLE.match(h.unit):
+        return None  # 每天安排不少于4人值守: the people assigned, not how often
     if RECURRING_MIN.search(gap) or _has_verb(gap) or (h.unit in ACTION_UNITS and len(gap) <= 8):
         return "recurring requirement"
     return None

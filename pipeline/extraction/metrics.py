@@ -119,7 +119,7 @@ QUANTITY = re.compile(
 )
 TIME_BEFORE = re.compile(r"\d[:：]$")
 _CI_AFTER_BREAK = re.compile(r"[ \t]*\n[ \t]*次(?![日年月要数生序级])")  # the 次 of 人次, 辆次 … after a line break
-MODALS = frozenset({"要", "需", "须", "需要", "必须", "应", "应当", "应该", "将", "会", "能", "可", "可以", "坚持"})
+MODALS = frozenset({"要", "需", "须", "需要", "必须", "应", "应当", "应该", "将", "会", "能", "可", "可以", "坚持", "负责"})
 BENCHMARK_BEFORE = re.compile(r"(?:高于|低于|快于|慢于|超过|超出)(?:全?[省市县区国][、和]?)+$")
 COMPARED = re.compile(r"比|较|同比|环比|常年")
 SESSION_AFTER = re.compile(r"^(?:全会|全体会议|会议精神)")
@@ -443,9 +443,34 @@ def not_threshold(h: _Hit, c: _Ctx) -> str | None:
         return None
     if after.startswith("的") and re.match(r"[\u4e00-\u9fff]", after[1:2]):
         return "threshold of a class (以上的…)"
+    if re.match(r"的[ \t]*[,，;；]", after):
+        return "threshold of a condition (得分在90分以上的，…)"
     words = _pos(after) if re.match(r"[\u4e00-\u9fff]", after[:1]) else ()
     if words and words[0][1][:1] in ("n", "a", "b") and words[0][1] != "nr":
         return "threshold of a class"
+    return None
+
+
+GRADE_AFTER = re.compile(
+    r"^(?P<bound>以上|以下|以内)?(?:[(（]含[)）])?(?P<range>[ \t]*[至到—–~～-][ \t]*(?:\d+(?:\.\d+)?|[xX]+)[ \t]*分(?:以上|以下)?(?:[(（]含[)）])?)?"
+    r"(?:的)?[ \t]*(?:为|评为|定为|确定为|认定为|记为|属)[ \t]*[“\"]?"
+    r"(?:优秀|良好|合格|不合格|基本合格|较好|一般|较差|差|达标|不达标|先进|优|良|中|[A-Da-d]级|[一二三]等|[一二三四]档)")
+
+
+GRADE_BOUND_BEFORE = re.compile(r"(?:低于|高于|不足|不到|达到|超过|不低于|不少于|少于|大于|小于)[ \t]*$")
+
+
+def not_grade_threshold(h: _Hit, c: _Ctx) -> str | None:
+    """A score bound that defines a grade (90分以上为优秀, 75分至89分为合格): a class, not a count (SPEC §8)."""
+    if h.kind != "score":
+        return None
+    m = GRADE_AFTER.match(c.text[h.unit_end:h.end + 24])
+    if not m:
+        return None
+    # a bound (以上, 至89分, 低于60分) makes it a grade's threshold; 城关镇92分为优秀 is a score achieved
+    if m.group("bound") or m.group("range") or GRADE_BOUND_BEFORE.search(c.text[max(0, h.start - 4):h.start]) \
+            or re.search(r"[至到—–~～-][ \t]*$", c.text[max(0, h.start - 2):h.start]):
+        return "threshold of a grade (90分以上为优秀)"
     return None
 
 
@@ -516,9 +541,13 @@ def not_closed_list(h: _Hit, c: _Ctx) -> str | None:
     m = re.match(r"^[^,，;；。\n]{0,12}?(?:[(（]|[:：]|[,，]即[:：]?)([^)）。\n]{2,80})", after)
     if m:
         items = [x for x in re.split(r"[、,，;；]", m.group(1)) if x.strip()]
-        if len(items) == h.value:
+        if len(items) == h.value and not QUANTITY.search(m.group(1)):
+            # (电动车楼道充电1处、软管老化1处) is a breakdown of the count, not the names of a set
             return "total of the closed list after it"
     return None
+
+
+UNIT_PEOPLE = re.compile(r"^(?:人|名)$")
 
 
 def not_recurring(h: _Hit, c: _Ctx) -> str | None:
@@ -536,6 +565,8 @@ def not_recurring(h: _Hit, c: _Ctx) -> str | None:
     if (lead and _pos(lead) and _is_verb(_pos(lead)[-1][1]) and _pos(lead)[-1][0] not in MODALS
             and not RECURRING_MIN.search(gap)):
         return None  # 编印每日通报24期: 每日 names the bulletin
+    if h.unit not in ACTION_UNITS and h.kind == "count" and UNIT_PEOPLE.match(h.unit):
+        return None  # 每天安排不少于4人值守: the people assigned, not how often
     if RECURRING_MIN.search(gap) or _has_verb(gap) or (h.unit in ACTION_UNITS and len(gap) <= 8):
         return "recurring requirement"
     return None
@@ -590,6 +621,10 @@ def not_discourse(h: _Hit, c: _Ctx) -> str | None:
         return "discourse count"
     if h.numeral == "chinese" and h.kind == "count" and COINED_AFTER.match(c.text[h.end:h.end + 8]):
         return "coined name (六项制度, 三个必须)"
+    if h.numeral == "chinese" and c.text[h.start - 1:h.start] in ("这", "那"):
+        return "a count that points back (这两个领域)"
+    if c.text[h.unit_start:h.unit_end] == "各" and (not isinstance(h.value, int) or h.unit_start > h.num_end):
+        return "a heading number before 各 (3.1 各责任部门)"
     return None
 
 
@@ -597,7 +632,7 @@ def not_garbled(h: _Hit, c: _Ctx) -> str | None:
     return "garbled text" if c.garbled.overlaps(h.start, h.end) else None
 
 
-EXCLUSIONS = (not_ordinal, not_threshold, not_class_definition, not_score_rule, not_vague_chinese, not_in_name, not_closed_list, not_recurring, not_duration,
+EXCLUSIONS = (not_ordinal, not_threshold, not_class_definition, not_score_rule, not_grade_threshold, not_vague_chinese, not_in_name, not_closed_list, not_recurring, not_duration,
               not_weather, not_benchmark, not_project_capacity, not_discourse, not_garbled)
 
 
@@ -855,12 +890,20 @@ def _parts(text: str, hits: list[_Hit], n: int, floor: int) -> _Parts:
     return _Parts(lstart + dropped, core, text[lstart:h.start], rpos, np, comp, vp, np_end, rend, next_in_list)
 
 
+def _sentence_start(text: str, pos: int) -> int:
+    """Where the sentence of the number at ``pos`` starts; a line break right before the number, after
+    words that end no clause, is a PDF copy's (出动人员1260人次、车辆\n310车次) and does not end it."""
+    if pos >= 2 and text[pos - 1] == "\n" and text[pos - 2] not in CLAUSE_STOP:
+        pos -= 1
+    return pos - len(_sentence_before(text, pos, 200))
+
+
 def _subjects(text: str, hits: list[_Hit]) -> None:
     """Fill subject, verb, noun and raw span of each hit (see the module doc)."""
     parts: list[_Parts] = []
     floor = 0
     for n, h in enumerate(hits):
-        sent_start = h.start - len(_sentence_before(text, h.start, 200))
+        sent_start = _sentence_start(text, h.start)
         p = _parts(text, hits, n, floor if floor >= sent_start else 0)
         parts.append(p)
         floor = max(h.end, p.np_end if p.np else h.end)
@@ -872,7 +915,7 @@ def _subjects(text: str, hits: list[_Hit]) -> None:
     prev: _Hit | None = None
     for n, h in enumerate(hits):
         p = parts[n]
-        same_sentence = prev is not None and prev.end >= h.start - len(_sentence_before(text, h.start, 200))
+        same_sentence = prev is not None and prev.end >= _sentence_start(text, h.start)
         core, cstart = p.core, p.cstart
         words = _pos(core) if core else ()
         prep = _PREPOSITION.match(core) or _PREPOSITION_END.search(core)
@@ -1168,12 +1211,15 @@ def _learned_subjects(text: str, hits: list[_Hit]) -> None:
             continue  # a table cell's subject is its row's label and its column's header
         prev = rule_subjects[n - 1] if n and _learned_subject.same_sentence(text, rule_ends[n - 1], h.start) else ""
         cands = _learned_subject.candidates(text, h.start, rule_subjects[n], h.unit, prev)
-        if len(cands) >= 2:  # else nothing to choose from
-            todo.append((h, cands))
-    picks = _learned_subject.pick_many(model, [[c[2] for c in cands] for _, cands in todo])
-    for (h, cands), k in zip(todo, picks):
+        # the rules' subject is the first candidate when there is one; without it (a bare count in a
+        # table cell: 生产安全事故死亡人数 | … | 2人) a single candidate is still a subject
+        has_rule = bool(cands) and cands[0][0] == rule_subjects[n].replace("\n", "").strip() != ""
+        if len(cands) >= (2 if has_rule else 1):
+            todo.append((h, cands, has_rule))
+    picks = _learned_subject.pick_many(model, [[c[2] for c in cands] for _, cands, _ in todo])
+    for (h, cands, has_rule), k in zip(todo, picks):
         subject, start, _ = cands[k]
-        if k == 0 or subject == h.subject:
+        if (has_rule and k == 0) or subject == h.subject:
             continue
         h.subject = subject
         if start >= 0 and start < h.raw_span[0]:

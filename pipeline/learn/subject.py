@@ -117,6 +117,41 @@ def candidates(text: str, num_start: int, rule_subject: str, unit: str = "",
                         add(s + noun, cstart + b, "left+noun", b)
     for subject in distributed(text, num_start):
         add(subject, -1, "distributed", -1)
+    # a table cell that holds the verb and the number only (控制在42起以内, 新建4处): the row's label
+    # cells before it name what is counted (生产安全事故起数 | 控制在42起以内)
+    for cell in row_labels(text, cstart):
+        add(cell, -1, "cell", -1)
+        for s, b in spans:
+            if len(s) <= SHORT and not _names_a_noun(s):
+                add(s + cell, cstart + b, "left+cell", b)
+                add(cell + s, cstart + b, "cell+left", b)
+    return out
+
+
+_CELL_LABEL = re.compile(r"[\u4e00-\u9fff]{2}")
+_CELL_NUMBER = re.compile(r"\d")
+
+
+def row_labels(text: str, cstart: int, limit: int = 2) -> list[str]:
+    """The label cells of a table row before the cell at ``cstart``, nearest first (at most ``limit``).
+
+    The readers write a table row as cells joined by ``|``; a clause starting right after a bar is a
+    cell. A label cell holds at least two Chinese characters and no digit (not a list number, a count
+    or a date); the first cell of such a row is often the item's number and is skipped that way.
+    """
+    i = cstart
+    while i > 0 and text[i - 1] in " \t":
+        i -= 1
+    if i == 0 or text[i - 1] != "|":
+        return []
+    line_start = text.rfind("\n", 0, i) + 1
+    cells = [c.strip() for c in text[line_start:i - 1].split("|")]
+    out = []
+    for c in reversed(cells):
+        if len(out) >= limit:
+            break
+        if c and len(c) <= MAX_LEN and _CELL_LABEL.search(c) and not _CELL_NUMBER.search(c):
+            out.append(c)
     return out
 
 
@@ -215,6 +250,8 @@ QUOTED = re.compile(r"[“\"「][^“”\"「」]{1,12}[”\"」]")
 
 def same_sentence(text: str, prev_end: int, num_start: int) -> bool:
     """Whether nothing ends a sentence between an earlier metric and this number."""
+    if num_start >= 2 and text[num_start - 1] == "\n" and text[num_start - 2] not in CLAUSE_STOP:
+        num_start -= 1  # a PDF copy's line break before the number (车辆\n310车次) ends no sentence
     return 0 <= prev_end <= num_start and not re.search(r"[。!?！？\n|]", text[prev_end:num_start])
 
 
@@ -254,6 +291,7 @@ def _cls(ch: str) -> str:
     return "punct"
 
 
+_DIGIT = re.compile(r"\d")
 _MARK = re.compile(r"[、,，()（）“”]")
 
 
@@ -288,6 +326,8 @@ def _features(s: str, kind: str, core: str, b: int, lead: str, rule: str, unit: 
         f["clause_start"] = 1
     if "的" in s:
         f["has_de"] = 1
+    if _DIGIT.search(s):  # another number's figure inside (下降25%和 before 33.3%)
+        f["has_digit"] = 1
     if _MARK.search(s):
         f["crosses_mark"] = 1
     if rule and kind != "rule":
@@ -316,7 +356,7 @@ def _features(s: str, kind: str, core: str, b: int, lead: str, rule: str, unit: 
     tags = [t for t, _ in words.values() if t != "$"]
     noun_in_core = any(t[:1] in ("n", "i", "l") or t == "vn" for t in tags)
     f[f"kind|core_noun={kind}|{int(noun_in_core)}"] = 1
-    if kind in ("noun+left", "left+noun", "prev+left") and b >= 0:
+    if kind in ("noun+left", "left+noun", "prev+left", "left+cell", "cell+left") and b >= 0:
         part = core[b:]
         f[f"kind|part_tags={kind}|{'.'.join(sorted({t[:1] for t, _ in (words.get(k, ('?', '')) for k in words if k >= b) if t != '$'}))}"] = 1
         f[f"kind|part_len={kind}|{_bucket(len(part))}"] = 1

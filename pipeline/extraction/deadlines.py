@@ -113,8 +113,8 @@ MD_DOTTED_RE = re.compile(  # 4.15前, 6.30之前 (a table's or a notice's month
     rf"(?<![\d.．/\-])(?P<m>1[0-2]|0?[1-9])[.．](?P<d>3[01]|[12]\d|0?[1-9])(?![\d.．%])(?P<before>{_BEFORE})")
 GLUED_RE = re.compile(r"(?<![\d.])(?P<g>\d{3,4})月(?P<fen>份)?")  # 510月份: a lost separator
 _ITEM = rf"(?:(?:{_Y})年)?(?:{_M})月份?(?:(?:{_D})[日号]|(?:[上中下]|上中|中下)旬|底|末)?"
-LIST_RE = re.compile(  # 3月、6月、9月、12月底前; 6月中旬、12月中旬前: the last item's 底/前 is every item's
-    rf"{_NOT_AFTER_NUM}(?P<items>{_ITEM}(?:(?:、|和|及|与)(?:{_ITEM}))+)(?P<before>{_BEFORE})?")
+LIST_RE = re.compile(  # 3月、6月、9月、12月底前; 6月中旬、12月中旬前; 1月、4月、7月、10月的5日前: the last's 底/日/前 is every item's
+    rf"{_NOT_AFTER_NUM}(?P<items>{_ITEM}(?:(?:、|和|及|与)(?:{_ITEM}))+)(?:的(?P<sd>{_D})[日号])?(?P<before>{_BEFORE})?")
 _ITEM_RE = re.compile(
     rf"(?:(?P<y>{_Y})年)?(?P<m>{_M})月份?(?:(?P<d>{_D})[日号]|(?P<dek>[上中下]|上中|中下)旬|(?P<eom>底|末))?")
 YEAR_RE = re.compile(
@@ -153,6 +153,11 @@ DAYS_RE = re.compile(  # 1日—10日, 11-20日 in a plan for one month: those d
     rf"(?:{_BEFORE}|{_UNTIL})?")
 DEK_RE = re.compile(rf"(?<![月\d一二三四五六七八九十每])(?P<pre>至|到|{_AT})?(?:本月|当月)?(?P<dek>[上中下]|上中|中下)旬(?P<before>{_BEFORE})?")
 EOM_RE = re.compile(rf"(?<![每次上下个\d一二三四五六七八九十])(?P<pre>至|到|{_AT})?(?:本|当)?月(?:底|末)(?P<before>{_BEFORE})?")
+# what makes 每年/每月 a rate rather than a recurrence: a standard or a sum of money in its clause
+RATE = re.compile(rf"[^{_STOP_CLAUSE}]{{0,20}}?(?:标准|\d+(?:\.\d+)?\s*[万亿千]?元)")
+# a period named as the time to watch, not to finish by (紧盯四季度岁末年初关键节点, 聚焦5—9月主汛期重点时段)
+FOCUS = re.compile(r"[^,，;；。:：!！?？\n]{0,10}?(?:节点|时段|关口)")
+_LIMIT_WORDS = re.compile(r"前|止|底|末")
 START_AFTER = re.compile(r"以来|起(?!草)|开始|至今|以后|之后|后(?!续)")
 # a date a label names as the time limit (截止时间为6月30日, 完成时限：6月30日, 报送日期：…): a deadline, not a time stamp
 LIMIT_LABEL = re.compile(r"(?:截止|完成|报送|上报|整改|办结|报名)(?:时间|时限|日期|期限)\s*(?:为|是|[:：])?\s*$")
@@ -167,10 +172,19 @@ CLAUSE_END = re.compile(r"[。;；!！?？\n]")
 NEWS = re.compile(r"会议(?:强调|要求|指出|认为)|在讲话中|讲话(?:中|时)(?:强调|要求|指出)")  # news of a meeting held
 COORD = re.compile(r"和|、|及|与|或|以及")
 WHOLE_YEAR = re.compile(r"全年度?")
+# a time-limit cell that is a year alone (2024年: by its end, SPEC §8) or a year and a month in figures (2024.12: that month)
+CELL_YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年(?:度|内)?(?:完成)?")
+CELL_YEAR_MONTH = re.compile(r"(?P<y>(?:19|20)\d{2})\s*[./\-]\s*(?P<m>1[0-2]|0?[1-9])")
 TOPIC = ("关于", "关於")  # 关于2024年一季度…的通报: the topic of a document, not a time requirement
 BOOK = re.compile(r"《[^《》]*》")  # the title of a cited document: its dates are not this task's
 TRIGGER = re.compile(r"[月年季每]|\d{4}[./\-]\d|\d[.．]\d{1,2}(?:之|以)?前")
 SPACE = re.compile(r"[ \t\u3000\xa0]+")
+# a line break inside a date (text copied from a PDF, hard-wrapped: 于2024年6\n月30日前, 于7月\n15日前, 6月30日\n前): the
+# line goes on with the date's next part, never with an item number (2024年5月\n1.加强…) or a new date (6月30日\n7月…)
+NL_IN_DATE = re.compile(
+    r"(?<=[\d年月至到—–\-~～])[ \t\u3000\xa0]*\n[ \t\u3000\xa0]*"
+    r"(?=\d{1,2}\s*[月日号]|\d{1,2}\s*[—–\-~～至到]\s*\d{1,2}\s*[日号月]|[月日号旬底末]|[上中下]旬)"
+    r"|(?<=[\d日号旬底末])[ \t\u3000\xa0]*\n[ \t\u3000\xa0]*(?=之前|以前|前(?![\d一二三四五六七八九十])|至|到|[—–\-~～]\s*\d)")
 _DATECH = set("0123456789年月日号份旬至到—–-~～－" + _CNDIGIT + "十")
 FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
@@ -283,19 +297,26 @@ def _single(m: re.Match, year: int | None, text: str) -> _Cand | None:
 def _list(m: re.Match, year: int | None, text: str) -> list[_Cand] | _Cand | None:
     """Coordinated months sharing the last one's 底/旬/日 and 前: 3月、6月、9月、12月底前 (quarterly), 6月中旬、12月中旬前."""
     items = list(_ITEM_RE.finditer(text, m.start("items"), m.end("items")))
-    last, before = items[-1], m["before"]
+    last, before, shared_day = items[-1], m["before"], m["sd"]
     if len(items) < 2 or not (before or last["eom"]) or _done_before(text, m.start()):
         return None
+    if shared_day and any(it["d"] or it["dek"] or it["eom"] for it in items):
+        return None  # 6月底、12月的5日前: not one suffix shared
     own = [bool(it["d"] or it["dek"] or it["eom"]) for it in items]
     months = [None if _masked(it["m"]) else _num(it["m"]) for it in items]
-    if not any(own[:-1]) and not last["d"] and not last["dek"]:
-        freq = {(3, 6, 9, 12): "quarter", tuple(range(1, 13)): "month"}.get(tuple(months))
-        if freq:  # every quarter's last month: a quarterly requirement
-            return _Cand(m.start(), m.end(), Deadline("recurring", freq=freq))
+    if not any(own[:-1]) and not last["dek"] and (not last["d"] or len(items) == 4) and None not in months:
+        # every quarter's month (3月、6月、9月、12月底前; 1月、4月、7月、10月的5日前), every month: a recurring requirement
+        if len(items) == 4 and all(b - a == 3 for a, b in zip(months, months[1:])):
+            return _Cand(m.start(), m.end(), Deadline("recurring", freq="quarter"))
+        if months == list(range(1, 13)):
+            return _Cand(m.start(), m.end(), Deadline("recurring", freq="month"))
     out, y = [], year
     for it, has_own in zip(items, own):
         y = _year(it["y"], y)
-        d, dek, eom = (it["d"], it["dek"], it["eom"]) if has_own else (last["d"], last["dek"], last["eom"])
+        if shared_day:
+            d, dek, eom = shared_day, None, None
+        else:
+            d, dek, eom = (it["d"], it["dek"], it["eom"]) if has_own else (last["d"], last["dek"], last["eom"])
         masked = _masked(it["y"], it["m"], d)
         p = None if masked else _period(y, _num(it["m"]), d and _num(d), dek)
         lo, hi = p or (None, None)
@@ -393,6 +414,8 @@ def _remain(m: re.Match, year: int | None, text: str) -> _Cand | None:
 
 def _recurring(m: re.Match, year: int | None, text: str) -> _Cand | None:
     cnt = m["ca"] or m["cb"]
+    if not cnt and RATE.match(text, m.end()):
+        return None  # 每年补助标准不低于3000元, 每月发放300元: a rate, not a time requirement
     return _Cand(m.start(), m.end(), Deadline("recurring", freq=_FREQ[m["f"]], min_count=_num(cnt) if cnt else None))
 
 
@@ -457,12 +480,17 @@ _FULLWIDTH_DIGIT = re.compile("[０-９]")
 
 
 def _compact(text: str) -> tuple[str, list[int] | None]:
-    """``text`` without the spaces inside date expressions (``2009 年 6 月 1 日至 30 日``), and the
-    original index of every kept character (None when nothing was dropped)."""
+    """``text`` without the spaces inside date expressions (``2009 年 6 月 1 日至 30 日``) and the line breaks
+    inside them (``于2024年6\\n月30日前``: :data:`NL_IN_DATE`), and the original index of every kept character
+    (None when nothing was dropped)."""
     drops = [(s.start(), s.end()) for s in SPACE.finditer(text)
              if 0 < s.start() and s.end() < len(text)
              and ((text[s.start() - 1] in _NUMCH and text[s.end()] in _UNIT_SEP)
                   or (text[s.start() - 1] in _UNIT_SEP and text[s.end()] in _NUM_UNIT))]
+    if "\n" in text:
+        breaks = [(b.start(), b.end()) for b in NL_IN_DATE.finditer(text)]
+        if breaks:  # a break's own blanks are in it: keep the spaces' drops that do not overlap one
+            drops = sorted(breaks + [d for d in drops if not any(a < d[1] and d[0] < b for a, b in breaks)])
     if not drops:
         return text, None
     out, idx, pos = [], [], 0
@@ -541,7 +569,9 @@ def _scan(text: str, year: int | None, cell: bool, month: int | None = None) -> 
             for c in found if isinstance(found, list) else [found] if found else []:
                 k = bisect.bisect_right(book_starts, c.start) - 1  # the last book opened at or before it
                 if c.end > c.start and not (k >= 0 and c.end <= books[k][1]) \
-                        and not norm.endswith(TOPIC, 0, c.start):
+                        and not norm.endswith(TOPIC, 0, c.start) \
+                        and not (c.deadline.kind != "recurring" and FOCUS.match(norm, c.end)
+                                 and not _LIMIT_WORDS.search(norm, c.start, c.end)):
                     cands.append(c)
     chosen: list[_Cand] = []
     # the chosen never overlap: kept in order of start, the one starting last before a candidate's end is the only
@@ -624,9 +654,16 @@ def parse_deadline(raw: str, year: int | None, month: int | None = None) -> Dead
     """The deadline of one phrase (a table cell: ``1月份``, ``2月10日前``, ``6月13日``), or None."""
     found = _scan(raw, year, cell=True, month=month)
     if not found:
-        if WHOLE_YEAR.fullmatch(raw.strip()) and year:  # a 完成时限 cell 全年: the whole year
+        cell = raw.strip()
+        span = (raw.index(cell), raw.index(cell) + len(cell)) if cell else (0, 0)
+        if WHOLE_YEAR.fullmatch(cell) and year:  # a 完成时限 cell 全年: the whole year
             return Deadline("range", start=date(year, 1, 1).isoformat(), end=date(year, 12, 31).isoformat(),
-                            raw=raw.strip(), span=(raw.index(raw.strip()), raw.index(raw.strip()) + len(raw.strip())))
+                            raw=cell, span=span)
+        if m := CELL_YEAR.fullmatch(cell):  # a cell 2024年: by the end of that year
+            return Deadline("by_date", date=date(int(m["y"]), 12, 31).isoformat(), raw=cell, span=span)
+        if m := CELL_YEAR_MONTH.fullmatch(cell):  # a cell 2024.12: that month
+            p = _period(int(m["y"]), int(m["m"]))
+            return Deadline("range", start=_iso(p[0]), end=_iso(p[1]), raw=cell, span=span)
         return None
     c = found[0]
     return replace(c.deadline, raw=raw[c.start:c.end], span=(c.start, c.end))

@@ -215,3 +215,26 @@ def test_holidays_are_occasions(tmp_path):
     assert _deadlines_of(doc, "全面排查") == [("by_date", "2024-01-31")]
     assert _deadlines_of(doc, "联合检查") == []
     assert _deadlines_of(doc, "烟花爆竹") == [("by_date", "2024-01-31"), ("by_date", "2024-03-31")]
+
+
+REPORT = """松溪街道2023年上半年安全生产工作总结
+
+今年以来，街道共检查企业120家，排查隐患356处。
+下半年，街道还将联合区消防救援大队对各社区微型消防站队员进行轮训，每季度至少组织1次。
+今年以来，街道还将继续巩固整治成果。
+"""
+
+
+def test_a_time_phrase_opening_the_tasks_sentence(tmp_path):
+    """下半年，街道还将…: where the task's words start after the sentence's opening time phrase, the phrase is the
+    task's deadline; 今年以来， (a start, looking back) is none."""
+    from pipeline.extraction.deadline_context import opener_deadline
+    from pipeline.model import Task
+
+    doc = _doc(tmp_path, "report.txt", REPORT)
+    assert doc.year == 2023
+    s = doc.text.index("街道还将联合")
+    d = opener_deadline(doc, Task(id="x", section_id=None, span=(s, s + 10), text=doc.text[s:s + 10]))
+    assert key(d) == ("by_date", "2023-12-31") and doc.text[d.span[0]:d.span[1]] == "下半年"
+    s = doc.text.index("街道还将继续")
+    assert opener_deadline(doc, Task(id="y", section_id=None, span=(s, s + 10), text=doc.text[s:s + 10])) is None

@@ -84,6 +84,49 @@ def label_deadline(doc: Document, t: Task) -> Deadline | None:
     return replace(d, span=(at + d.span[0], at + d.span[1]))
 
 
+# the opening of a sentence before the task's words: a time phrase and a comma (下半年，街道还将…; 10月底前，…)
+OPENER = re.compile(r"(?P<lab>[^，,。；;：:！!？?\n|]{2,14})[，,]\s*$")
+_SENTENCE_END = re.compile(r"[。；;！!？?\n]")
+# what an opener may hold besides its date: 今年, 在/于, 预计/计划 (a time phrase, not a clause)
+OPENER_WORDS = re.compile(r"^(?:今年|本年|年内)?(?:预计|计划|力争)?(?:在|于)?$")
+
+
+def _year_at(doc: Document, pos: int) -> int | None:
+    """The year the dates at ``pos`` resolve against: the next one in a report's part that plans the next year (SPEC §5),
+    as the task finder reads the task's own words."""
+    from .tasks import NEXT_YEAR, _forward, _section_at
+
+    year = doc.year
+    fwd = _forward(doc, _section_at(doc, pos)) if year else None
+    if fwd is not None and (NEXT_YEAR.search(fwd.heading) or re.search(rf"{year + 1}\s*年", fwd.heading)):
+        return year + 1
+    return year
+
+
+def opener_deadline(doc: Document, t: Task) -> Deadline | None:
+    """The date of a time phrase that opens the task's sentence before the task's own words (下半年，街道还将…, where
+    the task starts at 街道), or None. Only a date alone before the comma counts: 今年以来，… and 会议要求，… never do."""
+    s = t.span[0]
+    lo = max(0, s - 20)
+    ends = list(_SENTENCE_END.finditer(doc.text, lo, s))
+    start = ends[-1].end() if ends else (0 if lo == 0 else None)
+    if start is None or start >= s:
+        return None
+    m = OPENER.fullmatch(doc.text, start, s)
+    if not m:
+        return None
+    lab = m.group("lab").strip()
+    at = m.start("lab") + (len(m.group("lab")) - len(m.group("lab").lstrip()))
+    year = _year_at(doc, s)
+    found = find_deadlines(lab, year, month=doc.meta.get("month"))
+    if len(found) != 1 and not (d := parse_deadline(lab, year, month=doc.meta.get("month"))):
+        return None
+    d = found[0] if len(found) == 1 else d
+    if d.kind == "recurring" or not OPENER_WORDS.match(lab[:d.span[0]] + lab[d.span[1]:]):
+        return None
+    return replace(d, span=(at + d.span[0], at + d.span[1]))
+
+
 def _phase_line(doc: Document, line: str, at: int) -> Deadline | None:
     """The date of a line that is a phase label and nothing else (动员部署阶段（4月1日—4月15日）, 9月：), or None."""
     m = PHASE_LINE.match(line)
@@ -130,7 +173,7 @@ def resolve(doc: Document, tasks: list[Task]) -> list[Task]:
                 if _key(d) not in keys:
                     keys.add(_key(d))
                     add.append(d)
-        lab = label_deadline(doc, t) or phase_line_deadline(doc, t, by_id)
+        lab = label_deadline(doc, t) or opener_deadline(doc, t) or phase_line_deadline(doc, t, by_id)
         if lab is not None and _key(lab) not in keys:
             add.insert(0, lab)
         if add:

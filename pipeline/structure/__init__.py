@@ -302,12 +302,27 @@ def _news_year(title: str | None, head: str, raw_text: str | None, stated: set[i
     return pub if pub in stated else None
 
 
+_SIGNATURE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
+
+
+def _signature_year(text: str) -> int | None:
+    """The year of the date line that closes the document (its signature: 2025年4月18日 alone on one of the last
+    lines), or None."""
+    lines = [ln for ln in text[-600:].split("\n") if ln.strip()][-4:]
+    for ln in reversed(lines):
+        m = _SIGNATURE.match(ln)
+        if m:
+            return int(m.group(1))
+    return None
+
+
 def find_year(title: str | None, text: str, raw_text: str | None = None) -> int | None:
     """The year the document is for (SPEC §8 'Year'), or None when the text does not state it.
 
     The title's year decides (a multi-year plan's first: 2024—2026年 → 2024). Else the year the text
     states most often, counting cited document numbers (〔2013〕12号) and years written in numerals
-    (二〇一四年), not counting years it looks forward to (deadlines, targets: 2024年5月底前, 到2030年)
+    (二〇一四年), with half a vote more for the date line that signs it at the end (2025年4月18日: a reply that
+    looks back on 2024年 once is for 2025), not counting years it looks forward to (deadlines, targets: 2024年5月底前, 到2030年)
     (a quarter vote: deadlines, targets: 2024年5月底前, 到2030年) and half a vote for 2012年以来; ties
     go to the first stated; a text that names only years it looks forward to states none. A document that masks its own year
     (xx年, 20__年) has none. Only when the text states no year does a web copy's publication line
@@ -329,6 +344,9 @@ def find_year(title: str | None, text: str, raw_text: str | None = None) -> int 
         return int(dated.group(1))
     masked = len(_MASKED_YEAR.findall(head))
     votes = _year_votes(head)
+    sign = _signature_year(text)
+    if sign and votes:  # the date the document was signed breaks a tie with a year its body looks back on
+        votes.append((sign, 0.5, len(head)))
     if votes:
         tally: dict[int, float] = {}
         first: dict[int, int] = {}

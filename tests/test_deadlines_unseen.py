@@ -238,3 +238,67 @@ def test_a_time_phrase_opening_the_tasks_sentence(tmp_path):
     assert key(d) == ("by_date", "2023-12-31") and doc.text[d.span[0]:d.span[1]] == "下半年"
     s = doc.text.index("街道还将继续")
     assert opener_deadline(doc, Task(id="y", section_id=None, span=(s, s + 10), text=doc.text[s:s + 10])) is None
+
+
+FIELDS = """城西中学2024年校园安全隐患自查整改报告
+
+一、查出的问题及整改措施
+1．实验楼危化品柜未双人双锁，共计2处。
+整改措施：更换危化品柜门锁，落实双人双锁管理。
+整改时限：2024年5月20日前
+责任人：教务处
+
+2．食堂燃气管道老化。
+整改措施：委托燃气公司更换食堂燃气管道，安装燃气泄漏报警装置。
+责任部门：总务处
+完成时间：2024年6月底前
+
+3．宿舍楼消防演练次数不足。
+整改措施：由保卫科每学期组织宿舍楼疏散演练。
+责任人：保卫科
+"""
+
+
+def test_a_time_limit_field_after_the_task(tmp_path):
+    """整改措施：… followed by 整改时限：/完成时间： (other fields of the record between): the task's deadline; a record
+    without one takes none from the next record."""
+    from pipeline.extraction.deadline_context import field_deadline
+    from pipeline.model import Task
+
+    doc = _doc(tmp_path, "fields.txt", FIELDS)
+
+    def task(words):
+        s = doc.text.index(words)
+        e = doc.text.find("\n", s) % (len(doc.text) + 1)
+        return Task(id="x", section_id=None, span=(s, e), text=doc.text[s:e])
+
+    d = field_deadline(doc, task("更换危化品柜门锁"), len(doc.text))
+    assert key(d) == ("by_date", "2024-05-20") and doc.text[d.span[0]:d.span[1]] == "2024年5月20日前"
+    assert key(field_deadline(doc, task("委托燃气公司"), len(doc.text))) == ("by_date", "2024-06-30")
+    assert field_deadline(doc, task("由保卫科每学期"), len(doc.text)) is None
+    # a field that comes after the next task is that task's
+    nxt = doc.text.index("食堂燃气管道老化")
+    t = task("更换危化品柜门锁")
+    assert field_deadline(doc, t, t.span[1] + 1) is None and nxt > t.span[1]
+
+
+NEXT_YEAR = """青山区应急管理局2024年安全生产工作情况报告
+
+今年以来，我局共检查企业300家。
+下一步，我局将会同区住建局在明年3月底前完成老旧小区燃气管道改造项目摸底。
+各镇街要充实安监力量，明年上半年每个镇街专职安监人员不少于5人。
+"""
+
+
+def test_next_year_said_in_the_running_text(tmp_path):
+    """明年 written in a report's running text (not under a 明年工作 heading) is the year after the report's."""
+    from pipeline.extraction.deadline_context import next_year_said
+
+    doc = _doc(tmp_path, "next.txt", NEXT_YEAR)
+    assert doc.year == 2024
+    for words, raw, expected in [("老旧小区", "明年3月底前", ("by_date", "2025-03-31")),
+                                 ("专职安监人员", "明年上半年", ("by_date", "2025-06-30"))]:
+        s = doc.text.index(raw)
+        (d,) = find_deadlines(raw, 2024, s)
+        assert key(d) == (expected[0], expected[1].replace("2025", "2024"))  # the grammar reads 明年 as ``year``
+        assert key(next_year_said(doc, d)) == expected

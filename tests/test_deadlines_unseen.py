@@ -302,3 +302,25 @@ def test_next_year_said_in_the_running_text(tmp_path):
         (d,) = find_deadlines(raw, 2024, s)
         assert key(d) == (expected[0], expected[1].replace("2025", "2024"))  # the grammar reads 明年 as ``year``
         assert key(next_year_said(doc, d)) == expected
+
+
+NAMED_PHASES = """青石县2024年危险化学品安全专项整治“回头看”工作方案
+
+一、工作目标
+全面巩固专项整治成果。
+二、实施步骤
+第一阶段：动员部署（2024年4月上旬）
+各乡镇要制定本辖区“回头看”实施方案，明确责任人。
+第二阶段：集中整治（2024年4月中旬至9月底）
+县市场监管局要对危化品经营单位开展抽查。
+第三阶段：总结提升（10月份）
+各乡镇要认真总结，形成书面材料报县安委办。
+"""
+
+
+def test_phase_lines_with_a_numbered_label(tmp_path):
+    """第一阶段：动员部署（2024年4月上旬）: a phase line whose number, colon and name stand before its dates."""
+    doc = _doc(tmp_path, "named.txt", NAMED_PHASES)
+    assert _deadlines_of(doc, "实施方案") == [("range", "2024-04-01", "2024-04-10")]
+    assert _deadlines_of(doc, "经营单位开展抽查") == [("range", "2024-04-11", "2024-09-30")]
+    assert _deadlines_of(doc, "形成书面材料") == [("range", "2024-10-01", "2024-10-31")]

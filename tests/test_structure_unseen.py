@@ -60,3 +60,18 @@ def test_year_from_the_deadlines_alone():
 def test_table_titles(title):
     text = f"{title}\n\n| 序号 | 工作任务 | 牵头单位 | 完成时限 |\n| 1 | 制定责任清单 | 区安委办 | 3月底前 |\n"
     assert find_title(text) == title
+
+
+@pytest.mark.parametrize("title,month", [
+    ("红星社区6月安全工作打算", 6),
+    ("街道2024年7月份安全生产工作重点", 7),
+    ("十二月份安全生产工作安排", 12),
+    ("2024年10月份重点工作任务清单", 10),
+    ("5月份工作总结", None),
+    ("2024年3月安全生产工作动态", None),
+    ("2024年5-6月工作计划", None),
+])
+def test_monthly_plan_titles(title, month):
+    from pipeline.structure import find_month
+
+    assert find_month(title) == month

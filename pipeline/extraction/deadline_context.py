@@ -35,10 +35,12 @@ from .deadlines import find_deadlines, parse_deadline
 # the words of a line before the task: an optional item number, a label, a colon (or a table cell's bar)
 LABEL = re.compile(r"^[\s|]*(?:[(（]?[一二三四五六七八九十\d]{1,2}[)）、.．]\s*)?(?P<lab>[^，,。；;：:\n|]{1,30}?)\s*[:：]\s*$")
 # a line that is a phase label alone: an optional item number, the label, an optional colon or full stop
-PHASE_LINE = re.compile(r"^[\s|]*(?:[(（]?[一二三四五六七八九十\d]{1,2}[)）、.．]\s*)?(?P<lab>[^，,。；;：:\n|]{2,40}?)\s*[:：。]?\s*$")
+PHASE_LINE = re.compile(r"^[\s|]*(?:[(（]?[一二三四五六七八九十\d]{1,2}[)）、.．]\s*)?"
+                        r"(?P<lab>(?:第[一二三四五六七八九十\d]{1,2}(?:阶段|步)\s*[:：]\s*)?[^，,。；;：:\n|]{2,40}?)\s*[:：。]?\s*$")
 PHASE_NAME = re.compile(r"阶段|步骤|时间安排")
 # what a schedule label may hold besides its date: a phase's name and brackets around the date
-PHASE_WORDS = re.compile(r"第[一二三四五六七八九十\d]{1,2}阶段|[^\s()（）]{0,8}阶段|时间安排|时间|期间|[()（）\s]")
+PHASE_WORDS = re.compile(r"第[一二三四五六七八九十\d]{1,2}(?:阶段|步)\s*[:：]\s*[^\s()（）:：]{0,8}(?=[(（])"  # 第一阶段：动员部署（4月上旬）
+                         r"|第[一二三四五六七八九十\d]{1,2}阶段|[^\s()（）]{0,8}阶段|时间安排|时间|期间|[()（）\s]")
 
 
 def _key(d: Deadline) -> tuple:

@@ -378,7 +378,7 @@ _CONVENER = re.compile(r"^(?P<who>[^,，。:：;；\s]{2,20}?)[:：]?(?:组织�
 
 _MONTH_NUM = r"1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]"
 _TITLE_MONTH = re.compile(rf"(?<![\d\-—–~～至到、和及])(?P<m>{_MONTH_NUM})月份?(?![\d\-—–~～至到、和及]|[上中下]旬|底|末|\d*日)")
-_MONTH_PLAN = re.compile(r"计划|安排|要点|方案|任务|清单|重点工作")
+_MONTH_PLAN = re.compile(r"计划|安排|要点|方案|任务|清单|重点工作|工作重点|打算|部署")
 _MONTH_OPENING = re.compile(rf"现将(?:\d{{4}}年)?(?P<m>{_MONTH_NUM})月份?[^。\n]{{0,30}}?(?:工作|任务)(?:安排|计划|要点)(?:如下|如次)")
 _NOT_MONTHLY = re.compile(r"年度|季度|半年|学年|学期|(?:19|20)\d{2}\s*[-—–~～至到]")
 

@@ -47,6 +47,14 @@ def key(d):
     ("力争年内每名网格员每年补助标准不低于2000元", [("by_date", "2024-12-31")]),
     ("每月发放交通补贴300元", []),
     ("每年至少组织2次应急演练", [("recurring", "year", 2)]),
+    # a recurring day written with 的; a month.day with a slash; a month (份) to be finished in
+    ("每年的3月底前报送上年度总结", [("recurring", "year", None)]),
+    ("请于6/30前报送", [("by_date", "2024-06-30")]),
+    ("于9月份完成验收", [("by_date", "2024-09-30")]),
+    ("9月份完成了验收", []),
+    # month.day ranges are a cell's or a phase label's only: in running text they may be measures
+    ("动员部署阶段（4.1-4.10）", []),
+    ("钢管长度3.5-4.5米", []),
 ])
 def test_unseen_forms(text, expected):
     assert [key(d) for d in find_deadlines(text, 2024)] == expected
@@ -77,12 +85,16 @@ def test_line_breaks_that_end_a_date(text):
     ("2024.12", ("range", "2024-12-01", "2024-12-31")),
     ("2024年6月底前完成，长期坚持", ("by_date", "2024-06-30")),
     ("第三季度", ("by_date", "2024-09-30")),
+    ("4.1-4.10", ("range", "2024-04-01", "2024-04-10")),
+    ("动员部署阶段（4.1—10）", ("range", "2024-04-01", "2024-04-10")),
+    ("6/30前", ("by_date", "2024-06-30")),
 ])
 def test_time_limit_cells(cell, expected):
     assert key(parse_deadline(cell, 2024)) == expected
 
 
-@pytest.mark.parametrize("cell", ["长期坚持", "持续推进", "长期", "立行立改", "按时间节点推进", "汛期前", "春节前", "2024"])
+@pytest.mark.parametrize("cell", ["长期坚持", "持续推进", "长期", "立行立改", "按时间节点推进", "汛期前", "春节前", "2024",
+                                  "3.5-4.5米"])
 def test_time_limit_cells_without_a_date(cell):
     assert parse_deadline(cell, 2024) is None
 

@@ -109,8 +109,12 @@ MONTHS_RE = re.compile(  # 5—10月份, 5-10月: the first month written withou
 DOTTED_RE = re.compile(  # 2024.6.30前, 2024/06/30, 2024-06-30 (a table cell)
     rf"(?<![\d.])(?P<y>\d{{4}})(?P<s>[./\-])(?P<m>1[0-2]|0?[1-9])(?P=s)(?P<d>3[01]|[12]\d|0?[1-9])(?![\d.])"
     rf"(?P<before>{_BEFORE})?")
-MD_DOTTED_RE = re.compile(  # 4.15前, 6.30之前 (a table's or a notice's month.day, no year): only with 前
-    rf"(?<![\d.．/\-])(?P<m>1[0-2]|0?[1-9])[.．](?P<d>3[01]|[12]\d|0?[1-9])(?![\d.．%])(?P<before>{_BEFORE})")
+MD_DOTTED_RE = re.compile(  # 4.15前, 6.30之前, 6/30前 (a table's or a notice's month.day, no year): only with 前
+    rf"(?<![\d.．/\-])(?P<m>1[0-2]|0?[1-9])(?P<s>[.．/])(?P<d>3[01]|[12]\d|0?[1-9])(?![\d.．%/])(?P<before>{_BEFORE})")
+MD_RANGE_RE = re.compile(  # 4.1-4.10, 4.1—10 (a phase label's or a table cell's days, no year): in a cell only
+    rf"(?<![\d.．/\-])(?P<am>1[0-2]|0?[1-9])[.．](?P<ad>3[01]|[12]\d|0?[1-9])\s*(?:[—–\-~～－]+|至|到)\s*"
+    rf"(?:(?P<bm>1[0-2]|0?[1-9])[.．])?(?P<bd>3[01]|[12]\d|0?[1-9])(?![\d.．%])(?:{_BEFORE}|{_UNTIL})?"
+    rf"(?![^\s,，;；。、)）]{{0,2}}?(?:米|吨|元|倍|公里|千克|小时|分|度|%|级|万|亿))")
 GLUED_RE = re.compile(r"(?<![\d.])(?P<g>\d{3,4})月(?P<fen>份)?")  # 510月份: a lost separator
 _ITEM = rf"(?:(?:{_Y})年)?(?:{_M})月份?(?:(?:{_D})[日号]|(?:[上中下]|上中|中下)旬|底|末)?"
 LIST_RE = re.compile(  # 3月、6月、9月、12月底前; 6月中旬、12月中旬前; 1月、4月、7月、10月的5日前: the last's 底/日/前 is every item's
@@ -135,8 +139,8 @@ _STOP = r",，;；。:：!！?？、\n()（）"
 _STOP_CLAUSE = r",，;；。:：!！?？\n()（）"  # a list (、) may stand between 每月 and its 至少…N次
 REC_RE = re.compile(
     r"每(?!逢)(?:个|一)?(?P<f>季度|季|半年|年度?|月|周|星期|礼拜|日|天)"
-    rf"(?:(?:(?:{_M})月份?)?(?:(?:{_D})[日号]|[上中下]旬|底|末|的?第[一二三四五1-5]个?(?:周|星期))"
-    rf"|(?:{_M})月份?|年(?:底|末))?(?:{_BEFORE})?"
+    rf"(?:的?(?:(?:{_M})月份?)?(?:(?:{_D})[日号]|[上中下]旬|底|末|的?第[一二三四五1-5]个?(?:周|星期))"
+    rf"|的?(?:{_M})月份?|年(?:底|末))?(?:{_BEFORE})?"
     rf"(?:[^{_STOP_CLAUSE}]{{0,30}}?(?:至少|不少于|不低于|最少|最低)(?:[^{_STOP}\d一二两三四五六七八九十]|[一二三四五六七八九十]、|"
     rf"[一二三四五六七八九十](?=级))"  # 至少对全市一、二级…企业督导检查1次: a list of grades is no count
     rf"{{0,24}}?(?P<ca>{_NUMC})(?:次|个|场|期|轮|批|项|份|篇|件|起|回|遍)"
@@ -177,7 +181,7 @@ CELL_YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年(?:度|内)?(?:完成)?")
 CELL_YEAR_MONTH = re.compile(r"(?P<y>(?:19|20)\d{2})\s*[./\-]\s*(?P<m>1[0-2]|0?[1-9])")
 TOPIC = ("关于", "关於")  # 关于2024年一季度…的通报: the topic of a document, not a time requirement
 BOOK = re.compile(r"《[^《》]*》")  # the title of a cited document: its dates are not this task's
-TRIGGER = re.compile(r"[月年季每]|\d{4}[./\-]\d|\d[.．]\d{1,2}(?:之|以)?前")
+TRIGGER = re.compile(r"[月年季每]|\d{4}[./\-]\d|\d[.．/]\d{1,2}(?:之|以)?前|\d[.．]\d{1,2}\s*(?:[—–\-~～－]|至|到)")
 SPACE = re.compile(r"[ \t\u3000\xa0]+")
 # a line break inside a date (text copied from a PDF, hard-wrapped: 于2024年6\n月30日前, 于7月\n15日前, 6月30日\n前): the
 # line goes on with the date's next part, never with an item number (2024年5月\n1.加强…) or a new date (6月30日\n7月…)
@@ -283,6 +287,9 @@ def _single(m: re.Match, year: int | None, text: str) -> _Cand | None:
         return _Cand(start, m.end(), _by(hi, masked))
     if not g["d"] and IS.match(text, m.end()) or ATTRIB.match(text, m.end()):
         return None  # 今年6月份是“安全生产月”: a month described; 5月召开的会议: an event named, not a schedule
+    if g["fen"] and text.startswith("完成", m.end()):  # 9月份完成: by the month's end, as 10月完成
+        return _Cand(start, m.end(), _by(hi, masked), bare=not (g["ty"] or g["ny"] or (pre and not at)), masked=masked,
+                     at=at)
     if g["fen"] or g["dek"]:
         return _Cand(start, m.end(), Deadline("range", start=_iso(lo), end=_iso(hi), masked=masked))
     bare = not (g["ty"] or g["ny"] or (pre and not at))
@@ -364,6 +371,13 @@ def _md_dotted(m: re.Match, year: int | None, text: str) -> _Cand | None:
         return None
     p = _period(year, int(m["m"]), int(m["d"]))
     return _Cand(m.start(), m.end(), _by(p and p[1]))
+
+
+def _md_range(m: re.Match, year: int | None, text: str) -> _Cand | None:
+    am, ad, bd = int(m["am"]), int(m["ad"]), int(m["bd"])
+    bm = int(m["bm"]) if m["bm"] else am
+    a, b = _period(year, am, ad), _period(year, bm, bd)
+    return _Cand(m.start(), m.end(), Deadline("range", start=_iso(a and a[0]), end=_iso(b and b[1])), cell_only=True)
 
 
 def _glued(m: re.Match, year: int | None, text: str) -> _Cand | None:
@@ -466,6 +480,7 @@ def _days(m: re.Match, year: int | None, text: str, month: int) -> _Cand | None:
 MONTH_PATTERNS = ((DAYS_RE, _days), (DAY_RE, _day), (DEK_RE, _dek), (EOM_RE, _eom))
 
 PATTERNS = ((LIST_RE, _list), (RANGE_RE, _range), (MONTHS_RE, _months), (GLUED_RE, _glued), (DOTTED_RE, _dotted), (MD_DOTTED_RE, _md_dotted),
+            (MD_RANGE_RE, _md_range),
             (SINGLE_RE, _single),
             (YEAR_RE, _year_level), (QUARTER_RE, _quarter), (HALF_RE, _half), (REMAIN_RE, _remain),
             (REC_RE, _recurring))
@@ -509,7 +524,7 @@ def _compact(text: str) -> tuple[str, list[int] | None]:
 # finditer over those segments only (the cut after each included, for the lookaheads; the lookbehinds see the
 # whole text) finds exactly what finditer over the whole text finds, without trying every position of a document.
 CUT = re.compile(r"[,，。;；!！?？\n]")
-ANCHORS = {LIST_RE: "月", RANGE_RE: "月", MONTHS_RE: "月", GLUED_RE: "月", SINGLE_RE: "月", DOTTED_RE: "./-", MD_DOTTED_RE: ".．",
+ANCHORS = {LIST_RE: "月", RANGE_RE: "月", MONTHS_RE: "月", GLUED_RE: "月", SINGLE_RE: "月", DOTTED_RE: "./-", MD_DOTTED_RE: ".．/", MD_RANGE_RE: ".．",
            YEAR_RE: "年", QUARTER_RE: "季", HALF_RE: "半", REMAIN_RE: "今", REC_RE: "每",
            DAY_RE: "日号", DAYS_RE: "日号", DEK_RE: "旬", EOM_RE: "月"}
 MONTH_TRIGGER = re.compile(r"[日号旬]|月[底末]")

@@ -25,9 +25,9 @@ schedule. Numbers may be Arabic, full-width or Chinese everywhere (``十月份``
   → ``range`` from A's first day to B's last; B inherits A's year and month
   (``次年/翌年`` adds one year). An inverted range is kept as written;
   :func:`is_inverted` tells the caller to flag it.
-- Coordinated months sharing one suffix (``6月中旬、12月中旬前``) → one deadline
-  each, the suffix distributed; the four quarter ends (``在3月、6月、9月、12月底
-  前``) → ``recurring`` quarter.
+- Coordinated months sharing one suffix (``6月中旬、12月中旬前``, ``6月、12月的10日前``) → one deadline
+  each, the suffix distributed; four months a quarter apart (``在3月、6月、9月、12月底
+  前``, ``1月、4月、7月、10月的5日前``) → ``recurring`` quarter.
 - ``X月份`` and ``X月上旬`` → ``range`` over the month / the 旬.
 - A single day (``6月13日``) on which the work happens → ``by_date`` that day
   (SPEC §8); a bare ``X月`` → ``range`` over the month. In :func:`parse_deadline`
@@ -47,6 +47,9 @@ schedule. Numbers may be Arabic, full-width or Chinese everywhere (``十月份``
   ``至少/不少于 … N<measure word>`` or ``… N次`` in the same clause gives
   ``min_count`` (``raw`` then runs from 每 to the count); ``每月26日前`` and
   ``每年4月份的第一周`` keep their day in ``raw``.
+- A table cell (:func:`parse_deadline`) also reads a year alone (``2024年`` → by its end), a year and month in
+  figures (``2024.12`` → that month) and month.day ranges (``4.1-4.10``; in running text they may be measures).
+- A line break inside a date (a hard-wrapped copy: ``于2024年6\n月30日前``) is read through, as a space is.
 - Masked parts (``x``, ``xx``, ``XX``, ``*``, the blanks ``_``/``□`` of a
   template: ``20__年9月1日``) give ``masked`` true and null dates.
 - Without a year (``year`` None) a deadline that does not name its own year
@@ -60,7 +63,10 @@ schedule. Numbers may be Arabic, full-width or Chinese everywhere (``十月份``
   ``三年内``, ``5个工作日内``) and quantities; reporting dates (``截至6月30日``);
   a period described rather than scheduled (``今年6月份是安全生产月``,
   ``5—9月是主汛期``); dates of a cited document (inside ``《…》`` or after
-  ``关于``: ``关于2024年一季度…的通报``); a date line alone (a signature).
+  ``关于``: ``关于2024年一季度…的通报``); a date line alone (a signature); a period named as the time to
+  watch (``紧盯四季度岁末年初关键节点``: followed by 节点/时段/关口, without 前/底/止); 每年/每月 of a rate
+  (``每年补助标准不低于3000元``: a standard or a sum of money in its clause, no count); holidays and seasons
+  (春节前, 国庆节前, 汛期前: occasions).
 """
 
 from __future__ import annotations

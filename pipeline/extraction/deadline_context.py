@@ -12,13 +12,20 @@ The extractor reads each task's text alone; two kinds of time requirement need t
   added here. The label must be a date and nothing else but a phase word (阶段, 时间, 期间): ``责任单位：``
   or ``工作内容：`` never are, and neither is a sentence. A phase label on a line of its own above the task, in
   the task's section (``动员部署阶段（4月1日—4月15日）`` without an item number, which the section tree does not
-  see as a heading), schedules the tasks below it in the same way: the nearest one counts.
+  see as a heading), schedules the tasks below it in the same way: the nearest one counts;
+- a **sentence's opening time phrase** before the task's words (``下半年，街道还将…`` where the task starts at 街道):
+  a date alone before the comma (:func:`opener_deadline`);
+- a **time-limit field** after the task in its record (``整改措施：…`` then ``整改时限：2025年3月31日前``, with
+  ``责任人：…`` perhaps between), in its section and before the next task (:func:`field_deadline`);
+- **明年 in the running text** of a document whose dates the task finder read in the document's own year: the next
+  year's (:func:`next_year_said`; in a part that plans the next year the task finder passes that year already).
 
-A deadline is added only when the task has none equal to it; nothing is removed.
+A deadline is added only when the task has none equal to it; nothing is removed (明年's are re-read, not added).
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import replace
 
@@ -28,10 +35,12 @@ from .deadlines import find_deadlines, parse_deadline
 # the words of a line before the task: an optional item number, a label, a colon (or a table cell's bar)
 LABEL = re.compile(r"^[\s|]*(?:[(（]?[一二三四五六七八九十\d]{1,2}[)）、.．]\s*)?(?P<lab>[^，,。；;：:\n|]{1,30}?)\s*[:：]\s*$")
 # a line that is a phase label alone: an optional item number, the label, an optional colon or full stop
-PHASE_LINE = re.compile(r"^[\s|]*(?:[(（]?[一二三四五六七八九十\d]{1,2}[)）、.．]\s*)?(?P<lab>[^，,。；;：:\n|]{2,40}?)\s*[:：。]?\s*$")
+PHASE_LINE = re.compile(r"^[\s|]*(?:[(（]?[一二三四五六七八九十\d]{1,2}[)）、.．]\s*)?"
+                        r"(?P<lab>(?:第[一二三四五六七八九十\d]{1,2}(?:阶段|步)\s*[:：]\s*)?[^，,。；;：:\n|]{2,40}?)\s*[:：。]?\s*$")
 PHASE_NAME = re.compile(r"阶段|步骤|时间安排")
 # what a schedule label may hold besides its date: a phase's name and brackets around the date
-PHASE_WORDS = re.compile(r"第[一二三四五六七八九十\d]{1,2}阶段|[^\s()（）]{0,8}阶段|时间安排|时间|期间|[()（）\s]")
+PHASE_WORDS = re.compile(r"第[一二三四五六七八九十\d]{1,2}(?:阶段|步)\s*[:：]\s*[^\s()（）:：]{0,8}(?=[(（])"  # 第一阶段：动员部署（4月上旬）
+                         r"|第[一二三四五六七八九十\d]{1,2}阶段|[^\s()（）]{0,8}阶段|时间安排|时间|期间|[()（）\s]")
 
 
 def _key(d: Deadline) -> tuple:
@@ -84,6 +93,49 @@ def label_deadline(doc: Document, t: Task) -> Deadline | None:
     return replace(d, span=(at + d.span[0], at + d.span[1]))
 
 
+# the opening of a sentence before the task's words: a time phrase and a comma (下半年，街道还将…; 10月底前，…)
+OPENER = re.compile(r"(?P<lab>[^，,。；;：:！!？?\n|]{2,14})[，,]\s*$")
+_SENTENCE_END = re.compile(r"[。；;！!？?\n]")
+# what an opener may hold besides its date: 今年, 在/于, 预计/计划 (a time phrase, not a clause)
+OPENER_WORDS = re.compile(r"^(?:今年|本年|年内)?(?:预计|计划|力争)?(?:在|于)?$")
+
+
+def _year_at(doc: Document, pos: int) -> int | None:
+    """The year the dates at ``pos`` resolve against: the next one in a report's part that plans the next year (SPEC §5),
+    as the task finder reads the task's own words."""
+    from .tasks import NEXT_YEAR, _forward, _section_at
+
+    year = doc.year
+    fwd = _forward(doc, _section_at(doc, pos)) if year else None
+    if fwd is not None and (NEXT_YEAR.search(fwd.heading) or re.search(rf"{year + 1}\s*年", fwd.heading)):
+        return year + 1
+    return year
+
+
+def opener_deadline(doc: Document, t: Task) -> Deadline | None:
+    """The date of a time phrase that opens the task's sentence before the task's own words (下半年，街道还将…, where
+    the task starts at 街道), or None. Only a date alone before the comma counts: 今年以来，… and 会议要求，… never do."""
+    s = t.span[0]
+    lo = max(0, s - 20)
+    ends = list(_SENTENCE_END.finditer(doc.text, lo, s))
+    start = ends[-1].end() if ends else (0 if lo == 0 else None)
+    if start is None or start >= s:
+        return None
+    m = OPENER.fullmatch(doc.text, start, s)
+    if not m:
+        return None
+    lab = m.group("lab").strip()
+    at = m.start("lab") + (len(m.group("lab")) - len(m.group("lab").lstrip()))
+    year = _year_at(doc, s)
+    found = find_deadlines(lab, year, month=doc.meta.get("month"))
+    if len(found) != 1 and not (d := parse_deadline(lab, year, month=doc.meta.get("month"))):
+        return None
+    d = found[0] if len(found) == 1 else d
+    if d.kind == "recurring" or not OPENER_WORDS.match(lab[:d.span[0]] + lab[d.span[1]:]):
+        return None
+    return replace(d, span=(at + d.span[0], at + d.span[1]))
+
+
 def _phase_line(doc: Document, line: str, at: int) -> Deadline | None:
     """The date of a line that is a phase label and nothing else (动员部署阶段（4月1日—4月15日）, 9月：), or None."""
     m = PHASE_LINE.match(line)
@@ -117,12 +169,74 @@ def phase_line_deadline(doc: Document, t: Task, by_id: dict) -> Deadline | None:
     return None
 
 
+# a field line after the task that gives its time limit (整改措施：… then 整改时限：2025年3月31日前, 责任人：…)
+FIELD = re.compile(r"[ \t|]*(?P<lab>(?:整改|完成|办结|落实|工作|报送|上报|销号)?(?:时限|期限|时间|日期))[ \t]*[:：][ \t]*(?P<v>[^\n]{1,30}?)"
+                   r"[ \t。；;]*$")
+# the other fields of the same record, which may stand between the task and its time limit
+OTHER_FIELD = re.compile(r"[ \t|]*(?:责任人|责任单位|责任部门|牵头单位|配合单位|责任领导|督办人|联系人|整改责任人)[ \t]*[:：]")
+
+
+def field_deadline(doc: Document, t: Task, next_start: int) -> Deadline | None:
+    """The time limit a field line gives right after the task, in its section and before the next task (整改时限：
+    2025年3月31日前 below 整改措施：…), or None. Only other fields of the record (责任人：…) may stand between."""
+    pos = doc.text.find("\n", t.span[1])
+    if pos < 0 or pos > t.span[1] + 2 and doc.text[t.span[1]:pos].strip(" \t。；;"):
+        return None  # the task's line goes on after it: no field follows the task
+    sec = _section_of(doc, pos + 1)
+    for _ in range(3):
+        start = pos + 1
+        if start >= min(next_start, len(doc.text)):
+            return None
+        end = doc.text.find("\n", start)
+        end = len(doc.text) if end < 0 else end
+        if _section_of(doc, start) is not sec:
+            return None
+        m = FIELD.match(doc.text, start, end)
+        if m and doc.text[m.end():end].strip() == "":
+            d = parse_deadline(m.group("v"), _year_at(doc, start), month=doc.meta.get("month"))
+            if d is None or d.span is None:
+                return None
+            at = m.start("v")
+            return replace(d, span=(at + d.span[0], at + d.span[1]))
+        if not OTHER_FIELD.match(doc.text, start, end):
+            return None
+        pos = end
+    return None
+
+
+def _section_of(doc: Document, pos: int):
+    from .tasks import _section_at
+
+    return _section_at(doc, pos)
+
+
+NEXT_YEAR_WORD = re.compile(r"明年|来年|下一年度?")
+
+
+def next_year_said(doc: Document, d: Deadline) -> Deadline:
+    """``d`` read in the next year where its words say so (明年上半年, 在明年3月底前) and the task finder read it in the
+    document's own year (outside a part that plans the next year, where it already passes the next year)."""
+    if not d.raw or not d.span or not doc.year or not NEXT_YEAR_WORD.search(d.raw) \
+            or _year_at(doc, d.span[0]) != doc.year:
+        return d
+    again = find_deadlines(d.raw, doc.year + 1) or ([x] if (x := parse_deadline(d.raw, doc.year + 1)) else [])
+    if len(again) != 1 or again[0].kind != d.kind:
+        return d
+    a = again[0]
+    return replace(d, date=a.date, start=a.start, end=a.end)
+
+
 def resolve(doc: Document, tasks: list[Task]) -> list[Task]:
     """``tasks`` (of ``doc``) with each task's context deadlines added (see the module's docstring)."""
     month = doc.meta.get("month")
     by_id = {sec.id: sec for sec in doc.sections}
     out = []
+    starts = sorted(t.span[0] for t in tasks)
     for t in tasks:
+        k = bisect.bisect_right(starts, t.span[0])
+        next_start = starts[k] if k < len(starts) else len(doc.text)
+        if doc.year and any(d.raw and NEXT_YEAR_WORD.search(d.raw) for d in t.deadlines):
+            t = replace(t, deadlines=tuple(next_year_said(doc, d) for d in t.deadlines))
         add: list[Deadline] = []
         keys = {_key(d) for d in t.deadlines}
         if month:
@@ -130,7 +244,8 @@ def resolve(doc: Document, tasks: list[Task]) -> list[Task]:
                 if _key(d) not in keys:
                     keys.add(_key(d))
                     add.append(d)
-        lab = label_deadline(doc, t) or phase_line_deadline(doc, t, by_id)
+        lab = label_deadline(doc, t) or opener_deadline(doc, t) or field_deadline(doc, t, next_start) \
+            or phase_line_deadline(doc, t, by_id)
         if lab is not None and _key(lab) not in keys:
             add.insert(0, lab)
         if add:

@@ -25,9 +25,9 @@ schedule. Numbers may be Arabic, full-width or Chinese everywhere (``十月份``
   → ``range`` from A's first day to B's last; B inherits A's year and month
   (``次年/翌年`` adds one year). An inverted range is kept as written;
   :func:`is_inverted` tells the caller to flag it.
-- Coordinated months sharing one suffix (``6月中旬、12月中旬前``) → one deadline
-  each, the suffix distributed; the four quarter ends (``在3月、6月、9月、12月底
-  前``) → ``recurring`` quarter.
+- Coordinated months sharing one suffix (``6月中旬、12月中旬前``, ``6月、12月的10日前``) → one deadline
+  each, the suffix distributed; four months a quarter apart (``在3月、6月、9月、12月底
+  前``, ``1月、4月、7月、10月的5日前``) → ``recurring`` quarter.
 - ``X月份`` and ``X月上旬`` → ``range`` over the month / the 旬.
 - A single day (``6月13日``) on which the work happens → ``by_date`` that day
   (SPEC §8); a bare ``X月`` → ``range`` over the month. In :func:`parse_deadline`
@@ -47,6 +47,9 @@ schedule. Numbers may be Arabic, full-width or Chinese everywhere (``十月份``
   ``至少/不少于 … N<measure word>`` or ``… N次`` in the same clause gives
   ``min_count`` (``raw`` then runs from 每 to the count); ``每月26日前`` and
   ``每年4月份的第一周`` keep their day in ``raw``.
+- A table cell (:func:`parse_deadline`) also reads a year alone (``2024年`` → by its end), a year and month in
+  figures (``2024.12`` → that month) and month.day ranges (``4.1-4.10``; in running text they may be measures).
+- A line break inside a date (a hard-wrapped copy: ``于2024年6\n月30日前``) is read through, as a space is.
 - Masked parts (``x``, ``xx``, ``XX``, ``*``, the blanks ``_``/``□`` of a
   template: ``20__年9月1日``) give ``masked`` true and null dates.
 - Without a year (``year`` None) a deadline that does not name its own year
@@ -60,7 +63,10 @@ schedule. Numbers may be Arabic, full-width or Chinese everywhere (``十月份``
   ``三年内``, ``5个工作日内``) and quantities; reporting dates (``截至6月30日``);
   a period described rather than scheduled (``今年6月份是安全生产月``,
   ``5—9月是主汛期``); dates of a cited document (inside ``《…》`` or after
-  ``关于``: ``关于2024年一季度…的通报``); a date line alone (a signature).
+  ``关于``: ``关于2024年一季度…的通报``); a date line alone (a signature); a period named as the time to
+  watch (``紧盯四季度岁末年初关键节点``: followed by 节点/时段/关口, without 前/底/止); 每年/每月 of a rate
+  (``每年补助标准不低于3000元``: a standard or a sum of money in its clause, no count); holidays and seasons
+  (春节前, 国庆节前, 汛期前: occasions).
 """
 
 from __future__ import annotations
@@ -109,12 +115,16 @@ MONTHS_RE = re.compile(  # 5—10月份, 5-10月: the first month written withou
 DOTTED_RE = re.compile(  # 2024.6.30前, 2024/06/30, 2024-06-30 (a table cell)
     rf"(?<![\d.])(?P<y>\d{{4}})(?P<s>[./\-])(?P<m>1[0-2]|0?[1-9])(?P=s)(?P<d>3[01]|[12]\d|0?[1-9])(?![\d.])"
     rf"(?P<before>{_BEFORE})?")
-MD_DOTTED_RE = re.compile(  # 4.15前, 6.30之前 (a table's or a notice's month.day, no year): only with 前
-    rf"(?<![\d.．/\-])(?P<m>1[0-2]|0?[1-9])[.．](?P<d>3[01]|[12]\d|0?[1-9])(?![\d.．%])(?P<before>{_BEFORE})")
+MD_DOTTED_RE = re.compile(  # 4.15前, 6.30之前, 6/30前 (a table's or a notice's month.day, no year): only with 前
+    rf"(?<![\d.．/\-])(?P<m>1[0-2]|0?[1-9])(?P<s>[.．/])(?P<d>3[01]|[12]\d|0?[1-9])(?![\d.．%/])(?P<before>{_BEFORE})")
+MD_RANGE_RE = re.compile(  # 4.1-4.10, 4.1—10 (a phase label's or a table cell's days, no year): in a cell only
+    rf"(?<![\d.．/\-])(?P<am>1[0-2]|0?[1-9])[.．](?P<ad>3[01]|[12]\d|0?[1-9])\s*(?:[—–\-~～－]+|至|到)\s*"
+    rf"(?:(?P<bm>1[0-2]|0?[1-9])[.．])?(?P<bd>3[01]|[12]\d|0?[1-9])(?![\d.．%])(?:{_BEFORE}|{_UNTIL})?"
+    rf"(?![^\s,，;；。、)）]{{0,2}}?(?:米|吨|元|倍|公里|千克|小时|分|度|%|级|万|亿))")
 GLUED_RE = re.compile(r"(?<![\d.])(?P<g>\d{3,4})月(?P<fen>份)?")  # 510月份: a lost separator
 _ITEM = rf"(?:(?:{_Y})年)?(?:{_M})月份?(?:(?:{_D})[日号]|(?:[上中下]|上中|中下)旬|底|末)?"
-LIST_RE = re.compile(  # 3月、6月、9月、12月底前; 6月中旬、12月中旬前: the last item's 底/前 is every item's
-    rf"{_NOT_AFTER_NUM}(?P<items>{_ITEM}(?:(?:、|和|及|与)(?:{_ITEM}))+)(?P<before>{_BEFORE})?")
+LIST_RE = re.compile(  # 3月、6月、9月、12月底前; 6月中旬、12月中旬前; 1月、4月、7月、10月的5日前: the last's 底/日/前 is every item's
+    rf"{_NOT_AFTER_NUM}(?P<items>{_ITEM}(?:(?:、|和|及|与)(?:{_ITEM}))+)(?:的(?P<sd>{_D})[日号])?(?P<before>{_BEFORE})?")
 _ITEM_RE = re.compile(
     rf"(?:(?P<y>{_Y})年)?(?P<m>{_M})月份?(?:(?P<d>{_D})[日号]|(?P<dek>[上中下]|上中|中下)旬|(?P<eom>底|末))?")
 YEAR_RE = re.compile(
@@ -135,8 +145,8 @@ _STOP = r",，;；。:：!！?？、\n()（）"
 _STOP_CLAUSE = r",，;；。:：!！?？\n()（）"  # a list (、) may stand between 每月 and its 至少…N次
 REC_RE = re.compile(
     r"每(?!逢)(?:个|一)?(?P<f>季度|季|半年|年度?|月|周|星期|礼拜|日|天)"
-    rf"(?:(?:(?:{_M})月份?)?(?:(?:{_D})[日号]|[上中下]旬|底|末|的?第[一二三四五1-5]个?(?:周|星期))"
-    rf"|(?:{_M})月份?|年(?:底|末))?(?:{_BEFORE})?"
+    rf"(?:的?(?:(?:{_M})月份?)?(?:(?:{_D})[日号]|[上中下]旬|底|末|的?第[一二三四五1-5]个?(?:周|星期))"
+    rf"|的?(?:{_M})月份?|年(?:底|末))?(?:{_BEFORE})?"
     rf"(?:[^{_STOP_CLAUSE}]{{0,30}}?(?:至少|不少于|不低于|最少|最低)(?:[^{_STOP}\d一二两三四五六七八九十]|[一二三四五六七八九十]、|"
     rf"[一二三四五六七八九十](?=级))"  # 至少对全市一、二级…企业督导检查1次: a list of grades is no count
     rf"{{0,24}}?(?P<ca>{_NUMC})(?:次|个|场|期|轮|批|项|份|篇|件|起|回|遍)"
@@ -153,6 +163,11 @@ DAYS_RE = re.compile(  # 1日—10日, 11-20日 in a plan for one month: those d
     rf"(?:{_BEFORE}|{_UNTIL})?")
 DEK_RE = re.compile(rf"(?<![月\d一二三四五六七八九十每])(?P<pre>至|到|{_AT})?(?:本月|当月)?(?P<dek>[上中下]|上中|中下)旬(?P<before>{_BEFORE})?")
 EOM_RE = re.compile(rf"(?<![每次上下个\d一二三四五六七八九十])(?P<pre>至|到|{_AT})?(?:本|当)?月(?:底|末)(?P<before>{_BEFORE})?")
+# what makes 每年/每月 a rate rather than a recurrence: a standard or a sum of money in its clause
+RATE = re.compile(rf"[^{_STOP_CLAUSE}]{{0,20}}?(?:标准|\d+(?:\.\d+)?\s*[万亿千]?元)")
+# a period named as the time to watch, not to finish by (紧盯四季度岁末年初关键节点, 聚焦5—9月主汛期重点时段)
+FOCUS = re.compile(r"[^,，;；。:：!！?？\n]{0,10}?(?:节点|时段|关口)")
+_LIMIT_WORDS = re.compile(r"前|止|底|末")
 START_AFTER = re.compile(r"以来|起(?!草)|开始|至今|以后|之后|后(?!续)")
 # a date a label names as the time limit (截止时间为6月30日, 完成时限：6月30日, 报送日期：…): a deadline, not a time stamp
 LIMIT_LABEL = re.compile(r"(?:截止|完成|报送|上报|整改|办结|报名)(?:时间|时限|日期|期限)\s*(?:为|是|[:：])?\s*$")
@@ -167,10 +182,19 @@ CLAUSE_END = re.compile(r"[。;；!！?？\n]")
 NEWS = re.compile(r"会议(?:强调|要求|指出|认为)|在讲话中|讲话(?:中|时)(?:强调|要求|指出)")  # news of a meeting held
 COORD = re.compile(r"和|、|及|与|或|以及")
 WHOLE_YEAR = re.compile(r"全年度?")
+# a time-limit cell that is a year alone (2024年: by its end, SPEC §8) or a year and a month in figures (2024.12: that month)
+CELL_YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年(?:度|内)?(?:完成)?")
+CELL_YEAR_MONTH = re.compile(r"(?P<y>(?:19|20)\d{2})\s*[./\-]\s*(?P<m>1[0-2]|0?[1-9])")
 TOPIC = ("关于", "关於")  # 关于2024年一季度…的通报: the topic of a document, not a time requirement
 BOOK = re.compile(r"《[^《》]*》")  # the title of a cited document: its dates are not this task's
-TRIGGER = re.compile(r"[月年季每]|\d{4}[./\-]\d|\d[.．]\d{1,2}(?:之|以)?前")
+TRIGGER = re.compile(r"[月年季每]|\d{4}[./\-]\d|\d[.．/]\d{1,2}(?:之|以)?前|\d[.．]\d{1,2}\s*(?:[—–\-~～－]|至|到)")
 SPACE = re.compile(r"[ \t\u3000\xa0]+")
+# a line break inside a date (text copied from a PDF, hard-wrapped: 于2024年6\n月30日前, 于7月\n15日前, 6月30日\n前): the
+# line goes on with the date's next part, never with an item number (2024年5月\n1.加强…) or a new date (6月30日\n7月…)
+NL_IN_DATE = re.compile(
+    r"(?<=[\d年月至到—–\-~～])[ \t\u3000\xa0]*\n[ \t\u3000\xa0]*"
+    r"(?=\d{1,2}\s*[月日号]|\d{1,2}\s*[—–\-~～至到]\s*\d{1,2}\s*[日号月]|[月日号旬底末]|[上中下]旬)"
+    r"|(?<=[\d日号旬底末])[ \t\u3000\xa0]*\n[ \t\u3000\xa0]*(?=之前|以前|前(?![\d一二三四五六七八九十])|至|到|[—–\-~～]\s*\d)")
 _DATECH = set("0123456789年月日号份旬至到—–-~～－" + _CNDIGIT + "十")
 FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
@@ -269,6 +293,9 @@ def _single(m: re.Match, year: int | None, text: str) -> _Cand | None:
         return _Cand(start, m.end(), _by(hi, masked))
     if not g["d"] and IS.match(text, m.end()) or ATTRIB.match(text, m.end()):
         return None  # 今年6月份是“安全生产月”: a month described; 5月召开的会议: an event named, not a schedule
+    if g["fen"] and text.startswith("完成", m.end()):  # 9月份完成: by the month's end, as 10月完成
+        return _Cand(start, m.end(), _by(hi, masked), bare=not (g["ty"] or g["ny"] or (pre and not at)), masked=masked,
+                     at=at)
     if g["fen"] or g["dek"]:
         return _Cand(start, m.end(), Deadline("range", start=_iso(lo), end=_iso(hi), masked=masked))
     bare = not (g["ty"] or g["ny"] or (pre and not at))
@@ -283,19 +310,26 @@ def _single(m: re.Match, year: int | None, text: str) -> _Cand | None:
 def _list(m: re.Match, year: int | None, text: str) -> list[_Cand] | _Cand | None:
     """Coordinated months sharing the last one's 底/旬/日 and 前: 3月、6月、9月、12月底前 (quarterly), 6月中旬、12月中旬前."""
     items = list(_ITEM_RE.finditer(text, m.start("items"), m.end("items")))
-    last, before = items[-1], m["before"]
+    last, before, shared_day = items[-1], m["before"], m["sd"]
     if len(items) < 2 or not (before or last["eom"]) or _done_before(text, m.start()):
         return None
+    if shared_day and any(it["d"] or it["dek"] or it["eom"] for it in items):
+        return None  # 6月底、12月的5日前: not one suffix shared
     own = [bool(it["d"] or it["dek"] or it["eom"]) for it in items]
     months = [None if _masked(it["m"]) else _num(it["m"]) for it in items]
-    if not any(own[:-1]) and not last["d"] and not last["dek"]:
-        freq = {(3, 6, 9, 12): "quarter", tuple(range(1, 13)): "month"}.get(tuple(months))
-        if freq:  # every quarter's last month: a quarterly requirement
-            return _Cand(m.start(), m.end(), Deadline("recurring", freq=freq))
+    if not any(own[:-1]) and not last["dek"] and (not last["d"] or len(items) == 4) and None not in months:
+        # every quarter's month (3月、6月、9月、12月底前; 1月、4月、7月、10月的5日前), every month: a recurring requirement
+        if len(items) == 4 and all(b - a == 3 for a, b in zip(months, months[1:])):
+            return _Cand(m.start(), m.end(), Deadline("recurring", freq="quarter"))
+        if months == list(range(1, 13)):
+            return _Cand(m.start(), m.end(), Deadline("recurring", freq="month"))
     out, y = [], year
     for it, has_own in zip(items, own):
         y = _year(it["y"], y)
-        d, dek, eom = (it["d"], it["dek"], it["eom"]) if has_own else (last["d"], last["dek"], last["eom"])
+        if shared_day:
+            d, dek, eom = shared_day, None, None
+        else:
+            d, dek, eom = (it["d"], it["dek"], it["eom"]) if has_own else (last["d"], last["dek"], last["eom"])
         masked = _masked(it["y"], it["m"], d)
         p = None if masked else _period(y, _num(it["m"]), d and _num(d), dek)
         lo, hi = p or (None, None)
@@ -343,6 +377,13 @@ def _md_dotted(m: re.Match, year: int | None, text: str) -> _Cand | None:
         return None
     p = _period(year, int(m["m"]), int(m["d"]))
     return _Cand(m.start(), m.end(), _by(p and p[1]))
+
+
+def _md_range(m: re.Match, year: int | None, text: str) -> _Cand | None:
+    am, ad, bd = int(m["am"]), int(m["ad"]), int(m["bd"])
+    bm = int(m["bm"]) if m["bm"] else am
+    a, b = _period(year, am, ad), _period(year, bm, bd)
+    return _Cand(m.start(), m.end(), Deadline("range", start=_iso(a and a[0]), end=_iso(b and b[1])), cell_only=True)
 
 
 def _glued(m: re.Match, year: int | None, text: str) -> _Cand | None:
@@ -393,6 +434,8 @@ def _remain(m: re.Match, year: int | None, text: str) -> _Cand | None:
 
 def _recurring(m: re.Match, year: int | None, text: str) -> _Cand | None:
     cnt = m["ca"] or m["cb"]
+    if not cnt and RATE.match(text, m.end()):
+        return None  # 每年补助标准不低于3000元, 每月发放300元: a rate, not a time requirement
     return _Cand(m.start(), m.end(), Deadline("recurring", freq=_FREQ[m["f"]], min_count=_num(cnt) if cnt else None))
 
 
@@ -443,6 +486,7 @@ def _days(m: re.Match, year: int | None, text: str, month: int) -> _Cand | None:
 MONTH_PATTERNS = ((DAYS_RE, _days), (DAY_RE, _day), (DEK_RE, _dek), (EOM_RE, _eom))
 
 PATTERNS = ((LIST_RE, _list), (RANGE_RE, _range), (MONTHS_RE, _months), (GLUED_RE, _glued), (DOTTED_RE, _dotted), (MD_DOTTED_RE, _md_dotted),
+            (MD_RANGE_RE, _md_range),
             (SINGLE_RE, _single),
             (YEAR_RE, _year_level), (QUARTER_RE, _quarter), (HALF_RE, _half), (REMAIN_RE, _remain),
             (REC_RE, _recurring))
@@ -457,12 +501,17 @@ _FULLWIDTH_DIGIT = re.compile("[０-９]")
 
 
 def _compact(text: str) -> tuple[str, list[int] | None]:
-    """``text`` without the spaces inside date expressions (``2009 年 6 月 1 日至 30 日``), and the
-    original index of every kept character (None when nothing was dropped)."""
+    """``text`` without the spaces inside date expressions (``2009 年 6 月 1 日至 30 日``) and the line breaks
+    inside them (``于2024年6\\n月30日前``: :data:`NL_IN_DATE`), and the original index of every kept character
+    (None when nothing was dropped)."""
     drops = [(s.start(), s.end()) for s in SPACE.finditer(text)
              if 0 < s.start() and s.end() < len(text)
              and ((text[s.start() - 1] in _NUMCH and text[s.end()] in _UNIT_SEP)
                   or (text[s.start() - 1] in _UNIT_SEP and text[s.end()] in _NUM_UNIT))]
+    if "\n" in text:
+        breaks = [(b.start(), b.end()) for b in NL_IN_DATE.finditer(text)]
+        if breaks:  # a break's own blanks are in it: keep the spaces' drops that do not overlap one
+            drops = sorted(breaks + [d for d in drops if not any(a < d[1] and d[0] < b for a, b in breaks)])
     if not drops:
         return text, None
     out, idx, pos = [], [], 0
@@ -481,7 +530,7 @@ def _compact(text: str) -> tuple[str, list[int] | None]:
 # finditer over those segments only (the cut after each included, for the lookaheads; the lookbehinds see the
 # whole text) finds exactly what finditer over the whole text finds, without trying every position of a document.
 CUT = re.compile(r"[,，。;；!！?？\n]")
-ANCHORS = {LIST_RE: "月", RANGE_RE: "月", MONTHS_RE: "月", GLUED_RE: "月", SINGLE_RE: "月", DOTTED_RE: "./-", MD_DOTTED_RE: ".．",
+ANCHORS = {LIST_RE: "月", RANGE_RE: "月", MONTHS_RE: "月", GLUED_RE: "月", SINGLE_RE: "月", DOTTED_RE: "./-", MD_DOTTED_RE: ".．/", MD_RANGE_RE: ".．",
            YEAR_RE: "年", QUARTER_RE: "季", HALF_RE: "半", REMAIN_RE: "今", REC_RE: "每",
            DAY_RE: "日号", DAYS_RE: "日号", DEK_RE: "旬", EOM_RE: "月"}
 MONTH_TRIGGER = re.compile(r"[日号旬]|月[底末]")
@@ -541,7 +590,9 @@ def _scan(text: str, year: int | None, cell: bool, month: int | None = None) -> 
             for c in found if isinstance(found, list) else [found] if found else []:
                 k = bisect.bisect_right(book_starts, c.start) - 1  # the last book opened at or before it
                 if c.end > c.start and not (k >= 0 and c.end <= books[k][1]) \
-                        and not norm.endswith(TOPIC, 0, c.start):
+                        and not norm.endswith(TOPIC, 0, c.start) \
+                        and not (c.deadline.kind != "recurring" and FOCUS.match(norm, c.end)
+                                 and not _LIMIT_WORDS.search(norm, c.start, c.end)):
                     cands.append(c)
     chosen: list[_Cand] = []
     # the chosen never overlap: kept in order of start, the one starting last before a candidate's end is the only
@@ -624,9 +675,16 @@ def parse_deadline(raw: str, year: int | None, month: int | None = None) -> Dead
     """The deadline of one phrase (a table cell: ``1月份``, ``2月10日前``, ``6月13日``), or None."""
     found = _scan(raw, year, cell=True, month=month)
     if not found:
-        if WHOLE_YEAR.fullmatch(raw.strip()) and year:  # a 完成时限 cell 全年: the whole year
+        cell = raw.strip()
+        span = (raw.index(cell), raw.index(cell) + len(cell)) if cell else (0, 0)
+        if WHOLE_YEAR.fullmatch(cell) and year:  # a 完成时限 cell 全年: the whole year
             return Deadline("range", start=date(year, 1, 1).isoformat(), end=date(year, 12, 31).isoformat(),
-                            raw=raw.strip(), span=(raw.index(raw.strip()), raw.index(raw.strip()) + len(raw.strip())))
+                            raw=cell, span=span)
+        if m := CELL_YEAR.fullmatch(cell):  # a cell 2024年: by the end of that year
+            return Deadline("by_date", date=date(int(m["y"]), 12, 31).isoformat(), raw=cell, span=span)
+        if m := CELL_YEAR_MONTH.fullmatch(cell):  # a cell 2024.12: that month
+            p = _period(int(m["y"]), int(m["m"]))
+            return Deadline("range", start=_iso(p[0]), end=_iso(p[1]), raw=cell, span=span)
         return None
     c = found[0]
     return replace(c.deadline, raw=raw[c.start:c.end], span=(c.start, c.end))

@@ -41,10 +41,12 @@ def cn_to_int(s: str) -> int | None:
 
 # marker families, shallowest first; each regex has a group "n" with the number
 FAMILIES: list[tuple[str, re.Pattern]] = [
-    ("一、", re.compile(rf"(?P<n>[{_CN}]{{1,3}})[、.．](?=[^{_CN}、.．\d]|\d{{4}}年)")),
+    # 一、2024年…, 一、10日前… (a monthly plan's items open with their day), 一、5月底前…: an item, not 一、二 or 一.5
+    ("一、", re.compile(rf"(?P<n>[{_CN}]{{1,3}})[、.．](?=[^{_CN}、.．\d]|\d{{4}}年|\d{{1,2}}(?:[月日号]|[-—–~～至到]\d{{1,2}}[月日号])"
+                       rf"|[{_CN}]{{1,3}}[月日号](?:[^{_CN}、.．]|$))")),
     ("(一)", re.compile(rf"[(（](?P<n>[{_CN}]{{1,3}})[)）]\s*")),
     # 1.4月底前, 1.2009年底前: an item, not 1.4 or 1.2009
-    ("1.", re.compile(r"(?P<n>\d{1,2})(?:[.．](?!\d(?!\d?月|\d{3}年))\s*|、)")),
+    ("1.", re.compile(r"(?P<n>\d{1,2})(?:[.．](?!\d(?!\d?[月日号]|\d{3}年))\s*|、)")),
     ("(1)", re.compile(r"[(（](?P<n>\d{1,2})[)）]\s*")),
     ("①", re.compile(r"(?P<n>[\u2460-\u2473])")),
     ("一是", re.compile(rf"(?P<n>[{_CN}]{{1,3}})是[,，:：]?")),
@@ -56,7 +58,8 @@ _SENTENCE_END = "。;；!?！？:：)）”\n"
 _HEADING_END = re.compile(r"[。:：!?！？;；\n|]")
 
 TITLE_WORDS = ("工作要点|工作动态|实施方案|工作方案|活动方案|行动方案|工作计划|工作安排|任务清单|任务分工|工作总结|工作汇报|情况汇报|汇报|"
-               "讲话|发言|报告|通报|简报|周报|规划|清单|通知|方案|要点|计划|总结|意见")
+               "讲话|发言|报告|通报|简报|周报|规划|清单|通知|方案|要点|计划|总结|意见|"
+               "分解表|任务表|责任表|安排表|计划表|进度表|一览表|台账")
 _TITLE_AT_START = re.compile(rf"^([^,，。;；:：\n]{{4,60}}?(?:{TITLE_WORDS}))")
 _FILE_EXT = re.compile(r"\.(?:docx?|pdf|txt|html?)$", re.I)
 
@@ -103,7 +106,10 @@ def _tidy_title(t: str) -> str:
 _BYLINE = re.compile(r"^[|【\[(（]?\s*(?:(?:发布|发表|发文|成文|更新)(?:时间|日期|于)|日期|时间|(?:文章|信息|稿件)?来源|作者|"
                      r"发布者|发布人|浏览次数|点击数|访问量)\s*[:：]"
                      r"|^[|【\[(（]?\s*(?:19|20)\d{2}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*(?:\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?\s*"
-                     r"(?:来源|作者|发布|浏览|阅读|[|】\])）]|$)")
+                     r"(?:来源|作者|发布|浏览|阅读|[|】\])）]|$)"
+                     # a WeChat account's line: (原创) the account's name(s), the date and the time (青石应急 2024-06-12 08:30)
+                     r"|^(?:原创\s*)?(?:[^\s\d,，。:：;；]{2,20}\s+){1,3}(?:19|20)\d{2}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*"
+                     r"\d{1,2}[:：]\d{2}(?:[:：]\d{2})?(?:\s|$)")
 # a line of site chrome above the article's title: a breadcrumb (首页 > 政务动态), the site's name, a menu
 _CHROME_LINE = re.compile(r"[>＞»›]|^(?:首页|当前位置|您的位置|位置)|(?:门户网站|网站|首页|频道)$|[|｜]")
 
@@ -296,12 +302,27 @@ def _news_year(title: str | None, head: str, raw_text: str | None, stated: set[i
     return pub if pub in stated else None
 
 
+_SIGNATURE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
+
+
+def _signature_year(text: str) -> int | None:
+    """The year of the date line that closes the document (its signature: 2025年4月18日 alone on one of the last
+    lines), or None."""
+    lines = [ln for ln in text[-600:].split("\n") if ln.strip()][-4:]
+    for ln in reversed(lines):
+        m = _SIGNATURE.match(ln)
+        if m:
+            return int(m.group(1))
+    return None
+
+
 def find_year(title: str | None, text: str, raw_text: str | None = None) -> int | None:
     """The year the document is for (SPEC §8 'Year'), or None when the text does not state it.
 
     The title's year decides (a multi-year plan's first: 2024—2026年 → 2024). Else the year the text
     states most often, counting cited document numbers (〔2013〕12号) and years written in numerals
-    (二〇一四年), not counting years it looks forward to (deadlines, targets: 2024年5月底前, 到2030年)
+    (二〇一四年), with half a vote more for the date line that signs it at the end (2025年4月18日: a reply that
+    looks back on 2024年 once is for 2025), not counting years it looks forward to (deadlines, targets: 2024年5月底前, 到2030年)
     (a quarter vote: deadlines, targets: 2024年5月底前, 到2030年) and half a vote for 2012年以来; ties
     go to the first stated; a text that names only years it looks forward to states none. A document that masks its own year
     (xx年, 20__年) has none. Only when the text states no year does a web copy's publication line
@@ -323,6 +344,9 @@ def find_year(title: str | None, text: str, raw_text: str | None = None) -> int 
         return int(dated.group(1))
     masked = len(_MASKED_YEAR.findall(head))
     votes = _year_votes(head)
+    sign = _signature_year(text)
+    if sign and votes:  # the date the document was signed breaks a tie with a year its body looks back on
+        votes.append((sign, 0.5, len(head)))
     if votes:
         tally: dict[int, float] = {}
         first: dict[int, int] = {}
@@ -354,7 +378,7 @@ _CONVENER = re.compile(r"^(?P<who>[^,，。:：;；\s]{2,20}?)[:：]?(?:组织�
 
 _MONTH_NUM = r"1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]"
 _TITLE_MONTH = re.compile(rf"(?<![\d\-—–~～至到、和及])(?P<m>{_MONTH_NUM})月份?(?![\d\-—–~～至到、和及]|[上中下]旬|底|末|\d*日)")
-_MONTH_PLAN = re.compile(r"计划|安排|要点|方案|任务|清单|重点工作")
+_MONTH_PLAN = re.compile(r"计划|安排|要点|方案|任务|清单|重点工作|工作重点|打算|部署")
 _MONTH_OPENING = re.compile(rf"现将(?:\d{{4}}年)?(?P<m>{_MONTH_NUM})月份?[^。\n]{{0,30}}?(?:工作|任务)(?:安排|计划|要点)(?:如下|如次)")
 _NOT_MONTHLY = re.compile(r"年度|季度|半年|学年|学期|(?:19|20)\d{2}\s*[-—–~～至到]")
 
@@ -451,9 +475,14 @@ def find_sections(text: str, title: str | None = None, flags=()) -> list[Section
     accepted_until = -1
     n_parts = 0
 
+    from ..extraction.deadlines import NL_IN_DATE
+
     def open_section(family, number, label, start, body_from, level_parent):
         # heading: up to the end of the first sentence/line, or the next marker
         end_m = _HEADING_END.search(text, body_from, body_from + 80)  # one character: past +80 it would not count
+        while end_m and text[end_m.start()] == "\n" and (br := NL_IN_DATE.match(text, end_m.start())):
+            # a hard-wrapped line broken inside a date (于2024年6\n月30日前): the sentence goes on
+            end_m = _HEADING_END.search(text, br.end(), body_from + 80)
         h_end = end_m.start() if end_m else len(text)
         h_end = min(h_end, body_from + 80)
         secs.append({"family": family, "number": number, "label": label, "start": start, "body_from": body_from,

@@ -4,8 +4,17 @@
 government portals, an essay site) labelled line by line (``C`` chrome, ``T`` the document's own), written
 before the cleaner learned the link bars, link blocks and sized file links below, and never trained on: the
 cleaner of that hour left 6 of their 56 chrome lines (two portal name lines, a menu bar parted by ``|``, two
-links under 往期推荐 / 猜你喜欢) and dropped none of their 31 content lines. ``corpora/boilerplate/written/``
-holds eight more in the same kinds, which the line model trains on.
+links under 往期推荐 / 猜你喜欢) and dropped none of their 31 content lines. Five more (``c_*``: a WeChat
+article with 一审/二审/三审, a news portal with （责编：…）, a portal's metadata table, a document-sharing site,
+an old CMS with a date widget) were written after those were learned, and its first run left 7 of their 48
+chrome lines (a date widget, 上篇：/下篇：, 小字号, the links under 相关文件：, 文档评分) and dropped none of
+their 21 content lines; the kinds were then added. Four more (``d_*``: a WeChat article with -END- and
+来源丨/编辑丨 lines, a news portal under a slogan line, a portal's 标题/发文字号 fields, an essay site) were written
+after that, and the first run left 8 of their 33 chrome lines (link blocks under 热点推荐 / 猜你感兴趣, 本文地址：,
+the site's header line above its menu, an account's name above a byline without 原创, -END-) and dropped none
+of their 17 content lines; then those kinds were added, and the title's slot spared (the model dropped a
+WeChat article's title under its header once they were). ``corpora/boilerplate/written/`` holds eight more
+copies, which the line model trains on.
 """
 
 from __future__ import annotations
@@ -122,6 +131,16 @@ def test_a_links_head_above_the_text_opens_no_block():
     "2021-09-15 09:12:03 发布于浙江 来源：滨江发布",
     "声明：本文由入驻作者编辑撰写，除官方账号外，观点仅代表作者本人，不代表本平台立场。",
     "东岭县应急管理局　设为首页　加入收藏",
+    "南山镇政府网今天是:2017年5月12日 星期五",  # a date widget (the cleaner has glued the name to it)
+    "上篇:南山镇召开春耕生产工作会议",
+    "下一篇文章:白沙乡开展校园安全检查",
+    "小字号",
+    "文档评分",
+    "-END-",
+    "本文地址：",
+    "青溪县应急管理局 2024-08-02 20:15",
+    "Copyright 2022 中国应急信息网 All rights reserved",
+    "© 2016 白沙乡人民政府",
 ])
 def test_sized_file_links_and_bylines_are_chrome(line):
     assert B.rule_chrome(line)
@@ -131,6 +150,31 @@ def test_sized_file_links_and_bylines_are_chrome(line):
     "◆区应急局召开一季度安全生产形势分析会",  # a 工作动态's headline: ◆ is a bullet, not a caption's mark
     "■ 节后复工复产安全检查全面完成",
     "附件：1.青峰区2021年安全生产重点任务分解表",  # an official document's own list of attachments
+    "时间:2024年3月2日 星期六",  # a meeting's time, not a site's date widget
+    "下篇 主要任务",
+    "评分标准:",
 ])
 def test_bullets_and_attachment_lists_are_content(line):
     assert not B.rule_chrome(line)
+
+
+def test_the_site_header_above_its_menu_goes_with_the_menu():
+    body = "各乡镇：\n为做好汛期安全生产工作，县应急局决定开展汛期安全生产大检查，现将有关事项通知如下。\n"
+    out = clean_text("中国应急信息网 | 应急管理部主管\n首页 资讯 政策 地方 专题 视频\n关于开展汛期安全生产大检查的通知\n" + body)
+    assert "中国应急信息网" not in out and "资讯" not in out
+    assert out.startswith("关于开展汛期安全生产大检查的通知")
+
+
+def test_a_links_block_under_any_short_head():
+    lines = ["社区2023年安全生产工作总结",
+             "2023年，社区围绕安全发展目标，共开展安全检查36次，排查消除隐患97处，全年未发生安全事故。",
+             "热点推荐", "社区消防安全工作总结", "猜你感兴趣", "2023年社区综治工作总结"]
+    assert {2, 3, 4, 5} <= B.link_block_lines(lines)
+
+
+def test_the_title_slot_is_spared():
+    lines = ["安全青溪", "青溪县应急管理局 2024-08-02 20:15", "点击上方蓝字关注我们", "高温天气安全生产提示",
+             "近期我县持续高温,各生产经营单位要合理调整作业时间,避开中午高温时段露天作业。"]
+    rows = B.doc_rows(lines)
+    assert [r["title_slot"] for r in rows] == [False, False, False, True, False]
+    assert B.spared(rows[3])

@@ -760,6 +760,7 @@ def to_simplified(m: Mapped) -> Mapped:
 from ..learn.boilerplate import CHROME_INLINE as _CHROME_INLINE  # noqa: E402
 from ..learn.boilerplate import CHROME_LINE as _CHROME_LINE  # noqa: E402
 from ..learn.boilerplate import TRAILER_START as _TRAILER_START  # noqa: E402
+from ..learn.boilerplate import _TITLE_END as _TITLE_END_RX  # noqa: E402
 from ..learn.boilerplate import nav_bar as _nav_bar  # noqa: E402
 from ..learn.boilerplate import position_chrome as _position_chrome  # noqa: E402
 from ..learn.boilerplate import rule_chrome as _rule_chrome  # noqa: E402
@@ -806,12 +807,28 @@ def remove_nav_bars(m: Mapped) -> Mapped:
     separators are still there: spaces between Chinese words are dropped later, which glues such a bar into
     one word (网站首页机构职能政务公开…), and bars parted by | are read as table rows."""
     spans, pos = [], 0
+    top: list[tuple[int, int, str]] = []  # the non-blank lines above the first bar, while it may be the site's
     for line in m.text.split("\n"):
         end = pos + len(line) + 1
-        if line.strip() and _nav_bar(line.strip()):
+        t = line.strip()
+        if t and _nav_bar(t):
             spans.append((pos, min(end, len(m.text))))
+            if top is not None and len(top) <= 3:
+                # the site's header above its menu at the top of the page (柳溪镇人民政府, 中国应急信息网 | …主管):
+                # short lines without a sentence, a date or a document's title
+                spans.extend((s, e) for s, e, x in top if _site_header_line(x))
+            top = None
+        elif t and top is not None:
+            top.append((pos, min(end, len(m.text)), t))
+            if len(top) > 3:
+                top = None
         pos = end
     return _drop_lines(m, spans, "bar of links", keep_newline=True) if spans else m
+
+
+def _site_header_line(t: str) -> bool:
+    return (len(t) <= 30 and not re.search(r"[。，,；;！!？?]|(?:19|20)\d\d|年\s*\d{1,2}\s*月", t)
+            and not _TITLE_END_RX.search(t) and not t.startswith("关于"))
 
 
 def remove_boilerplate(m: Mapped) -> Mapped:

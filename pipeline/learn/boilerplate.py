@@ -113,13 +113,14 @@ _DATE_ONLY = re.compile(r"^(?:(?:19|20)\d\d|[二〇○零0一二三四五六七�
 # the phrase lists of known chrome (the cleaner's fallback without a model, and features of the model)
 CHROME_LINE = re.compile(
     r"^\s*[-•·]?\s*(?:"
-    r"您好[,，]?\s*欢迎|欢迎(?:访问|来到|光临)|您(?:现在)?的位置|当前位置[:：]|提示[:：]\s*本页|本文链接|"
+    r"您好[,，]?\s*欢迎|欢迎(?:访问|来到|光临)|您(?:现在)?的位置|当前位置[:：]|提示[:：]\s*本页|本文链接|本文地址|原文(?:地址|链接)|文章(?:地址|链接)[:：]|"
     r"本站提供下载|下载(?:文档|本文|地址|后查看)|全文下载|立即下载|点击下载|本类热门推荐|热门推荐|相关推荐|猜你喜欢|"
     r"相关文章|相关链接|推荐阅读|延伸阅读|相关阅读|免责声明|版权所有|版权声明|.*ICP备|来源[:：]|出处[:：]|发布时间[:：]|上传(?:者|时间)?[:：]|发布[:：]|"
     r"浏览次数|阅读次数|作者[:：]|责编[:：]|[(（]责编[:：]|编辑[:：]|会员专享|举报反馈|配套讲稿|特殊限制|关\s*键\s*词|"
     r"若PPT首页|个别文档中出现的|文档(?:大小|页数)[:：]|分享到|收藏本文|打印本页|关闭窗口|上一篇|下一篇|返回(?:首页|顶部)"
     r")")
-CHROME_INLINE = re.compile(r"为网友上传分享的文档|支持在线浏览|站内检索|本站提供下载的DOCX|\d+(?:\.\d+)?\s*KB\s*\d+\s*页|"
+CHROME_INLINE = re.compile(r"为网友上传分享的文档|^\s*(?:Copyright|COPYRIGHT|版权所有)\s*(?:©|\(c\)|（c）)?|All\s+[Rr]ights\s+[Rr]eserved|"
+                           r"^\s*©\s*(?:19|20)\d\d|支持在线浏览|站内检索|本站提供下载的DOCX|\d+(?:\.\d+)?\s*KB\s*\d+\s*页|"
                            r"本站所有文档|由用户上传|用户上传|版权归原作者|如发现侵权|侵权内容|联系客服|下载后可查看|"
                            r"仅供学习交流|文档下载|付费下载|VIP|会员免费|浏览[:：]\s*\d+次")
 # portal metadata: a line of label: value fields (发布日期: … 信息来源: … 浏览次数:), or one label line without a sentence
@@ -133,7 +134,7 @@ _META_FIELD = re.compile(rf"(?:(?:^|[\s|\]】:：]){_META_LABEL}\s*(?:[:：|\]�
                          rf"(?<=[{_CJK}\d]){_META_LABEL}[:：])")
 _UI_WORD = (r"(?:登录|注册|马上注册|立即注册|免费注册|找回密码|退出|购物车|我的足迹|我的收藏|个人中心|会员中心|分享(?:到|赚钱)?|"
             r"收藏|下载|文件下载|立即下载|打印|关闭|首页|返回|搜索|热门搜索|评论|点赞|举报|最新范文|相关链接|政策咨询|"
-            r"内容概述|温馨提示|网站客服|扫一扫|微信扫一扫|二维码|上一页|下一页|更多|最近浏览|猜你喜欢|版权投诉|投诉|加入收藏|设为首页|"
+            r"[大中小]字号|文档评分|评分|内容概述|温馨提示|网站客服|扫一扫|微信扫一扫|二维码|上一页|下一页|更多|最近浏览|猜你喜欢|版权投诉|投诉|加入收藏|设为首页|"
             r"无障碍(?:阅读|浏览)?|繁体|简体|English|RSS|手机版|电脑版|移动版|长者模式|关怀版|搜索(?:位置|范围|结果)?|匹配度|排序|高级搜索|站内搜索|全文检索|"
             r"热门(?:标签|文章|搜索|排行|阅读|关键词)|相关(?:文章|阅读|推荐|标签|文档))")
 # blanks taken possessively (a UI word starts with none of the marks or blanks around it): backtracking through
@@ -154,7 +155,7 @@ _NAME = rf"[{_CJK}A-Za-z0-9·.*_\-]{{1,20}}"
 _STAMP = r"(?:19|20)\d\d[-/.年]\d{1,2}[-/.月]\d{1,2}日?"
 WIDGET_KINDS = {
     # previous / next article links: 上一条:市政府召开…, 下一篇, pre:…next:…
-    "prev_next": re.compile(r"^[【\[]?\s*(?:上|下)一(?:条|篇|页|则|个|章)\s*[】\]]?\s*(?:[:：]|$)|^(?:前|后)一篇\s*[:：]|"
+    "prev_next": re.compile(r"^[【\[]?\s*(?:上|下)一?(?:条|篇|页|则|个|章)(?:文章|新闻|信息)?\s*[】\]]?\s*(?:[:：]|$)|^(?:前|后)一篇\s*[:：]|"
                             r"^(?:pre|prev|previous|next)\s*[:：]", re.I),
     # a pager: 共2页：上一页 1 2 下一页, 首页 上一页 1 2 3 下一页 尾页 (a line of nothing but pager words and numbers)
     "pager": re.compile(r"^(?=.*(?:上一页|下一页|尾页|末页))(?:(?:共\s*\d+\s*页|第\s*\d+\s*页|上一页|下一页|首页|尾页|末页|"
@@ -168,6 +169,11 @@ WIDGET_KINDS = {
                          # the byline (原创 X市应急管理局 X应急 2020-03-28 18:30; the cleaner has dropped the spaces between names)
                          rf"^(?:原创|转载)\s*{_NAME}(?:\s*{_NAME}){{0,2}}\s*{_STAMP}(?:\s*\d{{1,2}}:\d\d)?"
                          rf"(?:\s*(?:发表于|发布于)?\s*[{_CJK}]{{0,8}})?\s*$"),
+    # a site's date widget, after its name or alone: 今天是：2017年5月12日 星期五, 2024年3月2日 星期六 农历…
+    "today": re.compile(rf"^(?:[{_CJK}A-Za-z]{{2,20}}?\s*)?(?:今天是|今日是?|当前日期|当前时间)\s*[:：]?\s*{_STAMP}\s*"
+                        rf"(?:星期|周)[一二三四五六日天](?:\s*农历.{{0,12}})?$|^{_STAMP}\s*(?:星期|周)[一二三四五六日天]\s*农历.{{0,12}}$"),
+    # a byline: a name, a date and a clock (青溪县应急管理局 2024-08-02 20:15, 平安石城 2023年7月4日 08:10 江西)
+    "byline": re.compile(rf"^{_NAME}(?:\s*{_NAME}){{0,2}}\s+{_STAMP}\s*\d{{1,2}}:\d\d(?::\d\d)?(?:\s*(?:发表于|发布于)?\s*[{_CJK}]{{0,8}})?$"),
     # a publication stamp: 2021-09-15 09:12:03 发布于浙江 来源：滨江发布, 2024年3月2日 来自XX客户端
     "stamp": re.compile(rf"^{_STAMP}(?:\s*\d{{1,2}}:\d\d(?::\d\d)?)?\s*(?:发布于|发表于|来自|来源\s*[:：]|作者\s*[:：]|"
                         rf"编辑\s*[:：]|阅读\s*\d|浏览\s*\d)"),
@@ -194,7 +200,7 @@ WIDGET_KINDS = {
     # a bare address: tujian.org, www.xxx.gov.cn, http://…
     "address": re.compile(r"^(?:https?://)?(?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,6}(?:[/?#]\S*)?$"),
     # a news item's end mark and source notes: (完), (来源:县应急管理局), 原标题:…
-    "source_note": re.compile(r"^[(（]\s*(?:完|全文完|END|end)\s*[)）]$|"
+    "source_note": re.compile(r"^[(（]\s*(?:完|全文完|END|end)\s*[)）]$|^[-—_=·~\s]*(?:END|End|end)[-—_=·~\s]*$|"
                               r"^[(（]\s*(?:本文|文章|信息|稿件|图文)?(?:来源|出处|转自)\s*[:：][^()（）]{1,30}[)）]$|^原标题\s*[:：]"),
     # style sheets copied as text, one rule over several lines: .nav { / color: #333; / }
     "style": re.compile(r"^[.#@]?[A-Za-z][\w\-\s,.#>:()\[\]=\"']*\{\s*\}?$|^[a-z-]{2,30}\s*:\s*[^;{}\u4e00-\u9fff]{1,60};\s*$|"
@@ -298,7 +304,10 @@ def header_lines(lines: list[str]) -> set[int]:
     for i in idx[:3]:
         s = lines[i].strip()
         # an account's name of any shape (平安石城) when a chrome line below names it again (its byline)
-        named_below = bool(_ACCOUNT.match(s)) and any(re.search(rf"(?:^|\s){re.escape(s)}(?:\s|$)", b) for b in below)
+        named_below = bool(_ACCOUNT.match(s)) and (
+            any(re.search(rf"(?:^|\s){re.escape(s)}(?:\s|$)", b) for b in below)
+            # or a short name right above a byline (安全青溪 / 青溪县应急管理局 2024-08-02 20:15)
+            or (len(s) <= 8 and i + 1 < len(lines) and widget_kind(lines[i + 1].strip()) in ("byline", "wechat", "stamp")))
         if not (_NAME_LINE.match(s) or named_below) or _TITLE_END.search(s) or s.startswith("关于") \
                 or _HEADLINE.match(s) or _ITEM.match(s) or rule_chrome(s):
             break
@@ -369,9 +378,11 @@ def sandwiched_lines(lines: list[str]) -> set[int]:
 
 
 # the head of a block of links to other pages: 往期推荐, 相关新闻, 猜你喜欢, 相关链接:, 热门文章, 推荐阅读
-_LINKS_HEAD = re.compile(r"^[\s【\[]*(?:往期(?:推荐|回顾|精选|精彩)|相关(?:新闻|文章|阅读|链接|推荐|报道|信息|文档|稿件|资讯)|"
+_LINKS_HEAD = re.compile(r"^[\s【\[]*(?:往期(?:推荐|回顾|精选|精彩)|相关(?:新闻|文章|阅读|链接|推荐|报道|信息|文档|文件|稿件|资讯|政策)|"
                          r"猜你喜欢|(?:推荐|延伸|相关|拓展)阅读|热门(?:文章|推荐|排行|阅读|新闻)|(?:更多|精彩|最新)(?:推荐|文章|新闻|阅读)|"
-                         r"精彩推荐|今日推荐|本类热门推荐|友情链接|相关专题)[\s】\]]*[:：]?\s*(?:>>|»|更多)?\s*$")
+                         r"精彩推荐|今日推荐|本类热门推荐|友情链接|相关专题|"
+                         # any short head of a block of links: 热点推荐, 猜你感兴趣, 编辑推荐, 大家都在看
+                         r"[\u4e00-\u9fff]{0,4}(?:推荐|感兴趣|喜欢|都在看|热文|热点|排行))[\s】\]]*[:：]?\s*(?:>>|»|更多)?\s*$")
 
 
 def link_block_lines(lines: list[str]) -> set[int]:
@@ -544,6 +555,17 @@ def doc_rows(lines: list[str]) -> list[dict[str, Any]]:
     first_body = long_idx[0] if long_idx else n
     last_body = long_idx[-1] if long_idx else -1
     trailer = next((i for i, s in enumerate(lines) if TRAILER_START.match(s)), None)
+    # the title's slot: the nearest line above the first sentence of running text that the lists do not call
+    # chrome, when it is short and no sentence (高温天气安全生产提示 under a WeChat header)
+    first_sent = next((i for i, s in enumerate(lines) if len(s) >= 20 and s[-1] in _SENT_END and re.search("[,，]", s)
+                       and not rule_chrome(s)), None)
+    title_slot = None
+    if first_sent is not None:
+        for j in range(first_sent - 1, max(first_sent - 4, -1), -1):
+            if not rule_chrome(lines[j]):
+                if len(lines[j]) <= 40 and not re.search(r"[。;；:：|>]", lines[j]):
+                    title_slot = j
+                break
     rows = []
     for i, s in enumerate(lines):
         f = _line_feats(s)
@@ -564,7 +586,8 @@ def doc_rows(lines: list[str]) -> list[dict[str, Any]]:
         rows.append({"text": _fold_digits(s[:120] + " " + s[-30:] if len(s) > 150 else s), "feats": f,
                      "rule": rule_chrome(s),
                      # a signature: an organisation's name right above a date (区应急管理局办公室 / 2024年2月20日印发)
-                     "signature": bool(_ORG_LINE.match(s)) and i + 1 < n and bool(_SIGN_DATE.match(lines[i + 1]))})
+                     "signature": bool(_ORG_LINE.match(s)) and i + 1 < n and bool(_SIGN_DATE.match(lines[i + 1])),
+                     "title_slot": i == title_slot})
     return rows
 
 
@@ -1146,7 +1169,7 @@ _LONG_CELL = re.compile(rf"[{_CJK}][^|]{{18,}}[{_CJK}]")
 
 # running text: a sentence of two clauses or more (会后,刘海波一行还实地检查了…情况。); chrome of that shape (a
 # disclaimer, an essay site's blurb) is left to the phrase lists
-_RUNNING_TEXT = re.compile(r"^(?=[^|]{25,}$)[^|]*[,，;；][^|]*[。!?！？](?:[【\[(（][^】\])）]{0,8}[】\])）])?$")
+_RUNNING_TEXT = re.compile(r"^(?=[^|]{16,}$)[^|]*[,，;；][^|]*[。!?！？](?:[【\[(（][^】\])）]{0,8}[】\])）])?$")
 # an official document's distribution lines (抄送：…, 报：市安委办, 发：各镇（街道）): the document's own
 _DISTRIBUTION = re.compile(r"^(?:抄送|抄报|主送|分送|报送|报|送|发)\s*[:：]\s*[\u4e00-\u9fff]")
 # a title in brackets (【紧急通知】) and a year alone on a line (a title broken by a PDF copy: 2024 / 年工作总结)
@@ -1190,7 +1213,8 @@ def spared(row: dict) -> bool:
     - a numbered item holding a sentence (``(二)组织召开安全生产工作会。``), a sentence of running text (with
       a bracket tag after it: ``…负责人。【X】``), a headline, a line naming the units responsible, a heading
       that opens a list, an official document's distribution line (``抄送：…``, ``报：市安委办``), a title in
-      brackets (``【紧急通知】``), a year alone on a line (a title broken by a PDF copy);
+      brackets (``【紧急通知】``), a year alone on a line (a title broken by a PDF copy), the title's slot (the
+      nearest short line above the first sentence that the lists do not call chrome);
     - a task table's row of four cells or more with a phrase in one (``14 | 森林火灾受害率控制在0.9‰以内 | 县林业局
       | …``), a deadline alone in a cell (``11月30日前``), a masthead (``XX市应急管理局文件``) and a signature (an
       organisation's name right above a date).
@@ -1201,7 +1225,7 @@ def spared(row: dict) -> bool:
     if t.count("|") >= 3 and any(_PHRASE_CELL.search(c) for c in t.split("|")) and not meta_line(t):
         return True
     f = row["feats"]
-    if row.get("signature") or _MASTHEAD.match(t) or _DEADLINE_CELL.match(t):
+    if row.get("signature") or row.get("title_slot") or _MASTHEAD.match(t) or _DEADLINE_CELL.match(t):
         return True
     if _ESSAY_TITLE.match(t) and any(f.get(f"from_start={k}") for k in range(3)):
         return True

@@ -104,7 +104,7 @@ _PATTERNS = {
     "paren_whole": re.compile(r"^[(（].*[)）]$"),
 }
 # what a document's own title or signature looks like (a title inside a chrome block is still the document's)
-_TITLE_END = re.compile(r"(?:通知|通报|方案|规划|总结|要点|报告|汇报|讲话|主持词|致辞|意见|办法|计划|纪要|函|细则|预案|制度|清单|"
+_TITLE_END = re.compile(r"(?:工作动态|周报|快报|专报|通知|通报|方案|规划|总结|要点|报告|汇报|讲话|主持词|致辞|意见|办法|计划|纪要|函|细则|预案|制度|清单|"
                         r"责任书|分解表|汇总表|进度表|一览表|情况|决定|公告|简报)(?:[(（][^)）]{0,20}[)）])?$")
 _DATE_ONLY = re.compile(r"^(?:(?:19|20)\d\d|[二〇○零0一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,2}\s*月"
                         r"(?:\s*[\d一二三四五六七八九十]{1,3}\s*日)?$")

@@ -68,8 +68,8 @@ def test_written_lines_are_training_examples():
 
 
 def test_a_malformed_written_line_names_its_file(tmp_path):
-    (tmp_path / "bad.txt").write_text("C\t首页\nX\t正文\n", "utf-8")
-    with pytest.raises(ValueError, match=r"bad\.txt: line 2"):
+    (tmp_path / "bad.tsv").write_text("C\t首页\nX\t正文\n", "utf-8")
+    with pytest.raises(ValueError, match=r"bad\.tsv: line 2"):
         B.read_written(tmp_path)
 
 
@@ -178,3 +178,8 @@ def test_the_title_slot_is_spared():
     rows = B.doc_rows(lines)
     assert [r["title_slot"] for r in rows] == [False, False, False, True, False]
     assert B.spared(rows[3])
+
+
+def test_written_copies_are_no_corpus_documents():
+    # the corpus's readers, ingest and the golden tests take every .txt under corpora/: these are not documents
+    assert not list(HERE.rglob("*.txt"))

@@ -142,7 +142,7 @@ _UI_WORD = (r"(?:登录|注册|马上注册|立即注册|免费注册|找回密�
 _UI_LINE = re.compile(rf"^[-•·\s(（【\[]*+{_UI_WORD}(?:[\s|/()（）【】\[\]]++{_UI_WORD})*[\s)）】\]]*+[:：]?\s*+(?:>>|»)?\s*+$")
 # essay and document-sharing sites' notices: 由会员上传/分享, 本站为您整理, 未经授权不得转载, 仅正式会员可阅读全文
 _SITE_NOTICE = re.compile(r"(?:会员|网友|用户)(?:自行)?(?:上传|分享|投稿)|本站(?:为您|无法|所有|不|仅)|未经(?:授权|许可)[,，]?不得转载|"
-                          r"转载请注明|不代表本(?:站|平台|网|号|公众号)(?:的)?(?:立场|观点)|(?:观点|内容)仅代表作者(?:本人|个人)|(?:还没有|没有|已有)(?:账号|帐号)|正式会员|(?:下载|获取)\s*(?:WORD|Word|word|完整)版|稍作修改即可|(?:免费|可)在线阅读|分享赚钱|网站客服|"
+                          r"转载请注明|不代表本(?:站|平台|网|号|公众号)(?:的)?(?:立场|观点)|(?:网|站|平台)欢迎(?:您|你)|(?:观点|内容)仅代表作者(?:本人|个人)|(?:还没有|没有|已有)(?:账号|帐号)|正式会员|(?:下载|获取)\s*(?:WORD|Word|word|完整)版|稍作修改即可|(?:免费|可)在线阅读|分享赚钱|网站客服|"
                           r"(?:客服|侵权)(?:联系|投诉|QQ)|^[^。]{0,40}(?:范文|模板|文档|文章)[^。]{0,6}篇\s*[一二三四五六七八九十\d]{1,2}$|"
                           r"^.{2,40}篇\s*[一二三四五六七八九十\d]{1,2}$|"
                           # the keyword spam of a hacked page's header (gambling sites' names)
@@ -563,7 +563,9 @@ def doc_rows(lines: list[str]) -> list[dict[str, Any]]:
     if first_sent is not None:
         for j in range(first_sent - 1, max(first_sent - 4, -1), -1):
             if not rule_chrome(lines[j]):
-                if len(lines[j]) <= 40 and not re.search(r"[。;；:：|>]", lines[j]):
+                # a title has words (4 characters running or more), not a bracketed label (【摘要】, [ 大中小 ])
+                if len(lines[j]) <= 40 and not re.search(r"[。;；:：|>]", lines[j]) and re.search(f"[{_CJK}]{{4}}", lines[j]) \
+                        and not re.fullmatch(r"[【\[(（].*[】\])）]", lines[j]):
                     title_slot = j
                 break
     rows = []
@@ -860,11 +862,12 @@ _WRITTEN_LABELS = {"C": "chrome", "T": "content"}
 
 
 def read_written(folder: str | Path = WRITTEN_DIR) -> list[tuple[str, str, dict[int, str]]]:
-    """The labelled documents of ``folder`` (``*.txt``, one line each: ``C<TAB>line`` for chrome, ``T<TAB>line``
+    """The labelled documents of ``folder`` (``*.tsv``, not ``.txt``: no reader takes them for corpus documents;
+    one line each: ``C<TAB>line`` for chrome, ``T<TAB>line``
     for the document's own text, an empty line for a blank one): ``(name, raw text, {line number: label})``.
     A line in another shape is an error naming the file and the line."""
     out = []
-    for f in sorted(Path(folder).glob("*.txt")):
+    for f in sorted(Path(folder).glob("*.tsv")):
         lines, table = [], {}
         for k, row in enumerate(f.read_text("utf-8").split("\n"), 1):
             if not row.strip():

@@ -760,6 +760,8 @@ def to_simplified(m: Mapped) -> Mapped:
 from ..learn.boilerplate import CHROME_INLINE as _CHROME_INLINE  # noqa: E402
 from ..learn.boilerplate import CHROME_LINE as _CHROME_LINE  # noqa: E402
 from ..learn.boilerplate import TRAILER_START as _TRAILER_START  # noqa: E402
+from ..learn.boilerplate import _TITLE_END as _TITLE_END_RX  # noqa: E402
+from ..learn.boilerplate import nav_bar as _nav_bar  # noqa: E402
 from ..learn.boilerplate import position_chrome as _position_chrome  # noqa: E402
 from ..learn.boilerplate import rule_chrome as _rule_chrome  # noqa: E402
 
@@ -798,6 +800,35 @@ def _drop_lines(m: Mapped, spans: list[tuple[int, int]], how: str, keep_newline:
 def remove_site_chrome(m: Mapped) -> Mapped:
     """Drop whole lines that the phrase lists know as the web site's (navigation, download notices, footers)."""
     return _drop_lines(m, _list_chrome_lines(m.text), "phrase lists")
+
+
+def remove_nav_bars(m: Mapped) -> Mapped:
+    """Drop the bars of a site's links (首页 | 政务公开 | 通知公告, 网站首页　机构职能　政务公开…) while their
+    separators are still there: spaces between Chinese words are dropped later, which glues such a bar into
+    one word (网站首页机构职能政务公开…), and bars parted by | are read as table rows."""
+    spans, pos = [], 0
+    top: list[tuple[int, int, str]] = []  # the non-blank lines above the first bar, while it may be the site's
+    for line in m.text.split("\n"):
+        end = pos + len(line) + 1
+        t = line.strip()
+        if t and _nav_bar(t):
+            spans.append((pos, min(end, len(m.text))))
+            if top is not None and len(top) <= 3:
+                # the site's header above its menu at the top of the page (柳溪镇人民政府, 中国应急信息网 | …主管):
+                # short lines without a sentence, a date or a document's title
+                spans.extend((s, e) for s, e, x in top if _site_header_line(x))
+            top = None
+        elif t and top is not None:
+            top.append((pos, min(end, len(m.text)), t))
+            if len(top) > 3:
+                top = None
+        pos = end
+    return _drop_lines(m, spans, "bar of links", keep_newline=True) if spans else m
+
+
+def _site_header_line(t: str) -> bool:
+    return (len(t) <= 30 and not re.search(r"[。，,；;！!？?]|(?:19|20)\d\d|年\s*\d{1,2}\s*月", t)
+            and not _TITLE_END_RX.search(t) and not t.startswith("关于"))
 
 
 def remove_boilerplate(m: Mapped) -> Mapped:
@@ -1117,6 +1148,7 @@ STEPS = [
     ("normalise_width", normalise_width),
     ("remove_hidden_notices", remove_hidden_notices),
     ("to_simplified", to_simplified),
+    ("remove_nav_bars", remove_nav_bars),  # before spaces between words are dropped and | bars read as tables
     ("mark_table_cells", mark_table_cells),
     ("tidy_whitespace", tidy_whitespace),
     ("remove_page_furniture", remove_page_furniture),  # before the line model: it finds headers by page numbers

@@ -310,9 +310,35 @@ def test_parse_deadline_none(cell):
 # beside it (紧盯四季度岁末年初关键节点) reads as a second limit, and 每年 of a standard (每年补助标准不低于3000元) read as a
 # recurrence beside 年内. Mended since (all 835 agree): a period followed by 节点/时段/关口 is a time to watch, not a limit
 # (FOCUS), and 每年/每月 before a standard or a sum of money is a rate (RATE).
-SKIPPED_GOLD = 264
-#: the disagreements of heldout13-15 left (extra, missed), which the strict check below leaves out
-NEW_SETS = {"heldout13": (0, 0), "heldout14": (0, 0), "heldout15": (0, 0)}
+# train16a-l (108 training documents) joined with 142 more (406): all time-limit columns of task tables (6103, 6104,
+# 6105, 6306, 6607, 6709, 6904, 6906, 6910, 7008, 7201, 7202, 7206, 7209), a month-by-month schedule table (6309),
+# phase headings (6102, 6110, 6511, 6712, 7001, 7006, 7205) and 完成时限 parentheticals (7212). On their first run
+# the grammar read their task texts with 23 extras and 32 misses; mended since (11 extras, 13 misses left): a count
+# behind a word holding a numeral or a parenthetical (每月至少深入一线检查2次, “两客一危”, 各县（市、区）), 每学期 (half
+# year), a yearly budget (每年安排…不少于800万元: recurring, not a rate), two dates a year (每年6月30日和12月25日前:
+# half-yearly), a quarter list's count (3月、6月、9月、12月底前各…一次), a period modifying a noun (四季度安全防范工作,
+# 上半年目标责任落实情况), a meeting named by its quarter whatever stands between (二季度安全生产形势分析会), a month
+# named by what was found in it (10月份检查发现的), a weekday in parentheses and an hour that starts (6月8日（星期二）上午
+# 9:00开始), a bare month before an adverb and its verb (6月集中开展), a year alone opening a clause before its work
+# (，2019年安排…). tests/test_deadlines_train16.py holds our own sentence for each.
+SKIPPED_GOLD = 406
+#: the disagreements of the newest sets left (extra, missed), which the strict check below leaves out. train16's are
+#: gold that contradicts SPEC §5/§8 or the older sets, left as annotated (see the report of issue 7's session):
+#: c: 年内安装率达到100% unannotated (SPEC §5: 年内 is 12-31); 每月通报一次 without its count (SPEC §5 每季度至少1次,
+#:    heldout13-15 每周…一次 counted);
+#: d, g: 今年要实现… / 今年要确保… unannotated (dev/410 今年要全面开工 is 12-31); g: 每学期至少组织1次 unannotated
+#:    (c/6301, j/7003 and j/7012 annotate the same words half_year 1);
+#: f: 本月底前 in a weekly report whose month the title does not give (the caller's month context);
+#: i: 今年完成… / 今年新建… / 今年安排… annotated 12-31 (d/6412 今年安排80万元 and the older sets leave them);
+#:    每年遴选不少于5个…项目 without its count (samples/002 每季度至少…发布1个 counts 个);
+#: j: 全年培训…人次 annotated 12-31 (some thirty 全年 targets in the older sets and train16 are not); 于8月中旬 /
+#:    于10月下旬 annotated by_date (SPEC §5 and the older sets: 在11月中旬, 5月上旬 are ranges; b/6211 于6月下旬 too);
+#:    年终进行考核 annotated 12-31 (dev/210 年终…考核 is not);
+#: k: 于8月下旬 annotated by_date (as j); l: 每学期开学前 unannotated (g/6711 每日下班前 is recurring day).
+NEW_SETS = {"heldout13": (0, 0), "heldout14": (0, 0), "heldout15": (0, 0),
+            "train16a": (0, 0), "train16b": (0, 0), "train16c": (2, 1), "train16d": (1, 0), "train16e": (0, 0),
+            "train16f": (0, 1), "train16g": (2, 0), "train16h": (0, 0), "train16i": (1, 4), "train16j": (3, 6),
+            "train16k": (1, 1), "train16l": (1, 0)}
 
 
 def _month(gold_path) -> int | None:
@@ -356,7 +382,9 @@ def test_gold_agreement():
         print(f"\n{group:9} gold deadlines: {counts[group, 'tp']} agree, {counts[group, 'fp']} extra, "
               f"{counts[group, 'fn']} missed, {counts[group, 'skipped']} skipped (raw not in task text)", end="")
     assert counts["all", "skipped"] == SKIPPED_GOLD
-    assert counts["all", "month_context"] == 8  # read only with the month: 8日前 ×1, 15日前 ×2, 20日前, 25日前, 上旬, 下旬, 月底前
+    # read only with the month: heldout12's monthly plan 8日前 ×1, 15日前 ×2, 20日前, 25日前, 上旬, 下旬, 月底前; train16h's
+    # (6809, 11月份) 10日前, 15日前, 20日前, 25日前, 中旬, 下旬, 月底前 ×2
+    assert counts["all", "month_context"] == 16
     assert counts["dev", "tp"] >= 50 and counts["all", "tp"] >= 250 and not wrong, wrong
     for part, (fp, fn) in NEW_SETS.items():  # mending one of them shows here: lower the pinned figure
         assert (counts[part, "fp"], counts[part, "fn"]) == (fp, fn), (part, counts[part, "fp"], counts[part, "fn"])

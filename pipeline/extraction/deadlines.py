@@ -18,8 +18,8 @@ schedule. Numbers may be Arabic, full-width or Chinese everywhere (``十月份``
 - ``至/到 X月中旬``, ``X月30日止`` (no 前) → ``by_date`` at the end of the period
   named (``即日起至11月15日``, ``自本通告发布之日起至2026年2月28日``). ``X月底``,
   ``年底``, ``2025年年底``, ``年内``, ``今年剩余的时间``, ``上半年``, ``(第)三季度(末)``
-  → ``by_date`` at the period's end; ``计划/力争/到/在/于 2025年`` (``在2011年投入使用``)
-  and ``今年要…`` → end of that year.
+  → ``by_date`` at the period's end; ``计划/力争/到/在/于 2025年`` (``在2011年投入使用``),
+  ``今年要…`` and a year alone opening a clause before its work (``…,2019年安排专项经费…``) → end of that year.
 - ``A至B``, ``A—B``, ``A~B`` (every dash, tilde and 至/到/起至), ``5-10月份``,
   ``510月份`` (separator lost: two glued months, first < second), ``6月1至30日``
   → ``range`` from A's first day to B's last; B inherits A's year and month
@@ -27,7 +27,8 @@ schedule. Numbers may be Arabic, full-width or Chinese everywhere (``十月份``
   :func:`is_inverted` tells the caller to flag it.
 - Coordinated months sharing one suffix (``6月中旬、12月中旬前``, ``6月、12月的10日前``) → one deadline
   each, the suffix distributed; four months a quarter apart (``在3月、6月、9月、12月底
-  前``, ``1月、4月、7月、10月的5日前``) → ``recurring`` quarter.
+  前``, ``1月、4月、7月、10月的5日前``) → ``recurring`` quarter, with the count after it (``…底前各通报一次``);
+  ``每年`` before two dates (``每年6月30日和12月25日前``) → ``recurring`` half_year.
 - ``X月份`` and ``X月上旬`` → ``range`` over the month / the 旬.
 - A single day (``6月13日``) on which the work happens → ``by_date`` that day
   (SPEC §8); a bare ``X月`` → ``range`` over the month. In :func:`parse_deadline`
@@ -37,15 +38,17 @@ schedule. Numbers may be Arabic, full-width or Chinese everywhere (``十月份``
   ``今年/本年`` or the preposition ``于/在``, it is coordinated with the deadline
   before it (``今年5月和8月``, ``在5月、6月、7月各组织…``), or it is followed by
   ``完成`` (→ ``by_date`` at its end), by a verb of holding
-  (``召开/举办/举行/启动/开展/组织``) or a modal (``要/须/务必/将``: ``6月12日要
+  (``召开/举办/举行/启动/开展/组织``, an adverb such as ``集中`` before it) or a modal (``要/须/务必/将``: ``6月12日要
   对…``), or, for a day, by ``是`` (``6月12日是咨询日``). A clause that tells of
   the past (``了``, ``已经``, ``发生``…) cancels every cue but coordination. A
   masked bare date (``x月xx日,依法拆除``) is cued only by those words. News of a
   meeting held (``2月10日下午,集团公司召开会议…会议强调,要…``) cancels them all. Anything
-  followed by ``起/以来/开始/以后/后`` is a start, not a deadline.
-- ``每季度/每月/每半年/每年/每周/每日(每天)`` → ``recurring``; a following
+  followed by ``起/以来/开始/以后/后`` is a start, not a deadline (but a day's hour that starts, ``6月8日（星期二）
+  上午9:00开始``, is that day; a weekday in parentheses is read through).
+- ``每季度/每月/每半年/每学期/每年/每周/每日(每天)`` → ``recurring`` (a school term: half_year); a following
   ``至少/不少于 … N<measure word>`` or ``… N次`` in the same clause gives
-  ``min_count`` (``raw`` then runs from 每 to the count); ``每月26日前`` and
+  ``min_count`` (words holding a numeral, ``深入一线``, ``两客一危``, and short parentheticals, ``各县（市、区）``,
+  may stand before it) (``raw`` then runs from 每 to the count); ``每月26日前`` and
   ``每年4月份的第一周`` keep their day in ``raw``.
 - A table cell (:func:`parse_deadline`) also reads a year alone (``2024年`` → by its end), a year and month in
   figures (``2024.12`` → that month) and month.day ranges (``4.1-4.10``; in running text they may be measures).
@@ -65,7 +68,10 @@ schedule. Numbers may be Arabic, full-width or Chinese everywhere (``十月份``
   ``5—9月是主汛期``); dates of a cited document (inside ``《…》`` or after
   ``关于``: ``关于2024年一季度…的通报``); a date line alone (a signature); a period named as the time to
   watch (``紧盯四季度岁末年初关键节点``: followed by 节点/时段/关口, without 前/底/止); 每年/每月 of a rate
-  (``每年补助标准不低于3000元``: a standard or a sum of money in its clause, no count); holidays and seasons
+  (``每年补助标准不低于3000元``: a standard or a sum of money in its clause, no count; but a yearly budget,
+  ``每年安排…不少于800万元``, recurs); a period that modifies a noun (``做好四季度安全防范工作``,
+  ``上半年目标责任落实情况``), a meeting named by its quarter (``召开二季度安全生产形势分析会``) or a month by
+  what was found in it (``对10月份检查发现的隐患``); holidays and seasons
   (春节前, 国庆节前, 汛期前: occasions).
 """
 
@@ -93,6 +99,7 @@ _BEFORE = r"之前|以前|前(?![后期夕往来二三两几四五六七八九�
 _UNTIL = r"为止|止"  # 至5月31日止: until that day
 _TOD = (r"(?:上午|下午|中午|晚上|晚间|早上|凌晨|傍晚)?"  # 11月18日下午之前, 下午4:00分前, 17时前
         r"(?:\d{1,2}[:：]\d{2}分?|\d{1,2}[时点](?:\d{1,2}分|半)?|[一二三四五六七八九十]{1,3}[时点]半?)?")
+_WEEKDAY = r"[(（](?:星期|周|礼拜)[一二三四五六日天][)）]"  # 6月8日（星期二）上午9:00
 _SEP = r"(?:起|开始)?(?:至|到)|[—–\-~～－―〜‐‑‒─﹣]+|一(?=\d)"
 _NOT_AFTER_NUM = r"(?<![\d一二三四五六七八九十两几〇零每第])"
 _THIS_YEAR = r"今年|本年|当年|明年"
@@ -103,7 +110,7 @@ _AT = r"(?<![关对由位属终基鉴用便利过等])于|(?<![正现存所实�
 SINGLE_RE = re.compile(  # (至|于)? (year)? month (day (time of day)? | 旬 | 底 | 份)? (前|止)?
     rf"{_NOT_AFTER_NUM}(?P<pre>截至|截止到?|至|到|{_AT})?(?:(?P<y>{_Y})年|(?P<ty>{_THIS_YEAR})|(?P<ny>次年|翌年|第二年))?"
     rf"(?P<m>{_M})月"
-    rf"(?:(?P<d>{_D})[日号](?P<tod>{_TOD})|(?P<dek>[上中下]|上中|中下)旬|(?P<eom>底|末)|(?P<fen>份))?"
+    rf"(?:(?P<d>{_D})[日号](?:{_WEEKDAY})?(?P<tod>{_TOD})|(?P<dek>[上中下]|上中|中下)旬|(?P<eom>底|末)|(?P<fen>份))?"
     rf"(?:(?P<before>{_BEFORE})|(?P<until>{_UNTIL}))?")
 RANGE_RE = re.compile(
     rf"{_NOT_AFTER_NUM}(?:(?P<ay>{_Y})年|(?P<aty>{_THIS_YEAR}))?(?P<am>{_M})月"
@@ -125,6 +132,9 @@ GLUED_RE = re.compile(r"(?<![\d.])(?P<g>\d{3,4})月(?P<fen>份)?")  # 510月份:
 _ITEM = rf"(?:(?:{_Y})年)?(?:{_M})月份?(?:(?:{_D})[日号]|(?:[上中下]|上中|中下)旬|底|末)?"
 LIST_RE = re.compile(  # 3月、6月、9月、12月底前; 6月中旬、12月中旬前; 1月、4月、7月、10月的5日前: the last's 底/日/前 is every item's
     rf"{_NOT_AFTER_NUM}(?P<items>{_ITEM}(?:(?:、|和|及|与)(?:{_ITEM}))+)(?:的(?P<sd>{_D})[日号])?(?P<before>{_BEFORE})?")
+YEARLY_RE = re.compile(  # 每年6月30日和12月25日前: twice a year (as 3月、6月、9月、12月底前 is every quarter)
+    rf"每年的?(?P<items>(?:{_M})月份?(?:(?:{_D})[日号]|底|末)?(?:(?:、|和|及|与)(?:{_M})月份?(?:(?:{_D})[日号]|底|末)?)+)"
+    rf"(?P<before>{_BEFORE})?")
 _ITEM_RE = re.compile(
     rf"(?:(?P<y>{_Y})年)?(?P<m>{_M})月份?(?:(?P<d>{_D})[日号]|(?P<dek>[上中下]|上中|中下)旬|(?P<eom>底|末))?")
 YEAR_RE = re.compile(
@@ -133,25 +143,33 @@ YEAR_RE = re.compile(
     rf"(?:(?P<y>{_Y})|(?P<ty>今|本|当|明))?(?P<dup>年(?=年))?年(?P<part>底|末|度?内)?(?P<before>{_BEFORE})?"
     # 2000年以前建成的自建房: an age that describes things, not a time to finish by
     r"(?![^,，;；。、\n]{0,4}?(?:建成|建造|修建|建设|投用|投产|竣工|出生|登记|注册|出厂|购置|生产)的)")
+# a period that modifies a noun (做好四季度安全防范工作, 上半年目标责任落实情况, 二季度安全生产形势分析会): the period
+# the work or the record is of, not a time to finish by
+_OF_PERIOD = r"(?:安全生产|安全防范|安全)?(?:工作|情况|形势|总结|目标|任务)"
 QUARTER_RE = re.compile(
     rf"(?<![每本上下前后近\d])(?:(?P<y>{_Y})年|(?P<ty>{_THIS_YEAR}))?第?(?P<q>[一二三四1-4])季度(?:末|底)?"
     # 第四季度发生较大事故的乡镇: the time of an event named, not a time to finish by
-    rf"(?:{_BEFORE})?(?!以来|度|(?:全体|成员|例|工作|联席|调度|形势分析|专题)[^\s,，;；。、]{{0,6}}?会|内?(?:发生|出现|发现|查出|排查出))")
+    rf"(?:{_BEFORE})?(?!以来|度|[^\s,，;；。、]{{0,10}}?(?<![社委协学商])会(?![同商签审])|内?(?:发生|出现|发现|查出|排查出)"
+    rf"|{_OF_PERIOD})")
 HALF_RE = re.compile(  # 上半年, 2011上半年
     rf"(?<![每本前近对把将\d])(?:(?P<y>\d{{4}}|{MASK}(?=年))年?|(?P<ty>{_THIS_YEAR}))?(?P<h>[上下])半年(?:末|底)?"
-    rf"(?:{_BEFORE})?(?!以来|来|[^,，;；。、\n]{{0,6}}的)")  # not 对上半年排查出的隐患: a period named, not a deadline
+    rf"(?:{_BEFORE})?(?!以来|来|[^,，;；。、\n]{{0,6}}的|{_OF_PERIOD})")  # not 对上半年排查出的隐患: a period named, not a deadline
 REMAIN_RE = re.compile(r"今年(?:剩余|剩下|余下)的?(?:时间|时日|日子|几个月)")
 _STOP = r",，;；。:：!！?？、\n()（）"
 _STOP_CLAUSE = r",，;；。:：!！?？\n()（）"  # a list (、) may stand between 每月 and its 至少…N次
+# inside the filler between 每月 and its count: a numeral that is part of a word (深入一线, “两客一危”), not a count
+# (一次, 两轮), and a short parenthetical (各县（区）, 各县（市、区）)
+_WORD_NUM = r"[一二两三四五六七八九十](?![一二两三四五六七八九十]*(?:次|个|场|期|轮|批|项|份|篇|件|起|回|遍))"
+_PAREN = r"[(（][^()（）,，;；。\n]{1,6}[)）]"
 REC_RE = re.compile(
-    r"每(?!逢)(?:个|一)?(?P<f>季度|季|半年|年度?|月|周|星期|礼拜|日|天)"
+    r"每(?!逢)(?:个|一)?(?P<f>季度|季|半年|学期|年度?|月|周|星期|礼拜|日|天)"
     rf"(?:的?(?:(?:{_M})月份?)?(?:(?:{_D})[日号]|[上中下]旬|底|末|的?第[一二三四五1-5]个?(?:周|星期))"
     rf"|的?(?:{_M})月份?|年(?:底|末))?(?:{_BEFORE})?"
-    rf"(?:[^{_STOP_CLAUSE}]{{0,30}}?(?:至少|不少于|不低于|最少|最低)(?:[^{_STOP}\d一二两三四五六七八九十]|[一二三四五六七八九十]、|"
-    rf"[一二三四五六七八九十](?=级))"  # 至少对全市一、二级…企业督导检查1次: a list of grades is no count
+    rf"(?:(?:[^{_STOP_CLAUSE}]|{_PAREN}){{0,30}}?(?:至少|不少于|不低于|最少|最低)(?:[^{_STOP}\d一二两三四五六七八九十]|"
+    rf"[一二三四五六七八九十]、|[一二三四五六七八九十](?=级)|{_WORD_NUM}|{_PAREN})"  # 至少对全市一、二级…企业督导检查1次
     rf"{{0,24}}?(?P<ca>{_NUMC})(?:次|个|场|期|轮|批|项|份|篇|件|起|回|遍)"
     # 每周对主次干道、广告牌开展一次巡查, 每周在融媒体中心播发1期: the count of the clause (a list may stand before it)
-    rf"|[^{_STOP_CLAUSE}\d一二两三四五六七八九十]{{0,16}}?(?P<cb>{_NUMC})(?:次|期|场|轮|遍)(?!性))?")
+    rf"|(?:[^{_STOP_CLAUSE}\d一二两三四五六七八九十]|{_WORD_NUM}|{_PAREN}){{0,24}}?(?P<cb>{_NUMC})(?:次|期|场|轮|遍)(?!性))?")
 # A monthly plan's day-only forms (8日前, 15日前完成, 下旬, 月底前): read only where the caller knows the month the
 # document covers (``month``); without it they name no month and are not deadlines.
 DAY_RE = re.compile(
@@ -165,6 +183,8 @@ DEK_RE = re.compile(rf"(?<![月\d一二三四五六七八九十每])(?P<pre>至|
 EOM_RE = re.compile(rf"(?<![每次上下个\d一二三四五六七八九十])(?P<pre>至|到|{_AT})?(?:本|当)?月(?:底|末)(?P<before>{_BEFORE})?")
 # what makes 每年/每月 a rate rather than a recurrence: a standard or a sum of money in its clause
 RATE = re.compile(rf"[^{_STOP_CLAUSE}]{{0,20}}?(?:标准|\d+(?:\.\d+)?\s*[万亿千]?元)")
+# but 每年安排专项资金不少于800万元: the work of putting money in the budget, done every year
+BUDGET = re.compile(r"(?:都|均|要|须|应)?(?:安排|投入|列支|拨付|筹措|落实)")
 # a period named as the time to watch, not to finish by (紧盯四季度岁末年初关键节点, 聚焦5—9月主汛期重点时段)
 FOCUS = re.compile(r"[^,，;；。:：!！?？\n]{0,10}?(?:节点|时段|关口)")
 _LIMIT_WORDS = re.compile(r"前|止|底|末")
@@ -172,8 +192,13 @@ START_AFTER = re.compile(r"以来|起(?!草)|开始|至今|以后|之后|后(?!�
 # a date a label names as the time limit (截止时间为6月30日, 完成时限：6月30日, 报送日期：…): a deadline, not a time stamp
 LIMIT_LABEL = re.compile(r"(?:截止|完成|报送|上报|整改|办结|报名)(?:时间|时限|日期|期限)\s*(?:为|是|[:：])?\s*$")
 TALLY = re.compile(r"[,，、]?\s*(?:全\S{0,3})?(?:共|累计|已|合计|总计)")
-CUE_VERB = re.compile(r"完成|召开|举办|举行|启动|开展|组织|要|须|必须|务必|将")  # 6月12日要对…, 3月21日下午召开…
-ATTRIB = re.compile(r"[^,，;；。、]{0,4}?(?:召开|举行|举办|印发|发布|下发|出台|部署|发生)的")  # 3月召开的会议: a past event named
+CUE_VERB = re.compile(r"(?:集中|全面|统一|同步|联合|继续|深入)?(?:完成|召开|举办|举行|启动|开展|组织)|要|须|必须|务必|将"
+                      r"|开始")  # 6月12日要对…, 3月21日下午召开…, 6月集中开展…, 6月8日上午9:00开始
+# a year alone opening a clause before the work done in it (…，2019年安排专项经费120万元): by its end (SPEC §8)
+YEAR_VERB = re.compile(r"(?:要|须|将|力争|确保)?(?:安排|投入|完成|实现|建成|新建|开展|组织)")
+# the count after a list of quarter months (3月、6月、9月、12月底前各汇总通报一次)
+LIST_COUNT = re.compile(rf"各?(?:[^{_STOP_CLAUSE}\d一二两三四五六七八九十]|{_WORD_NUM}){{0,12}}?(?P<c>{_NUMC})(?:次|期|场|轮|遍)(?!性)")
+ATTRIB = re.compile(r"[^,，;；。、]{0,4}?(?:召开|举行|举办|印发|发布|下发|出台|部署|发生|发现|查出)的")  # 3月召开的会议: a past event named
 IS = re.compile(r"正?是")  # 6月12日是咨询日 (the day of the work); 6月份是安全生产月 (a month described)
 MODAL = re.compile(r"要|须|必须|务必|力争|确保|争取|将")  # 今年要全面开工: by the end of this year
 OPENING = re.compile(r"(?:^|[。;；!！?？\n])\s*[于在]?$")
@@ -198,7 +223,7 @@ NL_IN_DATE = re.compile(
 _DATECH = set("0123456789年月日号份旬至到—–-~～－" + _CNDIGIT + "十")
 FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
-_FREQ = {"季度": "quarter", "季": "quarter", "半年": "half_year", "年": "year", "年度": "year", "月": "month",
+_FREQ = {"季度": "quarter", "季": "quarter", "半年": "half_year", "学期": "half_year", "年": "year", "年度": "year", "月": "month",
          "周": "week", "星期": "week", "礼拜": "week", "日": "day", "天": "day"}
 _CN = {"〇": 0, "○": 0, "零": 0, "0": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _TO = ("至", "到")
@@ -275,8 +300,9 @@ def _single(m: re.Match, year: int | None, text: str) -> _Cand | None:
     g = m.groupdict()
     masked = _masked(g["y"], g["m"], g["d"])
     before, until, pre = g["before"], g["until"], g["pre"]
-    if pre in _ASOF and not before or not (before or until) and START_AFTER.match(text, m.end()):
-        return None  # 截至6月30日(止): a reporting date (a metric's as_of); 6月1日起: a start
+    if pre in _ASOF and not before or not (before or until) and START_AFTER.match(text, m.end()) \
+            and not (g["tod"] and text.startswith("开始", m.end())):
+        return None  # 截至6月30日(止): a reporting date; 6月1日起: a start (but 6月8日上午9:00开始: that day's hour)
     at = pre in _AT_WORDS
     start = m.end("pre") if at else m.start()
     if _done_before(text, start):
@@ -320,6 +346,8 @@ def _list(m: re.Match, year: int | None, text: str) -> list[_Cand] | _Cand | Non
     if not any(own[:-1]) and not last["dek"] and (not last["d"] or len(items) == 4) and None not in months:
         # every quarter's month (3月、6月、9月、12月底前; 1月、4月、7月、10月的5日前), every month: a recurring requirement
         if len(items) == 4 and all(b - a == 3 for a, b in zip(months, months[1:])):
+            if c := LIST_COUNT.match(text, m.end()):
+                return _Cand(m.start(), c.end(), Deadline("recurring", freq="quarter", min_count=_num(c["c"])))
             return _Cand(m.start(), m.end(), Deadline("recurring", freq="quarter"))
         if months == list(range(1, 13)):
             return _Cand(m.start(), m.end(), Deadline("recurring", freq="month"))
@@ -336,6 +364,12 @@ def _list(m: re.Match, year: int | None, text: str) -> list[_Cand] | _Cand | Non
         point = lo and lo - timedelta(days=1) if before and not (d or dek or eom) else hi
         out.append(_Cand(it.start(), m.end() if it is last else it.end(), _by(point, masked)))
     return out
+
+
+def _yearly(m: re.Match, year: int | None, text: str) -> _Cand | None:
+    n = len(list(_ITEM_RE.finditer(text, m.start("items"), m.end("items"))))
+    freq = {2: "half_year", 4: "quarter", 12: "month"}.get(n)
+    return freq and _Cand(m.start(), m.end(), Deadline("recurring", freq=freq))
 
 
 def _range(m: re.Match, year: int | None, text: str) -> _Cand | None:
@@ -411,6 +445,9 @@ def _year_level(m: re.Match, year: int | None, text: str) -> _Cand | None:
     if before:  # 2025年前: before that year
         return _Cand(m.start(), m.end(), _by(date(yr - 1, 12, 31) if yr and not masked else None, masked))
     nxt = text[m.end():m.end() + 2]
+    if not pre and (m.start() == 0 or text[m.start() - 1] in ",，;；。") and YEAR_VERB.match(text, m.end()) \
+            and not PAST.search(text, m.end(), stop.start() if (stop := CLAUSE_END.search(text, m.end())) else len(text)):
+        return _Cand(m.start(), m.end(), _by(yr and date(yr, 12, 31), masked))
     if not pre or re.match(r"[起度初月\d季上下第xX的全中里]|以来|开始", nxt):  # not 在2023年的基础上
         return None
     return _Cand(m.start(), m.end(), _by(yr and date(yr, 12, 31), masked))
@@ -434,7 +471,7 @@ def _remain(m: re.Match, year: int | None, text: str) -> _Cand | None:
 
 def _recurring(m: re.Match, year: int | None, text: str) -> _Cand | None:
     cnt = m["ca"] or m["cb"]
-    if not cnt and RATE.match(text, m.end()):
+    if not cnt and RATE.match(text, m.end()) and not BUDGET.match(text, m.end()):
         return None  # 每年补助标准不低于3000元, 每月发放300元: a rate, not a time requirement
     return _Cand(m.start(), m.end(), Deadline("recurring", freq=_FREQ[m["f"]], min_count=_num(cnt) if cnt else None))
 
@@ -485,7 +522,7 @@ def _days(m: re.Match, year: int | None, text: str, month: int) -> _Cand | None:
 
 MONTH_PATTERNS = ((DAYS_RE, _days), (DAY_RE, _day), (DEK_RE, _dek), (EOM_RE, _eom))
 
-PATTERNS = ((LIST_RE, _list), (RANGE_RE, _range), (MONTHS_RE, _months), (GLUED_RE, _glued), (DOTTED_RE, _dotted), (MD_DOTTED_RE, _md_dotted),
+PATTERNS = ((YEARLY_RE, _yearly), (LIST_RE, _list), (RANGE_RE, _range), (MONTHS_RE, _months), (GLUED_RE, _glued), (DOTTED_RE, _dotted), (MD_DOTTED_RE, _md_dotted),
             (MD_RANGE_RE, _md_range),
             (SINGLE_RE, _single),
             (YEAR_RE, _year_level), (QUARTER_RE, _quarter), (HALF_RE, _half), (REMAIN_RE, _remain),
@@ -530,7 +567,7 @@ def _compact(text: str) -> tuple[str, list[int] | None]:
 # finditer over those segments only (the cut after each included, for the lookaheads; the lookbehinds see the
 # whole text) finds exactly what finditer over the whole text finds, without trying every position of a document.
 CUT = re.compile(r"[,，。;；!！?？\n]")
-ANCHORS = {LIST_RE: "月", RANGE_RE: "月", MONTHS_RE: "月", GLUED_RE: "月", SINGLE_RE: "月", DOTTED_RE: "./-", MD_DOTTED_RE: ".．/", MD_RANGE_RE: ".．",
+ANCHORS = {YEARLY_RE: "每", LIST_RE: "月", RANGE_RE: "月", MONTHS_RE: "月", GLUED_RE: "月", SINGLE_RE: "月", DOTTED_RE: "./-", MD_DOTTED_RE: ".．/", MD_RANGE_RE: ".．",
            YEAR_RE: "年", QUARTER_RE: "季", HALF_RE: "半", REMAIN_RE: "今", REC_RE: "每",
            DAY_RE: "日号", DAYS_RE: "日号", DEK_RE: "旬", EOM_RE: "月"}
 MONTH_TRIGGER = re.compile(r"[日号旬]|月[底末]")

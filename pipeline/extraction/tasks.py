@@ -419,6 +419,7 @@ _CELL_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[(（][一
 _MARKER_CELL = re.compile(r"^(?:\d{1,3}[.、．]?|[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、?)$")
 _OTHER_HEADER = re.compile(r"备注|对象|责任人|领导|联系人|情况|要求|方式|方法|办法|说明|依据|标准|数量|名称|类别|地点|问题")
 _HEADER_NOTE = re.compile(r"[(（][^()（）]*[)）]?$")
+_DECOR = re.compile(r"[『』【】\[\]「」〖〗]")
 
 
 def _column_label(h: str) -> str:
@@ -428,7 +429,8 @@ def _column_label(h: str) -> str:
 
 def _header_kind(h: str) -> str | None:
     """What a header cell names: seq, unit, time, score, target, content or other; None for no header word."""
-    h = _HEADER_NOTE.sub("", h.strip()).strip() if len(h.strip()) > 2 else h.strip()
+    h = _DECOR.sub("", h.strip())  # 『序号』, 【责任单位】, [完成时间]: the words inside
+    h = _HEADER_NOTE.sub("", h).strip() if len(h) > 2 else h
     if not _is_header_word(h):
         return None
     if _SEQ_HEADER.match(h):
@@ -785,7 +787,7 @@ def _table_tasks(b: _Builder) -> list[tuple[int, int]]:
             tk = time_col if time_col is not None and time_col < len(cells) and deadline_of(cells[time_col]) else \
                 next((k for k, c in enumerate(cells) if k != uk and k != target_col and deadline_of(c)), None)
             ck = next((k for k in contents if k < len(cells) and cells[k] and k not in (uk, tk)
-                       and not _CELL_HEADING.match(cells[k])), None)
+                       and not _CELL_HEADING.match(cells[k]) and not _MARKER_CELL.match(cells[k])), None)
             in_content_col = ck is not None
             if ck is None:
                 ck = next((k for k, c in enumerate(cells) if c and k not in (uk, tk, target_col)
@@ -825,12 +827,15 @@ def _table_tasks(b: _Builder) -> list[tuple[int, int]]:
     heads = [i for i, r in enumerate(rows) if any(_header_kind(text[s:e]) == "unit" for s, e in r)
              and any(_CONTENT_HEADER.search(text[s:e]) for s, e in r)]
     for header_i, next_i in zip(heads, heads[1:] + [len(rows)]):
+        rows[header_i] = _split_header_cells(text, rows[header_i])
         header = [text[s:e] for s, e in rows[header_i]]
         kinds = _header_kinds(header)
         w = len(header)
         body: list[list[tuple[int, int] | None]] = []
         aligned = []
         for row in rows[header_i + 1:next_i]:
+            if 2 <= len(row) < w:  # a short row: a bar the copy lost (`1 修订…`, `…3000人次 建筑市场科`) is a space
+                row = _split_lost_bars(text, row, w, cell_kind)
             if 2 <= len(row) < w:  # a short row: put its cells in their columns
                 cells = [text[s:e] for s, e in row]
                 main = _main_column(header, kinds)
@@ -860,6 +865,38 @@ def _table_tasks(b: _Builder) -> list[tuple[int, int]]:
         if table(header, body, [True] * len(body)):
             found.append((hspans[0][0], cspans[-1][1]))
     return sorted(found)
+
+
+def _split_lost_bars(text: str, row: list[tuple[int, int]], width: int, cell_kind) -> list[tuple[int, int]]:
+    """Cells of a short row cut at a space where the copy lost a bar: an item number before the words
+    (`10 开展…`), or unit names or a time after them (`…不少于3000人次 建筑市场科`, `质监站（配合） 年底前`)."""
+    out: list[tuple[int, int]] = []
+    for s, e in row:
+        cell = text[s:e]
+        m = re.match(r"\d{1,3}[ \t\u3000]+(?=\S)", cell)
+        if m:
+            out.append((s, s + len(cell[:m.end()].rstrip())))
+            s += m.end()
+            cell = text[s:e]
+        k = max(cell.rfind(" "), cell.rfind("\u3000"), cell.rfind("\t"))
+        if k > 0 and cell_kind(cell[k + 1:]) in ("units", "deadline") and cell_kind(cell[:k].strip()) not in (
+                "units", "deadline", "empty"):
+            out += [(s, s + len(cell[:k].rstrip())), (s + k + 1, e)]
+        else:
+            out.append((s, e))
+    return out if len(out) <= width else row
+
+
+def _split_header_cells(text: str, cells: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A header cell that is two header words apart by a space (`序号 工作任务`: the copy lost a bar) is two cells."""
+    out = []
+    for s, e in cells:
+        parts = [(s + m.start(), s + m.end()) for m in re.finditer(r"\S+", text[s:e])]
+        if len(parts) > 1 and all(_header_kind(text[a:b]) not in (None, "unknown") for a, b in parts):
+            out.extend(parts)
+        else:
+            out.append((s, e))
+    return out
 
 
 def _header_kinds(header: list[str]) -> list[str]:
@@ -986,7 +1023,8 @@ def _heading_path(doc: Document, sec: Section | None) -> list[str]:
 # 第三,…; 王XX强调,…): not part of the task's words (SPEC §3, §8: the task starts at the directive)
 _LEAD_IN = r"(?:会议|[\u4e00-\u9fff]{2,4}?)(?:要求|强调|指出|提出|明确|议定)[,，:：]"
 _NUMBERED = r"[一二三四五六七八九十]{1,2}(?:要|是)(?![求点])|第[一二三四五六七八九十]{1,2}[,，、]"  # 一要 二是 第三,
-_ITEM = rf"(?:(?:{_NUMBERED})[,，:：]?|(?:首先|其次|再次|最后)[,，])"
+_ITEM = rf"(?:(?:{_NUMBERED})[,，:：]?|(?:首先|其次|再次|最后)[,，]|\d{{1,2}}(?:\.\d{{1,2}}){{1,3}}(?=[ \t\u3000]*[^\d.\s%])[ \t\u3000]*|" \
+        rf"第[一二三四五六七八九十百零〇]{{1,4}}条[ \t\u3000]*)"
 _INLINE_MARKER = re.compile(rf"\s*(?:{_LEAD_IN}\s*(?:{_ITEM})?|{_ITEM})")
 
 
@@ -1039,12 +1077,62 @@ _CLAUSE_AT = re.compile(r"(?<=[,，;；])\s*(?=请|[^,，。;；:：\s]{1,16}?[�
 _LEAD_ANY = re.compile(r"[^,，。;；:：\n]{1,16}?(?:强调|要求|指出|提出|决定|表示|指示|明确|部署)[,，:：]\s*")
 
 
+# a commitment clause without its actor (…，计划于8月底前全部整改到位; …，年底前还将在…建成…): the actor, or what it is
+# about, is the clause before, so the candidate may start there too
+_COMMIT_AT = re.compile(r"(?<=[,，;；])\s*(?=(?:[^,，。;；:：\s]{1,10}?(?:前|后|起|内|期间|年|月|季度|旬)[,，]?)?"
+                        r"(?:还将|也将|将于|将在|将对|将继续|将进一步|计划于|计划在|计划到|拟于|拟在|力争|下一步|下步|"
+                        r"并将|同时将|还要|要在|须在|务必))")
+_PREV_CLAUSE = re.compile(r"[^,，;；。]*$")
+
+
 def _clause_starts(text: str, ss: int, se: int) -> list[int]:
     out = [m.end() for m in _CLAUSE_AT.finditer(text, ss, se) if se - m.end() >= 8]
+    for m in _COMMIT_AT.finditer(text, ss, se):
+        if se - m.end() < 8:
+            continue
+        out.append(m.end())
+        prev = _PREV_CLAUSE.search(text, ss, m.start() - 1)  # the clause before the comma
+        if prev and prev.start() > ss and m.start() - prev.start() >= 4:
+            out.append(prev.start())
     lead = _LEAD_ANY.match(text, ss, se)
     if lead and se - lead.end() >= 8:
         out.append(lead.end())
     return out
+
+
+_OPEN_HEADING = re.compile(r"[,，、；;!！]\s*$|(?:要|须|应|负责|将)[^,，。;；]{0,30}$")
+_ROW_MARK = re.compile(r"^(?:\d{1,3}[.、．]?|[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、?)$")
+
+
+def _row_cell_candidates(b: _Builder, text: str, ps: int, pe: int, n: int, put) -> int:
+    """A table row written with bars (`1 | 沿街商铺… | 城管科 | 5月31日前`, 阶段 | 时间 | 主要工作) whose table the
+    rules did not read: its longest cell of words is a candidate, with the row's unit cell as its units."""
+    cells = []
+    pos = ps
+    for part in text[ps:pe].split("|"):
+        cs, ce = _trim(b.doc, pos, pos + len(part))
+        pos += len(part) + 1
+        if ce > cs:
+            cells.append((cs, ce))
+    if len(cells) < 2:
+        return n
+    words = [(cs, ce) for cs, ce in cells if not _ROW_MARK.match(text[cs:ce])]
+    if not words:
+        return n
+    cs, ce = max(words, key=lambda c: (len(re.sub(r"\W", "", text[c[0]:c[1]])), -c[0]))
+    if _words_below(text[cs:ce], 6):
+        return n
+    units = None
+    for us, ue in cells:
+        if (us, ue) != (cs, ce) and len(text[us:ue]) <= 60 and "。" not in text[us:ue]:
+            names = split_names(text[us:ue])
+            if names and all(looks_like_unit(x) for x in names):
+                units = [Unit(name=x, canonical=x, role="responsible") for x in names]
+                break
+    b.add(cs, ce, units, min_len=6)
+    for t in b.tasks[n:]:
+        put(t, "cell")
+    return len(b.tasks)
 
 
 def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
@@ -1098,11 +1186,22 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
         for t in b.tasks[n:]:
             put(t, "leaf")
         n = len(b.tasks)
+        if leaf.heading_span and leaf.heading_span[0] < ls and _OPEN_HEADING.search(
+                text[leaf.heading_span[0]:leaf.heading_span[1]]):
+            # a "heading" that is the first line of a sentence wrapped over lines (①各村要…巡护，\n重点路口…): its
+            # words are the task's (SPEC §8: a lead phrase ending in a comma stays)
+            b.add(_after_inline_marker(text, leaf.heading_span[0], le), le, None)
+            for t in b.tasks[n:]:
+                put(t, "leaf_full")
+            n = len(b.tasks)
     pos = 0
     for line in text.split("\n"):
         ps, pe = pos, pos + len(line)
         pos = pe + 1
-        if len(line.strip()) < 6 or "|" in line:
+        if len(line.strip()) < 6:
+            continue
+        if "|" in line:
+            n = _row_cell_candidates(b, text, ps, pe, n, put)
             continue
         sec = _section_at(doc, ps)
         if sec is not None and sec.span[0] <= ps < sec.body_start:

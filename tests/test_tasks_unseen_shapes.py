@@ -96,3 +96,33 @@ def test_multi_level_numbers_and_article_numbers_are_not_the_tasks_words(tmp_pat
     texts = {t.text for t, _ in cands}
     assert "园区安监处负责组织对园区企业开展安全风险评估，6月底前形成评估报告。" in texts
     assert "被考核单位于每年12月10日前将自查报告报园区安委办。" in texts
+
+
+def test_inline_items_and_paragraphs_inside_html_residue_are_candidates(tmp_path):
+    """A web copy whose HTML the cleaner left (`<h3>…</h3><h3>会议要求,一是…;二是…`): block tags end paragraphs,
+    and each 一是/二是 item is a candidate of its own kind."""
+    text = ("某镇召开防汛工作部署会\n"
+            "<h3>  6月3日,某镇召开防汛工作部署会,镇领导班子成员参加会议。</h3><h3>  会议要求,一是把防汛责任制全面落到实处,"
+            "执行领导带班制度;二是各村要对低洼地段群众提前做好转移安置准备;三是加大对水库、河道的巡查力度,确保安全度汛。</h3>\n")
+    cands = task_candidates(_doc(tmp_path, text))
+    items = [t.text for t, info in cands if "inline_item" in info["sources"]]
+    assert "各村要对低洼地段群众提前做好转移安置准备;" in items
+    assert not any("<h3>" in t.text or "</h3>" in t.text for t, info in cands if "para" in info["sources"])
+
+
+def test_forward_sentences_duties_and_counted_work_are_marked():
+    from pipeline.learn.tasks import features
+
+    def f(text, **kw):
+        return features({"text": text, "sources": ["sent"], "doc_type_proba": {"report": 1.0}, **kw})
+
+    commit = f("街道将在7月份对各社区责任落实情况开展一次考评。", n_deadlines=1)
+    assert commit["fwd_sent_when"] == 1.0 and commit["fwd_sent_when&report"] == 1.0
+    assert "fwd_sent" not in f("街道已在6月份对各社区开展了考评。")
+    duty = features({"text": "负责调集应急运输车辆，保障救援人员和物资运输。", "sources": ["label_unit"],
+                     "doc_type_proba": {"other": 1.0}})
+    assert duty["duty"] == 1.0 and duty["duty&label_unit"] == 1.0 and duty["duty&other"] == 1.0
+    assert f("县工商局负责查处无照经营行为。")["duty"] == 1.0
+    assert "duty" not in f("今年以来全县未发生较大事故。")
+    done = f("全年累计检查单位5126家，督促整改火灾隐患7683处，临时查封场所41家。")
+    assert done["done_counted"] == 1.0 and "fwd_sent" not in done

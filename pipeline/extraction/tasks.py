@@ -1082,7 +1082,6 @@ _LEAD_ANY = re.compile(r"[^,，。;；:：\n]{1,16}?(?:强调|要求|指出|提�
 _COMMIT_AT = re.compile(r"(?<=[,，;；])\s*(?=(?:[^,，。;；:：\s]{1,10}?(?:前|后|起|内|期间|年|月|季度|旬)[,，]?)?"
                         r"(?:还将|也将|将于|将在|将对|将继续|将进一步|计划于|计划在|计划到|拟于|拟在|力争|下一步|下步|"
                         r"并将|同时将|还要|要在|须在|务必))")
-_PREV_CLAUSE = re.compile(r"[^,，;；。]*$")
 
 
 def _clause_starts(text: str, ss: int, se: int) -> list[int]:
@@ -1091,13 +1090,36 @@ def _clause_starts(text: str, ss: int, se: int) -> list[int]:
         if se - m.end() < 8:
             continue
         out.append(m.end())
-        prev = _PREV_CLAUSE.search(text, ss, m.start() - 1)  # the clause before the comma
-        if prev and prev.start() > ss and m.start() - prev.start() >= 4:
-            out.append(prev.start())
+        comma = m.start() - 1
+        prev = max(text.rfind(c, ss, comma) for c in ",，;；。") + 1  # the clause before the comma
+        if prev > ss and comma - prev >= 3:
+            out.append(prev)
     lead = _LEAD_ANY.match(text, ss, se)
     if lead and se - lead.end() >= 8:
         out.append(lead.end())
     return out
+
+
+# HTML a copy left in the text (<h3>…</h3><h3>…, <p style=…>, <br>): its block tags end paragraphs as line breaks do
+_BLOCK_TAG = re.compile(r"</?(?:h[1-6]|p|div|li|tr|td|th|section|article|table|ul|ol)\b[^<>\n]{0,200}>|<br\s*/?>", re.I)
+
+
+def _segments(text: str):
+    """The paragraphs of the text: its lines, cut again at HTML block tags left in them."""
+    pos = 0
+    for line in text.split("\n"):
+        ls, le = pos, pos + len(line)
+        pos = le + 1
+        if "<" not in line:
+            yield ls, le
+            continue
+        start = ls
+        for m in _BLOCK_TAG.finditer(text, ls, le):
+            if m.start() > start:
+                yield start, m.start()
+            start = m.end()
+        if le > start:
+            yield start, le
 
 
 _OPEN_HEADING = re.compile(r"[,，、；;!！]\s*$|(?:要|须|应|负责|将)[^,，。;；]{0,30}$")
@@ -1194,10 +1216,8 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
             for t in b.tasks[n:]:
                 put(t, "leaf_full")
             n = len(b.tasks)
-    pos = 0
-    for line in text.split("\n"):
-        ps, pe = pos, pos + len(line)
-        pos = pe + 1
+    for ps, pe in _segments(text):
+        line = text[ps:pe]
         if len(line.strip()) < 6:
             continue
         if "|" in line:
@@ -1220,6 +1240,9 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
             multi_item.add(_trim(doc, ps, pe))
             for a, z in zip(items, items[1:] + [pe]):
                 b.add(_after_inline_marker(text, a, z), z, None)
+            for t in b.tasks[n:]:
+                put(t, "inline_item")
+            n = len(b.tasks)
         b.add(ps, pe, None)
         sents = [m.span() for m in _SENT_END.finditer(text, ps, pe) if len(m.group().strip()) >= 6]
         if len(sents) > 1:

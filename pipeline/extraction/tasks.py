@@ -1138,7 +1138,13 @@ def _row_cell_candidates(b: _Builder, text: str, ps: int, pe: int, n: int, put) 
             cells.append((cs, ce))
     if len(cells) < 2:
         return n
-    words = [(cs, ce) for cs, ce in cells if not _ROW_MARK.match(text[cs:ce])]
+    def unit_names(c: str) -> list[str]:
+        names = split_names(re.sub(r"\s+", "、", c.strip())) if len(c) <= 60 and "。" not in c else []
+        return names if names and all(looks_like_unit(x) for x in names) else []
+
+    # the work: not a number, not a list of units, not a time (区公安分局 区市场监管局 | 6月底前)
+    words = [(cs, ce) for cs, ce in cells if not _ROW_MARK.match(text[cs:ce]) and not unit_names(text[cs:ce])
+             and not (ce - cs <= 24 and parse_deadline(text[cs:ce], b.doc.year))]
     if not words:
         return n
     cs, ce = max(words, key=lambda c: (len(re.sub(r"\W", "", text[c[0]:c[1]])), -c[0]))
@@ -1146,11 +1152,10 @@ def _row_cell_candidates(b: _Builder, text: str, ps: int, pe: int, n: int, put) 
         return n
     units = None
     for us, ue in cells:
-        if (us, ue) != (cs, ce) and len(text[us:ue]) <= 60 and "。" not in text[us:ue]:
-            names = split_names(text[us:ue])
-            if names and all(looks_like_unit(x) for x in names):
-                units = [Unit(name=x, canonical=x, role="responsible") for x in names]
-                break
+        names = unit_names(text[us:ue]) if (us, ue) != (cs, ce) else []
+        if names:
+            units = [Unit(name=x, canonical=x, role="responsible") for x in names]
+            break
     b.add(cs, ce, units, min_len=6)
     for t in b.tasks[n:]:
         put(t, "cell")

@@ -116,7 +116,7 @@ def test_memoised_pos_tagger_gives_jiebas_words_and_tags():
 def test_choose_takes_what_the_pairwise_overlap_check_takes():
     import random
 
-    from pipeline.learn.tasks import _choose_greedy as choose  # the greedy step (choose then splits paragraphs)
+    from pipeline.learn.tasks import choose
 
     def reference(probs, spans, threshold):
         taken = []

@@ -127,14 +127,3 @@ def test_forward_sentences_duties_and_counted_work_are_marked():
     done = f("全年累计检查单位5126家，督促整改火灾隐患7683处，临时查封场所41家。")
     assert done["done_counted"] == 1.0 and "fwd_sent" not in done
 
-
-def test_a_paragraph_of_several_confident_directives_gives_way_to_them():
-    """Meeting news: `会议要求，A要…。B要…。C将…。` — when the paragraph wins the greedy choice but two or more
-    confident sentences inside it cover most of its words, the sentences are the tasks."""
-    from pipeline.learn.tasks import choose
-
-    spans = [(0, 100), (0, 30), (32, 70), (72, 100), (120, 160)]
-    assert choose([0.95, 0.8, 0.7, 0.6, 0.9], spans, 0.35) == [1, 2, 3, 4]
-    # one confident sentence, or sentences below 0.5, or ones covering little of it: the paragraph stays
-    assert choose([0.95, 0.8, 0.4, 0.45, 0.9], spans, 0.35) == [0, 4]
-    assert choose([0.95, 0.8, 0.7, 0.3], [(0, 100), (0, 20), (80, 100), (40, 60)], 0.35) == [0]

@@ -342,36 +342,8 @@ def _marker_family(marker: str | None) -> str:
 
 # -- choosing the tasks of one document ----------------------------------------------------------------------------
 
-SPLIT_PROB = 0.5  # candidates inside a taken one, each at least this probable …
-SPLIT_COVER = 0.6  # … and covering at least this share of its characters, are taken instead of it
-
-
 def choose(probs: Sequence[float], spans: Sequence[tuple[int, int]], threshold: float) -> list[int]:
-    """The candidates taken: most probable first, above ``threshold``, none overlapping one already taken; a
-    taken candidate whose words are mostly covered by two or more confident candidates inside it (a paragraph of
-    several directives, each probable on its own) gives way to them. Grouped CV on 267 documents: tasks F1
-    0.906 -> 0.909 with the split, the leave-one-set-out figure unchanged."""
-    taken = _choose_greedy(probs, spans, threshold)
-    if len(spans) < 3:
-        return taken
-    by_start = sorted(range(len(spans)), key=lambda i: spans[i])
-    starts = [spans[i][0] for i in by_start]
-    out: list[int] = []
-    for i in taken:
-        s, e = spans[i]
-        inner = [j for j in by_start[bisect_left(starts, s):bisect_left(starts, e)]
-                 if j != i and spans[j][1] <= e and spans[j] != (s, e) and probs[j] >= SPLIT_PROB]
-        sub = [inner[k] for k in _choose_greedy([probs[j] for j in inner], [spans[j] for j in inner], SPLIT_PROB)] \
-            if len(inner) >= 2 else []
-        if len(sub) >= 2 and sum(spans[j][1] - spans[j][0] for j in sub) >= SPLIT_COVER * (e - s):
-            out.extend(sub)
-        else:
-            out.append(i)
-    return sorted(out, key=lambda i: spans[i])
-
-
-def _choose_greedy(probs: Sequence[float], spans: Sequence[tuple[int, int]], threshold: float) -> list[int]:
-    """Most probable first, above ``threshold``, none overlapping one already taken."""
+    """The candidates taken: most probable first, above ``threshold``, none overlapping one already taken."""
     order = sorted(range(len(probs)), key=lambda i: (-probs[i], spans[i]))
     taken: list[int] = []
     if any(s >= e for s, e in spans):  # an empty span (none is proposed): compared with every taken one
@@ -590,9 +562,7 @@ report / other probability; what was done and counted (累计…家，…处, no
 ## Model
 
 `DictVectorizer` + `LogisticRegression(C=0.5, class_weight="balanced")` (C and weighting chosen among 0.1–2, balanced or not, by the same grouped CV); the tasks of a document are the most
-probable candidates with probability ≥ {meta['threshold']} that do not overlap a more probable one; a chosen
-candidate whose characters are {SPLIT_COVER:.0%} or more covered by two or more non-overlapping candidates inside
-it, each with probability ≥ {SPLIT_PROB} (a paragraph of several directives), gives way to them.
+probable candidates with probability ≥ {meta['threshold']} that do not overlap a more probable one.
 
 ## Held-out scores
 

@@ -419,6 +419,7 @@ _CELL_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[(（][一
 _MARKER_CELL = re.compile(r"^(?:\d{1,3}[.、．]?|[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、?)$")
 _OTHER_HEADER = re.compile(r"备注|对象|责任人|领导|联系人|情况|要求|方式|方法|办法|说明|依据|标准|数量|名称|类别|地点|问题")
 _HEADER_NOTE = re.compile(r"[(（][^()（）]*[)）]?$")
+_DECOR = re.compile(r"[『』【】\[\]「」〖〗]")
 
 
 def _column_label(h: str) -> str:
@@ -428,7 +429,8 @@ def _column_label(h: str) -> str:
 
 def _header_kind(h: str) -> str | None:
     """What a header cell names: seq, unit, time, score, target, content or other; None for no header word."""
-    h = _HEADER_NOTE.sub("", h.strip()).strip() if len(h.strip()) > 2 else h.strip()
+    h = _DECOR.sub("", h.strip())  # 『序号』, 【责任单位】, [完成时间]: the words inside
+    h = _HEADER_NOTE.sub("", h).strip() if len(h) > 2 else h
     if not _is_header_word(h):
         return None
     if _SEQ_HEADER.match(h):
@@ -785,7 +787,7 @@ def _table_tasks(b: _Builder) -> list[tuple[int, int]]:
             tk = time_col if time_col is not None and time_col < len(cells) and deadline_of(cells[time_col]) else \
                 next((k for k, c in enumerate(cells) if k != uk and k != target_col and deadline_of(c)), None)
             ck = next((k for k in contents if k < len(cells) and cells[k] and k not in (uk, tk)
-                       and not _CELL_HEADING.match(cells[k])), None)
+                       and not _CELL_HEADING.match(cells[k]) and not _MARKER_CELL.match(cells[k])), None)
             in_content_col = ck is not None
             if ck is None:
                 ck = next((k for k, c in enumerate(cells) if c and k not in (uk, tk, target_col)
@@ -825,12 +827,15 @@ def _table_tasks(b: _Builder) -> list[tuple[int, int]]:
     heads = [i for i, r in enumerate(rows) if any(_header_kind(text[s:e]) == "unit" for s, e in r)
              and any(_CONTENT_HEADER.search(text[s:e]) for s, e in r)]
     for header_i, next_i in zip(heads, heads[1:] + [len(rows)]):
+        rows[header_i] = _split_header_cells(text, rows[header_i])
         header = [text[s:e] for s, e in rows[header_i]]
         kinds = _header_kinds(header)
         w = len(header)
         body: list[list[tuple[int, int] | None]] = []
         aligned = []
         for row in rows[header_i + 1:next_i]:
+            if 2 <= len(row) < w:  # a short row: a bar the copy lost (`1 修订…`, `…3000人次 建筑市场科`) is a space
+                row = _split_lost_bars(text, row, w, cell_kind)
             if 2 <= len(row) < w:  # a short row: put its cells in their columns
                 cells = [text[s:e] for s, e in row]
                 main = _main_column(header, kinds)
@@ -860,6 +865,38 @@ def _table_tasks(b: _Builder) -> list[tuple[int, int]]:
         if table(header, body, [True] * len(body)):
             found.append((hspans[0][0], cspans[-1][1]))
     return sorted(found)
+
+
+def _split_lost_bars(text: str, row: list[tuple[int, int]], width: int, cell_kind) -> list[tuple[int, int]]:
+    """Cells of a short row cut at a space where the copy lost a bar: an item number before the words
+    (`10 开展…`), or unit names or a time after them (`…不少于3000人次 建筑市场科`, `质监站（配合） 年底前`)."""
+    out: list[tuple[int, int]] = []
+    for s, e in row:
+        cell = text[s:e]
+        m = re.match(r"\d{1,3}[ \t\u3000]+(?=\S)", cell)
+        if m:
+            out.append((s, s + len(cell[:m.end()].rstrip())))
+            s += m.end()
+            cell = text[s:e]
+        k = max(cell.rfind(" "), cell.rfind("\u3000"), cell.rfind("\t"))
+        if k > 0 and cell_kind(cell[k + 1:]) in ("units", "deadline") and cell_kind(cell[:k].strip()) not in (
+                "units", "deadline", "empty"):
+            out += [(s, s + len(cell[:k].rstrip())), (s + k + 1, e)]
+        else:
+            out.append((s, e))
+    return out if len(out) <= width else row
+
+
+def _split_header_cells(text: str, cells: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A header cell that is two header words apart by a space (`序号 工作任务`: the copy lost a bar) is two cells."""
+    out = []
+    for s, e in cells:
+        parts = [(s + m.start(), s + m.end()) for m in re.finditer(r"\S+", text[s:e])]
+        if len(parts) > 1 and all(_header_kind(text[a:b]) not in (None, "unknown") for a, b in parts):
+            out.extend(parts)
+        else:
+            out.append((s, e))
+    return out
 
 
 def _header_kinds(header: list[str]) -> list[str]:
@@ -986,7 +1023,8 @@ def _heading_path(doc: Document, sec: Section | None) -> list[str]:
 # 第三,…; 王XX强调,…): not part of the task's words (SPEC §3, §8: the task starts at the directive)
 _LEAD_IN = r"(?:会议|[\u4e00-\u9fff]{2,4}?)(?:要求|强调|指出|提出|明确|议定)[,，:：]"
 _NUMBERED = r"[一二三四五六七八九十]{1,2}(?:要|是)(?![求点])|第[一二三四五六七八九十]{1,2}[,，、]"  # 一要 二是 第三,
-_ITEM = rf"(?:(?:{_NUMBERED})[,，:：]?|(?:首先|其次|再次|最后)[,，])"
+_ITEM = rf"(?:(?:{_NUMBERED})[,，:：]?|(?:首先|其次|再次|最后)[,，]|\d{{1,2}}(?:\.\d{{1,2}}){{1,3}}(?=[ \t\u3000]*[^\d.\s%])[ \t\u3000]*|" \
+        rf"第[一二三四五六七八九十百零〇]{{1,4}}条[ \t\u3000]*)"
 _INLINE_MARKER = re.compile(rf"\s*(?:{_LEAD_IN}\s*(?:{_ITEM})?|{_ITEM})")
 
 
@@ -1039,12 +1077,89 @@ _CLAUSE_AT = re.compile(r"(?<=[,，;；])\s*(?=请|[^,，。;；:：\s]{1,16}?[�
 _LEAD_ANY = re.compile(r"[^,，。;；:：\n]{1,16}?(?:强调|要求|指出|提出|决定|表示|指示|明确|部署)[,，:：]\s*")
 
 
+# a commitment clause without its actor (…，计划于8月底前全部整改到位; …，年底前还将在…建成…): the actor, or what it is
+# about, is the clause before, so the candidate may start there too
+_COMMIT_AT = re.compile(r"(?<=[,，;；])\s*(?=(?:[^,，。;；:：\s]{1,10}?(?:前|后|起|内|期间|年|月|季度|旬)[,，]?)?"
+                        r"(?:还将|也将|将于|将在|将对|将继续|将进一步|计划于|计划在|计划到|拟于|拟在|力争|下一步|下步|"
+                        r"并将|同时将|还要|要在|须在|务必))")
+
+
 def _clause_starts(text: str, ss: int, se: int) -> list[int]:
     out = [m.end() for m in _CLAUSE_AT.finditer(text, ss, se) if se - m.end() >= 8]
+    for m in _COMMIT_AT.finditer(text, ss, se):
+        if se - m.end() < 8:
+            continue
+        out.append(m.end())
+        comma = m.start() - 1
+        prev = max(text.rfind(c, ss, comma) for c in ",，;；。") + 1  # the clause before the comma
+        if prev > ss and comma - prev >= 3:
+            out.append(prev)
     lead = _LEAD_ANY.match(text, ss, se)
     if lead and se - lead.end() >= 8:
         out.append(lead.end())
     return out
+
+
+# HTML a copy left in the text (<h3>…</h3><h3>…, <p style=…>, <br>): its block tags end paragraphs as line breaks do
+_BLOCK_TAG = re.compile(r"</?(?:h[1-6]|p|div|li|tr|td|th|section|article|table|ul|ol)\b[^<>\n]{0,200}>|<br\s*/?>", re.I)
+
+
+def _segments(text: str):
+    """The paragraphs of the text: its lines, cut again at HTML block tags left in them."""
+    pos = 0
+    for line in text.split("\n"):
+        ls, le = pos, pos + len(line)
+        pos = le + 1
+        if "<" not in line:
+            yield ls, le
+            continue
+        start = ls
+        for m in _BLOCK_TAG.finditer(text, ls, le):
+            if m.start() > start:
+                yield start, m.start()
+            start = m.end()
+        if le > start:
+            yield start, le
+
+
+_OPEN_HEADING = re.compile(r"[,，、；;!！]\s*$|(?:要|须|应|负责|将)[^,，。;；]{0,30}$")
+_ROW_MARK = re.compile(r"^(?:\d{1,3}[.、．]?|[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、?)$")
+
+
+def _row_cell_candidates(b: _Builder, text: str, ps: int, pe: int, n: int, put) -> int:
+    """A table row written with bars (`1 | 沿街商铺… | 城管科 | 5月31日前`, 阶段 | 时间 | 主要工作) whose table the
+    rules did not read: its longest cell of words is a candidate, with the row's unit cell as its units."""
+    cells = []
+    pos = ps
+    for part in text[ps:pe].split("|"):
+        cs, ce = _trim(b.doc, pos, pos + len(part))
+        pos += len(part) + 1
+        if ce > cs:
+            cells.append((cs, ce))
+    if len(cells) < 2:
+        return n
+    def unit_names(c: str) -> list[str]:
+        names = split_names(re.sub(r"\s+", "、", c.strip())) if len(c) <= 60 and "。" not in c else []
+        return names if names and all(looks_like_unit(x) for x in names) else []
+
+    # the work: not a number, not a list of units, not a time (区公安分局 区市场监管局 | 6月底前)
+    words = [(cs, ce) for cs, ce in cells if not _ROW_MARK.match(text[cs:ce]) and not unit_names(text[cs:ce])
+             and not (ce - cs <= 24 and parse_deadline(text[cs:ce], b.doc.year))]
+    if not words:
+        return n
+    cs, ce = max(words, key=lambda c: (len(re.sub(r"\W", "", text[c[0]:c[1]])), -c[0]))
+    if _words_below(text[cs:ce], 6):
+        return n
+    units = None
+    for us, ue in cells:
+        names = unit_names(text[us:ue]) if (us, ue) != (cs, ce) else []
+        if names:
+            units = [Unit(name=x, canonical=x, role="responsible") for x in names]
+            break
+    b.add(cs, ce, units, min_len=6)
+    for t in b.tasks[n:]:
+        put(t, "cell")
+    return len(b.tasks)
 
 
 def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
@@ -1098,11 +1213,20 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
         for t in b.tasks[n:]:
             put(t, "leaf")
         n = len(b.tasks)
-    pos = 0
-    for line in text.split("\n"):
-        ps, pe = pos, pos + len(line)
-        pos = pe + 1
-        if len(line.strip()) < 6 or "|" in line:
+        if leaf.heading_span and leaf.heading_span[0] < ls and _OPEN_HEADING.search(
+                text[leaf.heading_span[0]:leaf.heading_span[1]]):
+            # a "heading" that is the first line of a sentence wrapped over lines (①各村要…巡护，\n重点路口…): its
+            # words are the task's (SPEC §8: a lead phrase ending in a comma stays)
+            b.add(_after_inline_marker(text, leaf.heading_span[0], le), le, None)
+            for t in b.tasks[n:]:
+                put(t, "leaf_full")
+            n = len(b.tasks)
+    for ps, pe in _segments(text):
+        line = text[ps:pe]
+        if len(line.strip()) < 6:
+            continue
+        if "|" in line:
+            n = _row_cell_candidates(b, text, ps, pe, n, put)
             continue
         sec = _section_at(doc, ps)
         if sec is not None and sec.span[0] <= ps < sec.body_start:
@@ -1121,6 +1245,9 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
             multi_item.add(_trim(doc, ps, pe))
             for a, z in zip(items, items[1:] + [pe]):
                 b.add(_after_inline_marker(text, a, z), z, None)
+            for t in b.tasks[n:]:
+                put(t, "inline_item")
+            n = len(b.tasks)
         b.add(ps, pe, None)
         sents = [m.span() for m in _SENT_END.finditer(text, ps, pe) if len(m.group().strip()) >= 6]
         if len(sents) > 1:

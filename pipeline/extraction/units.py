@@ -26,7 +26,7 @@ ORG_SUFFIX = (
     "所|站|中心|院|校|公司|集团|政府|街道|乡镇|镇|乡|村|社区|单位|部门|成员单位|园区|工业园|开发区|示范区|新区|高新区|"
     "试验区|工业区|集中区|发展区|产业园|物流园|保税区|管委会|县区|县市区|"
     "协会|联合会|总工会|工会|团区委|团县委|团市委|妇联|电视台|报社|法院|检察院|海关|银行|医院|学校|幼儿园|"
-    "专委会|领导小组|工作组|专班|督查室|气象台|供电公司|公安|消防|处室|科室|[^各此该两三四多等]处|科|股"
+    "专委会|领导小组|工作组|(?<![重改编分班小])组|专班|督查室|气象台|供电公司|公安|消防|处室|科室|[^各此该两三四多等]处|科|股"
 )
 _ORG_END = re.compile(rf"(?:{ORG_SUFFIX})$")
 COLLECTIVE = re.compile(r"^(?:各|全[区县市镇]各|区各|县各|市各|有关|相关|负有|所在|其他|其余)")
@@ -170,7 +170,7 @@ _UNMASK = {v: k for k, v in _MASK.items()}
 
 
 _NOTE = re.compile(r"[(（〈<](?:下同|以下简称[^)）〉>]*|简称[^)）〉>]*)[)）〉>]")
-_ADVERB_TAIL = re.compile(r"(?:一定|都|也|还|均|同样|继续|务必|必须|切实|进一步|要|分别|同步|同时)+$")
+_ADVERB_TAIL = re.compile(r"(?:一定|都|也|还|均|同样|继续|务必|必须|切实|进一步|要|分别|同步|同时|具体|共同)+$")
 # 市财政局主要领导 (a 责任单位及责任人 line, 会同 in running text): the unit, not its leader
 _PERSON_TAIL = re.compile(r"(?:主要负责同志|主要负责人|主要领导|负责同志|负责人|分管领导|领导干部|同志)$")
 
@@ -348,8 +348,10 @@ _SELF = re.compile(r"^(?:我|本)[局委办镇乡区县市们单位部门中心�
 WITH_ALONE = True
 # an order's addressee (现责令你公司：…, 责令该单位立即整改)
 _ORDER = re.compile(r"责令(?P<names>[^。;；:：,，\n]{2,20}?)(?=[:：,，]|立即|限期|于|对|在|自|停止|整改|改正|采取)")
-_BY = re.compile(r"由(?P<names>[^,，。;；]{2,80}?)(?:分别|共同|具体)?(?P<verb>分别牵头负责|牵头负责|牵头|统一领导|统一部署|统一|负责|会同|组织|配合|"
+_BY = re.compile(r"由(?P<names>[^,，。;；]{2,80}?)(?:分别|共同|具体)?(?P<verb>分别牵头负责|牵头负责|牵头|统筹|统一领导|统一部署|统一|负责|会同|组织|配合|"
                  r"派|抽调|具体|安排|协调|指导|督促)")
+# the verbs of _BY, each tried in turn after a 由 (由局综合协调科统筹: 协调 is the name's own, 统筹 the verb)
+_BY_VERB = re.compile(_BY.pattern.split("(?P<verb>", 1)[1].rsplit(")", 1)[0])
 # a list closed by a collective head (消防、安监、建设和旅游等部门; 市国土、应急、公安等单位): its parts are
 # units even when each is a bare sector name (SPEC §4 drops the trailing 等部门)
 _CLOSED_LIST = re.compile(r"[、,，和及].*等(?:有关|相关)?(?:部门|单位)$")
@@ -361,6 +363,42 @@ _DOES = re.compile(r"组织|联合|加大|加强|开展|做好|决定|安排|印
 # a time or occasion before the actors of a clause (汛期(5月1日至9月30日)各乡镇, 即日起市住建…, 专项行动由X)
 _TIME_HEAD = re.compile(r"^(?:[^、,，。;；]{0,12}?(?:期间|汛期|即日起|\d{1,2}[日月](?:[至到—-]\d{1,2}[日月])?|前后|以后|之后|交由|由)"
                         r"(?:[(（][^()（）]{0,20}[)）])?)")
+
+
+# an item's number left at the head of its text (2.1.1 , 3.2 , 第五条, (3)): not part of the actor's name
+_ITEM_HEAD = re.compile(r"^\s*(?:\d{1,2}(?:[.．]\d{1,2})+[.．]?(?!\d)|\d{1,2}[、.．)）](?!\d)|[(（]\d{1,2}[)）]|"
+                        r"第[一二三四五六七八九十百零]{1,4}条)\s*")
+# a duty line's label: the unit before a colon at the head of the text (县应急局：负责…)
+_UNIT_LABEL = re.compile(r"^\s*(?P<names>[^:：,，。;；\n]{2,30}?)\s*[:：]")
+# after 由A牵头 / 由A统筹: the partners (、B和C配合; ，会同B…)
+_LEAD_THEN = re.compile(r"(?:负责)?(?:[、,，]\s*(?P<names>[^,，。;；]{2,60}?)(?P<v>配合|协助|参与|协同)|"
+                        r"[,，]\s*(?:并)?会同(?P<names2>[^,，。;；]{2,40}))")
+_JOIN_SELF = re.compile(r"(?:^|(?<=[。;；:：!?！？,，\n]))(?:下一步|下半年|同时|此外|另外)?[,，]?(?:还|也|并)?(?:将|要)"
+                        r"(?:继续)?(?:联合|会同)(?P<b>[^。;；:：,，\n]{2,40})")
+_PLEASE_ANY = re.compile(r"(?<![邀聘提申报呈敬特恳延宴])请(?P<rest>[^,，。;；:：]{2,40})")
+
+
+def _by_match(m: re.Match) -> tuple[str, str, int, int] | None:
+    """(names, verb, start, end) of the 由…verb at ``m`` (a 由) whose names are all units, trying each verb of the
+    clause in turn: the first verb-like word may be the name's own (由局综合协调科统筹)."""
+    text, pos = m.string, m.start()
+    stop = re.compile(r"[,，。;；]").search(text, pos)
+    end = stop.start() if stop else len(text)
+    for v in _BY_VERB.finditer(text, pos + 3, min(end, pos + 83)):
+        names = re.sub(r"(?:分别|共同|具体)$", "", text[pos + 1:v.start()])
+        if len(names) >= 2 and _unit_names(names):
+            return names, v.group(), pos, v.end()
+    return None
+
+
+def _partners(text: str, pos: int) -> list[tuple[int, Unit]]:
+    """After a lead (由A牵头, A牵头): the units that take part in its work (、B和C配合; ，会同B…) as support."""
+    rest = _LEAD_THEN.match(text, pos)
+    if not rest:
+        return []
+    partners = (_unit_names(rest.group("names")) if rest.group("v")
+                else _longest_names(rest.group("names2")) or _unit_names(rest.group("names2")))
+    return [(rest.start(), Unit(n, n, "support")) for n in partners]
 
 
 def _unit_names(names_part: str) -> list[str]:
@@ -389,6 +427,7 @@ def actors(text: str) -> list[Unit]:
         units = parse_unit_clause(m.group("c"))
         if units:
             return dedupe(units)
+    text = _ITEM_HEAD.sub("", text)  # 2.1.1 园区安监处负责…, 第五条被考核单位于…: the number is not a name
     rules = rule_actors(text)
     model, mode = _model()
     if model is None or mode == "rules":
@@ -425,12 +464,32 @@ def rule_actors(text: str) -> list[Unit]:
 @lru_cache(maxsize=_MEMO)
 def _rule_actors(text: str) -> tuple[Unit, ...]:
     found: list[tuple[int, Unit]] = []
-    for m in _BY.finditer(text):
-        role = "lead" if "牵头" in m.group("verb") else ("support" if m.group("verb") == "配合" else "responsible")
-        for n in _unit_names(m.group("names")):
-            found.append((m.start(), Unit(n, n, role)))
+    text = _ITEM_HEAD.sub("", text)
+    label = _UNIT_LABEL.match(text)
+    if label and not _LABEL.fullmatch(label.group("names").strip()) and not _NOT_ACTOR.search(label.group("names")) \
+            and not re.search(r"责令|通知|告知|请|^(?:现|兹|特)", label.group("names")):
+        # a duty line's label (县教育局：负责…; 各乡镇人民政府：按照属地管理原则…): the unit it names does the work
+        role = "lead" if re.match(r"\s*(?:牵头|统筹)", text[label.end():]) else "responsible"
+        found.extend((0, Unit(n, n, role)) for n in _unit_names(label.group("names")))
+    for by in map(_by_match, re.finditer("由", text)):
+        if by is None:
+            continue
+        names_part, verb, start, end = by
+        role = "lead" if "牵头" in verb or verb == "统筹" else ("support" if verb == "配合" else "responsible")
+        names = _unit_names(names_part)
+        for n in names:
+            found.append((start, Unit(n, n, role)))
+        if names and role == "lead":
+            found.extend(_partners(text, end))
+    for m in _JOIN_SELF.finditer(text):
+        # (还)将联合X… with no actor of its own (the issuer speaking of itself): X supports (SPEC §8)
+        found.extend((m.start("b"), Unit(n, n, "support")) for n in _longest_names(m.group("b")))
+    for m in _PLEASE_ANY.finditer(text):
+        if not _PLEASE.match(text, m.start()) or not _unit_names(_PLEASE.match(text, m.start()).group("names")):
+            # 请你单位严格落实…: the addressee, though the verb after it is not one of _PLEASE's
+            found.extend((m.start(), Unit(n, n, "responsible")) for n in _longest_names(m.group("rest")))
     for m in re.finditer(r"由(?P<rest>[^,，。;；]{2,40})", text):
-        if _BY.match(text, m.start()) and _unit_names(_BY.match(text, m.start()).group("names")):
+        if _by_match(m):
             continue
         names = _longest_names(m.group("rest"))
         found.extend((m.start(), Unit(n, n, "responsible")) for n in names)
@@ -488,6 +547,8 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
                                           or rest.startswith(("密切配合", "积极配合", "主动配合", "配合")) else "responsible")
         for n in names:
             found.append((clause.start(), Unit(n, n, role)))
+        if role == "lead" and m.group("verb"):
+            found.extend(_partners(text, clause.start() + m.end()))  # A牵头、B配合
     found.sort(key=lambda x: x[0])
     return tuple(dedupe([u for _, u in found if not _NO_NAME.search(u.name)]))
 
@@ -513,6 +574,8 @@ def _longest_names(stretch: str) -> list[str]:
     unit names (由镇应急办汇总…, 会同各配合单位细化…), else []."""
     for end in range(min(len(stretch), 40), 1, -1):
         head = stretch[:end]
+        if head.endswith("组") and stretch[end:end + 1] in ("成", "织", "建", "合"):
+            continue  # 组成, 组织: a verb, not a team's name
         if _ORG_END.search(head) and not _NOT_ACTOR.search(head) and not _VERBISH.search(head):
             names = _unit_names(head)
             if names:
@@ -539,7 +602,7 @@ KNOWN_STRONG = True  # a gazetteer name (镇安委会, 市防指) is a full unit
 _NOT_ACTOR = re.compile(r"^(?:为|根据|按照|依据|依照|推动|督促|指导|帮助|配合|协助|要求|经|在|对|向|把|层层|结合|围绕|针对|通过|"
                         r"会同|联合|由|请|以|与|和|及)|的|将|要|应(?!急)|须|到|贯彻|落实|部署|动员")
 # verbs that a name never holds: a head of a stretch that has one runs past the names (镇应急办汇总后报…)
-_VERBISH = re.compile(r"报|汇总|组织|开展|负责|发布|通知|细化|制定|统一|安排|派|抽调|协调|指导|督促|对|向|把|后|前|做好|加强|进行|"
+_VERBISH = re.compile(r"\d|组成|成立|报|汇总|组织|开展|负责|发布|通知|细化|制定|统一|安排|派|抽调|协调|指导|督促|对|向|把|后|前|做好|加强|进行|"
                       r"检查|印发|召开|部署|举办|承办")
 
 
@@ -574,6 +637,7 @@ def locate_units(text: str, tasks: list) -> list:
     were written once."""
     from dataclasses import replace
 
+    tasks = [t if (u := heading_units(text, t)) is None else replace(t, units=tuple(u)) for t in tasks]
     out = []
     ordered = sorted(range(len(tasks)), key=lambda k: tasks[k].span)
     next_start = {}
@@ -610,3 +674,97 @@ def _first_free(text: str, rx: re.Pattern, windows, taken) -> tuple[int, int] | 
         if found:
             return found[-1] if we <= windows[0][0] else found[0]
     return None
+
+
+# -- units written as the label or heading a task sits under ---------------------------------------------------------
+
+# an item number at the head of a line, by its style: 一、 (一) 1. 1.1 (1) 1) ① 第一条
+_NUMBERS = (
+    ("cn", re.compile(r"[一二三四五六七八九十]{1,3}[、.．]")),
+    ("(cn)", re.compile(r"[(（][一二三四五六七八九十]{1,3}[)）]")),
+    ("d.d", re.compile(r"\d{1,2}(?:[.．]\d{1,2})+[.．、]?(?!\d)")),
+    ("d.", re.compile(r"\d{1,2}[、.．](?!\d)")),
+    ("(d)", re.compile(r"[(（]\d{1,2}[)）]")),
+    ("d)", re.compile(r"\d{1,2}[)）]")),
+    ("circled", re.compile(r"[①-⑳]")),
+    ("article", re.compile(r"第[一二三四五六七八九十百零]{1,4}[条章节部分]")),
+)
+# a heading or label's own words: the unit's name, then nothing, or a colon and what it does
+_HEAD_NAME = re.compile(r"(?P<n>[^:：,，。;；、\s]{2,24})\s*(?:[:：].*)?$")
+# what a heading that names a unit ends with: an office, not a place or a field (园区, 学校, 企业 are fields too)
+_HEAD_ORG = re.compile(r"(?:委员会|指挥部|办公室|管理局|局|委|办|(?<![干内全])部|厅|大队|中队|支队|总队|所|站|中心|公司|集团|"
+                       r"政府|管委会|(?<![重改编分班小])组|科|室|(?<![各此该两三四多等])处|股|专班|协会|工会|妇联|街道|乡镇)$")
+_HEAD_LOOKBACK = 40  # lines
+
+
+def _number_style(line: str) -> tuple[str | None, int]:
+    """(style, end) of the item number at the head of ``line`` (after its indent), or (None, indent)."""
+    i = len(line) - len(line.lstrip())
+    for style, rx in _NUMBERS:
+        m = rx.match(line, i)
+        if m:
+            return style, m.end()
+    return None, i
+
+
+def _head_unit(words: str, label: bool) -> str | None:
+    """The unit a heading or label names (县应急局, 三、安全环保部, 九、各乡镇人民政府：按照…), or None."""
+    m = _HEAD_NAME.match(words.strip())
+    if not m:
+        return None
+    name = m.group("n")
+    if _LABEL.fullmatch(name) or _NOT_ACTOR.search(name) or _NO_NAME.search(name) or not looks_like_unit(name):
+        return None
+    if not label and not (_HEAD_ORG.search(re.sub(r"[(（][^()（）]*[)）]$", "", name)) or name in _known()):
+        return None
+    return name
+
+
+def heading_units(text: str, task) -> list[Unit] | None:
+    """The units of a task that names no actor of its own but sits under a unit: a duty line's label (县发改局：将…,
+    the task's words after the colon) or the heading of the list it is an item of (一、县应急局：… (1)负责… (2)…;
+    三、安全环保部 1.负责…). None where the task has its own lead or responsible unit, or sits under no unit.
+
+    The heading is the nearest line above the task's line with another numbering style than the task's own
+    (its siblings and unnumbered lines between are passed over); a heading that names people (主要负责人,
+    班组长) names no unit. The unit is responsible, or lead where the task's words lead (牵头开展…, 会同X…)."""
+    if any(u.role in ("lead", "responsible") for u in task.units):
+        return None
+    s = task.span[0]
+    line_start = text.rfind("\n", 0, s) + 1
+    line_end = text.find("\n", s)
+    line = text[line_start:line_end if line_end >= 0 else len(text)]
+    style, head_end = _number_style(line)
+    before = text[line_start + head_end:s] if s - line_start >= head_end else ""
+    name = None
+    if before.strip():  # the task's words start after a label on its own line
+        if re.search(r"[:：]\s*$", before):
+            name = _head_unit(before, label=True)
+        if name is None:
+            return None
+    else:
+        pos = line_start
+        for _ in range(_HEAD_LOOKBACK):
+            if pos <= 0:
+                break
+            prev_start = text.rfind("\n", 0, pos - 1) + 1
+            prev = text[prev_start:pos - 1]
+            pos = prev_start
+            if not prev.strip():
+                continue
+            st, end = _number_style(prev)
+            if st is not None and st == style:
+                continue  # a sibling item
+            if st is None and style is not None and not re.search(r"[:：]\s*$", prev):
+                name = _head_unit(prev, label=False)  # a heading line that is only a unit's name (安全环保部)
+                if name is not None:
+                    break
+                continue  # a sibling's continuation, or a paragraph between (not a heading)
+            words = prev[end:]
+            name = _head_unit(words, label=bool(re.search(r"[:：]", words)))
+            break
+        if name is None:
+            return None
+    tail = task.text
+    role = "lead" if re.search(r"(?:^|[,，;；。])\s*(?:并)?(?:牵头|统筹|会同)", tail) else "responsible"
+    return dedupe([Unit(name, name, role), *task.units])

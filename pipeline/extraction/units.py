@@ -373,8 +373,8 @@ _UNIT_LABEL = re.compile(r"^\s*(?P<names>[^:：,，。;；\n]{2,30}?)\s*[:：]")
 # after 由A牵头 / 由A统筹: the partners (、B和C配合; ，会同B…)
 _LEAD_THEN = re.compile(r"(?:负责)?(?:[、,，]\s*(?P<names>[^,，。;；]{2,60}?)(?P<v>配合|协助|参与|协同)|"
                         r"[,，]\s*(?:并)?会同(?P<names2>[^,，。;；]{2,40}))")
-_JOIN_SELF = re.compile(r"(?:^|(?<=[。;；:：!?！？,，\n]))(?:下一步|下半年|同时|此外|另外)?[,，]?(?:还|也|并)?(?:将|要)"
-                        r"(?:继续)?(?:联合|会同)(?P<b>[^。;；:：,，\n]{2,40})")
+_JOIN_SELF = re.compile(r"(?:^|(?<=[。;；:：!?！？,，\n]))(?:下一步|下半年|同时|此外|另外)?[,，]?(?:还|也|并)?(?:(?:将|要)"
+                        r"(?:继续)?(?:联合|会同)|(?:积极|主动)?会同)(?P<b>[^。;；:：,，\n]{2,40})")
 _PLEASE_ANY = re.compile(r"(?<![邀聘提申报呈敬特恳延宴])请(?P<rest>[^,，。;；:：]{2,40})")
 
 
@@ -404,6 +404,8 @@ def _partners(text: str, pos: int) -> list[tuple[int, Unit]]:
 def _unit_names(names_part: str) -> list[str]:
     """The names of ``names_part`` when every one is a unit (a closed list's bare sectors included), else []."""
     names = split_names(names_part)
+    if any(re.search(r"\d", n) for n in names):
+        return []  # a number is never part of a name (各责任单位每月25日前: a time ran into it)
     if names and all(looks_like_unit(n) for n in names):
         return names
     if len(names) >= 2 and _CLOSED_LIST.search(names_part.strip()):
@@ -531,7 +533,7 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
             if d and _strong_names(_TIME_HEAD.sub("", d.group("names"))):
                 m, names_part = d, _PERSON_TAIL.sub("", d.group("names")).strip()
         names_part = re.sub(r"^(?:[一二三四五六七八九十]+[是要][,，:：]?|第[一二三四五六七八九十]+[,，、]|同时|并|另外|此外|其中|"
-                            r"特别是|重点是|各级(?!各|政府)|还要|也要|今后|下一步|明年|今年)[,，]?", "", names_part)
+                            r"特别是|重点是|还要|也要|今后|下一步|明年|今年)[,，]?", "", names_part)
         stripped = _TIME_HEAD.sub("", names_part)
         names = (len(stripped) >= 2 and stripped != names_part and _unit_names(stripped)) or _unit_names(names_part)
         if not names and m.group("verb") in _MODALS:  # a regulated party that must act (液化气经营企业应当…, SPEC §8)
@@ -572,15 +574,21 @@ _PARTY = re.compile(r"(?:企业|队伍|经营者|经营户|系统|属地)$")
 def _longest_names(stretch: str) -> list[str]:
     """The unit names of the longest head of ``stretch`` that ends with an organisation suffix and holds only
     unit names (由镇应急办汇总…, 会同各配合单位细化…), else []."""
-    for end in range(min(len(stretch), 40), 1, -1):
-        head = stretch[:end]
-        if head.endswith("组") and stretch[end:end + 1] in ("成", "织", "建", "合"):
-            continue  # 组成, 组织: a verb, not a team's name
-        if _ORG_END.search(head) and not _NOT_ACTOR.search(head) and not _VERBISH.search(head):
-            names = _unit_names(head)
-            if names:
-                return names
+    for weak in (False, True):  # a head ending in a sector word (…查处消防) only when no office ends one
+        for end in range(min(len(stretch), 40), 1, -1):
+            head = stretch[:end]
+            if head.endswith("组") and stretch[end:end + 1] in ("成", "织", "建", "合"):
+                continue  # 组成, 组织: a verb, not a team's name
+            if not weak and _WEAK_END.search(head):
+                continue
+            if _ORG_END.search(head) and not _NOT_ACTOR.search(head) and not _VERBISH.search(head):
+                names = _unit_names(head)
+                if names:
+                    return names
     return []
+
+
+_WEAK_END = re.compile(r"(?<![、,，和及与])(?:公安|消防)$")
 
 
 def _strong_names(names_part: str) -> bool:
@@ -602,7 +610,7 @@ KNOWN_STRONG = True  # a gazetteer name (镇安委会, 市防指) is a full unit
 _NOT_ACTOR = re.compile(r"^(?:为|根据|按照|依据|依照|推动|督促|指导|帮助|配合|协助|要求|经|在|对|向|把|层层|结合|围绕|针对|通过|"
                         r"会同|联合|由|请|以|与|和|及)|的|将|要|应(?!急)|须|到|贯彻|落实|部署|动员")
 # verbs that a name never holds: a head of a stretch that has one runs past the names (镇应急办汇总后报…)
-_VERBISH = re.compile(r"\d|组成|成立|报|汇总|组织|开展|负责|发布|通知|细化|制定|统一|安排|派|抽调|协调|指导|督促|对|向|把|后|前|做好|加强|进行|"
+_VERBISH = re.compile(r"\d|组成|成立|依法|查处|报|汇总|组织|开展|负责|发布|通知|细化|制定|统一|安排|派|抽调|协调|指导|督促|对|向|把|后|前|做好|加强|进行|"
                       r"检查|印发|召开|部署|举办|承办")
 
 

@@ -615,7 +615,33 @@ _VERBISH = re.compile(r"\d|组成|成立|依法|查处|报|汇总|组织|开展|
 
 
 # the rule finder the recogniser is compared with when it is trained (pipeline.learn imports no stage)
-learned.register_rules(lambda text: [(u.name, u.role) for u in rule_actors(text)], split_names)
+# a time the recogniser's span took in at its head (防火期内镇森林防火指挥部办公室, 年底前各乡镇)
+_SPAN_TIME = re.compile(r"^(?:[^\W\d_]{1,3}期(?:内|间)|年底前|年内|年初|年末|今年|明年|即日起|[上下]半年|[一二三四]季度(?:末|底)?前?)"
+                        r"(?=..)")
+
+
+def model_names(span: str) -> list[str]:
+    """The names of a span the recogniser tagged: split as SPEC §4 says, a time at its head dropped, and a part
+    that is no unit cut to the names it starts with (市政府挂牌督办 → 市政府, 各督查组直接通知 → 各督查组); a part
+    that starts with no name (a bare sector of a list: 应急) is kept as tagged."""
+    out = []
+    for part in split_names(span):
+        part = _SPAN_TIME.sub("", part)
+        for end in range(2, len(part) - 1):  # the span ran on into what the unit does: cut at the verb
+            if _ORG_END.search(part[:end]) and _SPAN_VERB.match(part, end) and looks_like_unit(part[:end]) \
+                    and not _OFFICE_END.search(part) and part not in _known():  # 区委组织部 is one name
+                part = part[:end]
+                break
+        out.append(part)
+    return out
+
+
+_OFFICE_END = re.compile(r"(?:部|局|委|队|所|站|中心|室|科)$")
+# what a unit does, after its name (挂牌督办, 通报表彰, 直接通知, 带队, 依法查处)
+_SPAN_VERB = re.compile(_VERBISH.pattern + "|" + _DOES.pattern + r"|挂牌|督办|表彰|带队|约谈|直接|处罚")
+
+
+learned.register_rules(lambda text: [(u.name, u.role) for u in rule_actors(text)], model_names)
 
 
 # -- where each unit is written (issue 9: units carry their span) ----------------------------------------------------

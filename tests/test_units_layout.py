@@ -126,6 +126,22 @@ def test_a_rectification_items_person_in_charge_names_its_unit():
     assert _found("乡政府主要领导每季度至少主持召开1次安全生产专题会议。") == [("乡政府", "responsible")]
 
 
+def test_a_closing_parenthetical_of_bare_names_and_a_salutation():
+    from pipeline.extraction.units import actors
+
+    # a monthly plan's items closed by (街道安委办), (城建办、各社区): those are the units (SPEC §4)
+    name = "heldout12/1212_nanhu_jiedao_2024_5yue_anquan_shengchan_yuedu_gongzuo_jihua"
+    gold = next(t for t in _gold(name)["tasks"] if t["text"].startswith("25日前，完成辖区3处地质灾害"))
+    text = gold["text"] + "（城建办、各社区）"
+    assert sorted((u.name, u.role) for u in actors(text)) == sorted((u["name"], u["role"]) for u in gold["units"])
+    assert actors("加强危化品管理（含加油站）。") == []
+    # the addressees of a notice (各科室、各社区：) above its opening paragraph are not the heading of its items
+    text = "各科室、各社区：\n现将5月份重点工作安排如下，请按时完成。\n\n1. 8日前，召开形势分析会。\n2. 15日前，完成自评。\n"
+    assert _heading(text, "15日前") is None
+    # a teacher is not a class: 各班主任 stays as written
+    assert _found("各班主任每周利用班会课开展1次安全教育。") in ([], [("各班主任", "responsible")])
+
+
 def test_a_task_with_its_own_actor_keeps_it():
     own = [Unit("县住建局", "县住建局", "responsible")]
     assert _heading("五、县应急局\n1. 县住建局负责燃气安全监管。\n", "县住建局负责", own) is None

@@ -174,7 +174,8 @@ _UNMASK = {v: k for k, v in _MASK.items()}
 _NOTE = re.compile(r"[(（〈<](?:下同|以下简称[^)）〉>]*|简称[^)）〉>]*)[)）〉>]")
 _ADVERB_TAIL = re.compile(r"(?:一定|都|也|还|均|同样|继续|务必|必须|切实|进一步|要|分别|同步|同时|具体|共同|主动|积极|认真)+$")
 # 市财政局主要领导 (a 责任单位及责任人 line, 会同 in running text): the unit, not its leader
-_PERSON_TAIL = re.compile(r"(?:主要负责同志|主要负责人|主要领导|负责同志|负责人|分管领导|领导干部|同志|书记|主任|站长|所长|局长|队长|组长)$")
+_PERSON_TAIL = re.compile(r"(?:主要负责同志|主要负责人|主要领导|负责同志|负责人|分管领导|领导干部|同志|"
+                          r"(?<=[局委办部队所站室科组司院校会支])(?:书记|主任|站长|所长|局长|队长|组长))$")
 
 
 def _split_outside_brackets(text: str) -> list[str]:
@@ -423,6 +424,9 @@ def _unit_names(names_part: str) -> list[str]:
 _LABELLED = re.compile(r"[(（](?P<c>[^()（）]{0,4}(?:牵头|配合|责任|协办|主办)(?:单位|部门)[:：][^()（）]{2,120})[)）]")
 
 
+_CLOSING_NAMES = re.compile(r"[(（](?P<c>[^()（）]{2,60})[)）]\s*[。;；]?\s*$")
+
+
 def actors(text: str) -> list[Unit]:
     """Units named as the actors of directives in ``text`` (no parenthetical): the recogniser's, or the rules'.
 
@@ -431,6 +435,12 @@ def actors(text: str) -> list[Unit]:
         units = parse_unit_clause(m.group("c"))
         if units:
             return dedupe(units)
+    closing = _CLOSING_NAMES.search(text)
+    if closing:  # a bare parenthetical of unit names that closes the words ((街道安委办), (城建办、各社区)): SPEC §4
+        names = _unit_names(closing.group("c"))
+        if names and all((_HEAD_ORG.search(n) or COLLECTIVE.match(n)) and not _NOT_ACTOR.search(n)
+                         and not re.match(r"含|包括|包含|如|即|除|不含|特别|重点|主要|尤其|涉及", n) for n in names):
+            return dedupe([Unit(n, n, "responsible") for n in names])
     text = _ITEM_HEAD.sub("", text)  # 2.1.1 园区安监处负责…, 第五条被考核单位于…: the number is not a name
     rules = rule_actors(text)
     model, mode = _model()
@@ -821,6 +831,7 @@ def heading_units(text: str, task) -> list[Unit] | None:
             return None
     else:
         pos = line_start
+        passed_paragraph = False
         for _ in range(_HEAD_LOOKBACK):
             if pos <= 0:
                 break
@@ -832,10 +843,13 @@ def heading_units(text: str, task) -> list[Unit] | None:
             st, end = _number_style(prev)
             if st is not None and st == style:
                 continue  # a sibling item
+            if st is None and passed_paragraph:
+                break  # above a paragraph that opened the list: a salutation (各科室、各社区：), not a heading
             if st is None and style is not None and not re.search(r"[:：]\s*$", prev):
                 names = _head_unit(prev, label=False)  # a heading line that is only a unit's name (安全环保部)
                 if names is not None:
                     break
+                passed_paragraph = True
                 continue  # a sibling's continuation, or a paragraph between (not a heading)
             words = prev[end:]
             if style is None and re.search(r"[:：]\s*\S", words):

@@ -26,8 +26,10 @@ ORG_SUFFIX = (
     "所|站|中心|院|校|公司|集团|政府|街道|乡镇|镇|乡|村|社区|单位|部门|成员单位|园区|工业园|开发区|示范区|新区|高新区|"
     "试验区|工业区|集中区|发展区|产业园|物流园|保税区|管委会|县区|县市区|"
     "协会|联合会|总工会|工会|团区委|团县委|团市委|妇联|电视台|报社|法院|检察院|海关|银行|医院|学校|幼儿园|"
-    "专委会|领导小组|工作组|专班|督查室|气象台|供电公司|公安|消防|处室|科室|[^各此该两三四多等]处|科|股"
+    "车间|专委会|领导小组|工作组|(?<![重改编分班小])组|专班|督查室|气象台|供电公司|公安|消防|处室|科室|[^各此该两三四多等]处|科|股"
 )
+# the parties of an agreement (目标责任书: 甲方, 乙方), units as the text defines them
+_PARTY_ROLE = re.compile(r"^[甲乙丙丁]方$")
 _ORG_END = re.compile(rf"(?:{ORG_SUFFIX})$")
 COLLECTIVE = re.compile(r"^(?:各|全[区县市镇]各|区各|县各|市各|有关|相关|负有|所在|其他|其余)")
 SECTOR = re.compile(r"^(?:公安|交通|交通运输|安监|应急|住建|教育|民政|卫健|卫生|商务|市场监管|工信|经信|文旅|文广|农业|"
@@ -42,8 +44,8 @@ _LABEL = re.compile(r"(?P<label>责任单位|责任部门|责任处室|责任科
                     r"协办单位|主办单位|承办单位|实施单位|责任主体)(?:[及和、/]责任人)?\s*(?:[:：]|为(?=\S))?")
 _LABEL_ROLE = {"牵头单位": "lead", "牵头部门": "lead", "牵头处室": "lead", "牵头科室": "lead", "主办单位": "lead",
                "配合单位": "support", "配合部门": "support", "配合处室": "support", "协办单位": "support"}
-_TRAILING_ETC = re.compile(r"(?:等有关部门|等相关部门|等有关单位|等相关单位|等部门|等单位|等[^\W\d_]{1,6}(?:部门|单位)|等)$")
-_SPLIT = re.compile(r"[、,，;；/|]|(?<=\S)以及(?=\S)|(?<=[局委办部队所站心院校司团府道镇乡村区位门园会台室组)）])\s*[和及与]\s*(?=\S)|\s+")
+_TRAILING_ETC = re.compile(r"(?:等有关部门|等相关部门|等有关单位|等相关单位|等部门|等单位|等[^\W\d_]{1,14}?(?:部门|单位)|等)$")
+_SPLIT = re.compile(r"[、,，;；/|]|(?<=\S)以及(?=\S)|(?<=[局委办部队所站心院校司团府道镇乡村区位门园会台室组业间科处方)）])\s*[和及与]\s*(?=\S)|\s+")
 _HUIT0NG = re.compile(r"^(?P<a>.+?)会同(?P<b>.+?)(?:共同|分工|按职责)?负责$")
 
 
@@ -58,7 +60,7 @@ def looks_like_unit(name: str) -> bool:
     if re.search(r"[。;；:：“”《》!?]", name):
         return False
     core = re.sub(r"[(（〈<][^)）〉>]*[)）〉>]", "", name)
-    return bool(_ORG_END.search(core) or SECTOR.match(core) or (COLLECTIVE.match(core) and len(core) <= 20)
+    return bool(_ORG_END.search(core) or SECTOR.match(core) or _PARTY_ROLE.match(core) or (COLLECTIVE.match(core) and len(core) <= 20)
                 or core in _known())
 
 
@@ -101,7 +103,7 @@ def _split_names(text: str) -> tuple[str, ...]:
         if merged and re.fullmatch(r"[(（][^()（）]+[)）]", part):  # 市安委办 (工作专班办公室): an alias note
             merged[-1] += part
             continue  # a split that made a non-name half (水利 | 湖泊局) is undone
-        if merged and not looks_like_unit(merged[-1]) and re.search(r"[和及]$|^", merged[-1]) and \
+        if merged and not looks_like_unit(merged[-1]) and not _PARTY.search(merged[-1]) and \
                 looks_like_unit(merged[-1] + "和" + part) and (merged[-1] + "和" + part) in text:
             merged[-1] = merged[-1] + "和" + part
         else:
@@ -170,9 +172,10 @@ _UNMASK = {v: k for k, v in _MASK.items()}
 
 
 _NOTE = re.compile(r"[(（〈<](?:下同|以下简称[^)）〉>]*|简称[^)）〉>]*)[)）〉>]")
-_ADVERB_TAIL = re.compile(r"(?:一定|都|也|还|均|同样|继续|务必|必须|切实|进一步|要|分别|同步|同时)+$")
+_ADVERB_TAIL = re.compile(r"(?:一定|都|也|还|均|同样|继续|务必|必须|切实|进一步|要|分别|同步|同时|具体|共同|主动|积极|认真)+$")
 # 市财政局主要领导 (a 责任单位及责任人 line, 会同 in running text): the unit, not its leader
-_PERSON_TAIL = re.compile(r"(?:主要负责同志|主要负责人|主要领导|负责同志|负责人|分管领导|领导干部|同志)$")
+_PERSON_TAIL = re.compile(r"(?:主要负责同志|主要负责人|主要领导|负责同志|负责人|分管领导|领导干部|同志|"
+                          r"(?<=[局委办部队所站室科组司院校会支])(?:书记|主任|站长|所长|局长|队长|组长))$")
 
 
 def _split_outside_brackets(text: str) -> list[str]:
@@ -348,14 +351,16 @@ _SELF = re.compile(r"^(?:我|本)[局委办镇乡区县市们单位部门中心�
 WITH_ALONE = True
 # an order's addressee (现责令你公司：…, 责令该单位立即整改)
 _ORDER = re.compile(r"责令(?P<names>[^。;；:：,，\n]{2,20}?)(?=[:：,，]|立即|限期|于|对|在|自|停止|整改|改正|采取)")
-_BY = re.compile(r"由(?P<names>[^,，。;；]{2,80}?)(?:分别|共同|具体)?(?P<verb>分别牵头负责|牵头负责|牵头|统一领导|统一部署|统一|负责|会同|组织|配合|"
+_BY = re.compile(r"由(?P<names>[^,，。;；]{2,80}?)(?:分别|共同|具体)?(?P<verb>分别牵头负责|牵头负责|牵头|统筹|统一领导|统一部署|统一|负责|会同|组织|配合|"
                  r"派|抽调|具体|安排|协调|指导|督促)")
+# the verbs of _BY, each tried in turn after a 由 (由局综合协调科统筹: 协调 is the name's own, 统筹 the verb)
+_BY_VERB = re.compile(_BY.pattern.split("(?P<verb>", 1)[1].rsplit(")", 1)[0])
 # a list closed by a collective head (消防、安监、建设和旅游等部门; 市国土、应急、公安等单位): its parts are
 # units even when each is a bare sector name (SPEC §4 drops the trailing 等部门)
 _CLOSED_LIST = re.compile(r"[、,，和及].*等(?:有关|相关)?(?:部门|单位)$")
 _BARE_SECTOR = re.compile(r"^[\u4e00-\u9fff]{2,10}$")
 # a clause that starts with a unit's full name and goes on with what it does (区森林防火指挥部组织…)
-_DOES = re.compile(r"组织|联合|加大|加强|开展|做好|决定|安排|印发|制定|深入|继续|进一步|还将|共同|统一|抓好|落实|实施|对|在|于|"
+_DOES = re.compile(r"组成|督促|指导|组织|联合|加大|加强|开展|做好|决定|安排|印发|制定|深入|继续|进一步|还将|共同|统一|抓好|落实|实施|对|在|于|"
                    r"认真|每[日周月季年]|分别|按照|依照|及时|全面|切实|严格|立即|务必|汇总|负责|还|决不能|不得|"
                    r"成立|召开|实行|建立|启动|完成|利用|明确|定期|设立|配齐")
 # a time or occasion before the actors of a clause (汛期(5月1日至9月30日)各乡镇, 即日起市住建…, 专项行动由X)
@@ -363,9 +368,47 @@ _TIME_HEAD = re.compile(r"^(?:[^、,，。;；]{0,12}?(?:期间|汛期|即日起
                         r"(?:[(（][^()（）]{0,20}[)）])?)")
 
 
+# an item's number left at the head of its text (2.1.1 , 3.2 , 第五条, (3)): not part of the actor's name
+_ITEM_HEAD = re.compile(r"^\s*(?:\d{1,2}(?:[.．]\d{1,2})+[.．]?(?!\d)|\d{1,2}[、.．)）](?!\d)|[(（]\d{1,2}[)）]|"
+                        r"第[一二三四五六七八九十百零]{1,4}条)\s*")
+# a duty line's label: the unit before a colon at the head of the text (县应急局：负责…)
+_UNIT_LABEL = re.compile(r"^\s*(?P<names>[^:：,，。;；\n]{2,30}?)\s*[:：]")
+# after 由A牵头 / 由A统筹: the partners (、B和C配合; ，会同B…)
+_LEAD_THEN = re.compile(r"(?:负责)?(?:[、,，]\s*(?P<names>[^,，。;；]{2,60}?)(?P<v>配合|协助|参与|协同)|"
+                        r"[,，]\s*(?:并)?会同(?P<names2>[^,，。;；]{2,40}))")
+_JOIN_SELF = re.compile(r"(?:^|(?<=[。;；:：!?！？,，\n]))(?:下一步|下半年|同时|此外|另外)?[,，]?(?:还|也|并)?(?:(?:将|要)"
+                        r"(?:继续)?(?:联合|会同)|(?:积极|主动)?会同)(?P<b>[^。;；:：,，\n]{2,40})")
+_PLEASE_ANY = re.compile(r"(?<![邀聘提申报呈敬特恳延宴])请(?P<rest>[^,，。;；:：]{2,40})")
+
+
+def _by_match(m: re.Match) -> tuple[str, str, int, int] | None:
+    """(names, verb, start, end) of the 由…verb at ``m`` (a 由) whose names are all units, trying each verb of the
+    clause in turn: the first verb-like word may be the name's own (由局综合协调科统筹)."""
+    text, pos = m.string, m.start()
+    stop = re.compile(r"[,，。;；]").search(text, pos)
+    end = stop.start() if stop else len(text)
+    for v in _BY_VERB.finditer(text, pos + 3, min(end, pos + 83)):
+        names = re.sub(r"(?:分别|共同|具体)$", "", text[pos + 1:v.start()])
+        if len(names) >= 2 and _unit_names(names):
+            return names, v.group(), pos, v.end()
+    return None
+
+
+def _partners(text: str, pos: int) -> list[tuple[int, Unit]]:
+    """After a lead (由A牵头, A牵头): the units that take part in its work (、B和C配合; ，会同B…) as support."""
+    rest = _LEAD_THEN.match(text, pos)
+    if not rest:
+        return []
+    partners = (_unit_names(rest.group("names")) if rest.group("v")
+                else _longest_names(rest.group("names2")) or _unit_names(rest.group("names2")))
+    return [(rest.start(), Unit(n, n, "support")) for n in partners]
+
+
 def _unit_names(names_part: str) -> list[str]:
     """The names of ``names_part`` when every one is a unit (a closed list's bare sectors included), else []."""
     names = split_names(names_part)
+    if any(re.search(r"\d", n) for n in names):
+        return []  # a number is never part of a name (各责任单位每月25日前: a time ran into it)
     if names and all(looks_like_unit(n) for n in names):
         return names
     if len(names) >= 2 and _CLOSED_LIST.search(names_part.strip()):
@@ -381,6 +424,9 @@ def _unit_names(names_part: str) -> list[str]:
 _LABELLED = re.compile(r"[(（](?P<c>[^()（）]{0,4}(?:牵头|配合|责任|协办|主办)(?:单位|部门)[:：][^()（）]{2,120})[)）]")
 
 
+_CLOSING_NAMES = re.compile(r"[(（](?P<c>[^()（）]{2,60})[)）]\s*[。;；]?\s*$")
+
+
 def actors(text: str) -> list[Unit]:
     """Units named as the actors of directives in ``text`` (no parenthetical): the recogniser's, or the rules'.
 
@@ -389,6 +435,13 @@ def actors(text: str) -> list[Unit]:
         units = parse_unit_clause(m.group("c"))
         if units:
             return dedupe(units)
+    closing = _CLOSING_NAMES.search(text)
+    if closing:  # a bare parenthetical of unit names that closes the words ((街道安委办), (城建办、各社区)): SPEC §4
+        names = _unit_names(closing.group("c"))
+        if names and all((_HEAD_ORG.search(n) or COLLECTIVE.match(n)) and not _NOT_ACTOR.search(n)
+                         and not re.match(r"含|包括|包含|如|即|除|不含|特别|重点|主要|尤其|涉及", n) for n in names):
+            return dedupe([Unit(n, n, "responsible") for n in names])
+    text = _ITEM_HEAD.sub("", text)  # 2.1.1 园区安监处负责…, 第五条被考核单位于…: the number is not a name
     rules = rule_actors(text)
     model, mode = _model()
     if model is None or mode == "rules":
@@ -425,12 +478,32 @@ def rule_actors(text: str) -> list[Unit]:
 @lru_cache(maxsize=_MEMO)
 def _rule_actors(text: str) -> tuple[Unit, ...]:
     found: list[tuple[int, Unit]] = []
-    for m in _BY.finditer(text):
-        role = "lead" if "牵头" in m.group("verb") else ("support" if m.group("verb") == "配合" else "responsible")
-        for n in _unit_names(m.group("names")):
-            found.append((m.start(), Unit(n, n, role)))
+    text = _ITEM_HEAD.sub("", text)
+    label = _UNIT_LABEL.match(text)
+    if label and not _LABEL.fullmatch(label.group("names").strip()) and not _NOT_ACTOR.search(label.group("names")) \
+            and not re.search(r"责令|通知|告知|请|^(?:现|兹|特)", label.group("names")):
+        # a duty line's label (县教育局：负责…; 各乡镇人民政府：按照属地管理原则…): the unit it names does the work
+        role = "lead" if re.match(r"\s*(?:牵头|统筹)", text[label.end():]) else "responsible"
+        found.extend((0, Unit(n, n, role)) for n in _unit_names(label.group("names")))
+    for by in map(_by_match, re.finditer("由", text)):
+        if by is None:
+            continue
+        names_part, verb, start, end = by
+        role = "lead" if "牵头" in verb or verb == "统筹" else ("support" if verb == "配合" else "responsible")
+        names = _unit_names(names_part)
+        for n in names:
+            found.append((start, Unit(n, n, role)))
+        if names and role == "lead":
+            found.extend(_partners(text, end))
+    for m in _JOIN_SELF.finditer(text):
+        # (还)将联合X… with no actor of its own (the issuer speaking of itself): X supports (SPEC §8)
+        found.extend((m.start("b"), Unit(n, n, "support")) for n in _longest_names(m.group("b")))
+    for m in _PLEASE_ANY.finditer(text):
+        if not _PLEASE.match(text, m.start()) or not _unit_names(_PLEASE.match(text, m.start()).group("names")):
+            # 请你单位严格落实…: the addressee, though the verb after it is not one of _PLEASE's
+            found.extend((m.start(), Unit(n, n, "responsible")) for n in _longest_names(m.group("rest")))
     for m in re.finditer(r"由(?P<rest>[^,，。;；]{2,40})", text):
-        if _BY.match(text, m.start()) and _unit_names(_BY.match(text, m.start()).group("names")):
+        if _by_match(m):
             continue
         names = _longest_names(m.group("rest"))
         found.extend((m.start(), Unit(n, n, "responsible")) for n in names)
@@ -458,10 +531,10 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
         if c.startswith("由"):
             continue
         m = re.match(r"^(?P<names>.{2,60}?)(?P<verb>要|须|必须|务必|应当|将|负责|牵头|配合|协同|密切配合|作为|主要负责人要|"
-                     r"主要负责同志要|主要负责同志作为|分别牵头|参与|派员参加|参加|协助)", c)
+                     r"主要负责同志要|主要负责同志作为|分别牵头|统筹|参与|派员参加|参加|协助)", c)
         if not m and DOES_RULE:
             m = re.match(r"^(?P<names>.{2,60}?)(?P<verb>)(?=" + _DOES.pattern + ")", c)
-            if m and not _strong_names(_TIME_HEAD.sub("", m.group("names"))):
+            if m and not _strong_names(_TIME_HEAD.sub("", _PERSON_TAIL.sub("", m.group("names")))):
                 m = None
         if not m:
             continue
@@ -469,10 +542,10 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
         if not m.group("verb") or not _unit_names(names_part):
             # the clause's first verb is not an actor verb, or what stands before it is not all names
             d = re.match(r"^(?P<names>.{2,60}?)(?P<verb>)(?=" + _DOES.pattern + ")", c) if DOES_RULE else None
-            if d and _strong_names(_TIME_HEAD.sub("", d.group("names"))):
+            if d and _strong_names(_TIME_HEAD.sub("", _PERSON_TAIL.sub("", d.group("names")))):
                 m, names_part = d, _PERSON_TAIL.sub("", d.group("names")).strip()
         names_part = re.sub(r"^(?:[一二三四五六七八九十]+[是要][,，:：]?|第[一二三四五六七八九十]+[,，、]|同时|并|另外|此外|其中|"
-                            r"特别是|重点是|各级(?!各|政府)|还要|也要|今后|下一步|明年|今年)[,，]?", "", names_part)
+                            r"特别是|重点是|还要|也要|今后|下一步|明年|今年|把)[,，]?", "", names_part)
         stripped = _TIME_HEAD.sub("", names_part)
         names = (len(stripped) >= 2 and stripped != names_part and _unit_names(stripped)) or _unit_names(names_part)
         if not names and m.group("verb") in _MODALS:  # a regulated party that must act (液化气经营企业应当…, SPEC §8)
@@ -484,10 +557,12 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
             continue
         verb = m.group("verb")
         rest = c[m.end():m.end() + 4]
-        role = "lead" if "牵头" in verb else ("support" if verb in _SUPPORT_VERBS or "配合" in verb
+        role = "lead" if "牵头" in verb or verb == "统筹" else ("support" if verb in _SUPPORT_VERBS or "配合" in verb
                                           or rest.startswith(("密切配合", "积极配合", "主动配合", "配合")) else "responsible")
         for n in names:
             found.append((clause.start(), Unit(n, n, role)))
+        if role == "lead" and m.group("verb"):
+            found.extend(_partners(text, clause.start() + m.end()))  # A牵头、B配合
     found.sort(key=lambda x: x[0])
     return tuple(dedupe([u for _, u in found if not _NO_NAME.search(u.name)]))
 
@@ -496,7 +571,7 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
 # a purpose or basis clause (为…, 按照…部署), an idiom of 各 (各负其责, 各尽其力), a collective of things (各项工作),
 # a person in charge (政府分管消防…: people are not units)
 _NO_NAME = re.compile(r"^(?:我|本)(?:局|委|办|镇|乡|区|县|市|街道|单位|部门|中心|所|站|队|们|司|公司|院|校)$|\d|"
-                      r"^(?:为|按照|根据|依据|依照|进一步|确保|加派|每[日周月季年]|其他$|各方$)|部署$|^各[^\W\d_]其[^\W\d_]$|^各项|"
+                      r"^(?:为|按照|根据|依据|依照|进一步|确保|加派|每[日周月季年]|其他$|各方$|全部$|所有$)|部署$|^各[^\W\d_]其[^\W\d_]$|^各项|"
                       r"(?:均已|已经|已)$|分管")
 
 
@@ -511,13 +586,21 @@ _PARTY = re.compile(r"(?:企业|队伍|经营者|经营户|系统|属地)$")
 def _longest_names(stretch: str) -> list[str]:
     """The unit names of the longest head of ``stretch`` that ends with an organisation suffix and holds only
     unit names (由镇应急办汇总…, 会同各配合单位细化…), else []."""
-    for end in range(min(len(stretch), 40), 1, -1):
-        head = stretch[:end]
-        if _ORG_END.search(head) and not _NOT_ACTOR.search(head) and not _VERBISH.search(head):
-            names = _unit_names(head)
-            if names:
-                return names
+    for weak in (False, True):  # a head ending in a sector word (…查处消防) only when no office ends one
+        for end in range(min(len(stretch), 40), 1, -1):
+            head = stretch[:end]
+            if head.endswith("组") and stretch[end:end + 1] in ("成", "织", "建", "合"):
+                continue  # 组成, 组织: a verb, not a team's name
+            if not weak and _WEAK_END.search(head):
+                continue
+            if _ORG_END.search(head) and not _NOT_ACTOR.search(head) and not _VERBISH.search(head):
+                names = _unit_names(head)
+                if names:
+                    return names
     return []
+
+
+_WEAK_END = re.compile(r"(?:^|[、,，和及与])[^、,，和及与]{7,}(?:公安|消防|村|乡|镇|区|社区)$|(?<![、,，和及与])(?:公安|消防)$")
 
 
 def _strong_names(names_part: str) -> bool:
@@ -526,7 +609,7 @@ def _strong_names(names_part: str) -> bool:
     if _NOT_ACTOR.search(names_part):
         return False
     names = split_names(names_part)
-    if len(names) >= 2 or names_part.startswith("各"):  # a list, or a collective of its own (各乡镇组织…)
+    if len(names) >= 2 or names_part.startswith("各") or re.match(r"(?:其他|其余)[^\W\d_]{0,6}(?:单位|部门)$", names_part):
         return all(looks_like_unit(n) for n in names)
     return bool(names) and all(len(n) >= 3 and (_ORG_END.search(n) or (KNOWN_STRONG and n in _known()))
                                and not COLLECTIVE.match(n) for n in names)
@@ -539,12 +622,39 @@ KNOWN_STRONG = True  # a gazetteer name (镇安委会, 市防指) is a full unit
 _NOT_ACTOR = re.compile(r"^(?:为|根据|按照|依据|依照|推动|督促|指导|帮助|配合|协助|要求|经|在|对|向|把|层层|结合|围绕|针对|通过|"
                         r"会同|联合|由|请|以|与|和|及)|的|将|要|应(?!急)|须|到|贯彻|落实|部署|动员")
 # verbs that a name never holds: a head of a stretch that has one runs past the names (镇应急办汇总后报…)
-_VERBISH = re.compile(r"报|汇总|组织|开展|负责|发布|通知|细化|制定|统一|安排|派|抽调|协调|指导|督促|对|向|把|后|前|做好|加强|进行|"
+_VERBISH = re.compile(r"\d|组成|成立|依法|查处|报|汇总|组织|开展|负责|发布|通知|细化|制定|统一|安排|派|抽调|协调|指导|督促|对|向|把|后|前|做好|加强|进行|"
                       r"检查|印发|召开|部署|举办|承办")
 
 
 # the rule finder the recogniser is compared with when it is trained (pipeline.learn imports no stage)
-learned.register_rules(lambda text: [(u.name, u.role) for u in rule_actors(text)], split_names)
+# a time the recogniser's span took in at its head (防火期内镇森林防火指挥部办公室, 年底前各乡镇)
+_SPAN_TIME = re.compile(r"^(?:[^\W\d_]{1,3}期(?:内|间)|[年月]?底前|年内|年初|年末|今年|明年|即日起|[上下]半年|[一二三四]季度(?:末|底)?前?)"
+                        r"(?=..)")
+
+
+def model_names(span: str) -> list[str]:
+    """The names of a span the recogniser tagged: split as SPEC §4 says, a time at its head dropped, and a part
+    that is no unit cut to the names it starts with (市政府挂牌督办 → 市政府, 各督查组直接通知 → 各督查组); a part
+    that starts with no name (a bare sector of a list: 应急) is kept as tagged."""
+    out = []
+    for part in split_names(span):
+        part = _SPAN_TIME.sub("", part)
+        for end in range(2, len(part) - 1):  # the span ran on into what the unit does: cut at the verb
+            if (_ORG_END.search(part[:end]) or COLLECTIVE.match(part)) and _SPAN_VERB.match(part, end) \
+                    and looks_like_unit(part[:end]) \
+                    and not _OFFICE_END.search(part) and part not in _known():  # 区委组织部 is one name
+                part = part[:end]
+                break
+        out.append(part)
+    return out
+
+
+_OFFICE_END = re.compile(r"(?:部|局|委|队|所|站|中心|室|科)$")
+# what a unit does, after its name (挂牌督办, 通报表彰, 直接通知, 带队, 依法查处)
+_SPAN_VERB = re.compile(_VERBISH.pattern + "|" + _DOES.pattern + r"|挂牌|表彰|带队|约谈|直接|处罚|要|将|须|必须|应当|应(?!急)")
+
+
+learned.register_rules(lambda text: [(u.name, u.role) for u in rule_actors(text)], model_names)
 
 
 # -- where each unit is written (issue 9: units carry their span) ----------------------------------------------------
@@ -574,6 +684,7 @@ def locate_units(text: str, tasks: list) -> list:
     were written once."""
     from dataclasses import replace
 
+    tasks = [t if (u := heading_units(text, t)) is None else replace(t, units=tuple(u)) for t in tasks]
     out = []
     ordered = sorted(range(len(tasks)), key=lambda k: tasks[k].span)
     next_start = {}
@@ -610,3 +721,147 @@ def _first_free(text: str, rx: re.Pattern, windows, taken) -> tuple[int, int] | 
         if found:
             return found[-1] if we <= windows[0][0] else found[0]
     return None
+
+
+# -- units written as the label or heading a task sits under ---------------------------------------------------------
+
+# an item number at the head of a line, by its style: 一、 (一) 1. 1.1 (1) 1) ① 第一条
+_NUMBERS = (
+    ("cn", re.compile(r"[一二三四五六七八九十]{1,3}[、.．]")),
+    ("(cn)", re.compile(r"[(（][一二三四五六七八九十]{1,3}[)）]")),
+    ("d.d", re.compile(r"\d{1,2}(?:[.．]\d{1,2})+[.．、]?(?!\d)")),
+    ("d.", re.compile(r"\d{1,2}[、.．](?!\d)")),
+    ("(d)", re.compile(r"[(（]\d{1,2}[)）]")),
+    ("d)", re.compile(r"\d{1,2}[)）]")),
+    ("circled", re.compile(r"[①-⑳]")),
+    ("article", re.compile(r"第[一二三四五六七八九十百零]{1,4}[条章节部分]")),
+)
+# a heading or label's own words: the unit's name, then nothing, or a colon and what it does
+_HEAD_NAME = re.compile(r"(?P<n>[^:：,，。;；\s]{2,40})\s*(?:[:：].*)?$")
+# what a heading that names a unit ends with: an office, not a place or a field (园区, 学校, 企业 are fields too)
+_HEAD_ORG = re.compile(r"(?:委员会|指挥部|办公室|管理局|局|委|办|(?<![干内全])部|厅|大队|中队|支队|总队|所|站|中心|公司|集团|"
+                       r"政府|管委会|(?<![重改编分班小])组|科|室|(?<![各此该两三四多等])处|股|专班|协会|工会|妇联|街道|乡镇)$")
+_HEAD_LOOKBACK = 40  # lines
+
+
+def _number_style(line: str) -> tuple[str | None, int]:
+    """(style, end) of the item number at the head of ``line`` (after its indent), or (None, indent)."""
+    i = len(line) - len(line.lstrip())
+    for style, rx in _NUMBERS:
+        m = rx.match(line, i)
+        if m:
+            return style, m.end()
+    return None, i
+
+
+def _head_unit(words: str, label: bool) -> list[str] | None:
+    """The units a heading or label names (县应急局, 三、安全环保部, 八、各街道办事处、镇人民政府：按照…, 六、各村党支部书记
+    → 各村党支部: a unit named through its people is the unit), or None."""
+    m = _HEAD_NAME.match(words.strip())
+    if not m:
+        return None
+    names = _unit_names(_PERSON_TAIL.sub("", m.group("n")))
+    if not names:
+        return None
+    for name in names:
+        if _LABEL.fullmatch(name) or _NOT_ACTOR.search(name) or _NO_NAME.search(name):
+            return None
+        if not label and not (_HEAD_ORG.search(re.sub(r"[(（][^()（）]*[)）]$", "", name)) or name in _known()):
+            return None
+    return names
+
+
+def _intro_units(line: str) -> list[Unit]:
+    """The actors of a line that introduces a list (改正期间，你单位应当采取以下措施：; 各乡镇要重点做好以下工作：)."""
+    if not re.search(r"(?:以下|如下|下列)[^,，。;；:：]{0,8}[:：]\s*$", line):
+        return []
+    last = re.split(r"[。;；]", line.rstrip().rstrip(":："))[-1]
+    return [u for u in rule_actors(last) if u.role in ("lead", "responsible")]
+
+
+# a rectification item's person in charge (责任人：护理部主任刘秀琴; 责任人：设备科): the unit is the one named
+_PERSON_LINE = re.compile(r"[ \t　]*(?:整改)?责任人(?:及联系方式)?[ \t　]*[:：][ \t　]*(?P<v>[^\n]{2,40})")
+_TITLE = re.compile(r"(?:主要负责人|负责人|主任|副主任|科长|副科长|部长|局长|副局长|站长|所长|队长|经理|书记|组长|院长|处长|主管)")
+
+
+def _person_line_units(text: str, end: int) -> list[Unit]:
+    """The units of the 责任人 line among the few lines right after a task (before a blank or numbered line)."""
+    pos = text.find("\n", end)
+    for _ in range(3):
+        if pos < 0:
+            return []
+        nxt = text.find("\n", pos + 1)
+        line = text[pos + 1:nxt if nxt >= 0 else len(text)]
+        if not line.strip() or _number_style(line)[0] is not None:
+            return []
+        m = _PERSON_LINE.match(line)
+        if m:
+            value = m.group("v").strip()
+            t = _TITLE.search(value)
+            names = _unit_names(value[:t.start()] if t else value)
+            return [Unit(n, n, "responsible") for n in names if _HEAD_ORG.search(n)]
+        pos = nxt
+    return []
+
+
+def heading_units(text: str, task) -> list[Unit] | None:
+    """The units of a task that names no actor of its own but sits under a unit: a duty line's label (县发改局：将…,
+    the task's words after the colon) or the heading of the list it is an item of (一、县应急局：… (1)负责… (2)…;
+    三、安全环保部 1.负责…). None where the task has its own lead or responsible unit, or sits under no unit.
+
+    The heading is the nearest line above the task's line with another numbering style than the task's own
+    (its siblings and unnumbered lines between are passed over); a heading that names people (主要负责人,
+    班组长) names no unit. The unit is responsible, or lead where the task's words lead (牵头开展…, 会同X…)."""
+    if any(u.role in ("lead", "responsible") for u in task.units):
+        return None
+    s = task.span[0]
+    trailer = _person_line_units(text, task.span[1])
+    if trailer:
+        return dedupe([*trailer, *task.units])
+    line_start = text.rfind("\n", 0, s) + 1
+    line_end = text.find("\n", s)
+    line = text[line_start:line_end if line_end >= 0 else len(text)]
+    style, head_end = _number_style(line)
+    before = text[line_start + head_end:s] if s - line_start >= head_end else ""
+    names = None
+    if before.strip():  # the task's words start after a label on its own line
+        if re.search(r"[:：]\s*$", before):
+            names = _head_unit(before, label=True)
+        if names is None:
+            return None
+    else:
+        pos = line_start
+        passed_paragraph = False
+        for _ in range(_HEAD_LOOKBACK):
+            if pos <= 0:
+                break
+            prev_start = text.rfind("\n", 0, pos - 1) + 1
+            prev = text[prev_start:pos - 1]
+            pos = prev_start
+            if not prev.strip():
+                continue
+            st, end = _number_style(prev)
+            if st is not None and st == style:
+                continue  # a sibling item
+            if st is None and passed_paragraph:
+                break  # above a paragraph that opened the list: a salutation (各科室、各社区：), not a heading
+            if st is None and style is not None and not re.search(r"[:：]\s*$", prev):
+                names = _head_unit(prev, label=False)  # a heading line that is only a unit's name (安全环保部)
+                if names is not None:
+                    break
+                passed_paragraph = True
+                continue  # a sibling's continuation, or a paragraph between (not a heading)
+            words = prev[end:]
+            if style is None and re.search(r"[:：]\s*\S", words):
+                break  # a duty line before an unnumbered paragraph is its sibling, not its heading
+            names = _head_unit(words, label=bool(re.search(r"[:：]", words)))
+            if names is None and style is not None:
+                intro = _intro_units(words)  # 你单位应当采取以下措施：(一)… (二)…
+                if intro:
+                    return dedupe([*intro, *task.units])
+            break
+        if names is None:
+            return None
+    tail = task.text
+    role = "lead" if re.search(r"(?:^|[,，;；。])\s*(?:并)?(?:牵头|统筹|会同)", tail) else "responsible"
+    return dedupe([*(Unit(n, n, role) for n in names), *task.units])

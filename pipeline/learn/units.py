@@ -49,9 +49,10 @@ STAGE = "extract"
 
 ROLES = ("lead", "support", "responsible")
 MODES = ("rules", "model", "union", "model_or_rules", "model_union")
-# the modes the CV may choose: model_union is scored, not chosen — its extra rule names help on the gold task texts
-# the CV runs on, but on the task texts the task finder cuts (taskdb eval corpora/) they were 7 extras for 1 unit
-CHOOSABLE = ("rules", "model", "union", "model_or_rules")
+# the modes the CV may choose: all of them. model_union (the model's names, then the rule names it lacks) was held back
+# while its extra rule names cost precision on the task texts the task finder cuts; with the rules' shapes mended it
+# scored best both in this CV and in a whole-pipeline check with the recogniser trained out of fold (models/units.md)
+CHOOSABLE = MODES
 SEED = 0
 LABEL_ALL = False  # every free occurrence of a gold name is tagged (else the first only)
 FOLDS = 5
@@ -83,7 +84,7 @@ _PUNCT = set("。;；:：!?！？,，、\n\"“”‘’《》")
 _BRACKETS = set("()（）〈〉<>[]【】")
 _ALIAS_FILE = Path(__file__).resolve().parents[1] / "data" / "unit_aliases.tsv"
 _LEVEL = "省市区县镇乡"
-_TRAILING_ETC = re.compile(r"(?:等有关部门|等相关部门|等有关单位|等相关单位|等部门|等单位|等)$")
+_TRAILING_ETC = re.compile(r"(?:等有关部门|等相关部门|等有关单位|等相关单位|等部门|等单位|等[^\W\d_]{1,14}?(?:部门|单位)|等)$")
 
 _rules: Callable[[str], list[tuple[str, str]]] | None = None
 _split: Callable[[str], list[str]] | None = None
@@ -114,7 +115,7 @@ def _finish(found: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 # a cue word the model's span took in at its start (请各村, 根据市安委办): not part of the name
-_LEAD_CUE = re.compile(r"^(?:请|由|根据|按照|依据|推动|督促|指导|要求|经)(?=..)")
+_LEAD_CUE = re.compile(r"^(?:请|由|根据|按照|依据|推动|督促|指导|要求|经|把)(?=..)")
 
 
 def _tidy(found: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -259,6 +260,7 @@ def _context(text: str, rules: Sequence[tuple[str, str]] = ()):
         clause_pos.append(pos)
         pos = 0 if c in _CLAUSE_END else pos + 1
     subject: dict[int, str] = {}
+    subject_verb: dict[int, str] = {}
     if SUBJECT:
         for m in _CLAUSE.finditer(text):
             v = _SUBJECT_VERB.search(m.group(), 0, 31)
@@ -266,10 +268,11 @@ def _context(text: str, rules: Sequence[tuple[str, str]] = ()):
                 for i in range(m.start(), m.start() + v.start()):
                     d = m.start() + v.start() - i
                     subject[i] = "1" if d == 1 else ("2-4" if d <= 4 else ("5-10" if d <= 10 else "11+"))
+                    subject_verb[i] = v.group()  # the verb the stretch is the subject of: its role for every name of a list
     pad = "^^^" + text + "$$$"
     classes = list(map(_cls, pad))
     cpos = [str(min(p, 6)) if p < 6 else ("mid" if p < 16 else "far") for p in clause_pos]
-    return rule_tags, g_start, g_end, g_in, suffix_end, cues, subject, pad, classes, cpos
+    return rule_tags, g_start, g_end, g_in, suffix_end, cues, subject, subject_verb, pad, classes, cpos
 
 
 _CLAUSE = re.compile(r"[^。;；:：!?！？,，\n]+")
@@ -279,7 +282,7 @@ def features(text: str, rules: Sequence[tuple[str, str]] = ()) -> list[dict[str,
     """One feature dict per character of ``text`` (``rules``: the rule finder's units, located as a feature)."""
     text = fold(text)
     n = len(text)
-    rule_tags, g_start, g_end, g_in, suffix_end, cues, subject, pad, classes, cpos = _context(text, rules)
+    rule_tags, g_start, g_end, g_in, suffix_end, cues, subject, subject_verb, pad, classes, cpos = _context(text, rules)
     out = []
     for i in range(n):
         j = i + 3
@@ -295,6 +298,7 @@ def features(text: str, rules: Sequence[tuple[str, str]] = ()) -> list[dict[str,
         }
         if i in subject:
             f["subj"] = subject[i]
+            f["subj_v"] = subject_verb[i]
         if rule_tags[i] != "O":
             f["rule"] = rule_tags[i]
             f["rule_role"] = rule_tags[i][2:]
@@ -350,7 +354,7 @@ class _Tagger:
         """Per character of ``text``, the names of its known attributes in the order of :func:`features`."""
         text = fold(text)
         n = len(text)
-        rule_tags, g_start, g_end, g_in, suffix_end, cues, subject, pad, classes, cpos = _context(text, rules)
+        rule_tags, g_start, g_end, g_in, suffix_end, cues, subject, subject_verb, pad, classes, cpos = _context(text, rules)
         by, known, rng = self.by, self.known, range(n)
         cols = [["bias" if "bias" in known else None] * n, list(map(by["c"].get, text)),
                 list(map(by["cls"].get, classes[3:n + 3]))]
@@ -365,6 +369,7 @@ class _Tagger:
                  list(map(by["cpos"].get, cpos))]
         if subject:
             cols.append(list(map(by["subj"].get, map(subject.get, rng))))
+            cols.append(list(map(by["subj_v"].get, map(subject_verb.get, rng))))
         if any(t != "O" for t in rule_tags):
             cols.append([by["rule"].get(t) if t != "O" else None for t in rule_tags])
             cols.append([by["rule_role"].get(t[2:]) if t != "O" else None for t in rule_tags])
@@ -386,7 +391,7 @@ class _Tagger:
 
 
 _TEMPLATES = ("c", "cls", "c-1", "c-2", "c-3", "c+1", "c+2", "c+3", "b-1", "b+1", "b-2", "b+2", "t-1", "t+1", "cls-1",
-              "cls+1", "cpos", "subj", "rule", "rule_role", "suf")
+              "cls+1", "cpos", "subj", "subj_v", "rule", "rule_role", "suf")
 
 
 def _quarks(data: bytes, off: int) -> list[str]:
@@ -644,8 +649,7 @@ def card(meta: dict) -> str:
 words name as its actors (电力企业要…, 由X牵头, X会同Y, 请各单位…), with their roles
 (BIO tags: lead / support / responsible). Used by `pipeline/extraction/units.py` for
 tasks that no unit parenthetical, 责任单位 line or table column closes, in mode
-**{meta.get('mode')}** (of rules, model, union and model_or_rules, the mode that scored best in
-cross-validation below; model_union is scored but not chosen, see below).
+**{meta.get('mode')}** (of the modes below, the one that scored best in cross-validation).
 
 **Data.** The gold tasks of the corpus whose every unit is written in the task's
 text, or that have none ({meta.get("tasks")} tasks of {meta.get("documents_with_tasks")} source groups):
@@ -671,9 +675,12 @@ corpora/dev (76 documents nobody tuned the rules on), `rest` the older corpora.
 the CRF alone, `union` the rule names plus the model names the rules lack,
 `model_or_rules` the model's names, or the rules' where the model finds none, `model_union` the
 model names plus the rule names the model lacks (the model's span and role win where both name one unit).
-model_union scores best here, on the gold task texts, but on the task texts the task finder cuts from the
-corpus documents (`taskdb eval corpora/`) its extra rule names were 7 extras for 1 unit more (issuers speaking
-of themselves, 各地 describing others): it waits for a whole-pipeline `taskdb eval --cv` to decide.
+Where the recogniser's span runs on into what the unit does (市政府挂牌督办) or takes in a time at its head
+(防火期内镇…办公室), `model_names` of pipeline/extraction/units.py cuts it to the name, in this CV as in extraction.
+
+Units that are not in the task's words at all — a duty line's label (`县教育局：负责…`) or the heading of the list a
+task is an item of (`一、县应急局` over `(1)… (2)…`) — are attached after the tasks are cut
+(`heading_units`, a rule on the document's layout); they are not part of this model or of its CV.
 
 **Limits.** Trained on {meta.get('tasks')} task texts; names that never occur in
 training and carry no suffix or cue are missed. The rules' figures on `rest` are

@@ -321,7 +321,10 @@ def test_parse_deadline_none(cell):
 # named by what was found in it (10月份检查发现的), a weekday in parentheses and an hour that starts (6月8日（星期二）上午
 # 9:00开始), a bare month before an adverb and its verb (6月集中开展), a year alone opening a clause before its work
 # (，2019年安排…). tests/test_deadlines_train16.py holds our own sentence for each.
-SKIPPED_GOLD = 406
+# heldout16-18 (36 documents written blind, 2026-12-05) joined after their first runs; the grammar read their gold task
+# texts (first run, end-of-session code) with 3 extras and 2 misses (heldout16 0/1, heldout17 0/0, heldout18 3/1),
+# pinned below and not yet read; 36 more gold deadlines outside their task texts (table time columns, phase lines).
+SKIPPED_GOLD = 442
 #: the disagreements of the newest sets left (extra, missed), which the strict check below leaves out. train16's are
 #: gold that contradicts SPEC §5/§8 or the older sets, left as annotated (see the report of issue 7's session):
 #: c: 年内安装率达到100% unannotated (SPEC §5: 年内 is 12-31); 每月通报一次 without its count (SPEC §5 每季度至少1次,
@@ -338,7 +341,8 @@ SKIPPED_GOLD = 406
 NEW_SETS = {"heldout13": (0, 0), "heldout14": (0, 0), "heldout15": (0, 0),
             "train16a": (0, 0), "train16b": (0, 0), "train16c": (2, 1), "train16d": (1, 0), "train16e": (0, 0),
             "train16f": (0, 1), "train16g": (2, 0), "train16h": (0, 0), "train16i": (1, 4), "train16j": (3, 6),
-            "train16k": (1, 1), "train16l": (1, 0)}
+            "train16k": (1, 1), "train16l": (1, 0),
+            "heldout16": (0, 1), "heldout17": (0, 0), "heldout18": (3, 1)}
 
 
 def _month(gold_path) -> int | None:
@@ -383,8 +387,9 @@ def test_gold_agreement():
               f"{counts[group, 'fn']} missed, {counts[group, 'skipped']} skipped (raw not in task text)", end="")
     assert counts["all", "skipped"] == SKIPPED_GOLD
     # read only with the month: heldout12's monthly plan 8日前 ×1, 15日前 ×2, 20日前, 25日前, 上旬, 下旬, 月底前; train16h's
-    # (6809, 11月份) 10日前, 15日前, 20日前, 25日前, 中旬, 下旬, 月底前 ×2
-    assert counts["all", "month_context"] == 16
+    # (6809, 11月份) 10日前, 15日前, 20日前, 25日前, 中旬, 下旬, 月底前 ×2; heldout18's (1807, 11月份) nets -1: its
+    # day forms agree, but the plain reading of its items finds more than its gold keeps (its extras pinned above)
+    assert counts["all", "month_context"] == 15
     assert counts["dev", "tp"] >= 50 and counts["all", "tp"] >= 250 and not wrong, wrong
     for part, (fp, fn) in NEW_SETS.items():  # mending one of them shows here: lower the pinned figure
         assert (counts[part, "fp"], counts[part, "fn"]) == (fp, fn), (part, counts[part, "fp"], counts[part, "fn"])

@@ -140,7 +140,13 @@ def test_threshold_is_the_measured_one(capsys):
     # (heldout6/7/9 name it 区城市管理综合行政执法局 and 区城市管理和综合执法局: the same office again)
     variants = {("区城管执法局", "区城市管理执法局", "区城市管理行政执法局"),
                 ("区城管执法局", "区城市管理执法局", "区城市管理综合行政执法局"),
-                ("区城管执法局", "区城市管理执法局", "区城市管理和综合执法局")}
+                ("区城管执法局", "区城市管理执法局", "区城市管理和综合执法局"),
+                # the same office at city level (train16 sets: 市城市管理行政执法局, 市城市管理综合执法局)
+                ("市城管执法局", "市城市管理执法局", "市城市管理行政执法局"),
+                ("市城管执法局", "市城市管理执法局", "市城市管理综合执法局"),
+                # a level-only name whose place only the document gives (train16h/6802: the letter's addressee, 鹤林区安委会;
+                # test_normalise_context.py reads it with the document)
+                ("区安委会", "区安全生产委员会", "鹤林区安全生产委员会")}
     assert set(at["wrong"]) <= variants, at["wrong"]
     assert at["apart_wrong"] == []
     assert at["merges"] >= 20
@@ -312,7 +318,9 @@ def test_canonical_scores_on_the_gold_units():
     # 0.939 (652/694) with heldout13-15, their first run; 0.947 (657/694) with the standard 工商局, 人力社保局, 经发局
     # and 应急办 inside a name (园区应急办); left: a park's offices (园区安监处), 质监站, 燃气管理办, 交警大队 and 甲方
     # (the document names whose), 镇国土所, 区房管局 (住房保障和房屋管理局), two 城管执法局 forms
-    assert scores["share"] >= 0.946
+    # 0.912 (974/1068) with train16a-l and heldout16-18, their first run (57 mistakes on their 374 names: 0.848):
+    # level-only names whose place is the document's, sector offices of a 乡/团场, abbreviations the table lacks
+    assert scores["share"] >= 0.911
     # the misses named on the first runs: bare department stems of a city notice (公安, 交通, 工商, 安全监管,
     # 质量技监) taking neither the issuer's level nor their full name; township offices and villages named
     # without the township (镇党政办, 各村委会); 县防汛办 / 县防指 expanded two ways by two annotators
@@ -321,7 +329,8 @@ def test_canonical_scores_on_the_gold_units():
     # 你单位/你公司/该公司 and 市防指 of a 防汛防台抗旱指挥部 need the document: test_normalise_context.py; 33 with
     # 城管执法局 → 城市管理行政执法局; 31 with 防汛办 → 防汛抗旱指挥部办公室; 37 with heldout13-15 and four standard
     # abbreviations)
-    assert len(scores["mistakes"]) <= 37, [m["name"] for m in scores["mistakes"]]
+    # 94 with train16a-l and heldout16-18 (37 on the older sets, unchanged)
+    assert len(scores["mistakes"]) <= 94, [m["name"] for m in scores["mistakes"]]
 
 
 def test_canonical_scores_counts_wrong_merges():
@@ -342,4 +351,5 @@ def test_canonical_scores_on_the_extracted_corpus(extract_cached):
     assert scores["wrong_merges"] == 0, scores["merges"]
     # 0.931 since heldout11/12 joined (their abbreviations: see test_canonical_scores_on_the_gold_units); 0.952
     # (581/610) with the standard abbreviations and the document's context (its own full names, the addressee)
-    assert scores["share"] is None or scores["share"] >= 0.95, scores["mistakes"]
+    # 0.925 with train16a-l and heldout16-18 (their first run)
+    assert scores["share"] is None or scores["share"] >= 0.924, scores["mistakes"]

@@ -11,12 +11,7 @@ import pytest
 from pipeline.extraction.deadlines import find_deadlines
 
 
-def key(d):
-    if d.kind == "recurring":
-        return ("recurring", d.freq, d.min_count)
-    if d.kind == "range":
-        return ("range", d.start, d.end)
-    return ("by_date", d.date)
+from test_deadlines_unseen import key  # noqa: E402  (the short key of the unseen-shape tests)
 
 
 @pytest.mark.parametrize("text,expected", [

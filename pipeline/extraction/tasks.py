@@ -1162,6 +1162,11 @@ def _row_cell_candidates(b: _Builder, text: str, ps: int, pe: int, n: int, put) 
     return len(b.tasks)
 
 
+# a date cut by a hard line break: the line ends in 2024年6 / 于7月 and the next line goes on with 月30日 / 15日
+_CUT_DATE = re.compile(r"(?:\d{4}年\d{0,2}|(?<![\d.．])\d{1,2}月)$")
+_DATE_GOES_ON = re.compile(r"[ \t\u3000]*\n[ \t\u3000]*(?:\d{1,2}[日号]|月\d{1,2}[日号]|\d{1,2}月(?:底|末|\d{1,2}[日号]))")
+
+
 def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
     """Every segment that may be a task, with what the task model needs to judge it.
 
@@ -1178,6 +1183,9 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
     closer_only: dict[str, bool] = {}  # _only_closer per text: the item, paragraph and sentence finders repeat spans
 
     def put(task: Task, source: str) -> None:
+        end = task.span[1]
+        if _CUT_DATE.search(text, max(0, end - 8), end) and _DATE_GOES_ON.match(text, end):
+            return  # a line of a hard-wrapped copy that ends inside a date (于7月 | 15日前): the item goes on
         if not source.startswith("rule_"):
             alone = closer_only.get(task.text)
             if alone is None:

@@ -163,3 +163,12 @@ def test_a_duty_list_gets_its_gold_units_through_the_pipeline():
             if t is not None and g["units"] and {u["name"] for u in g["units"]} <= {u.name for u in t.units}:
                 agree += 1
         assert agree >= heads, (name, agree)
+
+
+def test_a_recommendation_verb_is_not_part_of_the_name():
+    """A 人大 report's 建议市政府… : the recogniser's span takes in 建议; the unit is 市政府 (no name starts with 建议)."""
+    from pipeline.extraction.units import model_names
+
+    assert model_names("建议市政府") == ["市政府"]
+    assert model_names("建议各区政府") == ["各区政府"]
+    assert model_names("建议") == ["建议"]  # nothing after it: left as tagged

@@ -632,13 +632,17 @@ _SPAN_TIME = re.compile(r"^(?:[^\W\d_]{1,3}期(?:内|间)|[年月]?底前|年内
                         r"(?=..)")
 
 
+# a recommendation's verb the span took in at its head (建议市政府…: the unit is 市政府; no name starts with 建议)
+_SPAN_ADVICE = re.compile(r"^建议(?=..)")
+
+
 def model_names(span: str) -> list[str]:
     """The names of a span the recogniser tagged: split as SPEC §4 says, a time at its head dropped, and a part
     that is no unit cut to the names it starts with (市政府挂牌督办 → 市政府, 各督查组直接通知 → 各督查组); a part
     that starts with no name (a bare sector of a list: 应急) is kept as tagged."""
     out = []
     for part in split_names(span):
-        part = _SPAN_TIME.sub("", part)
+        part = _SPAN_ADVICE.sub("", _SPAN_TIME.sub("", part))
         for end in range(2, len(part) - 1):  # the span ran on into what the unit does: cut at the verb
             if (_ORG_END.search(part[:end]) or COLLECTIVE.match(part)) and _SPAN_VERB.match(part, end) \
                     and looks_like_unit(part[:end]) \

@@ -48,6 +48,8 @@ ORG_MARKS = set("局委办部队所站厅处科室会组院中心分总支")
 # words an abbreviation leaves out whole (应急局 for 应急管理局)
 FILLERS = {"管理", "监督管理", "监督"}
 PRONOUNS = re.compile(r"^(?:我|本)(?P<head>局|办|委|队|部|厅|站|所|中心|镇|街道|乡|区|县|市|院)$")
+# a body named by its level and head alone (市局, 县局, 省厅): the issuer, where the issuer is that body
+LEVEL_HEAD = re.compile(r"^(?P<level>省|市|州|县|区)(?P<head>局|厅|委)$")
 
 
 def clean_name(name: str) -> str:
@@ -362,8 +364,12 @@ def canonical(name: str) -> str:
 
 
 def resolve_pronoun(name: str, issuer: str | None) -> str | None:
-    """``我局`` / ``我办`` / ``本局`` → the issuer's canonical name when the issuer is that kind of body."""
+    """``我局`` / ``我办`` / ``本局`` → the issuer's canonical name when the issuer is that kind of body; ``市局`` /
+    ``县局`` / ``省厅`` → the issuer's when the issuer is a body of that level and head (a city bureau's own 市局)."""
     m = PRONOUNS.match(clean_name(name))
+    if issuer and (lh := LEVEL_HEAD.match(clean_name(name))):
+        iss = gazetteer().canonical(issuer)
+        return iss if split_level(iss)[0] == lh.group("level") and iss.endswith(lh.group("head")) else None
     if not m or not issuer:
         return None
     iss = gazetteer().canonical(issuer)
@@ -429,8 +435,30 @@ def document_form(name: str, canon: str, text: str) -> str:
     return canon[:body_start] + best + rest
 
 
-# 你单位, 你公司, 贵公司 (the addressee), 该公司 (the company the document is about)
-ADDRESSEE = re.compile(r"^(?P<who>你|贵|该)(?P<head>单位|公司|企业|厂|局|所|站|店|场|中心|集团|学校|医院|街道|镇|乡|村)$")
+# an organisation's name alone on a line (a letterhead or a signature): a body's head at its end, no punctuation
+_ORG_LINE = re.compile(r"^[\u4e00-\u9fff（）()]{4,30}?(?:局|委员会|人民政府|政府|办公室|厅|委|队|中心|指挥部|管理处|办事处)$")
+_DATE_LINE = re.compile(r"^[（(]?(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年.{1,8}日[)）]?$")
+
+
+def document_signer(text: str) -> str | None:
+    """The body that signs the document when the title names none: the name over the date line at its end
+    (``鹭州市交通运输局`` then ``2022年6月21日``), else a letterhead alone on the first line, or None."""
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    tail = lines[-12:]
+    for i in range(len(tail) - 1, 0, -1):
+        if _DATE_LINE.match(tail[i]) and _ORG_LINE.match(tail[i - 1]):
+            return tail[i - 1]
+    if lines and _ORG_LINE.match(lines[0]):
+        return lines[0]
+    return None
+
+
+# 你单位, 你公司, 贵公司 (the addressee), 该公司 (the company the document is about), 你县 / 你乡 (the government addressed)
+ADDRESSEE = re.compile(r"^(?P<who>你|贵|该)(?P<head>单位|公司|企业|厂|局|所|站|店|场|中心|集团|学校|医院|街道|镇|乡|村|"
+                       r"县|区|市|旗)$")
+# the parties of an agreement (目标责任书: 甲方：晋峪县人民政府, 乙方：枫口镇人民政府)
+PARTY = re.compile(r"^(?P<p>[甲乙丙])方$")
+_PARTY_LINE = r"^\s*{p}方\s*(?:[（(][^）)\n]{{0,10}}[)）])?\s*[：:]\s*(?P<name>[^\s：:，,。;；|（(]{{3,40}})\s*$"
 # the salutation under the heading: a line that is a name and a colon (城西街道办事处：)
 _SALUTATION = re.compile(r"^\s*(?P<name>[^\s：:，,。;；、（）()|]{3,40}?)\s*[：:]\s*$")
 # a header field naming the unit the document is about (被约谈单位：东山县顺达运输有限公司（…）)
@@ -440,9 +468,16 @@ _NOT_ADDRESSEE = re.compile(r"^(?:各|全|有关|相关)|时间|地点|主题|�
 
 
 def resolve_addressee(name: str, text: str) -> str | None:
-    """The unit a second-person 你单位 / 你公司 / 贵公司 addresses (the salutation under the heading:
+    """The unit a second-person 你单位 / 你公司 / 贵公司 / 你县 addresses (the salutation under the heading:
     ``丽水区鑫达金属制品有限公司：``), or that 该公司 refers to (a header field: ``被约谈单位：…``, else the
-    salutation), when the document names exactly one; else None."""
+    salutation), when the document names exactly one; 甲方 / 乙方 of an agreement: the one its ``甲方：…`` line names;
+    else None."""
+    pm = PARTY.match(clean_name(name))
+    if pm:
+        rx = re.compile(_PARTY_LINE.format(p=pm.group("p")), re.M)
+        names = list(dict.fromkeys(f.group("name") for f in rx.finditer(text)
+                                   if not re.search(r"盖章|签字|签章|代表|负责人", f.group("name"))))
+        return names[0] if len(names) == 1 else None
     m = ADDRESSEE.match(clean_name(name))
     if not m:
         return None

@@ -108,3 +108,16 @@ def test_a_time_limit_column_beside_the_task_cell(tmp_path):
         for d in t.deadlines:
             assert doc.text[d.span[0]:d.span[1]] == d.raw
     assert _deadlines_of(doc, "复查") == [("by_date", "2023-08-31")]
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a period followed by what was done or happened in it: reviewed, not scheduled
+    ("今年1至9月，全县共发生道路交通事故12起", []),
+    ("1—6月，全市已排查整改隐患300处，下一步要于8月底前完成复查", [("by_date", "2024-08-31")]),
+    ("5月至10月，全镇累计巡查河道120次", []),
+    ("至10月底，全区共检查企业210家", []),
+    ("5月至10月，组织开展防溺水巡查", [("range", "2024-05-01", "2024-10-31")]),
+    ("至10月底，全面完成整改", [("by_date", "2024-10-31")]),
+])
+def test_periods_reviewed(text, expected):
+    assert [key(d) for d in find_deadlines(text, 2024)] == expected

@@ -196,6 +196,8 @@ START_AFTER = re.compile(r"以来|起(?!草)|开始|至今|以后|之后|后(?!�
 # a date a label names as the time limit (截止时间为6月30日, 完成时限：6月30日, 报送日期：…): a deadline, not a time stamp
 LIMIT_LABEL = re.compile(r"(?:截止|完成|报送|上报|整改|办结|报名)(?:时间|时限|日期|期限)\s*(?:为|是|[:：])?\s*$")
 TALLY = re.compile(r"[,，、]?\s*(?:全\S{0,3})?(?:共|累计|已|合计|总计)")
+# a period followed by what was done or happened in it (今年1至5月，全市共发生事故6起; 1—5月，全区已排查…): reviewed, not scheduled
+TALLY_AFTER = re.compile(r"[,，]?\s*(?:全[省市区县镇乡]|我[省市区县镇乡局])?(?:共|累计|已|合计|总计|先后|发生|全[省市区县镇乡]?共)")
 # a day, then the place where the work is held (6月16日在县城人民广场集中举办咨询日活动)
 AT_PLACE = re.compile(r"在[^,，;；。:：!！?？\n]{1,16}?(?:集中|统一|同步|联合)?(?:召开|举办|举行|启动|开展|组织)")
 CUE_VERB = re.compile(r"(?:集中|全面|统一|同步|联合|继续|深入)?(?:完成|召开|举办|举行|启动|开展|组织)|要|须|必须|务必|将"
@@ -321,6 +323,8 @@ def _single(m: re.Match, year: int | None, text: str) -> _Cand | None:
     if before:
         point = hi if (g["d"] or g["dek"] or g["eom"]) else (lo and lo - timedelta(days=1))
         return _Cand(start, m.end(), _by(point, masked))
+    if (until or pre in _TO) and TALLY_AFTER.match(text, m.end()):
+        return None  # 至10月，全县共检查…: the end of a period reviewed
     if until or pre in _TO or g["eom"]:
         return _Cand(start, m.end(), _by(hi, masked))
     if not g["d"] and (IS.match(text, m.end()) or OF_MONTHS.match(text, m.end())) or ATTRIB.match(text, m.end()):
@@ -382,8 +386,9 @@ def _range(m: re.Match, year: int | None, text: str) -> _Cand | None:
     g = m.groupdict()
     if not (g["bm"] or g["bd"] or g["byend"]):
         return None
-    if IS.match(text, m.end()) or not g["bd"] and not g["beom"] and OF_MONTHS.match(text, m.end()):
-        return None  # 5—9月是主汛期: a period described; 通报1—10月事故情况: the period a record is of
+    if IS.match(text, m.end()) or not g["bd"] and not g["beom"] and OF_MONTHS.match(text, m.end()) \
+            or TALLY_AFTER.match(text, m.end()):
+        return None  # 5—9月是主汛期: a period described; 通报1—10月事故情况: the period a record is of; 1—5月，全市共…
     masked = _masked(g["ay"], g["am"], g["ad"], g["by"], g["bm"], g["bd"])
     ay = _year(g["ay"], year)
     by = _year(g["by"], None) if g["by"] and not masked else (ay + 1 if ay and g["bty"] in ("次年", "翌年", "第二年") else ay)
@@ -396,7 +401,7 @@ def _range(m: re.Match, year: int | None, text: str) -> _Cand | None:
 
 
 def _months(m: re.Match, year: int | None, text: str) -> _Cand | None:
-    if IS.match(text, m.end()) or OF_MONTHS.match(text, m.end()):
+    if IS.match(text, m.end()) or OF_MONTHS.match(text, m.end()) or TALLY_AFTER.match(text, m.end()):
         return None
     if _masked(m["ay"], m["am"], m["bm"]):
         return _Cand(m.start(), m.end(), Deadline("range", masked=True))

@@ -76,6 +76,22 @@ def test_a_paragraph_of_next_years_plans_opened_by_a_label(tmp_path):
     assert dates and all(d.startswith("2025") for d in dates)
 
 
+OPENS_WITH_NEXT_YEAR = """青河市2023年消防安全工作总结
+
+2023年，全市共检查单位1200家，整改火灾隐患3400处。
+四、下一步打算
+2024年，我们将继续深化消防安全治理：一是市消防救援支队会同市住建局推进老旧小区消防设施改造，年底前完成20个小区。二是各县区要于3月底前完成高层建筑消防设施检测。
+"""
+
+
+def test_a_paragraph_that_opens_with_the_next_year(tmp_path):
+    """2024年，我们将…：一是… under 下一步打算 in a 2023 report: its tasks' dates are 2024's."""
+    doc = _doc(tmp_path, "opens.txt", OPENS_WITH_NEXT_YEAR)
+    assert doc.year == 2023
+    dates = sorted(d.date for t in doc.tasks for d in t.deadlines if d.raw in ("年底前", "3月底前"))
+    assert dates and all(d.startswith("2024") for d in dates), dates
+
+
 def test_a_label_of_this_years_work_changes_nothing(tmp_path):
     doc = _doc(tmp_path, "this.txt", NEXT_PLANS.replace("2025年工作打算", "2024年下半年工作安排"))
     dates = sorted(d.date for t in doc.tasks for d in t.deadlines if d.raw in ("5月底前", "年底前"))

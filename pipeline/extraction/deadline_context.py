@@ -276,8 +276,9 @@ def _section_of(doc: Document, pos: int):
 
 NEXT_YEAR_WORD = re.compile(r"明年|来年|下一年度?")
 # a label that opens a paragraph of plans for the next year, the tasks on its line after it (2025年工作打算：一是…,
-# 明年工作思路：…) where no heading says so
-NEXT_YEAR_LABEL = r"(?:{y}\s*年(?:度)?|明年|来年|下一年度?)[^。；;：:\n]{{0,8}}?(?:工作)?(?:打算|思路|计划|安排|重点|目标|设想)[ \t]*[:：]"
+# 明年工作思路：…, 2018年，我们将继续…：一是…) where no heading says so
+NEXT_YEAR_LABEL = (r"(?:{y}\s*年(?:度)?|明年|来年|下一年度?)(?:[^。；;：:\n]{{0,8}}?(?:工作)?(?:打算|思路|计划|安排|重点|目标|设想)"
+                   r"[ \t]*[:：]|[，,])")  # or a paragraph that opens with the next year: 2018年，我们将…
 
 
 def next_year_line(doc: Document, t: Task) -> bool:

@@ -322,8 +322,9 @@ def test_canonical_scores_on_the_gold_units():
     # level-only names whose place is the document's, sector offices of a 乡/团场, abbreviations the table lacks
     # 0.930 (993/1068; train16a-l and heldout16-18 0.901, 337/374) with the standard abbreviations of published names
     # (住建厅, 广电局, 卫计局, 民宗局, 建委, 人大常委会, 宣教科) and offices written X办 for X办公室 (党政办, 民政办, 经发办,
-    # 社会事务办, 金融办 → 金融工作办公室, 防指办); two older gold files keep 街道党政办, 街道社会事务办 unexpanded
-    assert scores["share"] >= 0.929
+    # 社会事务办, 金融办 → 金融工作办公室, 防指办); two older gold files keep 街道党政办, 街道社会事务办 unexpanded;
+    # 0.931 (994/1068) with 州 and 旗 read as levels (州住建局 was read as a place 州住房和城 before 乡建设局)
+    assert scores["share"] >= 0.930
     # the misses named on the first runs: bare department stems of a city notice (公安, 交通, 工商, 安全监管,
     # 质量技监) taking neither the issuer's level nor their full name; township offices and villages named
     # without the township (镇党政办, 各村委会); 县防汛办 / 县防指 expanded two ways by two annotators
@@ -333,7 +334,7 @@ def test_canonical_scores_on_the_gold_units():
     # 城管执法局 → 城市管理行政执法局; 31 with 防汛办 → 防汛抗旱指挥部办公室; 37 with heldout13-15 and four standard
     # abbreviations)
     # 94 with train16a-l and heldout16-18 (37 on the older sets, unchanged); 75 with the standard abbreviations above
-    assert len(scores["mistakes"]) <= 75, [m["name"] for m in scores["mistakes"]]
+    assert len(scores["mistakes"]) <= 74, [m["name"] for m in scores["mistakes"]]
 
 
 def test_canonical_scores_counts_wrong_merges():

@@ -61,3 +61,18 @@ def test_normalise_uses_the_signer_when_the_title_names_no_issuer(tmp_path):
     names = {(u.name, u.canonical) for t in doc.tasks for u in t.units}
     assert ("市局", "市市场监督管理局") in names
     assert normalise(doc).tasks == doc.tasks  # the stage is idempotent on its own output
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("州住建局", "州住房和城乡建设局"), ("州应急局", "州应急管理局"), ("黔东南州应急管理局", "州应急管理局"),
+    ("正蓝旗应急管理局", "旗应急管理局"), ("杭州市应急管理局", "市应急管理局"),  # 州 inside a city's name stays the place's
+])
+def test_prefecture_and_banner_levels(name, expected):
+    assert canonical(name) == expected
+
+
+def test_prefecture_and_banner_level_of():
+    from pipeline.normalise.units import level_of, split_level
+
+    assert split_level("州住建局") == ("州", "住建局") and level_of("州") == "市" and level_of("旗") == "县"
+    assert split_level("州市共建项目办") == ("", "州市共建项目办")

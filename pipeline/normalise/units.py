@@ -35,11 +35,12 @@ FUZZY_THRESHOLD = 0.5
 #: a fuzzy candidate must beat the next different canonical by this much
 FUZZY_MARGIN = 0.05
 
-_LEVEL_PREFIX = re.compile(r"^(省|市|区|县|镇|乡|街道)(?=.)")
+# 州 (a prefecture, at the level of a city) and 旗 (a banner, at the level of a county) are levels too
+_LEVEL_PREFIX = re.compile(r"^(省|市|州|区|县|旗|镇|乡|街道)(?=.)")
 _MASK = re.compile(r"[Xx×*＊]+|某{1,3}|○{2,}")
 # a real place name before a level character: 龙陵县应急管理局, 屯溪区安委会办公室, 安康市安全生产委员会办公室
 _PLACE = re.compile(r"^(?!各|全|有关|相关|所在|其他)(?P<place>(?:(?![省市区县镇乡级])[\u4e00-\u9fff]){2,6}?)"
-                    r"(?P<level>省|市|区|县|镇|乡|街道)(?P<rest>.{2,})$")
+                    r"(?P<level>省|市|州|区|县|旗|镇|乡|街道)(?P<rest>.{2,})$")
 _BRACKETS = str.maketrans({"（": "(", "）": ")", "〈": "(", "〉": ")", "<": "(", ">": ")", "【": "(", "】": ")",
                            "，": ","})
 _TRAILING_PAREN = re.compile(r"^(.{2,}?)\([^()]{2,}\)$")
@@ -67,13 +68,13 @@ def drop_masks(name: str) -> str:
 def split_level(name: str) -> tuple[str, str]:
     """(level prefix as written, rest): ``区应急局`` → (区, 应急局); ``应急局`` → ('', 应急局)."""
     m = _LEVEL_PREFIX.match(name)
-    if m and not name.startswith(("市场", "区域", "县区", "市级", "区级", "县级", "乡镇", "镇街")):
+    if m and not name.startswith(("市场", "区域", "县区", "市级", "区级", "县级", "乡镇", "镇街", "旗帜", "州市")):
         return m.group(1), name[m.end():]
     return "", name
 
 
 def level_of(prefix: str) -> str | None:
-    return {"乡": "镇", "街道": "镇"}.get(prefix, prefix) or None
+    return {"乡": "镇", "街道": "镇", "州": "市", "旗": "县"}.get(prefix, prefix) or None
 
 
 def _data(name: str) -> str:

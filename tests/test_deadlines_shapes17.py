@@ -137,3 +137,14 @@ def test_a_time_limit_column_beside_the_task_cell(tmp_path):
 ])
 def test_periods_reviewed(text, expected):
     assert [key(d) for d in find_deadlines(text, 2024)] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a month with 内: within it, by its end (as 9月份完成)
+    ("各乡镇要在9月份内完成自建房排查", [("by_date", "2024-09-30")]),
+    ("今年11月内完成验收", [("by_date", "2024-11-30")]),
+    ("将5月内的检查情况汇总", []),  # the period a record is of
+    ("6月内容丰富", []),
+])
+def test_within_a_month(text, expected):
+    assert [key(d) for d in find_deadlines(text, 2024)] == expected

@@ -207,6 +207,7 @@ YEAR_VERB = re.compile(r"(?:要|须|将|力争|确保)?(?:安排|投入|完成|�
 # the count after a list of quarter months (3月、6月、9月、12月底前各汇总通报一次)
 LIST_COUNT = re.compile(rf"各?(?:[^{_STOP_CLAUSE}\d一二两三四五六七八九十]|{_WORD_NUM}){{0,12}}?(?P<c>{_NUMC})(?:次|期|场|轮|遍)(?!性)")
 ATTRIB = re.compile(r"[^,，;；。、]{0,4}?(?:召开|举行|举办|印发|发布|下发|出台|部署|发生|发现|查出)的")  # 3月召开的会议: a past event named
+WITHIN = re.compile(r"(?:以内|之内|内)(?!的|容|部|外|涵|设|置|业|务|勤|河|陆|地|蒙)")  # 6月份内完成, 9月内: within the month
 IS = re.compile(r"正?是")  # 6月12日是咨询日 (the day of the work); 6月份是安全生产月 (a month described)
 MODAL = re.compile(r"要|须|必须|务必|力争|确保|争取|将")  # 今年要全面开工: by the end of this year
 OPENING = re.compile(r"(?:^|[。;；!！?？\n])\s*[于在]?$")
@@ -329,6 +330,8 @@ def _single(m: re.Match, year: int | None, text: str) -> _Cand | None:
         return _Cand(start, m.end(), _by(hi, masked))
     if not g["d"] and (IS.match(text, m.end()) or OF_MONTHS.match(text, m.end())) or ATTRIB.match(text, m.end()):
         return None  # 今年6月份是“安全生产月”: a month described; 5月召开的会议: an event named, not a schedule
+    if not (g["d"] or g["dek"] or g["eom"]) and (w := WITHIN.match(text, m.end())):  # 6月份内完成: by the month's end
+        return _Cand(start, w.end(), _by(hi, masked), masked=masked)
     if g["fen"] and text.startswith("完成", m.end()):  # 9月份完成: by the month's end, as 10月完成
         return _Cand(start, m.end(), _by(hi, masked), bare=not (g["ty"] or g["ny"] or (pre and not at)), masked=masked,
                      at=at)

@@ -356,5 +356,7 @@ def test_canonical_scores_on_the_extracted_corpus(extract_cached):
     # 0.931 since heldout11/12 joined (their abbreviations: see test_canonical_scores_on_the_gold_units); 0.952
     # (581/610) with the standard abbreviations and the document's context (its own full names, the addressee)
     # 0.925 with train16a-l and heldout16-18 (their first run); 0.950 (988/1040) with the standard abbreviations of
-    # published names, X办 offices, 你县, 甲方/乙方 and 市局 of the signing bureau (test_normalise_names17.py)
-    assert scores["share"] is None or scores["share"] >= 0.949, scores["mistakes"]
+    # published names, X办 offices, 你县, 甲方/乙方 and 市局 of the signing bureau (test_normalise_names17.py); 0.957
+    # (995/1040) with 州/旗 levels, a place kept where it is not the document's own (城东区住建局 in a city's notice) and
+    # a bare 各成员单位 named after the body whose members they are
+    assert scores["share"] is None or scores["share"] >= 0.956, scores["mistakes"]

@@ -76,3 +76,46 @@ def test_prefecture_and_banner_level_of():
 
     assert split_level("州住建局") == ("州", "住建局") and level_of("州") == "市" and level_of("旗") == "县"
     assert split_level("州市共建项目办") == ("", "州市共建项目办")
+
+
+def test_a_place_not_the_documents_own_is_kept():
+    """SPEC §4 drops a repeated place: 安澜区应急管理局 in 安澜区's own document is 区应急管理局; in a city's notice that
+    names a district's bureau the place says which one (城东区住房和城乡建设局)."""
+    from pipeline.normalise.units import gazetteer, other_place
+
+    gaz = gazetteer()
+
+    def canon(name, own):
+        return other_place(name, gaz.canonical(name), gaz.resolve(name)[1], own)
+
+    assert canon("城东区住建局", "汝阳市住房和城乡建设局关于印发整改清单的通知") == "城东区住房和城乡建设局"
+    assert canon("安澜区应急管理局", "安澜区开展危险化学品联合执法检查") == "区应急管理局"
+    assert canon("安澜区应急管理局", "关于开展联合执法检查的通知") == "区应急管理局"  # no own place known: dropped
+    assert canon("区应急局", "汝阳市住房和城乡建设局") == "区应急管理局"  # no place written
+    assert canon("XX区应急管理局", "汝阳市人民政府") == "区应急管理局"  # a masked place is dropped
+
+
+def test_normalise_keeps_the_place_of_a_district_a_city_names(tmp_path):
+    import pipeline
+
+    p = tmp_path / "letter.txt"
+    p.write_text("青川市住房和城乡建设局关于建筑工地安全检查问题整改的通知\n\n各县（区）住建局：\n"
+                 "一、城东区住建局要于6月30日前督促问题工地完成整改。\n二、临河县住建局要于7月15日前完成复查。\n"
+                 "\n青川市住房和城乡建设局\n2023年6月1日\n", encoding="utf-8")
+    doc = pipeline.extract(p)
+    names = {u.name: u.canonical for t in doc.tasks for u in t.units}
+    assert names.get("城东区住建局") == "城东区住房和城乡建设局"
+    assert names.get("临河县住建局") == "临河县住房和城乡建设局"
+
+
+def test_bare_members_take_the_body_the_document_names():
+    from pipeline.normalise.units import resolve_members
+
+    notice = "关于做好防汛工作的通知\n各镇人民政府，县防指各成员单位：\n请各成员单位于6月1日前报送。\n"
+    assert resolve_members("各成员单位", notice, None) == "县防汛抗旱指挥部各成员单位"
+    minutes = "防汛调度会议纪要\n会议要求，各成员单位要加强值守。\n"
+    assert resolve_members("各成员单位", minutes, "青川市森林防火指挥部") == "市森林防火指挥部各成员单位"
+    assert resolve_members("各成员单位", minutes, "青川市应急管理局") is None  # a bureau has no members
+    two = "县安委会各成员单位、县防指各成员单位：\n"
+    assert resolve_members("各成员单位", two, None) is None  # two bodies: whose is not known
+    assert resolve_members("县应急管理局", notice, None) is None

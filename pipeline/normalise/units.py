@@ -436,6 +436,56 @@ def document_form(name: str, canon: str, text: str) -> str:
     return canon[:body_start] + best + rest
 
 
+# a place and its level in the document's own names (its title, issuer or signer): 汝阳市, 安澜区, 青石镇
+_OWN_PLACE = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:省|市|州|区|县|旗|镇|乡|街道)")
+
+
+def other_place(name: str, canon: str, how: str, own: str) -> str:
+    """``canon`` with the written place kept where it is not the document's own (SPEC §4 drops a *repeated* place):
+    a city's notice that names 城东区住建局 means that district's bureau, 城东区住房和城乡建设局, while 安澜区应急管理局 in
+    安澜区's own news is 区应急管理局. ``how`` is how the gazetteer resolved the name (only a dropped place, ``place``,
+    is restored); ``own`` holds the document's own names (title, issuer, signer). Where they name no place at all,
+    the place stays dropped."""
+    if how != "place" or not _OWN_PLACE.search(own):
+        return canon
+    m = _PLACE.match(drop_masks(clean_name(name)))
+    if not m or m.group("place") in own or not canon.startswith(m.group("level")):
+        return canon
+    return m.group("place") + canon
+
+
+# a bare member collective (各成员单位) and the written forms that say whose members they are (市防指各成员单位)
+MEMBERS = re.compile(r"^(?P<each>各|全体)?成员单位$")
+_MEMBER_FORM = re.compile(r"(?P<body>[\u4e00-\u9fff（）()]{1,24}?(?:指挥部|委员会|安委会|防指|森防指|减灾委|消安委|领导小组|联席会议))"
+                          r"(?:各|全体)?成员单位")
+_BODY = re.compile(r"(?:指挥部|委员会|领导小组|联席会议)$")
+
+
+def resolve_members(name: str, text: str, issuer: str | None) -> str | None:
+    """The body whose members a bare ``各成员单位`` are: the one the document names most with its members
+    (``市森林草原防灭火指挥部各成员单位``, ``市防指各成员单位``), else the issuing body when it is one (a 防指's own
+    minutes), canonical, with the members after it; else None."""
+    m = MEMBERS.match(clean_name(name))
+    if not m:
+        return None
+    gaz = gazetteer()
+    counts: dict[str, int] = {}
+    for f in _MEMBER_FORM.finditer(text[:20000]):
+        body = gaz.canonical(f.group("body"))
+        if _BODY.search(body):
+            counts[body] = counts.get(body, 0) + 1
+    if counts:
+        best = sorted(counts, key=lambda b: -counts[b])
+        if len(best) > 1 and counts[best[0]] == counts[best[1]]:
+            return None  # two bodies named as often: not known whose
+        body = best[0]
+    elif issuer and _BODY.search(gaz.canonical(issuer)):
+        body = gaz.canonical(issuer)
+    else:
+        return None
+    return body + ("各" if m.group("each") == "各" else "全体" if m.group("each") else "") + "成员单位"
+
+
 # an organisation's name alone on a line (a letterhead or a signature): a body's head at its end, no punctuation
 _ORG_LINE = re.compile(r"^[\u4e00-\u9fff（）()]{4,30}?(?:局|委员会|人民政府|政府|办公室|厅|委|队|中心|指挥部|管理处|办事处)$")
 _DATE_LINE = re.compile(r"^[（(]?(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年.{1,8}日[)）]?$")
@@ -444,13 +494,13 @@ _DATE_LINE = re.compile(r"^[（(]?(?:\d{4}|[〇○零一二三四五六七八九
 def document_signer(text: str) -> str | None:
     """The body that signs the document when the title names none: the name over the date line at its end
     (``鹭州市交通运输局`` then ``2022年6月21日``), else a letterhead alone on the first line, or None."""
-    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
-    tail = lines[-12:]
+    tail = [ln.strip() for ln in text[-1500:].split("\n") if ln.strip()][-12:]  # bounded: the last lines only
     for i in range(len(tail) - 1, 0, -1):
         if _DATE_LINE.match(tail[i]) and _ORG_LINE.match(tail[i - 1]):
             return tail[i - 1]
-    if lines and _ORG_LINE.match(lines[0]):
-        return lines[0]
+    head = [ln.strip() for ln in text[:200].split("\n") if ln.strip()][:1]
+    if head and _ORG_LINE.match(head[0]):
+        return head[0]
     return None
 
 

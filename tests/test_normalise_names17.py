@@ -119,3 +119,23 @@ def test_bare_members_take_the_body_the_document_names():
     two = "县安委会各成员单位、县防指各成员单位：\n"
     assert resolve_members("各成员单位", two, None) is None  # two bodies: whose is not known
     assert resolve_members("县应急管理局", notice, None) is None
+
+
+@pytest.mark.parametrize("name,expected", [
+    # an office written in full after an abbreviation ending in 办 is not expanded twice
+    ("县防指办公室", "县防汛抗旱指挥部办公室"), ("市防指办", "市防汛抗旱指挥部办公室"),
+    ("市食品药品监管局", "市食品药品监督管理局"), ("区综合执法局", "区综合行政执法局"), ("区综合行政执法局", "区综合行政执法局"),
+])
+def test_offices_and_supervision_bureaus(name, expected):
+    assert canonical(name) == expected
+
+
+@pytest.mark.parametrize("name,issuer,expected", [
+    ("市局执法支队", "潘溪市应急管理局", "市应急管理局执法支队"),
+    ("市局宣教科", "潘溪市应急管理局", "市应急管理局宣传教育科"),
+    ("厅安全生产执法总队", "云岭省应急管理厅", "省应急管理厅安全生产执法总队"),
+    ("市局执法支队", "潘溪县应急管理局", None),  # a county bureau's 市局 is the city's: not known here
+    ("局", "潘溪市应急管理局", None),
+])
+def test_offices_of_the_issuing_bureau(name, issuer, expected):
+    assert resolve_pronoun(name, issuer) == expected

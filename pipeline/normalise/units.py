@@ -50,7 +50,7 @@ ORG_MARKS = set("局委办部队所站厅处科室会组院中心分总支")
 FILLERS = {"管理", "监督管理", "监督"}
 PRONOUNS = re.compile(r"^(?:我|本)(?P<head>局|办|委|队|部|厅|站|所|中心|镇|街道|乡|区|县|市|院)$")
 # a body named by its level and head alone (市局, 县局, 省厅): the issuer, where the issuer is that body
-LEVEL_HEAD = re.compile(r"^(?P<level>省|市|州|县|区)(?P<head>局|厅|委)$")
+LEVEL_HEAD = re.compile(r"^(?P<level>省|市|州|县|区)?(?P<head>局|厅|委)(?P<rest>(?:[^局厅委]{1,12}(?:科|处|室|股|队|支队|总队|大队|中心))?)$")
 
 
 def clean_name(name: str) -> str:
@@ -195,7 +195,8 @@ class Gazetteer:
             barred = self.not_after.get(abbr, "")
             while i < len(name):
                 if name.startswith(abbr, i) and not covered.intersection(range(i, i + len(abbr))) \
-                        and not (i and name[i - 1] in barred):
+                        and not (i and name[i - 1] in barred) \
+                        and not (abbr.endswith("办") and name.startswith("公室", i + len(abbr))):  # 防指办公室 is written
                     out.append(full)
                     i += len(abbr)
                 else:
@@ -368,9 +369,14 @@ def resolve_pronoun(name: str, issuer: str | None) -> str | None:
     """``我局`` / ``我办`` / ``本局`` → the issuer's canonical name when the issuer is that kind of body; ``市局`` /
     ``县局`` / ``省厅`` → the issuer's when the issuer is a body of that level and head (a city bureau's own 市局)."""
     m = PRONOUNS.match(clean_name(name))
-    if issuer and (lh := LEVEL_HEAD.match(clean_name(name))):
+    if issuer and (lh := LEVEL_HEAD.match(clean_name(name))) and (lh.group("level") or lh.group("rest")):
+        # 市局, 县局, 省厅; and an office of it: 市局执法支队, 厅安全生产执法总队 (the issuing bureau's own)
         iss = gazetteer().canonical(issuer)
-        return iss if split_level(iss)[0] == lh.group("level") and iss.endswith(lh.group("head")) else None
+        same_level = split_level(iss)[0] == lh.group("level") if lh.group("level") else bool(split_level(iss)[0])
+        if not (same_level and iss.endswith(lh.group("head"))):
+            return None
+        rest = lh.group("rest")
+        return iss + (gazetteer().expand(rest) if rest else "")
     if not m or not issuer:
         return None
     iss = gazetteer().canonical(issuer)

@@ -148,3 +148,18 @@ def test_periods_reviewed(text, expected):
 ])
 def test_within_a_month(text, expected):
     assert [key(d) for d in find_deadlines(text, 2024)] == expected
+
+
+TAB_TABLE = ("青岭县2023—2024年度森林防火工作方案\n\n一、工作任务及责任分工\n序号\t责任单位\t工作职责\t完成时限\n"
+             "1\t县林业局\t组织森林防火宣传进村入户活动，发放宣传资料不少于2万份\t2023年11月1日至12月31日\n"
+             "2\t各乡镇人民政府\t完成护林员聘用和责任区划分，与各村签订森林防火责任书\t11月30日前\n"
+             "3\t县气象局\t发布森林火险等级预报，高火险天气及时发布预警\t长期坚持\n")
+
+
+def test_a_time_limit_column_of_a_table_copied_with_tabs(tmp_path):
+    """A table copied with tabs (cells without outer bars once cleaned: 1 | 县林业局 | … | 11月30日前): each row's task
+    takes its time cell; 长期坚持 is none."""
+    doc = _doc(tmp_path, "tabs.txt", TAB_TABLE)
+    assert _deadlines_of(doc, "进村入户") == [("range", "2023-11-01", "2023-12-31")]
+    assert _deadlines_of(doc, "护林员聘用") == [("by_date", "2023-11-30")]
+    assert _deadlines_of(doc, "火险等级预报") == []

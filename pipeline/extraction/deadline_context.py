@@ -17,7 +17,7 @@ The extractor reads each task's text alone; two kinds of time requirement need t
   a date alone before the comma (:func:`opener_deadline`);
 - a **time-limit field** after the task in its record (``整改措施：…`` then ``整改时限：2025年3月31日前``, with
   ``责任人：…`` perhaps between), in its section and before the next task (:func:`field_deadline`);
-- a **table's time-limit column** (``| 单位名称 | 主要问题 | 整改时限 |``) for a task that is a cell of a row and has no
+- a **table's time-limit column** (``单位名称 | 主要问题 | 整改时限``) for a task that is a cell of a row and has no
   deadline of its own: that row's time cell (:func:`cell_deadline`);
 - **明年 in the running text** of a document whose dates the task finder read in the document's own year: the next
   year's (:func:`next_year_said`; in a part that plans the next year the task finder passes that year already); so
@@ -224,48 +224,56 @@ def field_deadline(doc: Document, t: Task, next_start: int) -> Deadline | None:
 TIME_COLUMN = re.compile(r"^(?:整改|完成|办结|落实|报送|上报|销号)?(?:时限|期限|时间|日期|时间节点|截止时间)(?:要求)?$")
 
 
-def _cells(line: str) -> list[str]:
-    return [c.strip() for c in line.strip().strip("|").split("|")]
+def _cell_spans(line: str) -> list[tuple[int, int]]:
+    """The (start, end) of each cell of a ``a | b | c`` row (outer bars, when written, left out)."""
+    spans, at = [], 0
+    for part in line.split("|"):
+        spans.append((at, at + len(part)))
+        at += len(part) + 1
+    if line.lstrip().startswith("|"):
+        spans = spans[1:]
+    if line.rstrip().endswith("|") and spans:
+        spans = spans[:-1]
+    return spans
+
+
+def _table_row(line: str) -> bool:
+    return line.count("|") >= 2
 
 
 def cell_deadline(doc: Document, t: Task) -> Deadline | None:
-    """The time limit of the task's own table row, where the task is a cell of a ``| … |`` row and the table's header
-    row names a time-limit column (整改时限, 完成时限, 完成时间): that row's cell in that column, or None."""
+    """The time limit of the task's own table row, where the task is a cell of an ``a | b | c`` row and the table's
+    header row names a time-limit column (整改时限, 完成时限, 完成时间): that row's cell in that column, or None."""
     s, e = t.span
     ls = doc.text.rfind("\n", max(0, s - 2000), s) + 1
     le = doc.text.find("\n", e)
     le = len(doc.text) if le < 0 else le
     row = doc.text[ls:le]
-    if not row.lstrip().startswith("|") or e - s > le - ls:
+    if not _table_row(row) or e - s > le - ls:
         return None
-    cells = _cells(row)
     # the header: the first row of the run of table lines above (at most 60 rows back)
     head, pos, n = None, ls, 0
     while pos > 0 and n < 60:
         ps = doc.text.rfind("\n", 0, pos - 1) + 1
         line = doc.text[ps:pos - 1]
-        if not line.lstrip().startswith("|"):
+        if not _table_row(line):
             break
         head, pos, n = line, ps, n + 1
     if head is None:
         return None
-    hcells = _cells(head)
-    cols = [i for i, h in enumerate(hcells) if TIME_COLUMN.match(re.sub(r"\s+", "", h))]
+    hcells = [re.sub(r"\s+", "", head[a:b]) for a, b in _cell_spans(head)]
+    cols = [i for i, h in enumerate(hcells) if TIME_COLUMN.match(h)]
+    cells = _cell_spans(row)
     if len(cols) != 1 or len(hcells) != len(cells):
         return None
     k = cols[0]
-    # the task must be in another cell of the row than the time column
-    starts, at = [], ls + row.index("|") + 1
-    for c in row.strip().strip("|").split("|"):
-        starts.append(at)
-        at += len(c) + 1
-    if starts[k] <= s < starts[k] + len(row.strip().strip("|").split("|")[k]):
-        return None
-    raw = row.strip().strip("|").split("|")[k]
-    d = parse_deadline(raw, _year_at(doc, s), month=doc.meta.get("month"))
+    a, b = cells[k]
+    if ls + a <= s < ls + b:
+        return None  # the task is the time cell itself
+    d = parse_deadline(row[a:b], _year_at(doc, s), month=doc.meta.get("month"))
     if d is None or d.span is None:
         return None
-    return replace(d, span=(starts[k] + d.span[0], starts[k] + d.span[1]))
+    return replace(d, span=(ls + a + d.span[0], ls + a + d.span[1]))
 
 
 def _section_of(doc: Document, pos: int):

@@ -52,3 +52,13 @@ def test_a_periods_bound_after_the_publication_is_no_page_date():
     text = ("关于取消瓶装液化气自提的通告\n一、自本通告发布之日起至2026年2月28日为过渡期。\n"
             "二、2026年3月1日起，全市取消自提购气。\n")
     assert find_year("关于取消瓶装液化气自提的通告", text) is None
+
+
+def test_a_rule_books_date_of_force():
+    """A 制度 whose only year is the day it takes force (本制度自2021年3月1日起施行) is of that year; a notice that only
+    looks forward to a start (2026年3月1日起，全市取消…) in its body states none."""
+    text = ("安全生产执法检查工作制度\n第一条　为规范执法检查行为，制定本制度。\n第二条　局执法科每季度开展一次抽查。\n"
+            "第三条　本制度自2021年3月1日起施行。\n")
+    assert find_year("安全生产执法检查工作制度", text) == 2021
+    notice = "关于取消自提购气的通告\n一、2026年3月1日起，全市取消自提购气。\n二、各区要加强宣传。\n"
+    assert find_year("关于取消自提购气的通告", notice) is None

@@ -276,6 +276,7 @@ def _publication_year(text: str) -> int | None:
     return None
 
 
+_IN_FORCE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*起\s*(?:施行|实施|执行|生效)")
 _DUE_IN_YEAR = re.compile(r"(?<![\d至到止])((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日|[上中下]旬|底|末)?\s*(?:前|之前|以前)")
 _DATE_LINE = re.compile(r"^[(（]\s*((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[)）]\s*$", re.M)
 
@@ -373,6 +374,10 @@ def find_year(title: str | None, text: str, raw_text: str | None = None) -> int 
         # the page's publication line, where the text names that year only as a limit (截至2024年7月底 in a page of
         # 2024), or only years a period runs on to from the publication (持续到2019年2月28日 in news of December
         # 2018); a plan's own deadlines in a later year (2024年3月底前 on a page of 2023) leave it unknown
+        # a rule book's own date of force (本制度自2021年3月1日起施行) when it is the only year the text names
+        force = {int(m.group(1)) for m in _IN_FORCE.finditer(text[-3000:])}
+        if len(force) == 1 and {y for y, _, _ in votes} == force:
+            return force.pop()
         pub = _publication_year(head) or (_publication_year(raw_text[:3000]) if raw_text else None)
         if pub and (pub in {y for y, _, _ in votes}
                     or all(y > pub and _FORWARD_BEFORE.search(head[max(0, pos - 3):pos]) for y, _, pos in votes)):

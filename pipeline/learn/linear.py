@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import math
 import re
+from itertools import repeat
+from operator import add, mul
 from typing import Any
 
 import numpy as np
@@ -53,28 +55,40 @@ class _Tfidf:
         text = _WHITE.sub(" ", text)
         lo, hi = self.ngram_range
         out = list(text) if lo == 1 else []
-        for n in range(max(lo, 2), min(hi + 1, len(text) + 1)):
-            out.extend(text[i:i + n] for i in range(len(text) - n + 1))
+        size, piece = len(text), text.__getitem__
+        for n in range(max(lo, 2), min(hi + 1, size + 1)):  # text[i:i + n] for every i, the slicing in C
+            out.extend(map(piece, map(slice, range(size - n + 1), range(n, size + 1))))
         return out
 
+    def _idf_floats(self) -> list[float] | None:
+        """The idf as a list of Python floats (made once; models pickled before this method lack the attribute):
+        ``c * idf[j]`` on a float is the same double as on a NumPy scalar, without NumPy's per-item cost."""
+        try:
+            return self._idf_list
+        except AttributeError:
+            self._idf_list = None if self.idf is None else self.idf.tolist()
+            return self._idf_list
+
     def __call__(self, X) -> list[Row]:
+        if self.norm not in ("l2", None):
+            raise NotImplementedError(f"TF-IDF norm {self.norm!r}")
+        idf, get, sublinear, l2 = self._idf_floats(), self.vocab.get, self.sublinear, self.norm == "l2"
         rows = []
         for doc in X:
-            counts: dict[int, float] = {}
-            for g in self._grams(doc):
-                j = self.vocab.get(g)
+            counts: dict = {}
+            for j in map(get, self._grams(doc)):
                 if j is not None:
-                    counts[j] = counts.get(j, 0.0) + 1.0
-            if self.sublinear:
+                    counts[j] = counts.get(j, 0) + 1
+            if sublinear:
                 counts = {j: 1.0 + math.log(c) for j, c in counts.items()}
-            if self.idf is not None:
-                counts = {j: c * self.idf[j] for j, c in counts.items()}
-            if self.norm == "l2":
+            if idf is not None:
+                counts = {j: c * idf[j] for j, c in counts.items()}
+            elif not sublinear:
+                counts = {j: float(c) for j, c in counts.items()}
+            if l2:
                 n = math.sqrt(sum(c * c for c in counts.values()))
                 if n > 0:
                     counts = {j: c / n for j, c in counts.items()}
-            elif self.norm is not None:
-                raise NotImplementedError(f"TF-IDF norm {self.norm!r}")
             rows.append(counts)
         return rows
 
@@ -143,9 +157,8 @@ class _Union:
             rows = part(X)
             if out is None:
                 out = [{} for _ in rows]
-            for o, r in zip(out, rows):
-                for j, v in r.items():
-                    o[offset + j] = v * w
+            for o, r in zip(out, rows):  # o[j + offset] = v * w for each (j, v) of r, in r's order, in C
+                o.update(zip(map(add, r, repeat(offset)), map(mul, r.values(), repeat(w))))
             offset += part.width
         return out or []
 

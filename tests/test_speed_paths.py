@@ -178,3 +178,33 @@ def test_tfidf_settings_without_idf_or_norm_give_float_counts():
     assert rows == _old_tfidf(step, ["安全生产安全", "", "  安 全  "])
     assert [list(r.items()) for r in rows] == [[(2, 2.0), (1, 2.0), (0, 2.0), (3, 1.0)], [], [(2, 1.0), (1, 1.0)]]
     assert all(type(v) is float for r in rows for v in r.values())
+
+
+@pytest.mark.skipif(learn.load("metric_category") is None, reason="models/metric_category not trained")
+def test_category_passes_sharing_text_rows_decide_as_fresh_rows(monkeypatch):
+    """predict_many reuses the first pass's TF-IDF rows in its second pass (linear.same_texts): the categories of
+    every metric of a few documents are those of two passes computed from scratch."""
+    import contextlib
+
+    from pipeline.extraction import category as ec
+    from pipeline.run import extract
+
+    calls = []
+    real = ec._learned.predict_many
+
+    def spy(model, items, links=None, headings=None, doc_type=None):
+        calls.append((model, items, links, headings, doc_type))
+        return real(model, items, links, headings, doc_type)
+
+    monkeypatch.setattr(ec._learned, "predict_many", spy)
+    for name in ("samples/000_3e4d418ab8c79e1d", "samples/002_2d6767afaa7999d4",
+                 "pool/20_haifeng_yingjiju_2022_gongzuo_zongjie_yinhuan_chu", "pool/23_xiaofang_dadui_2020_shangbannian_zongjie_jiancha_danwei"):
+        extract(CORPORA / f"{name}.txt")
+    monkeypatch.setattr(ec._learned, "predict_many", real)
+    assert sum(len(c[1]) for c in calls) > 50 and any(c[2] for c in calls)
+    shared = [real(*c) for c in calls]
+    with linear.same_texts():  # nested blocks share the outer memo
+        assert [real(*c) for c in calls] == shared
+    monkeypatch.setattr(linear, "same_texts", contextlib.nullcontext)
+    assert [real(*c) for c in calls] == shared
+    assert linear._rows_memo is None  # nothing outlives the block

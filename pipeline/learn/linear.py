@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from itertools import repeat
 from operator import add, mul
 from typing import Any
@@ -23,6 +25,26 @@ import numpy as np
 Row = dict[int, float]  # a sparse feature row: column → value
 
 _WHITE = re.compile(r"\s\s+")
+
+
+# TF-IDF rows of the texts already seen inside a :func:`same_texts` block: id(_Tfidf) -> text -> row (None outside)
+_rows_memo: dict[int, dict[str, Row]] | None = None
+
+
+@contextmanager
+def same_texts() -> Iterator[None]:
+    """Inside the block, a TF-IDF step turns each distinct text into its row once and hands the same row out
+    again (rows are read, never changed, downstream): for a caller that scores one document's items in several
+    passes whose text fields stay the same (the metric category's second pass, which only adds the neighbours'
+    categories), or many items that share a field (a section heading). The memo ends with the block, so nothing
+    outlives the document."""
+    global _rows_memo
+    outer = _rows_memo
+    _rows_memo = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _rows_memo = outer
 
 
 class _Func:
@@ -73,8 +95,16 @@ class _Tfidf:
         if self.norm not in ("l2", None):
             raise NotImplementedError(f"TF-IDF norm {self.norm!r}")
         idf, get, sublinear, l2 = self._idf_floats(), self.vocab.get, self.sublinear, self.norm == "l2"
+        memo = _rows_memo.get(id(self)) if _rows_memo is not None else None
+        if _rows_memo is not None and memo is None:
+            memo = _rows_memo[id(self)] = {}
         rows = []
         for doc in X:
+            if memo is not None:
+                row = memo.get(doc)
+                if row is not None:
+                    rows.append(row)
+                    continue
             counts: dict = {}
             for j in map(get, self._grams(doc)):
                 if j is not None:
@@ -90,6 +120,8 @@ class _Tfidf:
                 if n > 0:
                     counts = {j: c / n for j, c in counts.items()}
             rows.append(counts)
+            if memo is not None:
+                memo[doc] = counts
         return rows
 
 

@@ -208,3 +208,35 @@ def test_category_passes_sharing_text_rows_decide_as_fresh_rows(monkeypatch):
     monkeypatch.setattr(linear, "same_texts", contextlib.nullcontext)
     assert [real(*c) for c in calls] == shared
     assert linear._rows_memo is None  # nothing outlives the block
+
+
+def test_task_features_with_the_documents_memo_as_without():
+    """select() reads each sentence's kind and each text's act features once per document (learn.tasks._memo):
+    every candidate's features are those computed afresh, key order included, and the memo ends with select."""
+    from pipeline.extraction.tasks import task_candidates
+    from pipeline.learn import tasks as lt
+    from pipeline.learn.fastscore import proba
+    from pipeline.run import extract
+
+    infos = []
+    for name in ("samples/000_3e4d418ab8c79e1d", "samples/003_5d853f9dda5fdec4",
+                 "dev/207_fsou_shi_anweihui_duchafenzu_zeren", "pool/20_haifeng_yingjiju_2022_gongzuo_zongjie_yinhuan_chu"):
+        infos.append([info for _, info in task_candidates(extract(CORPORA / f"{name}.txt", until="structure"))])
+    assert sum(map(len, infos)) > 100
+    fresh = [[lt.features(i) for i in doc] for doc in infos]
+    for doc, want in zip(infos, fresh):
+        lt._memo = {}
+        try:
+            got = [lt.features(i) for i in doc]
+            again = [lt.features(i) for i in doc]  # every look-up a hit
+        finally:
+            lt._memo = None
+        assert [list(f.items()) for f in got] == [list(f.items()) for f in want]
+        assert [list(f.items()) for f in again] == [list(f.items()) for f in want]
+    if learn.load("tasks") is not None:
+        model = learn.load("tasks")
+        spans = [t.span for t, _ in task_candidates(extract(CORPORA / "samples/000_3e4d418ab8c79e1d.txt",
+                                                            until="structure"))]
+        assert lt.select(model, infos[0], spans) == lt.choose(proba(model["pipeline"], fresh[0]), list(spans),
+                                                              model["threshold"])
+        assert lt._memo is None

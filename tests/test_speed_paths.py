@@ -207,11 +207,11 @@ def test_category_passes_sharing_text_rows_decide_as_fresh_rows(monkeypatch):
         assert [real(*c) for c in calls] == shared
     monkeypatch.setattr(linear, "same_texts", contextlib.nullcontext)
     assert [real(*c) for c in calls] == shared
-    assert linear._rows_memo is None  # nothing outlives the block
+    assert getattr(linear._local, "rows", None) is None  # nothing outlives the block
 
 
 def test_task_features_with_the_documents_memo_as_without():
-    """select() reads each sentence's kind and each text's act features once per document (learn.tasks._memo):
+    """select() reads each sentence's kind and each text's act features once per document (learn.tasks._local):
     every candidate's features are those computed afresh, key order included, and the memo ends with select."""
     from pipeline.extraction.tasks import task_candidates
     from pipeline.learn import tasks as lt
@@ -225,12 +225,12 @@ def test_task_features_with_the_documents_memo_as_without():
     assert sum(map(len, infos)) > 100
     fresh = [[lt.features(i) for i in doc] for doc in infos]
     for doc, want in zip(infos, fresh):
-        lt._memo = {}
+        lt._local.memo = {}
         try:
             got = [lt.features(i) for i in doc]
             again = [lt.features(i) for i in doc]  # every look-up a hit
         finally:
-            lt._memo = None
+            lt._local.memo = None
         assert [list(f.items()) for f in got] == [list(f.items()) for f in want]
         assert [list(f.items()) for f in again] == [list(f.items()) for f in want]
     if learn.load("tasks") is not None:
@@ -239,4 +239,30 @@ def test_task_features_with_the_documents_memo_as_without():
                                                             until="structure"))]
         assert lt.select(model, infos[0], spans) == lt.choose(proba(model["pipeline"], fresh[0]), list(spans),
                                                               model["threshold"])
-        assert lt._memo is None
+        assert lt._memo() is None
+
+
+def test_memos_belong_to_their_thread():
+    """A block opened in one thread is not another thread's: threads that extract side by side neither share
+    a memo nor end each other's."""
+    import threading
+
+    from pipeline.learn import tasks as lt
+
+    seen = {}
+
+    def other():
+        seen["rows"] = getattr(linear._local, "rows", None)
+        seen["memo"] = lt._memo()
+
+    with linear.same_texts():
+        lt._local.memo = {}
+        try:
+            t = threading.Thread(target=other)
+            t.start()
+            t.join()
+            assert getattr(linear._local, "rows", None) == {}
+        finally:
+            lt._local.memo = None
+    assert seen == {"rows": None, "memo": None}
+    assert getattr(linear._local, "rows", None) is None

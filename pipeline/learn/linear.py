@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from itertools import repeat
@@ -27,8 +28,9 @@ Row = dict[int, float]  # a sparse feature row: column → value
 _WHITE = re.compile(r"\s\s+")
 
 
-# TF-IDF rows of the texts already seen inside a :func:`same_texts` block: id(_Tfidf) -> text -> row (None outside)
-_rows_memo: dict[int, dict[str, Row]] | None = None
+# TF-IDF rows of the texts already seen inside a :func:`same_texts` block, per thread:
+# ``_local.rows``: id(_Tfidf) -> text -> row (None outside a block)
+_local = threading.local()
 
 
 @contextmanager
@@ -38,13 +40,12 @@ def same_texts() -> Iterator[None]:
     passes whose text fields stay the same (the metric category's second pass, which only adds the neighbours'
     categories), or many items that share a field (a section heading). The memo ends with the block, so nothing
     outlives the document."""
-    global _rows_memo
-    outer = _rows_memo
-    _rows_memo = {} if outer is None else outer
+    outer = getattr(_local, "rows", None)
+    _local.rows = {} if outer is None else outer
     try:
         yield
     finally:
-        _rows_memo = outer
+        _local.rows = outer
 
 
 class _Func:
@@ -95,9 +96,10 @@ class _Tfidf:
         if self.norm not in ("l2", None):
             raise NotImplementedError(f"TF-IDF norm {self.norm!r}")
         idf, get, sublinear, l2 = self._idf_floats(), self.vocab.get, self.sublinear, self.norm == "l2"
-        memo = _rows_memo.get(id(self)) if _rows_memo is not None else None
-        if _rows_memo is not None and memo is None:
-            memo = _rows_memo[id(self)] = {}
+        table = getattr(_local, "rows", None)
+        memo = None if table is None else table.get(id(self))
+        if table is not None and memo is None:
+            memo = table[id(self)] = {}
         rows = []
         for doc in X:
             if memo is not None:

@@ -266,3 +266,43 @@ def test_memos_belong_to_their_thread():
             lt._local.memo = None
     assert seen == {"rows": None, "memo": None}
     assert getattr(linear._local, "rows", None) is None
+
+
+# -- metrics: the sentence and clause around a number ---------------------------------------------------------------
+
+def _loop_start(text: str, pos: int, limit: int, stops: str) -> int:
+    i = pos
+    while i > 0 and pos - i < limit and text[i - 1] not in stops:
+        i -= 1
+    return i
+
+
+def _loop_end(text: str, pos: int, limit: int, stops: str) -> int:
+    j = pos
+    while j < len(text) and j - pos < limit and text[j] not in stops:
+        j += 1
+    return j
+
+
+def test_runs_before_and_after_a_position_as_the_character_loops():
+    import random
+
+    from pipeline.extraction import metrics as em
+
+    rng = random.Random(7)
+    texts = _texts(120) + ["", "。", "a", "检查企业12家。", "\n\n", "共检查|12家；整改9处"]
+    checked = 0
+    for text in texts:
+        positions = {0, len(text)} | {rng.randrange(len(text) + 1) for _ in range(40)} if text else {0}
+        for pos in positions:
+            for stops in (em.SENTENCE_STOP, em.CLAUSE_STOP, em.RULE_STOP):
+                for limit in (0, 1, 10, 40, 60, 120, 300):
+                    assert em._run_start(text, pos, limit, stops) == _loop_start(text, pos, limit, stops), (text[:20], pos)
+                    assert em._run_end(text, pos, limit, stops) == _loop_end(text, pos, limit, stops), (text[:20], pos)
+                    checked += 1
+    assert checked > 50000
+    text = "一、总体情况\n今年共检查企业120家，发现隐患35处；整改率95%。"
+    pos = text.index("35")
+    assert em._sentence_before(text, pos) == "今年共检查企业120家，发现隐患"
+    assert em._clause_before(text, pos) == "发现隐患"
+    assert em._rule_sentence(text, pos) == (text.index("今年"), text.index("；"))

@@ -390,11 +390,14 @@ def predict_many(model, items: list[tuple[str, str, str | None]],
     def rows(nbs):
         return [features(s, c, u, nb, h, doc_type) for (s, c, u), nb, h in zip(items, nbs, heads)]
 
-    first = [str(c) for c in model.predict(rows([UNKNOWN] * len(items)))]
-    if not links:
-        return first
-    nbs = [(first[p] if p is not None else "none", first[q] if q is not None else "none") for p, q in links]
-    return [str(c) for c in model.predict(rows(nbs))]
+    from .linear import same_texts
+
+    with same_texts():  # the second pass changes the neighbours' tokens only: the text fields' rows are reused
+        first = [str(c) for c in model.predict(rows([UNKNOWN] * len(items)))]
+        if not links:
+            return first
+        nbs = [(first[p] if p is not None else "none", first[q] if q is not None else "none") for p, q in links]
+        return [str(c) for c in model.predict(rows(nbs))]
 
 
 # -- the trainer ---------------------------------------------------------------------------------------

@@ -142,7 +142,7 @@ _UI_WORD = (r"(?:登录|注册|马上注册|立即注册|免费注册|找回密�
 _UI_LINE = re.compile(rf"^[-•·\s(（【\[]*+{_UI_WORD}(?:[\s|/()（）【】\[\]]++{_UI_WORD})*[\s)）】\]]*+[:：]?\s*+(?:>>|»)?\s*+$")
 # essay and document-sharing sites' notices: 由会员上传/分享, 本站为您整理, 未经授权不得转载, 仅正式会员可阅读全文
 _SITE_NOTICE = re.compile(r"(?:会员|网友|用户)(?:自行)?(?:上传|分享|投稿)|本站(?:为您|无法|所有|不|仅)|未经(?:授权|许可)[,，]?不得转载|"
-                          r"转载请注明|不代表本(?:站|平台|网|号|公众号)(?:的)?(?:立场|观点)|(?:网|站|平台)欢迎(?:您|你)|(?:观点|内容)仅代表作者(?:本人|个人)|(?:还没有|没有|已有)(?:账号|帐号)|正式会员|(?:下载|获取)\s*(?:WORD|Word|word|完整)版|稍作修改即可|(?:免费|可)在线阅读|分享赚钱|网站客服|"
+                          r"转载请注明|不代表本(?:站|平台|网|号|公众号)(?:的)?(?:立场|观点)|(?:网|站|平台)欢迎(?:您|你)|(?:观点|内容)仅代表作者(?:本人|个人)|仅代表作者(?:本人|个人)?(?:的)?观点|^[\u4e00-\u9fffA-Za-z·()（）]{2,30}?\s*欢迎(?:您|你)(?:的?(?:光临|访问))?\s*[!！]?(?:\s|$)|(?:还没有|没有|已有)(?:账号|帐号)|正式会员|(?:下载|获取)\s*(?:WORD|Word|word|完整)版|稍作修改即可|(?:免费|可)在线阅读|分享赚钱|网站客服|"
                           r"(?:客服|侵权)(?:联系|投诉|QQ)|^[^。]{0,40}(?:范文|模板|文档|文章)[^。]{0,6}篇\s*[一二三四五六七八九十\d]{1,2}$|"
                           r"^.{2,40}篇\s*[一二三四五六七八九十\d]{1,2}$|"
                           # the keyword spam of a hacked page's header (gambling sites' names)
@@ -261,11 +261,15 @@ def nav_bar(line: str) -> bool:
     if len(line) > 120 or re.search(r"[\d。，,;；:：!?！？、()（）《》“”]", line):
         return False
     segs = [x for x in _NAV_SPLIT.split(line.strip()) if x]
-    if len(segs) < 3 or any(len(x) > 8 for x in segs[1:]) or len(segs[0]) > 20:
-        return False
-    if any(_NAV_VETO.search(x) for x in segs):
+    if segs and len(segs) >= 4 and _NAME_LINE.match(segs[0]):
+        segs = segs[1:]  # the portal's name glued to its menu (临峪县人民政府信息公开平台　首页 | 政府信息公开指南 | …)
+    if len(segs) < 3 or any(len(x) > 10 for x in segs[1:]) or len(segs[0]) > 20:
         return False
     menu = sum(bool(_NAV_WORD.search(x)) for x in segs)
+    # a table's column (序号, 责任单位, 完成时限) vetoes the bar, unless it is a menu's item too (法定主动公开内容)
+    # in a bar of three menu items or more
+    if any(_NAV_VETO.search(x) and (menu < 3 or not _NAV_WORD.search(x)) for x in segs):
+        return False
     return menu >= 2 and menu * 2 >= len(segs)
 
 
@@ -277,7 +281,9 @@ def meta_line(line: str) -> bool:
     if n >= 2 and len(line) <= 160 and ("|" not in line or re.search(r"\d|[:：]", line)):
         return True
     m = re.match(rf"^[\s|\[【]*({_META_LABEL})\s*[:：|\]】]\s*(.*)$", line)
-    if n != 1 or not m or len(line) > 40 or re.search(r"[。;；，]|,(?!\d{3})", line):
+    # the row naming the document (标　　题：…的通知) is as long as its title
+    limit = 120 if m and re.fullmatch(r"标\s*题|名\s*称", m.group(1)) else 40
+    if n != 1 or not m or len(line) > limit or re.search(r"[。;；，]|,(?!\d{3})", line):
         return False
     # a bare 时间: / 日期: line is chrome only with a portal's date stamp (2025-08-08, 08:33); 时间:5月至10月 is a plan's
     return m.group(1) not in ("时间", "日期") or bool(re.match(r"^(?:19|20)\d\d[-/.]\d|^\S*\s*\d{1,2}:\d\d|$", m.group(2)))
@@ -285,7 +291,7 @@ def meta_line(line: str) -> bool:
 
 
 # a site's or an account's name: no digits, ending like an organisation, a portal or a news account
-_NAME_LINE = re.compile(rf"^[{_CJK}A-Za-z ·()（）]{{2,30}}(?:门户网站|网站|政府网|网|人民政府|政府|局|委员会|委|办公室|办|镇|乡|街道|"
+_NAME_LINE = re.compile(rf"^[{_CJK}A-Za-z ·()（）]{{2,30}}(?:门户网站|网站|政府网|网|平台|人民政府|政府|局|委员会|委|办公室|办|镇|乡|街道|"
                         r"县|市|区|中心|集团|公司|应急|发布|在线|客户端|公众号|头条|新闻|日报|融媒|Document|Home)$|^[A-Za-z ]{2,20}$")
 
 
@@ -382,7 +388,7 @@ _LINKS_HEAD = re.compile(r"^[\s【\[]*(?:往期(?:推荐|回顾|精选|精彩)|�
                          r"猜你喜欢|(?:推荐|延伸|相关|拓展)阅读|热门(?:文章|推荐|排行|阅读|新闻)|(?:更多|精彩|最新)(?:推荐|文章|新闻|阅读)|"
                          r"精彩推荐|今日推荐|本类热门推荐|友情链接|相关专题|"
                          # any short head of a block of links: 热点推荐, 猜你感兴趣, 编辑推荐, 大家都在看
-                         r"[\u4e00-\u9fff]{0,4}(?:推荐|感兴趣|喜欢|都在看|热文|热点|排行))[\s】\]]*[:：]?\s*(?:>>|»|更多)?\s*$")
+                         r"[\u4e00-\u9fff]{0,8}(?:推荐|感兴趣|喜欢|都在看|热文|热点|排行))[\s】\]]*[:：]?\s*(?:>>|»|更多)?\s*$")
 
 
 def link_block_lines(lines: list[str]) -> set[int]:
@@ -407,16 +413,63 @@ def link_block_lines(lines: list[str]) -> set[int]:
     return out
 
 
+def column_lines(lines: list[str]) -> set[int]:
+    """Indexes of a column's name standing alone under the site's chrome above the text (``今天是：… / 通知公告 /
+    关于…的通知``): a short line of a menu's words (no title, no item, no sentence) whose line above is chrome by
+    the lists, before the first line of running text."""
+    idx = [i for i, s in enumerate(lines) if s.strip()]
+    out: set[int] = set()
+    for k, i in enumerate(idx):
+        t = normalise_line(lines[i])
+        if len(t) >= CONTENT_LEN and t[-1] in _SENT_END:
+            break
+        # 通知公告 (every portal's column of notices) ends like a title
+        if k and len(t) <= 8 and _NAV_WORD.search(t) and not _NAV_VETO.search(t) \
+                and (t == "通知公告" or not _TITLE_END.search(t)) \
+                and not _ITEM.match(t) and not re.search(r"[\d。，,;；:：!?！？]", t) \
+                and rule_chrome(normalise_line(lines[idx[k - 1]])):
+            out.add(i)
+    return out
+
+
+def running_header_lines(lines: list[str]) -> set[int]:
+    """Indexes of a PDF's running header or footer that the copy kept between the pages' text (``XX县人民政府公报
+    2022年第3期`` at the top and again mid-text): a short line with a number and four Chinese characters or more,
+    no sentence, label, date or deadline, found again with the same words (its numbers may differ), one of its
+    places between two sentences and four lines or more from another. ``lines``: the document's lines."""
+    idx = [i for i, s in enumerate(lines) if s.strip()]
+    view = {i: normalise_line(lines[i]) for i in idx}
+    sent = [i for i in idx if len(view[i]) >= 15 and view[i][-1] in _SENT_END]
+    if len(sent) < 2:
+        return set()
+    at: dict[str, list[int]] = {}
+    for i in idx:
+        t = view[i]
+        key = _fold_digits(re.sub(r"[\s|]", "", t))
+        if 4 <= len(key) <= 40 and "0" in key and len(re.findall(f"[{_CJK}]", key)) >= 4 \
+                and not re.search(r"[。;；,，:：!?！？月日前底内旬季]", key) and not _ITEM.match(t) and not _TITLE_END.search(t):
+            at.setdefault(key, []).append(i)
+    out: set[int] = set()
+    for places in at.values():
+        if len(places) >= 2 and any(sent[0] < i < sent[-1] for i in places) and places[-1] - places[0] >= 4:
+            out.update(places)
+    return out
+
+
 def position_chrome(lines: list[str]) -> set[int]:
     """The chrome that its place in the document tells: the portal header and a table of contents above the
     text, short lines between two chrome lines, a block of links after the text (:func:`header_lines`,
     :func:`toc_lines`, :func:`sandwiched_lines`, :func:`link_block_lines`)."""
-    return header_lines(lines) | toc_lines(lines) | sandwiched_lines(lines) | link_block_lines(lines)
+    return header_lines(lines) | toc_lines(lines) | sandwiched_lines(lines) | link_block_lines(lines) | column_lines(lines) \
+        | running_header_lines(lines)
 
 TRAILER_START = re.compile(r"^\s*+[-•]?\s*+(?:关\s*键\s*词|配套讲稿|特殊限制)")  # possessive: a line of blanks was quadratic
 
 
 _CRUMB = re.compile(r"\S\s*[>›»]\s*\S.*[>›»]")  # a breadcrumb (首页 > 政务公开 > 通知公告) is never the title
+
+
+_NAMED_CONTROLS = re.compile(rf"^([{_CJK}A-Za-z·()（）]{{2,30}}?)(?:\s*欢迎(?:您|你)(?:的?(?:光临|访问))?\s*[!！]?)?\s+(\S.*)$")
 
 
 @lru_cache(maxsize=8192)  # a line is also its neighbours' neighbour: features are read, never changed
@@ -425,6 +478,10 @@ def rule_chrome(line: str) -> bool:
     if len(line) < 300 and CHROME_LINE.match(line):
         return True
     if _UI_LINE.match(line) or meta_line(line) or (len(line) <= 120 and _BREADCRUMB.match(line)) or nav_bar(line):
+        return True
+    # the site's name before its controls (溪南州安全生产监督管理局　欢迎您！　设为首页 | 加入收藏)
+    g = _NAMED_CONTROLS.match(line)
+    if g and len(line) <= 80 and _NAME_LINE.match(g.group(1)) and _UI_LINE.match(g.group(2)):
         return True
     if len(line) < 200 and _SITE_NOTICE.search(line):
         return True
@@ -549,9 +606,13 @@ def doc_rows(lines: list[str]) -> list[dict[str, Any]]:
     """One feature row per line of a document: ``{"text": …, "feats": {…}}``."""
     n = len(lines)
     counts: dict[str, int] = {}
-    for s in lines:
+    folded: dict[str, list[int]] = {}  # a short line again with other digits (a running header: …汇编 第12页 / 第13页)
+    for i, s in enumerate(lines):
         counts[s] = counts.get(s, 0) + 1
+        if len(s) <= 40 and not any(c in s for c in "。;；"):
+            folded.setdefault(_fold_digits(s), []).append(i)
     long_idx = [i for i, s in enumerate(lines) if len(s) >= 60 and any(c in s for c in "。,，")]
+    sent = [i for i, s in enumerate(lines) if len(s) >= 15 and s[-1] in _SENT_END] or [n]
     first_body = long_idx[0] if long_idx else n
     last_body = long_idx[-1] if long_idx else -1
     trailer = next((i for i, s in enumerate(lines) if TRAILER_START.match(s)), None)
@@ -579,6 +640,12 @@ def doc_rows(lines: list[str]) -> list[dict[str, Any]]:
         f["before_body"] = float(i < first_body)
         f["after_body"] = float(i > last_body)
         f["repeated"] = float(counts[s] > 1)
+        at = folded.get(_fold_digits(s)) if len(s) <= 40 else None
+        if at and len(at) > 1:
+            f["repeated_folded"] = 1.0
+            # a repeat inside the text, far from the other (a PDF page's running header or footer)
+            if sent[0] < i < sent[-1] and max(abs(i - j) for j in at) >= 4:
+                f["repeated_in_body"] = 1.0
         f["after_trailer"] = float(trailer is not None and i > trailer)
         for d, tag in ((-2, "p2"), (-1, "p1"), (1, "n1"), (2, "n2")):
             j = i + d
@@ -1205,6 +1272,11 @@ _DEADLINE_CELL = re.compile(r"^(?:(?:19|20)\d\d年)?(?:\d{1,2}月(?:\d{1,2}日|�
 _PHRASE_CELL = re.compile(rf"[{_CJK}][^|]{{8,}}[{_CJK}\d%‰]")
 
 
+# an official document's note of its attachments (附：联络员报名表（略）, 附件：1.已完成整改问题清单); a portal's link to
+# a file (附件下载：…, 附件1.统计表.doc, with its size) is the site's
+_ANNEX = re.compile(r"^附(?=件|\s*[:：])(?!件?\s*下载)(?!.*\.(?:docx?|pdf|xlsx?|wps|et|zip|rar)\b)", re.I)
+
+
 def spared(row: dict) -> bool:
     """A line the model never drops, whatever its score (the decision is measured with these spared).
 
@@ -1237,6 +1309,6 @@ def spared(row: dict) -> bool:
         return True
     if _RUNNING_TEXT.search(t) or _HEADLINE.match(t) or _DUTY.search(t) or _LEAD_IN.match(t):
         return True
-    if _DISTRIBUTION.match(t) or _BRACKET_TITLE.match(t) or _YEAR_ALONE.match(t):
+    if _DISTRIBUTION.match(t) or _BRACKET_TITLE.match(t) or _YEAR_ALONE.match(t) or _ANNEX.match(t):
         return True
     return bool(_COUNT.search(t)) or bool(f.get("title_like"))

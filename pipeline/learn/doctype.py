@@ -97,6 +97,9 @@ _TYPE_NOUN = re.compile(r"(?:实施|工作|活动|行动)?(?:通知|通告|方�
 _ITEM_MARKER = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．是要]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、.．](?!\d)|"
                           r"第[一二三四五六七八九十]{1,3}[,，、])")
 LEAD_LINES = 6
+# an issue number alone or after a masthead: 第23期, （2024年第5期）, 2021年第3期（总第56期）
+_ISSUE = re.compile(r"[(（]?\s*(?:(?:19|20)\d\d\s*年\s*)?第\s*[\d一二三四五六七八九十]{1,4}\s*期\s*[)）]?"
+                    r"(?:\s*[(（]\s*总第\s*\d{1,4}\s*期\s*[)）])?\s*$")
 RULE_SIGNS = ("enacts_rules", "articles", "duty_opening", "rulebook_heading")
 
 
@@ -152,6 +155,13 @@ def lead_title(text: str) -> tuple[str | None, str]:
             c = title_class(cand)
             if c:
                 return c, cand
+    # a periodical's masthead over its issue number (应急管理信息 / 第23期, 安全工作动态（2024年第5期）): a 简报,
+    # news of work done; only where no line names a kind of document (a gazette's issue line heads a notice)
+    for j, ln in enumerate(lines[:LEAD_LINES]):
+        if _ISSUE.search(ln):
+            head = _ISSUE.sub("", ln).strip() or (lines[j - 1] if j else "")
+            if head and not _ITEM_MARKER.match(head) and not re.search(r"[,，。;；>›»]", head):
+                return "report", head
     return None, ""
 
 

@@ -338,7 +338,30 @@ def test_rule_signs():
 
 def test_a_periodicals_masthead_over_its_issue_number_is_its_title():
     assert doctype.lead_title("应急管理信息\n第23期\n市应急管理局办公室  2021年8月20日\n我市全力应对台风\n")[0] == "report"
-    assert doctype.lead_title("安全工作动态（2024年第5期）\n县应急局召开会议。\n") == ("report", "安全工作动态")
+    assert doctype.lead_title("安全工作动态\n（2024年第5期）\n县应急局召开会议。\n")[0] == "report"
+    assert doctype.lead_title("安全工作信息\n2024年第5期（总第56期）\n6月3日，县应急局召开防汛会议。\n") == ("report", "安全工作信息")
     # a gazette's issue line over a notice: the notice's title names the document
     got = doctype.lead_title("桐江县人民政府公报 2022年第3期\n桐江县人民政府办公室关于印发防汛工作要点的通知\n各乡镇：\n")
     assert got[0] == "wrapper"
+
+
+@pytest.mark.parametrize("title,expected", [
+    ("督办函", "notice"),  # a red-headed document's title of its noun alone, letters spaced or not
+    ("督　办　函", "notice"),
+    ("通　报", "report"),
+    ("会议", None),
+    ("情况", None),
+    ("一季度安全生产形势分析", "report"),
+    ("生产安全事故统计报表填报说明", "rules"),
+    ("人员密集场所消防安全检查表", "rules"),
+])
+def test_bare_nouns_analyses_forms_and_checklists(title, expected):
+    assert doctype.title_class(title) == expected
+
+
+def test_articles_of_a_responsibility_agreement_open_no_gate_on_other():
+    row = {"title_class": "", "lead_class": "plan", "rulebook_head": False,
+           "rule_signs": {"enacts_rules": False, "articles": True, "duty_opening": False, "rulebook_heading": False}}
+    assert not doctype.other_evidence(row)
+    assert doctype.other_evidence({**row, "lead_class": ""})
+    assert doctype.other_evidence({**row, "rule_signs": {**row["rule_signs"], "enacts_rules": True}})

@@ -22,6 +22,12 @@ from pipeline.learn import boilerplate as B
     "标　　题：东岭市人民政府办公室关于印发《东岭市2023年防汛防台风应急工作方案》的通知",
     "标题：青禾县应急管理局关于开展2022年“安全生产月”活动的通知",
     "本文来自【东岭日报】，仅代表作者观点。全国党媒信息公共平台提供信息发布传播服务。",
+    # shapes of the sixth session's second written round (f_*), first run 5 of 40 chrome lines left
+    "你是本站第 000981 位访客",
+    "图片来源于网络，如有侵权请联系删除",
+    "【文　　号】东应急〔2022〕4号",
+    "东岭县安全生产工作简报 | 第3页",
+    "东岭县应急管理局文件汇编第7页",
 ])
 def test_new_shapes_of_chrome(line):
     assert B.rule_chrome(B.normalise_line(line))
@@ -33,6 +39,8 @@ def test_new_shapes_of_chrome(line):
     "县安委办 | 工作内容 | 完成时间",
     "各乡镇人民政府，县直有关单位：",
     "标题党、形式主义问题要坚决纠正。",
+    "一、各乡镇要在汛前完成山塘水库检查 第2页",  # a content line cut at a page break keeps its words
+    "详见附件第3页",
 ])
 def test_units_headers_and_sentences_stay(line):
     assert not B.rule_chrome(B.normalise_line(line))

@@ -130,7 +130,7 @@ _META_LABEL = (r"(?:(?:发布|更新|成文|印发|生效|失效|公开)(?:日�
                r"[一二三]审|日期|时间|标签|关键词|名\s*称|标\s*题)")
 # a label field: after a boundary (a space, a cell, a bracket), or glued to the value before it when a colon
 # follows (…的通知文号:宣安〔2023〕7号, 2024年07月26日来源:重庆人大: the cleaner drops spaces between characters)
-_META_FIELD = re.compile(rf"(?:(?:^|[\s|\]】:：]){_META_LABEL}\s*(?:[:：|\]】]|\s(?=\S))|"
+_META_FIELD = re.compile(rf"(?:(?:^|[\s|\]】:：【\[]){_META_LABEL}\s*(?:[:：|\]】]|\s(?=\S))|"
                          rf"(?<=[{_CJK}\d]){_META_LABEL}[:：])")
 _UI_WORD = (r"(?:登录|注册|马上注册|立即注册|免费注册|找回密码|退出|购物车|我的足迹|我的收藏|个人中心|会员中心|分享(?:到|赚钱)?|"
             r"收藏|下载|文件下载|立即下载|打印|关闭|首页|返回|搜索|热门搜索|评论|点赞|举报|最新范文|相关链接|政策咨询|"
@@ -222,6 +222,15 @@ WIDGET_KINDS = {
                              r"写作神器|立即了解|放心下载|下载前请|在线预览时|预览(?:时|后)可能|文档(?:在线)?预览|"
                              # a writing site's name in its slogan (X公文网,让我们一起…)
                              r"^[0-9A-Za-z\u4e00-\u9fff]{0,4}(?:公文|范文|文秘|写作|文档|作文)(?:网|库|站|吧)(?!站)[,，!！\s].{0,30}$"),
+    # a visitor counter: 您是第 0012345 位访问者, 你是本站第1234位访客
+    "visitor_counter": re.compile(r"^[\s【\[]*(?:您|你)是(?:本站|本网站?)?(?:的)?第\s*[\d,，]+\s*位(?:访问者|访客|浏览者|来访者|读者)"),
+    # an image credit without a name: 图源网络 侵删, 图片来源于网络，如有侵权请联系删除
+    "image_credit": re.compile(r"^[\s(（【\[]*图(?:片)?(?:源|来源|来自)(?:于|自)?\s*[:：]?\s*(?:网络|互联网)|侵删\s*[)）】\]]?\s*$"),
+    # a PDF page's running header with its page number, once between two pages (青石县安全生产简报 第2页)
+    # (a title's or an organisation's name: a content line cut at a page break keeps its own words)
+    "page_header": re.compile(r"^(?![一二三四五六七八九十]+[、.]|[(（]?\d{1,2}[)）.、])[^。;；,，:：!?！？]{2,30}?"
+                              r"(?:简报|通报|公报|动态|快报|专报|汇编|文件|报告|方案|要点|总结|通知|计划|局|委员会|政府|办公室|指挥部)"
+                              r"[\s|]*第\s*\d{1,4}\s*页$"),
 }
 _WIDGET_MAX = {"essay_site": 300, "photo": 120, "editor": 80, "file_link": 100}
 _WIDGET_SENTENCE = {"essay_site", "photo", "comments", "style"}  # kinds that may hold 。 or ; (a caption, a blurb, a rule)

@@ -100,3 +100,14 @@ def test_repeated_lines_that_are_the_documents_own_stay():
              "县应急管理局 6月底前", "一、开展危化品企业专项检查，确保年内全覆盖。", "县应急管理局 6月底前",
              "青禾县2024年安全生产工作要点(2024-2026年)", "二、各乡镇要落实网格化监管，每季度巡查一次。"]
     assert B.running_header_lines(lines) == set()
+
+
+def test_a_notices_contact_lines_above_its_signature_are_spared():
+    lines = ["各乡镇要于3月20日前报送排查情况。", "联系人：杨某", "联系电话：0838-1234567",
+             "电子邮箱：abc@example.gov.cn", "", "附件：1.隐患排查情况统计表", "岷州市应急管理局", "2020年3月2日",
+             "联系电话：0838-7654321 地址：人民路1号", "网站标识码：5101000001"]
+    view = [x for x in lines if x]
+    rows = B.doc_rows(view)
+    assert [r["contact"] for r in rows][:4] == [False, True, True, True]
+    assert all(B.spared(r) for r in rows[1:4])
+    assert not rows[-2]["contact"]  # a site footer's telephone has no signature below it

@@ -665,6 +665,8 @@ def doc_rows(lines: list[str]) -> list[dict[str, Any]]:
                      "rule": rule_chrome(s),
                      # a signature: an organisation's name right above a date (区应急管理局办公室 / 2024年2月20日印发)
                      "signature": bool(_ORG_LINE.match(s)) and i + 1 < n and bool(_SIGN_DATE.match(lines[i + 1])),
+                     # a notice's contact lines above its signature (联系人：… / 电子邮箱：…), not a site footer's
+                     "contact": bool(_CONTACT.match(s)) and any(_SIGN_DATE.match(x) for x in lines[i + 1:i + 8]),
                      "title_slot": i == title_slot})
     return rows
 
@@ -1275,6 +1277,7 @@ _ORG_LINE = re.compile(rf"^[{_CJK}X ()（）]{{2,30}}(?:局|委员会|办公室|
 _SIGN_DATE = re.compile(r"^(?:(?:19|20)\d\d|[二〇○零0一二三四五六七八九X]{4})\s*年\s*[\dX一二三四五六七八九十]{1,2}\s*月"
                         r"(?:\s*[\dX一二三四五六七八九十]{1,3}\s*日)?\s*(?:印发|发布|制)?$")
 # a red-headed document's masthead (XX市应急管理局文件), a deadline alone in a table cell (11月30日前, 年底前)
+_CONTACT = re.compile(r"^(?:联\s*系\s*人|联系(?:电话|方式|邮箱)|电\s*话|电子(?:邮箱|邮件|信箱)|邮\s*箱|传\s*真|手\s*机)\s*[:：]")
 _MASTHEAD = re.compile(rf"^[{_CJK}X]{{2,30}}文件$")
 # an essay site's page title at the top is the document's (森林防火最新工作活动方案模板, …方案模板8篇); lower down,
 # such a line is a link to another essay
@@ -1314,7 +1317,7 @@ def spared(row: dict) -> bool:
     if t.count("|") >= 3 and any(_PHRASE_CELL.search(c) for c in t.split("|")) and not meta_line(t):
         return True
     f = row["feats"]
-    if row.get("signature") or row.get("title_slot") or _MASTHEAD.match(t) or _DEADLINE_CELL.match(t):
+    if row.get("signature") or row.get("title_slot") or row.get("contact") or _MASTHEAD.match(t) or _DEADLINE_CELL.match(t):
         return True
     if _ESSAY_TITLE.match(t) and any(f.get(f"from_start={k}") for k in range(3)):
         return True

@@ -40,10 +40,32 @@ ROLE_WORDS = {
     "support": re.compile(r"(?:配合|协同|参与|协助|配合实施)$"),
     "responsible": re.compile(r"(?:分工负责|按职责分工负责|按职责负责|各负其责|负责|落实|实施)$"),
 }
-_LABEL = re.compile(r"(?P<label>责任单位|责任部门|责任处室|责任科室|牵头单位|牵头部门|牵头处室|牵头科室|配合单位|配合部门|配合处室|"
-                    r"协办单位|主办单位|承办单位|实施单位|责任主体)(?:[及和、/]责任人)?\s*(?:[:：]|为(?=\S))?")
-_LABEL_ROLE = {"牵头单位": "lead", "牵头部门": "lead", "牵头处室": "lead", "牵头科室": "lead", "主办单位": "lead",
-               "配合单位": "support", "配合部门": "support", "配合处室": "support", "协办单位": "support"}
+# a unit label: a role word and an organisational noun (责任单位, 牵头部门, 责任股室, 配合科室, 协办处室 …), a label
+# family rather than a list: the office a plan names (单位, 部门, 处室, 科室, 股室, 机构, and a bare 科 / 股 / 处 before a
+# colon) varies from one issuer to the next. The older labels stand without a colon (责任单位为…); the rest need one.
+_LABEL_ROLE_WORD = r"责任|牵头|配合|协办|主办|承办|实施|协助|参与|主责|负责|落实"
+_LABEL_NOUN = r"单位|部门|处室|科室|股室|机构|科|股|处|室"
+LABEL_FAMILY = rf"(?:{_LABEL_ROLE_WORD})(?:{_LABEL_NOUN})|责任主体"
+_LABEL = re.compile(r"(?P<label>(?:责任|牵头|配合)(?:单位|部门|处室|科室)|协办单位|主办单位|承办单位|实施单位|责任主体|"
+                    rf"(?:{_LABEL_ROLE_WORD})(?:{_LABEL_NOUN})(?=(?:[及和、/]责任人)?\s*[:：]))"
+                    r"(?:[及和、/]责任人)?\s*(?:[:：]|为(?=\S))?")
+
+
+def _label_role(label: str | None) -> str:
+    """The role a unit label gives the names after it: 牵头 / 主办 lead, 配合 / 协办 / 协助 / 参与 support."""
+    if not label:
+        return "responsible"
+    if label.startswith(("牵头", "主办")):
+        return "lead"
+    if label.startswith(("配合", "协办", "协助", "参与")):
+        return "support"
+    return "responsible"
+
+
+# a time field written bare in a unit parenthetical (（责任股室：综合协调股，10日前）, …，月底前）, …，长期）: no name
+_TIME_WORDS = re.compile(r"(?:^|[\d一二三四五六七八九十])(?:日|号|月|年|季度)(?:前|底前|底|中旬|上旬|下旬|内|以前|之前)?$|"
+                         r"(?:前|之前|以前|底前|月底|年底|中旬|上旬|下旬|年内|月内|期间|长期|持续|常态化?|全年|每[年季月周日天])"
+                         r"(?:完成|落实|推进|开展|坚持)?$|^(?:长期|持续|常态化?|全年|每[年季月周日天])")
 _TRAILING_ETC = re.compile(r"(?:等有关部门|等相关部门|等有关单位|等相关单位|等部门|等单位|等[^\W\d_]{1,14}?(?:部门|单位)|等)$")
 _SPLIT = re.compile(r"[、,，;；/|]|(?<=\S)以及(?=\S)|(?<=[局委办部队所站心院校司团府道镇乡村区位门园会台室组业间科处方)）])\s*[和及与]\s*(?=\S)|\s+")
 _HUIT0NG = re.compile(r"^(?P<a>.+?)会同(?P<b>.+?)(?:共同|分工|按职责)?负责$")
@@ -253,7 +275,7 @@ def _parse_unit_clause(content: str) -> tuple[Unit, ...] | None:
         label, pos = m.group("label"), m.end()
     parts.append((label, content[pos:]))
     for label, body in parts:
-        default_role = _LABEL_ROLE.get(label or "", "responsible")
+        default_role = _label_role(label)
         pending: list[str] = []
         for seg in _split_clauses(body):
             seg = seg.strip()
@@ -277,7 +299,8 @@ def _parse_unit_clause(content: str) -> tuple[Unit, ...] | None:
             pending = []
         for n in pending:
             units.append(Unit(n, n, default_role))
-    units = [_noted_role(u) for u in units if u.name and not _OTHER_FIELD.search(u.name)]
+    units = [_noted_role(u) for u in units if u.name and not _OTHER_FIELD.search(u.name)
+             and not _TIME_WORDS.search(u.name)]
     if not units:
         return None
     if not labelled:
@@ -421,7 +444,7 @@ def _unit_names(names_part: str) -> list[str]:
 
 # a labelled unit parenthetical left inside a task's words ((牵头单位:区住建局配合单位:区市场监管局) whose separator the
 # copy lost, so that it did not close the task): its labels give the roles, not the words around them
-_LABELLED = re.compile(r"[(（](?P<c>[^()（）]{0,4}(?:牵头|配合|责任|协办|主办)(?:单位|部门)[:：][^()（）]{2,120})[)）]")
+_LABELLED = re.compile(rf"[(（](?P<c>[^()（）]{{0,4}}(?:{LABEL_FAMILY})[:：][^()（）]{{2,120}})[)）]")
 
 
 _CLOSING_NAMES = re.compile(r"[(（](?P<c>[^()（）]{2,60})[)）]\s*[。;；]?\s*$")
@@ -775,11 +798,33 @@ def _head_unit(words: str, label: bool) -> list[str] | None:
     return names
 
 
+# a line that hands the list below it to its addressee: 请你县：, 请你单位：, 特请各乡镇：, 各单位要：, 要求你公司：
+_ADDRESSEE_INTRO = re.compile(r"^(?:现|特|为此|对此|据此)?[,，]?(?:请|要求|责成|责令)(?P<n>[^,，。;；:：]{1,24}?)"
+                              r"(?:认真|切实|抓紧|立即)?(?:做好|落实)?(?:(?:以下|如下|下列)[^,，。;；:：]{0,6})?[:：]\s*$"
+                              r"|^(?P<m>[^,，。;；:：]{1,24}?)(?:要|须|务必|必须|应当|应)[:：]\s*$")
+
+
+_YOU = re.compile(r"你(?:们)?(?:[省市县区州旗镇乡村]|街道|单位|部门|局|委|办|公司|集团|厂|矿|校|院|所|站|队|中心|社区)")
+# words that end in a person (组长, 同志, 负责人, 各位领导): people are not units (SPEC §8)
+_PEOPLE_END = re.compile(r"(?:[组科处局部股队班站所院]长|主任|书记|同志|领导|负责人|干部|人员|职工|员工|代表|委员|专家)$")
+
+
 def _intro_units(line: str) -> list[Unit]:
-    """The actors of a line that introduces a list (改正期间，你单位应当采取以下措施：; 各乡镇要重点做好以下工作：)."""
+    """The actors of a line that introduces a list (改正期间，你单位应当采取以下措施：; 各乡镇要重点做好以下工作：;
+    the addressee a letter hands its list to: …现予以督办。请你县：)."""
+    last = re.split(r"[。;；!！?？]", line.rstrip().rstrip(":："))[-1]
+    m = _ADDRESSEE_INTRO.match(re.split(r"[。;；!！?？]", line.rstrip())[-1].strip())
+    if m:
+        words = (m.group("n") or m.group("m") or "").strip()
+        if words and not _PEOPLE_END.search(words):
+            if _YOU.fullmatch(words):  # the letter's addressee in the second person (你县, 你单位, 你公司)
+                return [Unit(words, words, "responsible")]
+            found = [u for u in (rule_actors("请" + words) or actors("请" + words))
+                     if u.role in ("lead", "responsible") and not _NOT_ACTOR.search(u.name)]
+            if found:
+                return found
     if not re.search(r"(?:以下|如下|下列)[^,，。;；:：]{0,8}[:：]\s*$", line):
         return []
-    last = re.split(r"[。;；]", line.rstrip().rstrip(":："))[-1]
     return [u for u in rule_actors(last) if u.role in ("lead", "responsible")]
 
 

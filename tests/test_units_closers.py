@@ -1,0 +1,109 @@
+"""Unit parentheticals whose label is one of a family (责任股室, 牵头科室, 配合处室 …), the bare time they may hold
+(（责任股室：综合协调股，10日前）: the task's deadline, read with the monthly plan's month), and the addressee a letter
+hands its list to (…现予以督办。请你县： then 一、… 二、…).
+
+The documents are corpus files with gold; the expectations are their gold units and deadlines.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline import extract
+from pipeline.extraction.units import _intro_units, parse_unit_clause
+
+CORPORA = Path(__file__).resolve().parents[1] / "corpora"
+
+
+def _units(content: str) -> list[tuple[str, str]] | None:
+    found = parse_unit_clause(content)
+    return None if found is None else [(u.name, u.role) for u in found]
+
+
+@pytest.mark.parametrize("content, expected", [
+    ("责任股室：综合协调股，10日前", [("综合协调股", "responsible")]),
+    ("责任科室：安监科，月底前", [("安监科", "responsible")]),
+    ("牵头科室：执法科；配合科室：法规科、综合科", [("执法科", "lead"), ("法规科", "support"), ("综合科", "support")]),
+    ("牵头股室：应急指挥中心；配合单位：县林业局", [("应急指挥中心", "lead"), ("县林业局", "support")]),
+    ("协办处室：规划处", [("规划处", "support")]),
+    ("责任股室：应急救援股牵头，县消防救援大队配合，25日前", [("应急救援股", "lead"), ("县消防救援大队", "support")]),
+    # a person's label is a field, not a unit (SPEC §8: people are not units)
+    ("责任领导：A同志；牵头单位：区发改局", [("区发改局", "lead")]),
+    ("责任部门：质安科，长期坚持", [("质安科", "responsible")]),
+])
+def test_a_label_family_names_the_units(content, expected):
+    assert _units(content) == expected
+
+
+@pytest.mark.parametrize("content", ["落实单位主体责任", "督促各责任单位整改", "2023年11月"])
+def test_words_that_only_hold_a_label_word_are_no_unit_clause(content):
+    assert _units(content) is None
+
+
+def _by_text(record: dict) -> dict[str, dict]:
+    return {t["text"]: t for t in record["tasks"]}
+
+
+def _pairs(task: dict) -> tuple[set, set]:
+    return ({(u["name"], u["role"]) for u in task["units"]},
+            {(d["kind"], d["date"], d["start"], d["end"]) for d in task["deadlines"]})
+
+
+def _check_gold(name: str, min_share: float) -> None:
+    path = CORPORA / f"{name}.txt"
+    gold = json.loads((CORPORA / f"{name}.gold.json").read_text("utf-8"))
+    rec = extract(path)
+    got = {t.text: t for t in rec.tasks}
+    checked = agreed = 0
+    for g in gold["tasks"]:
+        t = next((x for k, x in got.items() if k.rstrip("。；;") == g["text"].rstrip("。；;")), None)
+        if t is None:
+            continue
+        checked += 1
+        units = {(u.name, u.role) for u in t.units}
+        deadlines = {(d.kind, d.date, d.start, d.end) for d in t.deadlines}
+        want_u = {(u["name"], u["role"]) for u in g["units"]}
+        want_d = {(d["kind"], d["date"], d["start"], d["end"]) for d in g["deadlines"]}
+        agreed += units == want_u and want_d <= deadlines
+    assert checked >= 3
+    assert agreed / checked >= min_share, (agreed, checked)
+
+
+def test_a_monthly_plans_closers_give_units_and_their_bare_times():
+    # 1.召开…工作。（责任股室：综合协调股，10日前）: 综合协调股, and 10日前 is 11-10 in the plan for November
+    _check_gold("heldout18/1807_taoyu_xian_yingjiju_2023_11yue_anquan_shengchan_gongzuo_jihua", 0.85)
+
+
+def test_the_closers_time_is_a_deadline_of_the_task():
+    rec = extract(CORPORA / "heldout18/1807_taoyu_xian_yingjiju_2023_11yue_anquan_shengchan_gongzuo_jihua.txt")
+    first = next(t for t in rec.tasks if "第四季度安全生产形势分析会" in t.text)
+    assert "责任股室" not in first.text
+    assert [u.name for u in first.units] == ["综合协调股"]
+    assert ("by_date", "2023-11-10") in {(d.kind, d.date) for d in first.deadlines}
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("以上问题暴露出你县部分行业主管部门监管不到位。现予以督办。请你县：", ["你县"]),
+    ("请你单位：", ["你单位"]),
+    ("请你公司于收到本通知后：", ["你公司"]),
+    ("请县应急局、县住建局：", ["县应急局", "县住建局"]),
+    ("各乡镇要重点做好以下工作：", ["各乡镇"]),
+    ("各单位要：", ["各单位"]),
+    # people, and lines that name nobody, hand the list to no unit
+    ("请各位组长：", []),
+    ("现将有关事项通知如下：", []),
+    ("具体要求如下：", []),
+])
+def test_the_addressee_of_a_list(line, expected):
+    assert [u.name for u in _intro_units(line)] == expected
+
+
+def test_a_letters_list_goes_to_its_addressee():
+    # 督办函: …请你县： 一、立即组织… 二、举一反三… 三、对白沙镇…: each item is the county's (gold: 你县)
+    rec = extract(CORPORA / "heldout18/1804_yunling_shi_anweiban_2025_yanmen_xian_duban_han.txt")
+    items = [t for t in rec.tasks if t.text.startswith(("立即组织对上述问题", "举一反三", "对白沙镇违规经营"))]
+    assert len(items) == 3
+    assert all([u.name for u in t.units] == ["你县"] for t in items)

@@ -107,3 +107,38 @@ def test_a_letters_list_goes_to_its_addressee():
     items = [t for t in rec.tasks if t.text.startswith(("立即组织对上述问题", "举一反三", "对白沙镇违规经营"))]
     assert len(items) == 3
     assert all([u.name for u in t.units] == ["你县"] for t in items)
+
+
+def _actor_names(text: str) -> list[str]:
+    from pipeline.extraction.units import actors
+
+    return [u.name for u in actors(text)]
+
+
+@pytest.mark.parametrize("text, absent", [
+    # the object of a verb that sets others to work is no actor (SPEC §8)
+    ("推动各乡镇将消防安全纳入网格化管理，每季度至少开展1次消防安全检查。", "推动各乡镇"),
+    ("县应急管理局负责做好扑火救援准备，组织县森林消防专业队在高火险区域集中驻防。", "组织县森林消防专业队"),
+    ("对发生较大以上事故的，市安委会将一律挂牌督办，并约谈所在县（市、区）政府主要负责人。", "约谈所"),
+    # a stretch that runs into a frequency or a count is no name
+    ("网格员每周至少巡查所负责楼栋1次，重点看楼道、地下室。", "网格员每周至少巡查所"),
+])
+def test_objects_and_runaway_stretches_are_no_actors(text, absent):
+    assert absent not in _actor_names(text)
+
+
+def test_a_bare_closing_parenthetical_keeps_an_abbreviation_that_starts_with_jing():
+    # 经发局 (经济发展局) is a name, not 经 (by way of) and a clause
+    text = "建成园区安全风险智能化管控平台并投入运行，9月底前实现重点企业监测数据全接入。（经发局、安环局）"
+    assert _actor_names(text) == ["经发局", "安环局"]
+    assert _actor_names("经信局要加强工业企业安全监管。") == ["经信局"]
+
+
+def test_a_records_unit_field_line_names_the_units_of_its_measure():
+    # 整改措施：… then 责任单位：县安监局，各乡镇，县直各行业主管部门 on the next line (gold units)
+    name = "heldout16/1611_pugang_xian_2017_sheng_anweihui_duchazu_fankui_yijian_zhenggai_fangan"
+    gold = json.loads((CORPORA / f"{name}.gold.json").read_text("utf-8"))
+    rec = extract(CORPORA / f"{name}.txt")
+    want = next(t for t in gold["tasks"] if t["text"].startswith("组织对全县规模以上企业主要负责人"))
+    got = next(t for t in rec.tasks if t.text.startswith("组织对全县规模以上企业主要负责人"))
+    assert [u.name for u in got.units] == [u["name"] for u in want["units"]]

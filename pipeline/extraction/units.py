@@ -299,6 +299,9 @@ def _parse_unit_clause(content: str) -> tuple[Unit, ...] | None:
             pending = []
         for n in pending:
             units.append(Unit(n, n, default_role))
+    # the next field of the record run into the last name by a copy that lost its line break (县直各行业主管部门整改时限：…)
+    units = [Unit(cut, cut, u.role) if _RUN_IN_FIELD.search(u.name) and looks_like_unit(cut := _RUN_IN_FIELD.sub("", u.name))
+             else u for u in units]
     units = [_noted_role(u) for u in units if u.name and not _OTHER_FIELD.search(u.name)
              and not _TIME_WORDS.search(u.name)]
     if not units:
@@ -316,6 +319,8 @@ def _parse_unit_clause(content: str) -> tuple[Unit, ...] | None:
 _ROLE_NOTE = re.compile(r"[(（](?P<w>牵头|主办|统筹|配合|协办|协助|参与|负责|责任)(?:单位|部门)?[)）]$")
 _NOTE_ROLE = {"牵头": "lead", "主办": "lead", "统筹": "lead", "配合": "support", "协办": "support", "协助": "support",
               "参与": "support", "负责": "responsible", "责任": "responsible"}
+_RUN_IN_FIELD = re.compile(r"(?<=[\u4e00-\u9fff）)])(?:整改|完成|办结|落实|工作|报送)?(?:时限|时间|期限|日期)[:：].*$|"
+                           r"(?<=[\u4e00-\u9fff）)])(?:整改)?责任人[:：].*$")
 # another field of the row that a unit clause ran into (完成时限：…, 整改时限:…)
 _OTHER_FIELD = re.compile(r"[:：]|^\d")
 
@@ -385,7 +390,7 @@ _BARE_SECTOR = re.compile(r"^[\u4e00-\u9fff]{2,10}$")
 # a clause that starts with a unit's full name and goes on with what it does (区森林防火指挥部组织…)
 _DOES = re.compile(r"组成|督促|指导|组织|联合|加大|加强|开展|做好|决定|安排|印发|制定|深入|继续|进一步|还将|共同|统一|抓好|落实|实施|对|在|于|"
                    r"认真|每[日周月季年]|分别|按照|依照|及时|全面|切实|严格|立即|务必|汇总|负责|还|决不能|不得|"
-                   r"成立|召开|实行|建立|启动|完成|利用|明确|定期|设立|配齐")
+                   r"成立|召开|实行|建立|启动|完成|利用|明确|定期|设立|配齐|组建|健全|完善|推进")
 # a time or occasion before the actors of a clause (汛期(5月1日至9月30日)各乡镇, 即日起市住建…, 专项行动由X)
 _TIME_HEAD = re.compile(r"^(?:[^、,，。;；]{0,12}?(?:期间|汛期|即日起|\d{1,2}[日月](?:[至到—-]\d{1,2}[日月])?|前后|以后|之后|交由|由)"
                         r"(?:[(（][^()（）]{0,20}[)）])?)")
@@ -595,7 +600,11 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
 # a person in charge (政府分管消防…: people are not units)
 _NO_NAME = re.compile(r"^(?:我|本)(?:局|委|办|镇|乡|区|县|市|街道|单位|部门|中心|所|站|队|们|司|公司|院|校)$|\d|"
                       r"^(?:为|按照|根据|依据|依照|进一步|确保|加派|每[日周月季年]|其他$|各方$|全部$|所有$)|部署$|^各[^\W\d_]其[^\W\d_]$|^各项|"
-                      r"(?:均已|已经|已)$|分管")
+                      r"(?:均已|已经|已)$|分管|"
+                      # the object of a verb that sets others to work (推动各乡镇, 督促企业, 组织县森林消防专业队, 约谈所在…:
+                      # SPEC §8, the units are the ones that do the work), and a stretch that runs into a count or a
+                      # frequency (网格员每周至少巡查所, 各乡镇组建不少于…): no name
+                      r"^(?:推动|推进|督促|督导|指导|帮助|约谈|组织(?!部)|责成|动员|引导|鼓励|支持)|至少|不少|不低于|不超过|每[日周月季年天]")
 
 
 DOES_RULE = True
@@ -642,7 +651,7 @@ KNOWN_STRONG = True  # a gazetteer name (镇安委会, 市防指) is a full unit
 
 
 # a stretch that holds a preposition or a verb is no name list (为贯彻落实国务院安委会…, 根据市安委办…, 推动区安委会…)
-_NOT_ACTOR = re.compile(r"^(?:为|根据|按照|依据|依照|推动|督促|指导|帮助|配合|协助|要求|经|在|对|向|把|层层|结合|围绕|针对|通过|"
+_NOT_ACTOR = re.compile(r"^(?:为|根据|按照|依据|依照|推动|督促|指导|帮助|配合|协助|要求|经(?![发信开贸济管])|在|对|向|把|层层|结合|围绕|针对|通过|"
                         r"会同|联合|由|请|以|与|和|及)|的|将|要|应(?!急)|须|到|贯彻|落实|部署|动员")
 # verbs that a name never holds: a head of a stretch that has one runs past the names (镇应急办汇总后报…)
 _VERBISH = re.compile(r"\d|组成|成立|依法|查处|报|汇总|组织|开展|负责|发布|通知|细化|制定|统一|安排|派|抽调|协调|指导|督促|对|向|把|后|前|做好|加强|进行|"
@@ -809,11 +818,11 @@ _YOU = re.compile(r"你(?:们)?(?:[省市县区州旗镇乡村]|街道|单位|�
 _PEOPLE_END = re.compile(r"(?:[组科处局部股队班站所院]长|主任|书记|同志|领导|负责人|干部|人员|职工|员工|代表|委员|专家)$")
 
 
-def _intro_units(line: str) -> list[Unit]:
+def _intro_units(line: str, numbered: bool = True) -> list[Unit]:
     """The actors of a line that introduces a list (改正期间，你单位应当采取以下措施：; 各乡镇要重点做好以下工作：;
-    the addressee a letter hands its list to: …现予以督办。请你县：)."""
+    the addressee a letter hands its list to: …现予以督办。请你县：, 责令你单位： over unnumbered lines too)."""
     last = re.split(r"[。;；!！?？]", line.rstrip().rstrip(":："))[-1]
-    m = _ADDRESSEE_INTRO.match(re.split(r"[。;；!！?？]", line.rstrip())[-1].strip())
+    m = _ADDRESSEE_INTRO.match(re.split(r"[。;；!！?？,，]", line.rstrip())[-1].strip())
     if m:
         words = (m.group("n") or m.group("m") or "").strip()
         if words and not _PEOPLE_END.search(words):
@@ -823,7 +832,7 @@ def _intro_units(line: str) -> list[Unit]:
                      if u.role in ("lead", "responsible") and not _NOT_ACTOR.search(u.name)]
             if found:
                 return found
-    if not re.search(r"(?:以下|如下|下列)[^,，。;；:：]{0,8}[:：]\s*$", line):
+    if not numbered or not re.search(r"(?:以下|如下|下列)[^,，。;；:：]{0,8}[:：]\s*$", line):
         return []
     return [u for u in rule_actors(last) if u.role in ("lead", "responsible")]
 
@@ -833,8 +842,13 @@ _PERSON_LINE = re.compile(r"[ \t　]*(?:整改)?责任人(?:及联系方式)?[ \
 _TITLE = re.compile(r"(?:主要负责人|负责人|主任|副主任|科长|副科长|部长|局长|副局长|站长|所长|队长|经理|书记|组长|院长|处长|主管)")
 
 
+# a record's unit field on a line of its own (责任单位：…, 牵头科室：…；配合单位：…)
+_FIELD_LINE = re.compile(rf"[ \t　|]*(?P<c>(?:{LABEL_FAMILY})(?:[及和、/]责任人)?[ \t　]*[:：][^\n]{{2,160}})")
+
+
 def _person_line_units(text: str, end: int) -> list[Unit]:
-    """The units of the 责任人 line among the few lines right after a task (before a blank or numbered line)."""
+    """The units of the 责任单位 or 责任人 line among the few lines right after a task (before a blank or numbered
+    line)."""
     pos = text.find("\n", end)
     for _ in range(3):
         if pos < 0:
@@ -843,6 +857,11 @@ def _person_line_units(text: str, end: int) -> list[Unit]:
         line = text[pos + 1:nxt if nxt >= 0 else len(text)]
         if not line.strip() or _number_style(line)[0] is not None:
             return []
+        f = _FIELD_LINE.match(line)
+        if f:  # a record's unit field below its measure (整改措施：… then 责任单位：县安监局，各乡镇)
+            units = parse_unit_clause(f.group("c"))
+            if units:
+                return units
         m = _PERSON_LINE.match(line)
         if m:
             value = m.group("v").strip()
@@ -904,8 +923,8 @@ def heading_units(text: str, task) -> list[Unit] | None:
             if style is None and re.search(r"[:：]\s*\S", words):
                 break  # a duty line before an unnumbered paragraph is its sibling, not its heading
             names = _head_unit(words, label=bool(re.search(r"[:：]", words)))
-            if names is None and style is not None:
-                intro = _intro_units(words)  # 你单位应当采取以下措施：(一)… (二)…
+            if names is None and (style is not None or re.search(r"[:：]\s*$", words)):
+                intro = _intro_units(words, numbered=style is not None)  # 你单位应当采取以下措施：(一)… (二)…
                 if intro:
                     return dedupe([*intro, *task.units])
             break

@@ -115,13 +115,18 @@ def _finish(found: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 # a cue word the model's span took in at its start (请各村, 根据市安委办): not part of the name
-_LEAD_CUE = re.compile(r"^(?:请|由|根据|按照|依据|推动|督促|指导|要求|经|把)(?=..)")
+_LEAD_CUE = re.compile(r"^(?:请|由|根据|按照|依据|要求|经(?![发信开贸济管])|把)(?=..)")
+# a verb whose object the span took (推动各乡镇, 督促企业, 组织县森林消防专业队, 约谈所在县…): the object is no actor
+# (SPEC §8: the objects of 推动, 督促, 督导 are not units; the units are the ones that do the work)
+_OBJECT_OF = re.compile(r"^(?:推动|推进|督促|督导|指导|帮助|约谈|通报|组织(?!部)|责成|动员|引导|鼓励|支持|检查|督查)(?=..)")
 
 
 def _tidy(found: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """The model's spans without a leading cue word, and ``A会同B`` cut into A (lead) and B (support)."""
     out: list[tuple[str, str]] = []
     for name, role in found:
+        if _OBJECT_OF.match(name):
+            continue
         name = _LEAD_CUE.sub("", name)
         a, sep, b = name.partition("会同")
         if sep and len(a) >= 2 and len(b) >= 2:

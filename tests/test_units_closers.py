@@ -142,3 +142,19 @@ def test_a_records_unit_field_line_names_the_units_of_its_measure():
     want = next(t for t in gold["tasks"] if t["text"].startswith("组织对全县规模以上企业主要负责人"))
     got = next(t for t in rec.tasks if t.text.startswith("组织对全县规模以上企业主要负责人"))
     assert [u.name for u in got.units] == [u["name"] for u in want["units"]]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the issuer speaking of itself names no unit (SPEC §8): 街道将…, 我大队将…
+    ("街道将在7月份对各社区责任落实情况开展一次考评，考评结果纳入年度综合考核。", []),
+    ("你单位应当在改正期限届满前向我大队书面申请复查，逾期不申请的，我大队将依法予以处罚。", ["你单位"]),
+    # written beside other units, the same word is one of them
+    ("各乡镇、街道和相关部门要采取非常手段，制定森林防火工作方案。", ["各乡镇", "街道", "相关部门"]),
+    # people are not units (SPEC §8)
+    ("各组长要切实履行职责，带头开展检查。", []),
+    ("市委常委要带头深入一线督导检查。", []),
+    # bare places with a bracketed level sharing the last name's suffix are one unit (SPEC §8)
+    ("各县(市)、区人民政府要继续对种粮农民实施直接补贴。", ["各县(市)、区人民政府"]),
+])
+def test_issuers_people_and_shared_place_lists(text, expected):
+    assert _actor_names(text) == expected

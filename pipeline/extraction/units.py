@@ -134,7 +134,7 @@ def _split_names(text: str) -> tuple[str, ...]:
 
 
 # a bare place (SPEC §8: 各县、区住建局, 市、区森林防火指挥部, 各区、开发区住建局 are one unit each)
-_BARE_PLACE = re.compile(r"^各?[省市区县乡镇]$")
+_BARE_PLACE = re.compile(r"^各?[省市区县乡镇](?:[(（][省市区县乡镇旗]{1,3}[)）])?$")  # 各县(市)、区人民政府: one unit
 # what a name that shares the bare places' suffix does not hold (各镇(街道)、区安委会各成员单位 are two units)
 _OWN_COLLECTIVE = re.compile(r"各|直|有关|相关|成员")
 _PLACE_HEAD = re.compile(r"^(?:[省市区县乡镇]|县[市区]|市县|县区|镇街|乡镇|街道|[^\W\d_]{0,4}(?:开发区|园区|新区|高新区|示范区))")
@@ -476,7 +476,21 @@ def actors(text: str) -> list[Unit]:
         return rules
     found = learned.predict(model, text, [(u.name, u.role) for u in rules])
     pairs = learned.combine(mode, [(u.name, u.role) for u in rules], found)
-    return dedupe([Unit(n, n, r) for n, r in pairs if n and not _NO_NAME.search(n)])
+    return dedupe([Unit(n, n, r) for n, r in pairs if n and not _NO_NAME.search(n) and not _issuer_itself(n, text)])
+
+
+# a bare level or body word that a report's issuer uses of itself (街道将…, 街道还将联合…, 公司计划…): SPEC §8, the issuer
+# speaking of itself names no unit; written beside others (各乡镇、街道和相关部门要…) it is one
+_BARE_SELF = frozenset(("街道", "镇", "乡", "公司", "集团", "县", "区", "市", "局", "大队", "支队", "中心", "社区", "村"))
+_SELF_VERB = re.compile(r"(?:还|也|再|并|亦|今年|明年|下一步|下半年)?(?:将|计划|拟|准备|已)")
+
+
+def _issuer_itself(name: str, text: str) -> bool:
+    if name not in _BARE_SELF:
+        return False
+    at = [m.end() for m in re.finditer(re.escape(name), text)
+          if not (m.start() and text[m.start() - 1] in "、和及与各")]
+    return bool(at) and all(_SELF_VERB.match(text, e) for e in at)
 
 
 def _model():
@@ -599,12 +613,15 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
 # a purpose or basis clause (为…, 按照…部署), an idiom of 各 (各负其责, 各尽其力), a collective of things (各项工作),
 # a person in charge (政府分管消防…: people are not units)
 _NO_NAME = re.compile(r"^(?:我|本)(?:局|委|办|镇|乡|区|县|市|街道|单位|部门|中心|所|站|队|们|司|公司|院|校)$|\d|"
+                      rf"^(?:我|本)(?:{ORG_SUFFIX})$|"  # 我大队, 本公司, 我委员会: the issuer of itself (SPEC §8)
                       r"^(?:为|按照|根据|依据|依照|进一步|确保|加派|每[日周月季年]|其他$|各方$|全部$|所有$)|部署$|^各[^\W\d_]其[^\W\d_]$|^各项|"
                       r"(?:均已|已经|已)$|分管|"
                       # the object of a verb that sets others to work (推动各乡镇, 督促企业, 组织县森林消防专业队, 约谈所在…:
                       # SPEC §8, the units are the ones that do the work), and a stretch that runs into a count or a
                       # frequency (网格员每周至少巡查所, 各乡镇组建不少于…): no name
-                      r"^(?:推动|推进|督促|督导|指导|帮助|约谈|组织(?!部)|责成|动员|引导|鼓励|支持)|至少|不少|不低于|不超过|每[日周月季年天]")
+                      r"^(?:推动|推进|督促|督导|指导|帮助|约谈|组织(?!部)|责成|动员|引导|鼓励|支持)|至少|不少|不低于|不超过|每[日周月季年天]|"
+                      # a person, not a unit (各组长, 市委常委, 项目经理: SPEC §8, people are not units)
+                      r"(?:[组科处局部股队班站所院市县区镇乡村]长|主任|书记|常委|同志|领导|负责人|干部|人员|职工|员工|经理)$")
 
 
 DOES_RULE = True

@@ -158,3 +158,18 @@ def test_a_records_unit_field_line_names_the_units_of_its_measure():
 ])
 def test_issuers_people_and_shared_place_lists(text, expected):
     assert _actor_names(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a time taken for a name (1月底前全部…), a letter that stands for a masked name, a thing ordered to stop
+    ("对剩余87处隐患，我局已逐一下达整改指令，将于明年1月底前全部督促整改到位。", []),
+    ("区应急管理局要依法对企业违法行为立案查处，整改完成前责令相关生产装置停止使用。", ["区应急管理局"]),
+    # a verb at the head of a stretch: its object is no actor
+    ("协调市财政局在9月底前为11个乡镇配齐水罐消防车。", []),
+    # people (护林员, 责任人) are no units
+    ("各级护林员要严格按照网格巡山护林，每天巡护不少于1次。", []),
+    # a stretch that took the next word's first character: 由市委宣传部部署 → 市委宣传部
+    ("此项工作由市委宣传部部署,各新闻单位落实。", ["市委宣传部", "各新闻单位"]),
+])
+def test_times_things_verbs_and_runaway_characters_are_no_names(text, expected):
+    assert _actor_names(text) == expected

@@ -473,7 +473,7 @@ def actors(text: str) -> list[Unit]:
     rules = rule_actors(text)
     model, mode = _model()
     if model is None or mode == "rules":
-        return rules
+        return [u for u in rules if not _issuer_itself(u.name, text)]
     found = learned.predict(model, text, [(u.name, u.role) for u in rules])
     pairs = learned.combine(mode, [(u.name, u.role) for u in rules], found)
     return dedupe([Unit(n, n, r) for n, r in pairs if n and not _NO_NAME.search(n) and not _issuer_itself(n, text)])
@@ -606,6 +606,9 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
         if role == "lead" and m.group("verb"):
             found.extend(_partners(text, clause.start() + m.end()))  # A牵头、B配合
     found.sort(key=lambda x: x[0])
+    # a stretch that took the next word's first character (由市委宣传部部署 → 市委宣传部部): the name without it
+    found = [(p, Unit(u.name[:-1], u.name[:-1], u.role) if len(u.name) >= 3 and u.name[-1] == u.name[-2] else u)
+             for p, u in found]
     return tuple(dedupe([u for _, u in found if not _NO_NAME.search(u.name)]))
 
 
@@ -619,9 +622,14 @@ _NO_NAME = re.compile(r"^(?:我|本)(?:局|委|办|镇|乡|区|县|市|街道|�
                       # the object of a verb that sets others to work (推动各乡镇, 督促企业, 组织县森林消防专业队, 约谈所在…:
                       # SPEC §8, the units are the ones that do the work), and a stretch that runs into a count or a
                       # frequency (网格员每周至少巡查所, 各乡镇组建不少于…): no name
-                      r"^(?:推动|推进|督促|督导|指导|帮助|约谈|组织(?!部)|责成|动员|引导|鼓励|支持)|至少|不少|不低于|不超过|每[日周月季年天]|"
+                      r"^(?:推动|推进|督促|督导|指导|帮助|约谈|组织(?!部)|责成|动员|引导|鼓励|支持|协调|提请|通报|充实|调整)|"
+                      r"至少|不少|不低于|不超过|每[日周月季年天]|"
+                      # a time the stretch took for a name (1月底前全部…, 暑假前会同…), a letter standing for a masked
+                      # name (A, D), a thing (相关生产装置: 责令 orders a thing to stop, not a unit to act)
+                      r"底前|(?:前|以前|之前|期间|以来)$|^[A-Za-zＡ-Ｚ]$|(?:装置|设备|设施|车辆)$|"
                       # a person, not a unit (各组长, 市委常委, 项目经理: SPEC §8, people are not units)
-                      r"(?:[组科处局部股队班站所院市县区镇乡村]长|主任|书记|常委|同志|领导|负责人|干部|人员|职工|员工|经理)$")
+                      r"(?:[组科处局部股队班站所院市县区镇乡村]长|主任|书记|常委|同志|领导|负责人|责任人|干部|人员|职工|员工|经理|"
+                      r"(?<![成委])员)$")
 
 
 DOES_RULE = True

@@ -128,6 +128,8 @@ def _tidy(found: list[tuple[str, str]]) -> list[tuple[str, str]]:
         if _OBJECT_OF.match(name):
             continue
         name = _LEAD_CUE.sub("", name)
+        if len(name) >= 3 and name[-1] == name[-2]:  # the span took the next word's first character (宣传部部署 → 宣传部部)
+            name = name[:-1]
         a, sep, b = name.partition("会同")
         if sep and len(a) >= 2 and len(b) >= 2:
             out += [(a, "lead"), (b, "support")]

@@ -173,3 +173,12 @@ def test_issuers_people_and_shared_place_lists(text, expected):
 ])
 def test_times_things_verbs_and_runaway_characters_are_no_names(text, expected):
     assert _actor_names(text) == expected
+
+
+def test_a_heading_that_names_a_committee_gives_its_items_their_unit():
+    # 六、各县（市、区）安委会 over 1.… 2.…: the items are the committees' (gold units); 安委会 ends in 委会
+    name = "heldout17/1712_meitan_shi_anweihui_2025_chengyuan_danwei_anquan_shengchan_zhongdian_gongzuo_renwu_qingdan"
+    rec = extract(CORPORA / f"{name}.txt")
+    items = [t for t in rec.tasks if t.text.startswith(("对照本清单", "每半年至少组织1次安全生产综合督查"))]
+    assert len(items) == 2
+    assert all([u.name for u in t.units] == ["各县（市、区）安委会"] for t in items)

@@ -800,7 +800,7 @@ _NUMBERS = (
 # a heading or label's own words: the unit's name, then nothing, or a colon and what it does
 _HEAD_NAME = re.compile(r"(?P<n>[^:：,，。;；\s]{2,40})\s*(?:[:：].*)?$")
 # what a heading that names a unit ends with: an office, not a place or a field (园区, 学校, 企业 are fields too)
-_HEAD_ORG = re.compile(r"(?:委员会|指挥部|办公室|管理局|局|委|办|(?<![干内全])部|厅|大队|中队|支队|总队|所|站|中心|公司|集团|"
+_HEAD_ORG = re.compile(r"(?:委员会|委会|指挥部|办公室|管理局|局|委|办|(?<![干内全])部|厅|大队|中队|支队|总队|所|站|中心|公司|集团|"
                        r"政府|管委会|(?<![重改编分班小])组|科|室|(?<![各此该两三四多等])处|股|专班|协会|工会|妇联|街道|乡镇)$")
 _HEAD_LOOKBACK = 40  # lines
 

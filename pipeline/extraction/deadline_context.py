@@ -17,6 +17,9 @@ The extractor reads each task's text alone; two kinds of time requirement need t
   a date alone before the comma (:func:`opener_deadline`);
 - a **time-limit field** after the task in its record (``整改措施：…`` then ``整改时限：2025年3月31日前``, with
   ``责任人：…`` perhaps between), in its section and before the next task (:func:`field_deadline`);
+- a **bare time in the unit parenthetical that closes the task** (``…工作。（责任股室：综合协调股，10日前）``): the
+  parenthetical is left out of the task's text, and its time, unlabelled, is read like the task's own words (with
+  the monthly plan's month) (:func:`closer_deadlines`);
 - a **table's time-limit column** (``单位名称 | 主要问题 | 整改时限``) for a task that is a cell of a row and has no
   deadline of its own: that row's time cell (:func:`cell_deadline`);
 - **明年 in the running text** of a document whose dates the task finder read in the document's own year: the next
@@ -220,6 +223,32 @@ def field_deadline(doc: Document, t: Task, next_start: int) -> Deadline | None:
     return None
 
 
+# a unit parenthetical right after the task's words: its content (to the closing bracket, on the same line)
+_CLOSER = re.compile(r"\s{0,2}[(（](?P<c>[^()（）\n]{2,240})[)）]")
+_CLOSER_PART = re.compile(r"[^,，;；]+")
+
+
+def closer_deadlines(doc: Document, t: Task) -> list[Deadline]:
+    """The times a unit parenthetical closing the task states without a label (（责任股室：X，10日前）, （…牵头，…配合，
+    月底前）): each part of it that is a time and nothing else, read with the document's year and month."""
+    from .units import parse_unit_clause
+
+    m = _CLOSER.match(doc.text, t.span[1])
+    if m is None or not parse_unit_clause(m.group("c")):
+        return []
+    out = []
+    for pm in _CLOSER_PART.finditer(doc.text, m.start("c"), m.end("c")):
+        seg = pm.group().strip()
+        off = pm.start() + len(pm.group()) - len(pm.group().lstrip())
+        if not seg or re.search(r"[:：]", seg):
+            continue  # a labelled field (完成时限：…) is the task finder's
+        d = parse_deadline(seg, _year_at(doc, off), month=doc.meta.get("month"))
+        if d is None or d.span is None or d.span[1] - d.span[0] < len(seg) - 2:
+            continue  # a part that says more than a time is a name
+        out.append(replace(d, span=(off + d.span[0], off + d.span[1])))
+    return out
+
+
 # a table's time-limit column, by its header (| 单位名称 | 主要问题 | 整改时限 |)
 TIME_COLUMN = re.compile(r"^(?:整改|完成|办结|落实|报送|上报|销号)?(?:时限|期限|时间|日期|时间节点|截止时间)(?:要求)?$")
 
@@ -345,6 +374,10 @@ def resolve(doc: Document, tasks: list[Task]) -> list[Task]:
                 if _key(d) not in keys:
                     keys.add(_key(d))
                     add.append(d)
+        for d in closer_deadlines(doc, t):
+            if _key(d) not in keys:
+                keys.add(_key(d))
+                add.append(d)
         lab = label_deadline(doc, t) or opener_deadline(doc, t) or field_deadline(doc, t, next_start) \
             or phase_line_deadline(doc, t, by_id) or (None if t.deadlines else cell_deadline(doc, t))
         if lab is not None and _key(lab) not in keys:

@@ -40,10 +40,32 @@ ROLE_WORDS = {
     "support": re.compile(r"(?:配合|协同|参与|协助|配合实施)$"),
     "responsible": re.compile(r"(?:分工负责|按职责分工负责|按职责负责|各负其责|负责|落实|实施)$"),
 }
-_LABEL = re.compile(r"(?P<label>责任单位|责任部门|责任处室|责任科室|牵头单位|牵头部门|牵头处室|牵头科室|配合单位|配合部门|配合处室|"
-                    r"协办单位|主办单位|承办单位|实施单位|责任主体)(?:[及和、/]责任人)?\s*(?:[:：]|为(?=\S))?")
-_LABEL_ROLE = {"牵头单位": "lead", "牵头部门": "lead", "牵头处室": "lead", "牵头科室": "lead", "主办单位": "lead",
-               "配合单位": "support", "配合部门": "support", "配合处室": "support", "协办单位": "support"}
+# a unit label: a role word and an organisational noun (责任单位, 牵头部门, 责任股室, 配合科室, 协办处室 …), a label
+# family rather than a list: the office a plan names (单位, 部门, 处室, 科室, 股室, 机构, and a bare 科 / 股 / 处 before a
+# colon) varies from one issuer to the next. The older labels stand without a colon (责任单位为…); the rest need one.
+_LABEL_ROLE_WORD = r"责任|牵头|配合|协办|主办|承办|实施|协助|参与|主责|负责|落实"
+_LABEL_NOUN = r"单位|部门|处室|科室|股室|机构|科|股|处|室"
+LABEL_FAMILY = rf"(?:{_LABEL_ROLE_WORD})(?:{_LABEL_NOUN})|责任主体"
+_LABEL = re.compile(r"(?P<label>(?:责任|牵头|配合)(?:单位|部门|处室|科室)|协办单位|主办单位|承办单位|实施单位|责任主体|"
+                    rf"(?:{_LABEL_ROLE_WORD})(?:{_LABEL_NOUN})(?=(?:[及和、/]责任人)?\s*[:：]))"
+                    r"(?:[及和、/]责任人)?\s*(?:[:：]|为(?=\S))?")
+
+
+def _label_role(label: str | None) -> str:
+    """The role a unit label gives the names after it: 牵头 / 主办 lead, 配合 / 协办 / 协助 / 参与 support."""
+    if not label:
+        return "responsible"
+    if label.startswith(("牵头", "主办")):
+        return "lead"
+    if label.startswith(("配合", "协办", "协助", "参与")):
+        return "support"
+    return "responsible"
+
+
+# a time field written bare in a unit parenthetical (（责任股室：综合协调股，10日前）, …，月底前）, …，长期）: no name
+_TIME_WORDS = re.compile(r"(?:^|[\d一二三四五六七八九十])(?:日|号|月|年|季度)(?:前|底前|底|中旬|上旬|下旬|内|以前|之前)?$|"
+                         r"(?:前|之前|以前|底前|月底|年底|中旬|上旬|下旬|年内|月内|期间|长期|持续|常态化?|全年|每[年季月周日天])"
+                         r"(?:完成|落实|推进|开展|坚持)?$|^(?:长期|持续|常态化?|全年|每[年季月周日天])")
 _TRAILING_ETC = re.compile(r"(?:等有关部门|等相关部门|等有关单位|等相关单位|等部门|等单位|等[^\W\d_]{1,14}?(?:部门|单位)|等)$")
 _SPLIT = re.compile(r"[、,，;；/|]|(?<=\S)以及(?=\S)|(?<=[局委办部队所站心院校司团府道镇乡村区位门园会台室组业间科处方)）])\s*[和及与]\s*(?=\S)|\s+")
 _HUIT0NG = re.compile(r"^(?P<a>.+?)会同(?P<b>.+?)(?:共同|分工|按职责)?负责$")
@@ -112,7 +134,7 @@ def _split_names(text: str) -> tuple[str, ...]:
 
 
 # a bare place (SPEC §8: 各县、区住建局, 市、区森林防火指挥部, 各区、开发区住建局 are one unit each)
-_BARE_PLACE = re.compile(r"^各?[省市区县乡镇]$")
+_BARE_PLACE = re.compile(r"^各?[省市区县乡镇](?:[(（][省市区县乡镇旗]{1,3}[)）])?$")  # 各县(市)、区人民政府: one unit
 # what a name that shares the bare places' suffix does not hold (各镇(街道)、区安委会各成员单位 are two units)
 _OWN_COLLECTIVE = re.compile(r"各|直|有关|相关|成员")
 _PLACE_HEAD = re.compile(r"^(?:[省市区县乡镇]|县[市区]|市县|县区|镇街|乡镇|街道|[^\W\d_]{0,4}(?:开发区|园区|新区|高新区|示范区))")
@@ -253,7 +275,7 @@ def _parse_unit_clause(content: str) -> tuple[Unit, ...] | None:
         label, pos = m.group("label"), m.end()
     parts.append((label, content[pos:]))
     for label, body in parts:
-        default_role = _LABEL_ROLE.get(label or "", "responsible")
+        default_role = _label_role(label)
         pending: list[str] = []
         for seg in _split_clauses(body):
             seg = seg.strip()
@@ -277,7 +299,11 @@ def _parse_unit_clause(content: str) -> tuple[Unit, ...] | None:
             pending = []
         for n in pending:
             units.append(Unit(n, n, default_role))
-    units = [_noted_role(u) for u in units if u.name and not _OTHER_FIELD.search(u.name)]
+    # the next field of the record run into the last name by a copy that lost its line break (县直各行业主管部门整改时限：…)
+    units = [Unit(cut, cut, u.role) if _RUN_IN_FIELD.search(u.name) and looks_like_unit(cut := _RUN_IN_FIELD.sub("", u.name))
+             else u for u in units]
+    units = [_noted_role(u) for u in units if u.name and not _OTHER_FIELD.search(u.name)
+             and not _TIME_WORDS.search(u.name)]
     if not units:
         return None
     if not labelled:
@@ -293,6 +319,8 @@ def _parse_unit_clause(content: str) -> tuple[Unit, ...] | None:
 _ROLE_NOTE = re.compile(r"[(（](?P<w>牵头|主办|统筹|配合|协办|协助|参与|负责|责任)(?:单位|部门)?[)）]$")
 _NOTE_ROLE = {"牵头": "lead", "主办": "lead", "统筹": "lead", "配合": "support", "协办": "support", "协助": "support",
               "参与": "support", "负责": "responsible", "责任": "responsible"}
+_RUN_IN_FIELD = re.compile(r"(?<=[\u4e00-\u9fff）)])(?:整改|完成|办结|落实|工作|报送)?(?:时限|时间|期限|日期)[:：].*$|"
+                           r"(?<=[\u4e00-\u9fff）)])(?:整改)?责任人[:：].*$")
 # another field of the row that a unit clause ran into (完成时限：…, 整改时限:…)
 _OTHER_FIELD = re.compile(r"[:：]|^\d")
 
@@ -362,7 +390,7 @@ _BARE_SECTOR = re.compile(r"^[\u4e00-\u9fff]{2,10}$")
 # a clause that starts with a unit's full name and goes on with what it does (区森林防火指挥部组织…)
 _DOES = re.compile(r"组成|督促|指导|组织|联合|加大|加强|开展|做好|决定|安排|印发|制定|深入|继续|进一步|还将|共同|统一|抓好|落实|实施|对|在|于|"
                    r"认真|每[日周月季年]|分别|按照|依照|及时|全面|切实|严格|立即|务必|汇总|负责|还|决不能|不得|"
-                   r"成立|召开|实行|建立|启动|完成|利用|明确|定期|设立|配齐")
+                   r"成立|召开|实行|建立|启动|完成|利用|明确|定期|设立|配齐|组建|健全|完善|推进")
 # a time or occasion before the actors of a clause (汛期(5月1日至9月30日)各乡镇, 即日起市住建…, 专项行动由X)
 _TIME_HEAD = re.compile(r"^(?:[^、,，。;；]{0,12}?(?:期间|汛期|即日起|\d{1,2}[日月](?:[至到—-]\d{1,2}[日月])?|前后|以后|之后|交由|由)"
                         r"(?:[(（][^()（）]{0,20}[)）])?)")
@@ -421,7 +449,7 @@ def _unit_names(names_part: str) -> list[str]:
 
 # a labelled unit parenthetical left inside a task's words ((牵头单位:区住建局配合单位:区市场监管局) whose separator the
 # copy lost, so that it did not close the task): its labels give the roles, not the words around them
-_LABELLED = re.compile(r"[(（](?P<c>[^()（）]{0,4}(?:牵头|配合|责任|协办|主办)(?:单位|部门)[:：][^()（）]{2,120})[)）]")
+_LABELLED = re.compile(rf"[(（](?P<c>[^()（）]{{0,4}}(?:{LABEL_FAMILY})[:：][^()（）]{{2,120}})[)）]")
 
 
 _CLOSING_NAMES = re.compile(r"[(（](?P<c>[^()（）]{2,60})[)）]\s*[。;；]?\s*$")
@@ -445,10 +473,24 @@ def actors(text: str) -> list[Unit]:
     rules = rule_actors(text)
     model, mode = _model()
     if model is None or mode == "rules":
-        return rules
+        return [u for u in rules if not _issuer_itself(u.name, text)]
     found = learned.predict(model, text, [(u.name, u.role) for u in rules])
     pairs = learned.combine(mode, [(u.name, u.role) for u in rules], found)
-    return dedupe([Unit(n, n, r) for n, r in pairs if n and not _NO_NAME.search(n)])
+    return dedupe([Unit(n, n, r) for n, r in pairs if n and not _NO_NAME.search(n) and not _issuer_itself(n, text)])
+
+
+# a bare level or body word that a report's issuer uses of itself (街道将…, 街道还将联合…, 公司计划…): SPEC §8, the issuer
+# speaking of itself names no unit; written beside others (各乡镇、街道和相关部门要…) it is one
+_BARE_SELF = frozenset(("街道", "镇", "乡", "公司", "集团", "县", "区", "市", "局", "大队", "支队", "中心", "社区", "村"))
+_SELF_VERB = re.compile(r"(?:还|也|再|并|亦|今年|明年|下一步|下半年)?(?:将|计划|拟|准备|已)")
+
+
+def _issuer_itself(name: str, text: str) -> bool:
+    if name not in _BARE_SELF:
+        return False
+    at = [m.end() for m in re.finditer(re.escape(name), text)
+          if not (m.start() and text[m.start() - 1] in "、和及与各")]
+    return bool(at) and all(_SELF_VERB.match(text, e) for e in at)
 
 
 def _model():
@@ -564,6 +606,9 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
         if role == "lead" and m.group("verb"):
             found.extend(_partners(text, clause.start() + m.end()))  # A牵头、B配合
     found.sort(key=lambda x: x[0])
+    # a stretch that took the next word's first character (由市委宣传部部署 → 市委宣传部部): the name without it
+    found = [(p, Unit(u.name[:-1], u.name[:-1], u.role) if len(u.name) >= 3 and u.name[-1] == u.name[-2] else u)
+             for p, u in found]
     return tuple(dedupe([u for _, u in found if not _NO_NAME.search(u.name)]))
 
 
@@ -571,8 +616,20 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
 # a purpose or basis clause (为…, 按照…部署), an idiom of 各 (各负其责, 各尽其力), a collective of things (各项工作),
 # a person in charge (政府分管消防…: people are not units)
 _NO_NAME = re.compile(r"^(?:我|本)(?:局|委|办|镇|乡|区|县|市|街道|单位|部门|中心|所|站|队|们|司|公司|院|校)$|\d|"
+                      rf"^(?:我|本)(?:{ORG_SUFFIX})$|"  # 我大队, 本公司, 我委员会: the issuer of itself (SPEC §8)
                       r"^(?:为|按照|根据|依据|依照|进一步|确保|加派|每[日周月季年]|其他$|各方$|全部$|所有$)|部署$|^各[^\W\d_]其[^\W\d_]$|^各项|"
-                      r"(?:均已|已经|已)$|分管")
+                      r"(?:均已|已经|已)$|分管|"
+                      # the object of a verb that sets others to work (推动各乡镇, 督促企业, 组织县森林消防专业队, 约谈所在…:
+                      # SPEC §8, the units are the ones that do the work), and a stretch that runs into a count or a
+                      # frequency (网格员每周至少巡查所, 各乡镇组建不少于…): no name
+                      r"^(?:推动|推进|督促|督导|指导|帮助|约谈|组织(?!部)|责成|动员|引导|鼓励|支持|协调|提请|通报|充实|调整)|"
+                      r"至少|不少|不低于|不超过|每[日周月季年天]|"
+                      # a time the stretch took for a name (1月底前全部…, 暑假前会同…), a letter standing for a masked
+                      # name (A, D), a thing (相关生产装置: 责令 orders a thing to stop, not a unit to act)
+                      r"底前|(?:前|以前|之前|期间|以来)$|^[A-Za-zＡ-Ｚ]$|(?:装置|设备|设施|车辆)$|"
+                      # a person, not a unit (各组长, 市委常委, 项目经理: SPEC §8, people are not units)
+                      r"(?:[组科处局部股队班站所院市县区镇乡村]长|主任|书记|常委|同志|领导|负责人|责任人|干部|人员|职工|员工|经理|"
+                      r"(?<![成委])员)$")
 
 
 DOES_RULE = True
@@ -619,7 +676,7 @@ KNOWN_STRONG = True  # a gazetteer name (镇安委会, 市防指) is a full unit
 
 
 # a stretch that holds a preposition or a verb is no name list (为贯彻落实国务院安委会…, 根据市安委办…, 推动区安委会…)
-_NOT_ACTOR = re.compile(r"^(?:为|根据|按照|依据|依照|推动|督促|指导|帮助|配合|协助|要求|经|在|对|向|把|层层|结合|围绕|针对|通过|"
+_NOT_ACTOR = re.compile(r"^(?:为|根据|按照|依据|依照|推动|督促|指导|帮助|配合|协助|要求|经(?![发信开贸济管])|在|对|向|把|层层|结合|围绕|针对|通过|"
                         r"会同|联合|由|请|以|与|和|及)|的|将|要|应(?!急)|须|到|贯彻|落实|部署|动员")
 # verbs that a name never holds: a head of a stretch that has one runs past the names (镇应急办汇总后报…)
 _VERBISH = re.compile(r"\d|组成|成立|依法|查处|报|汇总|组织|开展|负责|发布|通知|细化|制定|统一|安排|派|抽调|协调|指导|督促|对|向|把|后|前|做好|加强|进行|"
@@ -743,7 +800,7 @@ _NUMBERS = (
 # a heading or label's own words: the unit's name, then nothing, or a colon and what it does
 _HEAD_NAME = re.compile(r"(?P<n>[^:：,，。;；\s]{2,40})\s*(?:[:：].*)?$")
 # what a heading that names a unit ends with: an office, not a place or a field (园区, 学校, 企业 are fields too)
-_HEAD_ORG = re.compile(r"(?:委员会|指挥部|办公室|管理局|局|委|办|(?<![干内全])部|厅|大队|中队|支队|总队|所|站|中心|公司|集团|"
+_HEAD_ORG = re.compile(r"(?:委员会|委会|指挥部|办公室|管理局|局|委|办|(?<![干内全])部|厅|大队|中队|支队|总队|所|站|中心|公司|集团|"
                        r"政府|管委会|(?<![重改编分班小])组|科|室|(?<![各此该两三四多等])处|股|专班|协会|工会|妇联|街道|乡镇)$")
 _HEAD_LOOKBACK = 40  # lines
 
@@ -775,11 +832,33 @@ def _head_unit(words: str, label: bool) -> list[str] | None:
     return names
 
 
-def _intro_units(line: str) -> list[Unit]:
-    """The actors of a line that introduces a list (改正期间，你单位应当采取以下措施：; 各乡镇要重点做好以下工作：)."""
-    if not re.search(r"(?:以下|如下|下列)[^,，。;；:：]{0,8}[:：]\s*$", line):
+# a line that hands the list below it to its addressee: 请你县：, 请你单位：, 特请各乡镇：, 各单位要：, 要求你公司：
+_ADDRESSEE_INTRO = re.compile(r"^(?:现|特|为此|对此|据此)?[,，]?(?:请|要求|责成|责令)(?P<n>[^,，。;；:：]{1,24}?)"
+                              r"(?:认真|切实|抓紧|立即)?(?:做好|落实)?(?:(?:以下|如下|下列)[^,，。;；:：]{0,6})?[:：]\s*$"
+                              r"|^(?P<m>[^,，。;；:：]{1,24}?)(?:要|须|务必|必须|应当|应)[:：]\s*$")
+
+
+_YOU = re.compile(r"你(?:们)?(?:[省市县区州旗镇乡村]|街道|单位|部门|局|委|办|公司|集团|厂|矿|校|院|所|站|队|中心|社区)")
+# words that end in a person (组长, 同志, 负责人, 各位领导): people are not units (SPEC §8)
+_PEOPLE_END = re.compile(r"(?:[组科处局部股队班站所院]长|主任|书记|同志|领导|负责人|干部|人员|职工|员工|代表|委员|专家)$")
+
+
+def _intro_units(line: str, numbered: bool = True) -> list[Unit]:
+    """The actors of a line that introduces a list (改正期间，你单位应当采取以下措施：; 各乡镇要重点做好以下工作：;
+    the addressee a letter hands its list to: …现予以督办。请你县：, 责令你单位： over unnumbered lines too)."""
+    last = re.split(r"[。;；!！?？]", line.rstrip().rstrip(":："))[-1]
+    m = _ADDRESSEE_INTRO.match(re.split(r"[。;；!！?？,，]", line.rstrip())[-1].strip())
+    if m:
+        words = (m.group("n") or m.group("m") or "").strip()
+        if words and not _PEOPLE_END.search(words):
+            if _YOU.fullmatch(words):  # the letter's addressee in the second person (你县, 你单位, 你公司)
+                return [Unit(words, words, "responsible")]
+            found = [u for u in (rule_actors("请" + words) or actors("请" + words))
+                     if u.role in ("lead", "responsible") and not _NOT_ACTOR.search(u.name)]
+            if found:
+                return found
+    if not numbered or not re.search(r"(?:以下|如下|下列)[^,，。;；:：]{0,8}[:：]\s*$", line):
         return []
-    last = re.split(r"[。;；]", line.rstrip().rstrip(":："))[-1]
     return [u for u in rule_actors(last) if u.role in ("lead", "responsible")]
 
 
@@ -788,8 +867,13 @@ _PERSON_LINE = re.compile(r"[ \t　]*(?:整改)?责任人(?:及联系方式)?[ \
 _TITLE = re.compile(r"(?:主要负责人|负责人|主任|副主任|科长|副科长|部长|局长|副局长|站长|所长|队长|经理|书记|组长|院长|处长|主管)")
 
 
+# a record's unit field on a line of its own (责任单位：…, 牵头科室：…；配合单位：…)
+_FIELD_LINE = re.compile(rf"[ \t　|]*(?P<c>(?:{LABEL_FAMILY})(?:[及和、/]责任人)?[ \t　]*[:：][^\n]{{2,160}})")
+
+
 def _person_line_units(text: str, end: int) -> list[Unit]:
-    """The units of the 责任人 line among the few lines right after a task (before a blank or numbered line)."""
+    """The units of the 责任单位 or 责任人 line among the few lines right after a task (before a blank or numbered
+    line)."""
     pos = text.find("\n", end)
     for _ in range(3):
         if pos < 0:
@@ -798,6 +882,11 @@ def _person_line_units(text: str, end: int) -> list[Unit]:
         line = text[pos + 1:nxt if nxt >= 0 else len(text)]
         if not line.strip() or _number_style(line)[0] is not None:
             return []
+        f = _FIELD_LINE.match(line)
+        if f:  # a record's unit field below its measure (整改措施：… then 责任单位：县安监局，各乡镇)
+            units = parse_unit_clause(f.group("c"))
+            if units:
+                return units
         m = _PERSON_LINE.match(line)
         if m:
             value = m.group("v").strip()
@@ -859,8 +948,8 @@ def heading_units(text: str, task) -> list[Unit] | None:
             if style is None and re.search(r"[:：]\s*\S", words):
                 break  # a duty line before an unnumbered paragraph is its sibling, not its heading
             names = _head_unit(words, label=bool(re.search(r"[:：]", words)))
-            if names is None and style is not None:
-                intro = _intro_units(words)  # 你单位应当采取以下措施：(一)… (二)…
+            if names is None and (style is not None or re.search(r"[:：]\s*$", words)):
+                intro = _intro_units(words, numbered=style is not None)  # 你单位应当采取以下措施：(一)… (二)…
                 if intro:
                     return dedupe([*intro, *task.units])
             break

@@ -48,6 +48,7 @@ def test_day_form_without_year_keeps_kind():
 @pytest.mark.parametrize("text", [
     "7日内完成整改", "5个工作日内报送", "持续10日", "每月15日前报送情况", "于每季度最后一个月的25日前报送",
     "6月1日至30日开展", "每月底前报送", "次月底前报送", "已于8日前全部整改到位", "3个月底前", "第5日",
+    "承办单位要在活动举办20日前向公安机关申请安全许可", "学校在开学7日前完成校舍排查",
 ])
 def test_not_day_forms_even_with_month(text):
     found = find_deadlines(text, 2024, month=5)
@@ -66,8 +67,10 @@ def test_month_changes_nothing_else_in_the_gold_corpus():
             plain = {d.span for d in find_deadlines(t["text"], 2024)}
             extra += [(p.name, d.raw) for d in find_deadlines(t["text"], 2024, month=5) if d.span not in plain]
     # train16 brought a second monthly plan (6809, 11月份) and a weekly report whose 本月底前 needs its month (6608);
-    # heldout18 a third monthly plan (1807, 11月份)
+    # heldout18 a third monthly plan (1807, 11月份); train17a a fourth (7309, 6月份) and a month's minutes (7304, 3月)
     assert extra and {name for name, _ in extra} == {
+        "7309_luchuan_xian_yingjiju_2025_6yuefen_zhongdian_gongzuo_anpai_biaoge.gold.json",
+        "7304_fuyang_qu_yingjiju_2024_3yue_juwu_huiyi_jiyao.gold.json",
         "1807_taoyu_xian_yingjiju_2023_11yue_anquan_shengchan_gongzuo_jihua.gold.json",
         "1212_nanhu_jiedao_2024_5yue_anquan_shengchan_yuedu_gongzuo_jihua.gold.json",
         "6809_fengbu_xian_yingjiju_2025_11yuefen_zhongdian_gongzuo_jihua.gold.json",

@@ -327,7 +327,7 @@ def test_parse_deadline_none(cell):
 # agree): a day then the place the work is held in (6月16日在…广场集中举办), the months a record or a plan is of (通报1—10月
 # 事故情况, 12月份…检查计划编制工作) and an hour after 每日 before its count (每日8时前报送一次);
 # tests/test_deadlines_shapes17.py holds our own sentences for each.
-SKIPPED_GOLD = 442
+SKIPPED_GOLD = 554  # 442 before train17a-h (96 documents, 112 more gold deadlines outside their task texts)
 #: the disagreements of the newest sets left (extra, missed), which the strict check below leaves out. train16's are
 #: gold that contradicts SPEC §5/§8 or the older sets, left as annotated (see the report of issue 7's session):
 #: c: 年内安装率达到100% unannotated (SPEC §5: 年内 is 12-31); 每月通报一次 without its count (SPEC §5 每季度至少1次,
@@ -345,7 +345,15 @@ NEW_SETS = {"heldout13": (0, 0), "heldout14": (0, 0), "heldout15": (0, 0),
             "train16a": (0, 0), "train16b": (0, 0), "train16c": (2, 1), "train16d": (1, 0), "train16e": (0, 0),
             "train16f": (0, 1), "train16g": (2, 0), "train16h": (0, 0), "train16i": (1, 4), "train16j": (3, 6),
             "train16k": (1, 1), "train16l": (1, 0),
-            "heldout16": (0, 0), "heldout17": (0, 0), "heldout18": (0, 0)}
+            "heldout16": (0, 0), "heldout17": (0, 0), "heldout18": (0, 0),
+            # train17 (sixth session), the grammar on their gold task texts after the session's merges, left:
+            # a: 月底前 in a minutes' item whose month only the meeting date gives (7304); 完成1—5月…案卷评查, the months
+            #    a record is of (7309, read as a range); 节后第一个工作日（2月22日） (7312, an occasion then its date);
+            # b: a count after a line break (每年 至少组织1次, 每年组 织1次, 7402); 2020年安排…经费 annotated 12-31 (7411;
+            #    as train16i against d/6412 and the older sets);
+            # d: 每周一报 annotated week 1 (7610; the count is 一报), which then also sends the report's range to next year.
+            "train17a": (1, 2), "train17b": (2, 3), "train17c": (0, 0), "train17d": (2, 2), "train17e": (0, 0),
+            "train17f": (0, 0), "train17g": (0, 0), "train17h": (0, 0)}
 
 
 def _month(gold_path) -> int | None:

@@ -490,11 +490,17 @@ def _recurring(m: re.Match, year: int | None, text: str) -> _Cand | None:
     return _Cand(m.start(), m.end(), Deadline("recurring", freq=_FREQ[m["f"]], min_count=_num(cnt) if cnt else None))
 
 
+#: an event just before a day count with 前 (活动举办20日前, 开学7日前): that many days before the event, not a day
+_EVENT_BEFORE = re.compile(r"(?:举办|举行|召开|开幕|开工|开学|开业|开放|到期|启用|施行|出发|竣工)$")
+
+
 def _day(m: re.Match, year: int | None, text: str, month: int) -> _Cand | None:
     """8日前 / 15日前完成 / 至20日 / 8日，召开… in a plan for one month: that day of the month."""
     if not (m["before"] or m["until"]) and START_AFTER.match(text, m.end()) or _done_before(text, m.start()):
         return None
     if re.match(r"[内间]|以内|之内", text[m.end():m.end() + 2]):  # 7日内: a duration
+        return None
+    if m["before"] and not m["pre"] and _EVENT_BEFORE.search(text, 0, m.start()):  # 活动举办20日前: days before an event
         return None
     at = m["pre"] in _AT_WORDS
     start = m.end("pre") if at else m.start()

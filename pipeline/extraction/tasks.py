@@ -284,10 +284,27 @@ def _unit_closers(doc: Document, start: int, end: int) -> list[tuple[int, int, l
             if rx is PAREN_CUT and m.end() != len(text.rstrip()):
                 continue
             units = (parse_cut_clause if rx is PAREN_CUT else parse_unit_clause)(m.group("c"))
+            if not units and rx is PAREN:
+                units = _bare_closer(text, m)
             if units:
                 out.append((m.start(), m.end(), units))
     out.sort()
     return out
+
+
+# a parenthetical of unit names alone after a finished sentence, ending its line (…4月底前印发实施。（党政办、安环局）):
+# it closes the item as 责任单位 would (SPEC §3); inside a sentence a bracketed name is an alias (报县安委办（县应急局）)
+_BARE_CLOSER_BEFORE = "。；;！!"
+_BARE_CLOSER_AFTER = re.compile(r"[。;；]?[ \t\u3000]*(?:\n|$)")
+
+
+def _bare_closer(text: str, m: re.Match) -> list[Unit] | None:
+    if m.start() == 0 or text[m.start() - 1] not in _BARE_CLOSER_BEFORE or not _BARE_CLOSER_AFTER.match(text, m.end()):
+        return None
+    names = split_names(m.group("c"))
+    if not names or not all(looks_like_unit(x) for x in names):
+        return None
+    return [Unit(name=x, canonical=x, role="responsible") for x in names]
 
 
 # the time field of a unit parenthetical (牵头单位：…；配合单位：…；时限：2025年4月底前)

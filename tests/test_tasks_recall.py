@@ -1,0 +1,44 @@
+"""Shapes whose tasks the grouped cross-validation of session 17 found missing (issue 7): the candidates and
+closers they need. Each test writes a small made-up document of the shape, not a corpus document."""
+
+from pipeline.extraction.tasks import rule_tasks, task_candidates
+from pipeline.learn.match import jaccard
+from pipeline.run import extract
+
+
+def _doc(tmp_path, text, until="structure"):
+    p = tmp_path / "doc.txt"
+    p.write_text(text, encoding="utf-8")
+    return extract(p, until=until)
+
+
+def _best(cands, gold):
+    return max(((jaccard(t.text, gold), info["sources"]) for t, info in cands), key=lambda x: x[0])
+
+
+def test_a_bare_parenthetical_of_unit_names_after_a_finished_sentence_closes_the_item(tmp_path):
+    """`1．…4月底前印发实施。（党政办、安环局）`: the names alone in brackets at the end of the line are the item's
+    units, as 责任单位 would be, and they are not the task's words."""
+    text = ("青山经济开发区2024年安全生产工作要点\n"
+            "1．召开开发区安全生产委员会全体会议2次，研究部署年度重点工作。（安全生产办公室）\n"
+            "2．修订开发区安全生产责任清单，4月底前印发实施。（党政办、综合执法局）\n"
+            "3．各企业要每月开展1次全员隐患自查，建立隐患排查治理台账。\n")
+    doc = _doc(tmp_path, text)
+    tasks = {t.text: t for t in rule_tasks(doc)}
+    assert "修订开发区安全生产责任清单，4月底前印发实施。" in tasks, list(tasks)
+    assert [(u.name, u.role) for u in tasks["修订开发区安全生产责任清单，4月底前印发实施。"].units] == [
+        ("党政办", "responsible"), ("综合执法局", "responsible")]
+    assert "召开开发区安全生产委员会全体会议2次，研究部署年度重点工作。" in tasks
+    done = _doc(tmp_path, text, until="extract")
+    assert any(t.text == "修订开发区安全生产责任清单，4月底前印发实施。" and t.units for t in done.tasks)
+
+
+def test_a_bracketed_name_inside_a_sentence_is_an_alias_not_a_closer(tmp_path):
+    """`…报县安委办（县应急局）。` names one unit twice: the sentence keeps its words and gets no closer."""
+    text = ("关于做好汛期安全生产工作的通知\n"
+            "请各乡镇于10月15日前将汛期安全生产工作总结报县安委办（县应急局）。\n")
+    doc = _doc(tmp_path, text)
+    cands = task_candidates(doc)
+    sim, _ = _best(cands, "请各乡镇于10月15日前将汛期安全生产工作总结报县安委办（县应急局）。")
+    assert sim == 1.0
+    assert not any(t.text == "请各乡镇于10月15日前将汛期安全生产工作总结报县安委办" for t, _ in cands)

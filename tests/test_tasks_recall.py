@@ -42,3 +42,14 @@ def test_a_bracketed_name_inside_a_sentence_is_an_alias_not_a_closer(tmp_path):
     sim, _ = _best(cands, "请各乡镇于10月15日前将汛期安全生产工作总结报县安委办（县应急局）。")
     assert sim == 1.0
     assert not any(t.text == "请各乡镇于10月15日前将汛期安全生产工作总结报县安委办" for t, _ in cands)
+
+
+def test_a_decision_after_its_reasons_and_the_rest_of_a_count_are_candidates_of_their_own(tmp_path):
+    """`为…，根据…，县政府决定从6月至10月在全县开展…`: the decision is a candidate without its reasons;
+    `…已整改30处，剩余6处将在6月10日前全部整改到位`: what is left, with its commitment, is one too."""
+    text = ("关于开展液化气安全专项整治的通知\n"
+            "为深刻吸取近期外地燃气爆炸事故教训，根据省、市统一部署，县政府决定从6月至10月在全县开展液化气安全专项整治。\n"
+            "截至5月20日，全县已排查餐饮场所420家，发现隐患36处，已整改30处，剩余6处将在6月10日前全部整改到位。\n")
+    cands = task_candidates(_doc(tmp_path, text))
+    assert _best(cands, "县政府决定从6月至10月在全县开展液化气安全专项整治。")[0] == 1.0
+    assert _best(cands, "剩余6处将在6月10日前全部整改到位。")[0] == 1.0

@@ -1088,9 +1088,12 @@ def _label_candidates(b: _Builder, text: str, ps: int, pe: int, n: int, put) -> 
 
 
 # where a directive or a commitment starts inside a sentence: after a comma, a request (请…), an actor with its
-# verb (县应急局将…, 各村要…, 镇里计划于…), or the words after a speaker's or a meeting's lead-in (X强调，/会议决定，)
+# verb (县应急局将…, 各村要…, 镇里计划于…, 市政府决定于…开展), what is left of a count with its commitment (剩余6处将…),
+# or the words after a speaker's or a meeting's lead-in (X强调，/会议决定，)
 _CLAUSE_AT = re.compile(r"(?<=[,，;；])\s*(?=请|[^,，。;；:：\s]{1,16}?[局委办部门位队所站心院府道镇乡街区县市业司村组里会校](?:还|也|均|都|仍|再)?"
-                        r"(?:将(?!其)|要(?!求)|须|必须|务必|应当|负责|牵头|计划|拟))")
+                        r"(?:将(?!其)|要(?!求)|须|必须|务必|应当|负责|牵头|计划|拟|决定(?:于|在|自|从|对|开展|组织|实施|启动|召开|即日|立即)))"
+                        # what is left of a count, and what will be done with it (…已整改30处，剩余6处将在6月10日前…)
+                        r"|(?<=[,，;；])\s*(?=(?:其余|剩余|余下|尚未整改的?|未整改的?)[^,，。;；:：\s]{0,12}?(?:将|计划|拟|要|须|力争))")
 _LEAD_ANY = re.compile(r"[^,，。;；:：\n]{1,16}?(?:强调|要求|指出|提出|决定|表示|指示|明确|部署)[,，:：]\s*")
 
 

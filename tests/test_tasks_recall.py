@@ -53,3 +53,22 @@ def test_a_decision_after_its_reasons_and_the_rest_of_a_count_are_candidates_of_
     cands = task_candidates(_doc(tmp_path, text))
     assert _best(cands, "县政府决定从6月至10月在全县开展液化气安全专项整治。")[0] == 1.0
     assert _best(cands, "剩余6处将在6月10日前全部整改到位。")[0] == 1.0
+
+
+def test_items_closed_by_parentheticals_before_a_task_table_are_read(tmp_path):
+    """A plan whose items close with unit parentheticals and whose 责任分工表 follows them: the items are tasks with
+    their parentheticals' units, as well as the table's rows."""
+    text = ("城关镇电动自行车安全隐患整治方案\n"
+            "一、整治步骤\n"
+            "1.对辖区住宅小区楼道开展全覆盖清查，依法清理违规停放充电行为。(牵头单位:镇城管中队 配合单位:各社区)\n"
+            "2.对电动自行车销售网点开展抽检，查处非法改装行为。(镇市场监管所牵头,镇派出所配合)\n"
+            "二、任务分工表\n"
+            "序号 | 工作任务 | 责任单位 | 完成时限\n"
+            "1 | 新建集中充电车棚10处 | 镇建设办 | 9月底前\n"
+            "2 | 开展消防安全宣传进社区 | 镇应急办 | 10月底前\n")
+    doc = _doc(tmp_path, text)
+    tasks = {t.text: t for t in rule_tasks(doc)}
+    item = "对电动自行车销售网点开展抽检，查处非法改装行为。"
+    assert item in tasks, list(tasks)
+    assert [(u.name, u.role) for u in tasks[item].units] == [("镇市场监管所", "lead"), ("镇派出所", "support")]
+    assert "新建集中充电车棚10处" in tasks

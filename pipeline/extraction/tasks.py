@@ -961,7 +961,19 @@ def rule_tasks(doc: Document, builder: _Builder | None = None) -> list[Task]:
             _region_tasks(b, last_table, len(text), speech=False)
         # and the cover notice before them, where it assigns work by a date (请各牵头单位于…前报送)
         first_table = min(s for s, _ in tables)
+        # items closed by unit parentheticals before the table (a plan whose 责任分工表 follows its items): each
+        # parenthetical closes a task there as anywhere (SPEC §3)
+        pre_end = min([first_table] + [ls for ls, _ in table_lines])
+        key = ("closers", doc.text, 0, pre_end)
+        closers = b.memo.get(key)
+        if closers is None:
+            closers = b.memo[key] = _unit_closers(doc, 0, pre_end)
+        if closers:
+            _region_tasks(b, 0, pre_end, speech=False)
+        taken = [t.span for t in b.tasks if t.span[1] <= pre_end]
         for m in _SENT_END.finditer(text, 0, first_table):
+            if any(ts < m.end() and m.start() < te for ts, te in taken):
+                continue
             if len(m.group().strip()) >= 6 and _is_directive(m.group()) and _deadlines(m.group(), doc.year, m.start()):
                 b.add(*m.span(), None)
         b.tasks.sort(key=lambda t: t.span)

@@ -281,6 +281,33 @@ def _context_features(info: dict, kind: str) -> dict[str, float]:
     # a list of scope items: the line before ends in 情况 too
     scope_run = 1.0 if _SCOPE_ITEM.search(prev.rstrip()) and _SCOPE_ITEM.search(text.strip()) else 0.0
     f["scope_run"] = scope_run
+    f.update(_sibling_features(sents, _sentences(before) + _sentences(after), kind))
+    return f
+
+
+def _opens_forward(sent: str) -> bool:
+    """A sentence that opens with its own actor or commits (X要…, X将…, 计划于…, 还将…) and says nothing done."""
+    return bool(_ACTOR_START.search(sent.strip()) or _COMMIT_ANY.search(sent[:16])) and not _DONE.search(sent)
+
+
+def _sibling_features(own: list[str], rest: list[str], kind: str) -> dict[str, float]:
+    """Whether the sentences of the candidate and of the rest of its line each stand on their own: a paragraph whose
+    sentences each open with their actor or a commitment holds several tasks (街道计划于…。还将…。), and a sentence
+    among such siblings is one of them; a paragraph whose first sentence only frames the rest is not one task."""
+    f: dict[str, float] = {}
+    fwd = [_opens_forward(x) for x in own]
+    n_fwd = sum(fwd)
+    if len(own) >= 2:
+        f[f"own_fwd_sents:{min(n_fwd, 3)}"] = 1.0
+        f[f"own_fwd_sents:{min(n_fwd, 3)}&{kind}"] = 1.0
+        if not fwd[0] and n_fwd >= 1:
+            f["lead_then_fwd"] = 1.0
+    sib = sum(1 for x in rest if _opens_forward(x))
+    if rest:
+        f[f"sib_fwd:{min(sib, 2)}"] = 1.0
+        if len(own) == 1 and fwd[0]:
+            f[f"self_fwd&sib_fwd:{min(sib, 2)}"] = 1.0
+            f[f"self_fwd&sib_fwd:{min(sib, 2)}&{kind}"] = 1.0
     return f
 
 

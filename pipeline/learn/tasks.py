@@ -562,7 +562,10 @@ heading that fills its line (the last item, whose body is only the signature); e
 a commitment clause without its actor (…，计划于…前…; …，年底前还将…), with and without the clause before it; an
 item whose first line ends in a comma, with that line (a sentence wrapped over lines); the longest cell of a row
 written with bars whose table the rules do not read (阶段 | 时间 | 主要工作); paragraphs cut at HTML block tags a
-copy left in the text; multi-level and article numbers (2.1.1, 第五条) are not the candidates' words.
+copy left in the text; multi-level and article numbers (2.1.1, 第五条) are not the candidates' words; the clause where
+an actor decides (…，县政府决定从6月至10月在全县开展…) and what is left of a count with its commitment (…，剩余6处将在
+6月10日前…); a bare parenthetical of unit names after a finished sentence at the end of its line (…印发实施。（党政办、
+安环局）) closes its item as 责任单位 does, and items closed by parentheticals before a task table are read too.
 
 ## Features
 
@@ -584,7 +587,9 @@ after another (a list of them); a sanction announced for a condition (对…的�
 commitment, SPEC §1); how many lines the candidate spans (an item whose lines are each a task is not one); a
 forward sentence (it opens with its actor or commits, 还将 / 计划于, names a time, and says nothing done) and a
 duty line (负责… after a unit label, X负责…, 按照各自职能…), each also with the candidate's kind and the document's
-report / other probability; what was done and counted (累计…家，…处, no directive): a report's retrospective part.
+report / other probability; what was done and counted (累计…家，…处, no directive): a report's retrospective part;
+how many sentences of the candidate, and of the rest of its line, open with their own actor or commitment and say
+nothing done (街道计划于…。还将…。: each is a task; a first sentence that only frames the rest).
 
 ## Model
 

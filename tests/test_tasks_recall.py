@@ -72,3 +72,40 @@ def test_items_closed_by_parentheticals_before_a_task_table_are_read(tmp_path):
     assert item in tasks, list(tasks)
     assert [(u.name, u.role) for u in tasks[item].units] == [("镇市场监管所", "lead"), ("镇派出所", "support")]
     assert "新建集中充电车棚10处" in tasks
+
+
+def test_the_chooser_takes_the_sentences_when_together_they_are_worth_more_than_their_paragraph():
+    from pipeline.learn.tasks import choose_total
+
+    # a paragraph (0, 100) at 0.9 and its three sentences at 0.8, 0.7 and 0.6: the sentences are worth more
+    spans = [(0, 100), (0, 30), (31, 60), (61, 100), (120, 150)]
+    assert choose_total([0.9, 0.8, 0.7, 0.6, 0.2], spans, 0.3) == [1, 2, 3]
+    # one likely sentence among unlikely ones: the paragraph
+    assert choose_total([0.9, 0.8, 0.2, 0.1, 0.5], spans, 0.3) == [0, 4]
+    assert choose_total([0.9, 0.8], [(0, 10), (5, 15)], 0.95) == []
+
+
+def test_the_chooser_finds_the_best_total_of_non_overlapping_spans():
+    import itertools
+    import random
+
+    from pipeline.learn.tasks import choose_total
+
+    rnd = random.Random(7)
+    for _ in range(400):
+        n = rnd.randint(0, 8)
+        spans = []
+        for _ in range(n):
+            s = rnd.randint(0, 30)
+            spans.append((s, s + rnd.randint(1, 12)))
+        probs = [round(rnd.random(), 2) for _ in range(n)]
+        thr = rnd.choice([0.2, 0.3, 0.5])
+        got = choose_total(probs, spans, thr)
+        assert all(probs[i] >= thr for i in got)
+        assert not any(spans[a][0] < spans[b][1] and spans[b][0] < spans[a][1] for a, b in itertools.combinations(got, 2))
+        best = 0.0
+        for r in range(n + 1):
+            for c in itertools.combinations([i for i in range(n) if probs[i] >= thr], r):
+                if not any(spans[a][0] < spans[b][1] and spans[b][0] < spans[a][1] for a, b in itertools.combinations(c, 2)):
+                    best = max(best, sum(probs[i] - thr for i in c))
+        assert abs(sum(probs[i] - thr for i in got) - best) < 1e-9

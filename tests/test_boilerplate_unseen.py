@@ -13,8 +13,18 @@ their 21 content lines; the kinds were then added. Four more (``d_*``: a WeChat 
 after that, and the first run left 8 of their 33 chrome lines (link blocks under 热点推荐 / 猜你感兴趣, 本文地址：,
 the site's header line above its menu, an account's name above a byline without 原创, -END-) and dropped none
 of their 17 content lines; then those kinds were added, and the title's slot spared (the model dropped a
-WeChat article's title under its header once they were). ``corpora/boilerplate/written/`` holds eight more
-copies, which the line model trains on.
+WeChat article's title under its header once they were). Six more (``e_*``: a provincial portal with its name
+glued to its menu and a metadata table parted by tabs, a WeChat article with 收录于合集 and 喜欢此内容的人还喜欢, a
+city daily's page, a 2008 CMS, a gazette's PDF export with its running header, a bureau's portal with file
+links) were written at the start of the sixth session, and the first run left 3 of their 65 chrome lines (the
+gazette's running header at the top and mid-text, a link under 喜欢此内容的人还喜欢) and dropped none of their 34
+content lines; then a running header's first place and longer link heads were added. Six more (``f_*``: a
+WeChat article with 图源网络 侵删, a provincial news site, a 2012 CMS with a visitor counter, a 简报's PDF export
+with a page header, a portal with bracketed metadata labels under a bare site name, a 百家号 page) were written
+after every change of that session, and the first run with its final code and retrained model left 5 of their
+40 chrome lines (the counter, the page header, the credit, 【文　　号】 and the site name above it) and dropped
+none of their 35 content lines (the session's start code: the same 5 and none); then those kinds were added.
+``corpora/boilerplate/written/`` holds sixteen more copies, which the line model trains on.
 """
 
 from __future__ import annotations

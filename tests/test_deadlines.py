@@ -323,7 +323,10 @@ def test_parse_deadline_none(cell):
 # (，2019年安排…). tests/test_deadlines_train16.py holds our own sentence for each.
 # heldout16-18 (36 documents written blind, 2026-12-05) joined after their first runs; the grammar read their gold task
 # texts (first run, end-of-session code) with 3 extras and 2 misses (heldout16 0/1, heldout17 0/0, heldout18 3/1),
-# pinned below and not yet read; 36 more gold deadlines outside their task texts (table time columns, phase lines).
+# pinned then; 36 more gold deadlines outside their task texts (table time columns, phase lines). Mended since (all
+# agree): a day then the place the work is held in (6月16日在…广场集中举办), the months a record or a plan is of (通报1—10月
+# 事故情况, 12月份…检查计划编制工作) and an hour after 每日 before its count (每日8时前报送一次);
+# tests/test_deadlines_shapes17.py holds our own sentences for each.
 SKIPPED_GOLD = 442
 #: the disagreements of the newest sets left (extra, missed), which the strict check below leaves out. train16's are
 #: gold that contradicts SPEC §5/§8 or the older sets, left as annotated (see the report of issue 7's session):
@@ -342,7 +345,7 @@ NEW_SETS = {"heldout13": (0, 0), "heldout14": (0, 0), "heldout15": (0, 0),
             "train16a": (0, 0), "train16b": (0, 0), "train16c": (2, 1), "train16d": (1, 0), "train16e": (0, 0),
             "train16f": (0, 1), "train16g": (2, 0), "train16h": (0, 0), "train16i": (1, 4), "train16j": (3, 6),
             "train16k": (1, 1), "train16l": (1, 0),
-            "heldout16": (0, 1), "heldout17": (0, 0), "heldout18": (3, 1)}
+            "heldout16": (0, 0), "heldout17": (0, 0), "heldout18": (0, 0)}
 
 
 def _month(gold_path) -> int | None:
@@ -387,9 +390,9 @@ def test_gold_agreement():
               f"{counts[group, 'fn']} missed, {counts[group, 'skipped']} skipped (raw not in task text)", end="")
     assert counts["all", "skipped"] == SKIPPED_GOLD
     # read only with the month: heldout12's monthly plan 8日前 ×1, 15日前 ×2, 20日前, 25日前, 上旬, 下旬, 月底前; train16h's
-    # (6809, 11月份) 10日前, 15日前, 20日前, 25日前, 中旬, 下旬, 月底前 ×2; heldout18's (1807, 11月份) nets -1: its
-    # day forms agree, but the plain reading of its items finds more than its gold keeps (its extras pinned above)
-    assert counts["all", "month_context"] == 15
+    # (6809, 11月份) 10日前, 15日前, 20日前, 25日前, 中旬, 下旬, 月底前 ×2; heldout18's (1807, 11月份) +1: its day
+    # forms agree (before the months a record or a plan is of were read so, 通报1—10月事故情况, it netted -1)
+    assert counts["all", "month_context"] == 17
     assert counts["dev", "tp"] >= 50 and counts["all", "tp"] >= 250 and not wrong, wrong
     for part, (fp, fn) in NEW_SETS.items():  # mending one of them shows here: lower the pinned figure
         assert (counts[part, "fp"], counts[part, "fn"]) == (fp, fn), (part, counts[part, "fp"], counts[part, "fn"])

@@ -166,3 +166,39 @@ def test_not_metrics(text, tmp_path):
 def test_people_assigned_under_a_recurring_clause_are_counted(tmp_path):
     assert shapes_of("节日期间每天安排不少于6人在岗值守。", tmp_path) == [(6, "人")]
     assert shapes_of("各村每月至少开展2次巡查。", tmp_path) == []
+
+
+def test_a_budget_under_a_recurring_clause_is_an_amount(tmp_path):
+    # 每年…不少于N万元 is money spent, not how often something is done (SPEC §6: amounts are metrics)
+    assert shapes_of("县财政每年列支消防经费不少于120万元，用于微型消防站建设。", tmp_path) == [(1200000, "元")]
+    assert shapes_of("每季度至少召开1次安委会会议。", tmp_path) == []
+
+
+@pytest.mark.parametrize("text", [
+    "经复查，你公司第2、4、6项问题尚未整改到位。",  # the numbers of a list opened by 第 are ordinals
+    "对第1、3项隐患实行挂牌督办。",
+    "（本期共印35份）",  # a bulletin's print run is page furniture
+])
+def test_ordinal_lists_and_print_runs_are_not_metrics(text, tmp_path):
+    assert shapes_of(text, tmp_path) == []
+
+
+def test_a_range_with_its_measure_word_written_twice_is_one_metric(tmp_path):
+    path = tmp_path / "doc.txt"
+    path.write_text("某乡安全生产奖惩办法\n对瞒报隐患的班组处以300元至1500元罚款。\n", "utf-8")
+    got = [(m.value, m.value_max, m.unit) for m in pipeline.extract(path).metrics]
+    assert got == [(300, 1500, "元")]
+
+
+def test_measure_words_of_ponds_trees_livestock_and_rounds_of_buildings(tmp_path):
+    got = shapes_of("全镇现有灌溉机井36口，清理林下枯木1.5万棵，转移牲畜2400头，复查楼栋58栋次。", tmp_path)
+    assert got == [(36, "口"), (15000, "棵"), (2400, "头"), (58, "栋次")]
+    assert shapes_of("为困难群众的3口之家送去慰问。", tmp_path) == []
+
+
+def test_an_arabic_1_before_the_work_is_an_article(tmp_path):
+    # SPEC §8: an article-like 一次 (开展一次全面督查) is no metric, written 1次 too; a count after the
+    # work, a minimum and any other number stay counts
+    assert shapes_of("二季度由县林业局组织1次森林火灾扑救演练。", tmp_path) == []
+    assert shapes_of("上半年召开专题会议1次，开展2次联合检查。", tmp_path) == [(1, "次"), (2, "次")]
+    assert shapes_of("各校年内至少组织1次疏散演练。", tmp_path) == [(1, "次")]

@@ -320,7 +320,11 @@ def test_canonical_scores_on_the_gold_units():
     # (the document names whose), 镇国土所, 区房管局 (住房保障和房屋管理局), two 城管执法局 forms
     # 0.912 (974/1068) with train16a-l and heldout16-18, their first run (57 mistakes on their 374 names: 0.848):
     # level-only names whose place is the document's, sector offices of a 乡/团场, abbreviations the table lacks
-    assert scores["share"] >= 0.911
+    # 0.930 (993/1068; train16a-l and heldout16-18 0.901, 337/374) with the standard abbreviations of published names
+    # (住建厅, 广电局, 卫计局, 民宗局, 建委, 人大常委会, 宣教科) and offices written X办 for X办公室 (党政办, 民政办, 经发办,
+    # 社会事务办, 金融办 → 金融工作办公室, 防指办); two older gold files keep 街道党政办, 街道社会事务办 unexpanded;
+    # 0.931 (994/1068) with 州 and 旗 read as levels (州住建局 was read as a place 州住房和城 before 乡建设局)
+    assert scores["share"] >= 0.930
     # the misses named on the first runs: bare department stems of a city notice (公安, 交通, 工商, 安全监管,
     # 质量技监) taking neither the issuer's level nor their full name; township offices and villages named
     # without the township (镇党政办, 各村委会); 县防汛办 / 县防指 expanded two ways by two annotators
@@ -329,8 +333,8 @@ def test_canonical_scores_on_the_gold_units():
     # 你单位/你公司/该公司 and 市防指 of a 防汛防台抗旱指挥部 need the document: test_normalise_context.py; 33 with
     # 城管执法局 → 城市管理行政执法局; 31 with 防汛办 → 防汛抗旱指挥部办公室; 37 with heldout13-15 and four standard
     # abbreviations)
-    # 94 with train16a-l and heldout16-18 (37 on the older sets, unchanged)
-    assert len(scores["mistakes"]) <= 94, [m["name"] for m in scores["mistakes"]]
+    # 94 with train16a-l and heldout16-18 (37 on the older sets, unchanged); 75 with the standard abbreviations above
+    assert len(scores["mistakes"]) <= 74, [m["name"] for m in scores["mistakes"]]
 
 
 def test_canonical_scores_counts_wrong_merges():
@@ -351,5 +355,8 @@ def test_canonical_scores_on_the_extracted_corpus(extract_cached):
     assert scores["wrong_merges"] == 0, scores["merges"]
     # 0.931 since heldout11/12 joined (their abbreviations: see test_canonical_scores_on_the_gold_units); 0.952
     # (581/610) with the standard abbreviations and the document's context (its own full names, the addressee)
-    # 0.925 with train16a-l and heldout16-18 (their first run)
-    assert scores["share"] is None or scores["share"] >= 0.924, scores["mistakes"]
+    # 0.925 with train16a-l and heldout16-18 (their first run); 0.950 (988/1040) with the standard abbreviations of
+    # published names, X办 offices, 你县, 甲方/乙方 and 市局 of the signing bureau (test_normalise_names17.py); 0.957
+    # (995/1040) with 州/旗 levels, a place kept where it is not the document's own (城东区住建局 in a city's notice) and
+    # a bare 各成员单位 named after the body whose members they are
+    assert scores["share"] is None or scores["share"] >= 0.956, scores["mistakes"]

@@ -773,6 +773,9 @@ def _list_chrome_lines(text: str) -> list[tuple[int, int]]:
     after_trailer = False
     lines = text.split("\n")
     header = _position_chrome(lines)
+    # a sharing site's trailer (关键词:…, 配套讲稿:) follows the text: a 关键词 row of a portal's metadata table
+    # above the text opens none (everything short after it went: the title, the salutation, the signature)
+    last_body = max((k for k, line in enumerate(lines) if _is_body_line(line)), default=-1)
     for k, line in enumerate(lines):
         end = pos + len(line) + 1
         drop = False
@@ -780,12 +783,18 @@ def _list_chrome_lines(text: str) -> list[tuple[int, int]]:
             drop = True
         elif after_trailer and len(line) < 80 and "。" not in line:
             drop = True
-        if _TRAILER_START.match(line):
+        if k > last_body and _TRAILER_START.match(line):
             after_trailer = True
         if drop:
             out.append((pos, min(end, len(text))))
         pos = end
     return out
+
+
+def _is_body_line(line: str) -> bool:
+    """A line that is clearly the document's text: 40 characters or more ending a sentence."""
+    t = line.strip()
+    return len(t) >= 40 and t[-1] in "。!?！？;；"
 
 
 def _drop_lines(m: Mapped, spans: list[tuple[int, int]], how: str, keep_newline: bool = False) -> Mapped:
@@ -988,6 +997,17 @@ def join_page_chunks(m: Mapped) -> Mapped:
 _PAGE_NUMBER_LINE = re.compile(r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
 
 
+def _foreign_header(h: str) -> bool:
+    """A running header that is not the document's own words: no title (…实施方案), no organisation's name alone
+    (the issuer over each page), with a number in it (XX县人民政府公报 2022年第3期, …文件汇编 第2辑)."""
+    from ..learn.boilerplate import _ORG_LINE, _TITLE_END
+
+    return bool(re.search(r"\d", h)) and not _TITLE_END.search(h) and not _ORG_LINE.match(h) and not _DATE_LINE.match(h)
+
+
+_DATE_LINE = re.compile(r"^[\d\s年月日./\-]+$")
+
+
 def remove_page_furniture(m: Mapped) -> Mapped:
     """Page numbers (``- 3 -``, ``第3页``) on lines of their own, and the running header that follows them.
 
@@ -1009,8 +1029,11 @@ def remove_page_furniture(m: Mapped) -> Mapped:
     edits, pos, seen_header = [], 0, set()
     for k, line in enumerate(lines):
         end = pos + len(line) + 1
+        # its first place at the top goes too, unless it is the document's own title or its issuer's name (a
+        # PDF that repeats its title on every page; 青禾县应急管理局 over each page and above the signature date)
         drop = _PAGE_NUMBER_LINE.match(line) or (line.strip() in headers and (line.strip() in seen_header
-                                                                               or k - 1 in numbers))
+                                                                               or k - 1 in numbers
+                                                                               or _foreign_header(line.strip())))
         if line.strip() in headers:
             seen_header.add(line.strip())
         if drop:

@@ -17,8 +17,12 @@ The extractor reads each task's text alone; two kinds of time requirement need t
   a date alone before the comma (:func:`opener_deadline`);
 - a **time-limit field** after the task in its record (``整改措施：…`` then ``整改时限：2025年3月31日前``, with
   ``责任人：…`` perhaps between), in its section and before the next task (:func:`field_deadline`);
+- a **table's time-limit column** (``单位名称 | 主要问题 | 整改时限``) for a task that is a cell of a row and has no
+  deadline of its own: that row's time cell (:func:`cell_deadline`);
 - **明年 in the running text** of a document whose dates the task finder read in the document's own year: the next
-  year's (:func:`next_year_said`; in a part that plans the next year the task finder passes that year already).
+  year's (:func:`next_year_said`; in a part that plans the next year the task finder passes that year already); so
+  are the dates of a task on a line opened by a label of next year's plans (``2025年工作打算：一是…`` in a 2024
+  report: :func:`next_year_line`), which no heading marks.
 
 A deadline is added only when the task has none equal to it; nothing is removed (明年's are re-read, not added).
 """
@@ -174,6 +178,10 @@ FIELD = re.compile(r"[ \t|]*(?P<lab>(?:整改|完成|办结|落实|工作|报送
                    r"[ \t。；;]*$")
 # the other fields of the same record, which may stand between the task and its time limit
 OTHER_FIELD = re.compile(r"[ \t|]*(?:责任人|责任单位|责任部门|牵头单位|配合单位|责任领导|督办人|联系人|整改责任人)[ \t]*[:：]")
+# a time-limit field glued to the end of another field's line (a copy that lost the line break between them:
+# 责任单位：县安监局，各乡镇整改时限：2017年10月31日): the label must say whose time it is (整改/完成 …)
+GLUED_FIELD = re.compile(r"(?P<lab>(?:整改|完成|办结|落实|报送|上报|销号)(?:时限|期限|时间|日期))[ \t]*[:：][ \t]*"
+                         r"(?P<v>[^\n:：]{1,30}?)[ \t。；;]*$")
 
 
 def field_deadline(doc: Document, t: Task, next_start: int) -> Deadline | None:
@@ -198,10 +206,74 @@ def field_deadline(doc: Document, t: Task, next_start: int) -> Deadline | None:
                 return None
             at = m.start("v")
             return replace(d, span=(at + d.span[0], at + d.span[1]))
-        if not OTHER_FIELD.match(doc.text, start, end):
+        o = OTHER_FIELD.match(doc.text, start, end)
+        if not o:
             return None
+        g = GLUED_FIELD.search(doc.text, o.end(), end)
+        if g:
+            d = parse_deadline(g.group("v"), _year_at(doc, start), month=doc.meta.get("month"))
+            if d is None or d.span is None:
+                return None
+            at = g.start("v")
+            return replace(d, span=(at + d.span[0], at + d.span[1]))
         pos = end
     return None
+
+
+# a table's time-limit column, by its header (| 单位名称 | 主要问题 | 整改时限 |)
+TIME_COLUMN = re.compile(r"^(?:整改|完成|办结|落实|报送|上报|销号)?(?:时限|期限|时间|日期|时间节点|截止时间)(?:要求)?$")
+
+
+def _cell_spans(line: str) -> list[tuple[int, int]]:
+    """The (start, end) of each cell of a ``a | b | c`` row (outer bars, when written, left out)."""
+    spans, at = [], 0
+    for part in line.split("|"):
+        spans.append((at, at + len(part)))
+        at += len(part) + 1
+    if line.lstrip().startswith("|"):
+        spans = spans[1:]
+    if line.rstrip().endswith("|") and spans:
+        spans = spans[:-1]
+    return spans
+
+
+def _table_row(line: str) -> bool:
+    return line.count("|") >= 2
+
+
+def cell_deadline(doc: Document, t: Task) -> Deadline | None:
+    """The time limit of the task's own table row, where the task is a cell of an ``a | b | c`` row and the table's
+    header row names a time-limit column (整改时限, 完成时限, 完成时间): that row's cell in that column, or None."""
+    s, e = t.span
+    ls = doc.text.rfind("\n", max(0, s - 2000), s) + 1
+    le = doc.text.find("\n", e)
+    le = len(doc.text) if le < 0 else le
+    row = doc.text[ls:le]
+    if not _table_row(row) or e - s > le - ls:
+        return None
+    # the header: the first row of the run of table lines above (at most 60 rows back)
+    head, pos, n = None, ls, 0
+    while pos > 0 and n < 60:
+        ps = doc.text.rfind("\n", 0, pos - 1) + 1
+        line = doc.text[ps:pos - 1]
+        if not _table_row(line):
+            break
+        head, pos, n = line, ps, n + 1
+    if head is None:
+        return None
+    hcells = [re.sub(r"\s+", "", head[a:b]) for a, b in _cell_spans(head)]
+    cols = [i for i, h in enumerate(hcells) if TIME_COLUMN.match(h)]
+    cells = _cell_spans(row)
+    if len(cols) != 1 or len(hcells) != len(cells):
+        return None
+    k = cols[0]
+    a, b = cells[k]
+    if ls + a <= s < ls + b:
+        return None  # the task is the time cell itself
+    d = parse_deadline(row[a:b], _year_at(doc, s), month=doc.meta.get("month"))
+    if d is None or d.span is None:
+        return None
+    return replace(d, span=(ls + a + d.span[0], ls + a + d.span[1]))
 
 
 def _section_of(doc: Document, pos: int):
@@ -211,6 +283,33 @@ def _section_of(doc: Document, pos: int):
 
 
 NEXT_YEAR_WORD = re.compile(r"明年|来年|下一年度?")
+# a label that opens a paragraph of plans for the next year, the tasks on its line after it (2025年工作打算：一是…,
+# 明年工作思路：…, 2018年，我们将继续…：一是…) where no heading says so
+NEXT_YEAR_LABEL = (r"(?:{y}\s*年(?:度)?|明年|来年|下一年度?)(?:[^。；;：:\n]{{0,8}}?(?:工作)?(?:打算|思路|计划|安排|重点|目标|设想)"
+                   r"[ \t]*[:：]|[，,])")  # or a paragraph that opens with the next year: 2018年，我们将…
+
+
+def next_year_line(doc: Document, t: Task) -> bool:
+    """Whether the task stands on a line (paragraph) opened by a label of plans for the next year (``2025年工作打算：``
+    in a 2024 report), which the section tree does not see as a heading."""
+    if not doc.year:
+        return False
+    s = t.span[0]
+    ls = doc.text.rfind("\n", max(0, s - 2000), s) + 1
+    m = re.match(rf"[ \t]*(?:[(（]?[一二三四五六七八九十\d]{{1,2}}[)）、.．]\s*)?{NEXT_YEAR_LABEL.format(y=doc.year + 1)}",
+                 doc.text[ls:s])
+    return m is not None
+
+
+def next_year_read(doc: Document, d: Deadline) -> Deadline:
+    """``d`` (read in the document's year) read again in the next year."""
+    if not d.raw or d.masked:
+        return d
+    again = find_deadlines(d.raw, doc.year + 1) or ([x] if (x := parse_deadline(d.raw, doc.year + 1)) else [])
+    if len(again) != 1 or again[0].kind != d.kind:
+        return d
+    a = again[0]
+    return replace(d, date=a.date, start=a.start, end=a.end)
 
 
 def next_year_said(doc: Document, d: Deadline) -> Deadline:
@@ -237,6 +336,8 @@ def resolve(doc: Document, tasks: list[Task]) -> list[Task]:
         next_start = starts[k] if k < len(starts) else len(doc.text)
         if doc.year and any(d.raw and NEXT_YEAR_WORD.search(d.raw) for d in t.deadlines):
             t = replace(t, deadlines=tuple(next_year_said(doc, d) for d in t.deadlines))
+        elif t.deadlines and doc.year and _year_at(doc, t.span[0]) == doc.year and next_year_line(doc, t):
+            t = replace(t, deadlines=tuple(next_year_read(doc, d) for d in t.deadlines))
         add: list[Deadline] = []
         keys = {_key(d) for d in t.deadlines}
         if month:
@@ -245,7 +346,7 @@ def resolve(doc: Document, tasks: list[Task]) -> list[Task]:
                     keys.add(_key(d))
                     add.append(d)
         lab = label_deadline(doc, t) or opener_deadline(doc, t) or field_deadline(doc, t, next_start) \
-            or phase_line_deadline(doc, t, by_id)
+            or phase_line_deadline(doc, t, by_id) or (None if t.deadlines else cell_deadline(doc, t))
         if lab is not None and _key(lab) not in keys:
             add.insert(0, lab)
         if add:

@@ -146,6 +146,10 @@ YEAR_RE = re.compile(
 # a period that modifies a noun (做好四季度安全防范工作, 上半年目标责任落实情况, 二季度安全生产形势分析会): the period
 # the work or the record is of, not a time to finish by
 _OF_PERIOD = r"(?:安全生产|安全防范|安全)?(?:工作|情况|形势|总结|目标|任务)"
+# months that name the period a record or a plan is of (通报1—10月事故情况, 做好12月份安全生产执法检查计划编制工作): the
+# nouns of the record only, never a verb between (6月开展检查并报送情况 is a schedule)
+OF_MONTHS = re.compile(r"的?(?:全[省市区县镇乡])?(?:安全生产|安全|消防|防汛|生产|事故|执法|检查|督查|值班|隐患|排查|培训|"
+                       r"工作|统计|监管)*(?:计划|总结|情况|数据|形势|报表|要点)")
 QUARTER_RE = re.compile(
     rf"(?<![每本上下前后近\d])(?:(?P<y>{_Y})年|(?P<ty>{_THIS_YEAR}))?第?(?P<q>[一二三四1-4])季度(?:末|底)?"
     # 第四季度发生较大事故的乡镇: the time of an event named, not a time to finish by
@@ -164,7 +168,7 @@ _PAREN = r"[(（][^()（）,，;；。\n]{1,6}[)）]"
 REC_RE = re.compile(
     r"每(?!逢)(?:个|一)?(?P<f>季度|季|半年|学期|年度?|月|周|星期|礼拜|日|天)"
     rf"(?:的?(?:(?:{_M})月份?)?(?:(?:{_D})[日号]|[上中下]旬|底|末|的?第[一二三四五1-5]个?(?:周|星期))"
-    rf"|的?(?:{_M})月份?|年(?:底|末))?(?:{_BEFORE})?"
+    rf"|的?(?:{_M})月份?|年(?:底|末)|(?:上午|下午|晚上)?(?:\d{{1,2}}[:：]\d{{2}}|\d{{1,2}}[时点]))?(?:{_BEFORE})?"
     rf"(?:(?:[^{_STOP_CLAUSE}]|{_PAREN}){{0,30}}?(?:至少|不少于|不低于|最少|最低)(?:[^{_STOP}\d一二两三四五六七八九十]|"
     rf"[一二三四五六七八九十]、|[一二三四五六七八九十](?=级)|{_WORD_NUM}|{_PAREN})"  # 至少对全市一、二级…企业督导检查1次
     rf"{{0,24}}?(?P<ca>{_NUMC})(?:次|个|场|期|轮|批|项|份|篇|件|起|回|遍)"
@@ -192,6 +196,10 @@ START_AFTER = re.compile(r"以来|起(?!草)|开始|至今|以后|之后|后(?!�
 # a date a label names as the time limit (截止时间为6月30日, 完成时限：6月30日, 报送日期：…): a deadline, not a time stamp
 LIMIT_LABEL = re.compile(r"(?:截止|完成|报送|上报|整改|办结|报名)(?:时间|时限|日期|期限)\s*(?:为|是|[:：])?\s*$")
 TALLY = re.compile(r"[,，、]?\s*(?:全\S{0,3})?(?:共|累计|已|合计|总计)")
+# a period followed by what was done or happened in it (今年1至5月，全市共发生事故6起; 1—5月，全区已排查…): reviewed, not scheduled
+TALLY_AFTER = re.compile(r"[,，]?\s*(?:全[省市区县镇乡]|我[省市区县镇乡局])?(?:共|累计|已|合计|总计|先后|发生|全[省市区县镇乡]?共)")
+# a day, then the place where the work is held (6月16日在县城人民广场集中举办咨询日活动)
+AT_PLACE = re.compile(r"在[^,，;；。:：!！?？\n]{1,16}?(?:集中|统一|同步|联合)?(?:召开|举办|举行|启动|开展|组织)")
 CUE_VERB = re.compile(r"(?:集中|全面|统一|同步|联合|继续|深入)?(?:完成|召开|举办|举行|启动|开展|组织)|要|须|必须|务必|将"
                       r"|开始")  # 6月12日要对…, 3月21日下午召开…, 6月集中开展…, 6月8日上午9:00开始
 # a year alone opening a clause before the work done in it (…，2019年安排专项经费120万元): by its end (SPEC §8)
@@ -199,6 +207,7 @@ YEAR_VERB = re.compile(r"(?:要|须|将|力争|确保)?(?:安排|投入|完成|�
 # the count after a list of quarter months (3月、6月、9月、12月底前各汇总通报一次)
 LIST_COUNT = re.compile(rf"各?(?:[^{_STOP_CLAUSE}\d一二两三四五六七八九十]|{_WORD_NUM}){{0,12}}?(?P<c>{_NUMC})(?:次|期|场|轮|遍)(?!性)")
 ATTRIB = re.compile(r"[^,，;；。、]{0,4}?(?:召开|举行|举办|印发|发布|下发|出台|部署|发生|发现|查出)的")  # 3月召开的会议: a past event named
+WITHIN = re.compile(r"(?:以内|之内|内)(?!的|容|部|外|涵|设|置|业|务|勤|河|陆|地|蒙)")  # 6月份内完成, 9月内: within the month
 IS = re.compile(r"正?是")  # 6月12日是咨询日 (the day of the work); 6月份是安全生产月 (a month described)
 MODAL = re.compile(r"要|须|必须|务必|力争|确保|争取|将")  # 今年要全面开工: by the end of this year
 OPENING = re.compile(r"(?:^|[。;；!！?？\n])\s*[于在]?$")
@@ -315,10 +324,14 @@ def _single(m: re.Match, year: int | None, text: str) -> _Cand | None:
     if before:
         point = hi if (g["d"] or g["dek"] or g["eom"]) else (lo and lo - timedelta(days=1))
         return _Cand(start, m.end(), _by(point, masked))
+    if (until or pre in _TO) and TALLY_AFTER.match(text, m.end()):
+        return None  # 至10月，全县共检查…: the end of a period reviewed
     if until or pre in _TO or g["eom"]:
         return _Cand(start, m.end(), _by(hi, masked))
-    if not g["d"] and IS.match(text, m.end()) or ATTRIB.match(text, m.end()):
+    if not g["d"] and (IS.match(text, m.end()) or OF_MONTHS.match(text, m.end())) or ATTRIB.match(text, m.end()):
         return None  # 今年6月份是“安全生产月”: a month described; 5月召开的会议: an event named, not a schedule
+    if not (g["d"] or g["dek"] or g["eom"]) and (w := WITHIN.match(text, m.end())):  # 6月份内完成: by the month's end
+        return _Cand(start, w.end(), _by(hi, masked), masked=masked)
     if g["fen"] and text.startswith("完成", m.end()):  # 9月份完成: by the month's end, as 10月完成
         return _Cand(start, m.end(), _by(hi, masked), bare=not (g["ty"] or g["ny"] or (pre and not at)), masked=masked,
                      at=at)
@@ -376,8 +389,9 @@ def _range(m: re.Match, year: int | None, text: str) -> _Cand | None:
     g = m.groupdict()
     if not (g["bm"] or g["bd"] or g["byend"]):
         return None
-    if IS.match(text, m.end()):  # 5—9月是主汛期: a period described, not a schedule
-        return None
+    if IS.match(text, m.end()) or not g["bd"] and not g["beom"] and OF_MONTHS.match(text, m.end()) \
+            or TALLY_AFTER.match(text, m.end()):
+        return None  # 5—9月是主汛期: a period described; 通报1—10月事故情况: the period a record is of; 1—5月，全市共…
     masked = _masked(g["ay"], g["am"], g["ad"], g["by"], g["bm"], g["bd"])
     ay = _year(g["ay"], year)
     by = _year(g["by"], None) if g["by"] and not masked else (ay + 1 if ay and g["bty"] in ("次年", "翌年", "第二年") else ay)
@@ -390,7 +404,7 @@ def _range(m: re.Match, year: int | None, text: str) -> _Cand | None:
 
 
 def _months(m: re.Match, year: int | None, text: str) -> _Cand | None:
-    if IS.match(text, m.end()):
+    if IS.match(text, m.end()) or OF_MONTHS.match(text, m.end()) or TALLY_AFTER.match(text, m.end()):
         return None
     if _masked(m["ay"], m["am"], m["bm"]):
         return _Cand(m.start(), m.end(), Deadline("range", masked=True))
@@ -672,7 +686,7 @@ def _cued(text: str, c: _Cand, prev: _Cand | None, news_last: int) -> bool:
     clause_end = stop.start() if stop else len(text)
     if LIMIT_LABEL.search(text, max(0, c.start - 12), c.start):  # 截止时间为6月30日,共检查…: a reporting date
         return not PAST.search(text[c.end:clause_end]) and not TALLY.search(text, c.end, c.end + 12)
-    if c.at or CUE_VERB.match(text, c.end) or (c.day and IS.match(text, c.end)):
+    if c.at or CUE_VERB.match(text, c.end) or (c.day and (IS.match(text, c.end) or AT_PLACE.match(text, c.end))):
         return not PAST.search(text[c.end:clause_end])
     if c.masked or not _opening(text, c.start) or not text[c.end:c.end + 1] \
             or text[c.end] not in ",，、:： ":  # a date line alone (a signature) is no schedule

@@ -78,15 +78,19 @@ _NOISE_TAIL = re.compile(r"(?:\.(?:docx?|pdf|txt|html?)|范文|模板|最新|精
                          r"[(（]\s*(?:第\s*[\d一二三四五六七八九十]+\s*期|节选|摘要|试行|暂行|修订|修正|草案)\s*[)）])+$")
 _SPEECH_END = re.compile(r"(?:讲话|致辞|发言|讲稿|主持词|讲话稿|讲话提纲|讲话要点|发言稿)$|上的(?:讲话|发言)")
 _MINUTES_END = re.compile(r"纪要$")
+_BARE_NOUN = re.compile(r"[\u4e00-\u9fff]{0,2}(?:函|通知|通报|纪要|简报|讲话|报告|方案|要点|预案|决定)")
 _REPORT_ANY = re.compile(r"总结|小结|汇报|述职")  # 工作总结及明年工作计划 is a report
-_REPORT_END = re.compile(r"(?:报告|情况|通报|简报|周报|快报|专报|动态|汇总表|进度表|回头看)$")
+_REPORT_END = re.compile(r"(?:报告|情况|通报|简报|周报|快报|专报|动态|汇总表|进度表|回头看|形势分析|情况分析)$")
 # a reply to a deputy's proposal or a suggestion (…建议的答复, 答复函, 答复意见): what was done, what will be
 _REPLY_END = re.compile(r"答复(?:函|意见|意见书)?$")
 _PLAN_END = re.compile(r"(?:方案|要点|计划|规划|清单|分工|分工表|分解表|分解|任务表|责任书|责任状|目标|指标|任务|安排|"
                        r"意见|打算|思路)$")
 _NOTICE_END = re.compile(r"(?:通知|通告|公告|函|决定|通令|倡议书|通知书|告知书|指令书|意见书)$")
 _WRAPPER = re.compile(r"印发|转发|下发|下达|批转|发布")
-_RULES_END = re.compile(r"(?:预案|规定|办法|制度|细则|条例|职责|责任制|规程|标准|规范|守则|须知|指南|章程|统计表|数据表)$")
+# a form's instructions (填报说明) and a checklist (检查表) are data tables (a 责任清单 is a duty list or a task
+# list: the gold files hold both, so the title alone does not tell)
+_RULES_END = re.compile(r"(?:预案|规定|办法|制度|细则|条例|职责|责任制|规程|标准|规范|守则|须知|指南|章程|统计表|数据表|"
+                        r"填报说明|检查表)$")
 # duties named as the document's subject before something else (…工作职责及9月巡查记录, 岗位职责和考核)
 _RULES_LEAD = re.compile(r"(?:职责|责任制)(?:及|和|与|、)")
 # what a wrapper notice delivers: 关于印发《X办法》的通知 -> X办法 (its class is the class of what it prints)
@@ -97,6 +101,9 @@ _TYPE_NOUN = re.compile(r"(?:实施|工作|活动|行动)?(?:通知|通告|方�
 _ITEM_MARKER = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．是要]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、.．](?!\d)|"
                           r"第[一二三四五六七八九十]{1,3}[,，、])")
 LEAD_LINES = 6
+# an issue number alone or after a masthead: 第23期, （2024年第5期）, 2021年第3期（总第56期）
+_ISSUE = re.compile(r"[(（]?\s*(?:(?:19|20)\d\d\s*年\s*)?第\s*[\d一二三四五六七八九十]{1,4}\s*期\s*[)）]?"
+                    r"(?:\s*[(（]\s*总第\s*\d{1,4}\s*期\s*[)）])?\s*$")
 RULE_SIGNS = ("enacts_rules", "articles", "duty_opening", "rulebook_heading")
 
 
@@ -105,8 +112,10 @@ def title_class(s: str | None) -> str | None:
     if not s:
         return None
     s = _NOISE_TAIL.sub("", s.strip())
-    if len(s) < 4:
+    # a title of its document noun alone, letters spaced in the red-headed way (督　办　函, 通　报, 纪要)
+    if len(s) < 4 and not _BARE_NOUN.fullmatch(re.sub(r"\s+", "", s)):
         return None
+    s = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", s) if len(s) <= 12 else s
     if _SPEECH_END.search(s):
         return "speech"
     if _MINUTES_END.search(s):
@@ -152,6 +161,13 @@ def lead_title(text: str) -> tuple[str | None, str]:
             c = title_class(cand)
             if c:
                 return c, cand
+    # a periodical's masthead over its issue number (应急管理信息 / 第23期, 安全工作动态（2024年第5期）): a 简报,
+    # news of work done; only where no line names a kind of document (a gazette's issue line heads a notice)
+    for j, ln in enumerate(lines[:LEAD_LINES]):
+        if _ISSUE.search(ln):
+            head = _ISSUE.sub("", ln).strip() or (lines[j - 1] if j else "")
+            if head and not _ITEM_MARKER.match(head) and not re.search(r"[,，。;；>›»]", head):
+                return "report", head
     return None, ""
 
 
@@ -170,8 +186,14 @@ def other_evidence(row: dict) -> bool:
     ``other`` has two gold examples; a model trained on them learns their accidents (no title, a fragment)
     and pushed untitled plans there. Without such a sign its probability is given to the other labels.
     """
-    return ("rules" in (row.get("title_class"), row.get("lead_class")) or bool(row.get("rulebook_head"))
-            or any(row.get("rule_signs", {}).values()))
+    classes = (row.get("title_class"), row.get("lead_class"))
+    if "rules" in classes or row.get("rulebook_head"):
+        return True
+    # articles (第一条 控制指标) in a document whose title names a plan (…目标责任书, …实施方案) are its clauses
+    if row.get("rule_signs", {}).get("articles") and "plan" in classes and not any(
+            v for k, v in row.get("rule_signs", {}).items() if k != "articles"):
+        return False
+    return any(row.get("rule_signs", {}).values())
 
 
 # what a rule book, a duty list or a 预案 says of itself, wherever its title went (a web copy without one):
@@ -385,7 +407,9 @@ by them). Without this model the rule `find_doc_type` decides and the probabilit
   duties, a first heading 总则/编制目的/适用范围) and whether the document shows any sign of `other`.
   The title grammar reads a wrapper by what it delivers (关于印发…考核办法的通知 is a rule book, 关于印发…方案的
   通知 a wrapper), a reply (…建议的答复, 答复函) as a report, 通知书/指令书/告知书 as notices, 简报（第8期）/
-  工作动态 as reports, …职责及… / 岗位责任制 as rules.
+  工作动态 as reports, …职责及… / 岗位责任制 as rules, a bare 督办函 / 通报 as its class, …形势分析 as a report,
+  填报说明 / 检查表 as data tables; a masthead over an issue number (第23期) stands in for a missing title as a
+  report.
 - **Estimator**: scikit-learn LogisticRegression (C 16, chosen among 1, 4, 16, 64 by the same CV
   before the title grammar existed, and kept; balanced class weights, random_state 0)
   over the union of those features (sklearn {meta.get('sklearn', '?')}). `other` is given only to a
@@ -418,7 +442,14 @@ Held-out misses:
   heldout13-15, scored on their 36 documents) from 0.9167 to 0.9722; 14 short documents in genres the
   corpus lacks (简报, 督办函, 专题会议纪要, 提案答复函, 执法通报, 任务清单, 举报奖励办法, 岗位责任制, 社区预案,
   表态发言, 工作动态, 提示函, a news item, a speech), written for `tests/test_doctype_genres.py`, read
-  12 of 14 right before the change (both misses `other`) and 14 after.
+  12 of 14 right before the change (both misses `other`) and 14 after. Sixth session (447 documents, the
+  same boilerplate model before and after, `scripts/measure_doctype_loso.py`): a title of its noun alone
+  (督办函, letters spaced or not), a periodical's masthead over its issue number (应急管理信息 / 第23期) as a
+  report, 形势分析 as a report, 填报说明 / 检查表 as data tables, and no gate on `other` from the articles of a
+  plan-titled document (目标责任书) took the CV from 0.9821 to 0.9955 (`other` 18/21 -> 20/21), the
+  leave-one-set-out check (trained without heldout16-18 and train16j-l, scored on their 72) from 71/72 to
+  72/72; 12 new short genre documents read 11 right before (a 简报 with masthead and issue number read as a
+  plan) and 12 after, and 10 more written after the change read 10 of 10 on their first run.
 - **Limits**: `other` has very few examples (rules, 预案); `speech` is rare too, so the
   probabilities of those two classes are the least reliable.
 - **Rebuild**: `taskdb train corpora/ --only doctype`.

@@ -14,6 +14,11 @@ from __future__ import annotations
 
 import math
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from itertools import repeat
+from operator import add, mul
 from typing import Any
 
 import numpy as np
@@ -21,6 +26,26 @@ import numpy as np
 Row = dict[int, float]  # a sparse feature row: column → value
 
 _WHITE = re.compile(r"\s\s+")
+
+
+# TF-IDF rows of the texts already seen inside a :func:`same_texts` block, per thread:
+# ``_local.rows``: id(_Tfidf) -> text -> row (None outside a block)
+_local = threading.local()
+
+
+@contextmanager
+def same_texts() -> Iterator[None]:
+    """Inside the block, a TF-IDF step turns each distinct text into its row once and hands the same row out
+    again (rows are read, never changed, downstream): for a caller that scores one document's items in several
+    passes whose text fields stay the same (the metric category's second pass, which only adds the neighbours'
+    categories), or many items that share a field (a section heading). The memo ends with the block, so nothing
+    outlives the document."""
+    outer = getattr(_local, "rows", None)
+    _local.rows = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _local.rows = outer
 
 
 class _Func:
@@ -53,29 +78,52 @@ class _Tfidf:
         text = _WHITE.sub(" ", text)
         lo, hi = self.ngram_range
         out = list(text) if lo == 1 else []
-        for n in range(max(lo, 2), min(hi + 1, len(text) + 1)):
-            out.extend(text[i:i + n] for i in range(len(text) - n + 1))
+        size, piece = len(text), text.__getitem__
+        for n in range(max(lo, 2), min(hi + 1, size + 1)):  # text[i:i + n] for every i, the slicing in C
+            out.extend(map(piece, map(slice, range(size - n + 1), range(n, size + 1))))
         return out
 
+    def _idf_floats(self) -> list[float] | None:
+        """The idf as a list of Python floats (made once; models pickled before this method lack the attribute):
+        ``c * idf[j]`` on a float is the same double as on a NumPy scalar, without NumPy's per-item cost."""
+        try:
+            return self._idf_list
+        except AttributeError:
+            self._idf_list = None if self.idf is None else self.idf.tolist()
+            return self._idf_list
+
     def __call__(self, X) -> list[Row]:
+        if self.norm not in ("l2", None):
+            raise NotImplementedError(f"TF-IDF norm {self.norm!r}")
+        idf, get, sublinear, l2 = self._idf_floats(), self.vocab.get, self.sublinear, self.norm == "l2"
+        table = getattr(_local, "rows", None)
+        memo = None if table is None else table.get(id(self))
+        if table is not None and memo is None:
+            memo = table[id(self)] = {}
         rows = []
         for doc in X:
-            counts: dict[int, float] = {}
-            for g in self._grams(doc):
-                j = self.vocab.get(g)
+            if memo is not None:
+                row = memo.get(doc)
+                if row is not None:
+                    rows.append(row)
+                    continue
+            counts: dict = {}
+            for j in map(get, self._grams(doc)):
                 if j is not None:
-                    counts[j] = counts.get(j, 0.0) + 1.0
-            if self.sublinear:
+                    counts[j] = counts.get(j, 0) + 1
+            if sublinear:
                 counts = {j: 1.0 + math.log(c) for j, c in counts.items()}
-            if self.idf is not None:
-                counts = {j: c * self.idf[j] for j, c in counts.items()}
-            if self.norm == "l2":
+            if idf is not None:
+                counts = {j: c * idf[j] for j, c in counts.items()}
+            elif not sublinear:
+                counts = {j: float(c) for j, c in counts.items()}
+            if l2:
                 n = math.sqrt(sum(c * c for c in counts.values()))
                 if n > 0:
                     counts = {j: c / n for j, c in counts.items()}
-            elif self.norm is not None:
-                raise NotImplementedError(f"TF-IDF norm {self.norm!r}")
             rows.append(counts)
+            if memo is not None:
+                memo[doc] = counts
         return rows
 
 
@@ -143,9 +191,8 @@ class _Union:
             rows = part(X)
             if out is None:
                 out = [{} for _ in rows]
-            for o, r in zip(out, rows):
-                for j, v in r.items():
-                    o[offset + j] = v * w
+            for o, r in zip(out, rows):  # o[j + offset] = v * w for each (j, v) of r, in r's order, in C
+                o.update(zip(map(add, r, repeat(offset)), map(mul, r.values(), repeat(w))))
             offset += part.width
         return out or []
 

@@ -28,8 +28,8 @@ from .checks import check, document_date
 from .domains import domain_of
 from .measure import measure_metrics
 from .scores import canonical_scores
-from .units import (Gazetteer, canonical, document_form, document_level, gazetteer, resolve_addressee, resolve_pronoun,
-                    unit_level)
+from .units import (Gazetteer, canonical, document_form, document_level, document_signer, gazetteer, other_place,
+                    resolve_addressee, resolve_members, resolve_pronoun, unit_level)
 
 __all__ = ["Gazetteer", "canonical", "canonical_scores", "domain_of", "gazetteer", "normalise"]
 
@@ -53,11 +53,14 @@ def normalise(doc: Document) -> Document:
     level = document_level(doc.issuer, doc.title, doc.text, [u.name for t in doc.tasks for u in t.units])
     tasks = []
     by_id = {s.id: s for s in doc.sections}
+    issuer = doc.issuer or (document_signer(doc.text) if any(t.units for t in doc.tasks) else None)
+    own = " ".join(filter(None, (doc.title, doc.issuer, issuer)))  # the document's own names: its place
     for t in doc.tasks:
         units = []
         for u in t.units:
-            canon = resolve_pronoun(u.name, doc.issuer) or resolve_addressee(u.name, doc.text) or \
-                document_form(u.name, gaz.canonical(u.name), doc.text)
+            canon = resolve_pronoun(u.name, issuer) or resolve_addressee(u.name, doc.text) or \
+                resolve_members(u.name, doc.text, issuer) or \
+                other_place(u.name, document_form(u.name, gaz.canonical(u.name), doc.text), gaz.resolve(u.name)[1], own)
             kind = gaz.kind(canon)
             units.append(replace(u, canonical=canon, kind=kind, level=unit_level(canon, kind, level)))
         tasks.append(replace(t, units=tuple(units), domain=domain_of(t.text, _headings(doc, t, by_id), doc.title)))

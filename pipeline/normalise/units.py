@@ -35,11 +35,12 @@ FUZZY_THRESHOLD = 0.5
 #: a fuzzy candidate must beat the next different canonical by this much
 FUZZY_MARGIN = 0.05
 
-_LEVEL_PREFIX = re.compile(r"^(省|市|区|县|镇|乡|街道)(?=.)")
+# 州 (a prefecture, at the level of a city) and 旗 (a banner, at the level of a county) are levels too
+_LEVEL_PREFIX = re.compile(r"^(省|市|州|区|县|旗|镇|乡|街道)(?=.)")
 _MASK = re.compile(r"[Xx×*＊]+|某{1,3}|○{2,}")
 # a real place name before a level character: 龙陵县应急管理局, 屯溪区安委会办公室, 安康市安全生产委员会办公室
 _PLACE = re.compile(r"^(?!各|全|有关|相关|所在|其他)(?P<place>(?:(?![省市区县镇乡级])[\u4e00-\u9fff]){2,6}?)"
-                    r"(?P<level>省|市|区|县|镇|乡|街道)(?P<rest>.{2,})$")
+                    r"(?P<level>省|市|州|区|县|旗|镇|乡|街道)(?P<rest>.{2,})$")
 _BRACKETS = str.maketrans({"（": "(", "）": ")", "〈": "(", "〉": ")", "<": "(", ">": ")", "【": "(", "】": ")",
                            "，": ","})
 _TRAILING_PAREN = re.compile(r"^(.{2,}?)\([^()]{2,}\)$")
@@ -48,6 +49,8 @@ ORG_MARKS = set("局委办部队所站厅处科室会组院中心分总支")
 # words an abbreviation leaves out whole (应急局 for 应急管理局)
 FILLERS = {"管理", "监督管理", "监督"}
 PRONOUNS = re.compile(r"^(?:我|本)(?P<head>局|办|委|队|部|厅|站|所|中心|镇|街道|乡|区|县|市|院)$")
+# a body named by its level and head alone (市局, 县局, 省厅): the issuer, where the issuer is that body
+LEVEL_HEAD = re.compile(r"^(?P<level>省|市|州|县|区)?(?P<head>局|厅|委)(?P<rest>(?:[^局厅委]{1,12}(?:科|处|室|股|队|支队|总队|大队|中心))?)$")
 
 
 def clean_name(name: str) -> str:
@@ -65,13 +68,13 @@ def drop_masks(name: str) -> str:
 def split_level(name: str) -> tuple[str, str]:
     """(level prefix as written, rest): ``区应急局`` → (区, 应急局); ``应急局`` → ('', 应急局)."""
     m = _LEVEL_PREFIX.match(name)
-    if m and not name.startswith(("市场", "区域", "县区", "市级", "区级", "县级", "乡镇", "镇街")):
+    if m and not name.startswith(("市场", "区域", "县区", "市级", "区级", "县级", "乡镇", "镇街", "旗帜", "州市")):
         return m.group(1), name[m.end():]
     return "", name
 
 
 def level_of(prefix: str) -> str | None:
-    return {"乡": "镇", "街道": "镇"}.get(prefix, prefix) or None
+    return {"乡": "镇", "街道": "镇", "州": "市", "旗": "县"}.get(prefix, prefix) or None
 
 
 def _data(name: str) -> str:
@@ -192,7 +195,8 @@ class Gazetteer:
             barred = self.not_after.get(abbr, "")
             while i < len(name):
                 if name.startswith(abbr, i) and not covered.intersection(range(i, i + len(abbr))) \
-                        and not (i and name[i - 1] in barred):
+                        and not (i and name[i - 1] in barred) \
+                        and not (abbr.endswith("办") and name.startswith("公室", i + len(abbr))):  # 防指办公室 is written
                     out.append(full)
                     i += len(abbr)
                 else:
@@ -362,8 +366,17 @@ def canonical(name: str) -> str:
 
 
 def resolve_pronoun(name: str, issuer: str | None) -> str | None:
-    """``我局`` / ``我办`` / ``本局`` → the issuer's canonical name when the issuer is that kind of body."""
+    """``我局`` / ``我办`` / ``本局`` → the issuer's canonical name when the issuer is that kind of body; ``市局`` /
+    ``县局`` / ``省厅`` → the issuer's when the issuer is a body of that level and head (a city bureau's own 市局)."""
     m = PRONOUNS.match(clean_name(name))
+    if issuer and (lh := LEVEL_HEAD.match(clean_name(name))) and (lh.group("level") or lh.group("rest")):
+        # 市局, 县局, 省厅; and an office of it: 市局执法支队, 厅安全生产执法总队 (the issuing bureau's own)
+        iss = gazetteer().canonical(issuer)
+        same_level = split_level(iss)[0] == lh.group("level") if lh.group("level") else bool(split_level(iss)[0])
+        if not (same_level and iss.endswith(lh.group("head"))):
+            return None
+        rest = lh.group("rest")
+        return iss + (gazetteer().expand(rest) if rest else "")
     if not m or not issuer:
         return None
     iss = gazetteer().canonical(issuer)
@@ -388,6 +401,19 @@ def _abbreviation(name: str, rest: str) -> str:
     if rest.startswith("办公室") and core.endswith("办"):  # 防办, 森防办: the body's abbreviation and 办 for its office
         return core[:-1]
     return core
+
+
+@lru_cache(maxsize=256)
+def body_forms(first: str, head: str) -> re.Pattern:
+    """The written forms of a body whose abbreviation starts with ``first`` and whose name ends in ``head``:
+    ``first``, then at most ten Han characters, then ``head``, where ``first`` follows a level (省市区县镇乡), 各, or
+    anything but a Han character or a closing bracket (not a body named inside a longer name).
+
+    The lookbehinds stand after ``first`` (they look back over it), so the pattern opens with a literal and the
+    scan jumps from one ``first`` to the next; written before it, every position of the text was tried (the
+    same matches, ten times slower on a long document: tests/test_speed_paths.py)."""
+    lit = re.escape(first)
+    return re.compile(rf"{lit}(?:(?<=[省市区县镇乡各]{lit})|(?<![{_HAN[1:-1]})）]{lit})){_HAN}{{0,10}}?{head}")
 
 
 def document_form(name: str, canon: str, text: str) -> str:
@@ -418,7 +444,7 @@ def document_form(name: str, canon: str, text: str) -> str:
     counts: dict[str, int] = {}
     # a whole name: after a level (临湾市防汛防台抗旱指挥部), 各 or the start of a phrase; not a
     # specialised body named inside a longer name (城镇燃气安全生产专业委员会)
-    for f in re.finditer(rf"(?:(?<=[省市区县镇乡各])|(?<![{_HAN[1:-1]})）])){re.escape(abbr[0])}{_HAN}{{0,10}}?{head}", text):
+    for f in body_forms(abbr[0], head).finditer(text):
         form = f.group()
         if is_subsequence(abbr, form) and form[:2] == stem[:2] and \
                 (is_subsequence(stem, form) or is_subsequence(form, stem)):
@@ -429,8 +455,80 @@ def document_form(name: str, canon: str, text: str) -> str:
     return canon[:body_start] + best + rest
 
 
-# 你单位, 你公司, 贵公司 (the addressee), 该公司 (the company the document is about)
-ADDRESSEE = re.compile(r"^(?P<who>你|贵|该)(?P<head>单位|公司|企业|厂|局|所|站|店|场|中心|集团|学校|医院|街道|镇|乡|村)$")
+# a place and its level in the document's own names (its title, issuer or signer): 汝阳市, 安澜区, 青石镇
+_OWN_PLACE = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:省|市|州|区|县|旗|镇|乡|街道)")
+
+
+def other_place(name: str, canon: str, how: str, own: str) -> str:
+    """``canon`` with the written place kept where it is not the document's own (SPEC §4 drops a *repeated* place):
+    a city's notice that names 城东区住建局 means that district's bureau, 城东区住房和城乡建设局, while 安澜区应急管理局 in
+    安澜区's own news is 区应急管理局. ``how`` is how the gazetteer resolved the name (only a dropped place, ``place``,
+    is restored); ``own`` holds the document's own names (title, issuer, signer). Where they name no place at all,
+    the place stays dropped."""
+    if how != "place" or not _OWN_PLACE.search(own):
+        return canon
+    m = _PLACE.match(drop_masks(clean_name(name)))
+    if not m or m.group("place") in own or not canon.startswith(m.group("level")):
+        return canon
+    return m.group("place") + canon
+
+
+# a bare member collective (各成员单位) and the written forms that say whose members they are (市防指各成员单位)
+MEMBERS = re.compile(r"^(?P<each>各|全体)?成员单位$")
+_MEMBER_FORM = re.compile(r"(?P<body>[\u4e00-\u9fff（）()]{1,24}?(?:指挥部|委员会|安委会|防指|森防指|减灾委|消安委|领导小组|联席会议))"
+                          r"(?:各|全体)?成员单位")
+_BODY = re.compile(r"(?:指挥部|委员会|领导小组|联席会议)$")
+
+
+def resolve_members(name: str, text: str, issuer: str | None) -> str | None:
+    """The body whose members a bare ``各成员单位`` are: the one the document names most with its members
+    (``市森林草原防灭火指挥部各成员单位``, ``市防指各成员单位``), else the issuing body when it is one (a 防指's own
+    minutes), canonical, with the members after it; else None."""
+    m = MEMBERS.match(clean_name(name))
+    if not m:
+        return None
+    gaz = gazetteer()
+    counts: dict[str, int] = {}
+    for f in _MEMBER_FORM.finditer(text[:20000]):
+        body = gaz.canonical(f.group("body"))
+        if _BODY.search(body):
+            counts[body] = counts.get(body, 0) + 1
+    if counts:
+        best = sorted(counts, key=lambda b: -counts[b])
+        if len(best) > 1 and counts[best[0]] == counts[best[1]]:
+            return None  # two bodies named as often: not known whose
+        body = best[0]
+    elif issuer and _BODY.search(gaz.canonical(issuer)):
+        body = gaz.canonical(issuer)
+    else:
+        return None
+    return body + ("各" if m.group("each") == "各" else "全体" if m.group("each") else "") + "成员单位"
+
+
+# an organisation's name alone on a line (a letterhead or a signature): a body's head at its end, no punctuation
+_ORG_LINE = re.compile(r"^[\u4e00-\u9fff（）()]{4,30}?(?:局|委员会|人民政府|政府|办公室|厅|委|队|中心|指挥部|管理处|办事处)$")
+_DATE_LINE = re.compile(r"^[（(]?(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年.{1,8}日[)）]?$")
+
+
+def document_signer(text: str) -> str | None:
+    """The body that signs the document when the title names none: the name over the date line at its end
+    (``鹭州市交通运输局`` then ``2022年6月21日``), else a letterhead alone on the first line, or None."""
+    tail = [ln.strip() for ln in text[-1500:].split("\n") if ln.strip()][-12:]  # bounded: the last lines only
+    for i in range(len(tail) - 1, 0, -1):
+        if _DATE_LINE.match(tail[i]) and _ORG_LINE.match(tail[i - 1]):
+            return tail[i - 1]
+    head = [ln.strip() for ln in text[:200].split("\n") if ln.strip()][:1]
+    if head and _ORG_LINE.match(head[0]):
+        return head[0]
+    return None
+
+
+# 你单位, 你公司, 贵公司 (the addressee), 该公司 (the company the document is about), 你县 / 你乡 (the government addressed)
+ADDRESSEE = re.compile(r"^(?P<who>你|贵|该)(?P<head>单位|公司|企业|厂|局|所|站|店|场|中心|集团|学校|医院|街道|镇|乡|村|"
+                       r"县|区|市|旗)$")
+# the parties of an agreement (目标责任书: 甲方：晋峪县人民政府, 乙方：枫口镇人民政府)
+PARTY = re.compile(r"^(?P<p>[甲乙丙])方$")
+_PARTY_LINE = r"^\s*{p}方\s*(?:[（(][^）)\n]{{0,10}}[)）])?\s*[：:]\s*(?P<name>[^\s：:，,。;；|（(]{{3,40}})\s*$"
 # the salutation under the heading: a line that is a name and a colon (城西街道办事处：)
 _SALUTATION = re.compile(r"^\s*(?P<name>[^\s：:，,。;；、（）()|]{3,40}?)\s*[：:]\s*$")
 # a header field naming the unit the document is about (被约谈单位：东山县顺达运输有限公司（…）)
@@ -440,9 +538,16 @@ _NOT_ADDRESSEE = re.compile(r"^(?:各|全|有关|相关)|时间|地点|主题|�
 
 
 def resolve_addressee(name: str, text: str) -> str | None:
-    """The unit a second-person 你单位 / 你公司 / 贵公司 addresses (the salutation under the heading:
+    """The unit a second-person 你单位 / 你公司 / 贵公司 / 你县 addresses (the salutation under the heading:
     ``丽水区鑫达金属制品有限公司：``), or that 该公司 refers to (a header field: ``被约谈单位：…``, else the
-    salutation), when the document names exactly one; else None."""
+    salutation), when the document names exactly one; 甲方 / 乙方 of an agreement: the one its ``甲方：…`` line names;
+    else None."""
+    pm = PARTY.match(clean_name(name))
+    if pm:
+        rx = re.compile(_PARTY_LINE.format(p=pm.group("p")), re.M)
+        names = list(dict.fromkeys(f.group("name") for f in rx.finditer(text)
+                                   if not re.search(r"盖章|签字|签章|代表|负责人", f.group("name"))))
+        return names[0] if len(names) == 1 else None
     m = ADDRESSEE.match(clean_name(name))
     if not m:
         return None

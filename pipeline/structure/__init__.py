@@ -235,6 +235,7 @@ _SINCE_AFTER = re.compile(r"^\s*年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:以来|来)"
 # the page lines of a document-sharing site or a forum that date the upload or the user, not the document
 _NOT_PUBLICATION = re.compile(r"注册|登录|页数|大小|上传|下载|积分")
 _CN_FULL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*(?:0?[1-9]|1[0-2])\s*月\s*(?:0?[1-9]|[12]\d|3[01])\s*日")
+_CLOCK_AFTER = re.compile(r"[ \t\u3000]*(?:[01]?\d|2[0-3])[:：][0-5]\d(?![\d])")  # 2024年09月27日 18:30: a post's time stamp
 
 
 def _cn_year(s: str) -> int:
@@ -266,14 +267,16 @@ def _publication_year(text: str) -> int | None:
     """A web copy's publication line (发布时间:2025-02-21, 来源:… 2018年8月29日, 发表于 2018-7-13), else None."""
     for m in sorted([*_ISO_DATE.finditer(text), *_CN_FULL_DATE.finditer(text)], key=lambda m: m.start()):
         before = text[max(0, m.start() - 16):m.start()]
-        if _NOT_PUBLICATION.search(before):
-            continue
-        if m.re is _CN_FULL_DATE and not re.search(r"来源|发布|时间|日期|发表", before):
-            continue  # a date of the body's own events, not of the page
+        if _NOT_PUBLICATION.search(before) or _FORWARD_BEFORE.search(before[-3:]):
+            continue  # an upload's date, or a period's bound (自本通告发布之日起至2026年2月28日)
+        if m.re is _CN_FULL_DATE and not re.search(r"来源|发布|时间|日期|发表|原创", before) \
+                and not _CLOCK_AFTER.match(text, m.end()):
+            continue  # a date of the body's own events, not of the page (a page's or a post's has its hour: 18:30)
         return int(m.group(1))
     return None
 
 
+_IN_FORCE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*起\s*(?:施行|实施|执行|生效)")
 _DUE_IN_YEAR = re.compile(r"(?<![\d至到止])((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日|[上中下]旬|底|末)?\s*(?:前|之前|以前)")
 _DATE_LINE = re.compile(r"^[(（]\s*((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[)）]\s*$", re.M)
 
@@ -368,6 +371,17 @@ def find_year(title: str | None, text: str, raw_text: str | None = None) -> int 
         due = {int(m.group(1)) for m in _DUE_IN_YEAR.finditer(head)}
         if len(due) == 1 and len(_DUE_IN_YEAR.findall(head)) >= 2 and {y for y, _, _ in votes} == due:
             return due.pop()
+        # the page's publication line, where the text names that year only as a limit (截至2024年7月底 in a page of
+        # 2024), or only years a period runs on to from the publication (持续到2019年2月28日 in news of December
+        # 2018); a plan's own deadlines in a later year (2024年3月底前 on a page of 2023) leave it unknown
+        # a rule book's own date of force (本制度自2021年3月1日起施行) when it is the only year the text names
+        force = {int(m.group(1)) for m in _IN_FORCE.finditer(text[-3000:])}
+        if len(force) == 1 and {y for y, _, _ in votes} == force:
+            return force.pop()
+        pub = _publication_year(head) or (_publication_year(raw_text[:3000]) if raw_text else None)
+        if pub and (pub in {y for y, _, _ in votes}
+                    or all(y > pub and _FORWARD_BEFORE.search(head[max(0, pos - 3):pos]) for y, _, pos in votes)):
+            return pub
         return None
     return _publication_year(head) or (_publication_year(raw_text[:3000]) if raw_text else None)
 

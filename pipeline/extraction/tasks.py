@@ -284,10 +284,27 @@ def _unit_closers(doc: Document, start: int, end: int) -> list[tuple[int, int, l
             if rx is PAREN_CUT and m.end() != len(text.rstrip()):
                 continue
             units = (parse_cut_clause if rx is PAREN_CUT else parse_unit_clause)(m.group("c"))
+            if not units and rx is PAREN:
+                units = _bare_closer(text, m)
             if units:
                 out.append((m.start(), m.end(), units))
     out.sort()
     return out
+
+
+# a parenthetical of unit names alone after a finished sentence, ending its line (…4月底前印发实施。（党政办、安环局）):
+# it closes the item as 责任单位 would (SPEC §3); inside a sentence a bracketed name is an alias (报县安委办（县应急局）)
+_BARE_CLOSER_BEFORE = "。；;！!"
+_BARE_CLOSER_AFTER = re.compile(r"[。;；]?[ \t\u3000]*(?:\n|$)")
+
+
+def _bare_closer(text: str, m: re.Match) -> list[Unit] | None:
+    if m.start() == 0 or text[m.start() - 1] not in _BARE_CLOSER_BEFORE or not _BARE_CLOSER_AFTER.match(text, m.end()):
+        return None
+    names = split_names(m.group("c"))
+    if not names or not all(looks_like_unit(x) for x in names):
+        return None
+    return [Unit(name=x, canonical=x, role="responsible") for x in names]
 
 
 # the time field of a unit parenthetical (牵头单位：…；配合单位：…；时限：2025年4月底前)
@@ -944,7 +961,19 @@ def rule_tasks(doc: Document, builder: _Builder | None = None) -> list[Task]:
             _region_tasks(b, last_table, len(text), speech=False)
         # and the cover notice before them, where it assigns work by a date (请各牵头单位于…前报送)
         first_table = min(s for s, _ in tables)
+        # items closed by unit parentheticals before the table (a plan whose 责任分工表 follows its items): each
+        # parenthetical closes a task there as anywhere (SPEC §3)
+        pre_end = min([first_table] + [ls for ls, _ in table_lines])
+        key = ("closers", doc.text, 0, pre_end)
+        closers = b.memo.get(key)
+        if closers is None:
+            closers = b.memo[key] = _unit_closers(doc, 0, pre_end)
+        if closers:
+            _region_tasks(b, 0, pre_end, speech=False)
+        taken = [t.span for t in b.tasks if t.span[1] <= pre_end]
         for m in _SENT_END.finditer(text, 0, first_table):
+            if any(ts < m.end() and m.start() < te for ts, te in taken):
+                continue
             if len(m.group().strip()) >= 6 and _is_directive(m.group()) and _deadlines(m.group(), doc.year, m.start()):
                 b.add(*m.span(), None)
         b.tasks.sort(key=lambda t: t.span)
@@ -1071,9 +1100,12 @@ def _label_candidates(b: _Builder, text: str, ps: int, pe: int, n: int, put) -> 
 
 
 # where a directive or a commitment starts inside a sentence: after a comma, a request (请…), an actor with its
-# verb (县应急局将…, 各村要…, 镇里计划于…), or the words after a speaker's or a meeting's lead-in (X强调，/会议决定，)
+# verb (县应急局将…, 各村要…, 镇里计划于…, 市政府决定于…开展), what is left of a count with its commitment (剩余6处将…),
+# or the words after a speaker's or a meeting's lead-in (X强调，/会议决定，)
 _CLAUSE_AT = re.compile(r"(?<=[,，;；])\s*(?=请|[^,，。;；:：\s]{1,16}?[局委办部门位队所站心院府道镇乡街区县市业司村组里会校](?:还|也|均|都|仍|再)?"
-                        r"(?:将(?!其)|要(?!求)|须|必须|务必|应当|负责|牵头|计划|拟))")
+                        r"(?:将(?!其)|要(?!求)|须|必须|务必|应当|负责|牵头|计划|拟|决定(?:于|在|自|从|对|开展|组织|实施|启动|召开|即日|立即)))"
+                        # what is left of a count, and what will be done with it (…已整改30处，剩余6处将在6月10日前…)
+                        r"|(?<=[,，;；])\s*(?=(?:其余|剩余|余下|尚未整改的?|未整改的?)[^,，。;；:：\s]{0,12}?(?:将|计划|拟|要|须|力争))")
 _LEAD_ANY = re.compile(r"[^,，。;；:：\n]{1,16}?(?:强调|要求|指出|提出|决定|表示|指示|明确|部署)[,，:：]\s*")
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import threading
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from functools import lru_cache
@@ -319,6 +319,33 @@ def _context_features(info: dict, kind: str) -> dict[str, float]:
     # a list of scope items: the line before ends in 情况 too
     scope_run = 1.0 if _SCOPE_ITEM.search(prev.rstrip()) and _SCOPE_ITEM.search(text.strip()) else 0.0
     f["scope_run"] = scope_run
+    f.update(_sibling_features(sents, _sentences(before) + _sentences(after), kind))
+    return f
+
+
+def _opens_forward(sent: str) -> bool:
+    """A sentence that opens with its own actor or commits (X要…, X将…, 计划于…, 还将…) and says nothing done."""
+    return bool(_ACTOR_START.search(sent.strip()) or _COMMIT_ANY.search(sent[:16])) and not _DONE.search(sent)
+
+
+def _sibling_features(own: list[str], rest: list[str], kind: str) -> dict[str, float]:
+    """Whether the sentences of the candidate and of the rest of its line each stand on their own: a paragraph whose
+    sentences each open with their actor or a commitment holds several tasks (街道计划于…。还将…。), and a sentence
+    among such siblings is one of them; a paragraph whose first sentence only frames the rest is not one task."""
+    f: dict[str, float] = {}
+    fwd = [_opens_forward(x) for x in own]
+    n_fwd = sum(fwd)
+    if len(own) >= 2:
+        f[f"own_fwd_sents:{min(n_fwd, 3)}"] = 1.0
+        f[f"own_fwd_sents:{min(n_fwd, 3)}&{kind}"] = 1.0
+        if not fwd[0] and n_fwd >= 1:
+            f["lead_then_fwd"] = 1.0
+    sib = sum(1 for x in rest if _opens_forward(x))
+    if rest:
+        f[f"sib_fwd:{min(sib, 2)}"] = 1.0
+        if len(own) == 1 and fwd[0]:
+            f[f"self_fwd&sib_fwd:{min(sib, 2)}"] = 1.0
+            f[f"self_fwd&sib_fwd:{min(sib, 2)}&{kind}"] = 1.0
     return f
 
 
@@ -407,6 +434,37 @@ def choose(probs: Sequence[float], spans: Sequence[tuple[int, int]], threshold: 
     return sorted(taken, key=lambda i: spans[i])
 
 
+def choose_total(probs: Sequence[float], spans: Sequence[tuple[int, int]], threshold: float) -> list[int]:
+    """The non-overlapping candidates above ``threshold`` whose margins over it (p − threshold) sum highest.
+
+    Where a paragraph and its sentences are all likely, the greedy :func:`choose` takes the single most probable
+    span (the paragraph, one task) and loses the sentences; the best total takes the sentences when together they
+    are worth more (weighted interval scheduling, O(n log n)). Ties go to the set found first in text order.
+    """
+    idx = sorted((i for i in range(len(probs)) if probs[i] >= threshold), key=lambda i: (spans[i][1], spans[i][0], i))
+    ends = [spans[i][1] for i in idx]
+    best = [0.0] * (len(idx) + 1)  # best[k]: the best total of the first k spans (by end)
+    back: list[int] = []  # for each k, the prefix length compatible with span k (-1: span k not taken)
+    for k, i in enumerate(idx):
+        j = bisect_right(ends, spans[i][0], 0, k)  # the spans ending before this one starts
+        with_it = best[j] + (probs[i] - threshold) + 1e-12  # a span at the threshold is still taken
+        if with_it > best[k]:
+            best[k + 1] = with_it
+            back.append(j)
+        else:
+            best[k + 1] = best[k]
+            back.append(-1)
+    out: list[int] = []
+    k = len(idx)
+    while k > 0:
+        if back[k - 1] >= 0:
+            out.append(idx[k - 1])
+            k = back[k - 1]
+        else:
+            k -= 1
+    return sorted(out, key=lambda i: spans[i])
+
+
 def select(model: dict, infos: Sequence[dict], spans: Sequence[tuple[int, int]]) -> list[int]:
     """Indices of the candidates that are the document's tasks, by the trained ``model``."""
     if not infos:
@@ -419,7 +477,7 @@ def select(model: dict, infos: Sequence[dict], spans: Sequence[tuple[int, int]])
     finally:
         _local.memo = None
     probs = proba(model["pipeline"], rows)
-    return choose(probs, list(spans), model["threshold"])
+    return choose_total(probs, list(spans), model["threshold"])
 
 
 # -- training --------------------------------------------------------------------------------------------------------
@@ -461,7 +519,7 @@ def _doc_counts(exs: list[dict], probs, threshold: float) -> tuple[int, int, int
     """tp, fp, fn of the tasks chosen in one document against its gold tasks (SPEC §7 pairing)."""
     from .match import greedy_pairs, jaccard
 
-    chosen = choose(list(probs), [e["span"] for e in exs], threshold)
+    chosen = choose_total(list(probs), [e["span"] for e in exs], threshold)
     texts = [exs[i]["info"]["text"] for i in chosen]
     gold = exs[0]["gold_texts"]
     tp = len(greedy_pairs(texts, gold, jaccard, 0.5))
@@ -578,7 +636,10 @@ heading that fills its line (the last item, whose body is only the signature); e
 a commitment clause without its actor (…，计划于…前…; …，年底前还将…), with and without the clause before it; an
 item whose first line ends in a comma, with that line (a sentence wrapped over lines); the longest cell of a row
 written with bars whose table the rules do not read (阶段 | 时间 | 主要工作); paragraphs cut at HTML block tags a
-copy left in the text; multi-level and article numbers (2.1.1, 第五条) are not the candidates' words.
+copy left in the text; multi-level and article numbers (2.1.1, 第五条) are not the candidates' words; the clause where
+an actor decides (…，县政府决定从6月至10月在全县开展…) and what is left of a count with its commitment (…，剩余6处将在
+6月10日前…); a bare parenthetical of unit names after a finished sentence at the end of its line (…印发实施。（党政办、
+安环局）) closes its item as 责任单位 does, and items closed by parentheticals before a task table are read too.
 
 ## Features
 
@@ -600,12 +661,16 @@ after another (a list of them); a sanction announced for a condition (对…的�
 commitment, SPEC §1); how many lines the candidate spans (an item whose lines are each a task is not one); a
 forward sentence (it opens with its actor or commits, 还将 / 计划于, names a time, and says nothing done) and a
 duty line (负责… after a unit label, X负责…, 按照各自职能…), each also with the candidate's kind and the document's
-report / other probability; what was done and counted (累计…家，…处, no directive): a report's retrospective part.
+report / other probability; what was done and counted (累计…家，…处, no directive): a report's retrospective part;
+how many sentences of the candidate, and of the rest of its line, open with their own actor or commitment and say
+nothing done (街道计划于…。还将…。: each is a task; a first sentence that only frames the rest).
 
 ## Model
 
-`DictVectorizer` + `LogisticRegression(C=0.5, class_weight="balanced")` (C and weighting chosen among 0.1–2, balanced or not, by the same grouped CV); the tasks of a document are the most
-probable candidates with probability ≥ {meta['threshold']} that do not overlap a more probable one.
+`DictVectorizer` + `LogisticRegression(C=0.5, class_weight="balanced")` (C and weighting chosen among 0.1–2, balanced or not, by the same grouped CV); the tasks of a document are the
+non-overlapping candidates with probability ≥ {meta['threshold']} whose margins over the threshold sum highest (a paragraph
+and its sentences: the sentences when together they are worth more; the greedy choice of the most probable span first
+took the paragraph: grouped CV 0.923 → 0.924, R 0.921 → 0.926).
 
 ## Held-out scores
 

@@ -1246,7 +1246,23 @@ def chrome_spans(text: str, threshold: float | None = None) -> list[tuple[int, i
         proba = [max(b, 1.0) if a >= t1 else b for a, b in zip(p1, p2)]
     else:
         proba = p1
-    return [(s, e) for (s, e, t), p, r in zip(view, proba, rows) if p >= thr and not spared(r)]
+    out, bars = [], -1  # bars: the cell count of the table row just above, kept
+    for (s, e, t), p, r in zip(view, proba, rows):
+        n = t.count("|")
+        row_of_table = (n >= 3 and n == bars and any(_TABLE_CELL.match(c.strip()) for c in t.split("|"))
+                        and not meta_line(t))
+        if p >= thr and not spared(r) and not row_of_table:
+            out.append((s, e))
+            bars = -1
+        else:
+            bars = n if n >= 3 else -1
+    return out
+
+
+#: a cell of a task table's row (a unit, a time limit): a row of them under a kept row of as many cells is that
+#: table's, not a menu bar (汛前安全检查 | 区水务局 | 区应急局 | 5月底前 | 无 under its header)
+_TABLE_CELL = re.compile(rf"^(?:[{_CJK}]{{1,16}}(?:局|委|办|中心|大队|支队|政府|街道|镇|乡|公司|部)|"
+                         r"(?:(?:19|20)\d\d年)?(?:\d{1,2}月(?:\d{1,2}日|底|末|份|上旬|中旬|下旬)?|年底|年内)(?:前|以前|之前)?)$")
 
 
 _COUNT = re.compile(r"[\u4e00-\u9fff]\d+(?:\.\d+)?\s*(?:余|多)?(?:起|处|家|名|户|吨|万元|亿元|辆|座|所)")

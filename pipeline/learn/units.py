@@ -240,17 +240,17 @@ def _context(text: str, rules: Sequence[tuple[str, str]] = ()):
     rule_tags = locate(text, rules) or ["O"] * n if rules else ["O"] * n
     g_start, g_end, g_in = _gaz_marks(text)
     suffix_end: dict[int, str] = {}
-    for suf in SUFFIXES:
+    for suf in [w for w in SUFFIXES if w in text]:  # the words the text holds, in their order
         for i in _find_all(text, suf):
             e = i + len(suf) - 1
             if len(suf) > len(suffix_end.get(e, "")):
                 suffix_end[e] = suf
     cues: dict[int, list[str]] = {}
-    for w in NEXT_CUES:  # a cue word starts right after the character
+    for w in [w for w in NEXT_CUES if w in text]:  # a cue word starts right after the character
         for i in _find_all(text, w):
             if i >= 1:
                 cues.setdefault(i - 1, []).append("next=" + w)
-    for w in PREV_CUES:  # a cue word ends right before the character
+    for w in [w for w in PREV_CUES if w in text]:  # a cue word ends right before the character
         for i in _find_all(text, w):
             if i + len(w) < n:
                 cues.setdefault(i + len(w), []).append("prev=" + w)

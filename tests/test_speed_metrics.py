@@ -46,3 +46,25 @@ def test_quantities_as_finditer_on_random_strings():
     # the lookbehinds see the text before a start: a digit after a letter, a numeral after 近, a Chinese run
     for text in ("A12人", "近百人", "逾千家", "一一一一人", "1,5家", "x5人", "3\n人次", "100余家", "ab12家cd３家"):
         assert _both(text)[1] == _both(text)[0]
+
+
+def test_quantities_in_a_window_as_finditer_and_search():
+    """With ``pos`` and ``endpos`` (the class-definition rule's sentence, its chain's next quantity): the same
+    matches as ``QUANTITY.finditer(text, pos, endpos)`` and, first of them, as ``QUANTITY.search``."""
+    texts = [p.read_text("utf-8", errors="replace") for p in sorted((ROOT / "corpora").glob("**/*.txt"))[::4]]
+    rng = random.Random(11)
+    compared = found = 0
+    for text in texts:
+        for _ in range(40):
+            a = rng.randrange(len(text) + 1)
+            b = min(len(text), a + rng.randint(0, 80))
+            old = [(m.span(), m.groupdict()) for m in QUANTITY.finditer(text, a, b)]
+            assert [(m.span(), m.groupdict()) for m in quantities(text, a, b)] == old
+            first = QUANTITY.search(text, a, b)
+            assert (first.span() if first else None) == (old[0][0] if old else None)
+            compared += 1
+            found += len(old)
+    assert compared > 4000 and found > 500
+    # a window that cuts a measure word or a number: 死亡3人 cut before 人, 12 cut between its digits
+    assert list(quantities("死亡3人", 0, 3)) == [] and [m.group() for m in quantities("共12家", 0, 4)] == ["12家"]
+    assert [m.group() for m in quantities("共12家", 2, 4)] == [m.group() for m in QUANTITY.finditer("共12家", 2, 4)]

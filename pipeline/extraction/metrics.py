@@ -23,6 +23,7 @@ from __future__ import annotations
 import calendar
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
@@ -118,6 +119,27 @@ QUANTITY = re.compile(
     rf"(?P<unit>{_UNIT})"
     r"(?P<ap3>以上|左右|以内|以下|余)?"
 )
+# every character a QUANTITY match can start with: the first characters of NUM_ARABIC (any Unicode digit, as \d),
+# NUM_CHINESE (一 … 十, and 百千万 after 近/逾) and NUM_MASKED (x, *, ?, �, □)
+_QUANTITY_START = re.compile(r"[\d一二两三四五六七八九十百千万xX*?？�□]")
+
+
+def quantities(text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match]:
+    """``QUANTITY.finditer(text, pos, endpos)``: the same matches, tried only where one can start (a digit, a
+    numeral, a mask character) instead of at every position, where the pattern's lookbehinds ran first (about
+    4x less time)."""
+    find, match = _QUANTITY_START.search, QUANTITY.match
+    if endpos is None:
+        endpos = len(text)
+    while (s := find(text, pos, endpos)) is not None:
+        m = match(text, s.start(), endpos)  # the lookbehinds see the text before the start
+        if m is None:
+            pos = s.start() + 1
+        else:
+            yield m
+            pos = m.end()
+
+
 TIME_BEFORE = re.compile(r"\d[:：]$")
 _CI_AFTER_BREAK = re.compile(r"[ \t]*\n[ \t]*次(?![日年月要数生序级])")  # the 次 of 人次, 辆次 … after a line break
 MODALS = frozenset({"要", "需", "须", "需要", "必须", "应", "应当", "应该", "将", "会", "能", "可", "可以", "坚持", "负责"})
@@ -240,7 +262,7 @@ class _Hit:
 
 def _candidates(text: str) -> list[_Hit]:
     out = []
-    for m in QUANTITY.finditer(text):
+    for m in quantities(text):
         if m.group("unit") == "各" and "\n" in m.group():
             continue  # 1\n各县区人民政府: a list number, and the next line starts with 各
         if any(n and len(n) > 1 and n[0] == "0" and n[1].isdigit() for n in (m.group("num"), m.group("num2"))):
@@ -440,7 +462,7 @@ def _class_chain(text: str, m: re.Match, limit: int = 60) -> int | None:
         link = _OR_LINK.match(text, pos)
         if not link:
             return None
-        q = QUANTITY.search(text, link.end(), stop)
+        q = next(quantities(text, link.end(), stop), None)
         if not q or not re.fullmatch(r"[\u4e00-\u9fff]{0,10}", text[link.end():q.start()]):
             return None
         bounded = bounded or _bounded(q) or bool(link.group("range"))
@@ -455,7 +477,7 @@ def not_class_definition(h: _Hit, c: _Ctx) -> str | None:
     if h.kind == "percent":
         return None
     s, _ = _rule_sentence(c.text, h.start, 60)
-    for m in QUANTITY.finditer(c.text, s, h.end):
+    for m in quantities(c.text, s, h.end):
         if m.start() > h.start:
             break
         end = _class_chain(c.text, m)

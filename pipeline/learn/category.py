@@ -239,6 +239,13 @@ def features(subject: str, context: str = "", unit: str | None = None,
     ``headings`` is the metric's :func:`heading_path` (its section says what a list counts: 宣传培训,
     存在问题, 隐患排查), ``doc_type`` the document's (a plan's targets, a report's counts).
     """
+    return _with_neighbours(_parts(subject, context, unit, headings, doc_type), nb)
+
+
+def _parts(subject: str, context: str = "", unit: str | None = None, headings: tuple[str, ...] = (),
+           doc_type: str | None = None) -> tuple[dict, str, str]:
+    """What :func:`features` makes of a metric whatever its neighbours: (the text fields, the tokens before the
+    neighbours' and those after them)."""
     subject = subject or ""
     context = context or SEP
     before, _, after = context.partition(SEP)
@@ -259,20 +266,27 @@ def features(subject: str, context: str = "", unit: str | None = None,
         if m:
             tokens.append(f"head2={head[-2:]}")
     tokens.append(f"b2={before[-2:]}")  # right before the metric's words: 其中, 累计, 共有, a list's 、
-    if nb is not None:
-        tokens += [f"prev_cat={nb[0]}", f"next_cat={nb[1]}"]
+    tail = []  # after the neighbours' categories
     if headings:
-        tokens += [f"hd_{role}={cat}" for _, cat, role in cue_hits(headings[0])]
-    tokens.append(f"dt={doc_type or ''}")
+        tail += [f"hd_{role}={cat}" for _, cat, role in cue_hits(headings[0])]
+    tail.append(f"dt={doc_type or ''}")
     ends = list(_CLAUSE_END.finditer(before))
     clause = before[ends[-1].end():] if ends else before
     # the verb that follows the count within its clause (对辖区12家加油站开展专项检查, 对21家企业进行约谈)
     stop = _CLAUSE_END.search(after)
-    tokens += [f"aftcl_{role}={cat}" for _, cat, role in cue_hits(after[:stop.start()] if stop else after)]
+    tail += [f"aftcl_{role}={cat}" for _, cat, role in cue_hits(after[:stop.start()] if stop else after)]
     first = cue_hits(clause)[:1]  # the clause's first cue: its verb, where the count's own noun says little
-    tokens += [f"cl_first={cat}_{role}" for _, cat, role in first]
-    return {"subject": subject, "before": before[-15:], "after": after[:10], "tokens": " ".join(tokens),
-            "heading": " ".join(headings), "clause": clause}
+    tail += [f"cl_first={cat}_{role}" for _, cat, role in first]
+    return ({"subject": subject, "before": before[-15:], "after": after[:10], "heading": " ".join(headings),
+             "clause": clause}, " ".join(tokens), " ".join(tail))
+
+
+def _with_neighbours(parts: tuple[dict, str, str], nb: tuple[str, str] | None) -> dict:
+    """:func:`features` from its :func:`_parts` and the neighbours' categories (keys in :func:`features`'s order)."""
+    fields, head, tail = parts
+    tokens = f"{head} prev_cat={nb[0]} next_cat={nb[1]} {tail}" if nb is not None else f"{head} {tail}"
+    return {"subject": fields["subject"], "before": fields["before"], "after": fields["after"], "tokens": tokens,
+            "heading": fields["heading"], "clause": fields["clause"]}
 
 
 def _subject(rows):
@@ -387,8 +401,10 @@ def predict_many(model, items: list[tuple[str, str, str | None]],
         return []
     heads = headings or [()] * len(items)
 
+    parts = [_parts(s, c, u, h, doc_type) for (s, c, u), h in zip(items, heads)]  # once for both passes
+
     def rows(nbs):
-        return [features(s, c, u, nb, h, doc_type) for (s, c, u), nb, h in zip(items, nbs, heads)]
+        return [_with_neighbours(p, nb) for p, nb in zip(parts, nbs)]
 
     from .linear import same_texts
 

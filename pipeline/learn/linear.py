@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from itertools import repeat
@@ -46,6 +47,11 @@ def same_texts() -> Iterator[None]:
         yield
     finally:
         _local.rows = outer
+
+
+# 1 + log(c) of the small counts (most grams occur once or twice in a field): the same doubles as math.log's
+_SMALL = 64
+_SUBLINEAR = [float("nan")] + [1.0 + math.log(c) for c in range(1, _SMALL)]
 
 
 class _Func:
@@ -96,6 +102,7 @@ class _Tfidf:
         if self.norm not in ("l2", None):
             raise NotImplementedError(f"TF-IDF norm {self.norm!r}")
         idf, get, sublinear, l2 = self._idf_floats(), self.vocab.get, self.sublinear, self.norm == "l2"
+        log = math.log
         table = getattr(_local, "rows", None)
         memo = None if table is None else table.get(id(self))
         if table is not None and memo is None:
@@ -107,18 +114,22 @@ class _Tfidf:
                 if row is not None:
                     rows.append(row)
                     continue
-            counts: dict = {}
-            for j in map(get, self._grams(doc)):
-                if j is not None:
-                    counts[j] = counts.get(j, 0) + 1
-            if sublinear:
-                counts = {j: 1.0 + math.log(c) for j, c in counts.items()}
-            if idf is not None:
-                counts = {j: c * idf[j] for j, c in counts.items()}
-            elif not sublinear:
-                counts = {j: float(c) for j, c in counts.items()}
+            # each gram counted in C, then its column: the vocabulary gives distinct grams distinct columns, so the
+            # columns come in the order of their first gram, as a count per column would put them
+            grams = Counter(self._grams(doc))
+            if sublinear and idf is not None:
+                counts = {j: (_SUBLINEAR[c] if c < _SMALL else 1.0 + log(c)) * idf[j] for g, c in grams.items()
+                          if (j := get(g)) is not None}
+            elif sublinear:
+                counts = {j: _SUBLINEAR[c] if c < _SMALL else 1.0 + log(c) for g, c in grams.items()
+                          if (j := get(g)) is not None}
+            elif idf is not None:
+                counts = {j: c * idf[j] for g, c in grams.items() if (j := get(g)) is not None}
+            else:
+                counts = {j: float(c) for g, c in grams.items() if (j := get(g)) is not None}
             if l2:
-                n = math.sqrt(sum(c * c for c in counts.values()))
+                values = counts.values()
+                n = math.sqrt(sum(map(mul, values, values)))
                 if n > 0:
                     counts = {j: c / n for j, c in counts.items()}
             rows.append(counts)

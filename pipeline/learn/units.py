@@ -247,17 +247,17 @@ def _context(text: str, rules: Sequence[tuple[str, str]] = ()):
     rule_tags = locate(text, rules) or ["O"] * n if rules else ["O"] * n
     g_start, g_end, g_in = _gaz_marks(text)
     suffix_end: dict[int, str] = {}
-    for suf in SUFFIXES:
+    for suf in [w for w in SUFFIXES if w in text]:  # the words the text holds, in their order
         for i in _find_all(text, suf):
             e = i + len(suf) - 1
             if len(suf) > len(suffix_end.get(e, "")):
                 suffix_end[e] = suf
     cues: dict[int, list[str]] = {}
-    for w in NEXT_CUES:  # a cue word starts right after the character
+    for w in [w for w in NEXT_CUES if w in text]:  # a cue word starts right after the character
         for i in _find_all(text, w):
             if i >= 1:
                 cues.setdefault(i - 1, []).append("next=" + w)
-    for w in PREV_CUES:  # a cue word ends right before the character
+    for w in [w for w in PREV_CUES if w in text]:  # a cue word ends right before the character
         for i in _find_all(text, w):
             if i + len(w) < n:
                 cues.setdefault(i + len(w), []).append("prev=" + w)
@@ -380,21 +380,34 @@ class _Tagger:
         if any(t != "O" for t in rule_tags):
             cols.append([by["rule"].get(t) if t != "O" else None for t in rule_tags])
             cols.append([by["rule_role"].get(t[2:]) if t != "O" else None for t in rule_tags])
+        # the sparse columns (marks at a few positions) are set where they are, not tested at every character
         for marks, name in ((g_start, "gaz_b"), (g_end, "gaz_e"), (g_in, "gaz_i")):
             if marks and name in known:
-                cols.append([name if i in marks else None for i in rng])
+                cols.append(_sparse(n, marks, name))
         if suffix_end:
             cols.append(list(map(by["suf"].get, map(suffix_end.get, rng))))
             if "suf_any" in known:
-                cols.append(["suf_any" if i in suffix_end else None for i in rng])
+                cols.append(_sparse(n, suffix_end, "suf_any"))
             if "suf_next" in known:
-                cols.append(["suf_next" if i + 1 in suffix_end else None for i in rng])
+                cols.append(_sparse(n, [i - 1 for i in suffix_end if i >= 1], "suf_next"))
         for k in range(max(map(len, cues.values()), default=0)):  # the k-th cue of each character, in order
-            cols.append([cs[k] if len(cs := cues.get(i, ())) > k and cs[k] in known else None for i in rng])
+            col = [None] * n
+            for i, cs in cues.items():
+                if len(cs) > k and cs[k] in known:
+                    col[i] = cs[k]
+            cols.append(col)
         return list(map(list, map(filter, repeat(None), zip(*cols))))
 
     def tag(self, text: str, rules: Sequence[tuple[str, str]] = ()) -> list[str]:
         return self.crf.tag(self.names(text, rules))
+
+
+def _sparse(n: int, where, name: str) -> list[str | None]:
+    """A column of ``n`` characters holding ``name`` at the positions ``where`` (all within the text) and None elsewhere."""
+    col: list[str | None] = [None] * n
+    for i in where:
+        col[i] = name
+    return col
 
 
 _TEMPLATES = ("c", "cls", "c-1", "c-2", "c-3", "c+1", "c+2", "c+3", "b-1", "b+1", "b-2", "b+2", "t-1", "t+1", "cls-1",

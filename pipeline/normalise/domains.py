@@ -56,6 +56,12 @@ def cue_counts(text: str | None) -> Counter:
     return Counter(d for m in rx.finditer(text) if (d := cue_domain[m.group()]) != NOT_A_CUE)
 
 
+@lru_cache(maxsize=4096)  # a document's tasks share their headings and its title
+def _cue_items(text: str | None) -> tuple[tuple[str, int], ...]:
+    """:func:`cue_counts`'s items, in its order, for a text read many times (a heading, a title)."""
+    return tuple(cue_counts(text).items())
+
+
 def domain_of(text: str, headings: list[str] = (), title: str | None = None) -> str:
     """The domain of a task: ``headings`` run from the task's own section outwards.
 
@@ -69,9 +75,9 @@ def domain_of(text: str, headings: list[str] = (), title: str | None = None) -> 
     for d, n in own.items():
         score[d] += n
     for i, h in enumerate(headings):
-        for d, n in cue_counts(h).items():
+        for d, n in _cue_items(h):
             score[d] += n * (2 if i == 0 else 1)
-    for d, n in cue_counts(title).items():
+    for d, n in _cue_items(title):
         score[d] += 0.5 * n
     if not score:
         return GENERAL

@@ -334,7 +334,12 @@ def next_year_read(doc: Document, d: Deadline) -> Deadline:
     """``d`` (read in the document's year) read again in the next year."""
     if not d.raw or d.masked:
         return d
-    again = find_deadlines(d.raw, doc.year + 1) or ([x] if (x := parse_deadline(d.raw, doc.year + 1)) else [])
+    return _read_in(d, doc.year + 1)
+
+
+def _read_in(d: Deadline, year: int) -> Deadline:
+    """``d`` read again in ``year``: its dates moved when its words give one deadline of its kind there."""
+    again = find_deadlines(d.raw, year) or ([x] if (x := parse_deadline(d.raw, year)) else [])
     if len(again) != 1 or again[0].kind != d.kind:
         return d
     a = again[0]
@@ -347,11 +352,7 @@ def next_year_said(doc: Document, d: Deadline) -> Deadline:
     if not d.raw or not d.span or not doc.year or not NEXT_YEAR_WORD.search(d.raw) \
             or _year_at(doc, d.span[0]) != doc.year:
         return d
-    again = find_deadlines(d.raw, doc.year + 1) or ([x] if (x := parse_deadline(d.raw, doc.year + 1)) else [])
-    if len(again) != 1 or again[0].kind != d.kind:
-        return d
-    a = again[0]
-    return replace(d, date=a.date, start=a.start, end=a.end)
+    return _read_in(d, doc.year + 1)
 
 
 def resolve(doc: Document, tasks: list[Task]) -> list[Task]:

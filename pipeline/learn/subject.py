@@ -304,71 +304,11 @@ def _cue_roles(s: str) -> tuple[str, ...]:
     return tuple(sorted({role for _, _, role in cue_hits(s)}))
 
 
-def _features(s: str, kind: str, core: str, b: int, lead: str, rule: str, unit: str,
-              words: dict[int, tuple[str, str]]) -> dict:
-    prev = core[b - 1] if b > 0 else "^"
-    prev2 = core[max(0, b - 2):b] if b > 0 else "^"
-    f = {
-        f"kind={kind}": 1, f"first={s[0]}": 1, f"last={s[-1]}": 1, f"first2={s[:2]}": 1, f"last2={s[-2:]}": 1,
-        f"len={_bucket(len(s))}": 1, f"kind_len={kind}|{_bucket(len(s))}": 1,
-        f"prev={prev}": 1, f"prev2={prev2}": 1, f"prev|first={prev}|{s[0]}": 1, f"prevcls={_cls(prev)}": 1,
-        f"lead={lead or '-'}": 1, f"unit={unit or '-'}": 1,
-        f"rule_len={_bucket(len(rule))}": 1,
-    }
-    if b >= 0:
-        tag, tag_before = words.get(b, ("inside", "inside"))
-        f[f"tag={tag}"] = 1
-        f[f"tag_before={tag_before}"] = 1
-        f[f"tags={tag_before}|{tag}"] = 1
-        f[f"kind_tag={kind}|{tag}"] = 1
-        last = words.get(len(core), ("$", "^"))[1]
-        f[f"last_tag={last}"] = 1
-    if b == 0:
-        f["clause_start"] = 1
-    if "的" in s:
-        f["has_de"] = 1
-    if _DIGIT.search(s):  # another number's figure inside (下降25%和 before 33.3%)
-        f["has_digit"] = 1
-    if _MARK.search(s):
-        f["crosses_mark"] = 1
-    if rule and kind != "rule":
-        if s == rule:
-            f["is_rule"] = 1
-        elif rule in s:
-            f["contains_rule"] = 1
-        elif s in rule:
-            f["inside_rule"] = 1
-        if rule.endswith(s) or s.endswith(rule):
-            f["suffix_rule"] = 1
-    if kind == "rule":
-        f["rule_in_left"] = int(rule.replace("\n", "") in core.replace("\n", ""))
-        f["rule_has_de"] = int("的" in rule)
-        f["rule_first2=" + rule[:2]] = 1
-    if not rule:
-        f["no_rule"] = 1
-    # the cue words of the metric categories (隐患, 检查, 企业 …): a subject names what is counted
-    cues = _cue_roles(s)
-    f[f"cues={'.'.join(cues) or '-'}"] = 1
-    if b >= 0:
-        lost = _cue_roles(core[:b])
-        if lost:
-            f[f"cues_left_out={'.'.join(lost)}|{kind}"] = 1
-    # does the clause name what it counts? (死亡3人 after 发生事故9起 does not: a composed subject is needed)
-    tags = [t for t, _ in words.values() if t != "$"]
-    noun_in_core = any(t[:1] in ("n", "i", "l") or t == "vn" for t in tags)
-    f[f"kind|core_noun={kind}|{int(noun_in_core)}"] = 1
-    if kind in ("noun+left", "left+noun", "prev+left", "left+cell", "cell+left") and b >= 0:
-        part = core[b:]
-        f[f"kind|part_tags={kind}|{'.'.join(sorted({t[:1] for t, _ in (words.get(k, ('?', '')) for k in words if k >= b) if t != '$'}))}"] = 1
-        f[f"kind|part_len={kind}|{_bucket(len(part))}"] = 1
-    return f
-
-
 class _Features:
-    """:func:`_features` for the candidates of one number: the parts that depend on the clause, the lead-in,
+    """The features for the candidates of one number: the parts that depend on the clause, the lead-in,
     the rules' subject and the unit are made once, those that depend on a span's start once per start, so
-    that each candidate only adds its own characters' features. The dicts are :func:`_features`'s, key
-    order included (``tests/test_speed_subject.py``)."""
+    that each candidate only adds its own characters' features. The dicts are those made for each candidate on
+    its own, key order included (``tests/test_speed_subject.py`` keeps that path and pins this one to it)."""
 
     __slots__ = ("core", "lead", "rule", "unit", "words", "tail", "last_tag", "core_noun", "by_start", "parts")
 

@@ -86,3 +86,19 @@ def assert_no_live_formulas(wb) -> int:
                     assert not c.value.startswith(FORMULA_START), (ws.title, c.coordinate, c.value)
                     quoted += c.value.startswith("'")
     return quoted
+
+
+def doc_of(tmp_path, text: str, until: str = "structure"):
+    """A small made-up document written to ``tmp_path`` and run through the pipeline up to ``until``."""
+    from pipeline.run import extract
+
+    p = tmp_path / "doc.txt"
+    p.write_text(text, encoding="utf-8")
+    return extract(p, until=until)
+
+
+def best_candidate(cands, gold: str):
+    """(Jaccard, sources) of the task candidate closest to the gold task text ``gold``."""
+    from pipeline.learn.match import jaccard
+
+    return max(((jaccard(t.text, gold), info["sources"]) for t, info in cands), key=lambda x: x[0])

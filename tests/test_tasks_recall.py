@@ -2,18 +2,10 @@
 closers they need. Each test writes a small made-up document of the shape, not a corpus document."""
 
 from pipeline.extraction.tasks import rule_tasks, task_candidates
-from pipeline.learn.match import jaccard
-from pipeline.run import extract
+from conftest import best_candidate, doc_of
 
 
-def _doc(tmp_path, text, until="structure"):
-    p = tmp_path / "doc.txt"
-    p.write_text(text, encoding="utf-8")
-    return extract(p, until=until)
-
-
-def _best(cands, gold):
-    return max(((jaccard(t.text, gold), info["sources"]) for t, info in cands), key=lambda x: x[0])
+_doc, _best = doc_of, best_candidate
 
 
 def test_a_bare_parenthetical_of_unit_names_after_a_finished_sentence_closes_the_item(tmp_path):

@@ -5,18 +5,10 @@ a corpus document) and checks that the task's words are a candidate, or that the
 """
 
 from pipeline.extraction.tasks import task_candidates
-from pipeline.learn.match import jaccard
-from pipeline.run import extract
+from conftest import best_candidate, doc_of
 
 
-def _doc(tmp_path, text, until="structure"):
-    p = tmp_path / "doc.txt"
-    p.write_text(text, encoding="utf-8")
-    return extract(p, until=until)
-
-
-def _best(cands, gold):
-    return max(((jaccard(t.text, gold), info["sources"]) for t, info in cands), key=lambda x: x[0])
+_doc, _best = doc_of, best_candidate
 
 
 def test_a_table_whose_header_cells_are_in_decorative_brackets_gives_one_task_per_row(tmp_path):

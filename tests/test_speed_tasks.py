@@ -92,10 +92,24 @@ def _old_features(info: dict) -> dict[str, float]:
     f["lead_reported"] = 1.0 if lt._REPORTED_LEAD.search(head) else 0.0
     f["lead_retro"] = 1.0 if lt._RETRO_LEAD.search(head) else 0.0
     f.update(_old_context_features(info, kind))
-    f.update(lt._act_features(text))
+    f.update(_old_act_features(text))
     f.update(_old_forward_sentence(info, kind, f))
     f.update(_old_duty(info, kind))
     return f
+
+
+def _old_act_features(text: str) -> dict[str, float]:
+    t = text.strip()
+    lines = sum(1 for x in t.split("\n") if x.strip())
+    return {"decide": 1.0 if lt._DECIDE.search(t) else 0.0,
+            "sanction": 1.0 if lt._SANCTION.search(t) else 0.0,
+            f"lines:{min(lines, 3)}": 1.0,
+            "scope_end": 1.0 if lt._SCOPE_END.search(t) and not lt._DIR_S.search(t) else 0.0,
+            "scope_item": 1.0 if lt._SCOPE_ITEM.search(t) else 0.0,
+            "request": 1.0 if lt._REQUEST.search(t) else 0.0,
+            "agenda": 1.0 if lt._AGENDA.search(t) else 0.0,
+            "attend": 1.0 if lt._ATTEND.search(t) else 0.0,
+            "you_unit": 1.0 if lt._YOU.search(t) else 0.0}
 
 
 def _old_duty(info: dict, kind: str) -> dict[str, float]:
@@ -256,3 +270,19 @@ def test_select_chooses_what_the_old_features_choose(docs):
         want = lt.choose_total(proba(model["pipeline"], [_old_features(i) for i in infos]), spans, model["threshold"])
         assert lt.select(model, infos, spans) == want
     assert lt._memo() is None
+
+
+def test_guarded_searches_answer_as_the_searches_on_every_corpus_line():
+    """The literal guards before _TARGET, _AGENDA and _ATTEND (a digit; 请/议程/表态发言; 参加/出席/列席/参会) skip
+    only words the patterns cannot match: same answers as the plain searches on every line of every corpus text."""
+    lines = {x.strip() for p in sorted(CORPORA.glob("**/*.txt")) for x in p.read_text("utf-8", errors="replace").split("\n")}
+    lines |= {x[i:] for x in list(lines)[:3000] for i in (1, 5)}
+    hits = {"act": 0, "target": 0}
+    for t in lines:
+        assert lt._act_features_of(t) == _old_act_features(t), t
+        w = lt._Words(t)
+        assert w.tail["target"] == (1.0 if lt._TARGET.search(t) else 0.0), t
+        assert w.time_start == bool(lt._TIME_START.search(t)), t
+        hits["act"] += _old_act_features(t)["agenda"] + _old_act_features(t)["attend"]
+        hits["target"] += w.tail["target"]
+    assert hits["act"] > 20 and hits["target"] > 1000

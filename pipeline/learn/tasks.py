@@ -125,8 +125,13 @@ class _Words:
     order included."""
 
     __slots__ = ("head", "actor", "mid", "edges", "tail", "commit", "actor_start", "sents", "profile",
-                 "n_actor_key", "label_key", "scope_item", "own_fwd", "done", "done_counted", "dir_s", "time_start",
+                 "n_actor_key", "label_key", "scope_item", "own_fwd", "done", "done_counted", "dir_s", "text",
                  "duty")
+
+    @property
+    def time_start(self) -> bool:
+        """A time anywhere in the words: read only by the forward-sentence test, for few candidates (not kept)."""
+        return bool(_TIME_START.search(self.text))
 
     def __init__(self, text: str):
         n = len(text)
@@ -145,7 +150,8 @@ class _Words:
         self.tail = {f"inline_items:{min(inline, 3)}": 1.0,
                      "starts_inline_item": 1.0 if _INLINE_ITEM.match(text) else 0.0,
                      "starts_with_time": 1.0 if _TIME_START.match(text) else 0.0,
-                     "target": 1.0 if _TARGET.search(text) else 0.0}
+                     # every way _TARGET matches holds a digit (\d, as _DIGITS counts them): none, no search
+                     "target": 1.0 if self.mid["digits"] and _TARGET.search(text) else 0.0}
         commit = _COMMIT_ANY.search(text)
         self.commit = 1.0 if commit else 0.0
         actor_start = _ACTOR_START.search(text)
@@ -161,7 +167,7 @@ class _Words:
         self.done = 1.0 if done else 0.0
         self.dir_s = bool(_DIR_S.search(text))
         self.done_counted = bool(done and len(_COUNT.findall(text)) >= 2 and not commit and not self.dir_s)
-        self.time_start = bool(_TIME_START.search(text))
+        self.text = text
         self.duty = bool(_DUTY.search(stripped) and (stripped.startswith(("负责", "承担", "牵头", "协助", "配合", "组织", "指导"))
                                                      or _ACTOR_START.search(stripped)))
 
@@ -305,14 +311,18 @@ def _act_features(text: str) -> dict[str, float]:
 def _act_features_of(text: str) -> dict[str, float]:
     t = text.strip()
     lines = sum(1 for x in t.split("\n") if x.strip())
+    # the searches of _AGENDA and _ATTEND only where a literal every match holds is in the words (请 at the start,
+    # 议程, 表态发言; 参加, 出席, 列席, 参会)
+    agenda = (t.startswith("请") or "议程" in t or "表态发言" in t) and _AGENDA.search(t)
+    attend = ("参加" in t or "出席" in t or "列席" in t or "参会" in t) and _ATTEND.search(t)
     return {"decide": 1.0 if _DECIDE.search(t) else 0.0,
             "sanction": 1.0 if _SANCTION.search(t) else 0.0,
             f"lines:{min(lines, 3)}": 1.0,
             "scope_end": 1.0 if _SCOPE_END.search(t) and not _DIR_S.search(t) else 0.0,
             "scope_item": 1.0 if _SCOPE_ITEM.search(t) else 0.0,
             "request": 1.0 if _REQUEST.search(t) else 0.0,
-            "agenda": 1.0 if _AGENDA.search(t) else 0.0,
-            "attend": 1.0 if _ATTEND.search(t) else 0.0,
+            "agenda": 1.0 if agenda else 0.0,
+            "attend": 1.0 if attend else 0.0,
             "you_unit": 1.0 if _YOU.search(t) else 0.0}
 
 

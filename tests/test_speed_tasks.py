@@ -274,7 +274,8 @@ def test_select_chooses_what_the_old_features_choose(docs):
 
 def test_guarded_searches_answer_as_the_searches_on_every_corpus_line():
     """The literal guards before _TARGET, _AGENDA and _ATTEND (a digit; 请/议程/表态发言; 参加/出席/列席/参会) skip
-    only words the patterns cannot match: same answers as the plain searches on every line of every corpus text."""
+    only words the patterns cannot match: same answers as the plain searches on every line of every corpus text;
+    the sentences by findall are those by finditer."""
     lines = {x.strip() for p in sorted(CORPORA.glob("**/*.txt")) for x in p.read_text("utf-8", errors="replace").split("\n")}
     lines |= {x[i:] for x in list(lines)[:3000] for i in (1, 5)}
     hits = {"act": 0, "target": 0}
@@ -283,6 +284,7 @@ def test_guarded_searches_answer_as_the_searches_on_every_corpus_line():
         w = lt._Words(t)
         assert w.tail["target"] == (1.0 if lt._TARGET.search(t) else 0.0), t
         assert w.time_start == bool(lt._TIME_START.search(t)), t
+        assert lt._sentences(t) == _old_sentences(t), t
         hits["act"] += _old_act_features(t)["agenda"] + _old_act_features(t)["attend"]
         hits["target"] += w.tail["target"]
     assert hits["act"] > 20 and hits["target"] > 1000

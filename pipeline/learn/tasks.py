@@ -91,9 +91,9 @@ def _sentences(s: str) -> list[str]:
     if memo is not None:
         hit = memo.get(("sents", s))
         if hit is None:
-            hit = memo[("sents", s)] = [m.group() for m in _SENT.finditer(s) if len(m.group().strip()) >= 4]
+            hit = memo[("sents", s)] = [x for x in _SENT.findall(s) if len(x.strip()) >= 4]
         return hit
-    return [m.group() for m in _SENT.finditer(s) if len(m.group().strip()) >= 4]
+    return [x for x in _SENT.findall(s) if len(x.strip()) >= 4]  # _SENT has no group: findall gives the matches
 
 
 def _sentence_kind(x: str, memo: dict | None = None) -> tuple[bool, bool]:
@@ -126,12 +126,14 @@ class _Words:
 
     __slots__ = ("head", "actor", "mid", "edges", "tail", "commit", "actor_start", "sents", "profile",
                  "n_actor_key", "label_key", "scope_item", "own_fwd", "done", "done_counted", "dir_s", "text",
-                 "duty")
+                 "duty", "_time")
 
     @property
     def time_start(self) -> bool:
-        """A time anywhere in the words: read only by the forward-sentence test, for few candidates (not kept)."""
-        return bool(_TIME_START.search(self.text))
+        """A time anywhere in the words: read only by the forward-sentence test, for few candidates."""
+        if self._time is None:
+            self._time = bool(_TIME_START.search(self.text))
+        return self._time
 
     def __init__(self, text: str):
         n = len(text)
@@ -168,6 +170,7 @@ class _Words:
         self.dir_s = bool(_DIR_S.search(text))
         self.done_counted = bool(done and len(_COUNT.findall(text)) >= 2 and not commit and not self.dir_s)
         self.text = text
+        self._time: bool | None = None
         self.duty = bool(_DUTY.search(stripped) and (stripped.startswith(("负责", "承担", "牵头", "协助", "配合", "组织", "指导"))
                                                      or _ACTOR_START.search(stripped)))
 
@@ -266,10 +269,10 @@ def _forward_sentence(info: dict, kind: str, f: dict, w: _Words | None = None) -
     if f.get("n_sents:1") != 1.0 and f.get("n_sents:0") != 1.0:
         return {}
     said = 1.0 if (w.actor_start or w.commit) else 0.0
-    when = 1.0 if (info.get("n_deadlines") or w.time_start) else 0.0
     done = w.done
     if not said or done:
         return {}
+    when = 1.0 if (info.get("n_deadlines") or w.time_start) else 0.0  # (a search: only where it is read)
     out = {"fwd_sent": 1.0, f"fwd_sent&{kind}": 1.0, "fwd_sent&report": report}
     if when:
         out.update({"fwd_sent_when": 1.0, f"fwd_sent_when&{kind}": 1.0, "fwd_sent_when&report": report})

@@ -91,9 +91,9 @@ def _sentences(s: str) -> list[str]:
     if memo is not None:
         hit = memo.get(("sents", s))
         if hit is None:
-            hit = memo[("sents", s)] = [m.group() for m in _SENT.finditer(s) if len(m.group().strip()) >= 4]
+            hit = memo[("sents", s)] = [x for x in _SENT.findall(s) if len(x.strip()) >= 4]
         return hit
-    return [m.group() for m in _SENT.finditer(s) if len(m.group().strip()) >= 4]
+    return [x for x in _SENT.findall(s) if len(x.strip()) >= 4]  # _SENT has no group: findall gives the matches
 
 
 def _sentence_kind(x: str, memo: dict | None = None) -> tuple[bool, bool]:
@@ -118,9 +118,77 @@ def _bigrams(s: str) -> list[str]:
     return [s[i:i + 2] for i in range(len(s) - 1)]
 
 
+class _Words:
+    """What the features read off a candidate's words alone (``info["text"]``), made once per text and document
+    inside select() (1,500 distinct texts among 2,259 candidates on the benchmark's 31 texts): the dicts are
+    runs of consecutive keys of :func:`features`, merged in the same order, so each row is the same dict, key
+    order included."""
+
+    __slots__ = ("head", "actor", "mid", "edges", "tail", "commit", "actor_start", "sents", "profile",
+                 "n_actor_key", "label_key", "scope_item", "own_fwd", "done", "done_counted", "dir_s", "text",
+                 "duty", "_time")
+
+    @property
+    def time_start(self) -> bool:
+        """A time anywhere in the words: read only by the forward-sentence test, for few candidates."""
+        if self._time is None:
+            self._time = bool(_TIME_START.search(self.text))
+        return self._time
+
+    def __init__(self, text: str):
+        n = len(text)
+        directive, retro = len(_DIRECTIVE.findall(text)), len(_RETRO.findall(text))
+        self.head = {f"len:{min(n // 25, 12)}": 1.0, "directive": min(directive, 10) / 10,
+                     "retro": min(retro, 10) / 10, "directive_gt_retro": 1.0 if directive > 2 * retro else 0.0}
+        self.actor = bool(_ACTOR.search(text))
+        tail = text.rstrip()
+        self.mid = {"frame": 1.0 if _FRAME.search(text[:40]) else 0.0,
+                    "commit": 1.0 if _COMMIT.search(text[:20]) else 0.0,
+                    "digits": min(len(_DIGITS.findall(text)), 10) / 10,
+                    "ends_colon": 1.0 if tail.endswith((":", "：")) else 0.0,
+                    "ends_stop": 1.0 if tail.endswith(("。", ";", "；")) else 0.0}
+        self.edges = {**_edge_keys(text[:40], "b:"), **_edge_keys(text[-12:], "e:")}
+        inline = len(_INLINE_ITEM.findall(text))
+        self.tail = {f"inline_items:{min(inline, 3)}": 1.0,
+                     "starts_inline_item": 1.0 if _INLINE_ITEM.match(text) else 0.0,
+                     "starts_with_time": 1.0 if _TIME_START.match(text) else 0.0,
+                     # every way _TARGET matches holds a digit (\d, as _DIGITS counts them): none, no search
+                     "target": 1.0 if self.mid["digits"] and _TARGET.search(text) else 0.0}
+        commit = _COMMIT_ANY.search(text)
+        self.commit = 1.0 if commit else 0.0
+        actor_start = _ACTOR_START.search(text)
+        self.actor_start = 1.0 if actor_start else 0.0
+        self.sents = sents = _sentences(text)
+        self.profile = _profile(sents)
+        self.n_actor_key = f"n_actor_sents:{min(sum(1 for x in sents if _ACTOR_START.search(x)), 3)}"
+        self.label_key = f"label_lines:{min(len(_LABEL_START.findall(text)), 3)}"
+        stripped = text.strip()
+        self.scope_item = bool(_SCOPE_ITEM.search(stripped))
+        self.own_fwd = [_opens_forward(x) for x in sents]
+        done = _DONE.search(text)
+        self.done = 1.0 if done else 0.0
+        self.dir_s = bool(_DIR_S.search(text))
+        self.done_counted = bool(done and len(_COUNT.findall(text)) >= 2 and not commit and not self.dir_s)
+        self.text = text
+        self._time: bool | None = None
+        self.duty = bool(_DUTY.search(stripped) and (stripped.startswith(("负责", "承担", "牵头", "协助", "配合", "组织", "指导"))
+                                                     or _ACTOR_START.search(stripped)))
+
+
+def _words(text: str) -> _Words:
+    memo = _memo()
+    if memo is None:
+        return _Words(text)
+    hit = memo.get(("words", text))
+    if hit is None:
+        hit = memo[("words", text)] = _Words(text)
+    return hit
+
+
 def features(info: dict) -> dict[str, float]:
     """The features of one candidate (see ``task_candidates`` for the keys of ``info``)."""
     text = info["text"]
+    w = _words(text)
     kind = _kind(info)
     f: dict[str, float] = {"bias": 1.0, f"kind:{kind}": 1.0}
     proba = info.get("doc_type_proba") or {}
@@ -143,33 +211,18 @@ def features(info: dict) -> dict[str, float]:
     f["has_deadline"] = 1.0 if info.get("n_deadlines") else 0.0
     f["framing"] = 1.0 if info.get("framing") else 0.0
     f["forward"] = 1.0 if info.get("forward") else 0.0
-    n = len(text)
-    f[f"len:{min(n // 25, 12)}"] = 1.0
-    directive, retro = len(_DIRECTIVE.findall(text)), len(_RETRO.findall(text))
-    f["directive"] = min(directive, 10) / 10
-    f["retro"] = min(retro, 10) / 10
-    f["directive_gt_retro"] = 1.0 if directive > 2 * retro else 0.0
+    f.update(w.head)  # len, directive, retro, directive_gt_retro
     # a line's label that names its units (县应急局：负责…) is the actor of the words after it
-    f["actor"] = 1.0 if _ACTOR.search(text) or "label_unit" in sources else 0.0
-    f["frame"] = 1.0 if _FRAME.search(text[:40]) else 0.0
-    f["commit"] = 1.0 if _COMMIT.search(text[:20]) else 0.0
-    f["digits"] = min(len(_DIGITS.findall(text)), 10) / 10
-    tail = text.rstrip()
-    f["ends_colon"] = 1.0 if tail.endswith((":", "：")) else 0.0
-    f["ends_stop"] = 1.0 if tail.endswith(("。", ";", "；")) else 0.0
+    f["actor"] = 1.0 if w.actor or "label_unit" in sources else 0.0
+    f.update(w.mid)  # frame, commit, digits, ends_colon, ends_stop
     f["table_cell"] = 1.0 if "|" in (info.get("before") or "")[-2:] else 0.0
-    f.update(_edge_keys(text[:40], "b:"))
-    f.update(_edge_keys(text[-12:], "e:"))
+    f.update(w.edges)  # b:…, e:…
     f.update(_heading_keys(tuple(info.get("heading_path") or ())))
     f.update(_title_keys(info.get("title") or "", kind))
     run = info.get("short_run") or 0
     f[f"short_run:{min(run, 6)}"] = 1.0
     f[f"short_run:{min(run, 6)}&{kind}"] = 1.0
-    inline = len(_INLINE_ITEM.findall(text))
-    f[f"inline_items:{min(inline, 3)}"] = 1.0
-    f["starts_inline_item"] = 1.0 if _INLINE_ITEM.match(text) else 0.0
-    f["starts_with_time"] = 1.0 if _TIME_START.match(text) else 0.0
-    f["target"] = 1.0 if _TARGET.search(text) else 0.0
+    f.update(w.tail)  # inline_items, starts_inline_item, starts_with_time, target
     f.update(_edge_keys(_SPACE.sub("", info.get("before") or "")[-4:], "pre:"))
     # the lead-in of its line (会议要求,一要… / X强调,… / …作了部署:一是…): demands that follow are tasks,
     # what a meeting heard (通报, 传达, 听取) or what was done (了, 已) is not
@@ -180,10 +233,10 @@ def features(info: dict) -> dict[str, float]:
     f["lead_demand&report"] = demand * float(proba.get("report", 0.0))
     f["lead_reported"] = 1.0 if _REPORTED_LEAD.search(head) else 0.0
     f["lead_retro"] = 1.0 if _RETRO_LEAD.search(head) else 0.0
-    f.update(_context_features(info, kind))
+    f.update(_context_features(info, kind, w))
     f.update(_act_features(text))
-    f.update(_forward_sentence(info, kind, f))
-    f.update(_duty(info, kind))
+    f.update(_forward_sentence(info, kind, f, w))
+    f.update(_duty(info, kind, w))
     return f
 
 
@@ -192,10 +245,8 @@ def features(info: dict) -> dict[str, float]:
 _DUTY = re.compile(r"^(?:负责|承担|牵头|协助|配合|组织|指导)|^[^,，。;；:：]{2,24}?(?:负责|承担|牵头负责|按照各自职[能责])")
 
 
-def _duty(info: dict, kind: str) -> dict[str, float]:
-    text = info["text"].strip()
-    if not _DUTY.search(text) or (not text.startswith(("负责", "承担", "牵头", "协助", "配合", "组织", "指导"))
-                                   and not _ACTOR_START.search(text)):
+def _duty(info: dict, kind: str, w: _Words | None = None) -> dict[str, float]:
+    if not (w or _words(info["text"])).duty:
         return {}
     labelled = 1.0 if "label_unit" in (info.get("sources") or []) else 0.0
     other = float((info.get("doc_type_proba") or {}).get("other", 0.0))
@@ -209,20 +260,19 @@ def _duty(info: dict, kind: str) -> dict[str, float]:
 _DONE = re.compile(r"了|已|累计|共计|以来")
 
 
-def _forward_sentence(info: dict, kind: str, f: dict) -> dict[str, float]:
-    text = info["text"]
+def _forward_sentence(info: dict, kind: str, f: dict, w: _Words | None = None) -> dict[str, float]:
+    w = w or _words(info["text"])
     report = float((info.get("doc_type_proba") or {}).get("report", 0.0))
-    if _DONE.search(text) and len(_COUNT.findall(text)) >= 2 \
-            and not _COMMIT_ANY.search(text) and not _DIR_S.search(text):
+    if w.done_counted:
         # what was done, counted (检查单位5126家，督促整改隐患7683处): a report's retrospective part in any shape
         return {"done_counted": 1.0, f"done_counted&{kind}": 1.0, "done_counted&report": report}
     if f.get("n_sents:1") != 1.0 and f.get("n_sents:0") != 1.0:
         return {}
-    said = 1.0 if (_ACTOR_START.search(text) or _COMMIT_ANY.search(text)) else 0.0
-    when = 1.0 if (info.get("n_deadlines") or _TIME_START.search(text)) else 0.0
-    done = 1.0 if _DONE.search(text) else 0.0
+    said = 1.0 if (w.actor_start or w.commit) else 0.0
+    done = w.done
     if not said or done:
         return {}
+    when = 1.0 if (info.get("n_deadlines") or w.time_start) else 0.0  # (a search: only where it is read)
     out = {"fwd_sent": 1.0, f"fwd_sent&{kind}": 1.0, "fwd_sent&report": report}
     if when:
         out.update({"fwd_sent_when": 1.0, f"fwd_sent_when&{kind}": 1.0, "fwd_sent_when&report": report})
@@ -264,38 +314,42 @@ def _act_features(text: str) -> dict[str, float]:
 def _act_features_of(text: str) -> dict[str, float]:
     t = text.strip()
     lines = sum(1 for x in t.split("\n") if x.strip())
+    # the searches of _AGENDA and _ATTEND only where a literal every match holds is in the words (请 at the start,
+    # 议程, 表态发言; 参加, 出席, 列席, 参会)
+    agenda = (t.startswith("请") or "议程" in t or "表态发言" in t) and _AGENDA.search(t)
+    attend = ("参加" in t or "出席" in t or "列席" in t or "参会" in t) and _ATTEND.search(t)
     return {"decide": 1.0 if _DECIDE.search(t) else 0.0,
             "sanction": 1.0 if _SANCTION.search(t) else 0.0,
             f"lines:{min(lines, 3)}": 1.0,
             "scope_end": 1.0 if _SCOPE_END.search(t) and not _DIR_S.search(t) else 0.0,
             "scope_item": 1.0 if _SCOPE_ITEM.search(t) else 0.0,
             "request": 1.0 if _REQUEST.search(t) else 0.0,
-            "agenda": 1.0 if _AGENDA.search(t) else 0.0,
-            "attend": 1.0 if _ATTEND.search(t) else 0.0,
+            "agenda": 1.0 if agenda else 0.0,
+            "attend": 1.0 if attend else 0.0,
             "you_unit": 1.0 if _YOU.search(t) else 0.0}
 
 
-def _context_features(info: dict, kind: str) -> dict[str, float]:
+def _context_features(info: dict, kind: str, w: _Words | None = None) -> dict[str, float]:
     """Commitments and actors anywhere in the candidate, and its neighbourhood: a paragraph that mixes what was
     done with what will be done is not one task (its commitment sentence is); a sentence among counts that
     commits (…还将于4月底前…) or among demands (会议要求,…) is."""
-    text = info["text"]
+    w = w or _words(info["text"])
     f: dict[str, float] = {}
-    commit = 1.0 if _COMMIT_ANY.search(text) else 0.0
+    commit = w.commit
     f["commit_any"] = commit
     f[f"commit_any&{kind}"] = commit
     f["commit_any&report"] = commit * float((info.get("doc_type_proba") or {}).get("report", 0.0))
     if info.get("framing"):
         f["commit_any&framing"] = commit
-    f["actor_start"] = 1.0 if _ACTOR_START.search(text) else 0.0
-    sents = _sentences(text)
-    n, retro, fwd = _profile(sents)
+    f["actor_start"] = w.actor_start
+    sents = w.sents
+    n, retro, fwd = w.profile
     f[f"n_sents:{min(n, 5)}"] = 1.0
     f["retro_share"] = retro / n if n else 0.0
     mixed = 1.0 if retro and fwd else 0.0
     f["mixed"] = mixed
     f[f"mixed&{kind}"] = mixed
-    f[f"n_actor_sents:{min(sum(1 for x in sents if _ACTOR_START.search(x)), 3)}"] = 1.0
+    f[w.n_actor_key] = 1.0
     before, after = info.get("line_before") or "", info.get("line_after") or ""
     rn, rretro, _ = _profile(_sentences(before + after))
     f["line_alone"] = 1.0 if not (before + after).strip() else 0.0
@@ -312,28 +366,37 @@ def _context_features(info: dict, kind: str) -> dict[str, float]:
     f["prev_demand"] = 1.0 if _DEMAND_ANY.search(prev[-20:]) else 0.0
     # lines opened by a short label (9月：…; 县应急局：负责…): each line is its own task, so a candidate holding several
     # is not one, and a labelled line after another labelled line is one of a list
-    labels = len(_LABEL_START.findall(text))
-    f[f"label_lines:{min(labels, 3)}"] = 1.0
+    f[w.label_key] = 1.0
     f["label_list"] = 1.0 if _LABEL_HEAD.match(info.get("prev_line_head") or "") and \
         _LABEL_HEAD.match(info.get("line_head") or "") else 0.0
     # a list of scope items: the line before ends in 情况 too
-    scope_run = 1.0 if _SCOPE_ITEM.search(prev.rstrip()) and _SCOPE_ITEM.search(text.strip()) else 0.0
+    scope_run = 1.0 if _SCOPE_ITEM.search(prev.rstrip()) and w.scope_item else 0.0
     f["scope_run"] = scope_run
-    f.update(_sibling_features(sents, _sentences(before) + _sentences(after), kind))
+    f.update(_sibling_features(sents, _sentences(before) + _sentences(after), kind, w.own_fwd))
     return f
 
 
 def _opens_forward(sent: str) -> bool:
     """A sentence that opens with its own actor or commits (X要…, X将…, 计划于…, 还将…) and says nothing done."""
+    memo = _memo()
+    if memo is not None:
+        hit = memo.get(("fwd", sent))
+        if hit is None:
+            hit = memo[("fwd", sent)] = _opens_forward_of(sent)
+        return hit
+    return _opens_forward_of(sent)
+
+
+def _opens_forward_of(sent: str) -> bool:
     return bool(_ACTOR_START.search(sent.strip()) or _COMMIT_ANY.search(sent[:16])) and not _DONE.search(sent)
 
 
-def _sibling_features(own: list[str], rest: list[str], kind: str) -> dict[str, float]:
+def _sibling_features(own: list[str], rest: list[str], kind: str, own_fwd: list[bool] | None = None) -> dict[str, float]:
     """Whether the sentences of the candidate and of the rest of its line each stand on their own: a paragraph whose
     sentences each open with their actor or a commitment holds several tasks (街道计划于…。还将…。), and a sentence
     among such siblings is one of them; a paragraph whose first sentence only frames the rest is not one task."""
     f: dict[str, float] = {}
-    fwd = [_opens_forward(x) for x in own]
+    fwd = [_opens_forward(x) for x in own] if own_fwd is None else own_fwd
     n_fwd = sum(fwd)
     if len(own) >= 2:
         f[f"own_fwd_sents:{min(n_fwd, 3)}"] = 1.0

@@ -327,7 +327,7 @@ def test_parse_deadline_none(cell):
 # agree): a day then the place the work is held in (6月16日在…广场集中举办), the months a record or a plan is of (通报1—10月
 # 事故情况, 12月份…检查计划编制工作) and an hour after 每日 before its count (每日8时前报送一次);
 # tests/test_deadlines_shapes17.py holds our own sentences for each.
-SKIPPED_GOLD = 701  # 662 before train18a-b (24 documents, 39 more); 442 before train17a-h (96 documents, 112 more gold deadlines outside their task texts); 554 before
+SKIPPED_GOLD = 739  # 662 before train18a-d (48 documents, 77 more); 442 before train17a-h (96 documents, 112 more gold deadlines outside their task texts); 554 before
 #: heldout19-22 (46 documents, 108 more)
 #: the disagreements of the newest sets left (extra, missed), which the strict check below leaves out. train16's are
 #: gold that contradicts SPEC §5/§8 or the older sets, left as annotated (see the report of issue 7's session):
@@ -365,7 +365,12 @@ NEW_SETS = {"heldout13": (0, 0), "heldout14": (0, 0), "heldout15": (0, 0),
             # b: 每月对…开展一次 / 每月组织一次 annotated month without its count (8206, 8208; heldout13-15 count 一次);
             #    每周一开展一次 annotated week without a count, which also sends the report's 9月底前 to next year (8206);
             #    力争全年检查…不少于800个次 annotated 12-31 (8208; the older sets leave 全年 targets, as train16j).
-            "train18a": (2, 0), "train18b": (4, 6)}
+            # c: grammar defects: 于次年1月20日至2月5日 (次年 not applied to a range, 8312); 2020年至2022年 read as by_date
+            #    (8310); 月内 not read as the month's end (8304); 20日前，完成第三季度…卷宗评查 (the quarter is what the
+            #    record is of, 8304); gold: 全年立案…不少于30起 / 全年培训不少于… annotated 12-31 (8301, 8307, as b);
+            # d: 每月对3座小煤矿开展一次 (the count after the object, 8412, as heldout20); 每日向县防指报送 unannotated
+            #    (8402); 全年培训… annotated 12-31 and 年内新增… unannotated in one document (8410).
+            "train18a": (2, 0), "train18b": (4, 6), "train18c": (3, 6), "train18d": (3, 2)}
 
 
 def _month(gold_path) -> int | None:
@@ -412,7 +417,8 @@ def test_gold_agreement():
     # read only with the month: heldout12's monthly plan 8日前 ×1, 15日前 ×2, 20日前, 25日前, 上旬, 下旬, 月底前; train16h's
     # (6809, 11月份) 10日前, 15日前, 20日前, 25日前, 中旬, 下旬, 月底前 ×2; heldout18's (1807, 11月份) +1: its day
     # forms agree (before the months a record or a plan is of were read so, 通报1—10月事故情况, it netted -1)
-    assert counts["all", "month_context"] == 17
+    # train18c a fifth monthly plan (8304, 11月份): +8
+    assert counts["all", "month_context"] == 25
     assert counts["dev", "tp"] >= 50 and counts["all", "tp"] >= 250 and not wrong, wrong
     for part, (fp, fn) in NEW_SETS.items():  # mending one of them shows here: lower the pinned figure
         assert (counts[part, "fp"], counts[part, "fn"]) == (fp, fn), (part, counts[part, "fp"], counts[part, "fn"])

@@ -57,8 +57,10 @@ _RETRO_LEAD = re.compile(r"了|已|累计|共计|以来")
 # the neighbourhood of a candidate: its sentences, and those of the rest of its line (a report's paragraph of
 # counts with one commitment in it; a meeting's demands after 会议要求 / 提出…要求)
 _SENT = re.compile(r"[^。;；!！?？\n]+[。;；!！?？]?")
-# a commitment: what someone will do (…将于, 还将, 将继续, 计划于, 力争, 下一步), not 现将…如下 nor 将X纳入…
-_COMMIT_ANY = re.compile(r"(?<!现)(?:还|也|并|均|都|再|仍|亦|即)?将(?=于|在|继续|进一步|全面|加快|加大|持续|积极|会同|联合|启动|组织|"
+# a commitment: what someone will do (…将于, 还将, 将继续, 计划于, 力争, 下一步), not 现将…如下 nor 将X纳入…; only
+# whether it matches is read, so 还将/也将… need no branch of their own (their 将 matches), and the pattern opens with
+# its literals, not a lookbehind tried at every position (现 is looked for behind 将)
+_COMMIT_ANY = re.compile(r"将(?<!现将)(?=于|在|继续|进一步|全面|加快|加大|持续|积极|会同|联合|启动|组织|"
                          r"开展|实行|实施|严格|依法|对|把|坚持|适时|重点|集中|逐步|按照|深入|不断|着力|予以|建立|推动|推进|完成|"
                          r"陆续|尽快|及时|重新|专门|牵头|定期|结合|围绕|针对|认真|切实|进行|一律|视情|根据)|计划(?:于|在|到)|"
                          r"拟(?:于|在)|力争|下一步|下步|今后")

@@ -20,6 +20,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from functools import lru_cache
+from operator import itemgetter
 
 NAME = "tasks"
 STAGE = "extract"
@@ -112,8 +113,24 @@ def _profile(sents: list[str]) -> tuple[int, int, int]:
     """Sentences, of them retrospective (done, counted, and neither directive nor commitment), of them forward
     (directive or commitment)."""
     memo = _memo()
-    kinds = [_sentence_kind(x, memo) for x in sents]
-    return len(sents), sum(1 for r, f in kinds if r and not f), sum(1 for _, f in kinds if f)
+    if memo is None:
+        kinds = [_sentence_kind(x) for x in sents]
+        return len(sents), sum(1 for r, f in kinds if r and not f), sum(1 for _, f in kinds if f)
+    # each sentence's (retrospective only, forward) as 0/1 from the document's table, summed in C (a candidate's
+    # line reads 5-10 sentences, all but the first reading of each a hit)
+    table = memo.get("profile")
+    if table is None:
+        table = memo["profile"] = {}
+    rows = list(map(table.get, sents))
+    if None in rows:
+        rows = [r if r is not None else _profile_row(x, table) for x, r in zip(sents, rows)]
+    return len(sents), sum(map(itemgetter(0), rows)), sum(map(itemgetter(1), rows))
+
+
+def _profile_row(x: str, table: dict) -> tuple[int, int]:
+    r, f = _sentence_kind(x)
+    row = table[x] = (1 if r and not f else 0, 1 if f else 0)
+    return row
 
 
 def _bigrams(s: str) -> list[str]:
@@ -382,11 +399,28 @@ def _opens_forward(sent: str) -> bool:
     """A sentence that opens with its own actor or commits (X要…, X将…, 计划于…, 还将…) and says nothing done."""
     memo = _memo()
     if memo is not None:
-        hit = memo.get(("fwd", sent))
+        table = memo.get("fwd")
+        if table is None:
+            table = memo["fwd"] = {}
+        hit = table.get(sent)
         if hit is None:
-            hit = memo[("fwd", sent)] = _opens_forward_of(sent)
+            hit = table[sent] = _opens_forward_of(sent)
         return hit
     return _opens_forward_of(sent)
+
+
+def _n_forward(sents: list[str]) -> int:
+    """How many of ``sents`` open forward (:func:`_opens_forward`), read from the document's table in C."""
+    memo = _memo()
+    if memo is None:
+        return sum(1 for x in sents if _opens_forward_of(x))
+    table = memo.get("fwd")
+    if table is None:
+        table = memo["fwd"] = {}
+    hits = list(map(table.get, sents))
+    if None in hits:
+        hits = [h if h is not None else _opens_forward(x) for x, h in zip(sents, hits)]
+    return sum(hits)
 
 
 def _opens_forward_of(sent: str) -> bool:
@@ -405,7 +439,7 @@ def _sibling_features(own: list[str], rest: list[str], kind: str, own_fwd: list[
         f[f"own_fwd_sents:{min(n_fwd, 3)}&{kind}"] = 1.0
         if not fwd[0] and n_fwd >= 1:
             f["lead_then_fwd"] = 1.0
-    sib = sum(1 for x in rest if _opens_forward(x))
+    sib = _n_forward(rest)
     if rest:
         f[f"sib_fwd:{min(sib, 2)}"] = 1.0
         if len(own) == 1 and fwd[0]:

@@ -288,3 +288,27 @@ def test_guarded_searches_answer_as_the_searches_on_every_corpus_line():
         hits["act"] += _old_act_features(t)["agenda"] + _old_act_features(t)["attend"]
         hits["target"] += w.tail["target"]
     assert hits["act"] > 20 and hits["target"] > 1000
+
+
+# the commitment pattern before it opened with its literals (a lookbehind first: tried at every position)
+_OLD_COMMIT_ANY = __import__("re").compile(
+    r"(?<!现)(?:还|也|并|均|都|再|仍|亦|即)?将(?=于|在|继续|进一步|全面|加快|加大|持续|积极|会同|联合|启动|组织|"
+    r"开展|实行|实施|严格|依法|对|把|坚持|适时|重点|集中|逐步|按照|深入|不断|着力|予以|建立|推动|推进|完成|"
+    r"陆续|尽快|及时|重新|专门|牵头|定期|结合|围绕|针对|认真|切实|进行|一律|视情|根据)|计划(?:于|在|到)|"
+    r"拟(?:于|在)|力争|下一步|下步|今后")
+
+
+def test_commitment_pattern_matches_where_the_old_one_did():
+    """Whether _COMMIT_ANY matches (all its callers read) is the old pattern's answer on every corpus line, every
+    sentence of one, their 16-character openings, and the 现将/还将/现还将 shapes."""
+    lines = {x.strip() for p in sorted(CORPORA.glob("**/*.txt")) for x in p.read_text("utf-8", errors="replace").split("\n")}
+    texts = lines | {s for x in lines for s in lt._SENT.findall(x)}
+    texts |= {x[:16] for x in list(texts)}
+    texts |= {"现将有关事项通知如下", "现还将于6月开展", "还将于6月开展", "也将继续", "现将于", "将其纳入", "我局将于",
+              "计划于", "下一步", "将", "现将"}
+    hits = 0
+    for t in texts:
+        want = bool(_OLD_COMMIT_ANY.search(t))
+        assert bool(lt._COMMIT_ANY.search(t)) == want, t
+        hits += want
+    assert len(texts) > 20000 and hits > 500

@@ -20,6 +20,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from functools import lru_cache
+from operator import itemgetter
 
 NAME = "tasks"
 STAGE = "extract"
@@ -57,8 +58,10 @@ _RETRO_LEAD = re.compile(r"了|已|累计|共计|以来")
 # the neighbourhood of a candidate: its sentences, and those of the rest of its line (a report's paragraph of
 # counts with one commitment in it; a meeting's demands after 会议要求 / 提出…要求)
 _SENT = re.compile(r"[^。;；!！?？\n]+[。;；!！?？]?")
-# a commitment: what someone will do (…将于, 还将, 将继续, 计划于, 力争, 下一步), not 现将…如下 nor 将X纳入…
-_COMMIT_ANY = re.compile(r"(?<!现)(?:还|也|并|均|都|再|仍|亦|即)?将(?=于|在|继续|进一步|全面|加快|加大|持续|积极|会同|联合|启动|组织|"
+# a commitment: what someone will do (…将于, 还将, 将继续, 计划于, 力争, 下一步), not 现将…如下 nor 将X纳入…; only
+# whether it matches is read, so 还将/也将… need no branch of their own (their 将 matches), and the pattern opens with
+# its literals, not a lookbehind tried at every position (现 is looked for behind 将)
+_COMMIT_ANY = re.compile(r"将(?<!现将)(?=于|在|继续|进一步|全面|加快|加大|持续|积极|会同|联合|启动|组织|"
                          r"开展|实行|实施|严格|依法|对|把|坚持|适时|重点|集中|逐步|按照|深入|不断|着力|予以|建立|推动|推进|完成|"
                          r"陆续|尽快|及时|重新|专门|牵头|定期|结合|围绕|针对|认真|切实|进行|一律|视情|根据)|计划(?:于|在|到)|"
                          r"拟(?:于|在)|力争|下一步|下步|今后")
@@ -110,8 +113,24 @@ def _profile(sents: list[str]) -> tuple[int, int, int]:
     """Sentences, of them retrospective (done, counted, and neither directive nor commitment), of them forward
     (directive or commitment)."""
     memo = _memo()
-    kinds = [_sentence_kind(x, memo) for x in sents]
-    return len(sents), sum(1 for r, f in kinds if r and not f), sum(1 for _, f in kinds if f)
+    if memo is None:
+        kinds = [_sentence_kind(x) for x in sents]
+        return len(sents), sum(1 for r, f in kinds if r and not f), sum(1 for _, f in kinds if f)
+    # each sentence's (retrospective only, forward) as 0/1 from the document's table, summed in C (a candidate's
+    # line reads 5-10 sentences, all but the first reading of each a hit)
+    table = memo.get("profile")
+    if table is None:
+        table = memo["profile"] = {}
+    rows = list(map(table.get, sents))
+    if None in rows:
+        rows = [r if r is not None else _profile_row(x, table) for x, r in zip(sents, rows)]
+    return len(sents), sum(map(itemgetter(0), rows)), sum(map(itemgetter(1), rows))
+
+
+def _profile_row(x: str, table: dict) -> tuple[int, int]:
+    r, f = _sentence_kind(x)
+    row = table[x] = (1 if r and not f else 0, 1 if f else 0)
+    return row
 
 
 def _bigrams(s: str) -> list[str]:
@@ -380,11 +399,28 @@ def _opens_forward(sent: str) -> bool:
     """A sentence that opens with its own actor or commits (X要…, X将…, 计划于…, 还将…) and says nothing done."""
     memo = _memo()
     if memo is not None:
-        hit = memo.get(("fwd", sent))
+        table = memo.get("fwd")
+        if table is None:
+            table = memo["fwd"] = {}
+        hit = table.get(sent)
         if hit is None:
-            hit = memo[("fwd", sent)] = _opens_forward_of(sent)
+            hit = table[sent] = _opens_forward_of(sent)
         return hit
     return _opens_forward_of(sent)
+
+
+def _n_forward(sents: list[str]) -> int:
+    """How many of ``sents`` open forward (:func:`_opens_forward`), read from the document's table in C."""
+    memo = _memo()
+    if memo is None:
+        return sum(1 for x in sents if _opens_forward_of(x))
+    table = memo.get("fwd")
+    if table is None:
+        table = memo["fwd"] = {}
+    hits = list(map(table.get, sents))
+    if None in hits:
+        hits = [h if h is not None else _opens_forward(x) for x, h in zip(sents, hits)]
+    return sum(hits)
 
 
 def _opens_forward_of(sent: str) -> bool:
@@ -403,7 +439,7 @@ def _sibling_features(own: list[str], rest: list[str], kind: str, own_fwd: list[
         f[f"own_fwd_sents:{min(n_fwd, 3)}&{kind}"] = 1.0
         if not fwd[0] and n_fwd >= 1:
             f["lead_then_fwd"] = 1.0
-    sib = sum(1 for x in rest if _opens_forward(x))
+    sib = _n_forward(rest)
     if rest:
         f[f"sib_fwd:{min(sib, 2)}"] = 1.0
         if len(own) == 1 and fwd[0]:

@@ -1349,7 +1349,8 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
     for k, v in b.pending.items():
         pending.setdefault(k, v)
     for (s, e), (t, sources) in list(found.items()):  # each candidate closed by a time field, without it
-        cut = _time_closer(doc, s, e, b.year_for(s)) if text[e - 1] in ")）。;；" else None
+        close = text[e - 1] if text[e - 1] in ")）" else text[e - 2:e - 1] if text[e - 1] in "。;；" else ""
+        cut = _time_closer(doc, s, e, b.year_for(s)) if close in (")", "）") else None
         if cut is None:
             continue
         ws, we = _trim(doc, s, cut[0])

@@ -119,3 +119,24 @@ def test_forward_sentences_duties_and_counted_work_are_marked():
     done = f("全年累计检查单位5126家，督促整改火灾隐患7683处，临时查封场所41家。")
     assert done["done_counted"] == 1.0 and "fwd_sent" not in done
 
+
+
+def test_an_item_closed_by_a_time_field_is_a_candidate_without_it(tmp_path):
+    """heldout22/2210 (a member units' task list): `4.新建小型消防站5个。（完成时限：2024年12月底前）` — the time field
+    closes the item as a unit parenthetical does (SPEC §3: the task's own words), and its time is the deadline; a short
+    item whose body is only the field is its heading with it."""
+    text = ("某市安委会成员单位2024年重点工作任务清单\n"
+            "一、市消防救援支队\n"
+            "1.开展高层建筑消防安全综合治理，完成高层住宅消防设施排查。（完成时限：2024年6月底前）\n"
+            "2.新建小型消防站5个。（完成时限：2024年12月底前）\n"
+            "二、市公安局\n"
+            "1.开展道路交通安全“百日攻坚”行动，严查“三超一疲劳”和酒驾醉驾等违法行为。（5月至8月）\n"
+            "2.加强民用爆炸物品运输安全管理（含2024年春节期间）\n")
+    cands = {t.text: info for t, info in task_candidates(_doc(tmp_path, text))}
+    for words, raw in (("开展高层建筑消防安全综合治理，完成高层住宅消防设施排查。", "2024年6月底前"),
+                       ("新建小型消防站5个。", "2024年12月底前"),
+                       ("开展道路交通安全“百日攻坚”行动，严查“三超一疲劳”和酒驾醉驾等违法行为。", "5月至8月")):
+        assert words in cands, list(cands)
+        assert [d.raw for d in cands[words]["pending"][1]] == [raw]
+        assert "leaf" in cands[words]["sources"]
+    assert "加强民用爆炸物品运输安全管理" not in cands  # a parenthetical that is not all time stays the task's words

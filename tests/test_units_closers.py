@@ -182,3 +182,21 @@ def test_a_heading_that_names_a_committee_gives_its_items_their_unit():
     items = [t for t in rec.tasks if t.text.startswith(("对照本清单", "每半年至少组织1次安全生产综合督查"))]
     assert len(items) == 2
     assert all([u.name for u in t.units] == ["各县（市、区）安委会"] for t in items)
+
+
+@pytest.mark.parametrize("stem, task_start, expected", [
+    # the bare role words before a colon label the names as 牵头单位 / 配合单位 do (gold of both documents)
+    ("heldout19/1911_", "推动重大危险源在线监测预警系统建设", [("省应急管理厅科技信息化处", "lead")]),
+    ("heldout19/1911_", "全面开展危险化学品重大危险源企业专项督查", [("省应急管理厅危化处", "lead"), ("各市应急管理局", "support")]),
+    ("train16g/6703_", "4月30日前完成全县156个行政村", [("县气象局", "lead"), ("各乡镇人民政府", "support"), ("县财政局", "support")]),
+])
+def test_a_bare_role_word_labels_the_names_of_a_closing_parenthetical(stem, task_start, expected):
+    """`…接入省级平台。（牵头：省应急管理厅科技信息化处）`, `（牵头：县气象局；配合：各乡镇人民政府、县财政局）`: 牵头 / 配合
+    alone before the colon; the parenthetical closes the task, which takes its units and roles and not its words."""
+    path = next(CORPORA.glob(f"{stem}*.txt"))
+    task = next(t for t in extract(path).tasks if t.text.startswith(task_start))
+    assert [(u.name, u.role) for u in task.units] == expected
+    assert "牵头" not in task.text
+    gold = json.loads(path.with_name(path.stem + ".gold.json").read_text("utf-8"))
+    g = next(t for t in gold["tasks"] if t["text"].startswith(task_start))
+    assert [(u["name"], u["role"]) for u in g["units"]] == expected

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import replace
 
 from ..model import Deadline, Document, Section, Task, Unit
 from .deadlines import deadline_starts, find_deadlines, parse_deadline
@@ -380,6 +381,8 @@ def _region_tasks(b: _Builder, start: int, end: int, *, speech: bool, framing: b
         if body_e - body_s < 4:  # the item is its heading alone
             body_s, body_e = sec.heading_span if sec.heading_span else (sec.span[0], s_end)
             body_e = min(s_end, body_e + 1)
+        elif sec.heading_span and _TIME_CLOSER.fullmatch(doc.text, body_s, body_e):
+            body_s = sec.heading_span[0]  # its heading and the time field closing it (新建…5个。（完成时限：…）)
         if speech and not (sec.marker == "一要" or _is_plan_like(doc.text[body_s:body_e])):
             continue
         b.add(body_s, body_e, None)
@@ -1062,6 +1065,29 @@ _INLINE_ITEM_AT = re.compile(rf"(?:(?<=^)|(?<=[,，;；:：。\n]))\s*(?:会议(
                              re.M)
 
 
+# a time field closing an item's line (…并印发实施。（完成时限：2024年3月底前）; …酒驾醉驾等违法行为。（5月至8月）): it
+# closes the task as a unit parenthetical does, and its time is the task's deadline (SPEC §3: the task's own words)
+_TIME_CLOSER = re.compile(r"[(（](?P<c>[^()（）\n]{2,30})[)）][。;；]?[ \t\u3000]*$")
+_TIME_FIELD = re.compile(r"(?:完成|整改|办结)?(?:时限|时间|期限)[:：]\s*")
+
+
+def _time_closer(doc: Document, start: int, end: int, year: int | None) -> tuple[int, list[Deadline]] | None:
+    """(where the words end, the deadlines) of a span that ends in a time field parenthetical, else None."""
+    m = _TIME_CLOSER.search(doc.text, start, end)
+    if m is None or _words_below(doc.text[start:m.start()], 4):
+        return None
+    field = _TIME_FIELD.match(doc.text, m.start("c"), m.end("c"))
+    at = field.end() if field else m.start("c")
+    value = doc.text[at:m.end("c")].rstrip()
+    found = _deadlines(value, year, at)
+    if not found:
+        d = parse_deadline(value, year)
+        found = [replace(d, span=(at + d.span[0], at + d.span[1]))] if d and d.span else []
+    if not field and not (found and len(found[0].raw) >= len(value) - 1):
+        return None  # a bare parenthetical that is not all time (…（含2024年）): words of the task
+    return m.start(), found
+
+
 def _only_closer(text: str) -> bool:
     rest = UNIT_LINE.sub("", PAREN.sub("", text))
     return _words_below(rest, 4)
@@ -1247,8 +1273,8 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
     multi_item: set[tuple[int, int]] = set()
     for leaf in _leaves(doc.sections):
         ls, le = _trim(doc, body_start(doc, leaf), leaf.span[1])
-        if le - ls < 4 and leaf.heading_span:
-            ls, le = leaf.heading_span[0], leaf.span[1]
+        if leaf.heading_span and (le - ls < 4 or _TIME_CLOSER.fullmatch(text, ls, le)):
+            ls, le = leaf.heading_span[0], leaf.span[1]  # the item is its heading (and a time field: 新建…5个。（完成时限：…）)
         b.add(ls, le, None)
         for t in b.tasks[n:]:
             put(t, "leaf")
@@ -1270,9 +1296,10 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
             continue
         sec = _section_at(doc, ps)
         if sec is not None and sec.span[0] <= ps < sec.body_start:
-            if sec.heading_span and sec.body_start >= pe and pe - sec.heading_span[0] >= 10:
+            if sec.heading_span and pe - sec.heading_span[0] >= 10 and (
+                    sec.body_start >= pe or _TIME_CLOSER.fullmatch(text, *_trim(doc, sec.body_start, pe))):
                 # a line that is all item heading (the last item of a list, its body the signature or a
-                # trailer): the heading may be the item's only words
+                # trailer, or only a time field closing it): the heading may be the item's only words
                 b.add(max(ps, sec.heading_span[0]), pe, None)
                 for t in b.tasks[n:]:
                     put(t, "head")
@@ -1321,6 +1348,21 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
 
     for k, v in b.pending.items():
         pending.setdefault(k, v)
+    for (s, e), (t, sources) in list(found.items()):  # each candidate closed by a time field, without it
+        close = text[e - 1] if text[e - 1] in ")）" else text[e - 2:e - 1] if text[e - 1] in "。;；" else ""
+        cut = _time_closer(doc, s, e, b.year_for(s)) if close in (")", "）") else None
+        if cut is None:
+            continue
+        ws, we = _trim(doc, s, cut[0])
+        units, extra = pending.get((s, e)) or (None, [])
+        if (ws, we) in found:  # the words alone, proposed by another finder: they are closed by the field all the same
+            found[(ws, we)][1].update(sources)
+            had_units, had = pending.get((ws, we)) or (None, [])
+            if not had:
+                pending[(ws, we)] = (had_units, [*extra, *cut[1]])
+            continue
+        pending[(ws, we)] = (units, [*extra, *cut[1]])
+        found[(ws, we)] = (dc_replace(t, span=(ws, we), text=text[ws:we], deadlines=(*t.deadlines, *cut[1])), set(sources))
     dl_starts = deadline_starts(text, doc.year)
     proba = doc.meta.get("doc_type_proba") or {doc.doc_type or "other": 1.0}
     out = []

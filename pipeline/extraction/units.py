@@ -46,8 +46,10 @@ ROLE_WORDS = {
 _LABEL_ROLE_WORD = r"责任|牵头|配合|协办|主办|承办|实施|协助|参与|主责|负责|落实"
 _LABEL_NOUN = r"单位|部门|处室|科室|股室|机构|科|股|处|室"
 LABEL_FAMILY = rf"(?:{_LABEL_ROLE_WORD})(?:{_LABEL_NOUN})|责任主体"
+# a bare role word before a colon is a label too (（牵头：省交通运输厅；配合：省公安厅）)
 _LABEL = re.compile(r"(?P<label>(?:责任|牵头|配合)(?:单位|部门|处室|科室)|协办单位|主办单位|承办单位|实施单位|责任主体|"
-                    rf"(?:{_LABEL_ROLE_WORD})(?:{_LABEL_NOUN})(?=(?:[及和、/]责任人)?\s*[:：]))"
+                    rf"(?:{_LABEL_ROLE_WORD})(?:{_LABEL_NOUN})(?=(?:[及和、/]责任人)?\s*[:：])|"
+                    r"(?<![\u4e00-\u9fff])(?:牵头|配合|协办|主办|协助|参与)(?=\s*[:：]))"
                     r"(?:[及和、/]责任人)?\s*(?:[:：]|为(?=\S))?")
 
 

@@ -619,6 +619,12 @@ def _neighbour_feats(s: str, tag: str) -> dict[str, Any]:
             f"{tag}_colon": float(bool(_PATTERNS["label_colon"].search(s)))}
 
 
+#: a cell of a task table's row (a unit, a time limit): a row of them under a row of as many cells is that
+#: table's, not a menu bar (汛前安全检查 | 区水务局 | 区应急局 | 5月底前 | 无 under its header)
+_TABLE_CELL = re.compile(rf"^(?:[{_CJK}]{{1,16}}(?:局|委|办|中心|大队|支队|政府|街道|镇|乡|公司|部)|"
+                         r"(?:(?:19|20)\d\d年)?(?:\d{1,2}月(?:\d{1,2}日|底|末|份|上旬|中旬|下旬)?|年底|年内)(?:前|以前|之前)?)$")
+
+
 def _fold_digits(s: str) -> str:
     return re.sub(r"\d", "0", s)
 
@@ -673,6 +679,13 @@ def doc_rows(lines: list[str]) -> list[dict[str, Any]]:
             if sent[0] < i < sent[-1] and max(abs(i - j) for j in at) >= 4:
                 f["repeated_in_body"] = 1.0
         f["after_trailer"] = float(trailer is not None and i > trailer)
+        # a table's row under a row of as many cells (its header or the row before): a menu bar has no such
+        # neighbour; with a unit or a time limit in a cell, a task table's row (汛前安全检查 | 区水务局 | 5月底前)
+        bars = s.count("|")
+        if bars >= 3 and i and lines[i - 1].count("|") == bars:
+            f["cells_as_above"] = 1.0
+            if any(_TABLE_CELL.match(c.strip()) for c in s.split("|")):
+                f["cells_as_above_unit"] = 1.0
         for d, tag in ((-2, "p2"), (-1, "p1"), (1, "n1"), (2, "n2")):
             j = i + d
             f.update(_neighbour_feats(lines[j] if 0 <= j < n else None, tag))
@@ -1180,7 +1193,8 @@ shares of CJK / digits / Latin / punctuation / spaces; sentence-final punctuatio
 the last body paragraph); shapes of the two lines before and after; repetition (exact, and with its digits folded: a running header whose page number changes; a repeat between two sentences); date, clock, counter,
 page-count, file-size, URL, `N字`, bracketed-label and markup patterns; the shape of a line of links (how
 many segments parted by | / > · or spaces, the share of short ones, of a site's menu words, link words such as
-点击/更多/分享/收藏, no verb). Not the phrase lists' verdict on the line itself: the model learns what chrome looks like, and the cleaner applies the lists beside it.
+点击/更多/分享/收藏, no verb); a table's row under a row of as many cells (a menu bar has none), and such a row
+with a unit or a time limit in a cell (汛前安全检查 | 区水务局 | 5月底前). Not the phrase lists' verdict on the line itself: the model learns what chrome looks like, and the cleaner applies the lists beside it.
 
 **Second pass** (chrome comes in blocks): the first pass's probability of the line and of the lines at
 ±1 and ±2, the max and mean over the block of short lines around it, the block's size, whether the line is
@@ -1263,23 +1277,7 @@ def chrome_spans(text: str, threshold: float | None = None) -> list[tuple[int, i
         proba = [max(b, 1.0) if a >= t1 else b for a, b in zip(p1, p2)]
     else:
         proba = p1
-    out, bars = [], -1  # bars: the cell count of the table row just above, kept
-    for (s, e, t), p, r in zip(view, proba, rows):
-        n = t.count("|")
-        row_of_table = (n >= 3 and n == bars and any(_TABLE_CELL.match(c.strip()) for c in t.split("|"))
-                        and not meta_line(t))
-        if p >= thr and not spared(r) and not row_of_table:
-            out.append((s, e))
-            bars = -1
-        else:
-            bars = n if n >= 3 else -1
-    return out
-
-
-#: a cell of a task table's row (a unit, a time limit): a row of them under a kept row of as many cells is that
-#: table's, not a menu bar (汛前安全检查 | 区水务局 | 区应急局 | 5月底前 | 无 under its header)
-_TABLE_CELL = re.compile(rf"^(?:[{_CJK}]{{1,16}}(?:局|委|办|中心|大队|支队|政府|街道|镇|乡|公司|部)|"
-                         r"(?:(?:19|20)\d\d年)?(?:\d{1,2}月(?:\d{1,2}日|底|末|份|上旬|中旬|下旬)?|年底|年内)(?:前|以前|之前)?)$")
+    return [(s, e) for (s, e, _), p, r in zip(view, proba, rows) if p >= thr and not spared(r)]
 
 
 _COUNT = re.compile(r"[\u4e00-\u9fff]\d+(?:\.\d+)?\s*(?:余|多)?(?:起|处|家|名|户|吨|万元|亿元|辆|座|所)")

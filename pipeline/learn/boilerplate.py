@@ -436,7 +436,8 @@ _POINTER = re.compile(r"^(?:[>»›〉》]{1,3}|[▶►■□●◆◇★☆])\s
 
 def column_lines(lines: list[str]) -> set[int]:
     """Indexes of a column's name standing alone under the site's chrome above the text (``今天是：… / 通知公告 /
-    关于…的通知``, also after a mark: ``〉〉通知公告``): a short line of a menu's words (no title, no item, no sentence) whose line above is chrome by
+    关于…的通知``, also after a mark: ``〉〉通知公告``):
+    a short line of a menu's words (no title, no item, no sentence) whose line above is chrome by
     the lists, before the first line of running text."""
     idx = [i for i, s in enumerate(lines) if s.strip()]
     out: set[int] = set()
@@ -656,8 +657,8 @@ def doc_rows(lines: list[str]) -> list[dict[str, Any]]:
             if not rule_chrome(lines[j]):
                 # a title has words (4 characters running or more), not a bracketed label (【摘要】, [ 大中小 ])
                 # (a WeChat headline may part two phrases by one bar: …活动圆满收官｜这组数字记录我们的6月)
-                if len(lines[j]) <= 40 and not re.search(r"[。;；:：>]", lines[j]) and re.search(f"[{_CJK}]{{4}}", lines[j]) \
-                        and (lines[j].count("|") == 0 or _TWO_PHRASES.match(lines[j])) \
+                if len(lines[j]) <= 40 and not re.search(r"[。;；:：>]", lines[j]) \
+                        and re.search(f"[{_CJK}]{{4}}", lines[j]) and (lines[j].count("|") == 0 or _TWO_PHRASES.match(lines[j])) \
                         and not re.fullmatch(r"[【\[(（].*[】\])）]", lines[j]):
                     title_slot = j
                 break
@@ -1194,7 +1195,8 @@ the last body paragraph); shapes of the two lines before and after; repetition (
 page-count, file-size, URL, `N字`, bracketed-label and markup patterns; the shape of a line of links (how
 many segments parted by | / > · or spaces, the share of short ones, of a site's menu words, link words such as
 点击/更多/分享/收藏, no verb); a table's row under a row of as many cells (a menu bar has none), and such a row
-with a unit or a time limit in a cell (汛前安全检查 | 区水务局 | 5月底前). Not the phrase lists' verdict on the line itself: the model learns what chrome looks like, and the cleaner applies the lists beside it.
+with a unit or a time limit in a cell (汛前安全检查 | 区水务局 | 5月底前).
+Not the phrase lists' verdict on the line itself: the model learns what chrome looks like, and the cleaner applies the lists beside it.
 
 **Second pass** (chrome comes in blocks): the first pass's probability of the line and of the lines at
 ±1 and ±2, the max and mean over the block of short lines around it, the block's size, whether the line is

@@ -15,6 +15,9 @@ def step(fn, text):
     # page-chunk markers of document-sharing sites, joined to the word they cut
     (S.join_page_chunks, "标题\n1、" + "甲" * 90 + "安\n2、全生产" + "乙" * 90 + "落\n3、实" + "丙" * 90,
      "标题\n" + "甲" * 90 + "安全生产" + "乙" * 90 + "落实" + "丙" * 90),
+    # a lone counter where the site cut a page: the line before is long and open in the middle of a word
+    (S.join_page_chunks, "一、工作目标\n通过专项整治，" + "甲" * 40 + "，坚决遏制较大以上水上交通事\n2、故。\n二、整治时间",
+     "一、工作目标\n通过专项整治，" + "甲" * 40 + "，坚决遏制较大以上水上交通事故。\n二、整治时间"),
     # hidden-text notices
     (S.remove_hidden_notices, "冬。\n---此处隐藏4896字,下载后查看---\n一是", "冬。\n\n一是"),
     (S.remove_hidden_notices, "---此处隐藏:5620字---", ""),
@@ -47,6 +50,15 @@ def test_step_must_change(fn, before, after):
     # real list numbers: short items after finished sentences are not page counters
     (S.join_page_chunks, "工作要求如下:\n1、加强领导。\n2、明确责任。\n3、强化督查。"),
     (S.join_page_chunks, "一段话。\n1、" + "甲" * 90 + "。\n2、" + "乙" * 90 + "。\n3、" + "丙" * 90 + "。"),
+    # a lone 2、 after a heading, after a finished sentence, after its sibling item written without a full stop,
+    # after a short open line: list items
+    (S.join_page_chunks, "二、加强组织领导，落实各级各部门安全生产工作的责任\n2、加强领导。"),
+    (S.join_page_chunks, "全县各级各部门要充分认识安全生产工作的重要性和紧迫性，切实增强责任感。\n2、加强领导。"),
+    (S.join_page_chunks, "1、加强组织领导，成立以县长为组长的领导小组，统筹协调全县安全生产各项工作\n2、明确责任分工"),
+    (S.join_page_chunks, "1、加强组织领导，成立以县长为组长的领导小组，统筹协调\n全县安全生产各项工作，定期研究解决重大问题\n"
+                         "2、明确责任分工"),
+    (S.join_page_chunks, "具体要求\n2、加强领导。"),
+    (S.join_page_chunks, "全县各级各部门要充分认识安全生产工作的重要性和紧迫性，切实增强责任感\n1、加强领导。"),
     # masks are kept as written
     (S.strip_pinyin_glosses, "XX区(xx)应急管理局"),
     (S.strip_pinyin_glosses, "计划(试行)和方案(含燃气终端)"),
@@ -144,3 +156,21 @@ def test_toneless_brackets_alone_are_kept():
 def test_inline_chrome_through_the_whole_cleaner():
     raw = "会后,刘海波一行还实地检查了镇农贸市场。\n【打印本页】\u3000\u3000【关闭窗口】\n"
     assert clean_text(raw) == "会后,刘海波一行还实地检查了镇农贸市场。"
+
+
+@pytest.mark.parametrize(("stem", "joined", "items"), [
+    # a document-sharing copy whose page counters 2、 and 3、 cut 事故 and 组长, each alone at its page's start
+    ("2006_xiaao_xian_2020_yuye_chuanbo_shuishang_jiaotong_anquan_zhuanxiang_zhengzhi_fangan_wenku",
+     ["坚决遏制较大以上水上交通事故。", "由分管副县长任组长，领导小组办公室"], []),
+    # real items after headings without a full stop, and after finished sentences: kept as items
+    ("pair03_plan", [], ["4、完善镇消防专项规划", "6、加强火灾隐患排查整治力度", "9、抓好镇专职消防队建设"]),
+    ("514_fanwenbaba_qu_qingming_senlin_fanghuo_fangan", [], ["2、市、区森林防火指挥部联合发出", "4、3月21日下午召开"]),
+])
+def test_page_counters_of_real_documents(stem, joined, items):
+    from conftest import CORPORA
+
+    out = clean_text(next(CORPORA.rglob(f"{stem}.txt")).read_text("utf-8"))
+    lines = out.split("\n")
+    assert all(j in out for j in joined)
+    assert not any(S._CHUNK.match(line) for line in lines) if joined else True
+    assert all(any(line.startswith(it) for line in lines) for it in items)

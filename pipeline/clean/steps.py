@@ -940,25 +940,34 @@ def remove_inline_chrome(m: Mapped) -> Mapped:
 # ---------------------------------------------------------------- page-chunk markers
 
 _CHUNK = re.compile(r"^(\d{1,3})、(?=\S)")
+_OUTLINE_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]{1,3}[)）]|第[一二三四五六七八九十]+[章节部分条])")
 
 
 def join_page_chunks(m: Mapped) -> Mapped:
     """Remove the page counters of document-sharing sites (``…安\\n4、全生产…`` → ``…安全生产…``).
 
     The counters are a run of line-initial ``N、`` numbered 1, 2, 3 … whose lines are
-    long and mostly begin in the middle of a sentence the previous line left open.
-    Real list items (short, or after a finished sentence) are left alone.
+    long and mostly begin in the middle of a sentence the previous line left open; a counter
+    outside such a run is one when it cuts a page (:func:`_page_cut`). Real list items (short,
+    or after a finished sentence, a heading or their sibling item) are left alone.
     """
     lines = m.text.split("\n")
-    starts, pos = [], 0
-    for line in lines:
-        starts.append(pos)
-        pos += len(line) + 1
     cands = [(i, int(mm.group(1))) for i, line in enumerate(lines) if (mm := _CHUNK.match(line))]
-    if len(cands) < 2:
+    if not cands:
         return m
-    # the longest chain numbered n, n+1, n+2 … in document order: from each candidate, the chain that takes the
-    # next number's first candidate after it; lengths from the last candidate back (a walk from each was quadratic)
+    chain = _counter_chain(lines, cands)
+    taken = {i for i, _ in chain}
+    lone = [(i, n) for i, n in cands if i not in taken and _page_cut(lines, i, n)]
+    return _join_counters(m, lines, chain, lone)
+
+
+def _counter_chain(lines: list[str], cands: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest chain of counters numbered n, n+1, n+2 … in document order, when its lines are long and
+    mostly continue an open sentence; else none."""
+    if len(cands) < 2:
+        return []
+    # from each candidate, the chain that takes the next number's first candidate after it; lengths from the
+    # last candidate back (a walk from each was quadratic)
     nxt: list[int | None] = [None] * len(cands)
     length = [1] * len(cands)
     first_after: dict[int, int] = {}  # number -> its first candidate after the current one
@@ -975,20 +984,47 @@ def join_page_chunks(m: Mapped) -> Mapped:
         best.append(cands[k])
         k = nxt[k]
     if len(best) < 2:
-        return m
+        return []
     open_prev = sum(1 for i, _ in best[1:] if i > 0 and not _TERMINAL_END.search(lines[i - 1]))
     avg_len = sum(len(lines[i]) for i, _ in best) / len(best)
     if open_prev < max(1, (len(best) - 1) / 2) or avg_len < 80:
+        return []
+    return best
+
+
+def _page_cut(lines: list[str], i: int, n: int) -> bool:
+    """Whether the lone counter ``n、`` of line ``i`` stands where a sharing site cut a page (``…较大以上水上交通事\\n
+    2、故。``): a later page's number, after a long line left open in the middle of a word, that is no heading
+    (二、组织实施) and no paragraph opened by the item before it (``1、…`` items written without a full stop)."""
+    prev = lines[i - 1] if i > 0 else ""
+    if n < 2 or len(prev) < 30 or not re.search(f"[{CJK}]$", prev):
+        return False
+    if _OUTLINE_HEADING.match(prev) and "。" not in prev:
+        return False
+    for k in range(i - 1, max(-1, i - 11), -1):  # the open paragraph the counter would join
+        if (mm := _CHUNK.match(lines[k])) and int(mm.group(1)) == n - 1:
+            return False
+        if k > 0 and _TERMINAL_END.search(lines[k - 1]):
+            break
+    return True
+
+
+def _join_counters(m: Mapped, lines: list[str], chain: list[tuple[int, int]], lone: list[tuple[int, int]]) -> Mapped:
+    """Remove the counters' marks, each but a chain's first joining its line to the previous one."""
+    if not chain and not lone:
         return m
+    starts, pos = [], 0
+    for line in lines:
+        starts.append(pos)
+        pos += len(line) + 1
     edits = []
-    for k, (i, n) in enumerate(best):
+    for k, (i, n) in enumerate(chain):
         marker_len = len(str(n)) + 1
-        if k > 0:
-            edits.append((starts[i] - 1, starts[i] + marker_len, ""))  # join to the previous line
-        else:
-            edits.append((starts[i], starts[i] + marker_len, ""))
-    m.flag("page_chunks", f"{len(best)} page-chunk markers of a document-sharing site removed", starts[best[0][0]],
-           starts[best[0][0]] + 1)
+        edits.append((starts[i] - 1 if k > 0 else starts[i], starts[i] + marker_len, ""))
+    edits.extend((starts[i] - 1, starts[i] + len(str(n)) + 1, "") for i, n in lone)
+    edits.sort()
+    first = starts[min(i for i, _ in chain + lone)]
+    m.flag("page_chunks", f"{len(edits)} page-chunk markers of a document-sharing site removed", first, first + 1)
     return m.splice(edits)
 
 

@@ -205,8 +205,9 @@ WIDGET_KINDS = {
     # style sheets copied as text, one rule over several lines: .nav { / color: #333; / }
     "style": re.compile(r"^[.#@]?[A-Za-z][\w\-\s,.#>:()\[\]=\"']*\{\s*\}?$|^[a-z-]{2,30}\s*:\s*[^;{}\u4e00-\u9fff]{1,60};\s*$|"
                         r"^\}\s*$"),
-    # a portal's footer: 主办单位:… 承办单位:…, 网站标识码
-    "footer": re.compile(r"^主办(?:单位)?\s*[:：].{2,40}(?:承办|协办|技术支持|联系)|^网站标识码|^技术支持\s*[:：]"),
+    # a portal's footer: 主办单位:… 承办单位:…, 网站标识码, also after the footer's links (网站地图|联系我们 主办:…)
+    "footer": re.compile(r"(?:^|[\s|])主办(?:单位)?\s*[:：].{2,40}(?:承办|协办|技术支持|联系|网站标识码|备案)|"
+                        r"(?:^|[\s|])网站标识码|^技术支持\s*[:：]"),
     # scan a QR code to read on a phone: 扫一扫在手机打开当前页, 微信扫一扫分享, 手机扫码阅读
     "qr": re.compile(r"^.{0,8}(?:扫一扫|扫码|扫描二维码|二维码|手机(?:打开|浏览|阅读|访问)).{0,16}$"),
     # a link to a file: 附件下载:…, 2022年“119”消防宣传月活动方案.docx, 5 积分 下载
@@ -232,7 +233,7 @@ WIDGET_KINDS = {
                               r"(?:简报|通报|公报|动态|快报|专报|汇编|文件|报告|方案|要点|总结|通知|计划|局|委员会|政府|办公室|指挥部)"
                               r"[\s|]*第\s*\d{1,4}\s*页$"),
 }
-_WIDGET_MAX = {"essay_site": 300, "photo": 120, "editor": 80, "file_link": 100}
+_WIDGET_MAX = {"essay_site": 300, "photo": 120, "editor": 80, "file_link": 100, "footer": 120}
 _WIDGET_SENTENCE = {"essay_site", "photo", "comments", "style"}  # kinds that may hold 。 or ; (a caption, a blurb, a rule)
 
 
@@ -393,25 +394,33 @@ def sandwiched_lines(lines: list[str]) -> set[int]:
 
 
 # the head of a block of links to other pages: 往期推荐, 相关新闻, 猜你喜欢, 相关链接:, 热门文章, 推荐阅读
-_LINKS_HEAD = re.compile(r"^[\s【\[]*(?:往期(?:推荐|回顾|精选|精彩)|相关(?:新闻|文章|阅读|链接|推荐|报道|信息|文档|文件|稿件|资讯|政策)|"
+_LINKS_HEAD = re.compile(r"^[\s【\[★☆▶►■●◆◇•·-]*(?:往期(?:推荐|回顾|精选|精彩)|相关(?:新闻|文章|阅读|链接|推荐|报道|信息|文档|文件|稿件|资讯|政策)|"
                          r"猜你喜欢|(?:推荐|延伸|相关|拓展)阅读|热门(?:文章|推荐|排行|阅读|新闻)|(?:更多|精彩|最新)(?:推荐|文章|新闻|阅读)|"
                          r"精彩推荐|今日推荐|本类热门推荐|友情链接|相关专题|"
                          # any short head of a block of links: 热点推荐, 猜你感兴趣, 编辑推荐, 大家都在看
                          r"[\u4e00-\u9fff]{0,8}(?:推荐|感兴趣|喜欢|都在看|热文|热点|排行))[\s】\]]*[:：]?\s*(?:>>|»|更多)?\s*$")
+# such a head with its one link after it (★ 相关文件：XX省…实施方案（2016—2018年）): a link's title, no sentence
+_LINKS_HEAD_INLINE = re.compile(r"^[\s【\[★☆▶►■●◆◇•·-]*(?:往期(?:推荐|回顾)|相关(?:新闻|文章|阅读|链接|推荐|报道|信息|文档|文件|稿件|资讯|政策|解读)|"
+                                r"(?:推荐|延伸|相关|拓展)阅读)[\s】\]]*[:：]\s*[^。;；!?！？]{2,60}$")
 
 
 def link_block_lines(lines: list[str]) -> set[int]:
     """Indexes of a block of links after the text: a head such as 往期推荐 / 相关新闻 / 猜你喜欢 below the last
     line of running text, and the short lines under it that say nothing (a link is a title: no sentence), up
-    to 12, down to the first line that is no link. ``lines``: the document's lines, blank ones
-    included."""
+    to 12, down to the first line that is no link; a head with its link on its line (相关文件：…) alone.
+    ``lines``: the document's lines, blank ones included."""
     idx = [i for i, s in enumerate(lines) if s.strip()]
     view = {i: normalise_line(lines[i]) for i in idx}
     body = [i for i in idx if len(view[i]) >= CONTENT_LEN and view[i][-1] in _SENT_END]
     last_body = body[-1] if body else -1
     out: set[int] = set()
     for k, i in enumerate(idx):
-        if i <= last_body or not _LINKS_HEAD.match(view[i]):
+        if i <= last_body:
+            continue
+        if _LINKS_HEAD_INLINE.match(view[i]):
+            out.add(i)
+            continue
+        if not _LINKS_HEAD.match(view[i]):
             continue
         out.add(i)
         for j in idx[k + 1:k + 13]:
@@ -422,14 +431,18 @@ def link_block_lines(lines: list[str]) -> set[int]:
     return out
 
 
+_POINTER = re.compile(r"^(?:[>»›〉》]{1,3}|[▶►■□●◆◇★☆])\s*")  # a column's mark before its name (〉〉通知公告)
+
+
 def column_lines(lines: list[str]) -> set[int]:
     """Indexes of a column's name standing alone under the site's chrome above the text (``今天是：… / 通知公告 /
-    关于…的通知``): a short line of a menu's words (no title, no item, no sentence) whose line above is chrome by
+    关于…的通知``, also after a mark: ``〉〉通知公告``):
+    a short line of a menu's words (no title, no item, no sentence) whose line above is chrome by
     the lists, before the first line of running text."""
     idx = [i for i, s in enumerate(lines) if s.strip()]
     out: set[int] = set()
     for k, i in enumerate(idx):
-        t = normalise_line(lines[i])
+        t = _POINTER.sub("", normalise_line(lines[i]))
         if len(t) >= CONTENT_LEN and t[-1] in _SENT_END:
             break
         # 通知公告 (every portal's column of notices) ends like a title
@@ -607,8 +620,17 @@ def _neighbour_feats(s: str, tag: str) -> dict[str, Any]:
             f"{tag}_colon": float(bool(_PATTERNS["label_colon"].search(s)))}
 
 
+#: a cell of a task table's row (a unit, a time limit): a row of them under a row of as many cells is that
+#: table's, not a menu bar (汛前安全检查 | 区水务局 | 区应急局 | 5月底前 | 无 under its header)
+_TABLE_CELL = re.compile(rf"^(?:[{_CJK}]{{1,16}}(?:局|委|办|中心|大队|支队|政府|街道|镇|乡|公司|部)|"
+                         r"(?:(?:19|20)\d\d年)?(?:\d{1,2}月(?:\d{1,2}日|底|末|份|上旬|中旬|下旬)?|年底|年内)(?:前|以前|之前)?)$")
+
+
 def _fold_digits(s: str) -> str:
     return re.sub(r"\d", "0", s)
+
+
+_TWO_PHRASES = re.compile(rf"^[^|]*[{_CJK}][^|]{{3,}}\|[^|]{{3,}}[{_CJK}][^|]*$")
 
 
 def doc_rows(lines: list[str]) -> list[dict[str, Any]]:
@@ -634,7 +656,9 @@ def doc_rows(lines: list[str]) -> list[dict[str, Any]]:
         for j in range(first_sent - 1, max(first_sent - 4, -1), -1):
             if not rule_chrome(lines[j]):
                 # a title has words (4 characters running or more), not a bracketed label (【摘要】, [ 大中小 ])
-                if len(lines[j]) <= 40 and not re.search(r"[。;；:：|>]", lines[j]) and re.search(f"[{_CJK}]{{4}}", lines[j]) \
+                # (a WeChat headline may part two phrases by one bar: …活动圆满收官｜这组数字记录我们的6月)
+                if len(lines[j]) <= 40 and not re.search(r"[。;；:：>]", lines[j]) \
+                        and re.search(f"[{_CJK}]{{4}}", lines[j]) and (lines[j].count("|") == 0 or _TWO_PHRASES.match(lines[j])) \
                         and not re.fullmatch(r"[【\[(（].*[】\])）]", lines[j]):
                     title_slot = j
                 break
@@ -656,6 +680,13 @@ def doc_rows(lines: list[str]) -> list[dict[str, Any]]:
             if sent[0] < i < sent[-1] and max(abs(i - j) for j in at) >= 4:
                 f["repeated_in_body"] = 1.0
         f["after_trailer"] = float(trailer is not None and i > trailer)
+        # a table's row under a row of as many cells (its header or the row before): a menu bar has no such
+        # neighbour; with a unit or a time limit in a cell, a task table's row (汛前安全检查 | 区水务局 | 5月底前)
+        bars = s.count("|")
+        if bars >= 3 and i and lines[i - 1].count("|") == bars:
+            f["cells_as_above"] = 1.0
+            if any(_TABLE_CELL.match(c.strip()) for c in s.split("|")):
+                f["cells_as_above_unit"] = 1.0
         for d, tag in ((-2, "p2"), (-1, "p1"), (1, "n1"), (2, "n2")):
             j = i + d
             f.update(_neighbour_feats(lines[j] if 0 <= j < n else None, tag))
@@ -1163,7 +1194,9 @@ shares of CJK / digits / Latin / punctuation / spaces; sentence-final punctuatio
 the last body paragraph); shapes of the two lines before and after; repetition (exact, and with its digits folded: a running header whose page number changes; a repeat between two sentences); date, clock, counter,
 page-count, file-size, URL, `N字`, bracketed-label and markup patterns; the shape of a line of links (how
 many segments parted by | / > · or spaces, the share of short ones, of a site's menu words, link words such as
-点击/更多/分享/收藏, no verb). Not the phrase lists' verdict on the line itself: the model learns what chrome looks like, and the cleaner applies the lists beside it.
+点击/更多/分享/收藏, no verb); a table's row under a row of as many cells (a menu bar has none), and such a row
+with a unit or a time limit in a cell (汛前安全检查 | 区水务局 | 5月底前).
+Not the phrase lists' verdict on the line itself: the model learns what chrome looks like, and the cleaner applies the lists beside it.
 
 **Second pass** (chrome comes in blocks): the first pass's probability of the line and of the lines at
 ±1 and ±2, the max and mean over the block of short lines around it, the block's size, whether the line is
@@ -1246,23 +1279,7 @@ def chrome_spans(text: str, threshold: float | None = None) -> list[tuple[int, i
         proba = [max(b, 1.0) if a >= t1 else b for a, b in zip(p1, p2)]
     else:
         proba = p1
-    out, bars = [], -1  # bars: the cell count of the table row just above, kept
-    for (s, e, t), p, r in zip(view, proba, rows):
-        n = t.count("|")
-        row_of_table = (n >= 3 and n == bars and any(_TABLE_CELL.match(c.strip()) for c in t.split("|"))
-                        and not meta_line(t))
-        if p >= thr and not spared(r) and not row_of_table:
-            out.append((s, e))
-            bars = -1
-        else:
-            bars = n if n >= 3 else -1
-    return out
-
-
-#: a cell of a task table's row (a unit, a time limit): a row of them under a kept row of as many cells is that
-#: table's, not a menu bar (汛前安全检查 | 区水务局 | 区应急局 | 5月底前 | 无 under its header)
-_TABLE_CELL = re.compile(rf"^(?:[{_CJK}]{{1,16}}(?:局|委|办|中心|大队|支队|政府|街道|镇|乡|公司|部)|"
-                         r"(?:(?:19|20)\d\d年)?(?:\d{1,2}月(?:\d{1,2}日|底|末|份|上旬|中旬|下旬)?|年底|年内)(?:前|以前|之前)?)$")
+    return [(s, e) for (s, e, _), p, r in zip(view, proba, rows) if p >= thr and not spared(r)]
 
 
 _COUNT = re.compile(r"[\u4e00-\u9fff]\d+(?:\.\d+)?\s*(?:余|多)?(?:起|处|家|名|户|吨|万元|亿元|辆|座|所)")

@@ -240,9 +240,11 @@ NL_IN_DATE = re.compile(
     r"(?=\d{1,2}\s*[月日号]|\d{1,2}\s*[—–\-~～至到]\s*\d{1,2}\s*[日号月]|[月日号旬底末]|[上中下]旬)"
     r"|(?<=[\d日号旬底末])[ \t\u3000\xa0]*\n[ \t\u3000\xa0]*(?=之前|以前|前(?![\d一二三四五六七八九十])|至|到|[—–\-~～]\s*\d)")
 # a hard wrap inside a recurrence's clause (每年\n至少组织1次, 每年组\n织1次: a PDF copy): the line goes on with the
-# sentence (it breaks after a word, not after punctuation, and the next line opens with no item number)
-NL_IN_REC = re.compile(r"(?:每(?!逢)(?:个|一)?|按)(?:季度|季|半年|学期|年度?|月|周|星期|礼拜|日|天)[^,，;；。:：!！?？()（）\n]{0,24}"
-                       r"(?<![\s、])(?P<nl>[ \t\u3000\xa0]*\n[ \t\u3000\xa0]*)(?=[^\s\d０-９一二三四五六七八九十(（第①-⑩])")
+# sentence (it breaks after a word, not after punctuation or a table cell, and the next line opens with a word, not an
+# item number or a note)
+NL_IN_REC = re.compile(r"(?:每(?!逢)(?:个|一)?|按)(?:季度|季|半年|学期|年度?|月|周|星期|礼拜|日|天)[^,，;；。:：!！?？()（）|\n]{0,24}"
+                       r"(?<![\s、])(?P<nl>[ \t\u3000\xa0]*\n[ \t\u3000\xa0]*)"
+                       r"(?=[\u4e00-\u9fff])(?![一二三四五六七八九十第注])")  # not a table row's cell, an item number, a note
 _DATECH = set("0123456789年月日号份旬至到—–-~～－" + _CNDIGIT + "十")
 FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 

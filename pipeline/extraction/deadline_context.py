@@ -27,7 +27,8 @@ The extractor reads each task's text alone; two kinds of time requirement need t
   are the dates of a task on a line opened by a label of next year's plans (``2025年工作打算：一是…`` in a 2024
   report: :func:`next_year_line`), which no heading marks.
 
-A deadline is added only when the task has none equal to it; nothing is removed (明年's are re-read, not added).
+A deadline is added only when the task has none equal to it (nor the same recurrence with its count: 每月至少组织一次
+then a field's 每月); nothing is removed (明年's are re-read, not added).
 """
 
 from __future__ import annotations
@@ -52,6 +53,12 @@ PHASE_WORDS = re.compile(r"第[一二三四五六七八九十\d]{1,2}(?:阶段|�
 
 def _key(d: Deadline) -> tuple:
     return (d.kind, d.date, d.start, d.end, d.freq, d.min_count, d.masked)
+
+
+def _restates(d: Deadline, have) -> bool:
+    """A recurrence without its count that the task already has, counted (每月至少组织一次 and a field's 每月)."""
+    return d.kind == "recurring" and d.min_count is None and any(
+        h.kind == "recurring" and h.freq == d.freq for h in have)
 
 
 def _offset(doc: Document, t: Task) -> int | None:
@@ -376,12 +383,12 @@ def resolve(doc: Document, tasks: list[Task]) -> list[Task]:
                     keys.add(_key(d))
                     add.append(d)
         for d in closer_deadlines(doc, t):
-            if _key(d) not in keys:
+            if _key(d) not in keys and not _restates(d, t.deadlines):
                 keys.add(_key(d))
                 add.append(d)
         lab = label_deadline(doc, t) or opener_deadline(doc, t) or field_deadline(doc, t, next_start) \
             or phase_line_deadline(doc, t, by_id) or (None if t.deadlines else cell_deadline(doc, t))
-        if lab is not None and _key(lab) not in keys:
+        if lab is not None and _key(lab) not in keys and not _restates(lab, t.deadlines):
             add.insert(0, lab)
         if add:
             t = replace(t, deadlines=(*t.deadlines, *add))

@@ -23,7 +23,7 @@ schedule. Numbers may be Arabic, full-width or Chinese everywhere (``十月份``
 - ``A至B``, ``A—B``, ``A~B`` (every dash, tilde and 至/到/起至), ``5-10月份``,
   ``510月份`` (separator lost: two glued months, first < second), ``6月1至30日``
   → ``range`` from A's first day to B's last; B inherits A's year and month
-  (``次年/翌年`` adds one year). An inverted range is kept as written;
+  (``次年/翌年`` adds one year; ``6月中旬至下旬`` runs to June's end). An inverted range is kept as written;
   :func:`is_inverted` tells the caller to flag it.
 - Coordinated months sharing one suffix (``6月中旬、12月中旬前``, ``6月、12月的10日前``) → one deadline
   each, the suffix distributed; four months a quarter apart (``在3月、6月、9月、12月底
@@ -39,15 +39,18 @@ schedule. Numbers may be Arabic, full-width or Chinese everywhere (``十月份``
   before it (``今年5月和8月``, ``在5月、6月、7月各组织…``), or it is followed by
   ``完成`` (→ ``by_date`` at its end), by a verb of holding
   (``召开/举办/举行/启动/开展/组织``, an adverb such as ``集中`` before it) or a modal (``要/须/务必/将``: ``6月12日要
-  对…``), or, for a day, by ``是`` (``6月12日是咨询日``). A clause that tells of
+  对…``), or, for a day, by ``是`` (``6月12日是咨询日``), or it glosses an occasion in parentheses
+  (``节后第一个工作日（2月22日）``). A time-limit field that restates, without its count, a recurrence the text gave
+  (``每月至少组织一次。（完成时限：每月）``) is read once. A clause that tells of
   the past (``了``, ``已经``, ``发生``…) cancels every cue but coordination. A
   masked bare date (``x月xx日,依法拆除``) is cued only by those words. News of a
   meeting held (``2月10日下午,集团公司召开会议…会议强调,要…``) cancels them all. Anything
   followed by ``起/以来/开始/以后/后`` is a start, not a deadline (but a day's hour that starts, ``6月8日（星期二）
   上午9:00开始``, is that day; a weekday in parentheses is read through).
-- ``每季度/每月/每半年/每学期/每年/每周/每日(每天)`` → ``recurring`` (a school term: half_year); a following
+- ``每季度/每月/每半年/每学期/每年/每周/每日(每天)`` → ``recurring`` (a school term: half_year), and so is ``按季度/按月``
+  before a recurring act (``按季度记录``, ``按月报送``; not ``按月建立台账``); a following
   ``至少/不少于 … N<measure word>`` or ``… N次`` in the same clause gives
-  ``min_count`` (words holding a numeral, ``深入一线``, ``两客一危``, and short parentheticals, ``各县（市、区）``,
+  ``min_count`` (``每周一报``: once; a hard wrap inside the clause is read through; words holding a numeral, ``深入一线``, ``两客一危``, and short parentheticals, ``各县（市、区）``,
   may stand before it) (``raw`` then runs from 每 to the count); ``每月26日前`` and
   ``每年4月份的第一周`` keep their day in ``raw``.
 - A table cell (:func:`parse_deadline`) also reads a year alone (``2024年`` → by its end), a year and month in
@@ -165,15 +168,19 @@ _STOP_CLAUSE = r",，;；。:：!！?？\n()（）"  # a list (、) may stand be
 # (一次, 两轮), and a short parenthetical (各县（区）, 各县（市、区）)
 _WORD_NUM = r"[一二两三四五六七八九十](?![一二两三四五六七八九十]*(?:次|个|场|期|轮|批|项|份|篇|件|起|回|遍))"
 _PAREN = r"[(（][^()（）,，;；。\n]{1,6}[)）]"
+# 按季度记录, 按月报送: a recurring act (a record, a report, a check); not a manner of keeping (按月建立工作台账)
+_BY_PERIOD = r"按(?=(?:季度?|半年|月|周)(?:记录|报送|上报|通报|报告|开展|组织|召开|检查|调度|统计|汇总|分析|研判|考核|评估))"
 REC_RE = re.compile(
-    r"每(?!逢)(?:个|一)?(?P<f>季度|季|半年|学期|年度?|月|周|星期|礼拜|日|天)"
+    rf"(?:每(?!逢)(?:个|一)?|{_BY_PERIOD})(?P<f>季度|季|半年|学期|年度?|月|周|星期|礼拜|日|天)"
     rf"(?:的?(?:(?:{_M})月份?)?(?:(?:{_D})[日号]|[上中下]旬|底|末|的?第[一二三四五1-5]个?(?:周|星期))"
     rf"|的?(?:{_M})月份?|年(?:底|末)|(?:上午|下午|晚上)?(?:\d{{1,2}}[:：]\d{{2}}|\d{{1,2}}[时点]))?(?:{_BEFORE})?"
     rf"(?:(?:[^{_STOP_CLAUSE}]|{_PAREN}){{0,30}}?(?:至少|不少于|不低于|最少|最低)(?:[^{_STOP}\d一二两三四五六七八九十]|"
     rf"[一二三四五六七八九十]、|[一二三四五六七八九十](?=级)|{_WORD_NUM}|{_PAREN})"  # 至少对全市一、二级…企业督导检查1次
     rf"{{0,24}}?(?P<ca>{_NUMC})(?:次|个|场|期|轮|批|项|份|篇|件|起|回|遍)"
-    # 每周对主次干道、广告牌开展一次巡查, 每周在融媒体中心播发1期: the count of the clause (a list may stand before it)
-    rf"|(?:[^{_STOP_CLAUSE}\d一二两三四五六七八九十]|{_WORD_NUM}|{_PAREN}){{0,24}}?(?P<cb>{_NUMC})(?:次|期|场|轮|遍)(?!性))?")
+    # 每周对主次干道、广告牌开展一次巡查, 每周在融媒体中心播发1期, 每季度联合县消防救援大队对农村“三合一”场所、出租屋
+    # 开展一次…: the count of the clause (a list, an actor and an object may stand before it)
+    rf"|(?:[^{_STOP_CLAUSE}\d一二两三四五六七八九十]|{_WORD_NUM}|{_PAREN}){{0,32}}?(?P<cb>{_NUMC})(?:次|期|场|轮|遍)(?!性)"
+    r"|(?P<cc>一)报(?![送告道表名]))?")  # 督导情况每周一报: once (but 每周一报送: on Mondays)
 # A monthly plan's day-only forms (8日前, 15日前完成, 下旬, 月底前): read only where the caller knows the month the
 # document covers (``month``); without it they name no month and are not deadlines.
 DAY_RE = re.compile(
@@ -213,6 +220,9 @@ MODAL = re.compile(r"要|须|必须|务必|力争|确保|争取|将")  # 今年�
 OPENING = re.compile(r"(?:^|[。;；!！?？\n])\s*[于在]?$")
 PAST = re.compile(r"(?<![为除])了(?!解)|已经|已于|共计|累计|先后|发生")  # a dated event, not a schedule
 CLAUSE_END = re.compile(r"[。;；!！?？\n]")
+# an occasion glossed with its date (节后第一个工作日（2月22日）, 开学第一周（9月1日）): the date is when the work is due
+GLOSS_BEFORE = re.compile(r"(?:工作日|[节假]后|[节假]日?前|开学|当天|当日|第[一二三四五六七八九十\d]{1,2}(?:天|周))[(（]$")
+GLOSS_AFTER = re.compile(r"[)）]")
 NEWS = re.compile(r"会议(?:强调|要求|指出|认为)|在讲话中|讲话(?:中|时)(?:强调|要求|指出)")  # news of a meeting held
 COORD = re.compile(r"和|、|及|与|或|以及")
 WHOLE_YEAR = re.compile(r"全年度?")
@@ -221,7 +231,7 @@ CELL_YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年(?:度|内)?(?:完成)?")
 CELL_YEAR_MONTH = re.compile(r"(?P<y>(?:19|20)\d{2})\s*[./\-]\s*(?P<m>1[0-2]|0?[1-9])")
 TOPIC = ("关于", "关於")  # 关于2024年一季度…的通报: the topic of a document, not a time requirement
 BOOK = re.compile(r"《[^《》]*》")  # the title of a cited document: its dates are not this task's
-TRIGGER = re.compile(r"[月年季每]|\d{4}[./\-]\d|\d[.．/]\d{1,2}(?:之|以)?前|\d[.．]\d{1,2}\s*(?:[—–\-~～－]|至|到)")
+TRIGGER = re.compile(r"[月年季每]|按[半周]|\d{4}[./\-]\d|\d[.．/]\d{1,2}(?:之|以)?前|\d[.．]\d{1,2}\s*(?:[—–\-~～－]|至|到)")
 SPACE = re.compile(r"[ \t\u3000\xa0]+")
 # a line break inside a date (text copied from a PDF, hard-wrapped: 于2024年6\n月30日前, 于7月\n15日前, 6月30日\n前): the
 # line goes on with the date's next part, never with an item number (2024年5月\n1.加强…) or a new date (6月30日\n7月…)
@@ -229,6 +239,12 @@ NL_IN_DATE = re.compile(
     r"(?<=[\d年月至到—–\-~～])[ \t\u3000\xa0]*\n[ \t\u3000\xa0]*"
     r"(?=\d{1,2}\s*[月日号]|\d{1,2}\s*[—–\-~～至到]\s*\d{1,2}\s*[日号月]|[月日号旬底末]|[上中下]旬)"
     r"|(?<=[\d日号旬底末])[ \t\u3000\xa0]*\n[ \t\u3000\xa0]*(?=之前|以前|前(?![\d一二三四五六七八九十])|至|到|[—–\-~～]\s*\d)")
+# a hard wrap inside a recurrence's clause (每年\n至少组织1次, 每年组\n织1次: a PDF copy): the line goes on with the
+# sentence (it breaks after a word, not after punctuation or a table cell, and the next line opens with a word, not an
+# item number or a note)
+NL_IN_REC = re.compile(r"(?:每(?!逢)(?:个|一)?|按)(?:季度|季|半年|学期|年度?|月|周|星期|礼拜|日|天)[^,，;；。:：!！?？()（）|\n]{0,24}"
+                       r"(?<![\s、])(?P<nl>[ \t\u3000\xa0]*\n[ \t\u3000\xa0]*)"
+                       r"(?=[\u4e00-\u9fff])(?![一二三四五六七八九十第注])")  # not a table row's cell, an item number, a note
 _DATECH = set("0123456789年月日号份旬至到—–-~～－" + _CNDIGIT + "十")
 FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
@@ -387,7 +403,7 @@ def _yearly(m: re.Match, year: int | None, text: str) -> _Cand | None:
 
 def _range(m: re.Match, year: int | None, text: str) -> _Cand | None:
     g = m.groupdict()
-    if not (g["bm"] or g["bd"] or g["byend"]):
+    if not (g["bm"] or g["bd"] or g["byend"] or g["bdek"]):  # 6月中旬至下旬: the second 旬 in the first's month
         return None
     if IS.match(text, m.end()) or not g["bd"] and not g["beom"] and OF_MONTHS.match(text, m.end()) \
             or TALLY_AFTER.match(text, m.end()):
@@ -484,7 +500,7 @@ def _remain(m: re.Match, year: int | None, text: str) -> _Cand | None:
 
 
 def _recurring(m: re.Match, year: int | None, text: str) -> _Cand | None:
-    cnt = m["ca"] or m["cb"]
+    cnt = m["ca"] or m["cb"] or m["cc"]
     if not cnt and RATE.match(text, m.end()) and not BUDGET.match(text, m.end()):
         return None  # 每年补助标准不低于3000元, 每月发放300元: a rate, not a time requirement
     return _Cand(m.start(), m.end(), Deadline("recurring", freq=_FREQ[m["f"]], min_count=_num(cnt) if cnt else None))
@@ -559,14 +575,16 @@ _FULLWIDTH_DIGIT = re.compile("[０-９]")
 
 def _compact(text: str) -> tuple[str, list[int] | None]:
     """``text`` without the spaces inside date expressions (``2009 年 6 月 1 日至 30 日``) and the line breaks
-    inside them (``于2024年6\\n月30日前``: :data:`NL_IN_DATE`), and the original index of every kept character
+    inside them (``于2024年6\\n月30日前``: :data:`NL_IN_DATE`) or inside a recurrence's clause (``每年\\n至少组织1次``:
+    :data:`NL_IN_REC`), and the original index of every kept character
     (None when nothing was dropped)."""
     drops = [(s.start(), s.end()) for s in SPACE.finditer(text)
              if 0 < s.start() and s.end() < len(text)
              and ((text[s.start() - 1] in _NUMCH and text[s.end()] in _UNIT_SEP)
                   or (text[s.start() - 1] in _UNIT_SEP and text[s.end()] in _NUM_UNIT))]
     if "\n" in text:
-        breaks = [(b.start(), b.end()) for b in NL_IN_DATE.finditer(text)]
+        breaks = sorted({(b.start(), b.end()) for b in NL_IN_DATE.finditer(text)}
+                        | {(b.start("nl"), b.end("nl")) for b in NL_IN_REC.finditer(text)})
         if breaks:  # a break's own blanks are in it: keep the spaces' drops that do not overlap one
             drops = sorted(breaks + [d for d in drops if not any(a < d[1] and d[0] < b for a, b in breaks)])
     if not drops:
@@ -588,7 +606,7 @@ def _compact(text: str) -> tuple[str, list[int] | None]:
 # whole text) finds exactly what finditer over the whole text finds, without trying every position of a document.
 CUT = re.compile(r"[,，。;；!！?？\n]")
 ANCHORS = {YEARLY_RE: "每", LIST_RE: "月", RANGE_RE: "月", MONTHS_RE: "月", GLUED_RE: "月", SINGLE_RE: "月", DOTTED_RE: "./-", MD_DOTTED_RE: ".．/", MD_RANGE_RE: ".．",
-           YEAR_RE: "年", QUARTER_RE: "季", HALF_RE: "半", REMAIN_RE: "今", REC_RE: "每",
+           YEAR_RE: "年", QUARTER_RE: "季", HALF_RE: "半", REMAIN_RE: "今", REC_RE: "每按",
            DAY_RE: "日号", DAYS_RE: "日号", DEK_RE: "旬", EOM_RE: "月"}
 MONTH_TRIGGER = re.compile(r"[日号旬]|月[底末]")
 _ANCHOR_RE = {chars: re.compile(f"[{re.escape(chars)}]") for chars in set(ANCHORS.values())}
@@ -667,10 +685,24 @@ def _scan(text: str, year: int | None, cell: bool, month: int | None = None) -> 
             news_last = _last_start(NEWS, norm)
         if not cell and (c.cell_only or c.bare and not _cued(norm, c, out[-1] if out else None, news_last)):
             continue
+        if _restated(norm, c, out):
+            continue
         out.append(c)
     if idx is not None:
         out = [replace(c, start=idx[c.start], end=idx[c.end - 1] + 1) for c in out]
     return out
+
+
+# a time-limit field's label (…每月至少组织一次。（完成时限：每月）)
+FIELD_LABEL = re.compile(r"(?:时限|期限|时间|日期)\s*[:：为]\s*$")
+
+
+def _restated(text: str, c: _Cand, before: list[_Cand]) -> bool:
+    """A time-limit field that restates, without its count, a recurrence the text gave before it (…每月至少组织一次。
+    （完成时限：每月）): the same requirement, read once."""
+    d = c.deadline
+    return d.kind == "recurring" and d.min_count is None and FIELD_LABEL.search(text, max(0, c.start - 8), c.start) \
+        is not None and any(b.deadline.kind == "recurring" and b.deadline.freq == d.freq for b in before)
 
 
 def _last_start(rx: re.Pattern, text: str) -> int:
@@ -692,7 +724,8 @@ def _cued(text: str, c: _Cand, prev: _Cand | None, news_last: int) -> bool:
     clause_end = stop.start() if stop else len(text)
     if LIMIT_LABEL.search(text, max(0, c.start - 12), c.start):  # 截止时间为6月30日,共检查…: a reporting date
         return not PAST.search(text[c.end:clause_end]) and not TALLY.search(text, c.end, c.end + 12)
-    if c.at or CUE_VERB.match(text, c.end) or (c.day and (IS.match(text, c.end) or AT_PLACE.match(text, c.end))):
+    if c.at or CUE_VERB.match(text, c.end) or (c.day and (IS.match(text, c.end) or AT_PLACE.match(text, c.end))) \
+            or GLOSS_BEFORE.search(text, max(0, c.start - 8), c.start) and GLOSS_AFTER.match(text, c.end):
         return not PAST.search(text[c.end:clause_end])
     if c.masked or not _opening(text, c.start) or not text[c.end:c.end + 1] \
             or text[c.end] not in ",，、:： ":  # a date line alone (a signature) is no schedule

@@ -65,6 +65,21 @@ def _deadlines(text: str, year: int | None, offset: int) -> list[Deadline]:
     return list(find_deadlines(text, year, offset))
 
 
+# a phase heading's date in brackets (动员部署（2020年5月）): a schedule cell, read even where a bare month in running
+# text would not be
+_PHASE_DATE = re.compile(r"[(（](?P<d>[^()（）]{2,30})[)）]")
+
+
+def _phase_dates(heading: str, year: int | None, offset: int) -> list[Deadline]:
+    out = []
+    for m in _PHASE_DATE.finditer(heading):
+        cell = m.group("d")
+        d = parse_deadline(cell, year)
+        if d is not None and d.kind != "recurring" and d.span[1] - d.span[0] >= len(cell.strip()) - 2:
+            out.append(replace(d, span=(offset + m.start("d") + d.span[0], offset + m.start("d") + d.span[1])))
+    return out
+
+
 def _trim(doc: Document, start: int, end: int) -> tuple[int, int]:
     text = doc.text
     while start < end and text[start] in " \t\n,，;；:：。、)）|":
@@ -233,7 +248,7 @@ class _Builder:
             heading = self.doc.text[hs:he]
             if not PHASE.search(heading):
                 continue
-            for d in _deadlines(heading, self.year_for(hs), hs):
+            for d in _deadlines(heading, self.year_for(hs), hs) or _phase_dates(heading, self.year_for(hs), hs):
                 key = (d.kind, d.date, d.start, d.end, d.freq, d.min_count)
                 if key not in keys:
                     keys.add(key)

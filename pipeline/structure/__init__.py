@@ -243,11 +243,19 @@ def _cn_year(s: str) -> int:
 
 
 def _year_votes(text: str) -> list[tuple[int, float, int]]:
-    """Every year the text states, as (year, weight, position): ¼ for a year looked forward to, ½ for 以来."""
+    """Every year the text states, as (year, weight, position): ¼ for a year looked forward to (and the last year
+    of a span), ½ for 以来."""
     out: list[tuple[int, float, int]] = []
+    # a span of years (2024—2026年, 《…三年行动计划（2024—2026年）》) is of its first year (SPEC §8); its last year is a
+    # bound looked forward to
+    ranges = {}
+    for m in _YEAR_RANGE.finditer(text):
+        ranges[m.end() - 4] = m.start()
+        if not text.startswith("年", m.end(1)):  # 2024年—2026年: the first year votes below
+            out.append((int(m.group(1)), 1.0, m.start()))
     for m in _YEAR.finditer(text):
         y, s, e = int(m.group(1)), m.start(), m.end(1)
-        if _FORWARD_BEFORE.search(text[max(0, s - 3):s]) or _FORWARD_AFTER.match(text[e:e + 12]):
+        if s in ranges or _FORWARD_BEFORE.search(text[max(0, s - 3):s]) or _FORWARD_AFTER.match(text[e:e + 12]):
             w = 0.25
         elif _SINCE_AFTER.match(text[e:e + 10]):
             w = 0.5

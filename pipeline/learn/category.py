@@ -677,6 +677,8 @@ the two characters right before the metric's words (其中, 累计, 、); the he
 holding the metric (innermost three, character n-grams 1-2, weight 0.3, and the cue hits of the
 innermost one: 宣传培训, 存在问题, 隐患排查) and the document's type; the words before the metric within
 its clause (after the last ,;: or sentence end; character n-grams 1-2, weight 0.5: 对辖区, 其中, 现有);
+the metric's own raw with its number masked (character n-grams 1-2, weight 1.0: 对全区0家…企业开展专项检查, what
+is counted even where the subject model chose a wrong span; grouped CV 0.897 -> 0.902 when added);
 the categories of the metric's neighbours in its sentence (the previous and the next metric with no 。;!
 or line end between: an enumeration's metrics tend to share a category), `unk` in a first pass. One
 `LinearSVC(C={C}, class_weight="balanced")` (hinge loss, one class against the rest; liblinear with
@@ -686,7 +688,8 @@ its neighbours `unk`, and with its neighbours' gold categories. Its weights are 
 NumPy (`pipeline/learn/linear.py`). Measured on the same folds, the logistic regression it replaced
 (C=10) held out 0.886, the hinge loss alone 0.888, with the clause words 0.890.
 The extractor classifies a document's metrics in two passes: neighbours unknown, then neighbours as
-the first pass classified them.
+the first pass classified them; a metric in %, ‰ or 个百分点 is then `other` whatever the model said
+(SPEC §8: percentages, shares and rates; every such gold metric is).
 
 ## Cross-validated accuracy (held out)
 

@@ -222,3 +222,47 @@ def test_category_second_pass_sees_the_neighbours_first_answers():
     m = Recorder()
     learned.predict_many(m, items)
     assert len(m.calls) == 1  # without links: one pass, neighbours unknown
+
+
+def test_category_model_reads_each_metrics_raw_with_its_number_masked(monkeypatch):
+    """The extractor hands the classifier each metric's ``raw``, and the features carry its words with the number
+    masked (text of corpora/heldout22/2204: the subject model may pick a wrong span inside such a count; the
+    raw still says what is counted and by which verb)."""
+    from pipeline.run import extract
+
+    seen = []
+    real = learned.predict_many
+
+    def spy(model, items, links=None, headings=None, doc_type=None, raws=None):
+        seen.append(list(raws or []))
+        return real(model, items, links, headings, doc_type, raws)
+
+    monkeypatch.setattr(learned, "predict_many", spy)
+    doc = extract(CORPORA / "heldout22" / "2204_xilan_qu_2023_zhongda_shigu_yinhuan_zhuanxiang_zhengzhi_shishi_fangan_docx.txt")
+    if category.method() == "model":
+        assert seen == [[m.raw for m in doc.metrics]]
+    raw = next(m.raw for m in doc.metrics if "36家" in m.raw)
+    assert "危险化学品生产经营企业" in raw
+    f = learned.features("危险化学品生产经营企业", "\x1f", "家", raw=raw)
+    assert f["raw"] == raw.replace("36", "0") and "36" not in f["raw"]
+
+
+def test_category_percentages_are_other_whatever_the_model_says():
+    """SPEC §8: percentages, shares and rates are `other` (every gold metric in % or ‰ is); the rule stands after
+    the model, so that the words around a share (隐患整改率, 覆盖企业) cannot make it another category."""
+    class Scope:
+        def predict(self, rows):
+            return ["scope"] * len(rows)
+
+    items = [("覆盖企业", "\x1f", "%"), ("覆盖企业", "\x1f", "家"), ("整改", "\x1f", "‰")]
+    assert learned.predict_many(Scope(), items) == ["other", "scope", "other"]
+    assert learned.predict(Scope(), "覆盖企业", "\x1f", "个百分点") == "other"
+
+
+def test_category_of_every_extracted_percentage_is_other():
+    from pipeline.run import extract
+
+    shares = [m for p in sorted((CORPORA / "pool").glob("*.txt"))[:8] for m in extract(p).metrics
+              if m.unit in ("%", "‰", "个百分点")]
+    assert len(shares) >= 5
+    assert {m.category for m in shares} == {"other"}

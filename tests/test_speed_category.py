@@ -18,15 +18,16 @@ import pytest
 
 from pipeline import learn
 from pipeline.learn import category, linear
-from pipeline.learn.category import (_CLAUSE_END, _HEAD_SPLIT, _SHARES, SEP, UNIT_CLASS, UNKNOWN, cue_hits, decide,
-                                     rule_category, sentence_before)
+from pipeline.learn.category import (_CLAUSE_END, _DIGITS, _HEAD_SPLIT, _SHARES, SEP, UNIT_CLASS, UNKNOWN, cue_hits,
+                                     decide, rule_category, sentence_before, share_rule)
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = ROOT / "corpora"
 
 
 def _old_features(subject: str, context: str = "", unit: str | None = None,
-             nb: tuple[str, str] | None = None, headings: tuple[str, ...] = (), doc_type: str | None = None) -> dict:
+             nb: tuple[str, str] | None = None, headings: tuple[str, ...] = (), doc_type: str | None = None,
+             raw: str = "") -> dict:
     """One metric as the classifier sees it (a dict: the text fields and the symbolic tokens).
 
     ``nb`` is the (previous, next) neighbour's category in the same sentence (:func:`neighbours`):
@@ -67,7 +68,7 @@ def _old_features(subject: str, context: str = "", unit: str | None = None,
     first = cue_hits(clause)[:1]  # the clause's first cue: its verb, where the count's own noun says little
     tokens += [f"cl_first={cat}_{role}" for _, cat, role in first]
     return {"subject": subject, "before": before[-15:], "after": after[:10], "tokens": " ".join(tokens),
-            "heading": " ".join(headings), "clause": clause}
+            "heading": " ".join(headings), "clause": clause, "raw": _DIGITS.sub("0", raw or subject)}
 
 
 
@@ -102,14 +103,14 @@ def _documents(step: int = 6):
 
 @pytest.fixture(scope="module")
 def metric_inputs():
-    """(subject, context, unit, headings, doc_type) of every metric of every sixth corpus document."""
+    """(subject, context, unit, headings, doc_type, raw) of every metric of every sixth corpus document."""
     out = []
     for doc in _documents():
         text = doc.text or ""
         paths = category.heading_paths(doc, [m.span[0] for m in doc.metrics])
         for m, h in zip(doc.metrics, paths):
             s, e = m.span
-            out.append((m.subject or "", category.context_of(text, s, e), m.unit, h, doc.doc_type))
+            out.append((m.subject or "", category.context_of(text, s, e), m.unit, h, doc.doc_type, text[s:e]))
     return out
 
 
@@ -121,14 +122,14 @@ def test_features_from_parts_are_the_old_features(metric_inputs):
     assert len(metric_inputs) > 300
     nbs = [None, UNKNOWN, ("none", "none"), ("hazard", "none"), ("none", "inspection")]
     checked = 0
-    for k, (s, c, u, h, dt) in enumerate(metric_inputs):
+    for k, (s, c, u, h, dt, r) in enumerate(metric_inputs):
         nb = nbs[k % len(nbs)]
-        new = category.features(s, c, u, nb, h, dt)
-        old = _old_features(s, c, u, nb, h, dt)
+        new = category.features(s, c, u, nb, h, dt, r)
+        old = _old_features(s, c, u, nb, h, dt, r)
         assert list(new.items()) == list(old.items()), (s, c)
-        parts = category._parts(s, c, u, h, dt)
+        parts = category._parts(s, c, u, h, dt, r)
         for other in nbs:  # one set of parts serves every pass
-            assert category._with_neighbours(parts, other) == _old_features(s, c, u, other, h, dt)
+            assert category._with_neighbours(parts, other) == _old_features(s, c, u, other, h, dt, r)
         checked += 1
     # the edge cases: no subject, no context, no unit, no headings
     for args in [("", "", None, (), None), ("检查企业", "", "家", (), "report"), ("", "共" + SEP + "家", None, ("一、",), "")]:
@@ -150,12 +151,14 @@ def test_predict_many_as_two_passes_of_old_features():
         items = [(m.subject or "", category.context_of(text, s, e), m.unit) for m, (s, e) in zip(doc.metrics, spans)]
         links = category.neighbours(text, spans)
         heads = category.heading_paths(doc, [s for s, _ in spans])
-        new = category.predict_many(model, items, links, heads, doc.doc_type)
-        first = [str(c) for c in model.predict([_old_features(s, c, u, UNKNOWN, h, doc.doc_type)
-                                                for (s, c, u), h in zip(items, heads)])]
+        raws = [text[s:e] for s, e in spans]
+        new = category.predict_many(model, items, links, heads, doc.doc_type, raws)
+        first = [str(c) for c in model.predict([_old_features(s, c, u, UNKNOWN, h, doc.doc_type, r)
+                                                for (s, c, u), h, r in zip(items, heads, raws)])]
         nbs = [(first[p] if p is not None else "none", first[q] if q is not None else "none") for p, q in links]
-        old = [str(c) for c in model.predict([_old_features(s, c, u, nb, h, doc.doc_type)
-                                              for (s, c, u), nb, h in zip(items, nbs, heads)])]
+        old = [share_rule(str(c), u) for c, (_, _, u) in zip(
+            model.predict([_old_features(s, c, u, nb, h, doc.doc_type, r)
+                           for (s, c, u), nb, h, r in zip(items, nbs, heads, raws)]), items)]
         assert new == old
         compared += len(items)
     assert compared > 300
@@ -177,7 +180,7 @@ def test_tfidf_rows_as_the_per_gram_loop(name, metric_inputs, monkeypatch):
     assert steps
     texts = [p.read_text("utf-8", errors="replace") for p in sorted(CORPORA.glob("**/*.txt"))[::9]]
     # the fields the category model reads, and whole texts (long ones: counts far above the table's 64)
-    fields = [v for s, c, u, h, dt in metric_inputs for v in _old_features(s, c, u, UNKNOWN, h, dt).values()]
+    fields = [v for s, c, u, h, dt, r in metric_inputs for v in _old_features(s, c, u, UNKNOWN, h, dt, r).values()]
     X = fields + texts + ["", " ", "安全安全安全" * 40]
     compared = 0
     for step in steps:
@@ -188,7 +191,7 @@ def test_tfidf_rows_as_the_per_gram_loop(name, metric_inputs, monkeypatch):
     assert compared > 10000
     # the whole model's decision values, to the last bit, with the old TF-IDF step in place
     if name == "metric_category":
-        X = [_old_features(s, c, u, UNKNOWN, h, dt) for s, c, u, h, dt in metric_inputs]
+        X = [_old_features(s, c, u, UNKNOWN, h, dt, r) for s, c, u, h, dt, r in metric_inputs]
     else:
         from pipeline.learn.doctype import doc_input
         X = [doc_input(t.split("\n", 1)[0], t, []) for t in texts]

@@ -38,18 +38,19 @@ def classify(subject: str, context: str = "", unit: str | None = None) -> str:
 
 def classify_many(items: list[tuple[str, str, str | None]],
                   links: list[tuple[int | None, int | None]] | None = None,
-                  headings: list[tuple[str, ...]] | None = None, doc_type: str | None = None) -> list[str]:
+                  headings: list[tuple[str, ...]] | None = None, doc_type: str | None = None,
+                  raws: list[str] | None = None) -> list[str]:
     """The categories of a document's metrics ``(subject, context, unit)``, in text order.
 
     ``links`` (:func:`neighbours` of their spans) name each metric's neighbours in its sentence: the
     model classifies twice, the second time seeing the neighbours' first answers (an enumeration's
     metrics tend to share a category). ``headings`` holds each metric's :func:`heading_path`, ``doc_type``
-    the document's. The rules ignore all three.
+    the document's, ``raws`` each metric's ``raw``. The rules ignore all four.
     """
     model = _model()
     if model is None or not items:
         return [rule_category(s, c, u) for s, c, u in items]
-    return _learned.predict_many(model, items, links, headings, doc_type)
+    return _learned.predict_many(model, items, links, headings, doc_type, raws)
 
 
 def predict_category(subject: str, context: str, method: str, unit: str | None = None) -> str:

@@ -1323,7 +1323,8 @@ def find_metrics(doc: Document) -> list[Metric]:
     _learned_subjects(text, hits)
     categories = classify_many([(h.subject, context_of(text, *h.raw_span), h.unit) for h in hits],
                                neighbours(text, [h.raw_span for h in hits]),
-                               heading_paths(doc, [h.raw_span[0] for h in hits]), doc.doc_type)
+                               heading_paths(doc, [h.raw_span[0] for h in hits]), doc.doc_type,
+                               [text[s:e] for s, e in (h.raw_span for h in hits)])
     out = []
     for h, category in zip(hits, categories):
         s, e = h.raw_span

@@ -47,7 +47,9 @@ _LABEL_ROLE_WORD = r"责任|牵头|配合|协办|主办|承办|实施|协助|参
 _LABEL_NOUN = r"单位|部门|处室|科室|股室|机构|科|股|处|室"
 LABEL_FAMILY = rf"(?:{_LABEL_ROLE_WORD})(?:{_LABEL_NOUN})|责任主体"
 _LABEL = re.compile(r"(?P<label>(?:责任|牵头|配合)(?:单位|部门|处室|科室)|协办单位|主办单位|承办单位|实施单位|责任主体|"
-                    rf"(?:{_LABEL_ROLE_WORD})(?:{_LABEL_NOUN})(?=(?:[及和、/]责任人)?\s*[:：]))"
+                    rf"(?:{_LABEL_ROLE_WORD})(?:{_LABEL_NOUN})(?=(?:[及和、/]责任人)?\s*[:：])|"
+                    # a role word alone before a colon ((牵头：省交通运输厅；配合：省公安厅交警总队)), at the clause's head
+                    r"(?:(?<=^)|(?<=[\s;；,，。]))(?:牵头|配合|协办|协助|参与)(?=\s*[:：]))"
                     r"(?:[及和、/]责任人)?\s*(?:[:：]|为(?=\S))?")
 
 

@@ -14,6 +14,7 @@ Two sources:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from functools import lru_cache
 
@@ -128,6 +129,7 @@ def _split_names(text: str) -> tuple[str, ...]:
             merged[-1] += part
             continue  # a split that made a non-name half (水利 | 湖泊局) is undone
         if merged and not looks_like_unit(merged[-1]) and not _PARTY.search(merged[-1]) and \
+                not _BARE_PLACE.match(merged[-1]) and \
                 looks_like_unit(merged[-1] + "和" + part) and (merged[-1] + "和" + part) in text:
             merged[-1] = merged[-1] + "和" + part
         else:
@@ -143,6 +145,11 @@ _PLACE_HEAD = re.compile(r"^(?:[省市区县乡镇]|县[市区]|市县|县区|�
 # a collective of departments (各有关部门, 市政府有关部门) before a bare 单位: one unit (各有关部门和单位)
 _COLLECTIVE_DEPT = re.compile(r"(?:各|有关|相关)[^、,，;；]{0,8}部门$")
 _LIST_SEP = "、,，和及与"
+# a level written alone after a collective of places (各街道、镇; 各县、区; 各县(市)、区): no name of its own, one
+# collective with the places before it, as 各县（市、区） is
+_LEVEL_ALONE = re.compile(r"^[市区县乡镇旗](?:[(（][市区县乡镇旗、]{1,5}[)）])?$")
+_EACH_PLACE = re.compile(r"^各(?:[省市区县乡镇旗]|县[市区]|市县|县区|镇街|乡镇|街道|社区)(?:[(（][^()（）]{1,6}[)）])?"
+                         r"(?:[、,，][市区县乡镇旗](?:[(（][^()（）]{1,6}[)）])?)*$")
 
 
 def _shared_lists(parts: list[str], text: str) -> list[str]:
@@ -183,6 +190,7 @@ def _shared_lists(parts: list[str], text: str) -> list[str]:
                 i = end
                 continue
         if out and (parts[i] in ("单位", "企业") and _COLLECTIVE_DEPT.search(out[-1]) or
+                    _LEVEL_ALONE.match(parts[i]) and _EACH_PLACE.match(out[-1]) or
                     parts[i] == "政府" and out[-1].endswith("党委")) and (w := joined(out[-1], parts[i])):
             out[-1] = w
         else:
@@ -327,7 +335,16 @@ _RUN_IN_FIELD = re.compile(r"(?<=[\u4e00-\u9fff）)])(?:整改|完成|办结|落
 _OTHER_FIELD = re.compile(r"[:：]|^\d")
 
 
+# a collective named by its role (各牵头单位, 各配合部门: SPEC §8, a collective named 牵头 leads)
+_ROLE_COLLECTIVE = re.compile(r"^(?:各|有关|相关)?[^\W\d_]{0,4}?(?P<w>牵头|配合|协办)(?:单位|部门|科室|处室|股室)$")
+
+
 def _noted_role(u: Unit) -> Unit:
+    """The role a unit's own name gives it: a role in brackets after it (区市场监管局(牵头)), or a collective named
+    by its role (各牵头单位 lead, 各配合单位 support) where no role word gave it one."""
+    c = _ROLE_COLLECTIVE.match(u.name)
+    if c and u.role == "responsible":
+        return dataclasses.replace(u, role=_NOTE_ROLE[c.group("w")])
     m = _ROLE_NOTE.search(u.name)
     if not m or m.start() < 2:
         return u
@@ -478,7 +495,8 @@ def actors(text: str) -> list[Unit]:
         return [u for u in rules if not _issuer_itself(u.name, text)]
     found = learned.predict(model, text, [(u.name, u.role) for u in rules])
     pairs = learned.combine(mode, [(u.name, u.role) for u in rules], found)
-    return dedupe([Unit(n, n, r) for n, r in pairs if n and not _NO_NAME.search(n) and not _issuer_itself(n, text)])
+    return dedupe([_noted_role(Unit(n, n, r)) for n, r in pairs if n and not _NO_NAME.search(n)
+                   and not _issuer_itself(n, text)])
 
 
 # a bare level or body word that a report's issuer uses of itself (街道将…, 街道还将联合…, 公司计划…): SPEC §8, the issuer
@@ -574,8 +592,12 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
         c = clause.group()
         if c.startswith("由"):
             continue
-        m = re.match(r"^(?P<names>.{2,60}?)(?P<verb>要|须|必须|务必|应当|将|负责|牵头|配合|协同|密切配合|作为|主要负责人要|"
-                     r"主要负责同志要|主要负责同志作为|分别牵头|统筹|参与|派员参加|参加|协助)", c)
+        m = _CLAUSE_ACTOR.match(c)
+        if m and not _unit_names(_PERSON_TAIL.sub("", m.group("names")).strip()):
+            # a verb inside a name (各街道、镇和各牵头单位要…: 牵头 is the collective's own): the next verb whose
+            # words before it are all names
+            later = (_clause_actor_at(c, n) for n in range(m.start("verb") + 1, min(len(c), 61)))
+            m = next((v for v in later if v and _unit_names(_PERSON_TAIL.sub("", v.group("names")).strip())), m)
         if not m and DOES_RULE:
             m = re.match(r"^(?P<names>.{2,60}?)(?P<verb>)(?=" + _DOES.pattern + ")", c)
             if m and not _strong_names(_TIME_HEAD.sub("", _PERSON_TAIL.sub("", m.group("names")))):
@@ -611,7 +633,7 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
     # a stretch that took the next word's first character (由市委宣传部部署 → 市委宣传部部): the name without it
     found = [(p, Unit(u.name[:-1], u.name[:-1], u.role) if len(u.name) >= 3 and u.name[-1] == u.name[-2] else u)
              for p, u in found]
-    return tuple(dedupe([u for _, u in found if not _NO_NAME.search(u.name)]))
+    return tuple(dedupe([_noted_role(u) for _, u in found if not _NO_NAME.search(u.name)]))
 
 
 # what the rules' stretches hold that names no unit: the issuer speaking of itself (我局将…, SPEC §8), a number,
@@ -635,6 +657,20 @@ _NO_NAME = re.compile(r"^(?:我|本)(?:局|委|办|镇|乡|区|县|市|街道|�
 
 
 DOES_RULE = True
+# a clause's actors and their verb (区消防救援大队要…, 各乡镇负责…, 区应急局牵头…)
+_CLAUSE_VERB = (r"要|须|必须|务必|应当|将|负责|牵头|配合|协同|密切配合|作为|主要负责人要|主要负责同志要|主要负责同志作为|分别牵头|"
+                r"统筹|参与|派员参加|参加|协助")
+_CLAUSE_ACTOR = re.compile(rf"^(?P<names>.{{2,60}}?)(?P<verb>{_CLAUSE_VERB})")
+
+
+@lru_cache(maxsize=64)
+def _clause_actor_with(n: int) -> re.Pattern:
+    return re.compile(rf"^(?P<names>.{{{n}}})(?P<verb>{_CLAUSE_VERB})")
+
+
+def _clause_actor_at(c: str, n: int) -> re.Match | None:
+    """_CLAUSE_ACTOR with the names ``n`` characters long."""
+    return _clause_actor_with(n).match(c)
 # a clause's actors followed by one of these take part in another unit's work (由区安委办牵头,区应急局、区水利局派员参加)
 _SUPPORT_VERBS = frozenset(("参与", "派员参加", "参加", "协助"))
 # parties a directive binds: units of a clause that opens with them before a modal verb only
@@ -805,6 +841,8 @@ _HEAD_NAME = re.compile(r"(?P<n>[^:：,，。;；\s]{2,40})\s*(?:[:：].*)?$")
 _HEAD_ORG = re.compile(r"(?:委员会|委会|指挥部|办公室|管理局|局|委|办|(?<![干内全])部|厅|大队|中队|支队|总队|所|站|中心|公司|集团|"
                        r"政府|管委会|(?<![重改编分班小])组|科|室|(?<![各此该两三四多等])处|股|专班|协会|工会|妇联|街道|乡镇)$")
 _HEAD_LOOKBACK = 40  # lines
+# a heading that names a unit's duties (五、各村（社区）工作职责; （二）县应急管理局主要职责): the unit is the one named
+_DUTY_NOUN = re.compile(r"(?<=[^\W\d_]|[）)])的?(?:主要|工作|具体|安全生产)?(?:职责|工作任务|任务分工)(?:清单)?$")
 
 
 def _number_style(line: str) -> tuple[str | None, int]:
@@ -820,9 +858,11 @@ def _number_style(line: str) -> tuple[str | None, int]:
 def _head_unit(words: str, label: bool) -> list[str] | None:
     """The units a heading or label names (县应急局, 三、安全环保部, 八、各街道办事处、镇人民政府：按照…, 六、各村党支部书记
     → 各村党支部: a unit named through its people is the unit), or None."""
-    m = _HEAD_NAME.match(words.strip())
+    duties = _DUTY_NOUN.search(words.strip())
+    m = _HEAD_NAME.match(words.strip()[:duties.start()] if duties else words.strip())
     if not m:
         return None
+    label = label or bool(duties)  # a unit's duties: any unit, a collective (各村（社区）) too, as in a label
     names = _unit_names(_PERSON_TAIL.sub("", m.group("n")))
     if not names:
         return None
@@ -916,7 +956,8 @@ def heading_units(text: str, task) -> list[Unit] | None:
     line_start = text.rfind("\n", 0, s) + 1
     line_end = text.find("\n", s)
     line = text[line_start:line_end if line_end >= 0 else len(text)]
-    style, head_end = _number_style(line)
+    # the number as far as the task's words start (4.6月底前完成…: item 4, whose words start with 6月底前)
+    style, head_end = _number_style(line[:s - line_start])
     before = text[line_start + head_end:s] if s - line_start >= head_end else ""
     names = None
     if before.strip():  # the task's words start after a label on its own line
@@ -954,6 +995,10 @@ def heading_units(text: str, task) -> list[Unit] | None:
                 intro = _intro_units(words, numbered=style is not None)  # 你单位应当采取以下措施：(一)… (二)…
                 if intro:
                     return dedupe([*intro, *task.units])
+                if st is None and style is not None and not passed_paragraph:
+                    # an intro paragraph that names no actor of its own (…，具体负责以下工作：): the heading above it
+                    passed_paragraph = True
+                    continue
             break
         if names is None:
             return None

@@ -232,3 +232,11 @@ def test_a_duty_list_under_headings_through_the_pipeline():
     under = [g for g in gold["tasks"] if [u["name"] for u in g["units"]] == ["各村（社区）"] and g["text"] in by_text]
     assert len(under) >= 4
     assert all("各村（社区）" in {u.name for u in by_text[g["text"]].units} for g in under)
+
+
+def test_an_items_first_verb_gives_its_headings_unit_its_role():
+    text = ("三、各园区运营公司\n1. 配合做好入驻企业的排查登记。\n四、区安全生产监督管理局\n1. 负责专项整治行动的组织协调，"
+            "牵头开展危险化学品企业执法检查。\n2. 牵头组织联合执法检查。\n")
+    assert _heading(text, "配合做好") == [("各园区运营公司", "support")]
+    assert _heading(text, "负责专项") == [("区安全生产监督管理局", "responsible")]
+    assert _heading(text, "牵头组织") == [("区安全生产监督管理局", "lead")]

@@ -25,7 +25,7 @@ from ..model import Unit
 ORG_SUFFIX = (
     "委员会办公室|委员会|指挥部办公室|指挥部|办公室|管理局|监督局|分局|总局|局|委|办|部|厅|署|大队|中队|支队|总队|队|"
     "所|站|中心|院|校|公司|集团|政府|街道|乡镇|镇|乡|村|社区|单位|部门|成员单位|园区|工业园|开发区|示范区|新区|高新区|"
-    "试验区|工业区|集中区|发展区|产业园|物流园|保税区|管委会|县区|县市区|"
+    "试验区|工业区|集中区|发展区|产业园|物流园|保税区|管委会|委会|县区|县市区|"
     "协会|联合会|总工会|工会|团区委|团县委|团市委|妇联|电视台|报社|法院|检察院|海关|银行|医院|学校|幼儿园|"
     "车间|专委会|领导小组|工作组|(?<![重改编分班小])组|专班|督查室|气象台|供电公司|公安|消防|处室|科室|[^各此该两三四多等]处|科|股"
 )
@@ -69,7 +69,8 @@ def _label_role(label: str | None) -> str:
 _TIME_WORDS = re.compile(r"(?:^|[\d一二三四五六七八九十])(?:日|号|月|年|季度)(?:前|底前|底|中旬|上旬|下旬|内|以前|之前)?$|"
                          r"(?:前|之前|以前|底前|月底|年底|中旬|上旬|下旬|年内|月内|期间|长期|持续|常态化?|全年|每[年季月周日天])"
                          r"(?:完成|落实|推进|开展|坚持)?$|^(?:长期|持续|常态化?|全年|每[年季月周日天])")
-_TRAILING_ETC = re.compile(r"(?:等有关部门|等相关部门|等有关单位|等相关单位|等部门|等单位|等[^\W\d_]{1,14}?(?:部门|单位)|等)$")
+_TRAILING_ETC = re.compile(r"(?:等有关部门|等相关部门|等有关单位|等相关单位|等部门|等单位|等[^\W\d_]{1,14}?(?:部门|单位)|"
+                           r"等[\d一二三四五六七八九十]{1,3}[家个](?:企业|单位|部门)|等)$")
 _SPLIT = re.compile(r"[、,，;；/|]|(?<=\S)以及(?=\S)|(?<=[局委办部队所站心院校司团府道镇乡村区位门园会台室组业间科处方)）])\s*[和及与]\s*(?=\S)|\s+")
 _HUIT0NG = re.compile(r"^(?P<a>.+?)会同(?P<b>.+?)(?:共同|分工|按职责)?负责$")
 
@@ -84,9 +85,11 @@ def looks_like_unit(name: str) -> bool:
         return False
     if re.search(r"[。;；:：“”《》!?]", name):
         return False
+    if "的" in name and not re.match(r"负有|涉及|考核|承担|各|有关|相关|其他|所有", name):
+        return False  # a clause run into a name (…重要性的认识各村委会); collectives with 的 open with 负有, 涉及 …
     core = re.sub(r"[(（〈<][^)）〉>]*[)）〉>]", "", name)
     return bool(_ORG_END.search(core) or SECTOR.match(core) or _PARTY_ROLE.match(core) or (COLLECTIVE.match(core) and len(core) <= 20)
-                or core in _known())
+                or _YOU.fullmatch(core) or core in _known())
 
 
 @lru_cache(maxsize=1)
@@ -404,12 +407,12 @@ _BY = re.compile(r"由(?P<names>[^,，。;；]{2,80}?)(?:分别|共同|具体)?(
 _BY_VERB = re.compile(_BY.pattern.split("(?P<verb>", 1)[1].rsplit(")", 1)[0])
 # a list closed by a collective head (消防、安监、建设和旅游等部门; 市国土、应急、公安等单位): its parts are
 # units even when each is a bare sector name (SPEC §4 drops the trailing 等部门)
-_CLOSED_LIST = re.compile(r"[、,，和及].*等(?:有关|相关)?(?:部门|单位)$")
+_CLOSED_LIST = re.compile(r"[、,，和及].*等(?:有关|相关)?(?:部门|单位)$|[、,，和及].*等[\d一二三四五六七八九十]{1,3}[家个](?:企业|单位|部门)$")
 _BARE_SECTOR = re.compile(r"^[\u4e00-\u9fff]{2,10}$")
 # a clause that starts with a unit's full name and goes on with what it does (区森林防火指挥部组织…)
 _DOES = re.compile(r"组成|督促|指导|组织|联合|加大|加强|开展|做好|决定|安排|印发|制定|深入|继续|进一步|还将|共同|统一|抓好|落实|实施|对|在|于|"
                    r"认真|每[日周月季年]|分别|按照|依照|及时|全面|切实|严格|立即|务必|汇总|负责|还|决不能|不得|"
-                   r"成立|召开|实行|建立|启动|完成|利用|明确|定期|设立|配齐|组建|健全|完善|推进")
+                   r"成立|召开|实行|建立|启动|完成|利用|明确|定期|设立|配齐|组建|健全|完善|推进|按职责|依职责|按照职责")
 # a time or occasion before the actors of a clause (汛期(5月1日至9月30日)各乡镇, 即日起市住建…, 专项行动由X)
 _TIME_HEAD = re.compile(r"^(?:[^、,，。;；]{0,12}?(?:期间|汛期|即日起|\d{1,2}[日月](?:[至到—-]\d{1,2}[日月])?|前后|以后|之后|交由|由)"
                         r"(?:[(（][^()（）]{0,20}[)）])?)")
@@ -424,7 +427,7 @@ _UNIT_LABEL = re.compile(r"^\s*(?P<names>[^:：,，。;；\n]{2,30}?)\s*[:：]")
 _LEAD_THEN = re.compile(r"(?:负责)?(?:[、,，]\s*(?P<names>[^,，。;；]{2,60}?)(?P<v>配合|协助|参与|协同)|"
                         r"[,，]\s*(?:并)?会同(?P<names2>[^,，。;；]{2,40}))")
 _JOIN_SELF = re.compile(r"(?:^|(?<=[。;；:：!?！？,，\n]))(?:下一步|下半年|同时|此外|另外)?[,，]?(?:还|也|并)?(?:(?:将|要)"
-                        r"(?:继续)?(?:联合|会同)|(?:积极|主动)?会同)(?P<b>[^。;；:：,，\n]{2,40})")
+                        r"(?:继续)?(?:联合|会同)|(?:积极|主动)?会同|(?:每(?:季度|[年月周日旬])|定期)联合)(?P<b>[^。;；:：,，\n]{2,40})")
 _PLEASE_ANY = re.compile(r"(?<![邀聘提申报呈敬特恳延宴])请(?P<rest>[^,，。;；:：]{2,40})")
 
 
@@ -485,8 +488,10 @@ def actors(text: str) -> list[Unit]:
     closing = _CLOSING_NAMES.search(text)
     if closing:  # a bare parenthetical of unit names that closes the words ((街道安委办), (城建办、各社区)): SPEC §4
         names = _unit_names(closing.group("c"))
+        # (a bracket right after a name is its alias or its seat: 报县消防安全委员会办公室（设在县公安消防大队）)
         if names and all((_HEAD_ORG.search(n) or COLLECTIVE.match(n)) and not _NOT_ACTOR.search(n)
-                         and not re.match(r"含|包括|包含|如|即|除|不含|特别|重点|主要|尤其|涉及", n) for n in names):
+                         and not re.match(r"含|包括|包含|如|即|除|不含|特别|重点|主要|尤其|涉及|设在|位于|挂靠", n)
+                         for n in names) and not _ORG_END.search(text[:closing.start()]):
             return dedupe([Unit(n, n, "responsible") for n in names])
     text = _ITEM_HEAD.sub("", text)  # 2.1.1 园区安监处负责…, 第五条被考核单位于…: the number is not a name
     rules = rule_actors(text)
@@ -659,7 +664,7 @@ _NO_NAME = re.compile(r"^(?:我|本)(?:局|委|办|镇|乡|区|县|市|街道|�
 DOES_RULE = True
 # a clause's actors and their verb (区消防救援大队要…, 各乡镇负责…, 区应急局牵头…)
 _CLAUSE_VERB = (r"要|须|必须|务必|应当|将|负责|牵头|配合|协同|密切配合|作为|主要负责人要|主要负责同志要|主要负责同志作为|分别牵头|"
-                r"统筹|参与|派员参加|参加|协助")
+                r"统筹|参与|派员参加|参加|协助|请(?=于|在|按|将|认真|切实|务必|及时|抓紧|结合|对照)")
 _CLAUSE_ACTOR = re.compile(rf"^(?P<names>.{{2,60}}?)(?P<verb>{_CLAUSE_VERB})")
 
 
@@ -717,7 +722,7 @@ KNOWN_STRONG = True  # a gazetteer name (镇安委会, 市防指) is a full unit
 _NOT_ACTOR = re.compile(r"^(?:为|根据|按照|依据|依照|推动|督促|指导|帮助|配合|协助|要求|经(?![发信开贸济管])|在|对|向|把|层层|结合|围绕|针对|通过|"
                         r"会同|联合|由|请|以|与|和|及)|的|将|要|应(?!急)|须|到|贯彻|落实|部署|动员")
 # verbs that a name never holds: a head of a stretch that has one runs past the names (镇应急办汇总后报…)
-_VERBISH = re.compile(r"\d|组成|成立|依法|查处|报|汇总|组织|开展|负责|发布|通知|细化|制定|统一|安排|派|抽调|协调|指导|督促|对|向|把|后|前|做好|加强|进行|"
+_VERBISH = re.compile(r"\d|组成|成立|依法|查处|报|汇总|组织|开展|负责|发布|通知|细化|制定|统一|安排|派(?!出所)|抽调|协调|指导|督促|对|向|把|后|前|做好|加强|进行|"
                       r"检查|印发|召开|部署|举办|承办")
 
 
@@ -1003,5 +1008,9 @@ def heading_units(text: str, task) -> list[Unit] | None:
         if names is None:
             return None
     tail = task.text
-    role = "lead" if re.search(r"(?:^|[,，;；。])\s*(?:并)?(?:牵头|统筹|会同)", tail) else "responsible"
+    # the role the item's own words give its heading's unit: 牵头开展… lead, 配合做好… support; a duty that starts with
+    # 负责 keeps it responsible though it leads some of its work later (负责…，牵头开展…)
+    role = ("support" if re.match(r"\s*(?:积极|主动)?(?:配合|协助|协同|参与)", tail) else
+            "responsible" if re.match(r"\s*负责", tail) else
+            "lead" if re.search(r"(?:^|[,，;；。])\s*(?:并)?(?:牵头|统筹|会同)", tail) else "responsible")
     return dedupe([*(Unit(n, n, role) for n in names), *task.units])

@@ -128,3 +128,14 @@ def test_a_bracket_after_a_name_is_its_seat_not_a_closer():
     # a clause run into a collective is no name; a collective with 的 that opens with 负有 is one
     assert not any("认识" in n for n, _ in _found("统一思想,提高做好安全生产工作重要性的认识各村委会、各企事业单位要认真学习。"))
     assert _found("负有安全监管职责的各有关部门要加强执法检查。") == [("负有安全监管职责的各有关部门", "responsible")]
+
+
+def test_a_place_and_its_government_are_one_body():
+    # SPEC §8: the same organisation named twice is listed once, under its first name
+    from pipeline.extraction.units import actors
+
+    name = "heldout21/2101_xiling_xian_zhengfuban_2019_chunjie_lianghui_anquan_shengchan_tongzhi_wangye"
+    gold = json.loads((CORPORA / f"{name}.gold.json").read_text("utf-8"))
+    task = next(t for t in gold["tasks"] if t["text"].startswith("各乡镇人民政府要切实履行"))
+    assert [(u.name, u.role) for u in actors(task["text"])] == [(u["name"], u["role"]) for u in task["units"]], name
+    assert [u.name for u in actors("各乡镇要切实履行属地管理责任。各乡镇人民政府要组织排查。")] == ["各乡镇"]

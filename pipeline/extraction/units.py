@@ -358,13 +358,16 @@ def _noted_role(u: Unit) -> Unit:
 def dedupe(units: list[Unit]) -> list[Unit]:
     """The same organisation named twice is listed once, under its first name and role.
 
-    A later bare name that ends an earlier full one (应急局 after 区应急局) is the same organisation.
+    A later bare name that ends an earlier full one (应急局 after 区应急局), or a place after its government (各乡镇
+    after 各乡镇人民政府), is the same organisation.
     """
     seen: list[str] = []
     out = []
     for u in units:
         key = re.sub(r"^(?:XX|xx|X|x)", "", u.name)
-        if key in seen or (len(key) >= 3 and not COLLECTIVE.match(key) and any(k.endswith(key) for k in seen)):
+        if key in seen or (len(key) >= 3 and not COLLECTIVE.match(key) and any(k.endswith(key) for k in seen)) \
+                or any(k in (key + "人民政府", key + "政府") for k in seen) \
+                or re.sub(r"(?<=..)(?:人民)?政府$", "", key) in seen:  # 各乡镇 and 各乡镇人民政府: one body
             continue
         seen.append(key)
         out.append(u)

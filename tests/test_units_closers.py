@@ -38,7 +38,21 @@ def test_a_label_family_names_the_units(content, expected):
     assert _units(content) == expected
 
 
-@pytest.mark.parametrize("content", ["落实单位主体责任", "督促各责任单位整改", "2023年11月"])
+@pytest.mark.parametrize("content, expected", [
+    ("牵头：省工业和信息化厅；配合：省应急管理厅、省自然资源厅",
+     [("省工业和信息化厅", "lead"), ("省应急管理厅", "support"), ("省自然资源厅", "support")]),
+    ("牵头：省发展改革委、省应急管理厅", [("省发展改革委", "lead"), ("省应急管理厅", "lead")]),
+    ("牵头：省应急管理厅宣教中心", [("省应急管理厅宣教中心", "lead")]),
+    ("牵头： 区住建局 配合：区消防大队", [("区住建局", "lead"), ("区消防大队", "support")]),
+    ("配合：各村（社区）", [("各村（社区）", "support")]),
+])
+def test_a_role_word_alone_before_a_colon_is_a_label(content, expected):
+    # (牵头：X；配合：Y): the label's office noun left out; without it 省工业和信息化厅 lost its head to the colon
+    assert _units(content) == expected
+
+
+@pytest.mark.parametrize("content", ["落实单位主体责任", "督促各责任单位整改", "2023年11月",
+                                     "主办：盘溪县人民政府办公室　承办：盘溪县大数据中心", "由区应急局牵头：每月调度一次"])
 def test_words_that_only_hold_a_label_word_are_no_unit_clause(content):
     assert _units(content) is None
 
@@ -70,6 +84,11 @@ def _check_gold(name: str, min_share: float) -> None:
         agreed += units == want_u and want_d <= deadlines
     assert checked >= 3
     assert agreed / checked >= min_share, (agreed, checked)
+
+
+def test_a_plans_bare_role_labels_close_its_items():
+    # 1.全面开展…全覆盖。（牵头：省应急管理厅危化处；配合：各市应急管理局）: lead and support, not the task's words
+    _check_gold("heldout19/1911_xx_sheng_yingjiting_2019_weixian_huaxuepin_anquan_zonghe_zhili_gongzuo_yaodian_wangye", 0.85)
 
 
 def test_a_monthly_plans_closers_give_units_and_their_bare_times():

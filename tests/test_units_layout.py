@@ -172,3 +172,71 @@ def test_a_recommendation_verb_is_not_part_of_the_name():
     assert model_names("建议市政府") == ["市政府"]
     assert model_names("建议各区政府") == ["各区政府"]
     assert model_names("建议") == ["建议"]  # nothing after it: left as tagged
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a level written alone after a collective of places is one collective with them (as 各县（市、区） is)
+    ("各街道、镇和区安委会各成员单位", ["各街道、镇", "区安委会各成员单位"]),
+    ("区自然资源局、各街道、镇", ["区自然资源局", "各街道、镇"]),
+    ("各县、区", ["各县、区"]),
+    ("各县(市)、区", ["各县(市)、区"]),
+    # places that are names of their own stay apart; names joined by 和 stay whole
+    ("各乡镇、街道和相关部门", ["各乡镇", "街道", "相关部门"]),
+    ("各乡镇、县直有关部门", ["各乡镇", "县直有关部门"]),
+    ("区水利和湖泊局", ["区水利和湖泊局"]),
+])
+def test_a_level_alone_joins_the_collective_of_places_before_it(text, expected):
+    from pipeline.extraction.units import split_names
+
+    assert split_names(text) == expected
+
+
+def test_a_bureaus_brigade_is_one_unit_in_a_table_cell():
+    from pipeline.extraction.tasks import _space_lists
+
+    assert _space_lists("区交通运输局、公安西岚分局交警大队") == "区交通运输局、公安西岚分局交警大队"
+    assert _space_lists("派出所工商质监所") == "派出所、工商质监所"  # two offices run together stay two
+    assert _space_lists("区发改局区统计局") == "区发改局、区统计局"
+
+
+def test_a_verb_inside_a_collective_is_not_the_clauses_verb():
+    # 各街道、镇和各牵头单位要…: 牵头 is the collective's own word; a collective named 牵头 leads (SPEC §8)
+    name = "heldout22/2204_xilan_qu_2023_zhongda_shigu_yinhuan_zhuanxiang_zhengzhi_shishi_fangan_docx"
+    task = _gold_task(name, "各街道、镇和各牵头单位要")
+    assert _found(task["text"]) == sorted((u["name"], u["role"]) for u in task["units"])
+    assert _found("各配合单位要于每月20日前报送进展情况。") == [("各配合单位", "support")]
+    assert _found("区应急局牵头，区水利局配合做好汛期值守。") == [("区应急局", "lead"), ("区水利局", "support")]
+
+
+def test_a_heading_of_a_units_duties_names_the_unit_of_its_items():
+    # 五、各村（社区）工作职责, then a paragraph that names no actor (…具体负责以下工作：), then 1. 2. …
+    text = ("五、各村（社区）工作职责\n各村（社区）承担本辖区安全生产网格化管理属地责任，党组织书记对本辖区网格化管理工作负总责，"
+            "具体负责以下工作：\n1.统筹本村（社区）网格的日常运行。\n2.对网格员上报的隐患建立整改台账。\n4.6月底前完成本村（社区）"
+            "自建房安全隐患“回头看”。\n")
+    assert _heading(text, "对网格员") == [("各村（社区）", "responsible")]
+    # the item's number ends where its words start (4.6月底前: item 4, not 4.6)
+    assert _heading(text, "6月底前完成") == [("各村（社区）", "responsible")]
+    assert _heading("（二）县应急管理局主要职责\n1. 负责全县安全生产综合监督管理。\n", "负责全县") == [
+        ("县应急管理局", "responsible")]
+    # people's duties name no unit (SPEC §8), nor a heading of bare duties
+    assert _heading("四、网格员工作职责\n1. 每周巡查网格内生产经营单位1次。\n", "每周巡查") is None
+    assert _heading("三、主要职责\n1. 负责全县安全生产综合监督管理。\n", "负责全县") is None
+
+
+def test_a_duty_list_under_headings_through_the_pipeline():
+    import pipeline
+
+    path = next(CORPORA.glob("heldout22/2207_*.txt"))
+    gold = json.loads(path.with_name(path.name[:-4] + ".gold.json").read_text("utf-8"))
+    by_text = {t.text: t for t in pipeline.extract(path).tasks}
+    under = [g for g in gold["tasks"] if [u["name"] for u in g["units"]] == ["各村（社区）"] and g["text"] in by_text]
+    assert len(under) >= 4
+    assert all("各村（社区）" in {u.name for u in by_text[g["text"]].units} for g in under)
+
+
+def test_an_items_first_verb_gives_its_headings_unit_its_role():
+    text = ("三、各园区运营公司\n1. 配合做好入驻企业的排查登记。\n四、区安全生产监督管理局\n1. 负责专项整治行动的组织协调，"
+            "牵头开展危险化学品企业执法检查。\n2. 牵头组织联合执法检查。\n")
+    assert _heading(text, "配合做好") == [("各园区运营公司", "support")]
+    assert _heading(text, "负责专项") == [("区安全生产监督管理局", "responsible")]
+    assert _heading(text, "牵头组织") == [("区安全生产监督管理局", "lead")]

@@ -96,3 +96,46 @@ def test_party_committee_and_government_are_one_unit_and_etc_heads_drop():
     assert split_names("县住建局、县交通运输局、县林业局等行业主管部门") == ["县住建局", "县交通运输局", "县林业局"]
     # 会同X举办…: the partner's name ends before the verb (办 of 举办 is no office)
     assert _found("此外，我局还将于9月份会同县人社局举办全县危化品从业人员安全培训。") == [("县人社局", "support")]
+
+
+@pytest.mark.parametrize("name, starts", [
+    # 请 after the addressees (X请于…), and a place list in brackets before a 市直 collective
+    ("heldout19/1901_luchuan_shi_anweihui_2013_anquan_shengchan_dajiancha_tongzhi_fenzubiao", "各县（区）、市直有关部门请于"),
+    # a letter's addressee in the second person (请你县…)
+    ("heldout19/1904_huaiyang_shi_anweiban_2011_wuxi_xian_zhongda_yinhuan_duban_han", "请你县切实履行"),
+    # 按职责 after the actors
+    ("heldout20/2006_xiaao_xian_2020_yuye_chuanbo_shuishang_jiaotong_anquan_zhuanxiang_zhengzhi_fangan_wenku", "县农业农村局、县海事处"),
+    # 每季度联合X…: the issuer's partner supports
+    ("heldout20/2009_meixi_xian_yingjiju_2023_zhengxie_tian_dafu_han", "每季度联合县消防救援大队"),
+    # 会同A、镇派出所: 派 of 派出所 is no verb
+    ("heldout20/2012_yunxiu_zhen_2025_lvyou_jingqu_wuyi_jiejiari_anquan_jiancha_gongzuo_fangan", "镇应急管理办公室牵头"),
+    # enterprises named short, closed by 等3家企业
+    ("heldout21/2110_huaixi_shi_anweiban_2014_anquan_shengchan_dajiancha_qingkuang_tongbao_pdf", "宏泰化工、金鼎建材"),
+    # a city's 安委会 (委会 ends a name as 管委会 does)
+    ("heldout22/2206_lanjiang_sheng_anweiban_2024_disan_jidu_mingcha_anfang_qingkuang_tongbao_wangye", "青阳市安委会要督促"),
+])
+def test_gold_units_of_heldout19_22_shapes(name, starts):
+    gold = json.loads((CORPORA / f"{name}.gold.json").read_text("utf-8"))
+    task = next(t for t in gold["tasks"] if t["text"].startswith(starts))
+    assert sorted(_found(task["text"])) == sorted((u["name"], u["role"]) for u in task["units"])
+
+
+def test_a_bracket_after_a_name_is_its_seat_not_a_closer():
+    from pipeline.extraction.units import actors
+
+    text = "各单位请于12月5日前将活动开展情况和总结报县消防安全委员会办公室（设在县公安消防大队）。"
+    assert [(u.name, u.role) for u in actors(text)] == [("各单位", "responsible")]
+    # a clause run into a collective is no name; a collective with 的 that opens with 负有 is one
+    assert not any("认识" in n for n, _ in _found("统一思想,提高做好安全生产工作重要性的认识各村委会、各企事业单位要认真学习。"))
+    assert _found("负有安全监管职责的各有关部门要加强执法检查。") == [("负有安全监管职责的各有关部门", "responsible")]
+
+
+def test_a_place_and_its_government_are_one_body():
+    # SPEC §8: the same organisation named twice is listed once, under its first name
+    from pipeline.extraction.units import actors
+
+    name = "heldout21/2101_xiling_xian_zhengfuban_2019_chunjie_lianghui_anquan_shengchan_tongzhi_wangye"
+    gold = json.loads((CORPORA / f"{name}.gold.json").read_text("utf-8"))
+    task = next(t for t in gold["tasks"] if t["text"].startswith("各乡镇人民政府要切实履行"))
+    assert [(u.name, u.role) for u in actors(task["text"])] == [(u["name"], u["role"]) for u in task["units"]], name
+    assert [u.name for u in actors("各乡镇要切实履行属地管理责任。各乡镇人民政府要组织排查。")] == ["各乡镇"]

@@ -717,7 +717,12 @@ def _unglue(name: str) -> list[str]:
             if name[j] == name[0] and name[j - 1] in "局办委所站队院部厅" and re.search(r"[局办委所站队院部厅]$", name):
                 return [name[:j]] + _unglue(name[j:])
         return [name]  # one place's name: 区公安分局交警大队 is one unit
-    return [p for p in _GLUED.split(name) if p]
+    parts = [p for p in _GLUED.split(name) if p]
+    # a bureau's brigade (公安西岚分局交警大队, 县市场监管局稽查大队) is one unit, its sub-unit
+    for k in range(len(parts) - 1, 0, -1):
+        if parts[k - 1].endswith("局") and parts[k].endswith("队"):
+            parts[k - 1:k + 1] = [parts[k - 1] + parts[k]]
+    return parts
 
 
 def _space_lists(cell: str) -> str:

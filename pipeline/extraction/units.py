@@ -14,6 +14,7 @@ Two sources:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from functools import lru_cache
 
@@ -24,7 +25,7 @@ from ..model import Unit
 ORG_SUFFIX = (
     "委员会办公室|委员会|指挥部办公室|指挥部|办公室|管理局|监督局|分局|总局|局|委|办|部|厅|署|大队|中队|支队|总队|队|"
     "所|站|中心|院|校|公司|集团|政府|街道|乡镇|镇|乡|村|社区|单位|部门|成员单位|园区|工业园|开发区|示范区|新区|高新区|"
-    "试验区|工业区|集中区|发展区|产业园|物流园|保税区|管委会|县区|县市区|"
+    "试验区|工业区|集中区|发展区|产业园|物流园|保税区|管委会|委会|县区|县市区|"
     "协会|联合会|总工会|工会|团区委|团县委|团市委|妇联|电视台|报社|法院|检察院|海关|银行|医院|学校|幼儿园|"
     "车间|专委会|领导小组|工作组|(?<![重改编分班小])组|专班|督查室|气象台|供电公司|公安|消防|处室|科室|[^各此该两三四多等]处|科|股"
 )
@@ -49,7 +50,8 @@ LABEL_FAMILY = rf"(?:{_LABEL_ROLE_WORD})(?:{_LABEL_NOUN})|责任主体"
 # a bare role word before a colon is a label too (（牵头：省交通运输厅；配合：省公安厅）)
 _LABEL = re.compile(r"(?P<label>(?:责任|牵头|配合)(?:单位|部门|处室|科室)|协办单位|主办单位|承办单位|实施单位|责任主体|"
                     rf"(?:{_LABEL_ROLE_WORD})(?:{_LABEL_NOUN})(?=(?:[及和、/]责任人)?\s*[:：])|"
-                    r"(?<![\u4e00-\u9fff])(?:牵头|配合|协办|主办|协助|参与)(?=\s*[:：]))"
+                    # a role word alone before a colon ((牵头：省交通运输厅；配合：省公安厅交警总队)), not inside a word
+                    r"(?<![\u4e00-\u9fff])(?:牵头|配合|协办|协助|参与)(?=\s*[:：]))"
                     r"(?:[及和、/]责任人)?\s*(?:[:：]|为(?=\S))?")
 
 
@@ -68,7 +70,8 @@ def _label_role(label: str | None) -> str:
 _TIME_WORDS = re.compile(r"(?:^|[\d一二三四五六七八九十])(?:日|号|月|年|季度)(?:前|底前|底|中旬|上旬|下旬|内|以前|之前)?$|"
                          r"(?:前|之前|以前|底前|月底|年底|中旬|上旬|下旬|年内|月内|期间|长期|持续|常态化?|全年|每[年季月周日天])"
                          r"(?:完成|落实|推进|开展|坚持)?$|^(?:长期|持续|常态化?|全年|每[年季月周日天])")
-_TRAILING_ETC = re.compile(r"(?:等有关部门|等相关部门|等有关单位|等相关单位|等部门|等单位|等[^\W\d_]{1,14}?(?:部门|单位)|等)$")
+_TRAILING_ETC = re.compile(r"(?:等有关部门|等相关部门|等有关单位|等相关单位|等部门|等单位|等[^\W\d_]{1,14}?(?:部门|单位)|"
+                           r"等[\d一二三四五六七八九十]{1,3}[家个](?:企业|单位|部门)|等)$")
 _SPLIT = re.compile(r"[、,，;；/|]|(?<=\S)以及(?=\S)|(?<=[局委办部队所站心院校司团府道镇乡村区位门园会台室组业间科处方)）])\s*[和及与]\s*(?=\S)|\s+")
 _HUIT0NG = re.compile(r"^(?P<a>.+?)会同(?P<b>.+?)(?:共同|分工|按职责)?负责$")
 
@@ -83,9 +86,11 @@ def looks_like_unit(name: str) -> bool:
         return False
     if re.search(r"[。;；:：“”《》!?]", name):
         return False
+    if "的" in name and not re.match(r"负有|涉及|考核|承担|各|有关|相关|其他|所有", name):
+        return False  # a clause run into a name (…重要性的认识各村委会); collectives with 的 open with 负有, 涉及 …
     core = re.sub(r"[(（〈<][^)）〉>]*[)）〉>]", "", name)
     return bool(_ORG_END.search(core) or SECTOR.match(core) or _PARTY_ROLE.match(core) or (COLLECTIVE.match(core) and len(core) <= 20)
-                or core in _known())
+                or _YOU.fullmatch(core) or core in _known())
 
 
 @lru_cache(maxsize=1)
@@ -128,6 +133,7 @@ def _split_names(text: str) -> tuple[str, ...]:
             merged[-1] += part
             continue  # a split that made a non-name half (水利 | 湖泊局) is undone
         if merged and not looks_like_unit(merged[-1]) and not _PARTY.search(merged[-1]) and \
+                not _BARE_PLACE.match(merged[-1]) and \
                 looks_like_unit(merged[-1] + "和" + part) and (merged[-1] + "和" + part) in text:
             merged[-1] = merged[-1] + "和" + part
         else:
@@ -143,6 +149,11 @@ _PLACE_HEAD = re.compile(r"^(?:[省市区县乡镇]|县[市区]|市县|县区|�
 # a collective of departments (各有关部门, 市政府有关部门) before a bare 单位: one unit (各有关部门和单位)
 _COLLECTIVE_DEPT = re.compile(r"(?:各|有关|相关)[^、,，;；]{0,8}部门$")
 _LIST_SEP = "、,，和及与"
+# a level written alone after a collective of places (各街道、镇; 各县、区; 各县(市)、区): no name of its own, one
+# collective with the places before it, as 各县（市、区） is
+_LEVEL_ALONE = re.compile(r"^[市区县乡镇旗](?:[(（][市区县乡镇旗、]{1,5}[)）])?$")
+_EACH_PLACE = re.compile(r"^各(?:[省市区县乡镇旗]|县[市区]|市县|县区|镇街|乡镇|街道|社区)(?:[(（][^()（）]{1,6}[)）])?"
+                         r"(?:[、,，][市区县乡镇旗](?:[(（][^()（）]{1,6}[)）])?)*$")
 
 
 def _shared_lists(parts: list[str], text: str) -> list[str]:
@@ -183,6 +194,7 @@ def _shared_lists(parts: list[str], text: str) -> list[str]:
                 i = end
                 continue
         if out and (parts[i] in ("单位", "企业") and _COLLECTIVE_DEPT.search(out[-1]) or
+                    _LEVEL_ALONE.match(parts[i]) and _EACH_PLACE.match(out[-1]) or
                     parts[i] == "政府" and out[-1].endswith("党委")) and (w := joined(out[-1], parts[i])):
             out[-1] = w
         else:
@@ -327,7 +339,16 @@ _RUN_IN_FIELD = re.compile(r"(?<=[\u4e00-\u9fff）)])(?:整改|完成|办结|落
 _OTHER_FIELD = re.compile(r"[:：]|^\d")
 
 
+# a collective named by its role (各牵头单位, 各配合部门: SPEC §8, a collective named 牵头 leads)
+_ROLE_COLLECTIVE = re.compile(r"^(?:各|有关|相关)?[^\W\d_]{0,4}?(?P<w>牵头|配合|协办)(?:单位|部门|科室|处室|股室)$")
+
+
 def _noted_role(u: Unit) -> Unit:
+    """The role a unit's own name gives it: a role in brackets after it (区市场监管局(牵头)), or a collective named
+    by its role (各牵头单位 lead, 各配合单位 support) where no role word gave it one."""
+    c = _ROLE_COLLECTIVE.match(u.name)
+    if c and u.role == "responsible":
+        return dataclasses.replace(u, role=_NOTE_ROLE[c.group("w")])
     m = _ROLE_NOTE.search(u.name)
     if not m or m.start() < 2:
         return u
@@ -338,13 +359,16 @@ def _noted_role(u: Unit) -> Unit:
 def dedupe(units: list[Unit]) -> list[Unit]:
     """The same organisation named twice is listed once, under its first name and role.
 
-    A later bare name that ends an earlier full one (应急局 after 区应急局) is the same organisation.
+    A later bare name that ends an earlier full one (应急局 after 区应急局), or a place after its government (各乡镇
+    after 各乡镇人民政府), is the same organisation.
     """
     seen: list[str] = []
     out = []
     for u in units:
         key = re.sub(r"^(?:XX|xx|X|x)", "", u.name)
-        if key in seen or (len(key) >= 3 and not COLLECTIVE.match(key) and any(k.endswith(key) for k in seen)):
+        if key in seen or (len(key) >= 3 and not COLLECTIVE.match(key) and any(k.endswith(key) for k in seen)) \
+                or any(k in (key + "人民政府", key + "政府") for k in seen) \
+                or re.sub(r"(?<=..)(?:人民)?政府$", "", key) in seen:  # 各乡镇 and 各乡镇人民政府: one body
             continue
         seen.append(key)
         out.append(u)
@@ -387,12 +411,12 @@ _BY = re.compile(r"由(?P<names>[^,，。;；]{2,80}?)(?:分别|共同|具体)?(
 _BY_VERB = re.compile(_BY.pattern.split("(?P<verb>", 1)[1].rsplit(")", 1)[0])
 # a list closed by a collective head (消防、安监、建设和旅游等部门; 市国土、应急、公安等单位): its parts are
 # units even when each is a bare sector name (SPEC §4 drops the trailing 等部门)
-_CLOSED_LIST = re.compile(r"[、,，和及].*等(?:有关|相关)?(?:部门|单位)$")
+_CLOSED_LIST = re.compile(r"[、,，和及].*等(?:有关|相关)?(?:部门|单位)$|[、,，和及].*等[\d一二三四五六七八九十]{1,3}[家个](?:企业|单位|部门)$")
 _BARE_SECTOR = re.compile(r"^[\u4e00-\u9fff]{2,10}$")
 # a clause that starts with a unit's full name and goes on with what it does (区森林防火指挥部组织…)
 _DOES = re.compile(r"组成|督促|指导|组织|联合|加大|加强|开展|做好|决定|安排|印发|制定|深入|继续|进一步|还将|共同|统一|抓好|落实|实施|对|在|于|"
                    r"认真|每[日周月季年]|分别|按照|依照|及时|全面|切实|严格|立即|务必|汇总|负责|还|决不能|不得|"
-                   r"成立|召开|实行|建立|启动|完成|利用|明确|定期|设立|配齐|组建|健全|完善|推进")
+                   r"成立|召开|实行|建立|启动|完成|利用|明确|定期|设立|配齐|组建|健全|完善|推进|按职责|依职责|按照职责")
 # a time or occasion before the actors of a clause (汛期(5月1日至9月30日)各乡镇, 即日起市住建…, 专项行动由X)
 _TIME_HEAD = re.compile(r"^(?:[^、,，。;；]{0,12}?(?:期间|汛期|即日起|\d{1,2}[日月](?:[至到—-]\d{1,2}[日月])?|前后|以后|之后|交由|由)"
                         r"(?:[(（][^()（）]{0,20}[)）])?)")
@@ -407,7 +431,7 @@ _UNIT_LABEL = re.compile(r"^\s*(?P<names>[^:：,，。;；\n]{2,30}?)\s*[:：]")
 _LEAD_THEN = re.compile(r"(?:负责)?(?:[、,，]\s*(?P<names>[^,，。;；]{2,60}?)(?P<v>配合|协助|参与|协同)|"
                         r"[,，]\s*(?:并)?会同(?P<names2>[^,，。;；]{2,40}))")
 _JOIN_SELF = re.compile(r"(?:^|(?<=[。;；:：!?！？,，\n]))(?:下一步|下半年|同时|此外|另外)?[,，]?(?:还|也|并)?(?:(?:将|要)"
-                        r"(?:继续)?(?:联合|会同)|(?:积极|主动)?会同)(?P<b>[^。;；:：,，\n]{2,40})")
+                        r"(?:继续)?(?:联合|会同)|(?:积极|主动)?会同|(?:每(?:季度|[年月周日旬])|定期)联合)(?P<b>[^。;；:：,，\n]{2,40})")
 _PLEASE_ANY = re.compile(r"(?<![邀聘提申报呈敬特恳延宴])请(?P<rest>[^,，。;；:：]{2,40})")
 
 
@@ -468,8 +492,10 @@ def actors(text: str) -> list[Unit]:
     closing = _CLOSING_NAMES.search(text)
     if closing:  # a bare parenthetical of unit names that closes the words ((街道安委办), (城建办、各社区)): SPEC §4
         names = _unit_names(closing.group("c"))
+        # (a bracket right after a name is its alias or its seat: 报县消防安全委员会办公室（设在县公安消防大队）)
         if names and all((_HEAD_ORG.search(n) or COLLECTIVE.match(n)) and not _NOT_ACTOR.search(n)
-                         and not re.match(r"含|包括|包含|如|即|除|不含|特别|重点|主要|尤其|涉及", n) for n in names):
+                         and not re.match(r"含|包括|包含|如|即|除|不含|特别|重点|主要|尤其|涉及|设在|位于|挂靠", n)
+                         for n in names) and not _ORG_END.search(text[:closing.start()]):
             return dedupe([Unit(n, n, "responsible") for n in names])
     text = _ITEM_HEAD.sub("", text)  # 2.1.1 园区安监处负责…, 第五条被考核单位于…: the number is not a name
     rules = rule_actors(text)
@@ -478,7 +504,8 @@ def actors(text: str) -> list[Unit]:
         return [u for u in rules if not _issuer_itself(u.name, text)]
     found = learned.predict(model, text, [(u.name, u.role) for u in rules])
     pairs = learned.combine(mode, [(u.name, u.role) for u in rules], found)
-    return dedupe([Unit(n, n, r) for n, r in pairs if n and not _NO_NAME.search(n) and not _issuer_itself(n, text)])
+    return dedupe([_noted_role(Unit(n, n, r)) for n, r in pairs if n and not _NO_NAME.search(n)
+                   and not _issuer_itself(n, text)])
 
 
 # a bare level or body word that a report's issuer uses of itself (街道将…, 街道还将联合…, 公司计划…): SPEC §8, the issuer
@@ -574,8 +601,12 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
         c = clause.group()
         if c.startswith("由"):
             continue
-        m = re.match(r"^(?P<names>.{2,60}?)(?P<verb>要|须|必须|务必|应当|将|负责|牵头|配合|协同|密切配合|作为|主要负责人要|"
-                     r"主要负责同志要|主要负责同志作为|分别牵头|统筹|参与|派员参加|参加|协助)", c)
+        m = _CLAUSE_ACTOR.match(c)
+        if m and not _unit_names(_PERSON_TAIL.sub("", m.group("names")).strip()):
+            # a verb inside a name (各街道、镇和各牵头单位要…: 牵头 is the collective's own): the next verb whose
+            # words before it are all names
+            later = (_clause_actor_at(c, n) for n in range(m.start("verb") + 1, min(len(c), 61)))
+            m = next((v for v in later if v and _unit_names(_PERSON_TAIL.sub("", v.group("names")).strip())), m)
         if not m and DOES_RULE:
             m = re.match(r"^(?P<names>.{2,60}?)(?P<verb>)(?=" + _DOES.pattern + ")", c)
             if m and not _strong_names(_TIME_HEAD.sub("", _PERSON_TAIL.sub("", m.group("names")))):
@@ -611,7 +642,7 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
     # a stretch that took the next word's first character (由市委宣传部部署 → 市委宣传部部): the name without it
     found = [(p, Unit(u.name[:-1], u.name[:-1], u.role) if len(u.name) >= 3 and u.name[-1] == u.name[-2] else u)
              for p, u in found]
-    return tuple(dedupe([u for _, u in found if not _NO_NAME.search(u.name)]))
+    return tuple(dedupe([_noted_role(u) for _, u in found if not _NO_NAME.search(u.name)]))
 
 
 # what the rules' stretches hold that names no unit: the issuer speaking of itself (我局将…, SPEC §8), a number,
@@ -635,6 +666,20 @@ _NO_NAME = re.compile(r"^(?:我|本)(?:局|委|办|镇|乡|区|县|市|街道|�
 
 
 DOES_RULE = True
+# a clause's actors and their verb (区消防救援大队要…, 各乡镇负责…, 区应急局牵头…)
+_CLAUSE_VERB = (r"要|须|必须|务必|应当|将|负责|牵头|配合|协同|密切配合|作为|主要负责人要|主要负责同志要|主要负责同志作为|分别牵头|"
+                r"统筹|参与|派员参加|参加|协助|请(?=于|在|按|将|认真|切实|务必|及时|抓紧|结合|对照)")
+_CLAUSE_ACTOR = re.compile(rf"^(?P<names>.{{2,60}}?)(?P<verb>{_CLAUSE_VERB})")
+
+
+@lru_cache(maxsize=64)
+def _clause_actor_with(n: int) -> re.Pattern:
+    return re.compile(rf"^(?P<names>.{{{n}}})(?P<verb>{_CLAUSE_VERB})")
+
+
+def _clause_actor_at(c: str, n: int) -> re.Match | None:
+    """_CLAUSE_ACTOR with the names ``n`` characters long."""
+    return _clause_actor_with(n).match(c)
 # a clause's actors followed by one of these take part in another unit's work (由区安委办牵头,区应急局、区水利局派员参加)
 _SUPPORT_VERBS = frozenset(("参与", "派员参加", "参加", "协助"))
 # parties a directive binds: units of a clause that opens with them before a modal verb only
@@ -681,7 +726,7 @@ KNOWN_STRONG = True  # a gazetteer name (镇安委会, 市防指) is a full unit
 _NOT_ACTOR = re.compile(r"^(?:为|根据|按照|依据|依照|推动|督促|指导|帮助|配合|协助|要求|经(?![发信开贸济管])|在|对|向|把|层层|结合|围绕|针对|通过|"
                         r"会同|联合|由|请|以|与|和|及)|的|将|要|应(?!急)|须|到|贯彻|落实|部署|动员")
 # verbs that a name never holds: a head of a stretch that has one runs past the names (镇应急办汇总后报…)
-_VERBISH = re.compile(r"\d|组成|成立|依法|查处|报|汇总|组织|开展|负责|发布|通知|细化|制定|统一|安排|派|抽调|协调|指导|督促|对|向|把|后|前|做好|加强|进行|"
+_VERBISH = re.compile(r"\d|组成|成立|依法|查处|报|汇总|组织|开展|负责|发布|通知|细化|制定|统一|安排|派(?!出所)|抽调|协调|指导|督促|对|向|把|后|前|做好|加强|进行|"
                       r"检查|印发|召开|部署|举办|承办")
 
 
@@ -805,6 +850,8 @@ _HEAD_NAME = re.compile(r"(?P<n>[^:：,，。;；\s]{2,40})\s*(?:[:：].*)?$")
 _HEAD_ORG = re.compile(r"(?:委员会|委会|指挥部|办公室|管理局|局|委|办|(?<![干内全])部|厅|大队|中队|支队|总队|所|站|中心|公司|集团|"
                        r"政府|管委会|(?<![重改编分班小])组|科|室|(?<![各此该两三四多等])处|股|专班|协会|工会|妇联|街道|乡镇)$")
 _HEAD_LOOKBACK = 40  # lines
+# a heading that names a unit's duties (五、各村（社区）工作职责; （二）县应急管理局主要职责): the unit is the one named
+_DUTY_NOUN = re.compile(r"(?<=[^\W\d_]|[）)])的?(?:主要|工作|具体|安全生产)?(?:职责|工作任务|任务分工)(?:清单)?$")
 
 
 def _number_style(line: str) -> tuple[str | None, int]:
@@ -820,9 +867,11 @@ def _number_style(line: str) -> tuple[str | None, int]:
 def _head_unit(words: str, label: bool) -> list[str] | None:
     """The units a heading or label names (县应急局, 三、安全环保部, 八、各街道办事处、镇人民政府：按照…, 六、各村党支部书记
     → 各村党支部: a unit named through its people is the unit), or None."""
-    m = _HEAD_NAME.match(words.strip())
+    duties = _DUTY_NOUN.search(words.strip())
+    m = _HEAD_NAME.match(words.strip()[:duties.start()] if duties else words.strip())
     if not m:
         return None
+    label = label or bool(duties)  # a unit's duties: any unit, a collective (各村（社区）) too, as in a label
     names = _unit_names(_PERSON_TAIL.sub("", m.group("n")))
     if not names:
         return None
@@ -916,7 +965,8 @@ def heading_units(text: str, task) -> list[Unit] | None:
     line_start = text.rfind("\n", 0, s) + 1
     line_end = text.find("\n", s)
     line = text[line_start:line_end if line_end >= 0 else len(text)]
-    style, head_end = _number_style(line)
+    # the number as far as the task's words start (4.6月底前完成…: item 4, whose words start with 6月底前)
+    style, head_end = _number_style(line[:s - line_start])
     before = text[line_start + head_end:s] if s - line_start >= head_end else ""
     names = None
     if before.strip():  # the task's words start after a label on its own line
@@ -954,9 +1004,17 @@ def heading_units(text: str, task) -> list[Unit] | None:
                 intro = _intro_units(words, numbered=style is not None)  # 你单位应当采取以下措施：(一)… (二)…
                 if intro:
                     return dedupe([*intro, *task.units])
+                if st is None and style is not None and not passed_paragraph:
+                    # an intro paragraph that names no actor of its own (…，具体负责以下工作：): the heading above it
+                    passed_paragraph = True
+                    continue
             break
         if names is None:
             return None
     tail = task.text
-    role = "lead" if re.search(r"(?:^|[,，;；。])\s*(?:并)?(?:牵头|统筹|会同)", tail) else "responsible"
+    # the role the item's own words give its heading's unit: 牵头开展… lead, 配合做好… support; a duty that starts with
+    # 负责 keeps it responsible though it leads some of its work later (负责…，牵头开展…)
+    role = ("support" if re.match(r"\s*(?:积极|主动)?(?:配合|协助|协同|参与)", tail) else
+            "responsible" if re.match(r"\s*负责", tail) else
+            "lead" if re.search(r"(?:^|[,，;；。])\s*(?:并)?(?:牵头|统筹|会同)", tail) else "responsible")
     return dedupe([*(Unit(n, n, role) for n in names), *task.units])

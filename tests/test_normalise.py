@@ -150,7 +150,11 @@ def test_threshold_is_the_measured_one(capsys):
                 ("区城管执法局", "区城市管理执法局", "区城市管理综合执法局")}  # train17: the same office again
     # a wrong merge, left and named: train17h/8012's 市住房城乡建设局 is taken for the gazetteer's 住房和城乡建设交通局
     # (a city's merged bureau) rather than 住房和城乡建设局 (found on the set's first run)
-    known_wrong = {("市住房城乡建设局", "市住房和城乡建设交通局", "市住房和城乡建设局")}
+    # and the same at county and district level (heldout21/2104, train18): with the name's own rows left out,
+    # 住房城乡建设局 is nearer the merged bureau; in use its own row maps it right
+    known_wrong = {(f"{lv}住房城乡建设局", f"{lv}住房和城乡建设交通局", f"{lv}住房和城乡建设局") for lv in "市县区"}
+    # train18: 县城管局, the gazetteer's 城市管理局 where gold writes the office's longer name (as the variants above)
+    variants.add(("县城管局", "县城市管理局", "县城市管理综合行政执法局"))
     variants = variants | known_wrong
     assert set(at["wrong"]) <= variants, at["wrong"]
     assert at["apart_wrong"] == []
@@ -312,7 +316,12 @@ def test_canonical_scores_on_the_gold_units():
     print({k: scores[k] for k in ("documents", "names", "right", "share", "wrong_merges")}, scores["mistakes"])
     assert scores["documents"] >= 39  # the gold files with canonical names (56 with heldout4 and heldout5)
     assert scores["names"] >= 360
-    assert scores["wrong_merges"] == 0
+    # without the document a written place is dropped (SPEC §4 drops a repeated place), so a province's 通报 over
+    # several cities (heldout22/2206: 青阳市安委会, 柳城市安委会) merges their bodies here; with the document the places
+    # stay (normalise.units.other_place, tests/test_normalise_context.py). Any other merge is wrong.
+    place_only = [m for m in scores["merges"] if all(g.endswith(m["canonical"]) and g != m["canonical"]
+                                                     for g in m["gold"])]
+    assert scores["wrong_merges"] == len(place_only), scores["merges"]
     # first runs: 0.965 with dev/ and pairs/ (0.984 before), 0.953 with heldout4/5, 0.920 with heldout6-9
     # (abbreviations the table lacked: 交警大队, 纪委, 林草局, 质监局, 国土所, 文广旅局, 网信办, 综治办; 0.945 with them)
     # 0.931 with heldout11/12, their first run (防办, 防指 of 防汛防台抗旱指挥部, 人武部, a company's 安环部, 你公司/该公司
@@ -330,7 +339,9 @@ def test_canonical_scores_on_the_gold_units():
     # 社会事务办, 金融办 → 金融工作办公室, 防指办); two older gold files keep 街道党政办, 街道社会事务办 unexpanded;
     # 0.931 (994/1068) with 州 and 旗 read as levels (州住建局 was read as a place 州住房和城 before 乡建设局)
     # 0.917 (1151/1255) with train17a-h, their first run after the session's merges (157 of 187 new names right)
-    assert scores["share"] >= 0.917
+    # 0.911 (1366/1499) with heldout19-22 (the sixth session's blind sets) and train18a-d, after the seventh session's
+    # merges (their 244 names: 0.881, 215 right)
+    assert scores["share"] >= 0.911
     # the misses named on the first runs: bare department stems of a city notice (公安, 交通, 工商, 安全监管,
     # 质量技监) taking neither the issuer's level nor their full name; township offices and villages named
     # without the township (镇党政办, 各村委会); 县防汛办 / 县防指 expanded two ways by two annotators
@@ -341,7 +352,8 @@ def test_canonical_scores_on_the_gold_units():
     # abbreviations)
     # 94 with train16a-l and heldout16-18 (37 on the older sets, unchanged); 75 with the standard abbreviations above
     # 104 with train17a-h (74 on the older sets, unchanged)
-    assert len(scores["mistakes"]) <= 104, [m["name"] for m in scores["mistakes"]]
+    # 133 with heldout19-22 and train18a-d (29 on their 244 names, 104 on the older sets, unchanged)
+    assert len(scores["mistakes"]) <= 133, [m["name"] for m in scores["mistakes"]]
 
 
 def test_canonical_scores_counts_wrong_merges():

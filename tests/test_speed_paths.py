@@ -192,9 +192,9 @@ def test_category_passes_sharing_text_rows_decide_as_fresh_rows(monkeypatch):
     calls = []
     real = ec._learned.predict_many
 
-    def spy(model, items, links=None, headings=None, doc_type=None):
-        calls.append((model, items, links, headings, doc_type))
-        return real(model, items, links, headings, doc_type)
+    def spy(model, items, links=None, headings=None, doc_type=None, raws=None):
+        calls.append((model, items, links, headings, doc_type, raws))
+        return real(model, items, links, headings, doc_type, raws)
 
     monkeypatch.setattr(ec._learned, "predict_many", spy)
     for name in ("samples/000_3e4d418ab8c79e1d", "samples/002_2d6767afaa7999d4",

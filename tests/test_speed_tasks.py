@@ -312,3 +312,58 @@ def test_commitment_pattern_matches_where_the_old_one_did():
         assert bool(lt._COMMIT_ANY.search(t)) == want, t
         hits += want
     assert len(texts) > 20000 and hits > 500
+
+
+# -- the gate of select(): the rest of a candidate's line read only where it can lift the candidate to the threshold -
+
+def test_features_without_the_line_and_the_line_features_are_the_features(docs):
+    for infos in docs:
+        for i in infos:
+            own, line = lt.features(i, line=False), lt._line_features(i, lt._kind(i))
+            assert not own.keys() & line.keys()
+            assert {**own, **line} == lt.features(i)  # the same keys and values (in another order)
+
+
+def test_the_gate_drops_only_candidates_under_the_threshold_and_most_of_them(docs):
+    """Every candidate the gate drops has, with all its features, a probability under the threshold (so
+    choose_total, which reads only those at or above it, chooses the same); the line's keys never add more than
+    the bound; and the gate drops a real share of the corpus's candidates (about two in three)."""
+    from itertools import repeat
+    from operator import mul
+
+    from pipeline.learn.fastscore import proba
+
+    model = learn.load("tasks")
+    if model is None:
+        pytest.skip("no task model")
+    gate = lt._gate(model["pipeline"], model["threshold"])
+    assert gate is not None
+    weights, n_all, n_kept = gate[0], 0, 0
+    for infos in docs:
+        lt._local.memo = {}
+        try:
+            keep, rows = lt._gated_rows(infos, *gate)
+        finally:
+            lt._local.memo = None
+        full = [lt.features(i) for i in infos]
+        assert [full[i] for i in keep] == rows
+        p = proba(model["pipeline"], full)
+        assert all(p[i] < model["threshold"] for i in set(range(len(infos))) - set(keep))
+        for i in infos:
+            line, (a, b) = lt._line_features(i, lt._kind(i)), lt._line_bound(weights, lt._kind(i))
+            added = sum(map(mul, map(weights.get, line, repeat(0.0)), line.values()))
+            assert added <= a + b * lt.features(i)["commit_any"] + 1e-12
+        n_all, n_kept = n_all + len(infos), n_kept + len(keep)
+    assert n_kept < 0.6 * n_all, (n_kept, n_all)
+
+
+def test_select_without_a_gate_chooses_the_same(docs, monkeypatch):
+    model = learn.load("tasks")
+    if model is None:
+        pytest.skip("no task model")
+    infos = max(docs, key=len)
+    spans = [(k, k + 1) for k in range(len(infos))]
+    gated = lt.select(model, infos, spans)
+    monkeypatch.setattr(lt, "_gate", lambda *a: None)
+    assert lt.select(model, infos, spans) == gated
+    assert gated

@@ -204,8 +204,10 @@ def _words(text: str) -> _Words:
     return hit
 
 
-def features(info: dict) -> dict[str, float]:
-    """The features of one candidate (see ``task_candidates`` for the keys of ``info``)."""
+def features(info: dict, line: bool = True) -> dict[str, float]:
+    """The features of one candidate (see ``task_candidates`` for the keys of ``info``); with ``line=False``
+    without those of the rest of its line (:func:`_line_features`), which select() adds only where they can
+    matter."""
     text = info["text"]
     w = _words(text)
     kind = _kind(info)
@@ -252,7 +254,7 @@ def features(info: dict) -> dict[str, float]:
     f["lead_demand&report"] = demand * float(proba.get("report", 0.0))
     f["lead_reported"] = 1.0 if _REPORTED_LEAD.search(head) else 0.0
     f["lead_retro"] = 1.0 if _RETRO_LEAD.search(head) else 0.0
-    f.update(_context_features(info, kind, w))
+    f.update(_context_features(info, kind, w, line))
     f.update(_act_features(text))
     f.update(_forward_sentence(info, kind, f, w))
     f.update(_duty(info, kind, w))
@@ -348,10 +350,10 @@ def _act_features_of(text: str) -> dict[str, float]:
             "you_unit": 1.0 if _YOU.search(t) else 0.0}
 
 
-def _context_features(info: dict, kind: str, w: _Words | None = None) -> dict[str, float]:
+def _context_features(info: dict, kind: str, w: _Words | None = None, line: bool = True) -> dict[str, float]:
     """Commitments and actors anywhere in the candidate, and its neighbourhood: a paragraph that mixes what was
     done with what will be done is not one task (its commitment sentence is); a sentence among counts that
-    commits (…还将于4月底前…) or among demands (会议要求,…) is."""
+    commits (…还将于4月底前…) or among demands (会议要求,…) is. ``line=False``: without the rest of its line."""
     w = w or _words(info["text"])
     f: dict[str, float] = {}
     commit = w.commit
@@ -361,7 +363,6 @@ def _context_features(info: dict, kind: str, w: _Words | None = None) -> dict[st
     if info.get("framing"):
         f["commit_any&framing"] = commit
     f["actor_start"] = w.actor_start
-    sents = w.sents
     n, retro, fwd = w.profile
     f[f"n_sents:{min(n, 5)}"] = 1.0
     f["retro_share"] = retro / n if n else 0.0
@@ -369,11 +370,33 @@ def _context_features(info: dict, kind: str, w: _Words | None = None) -> dict[st
     f["mixed"] = mixed
     f[f"mixed&{kind}"] = mixed
     f[w.n_actor_key] = 1.0
+    if line:
+        f.update(_line_around(info, kind, w))
+    # lines opened by a short label (9月：…; 县应急局：负责…): each line is its own task, so a candidate holding several
+    # is not one, and a labelled line after another labelled line is one of a list
+    f[w.label_key] = 1.0
+    if line:
+        f.update(_line_list(info, w))
+    f.update(_sibling_own(w.sents, kind, w.own_fwd))
+    if line:
+        f.update(_sibling_rest(info, kind, w))
+    return f
+
+
+def _line_features(info: dict, kind: str, w: _Words | None = None) -> dict[str, float]:
+    """The features :func:`_context_features` reads off the rest of the candidate's line and the line before
+    (the same keys and values, in another order)."""
+    w = w or _words(info["text"])
+    return {**_line_around(info, kind, w), **_line_list(info, w), **_sibling_rest(info, kind, w)}
+
+
+def _line_around(info: dict, kind: str, w: _Words) -> dict[str, float]:
+    f: dict[str, float] = {}
     before, after = info.get("line_before") or "", info.get("line_after") or ""
     rn, rretro, _ = _profile(_sentences(before + after))
     f["line_alone"] = 1.0 if not (before + after).strip() else 0.0
     f["rest_retro_share"] = rretro / rn if rn else 0.0
-    f["commit_in_retro_line"] = commit * f["rest_retro_share"]
+    f["commit_in_retro_line"] = w.commit * f["rest_retro_share"]
     closer = _CLOSER_AHEAD.search(after)
     f["closer_next"] = 1.0 if closer and closer.start() <= 2 else 0.0
     f["closer_ahead"] = 1.0 if closer and closer.start() > 2 else 0.0
@@ -383,16 +406,35 @@ def _context_features(info: dict, kind: str, w: _Words | None = None) -> dict[st
     prev = info.get("prev_line") or ""
     f["prev_colon"] = 1.0 if prev.rstrip().endswith((":", "：")) else 0.0
     f["prev_demand"] = 1.0 if _DEMAND_ANY.search(prev[-20:]) else 0.0
-    # lines opened by a short label (9月：…; 县应急局：负责…): each line is its own task, so a candidate holding several
-    # is not one, and a labelled line after another labelled line is one of a list
-    f[w.label_key] = 1.0
-    f["label_list"] = 1.0 if _LABEL_HEAD.match(info.get("prev_line_head") or "") and \
-        _LABEL_HEAD.match(info.get("line_head") or "") else 0.0
+    return f
+
+
+def _line_list(info: dict, w: _Words) -> dict[str, float]:
+    prev = info.get("prev_line") or ""
     # a list of scope items: the line before ends in 情况 too
     scope_run = 1.0 if _SCOPE_ITEM.search(prev.rstrip()) and w.scope_item else 0.0
-    f["scope_run"] = scope_run
-    f.update(_sibling_features(sents, _sentences(before) + _sentences(after), kind, w.own_fwd))
-    return f
+    return {"label_list": 1.0 if _LABEL_HEAD.match(info.get("prev_line_head") or "") and
+            _LABEL_HEAD.match(info.get("line_head") or "") else 0.0,
+            "scope_run": scope_run}
+
+
+def _sibling_rest(info: dict, kind: str, w: _Words) -> dict[str, float]:
+    before, after = info.get("line_before") or "", info.get("line_after") or ""
+    return _sibling_of_rest(w.sents, _sentences(before) + _sentences(after), kind, w.own_fwd)
+
+
+def _line_bound(weights: dict[str, float], kind: str) -> tuple[float, float]:
+    """The most the keys of :func:`_line_features` can add to a candidate's score under ``weights``:
+    ``(a, b)`` with the bound ``a + b · commit`` (each key's value is 0 or 1, the retrospective share at most 1,
+    ``commit_in_retro_line`` at most ``commit``; keys of which one at most is set count their best)."""
+    def up(*keys: str) -> float:
+        return sum(max(0.0, weights.get(k, 0.0)) for k in keys)
+
+    a = up("line_alone", "rest_retro_share", "demand_before_in_line", f"demand_before_in_line&{kind}", "prev_colon",
+           "prev_demand", "label_list", "scope_run")
+    a += max(up("closer_next"), up("closer_ahead"))
+    a += max(up(f"sib_fwd:{i}", f"self_fwd&sib_fwd:{i}", f"self_fwd&sib_fwd:{i}&{kind}") for i in range(3))
+    return a, up("commit_in_retro_line")
 
 
 def _opens_forward(sent: str) -> bool:
@@ -427,18 +469,23 @@ def _opens_forward_of(sent: str) -> bool:
     return bool(_ACTOR_START.search(sent.strip()) or _COMMIT_ANY.search(sent[:16])) and not _DONE.search(sent)
 
 
-def _sibling_features(own: list[str], rest: list[str], kind: str, own_fwd: list[bool] | None = None) -> dict[str, float]:
+def _sibling_own(own: list[str], kind: str, fwd: list[bool]) -> dict[str, float]:
     """Whether the sentences of the candidate and of the rest of its line each stand on their own: a paragraph whose
     sentences each open with their actor or a commitment holds several tasks (街道计划于…。还将…。), and a sentence
-    among such siblings is one of them; a paragraph whose first sentence only frames the rest is not one task."""
+    among such siblings is one of them (:func:`_sibling_of_rest`); a paragraph whose first sentence only frames the
+    rest is not one task."""
     f: dict[str, float] = {}
-    fwd = [_opens_forward(x) for x in own] if own_fwd is None else own_fwd
     n_fwd = sum(fwd)
     if len(own) >= 2:
         f[f"own_fwd_sents:{min(n_fwd, 3)}"] = 1.0
         f[f"own_fwd_sents:{min(n_fwd, 3)}&{kind}"] = 1.0
         if not fwd[0] and n_fwd >= 1:
             f["lead_then_fwd"] = 1.0
+    return f
+
+
+def _sibling_of_rest(own: list[str], rest: list[str], kind: str, fwd: list[bool]) -> dict[str, float]:
+    f: dict[str, float] = {}
     sib = _n_forward(rest)
     if rest:
         f[f"sib_fwd:{min(sib, 2)}"] = 1.0
@@ -570,13 +617,57 @@ def select(model: dict, infos: Sequence[dict], spans: Sequence[tuple[int, int]])
         return []
     from .fastscore import proba
 
+    threshold = model["threshold"]
     _local.memo = {}
     try:
-        rows = [features(i) for i in infos]
+        gate = _gate(model["pipeline"], threshold)
+        if gate is None:
+            keep, rows = list(range(len(infos))), [features(i) for i in infos]
+        else:
+            keep, rows = _gated_rows(infos, *gate)
     finally:
         _local.memo = None
     probs = proba(model["pipeline"], rows)
-    return choose_total(probs, list(spans), model["threshold"])
+    return [keep[j] for j in choose_total(probs, [spans[i] for i in keep], threshold)]
+
+
+def _gate(model, threshold: float):
+    """``(weights, intercept, z at the threshold)`` of a model scored by name (fastscore), else None."""
+    import math
+
+    from .fastscore import _dict_weights
+
+    fast = _dict_weights(model)
+    if fast is None or not 0.0 < threshold < 1.0:
+        return None
+    weights, intercept, _ = fast
+    return weights, intercept, math.log(threshold / (1.0 - threshold))
+
+
+def _gated_rows(infos: Sequence[dict], weights: dict[str, float], intercept: float,
+                z_min: float) -> tuple[list[int], list[dict[str, float]]]:
+    """The candidates that may reach the threshold, and their features. A candidate's features without the rest of
+    its line are scored first; where even the most the rest of the line can add (:func:`_line_bound`) leaves it
+    under the threshold, it cannot be chosen (choose_total reads only candidates at or above it) and the rest of
+    its line is never read (two candidates in three on the corpus). The margin of 1e-9 covers the order of the sums."""
+    from itertools import repeat
+    from operator import mul
+
+    get, bounds = weights.get, {}
+    keep, rows = [], []
+    for i, info in enumerate(infos):
+        f = features(info, line=False)
+        kind = _kind(info)
+        b = bounds.get(kind)
+        if b is None:
+            b = bounds[kind] = _line_bound(weights, kind)
+        z = intercept + sum(map(mul, map(get, f, repeat(0.0)), f.values()))
+        if z + b[0] + b[1] * f["commit_any"] < z_min - 1e-9:
+            continue
+        f.update(_line_features(info, kind))
+        keep.append(i)
+        rows.append(f)
+    return keep, rows
 
 
 # -- training --------------------------------------------------------------------------------------------------------

@@ -883,6 +883,11 @@ non-overlapping candidates with probability ≥ {meta['threshold']} whose margin
 and its sentences: the sentences when together they are worth more; the greedy choice of the most probable span first
 took the paragraph: grouped CV 0.923 → 0.924, R 0.921 → 0.926).
 
+Tried and dropped (tasks model without heldout19-22: its grouped CV on 591 documents, and those 46 scored; main 0.9245
+and 0.938): work with its time and nothing done, with the forward section and report conjunctions (0.9235, 0.936); a
+sentence after a cover notice's routine one on its line (现将…印发给你们，请…落实。各乡镇要于…前将…报…: 0.9234, 0.936);
+a clause candidate from 经X同意，决定… (0.9235, 0.938); the last two together (0.9240, 0.940). Branch s18-tasks2-tried.
+
 ## Held-out scores
 
 Grouped {cv['n_folds']}-fold cross-validation (no source group on both sides; a group's fold is fixed by a checksum

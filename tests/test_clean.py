@@ -174,3 +174,42 @@ def test_page_counters_of_real_documents(stem, joined, items):
     assert all(j in out for j in joined)
     assert not any(S._CHUNK.match(line) for line in lines) if joined else True
     assert all(any(line.startswith(it) for line in lines) for it in items)
+
+
+# -- a running header seen once, inside a sentence the page break cut ------------------------------------------
+_OPEN = "各县（市、区）安委会要立即组织开展一次安全生产大检查，对辖区内道路交通、建筑施工、非煤矿山、人员密集场所"
+
+
+def test_a_header_after_a_page_number_that_cuts_a_sentence_goes():
+    """A two-page copy has one page break, so its header is seen once: it goes where it cuts a sentence."""
+    text = ("某县安全生产委员会文件\n关于印发成员单位职责的通知\n" + "一、总则\n" * 8 + _OPEN + "\n— 2 —\n"
+            "某县安委会成员单位安全生产工作职责\n进行全面排查，检查情况于11月中旬前报县安委办。\n")
+    out = clean_text(text)
+    assert "人员密集场所进行全面排查" in out.replace("\n", "") and "成员单位安全生产工作职责" not in out
+
+
+def test_the_letterhead_copied_into_a_sentence_goes_and_the_signature_stays():
+    """The issuer's letterhead repeated where a page broke (its page number lost) goes; the same name as the
+    signature, after a finished sentence or an 附件 line and before the date, stays, as does its first copy."""
+    head = "沧澜市安全生产委员会办公室"
+    text = (head + "\n沧安办〔2009〕47号\n关于全市生产安全事故情况的通报\n" + "一、总体情况良好。\n" * 8 + "— 1 —\n"
+            "二、存在的主要问题较多。\n" + _OPEN + "\n" + head + "\n进行全面排查，检查情况于11月中旬前报市安委办。\n"
+            "附件：2009年1—9月全市生产安全事故情况统计表\n" + head + "\n2009年10月12日\n")
+    out = clean_text(text)
+    assert out.startswith(head) and out.count(head) == 2 and out.rstrip().endswith(head + "\n2009年10月12日")
+    assert "人员密集场所进行全面排查" in out.replace("\n", "")
+
+
+def test_real_two_page_copies_lose_their_single_header():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "corpora"
+    for stem, gone, joined in [
+            ("train18a/8101_lichuan_xian_anweihui_2015_chengyuan_danwei_zhize_pdf", "澧川县安委会成员单位安全生产工作职责",
+             "施工安全监管，每月对在建工地"),
+            ("train18b/8211_canglan_shi_anweiban_2009_1_9yue_shengchan_anquan_shigu_tongbao_pdf", None,
+             "人员密集场所进行全面排查")]:
+        out = clean_text((root / f"{stem}.txt").read_text("utf-8"))
+        assert joined in out.replace("\n", ""), stem
+        if gone:
+            assert gone not in out, stem

@@ -90,8 +90,10 @@ def test_a_count_after_a_line_break_does_not_swallow_the_one_before(enumeration,
     (32000000, "元", "resource"),
     (22, "场次", "training"),
     (6, "期", "training"),
-    (1260, "人次", "resource"),  # people deployed
 ])
+# not here: 出动检查人员1260人次, people deployed (resource by SPEC's "people assigned") or the inspection they made:
+# the gold sets split (resource in most, inspection in heldout13/19/21/22, train16l, train17f, train18b), and the
+# category model retrained on 637 documents says inspection; SPEC should settle it
 def test_categories_spec_leaves_no_doubt_about(enumeration, value, unit, category):
     assert by_value(enumeration, value, unit).category == category
 

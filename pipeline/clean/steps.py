@@ -1044,6 +1044,34 @@ def _foreign_header(h: str) -> bool:
 _DATE_LINE = re.compile(r"^[\d\s年月日./\-]+$")
 
 
+def _cuts_a_sentence(lines: list[str], k: int) -> bool:
+    """Line ``k`` stands between a line left open (no closing punctuation, not a heading) and one that goes on
+    with it (no new item): a page's running header inside a sentence the page break cut."""
+    before = next((lines[j].strip() for j in range(k - 1, -1, -1) if lines[j].strip()
+                   and not _PAGE_NUMBER_LINE.match(lines[j])), "")
+    after = next((lines[j].strip() for j in range(k + 1, len(lines)) if lines[j].strip()), "")
+    return (len(before) >= 20 and bool(_OPEN_END.search(before)) and not before.startswith("附件")
+            and bool(re.match(rf"[{CJK}，,、]", after)) and not _ITEM_START.match(after))
+
+
+def _headers_cutting_a_sentence(lines: list[str], numbers: list[int], first_text: int) -> set[int]:
+    """Lines of running headers seen once: the short line after a page number that cuts a sentence (a two-page copy's only
+    header, …施工安全监 / — 2 — / 某县安委会成员单位安全生产工作职责 / 管，每月…), or a copy of one of the document's
+    first lines (its letterhead) cutting a sentence further down, where the copy lost its page number."""
+    out = set()
+    for k in numbers:
+        if k > first_text and k + 1 < len(lines):
+            h = lines[k + 1].strip()
+            if h and len(h) <= 30 and not re.search(r"[。，,；;：:]", h) and _cuts_a_sentence(lines, k + 1):
+                out.add(k + 1)
+    top = [ln.strip() for ln in lines[first_text:first_text + 40] if ln.strip()][:3]
+    for k in range(first_text + 10, len(lines)):
+        h = lines[k].strip()
+        if h in top and 6 <= len(h) <= 30 and _cuts_a_sentence(lines, k):
+            out.add(k)
+    return out
+
+
 def remove_page_furniture(m: Mapped) -> Mapped:
     """Page numbers (``- 3 -``, ``第3页``) on lines of their own, and the running header that follows them.
 
@@ -1062,14 +1090,15 @@ def remove_page_furniture(m: Mapped) -> Mapped:
     # counted once (a count per candidate header over every line was quadratic in page numbers)
     n_after, n_lines = Counter(after), Counter(lines)
     headers = {h for h in after if h and len(h) <= 30 and "。" not in h and n_after[h] + n_lines[h] >= 3}
+    cutting = _headers_cutting_a_sentence(lines, numbers, first_text)
     edits, pos, seen_header = [], 0, set()
     for k, line in enumerate(lines):
         end = pos + len(line) + 1
         # its first place at the top goes too, unless it is the document's own title or its issuer's name (a
         # PDF that repeats its title on every page; 青禾县应急管理局 over each page and above the signature date)
-        drop = _PAGE_NUMBER_LINE.match(line) or (line.strip() in headers and (line.strip() in seen_header
-                                                                               or k - 1 in numbers
-                                                                               or _foreign_header(line.strip())))
+        drop = _PAGE_NUMBER_LINE.match(line) or k in cutting or (
+            line.strip() in headers and (line.strip() in seen_header or k - 1 in numbers
+                                         or _foreign_header(line.strip())))
         if line.strip() in headers:
             seen_header.add(line.strip())
         if drop:

@@ -683,7 +683,7 @@ def doc_rows(lines: list[str]) -> list[dict[str, Any]]:
         # a table's row under a row of as many cells (its header or the row before): a menu bar has no such
         # neighbour; with a unit or a time limit in a cell, a task table's row (汛前安全检查 | 区水务局 | 5月底前)
         bars = s.count("|")
-        if bars >= 3 and i and lines[i - 1].count("|") == bars:
+        if bars >= 2 and i and lines[i - 1].count("|") == bars:
             f["cells_as_above"] = 1.0
             if any(_TABLE_CELL.match(c.strip()) for c in s.split("|")):
                 f["cells_as_above_unit"] = 1.0
@@ -1279,7 +1279,20 @@ def chrome_spans(text: str, threshold: float | None = None) -> list[tuple[int, i
         proba = [max(b, 1.0) if a >= t1 else b for a, b in zip(p1, p2)]
     else:
         proba = p1
-    return [(s, e) for (s, e, _), p, r in zip(view, proba, rows) if p >= thr and not spared(r)]
+    out, bars = [], -1  # bars: the cell count of the table row just above, kept
+    for (s, e, t), p, r in zip(view, proba, rows):
+        n = t.count("|")
+        # a task table's row under a kept row of as many cells, with a unit or a time-limit cell, is the table's: the
+        # line features say so (cells_as_above_unit), and the rule keeps it where a model trained on few such rows
+        # does not listen (医疗机构 | 6月份 | 文化站 卫生院, a three-cell row of a workbook's schedule)
+        row_of_table = (n >= 2 and n == bars and any(_TABLE_CELL.match(c.strip()) for c in t.split("|"))
+                        and not meta_line(t))
+        if p >= thr and not spared(r) and not row_of_table:
+            out.append((s, e))
+            bars = -1
+        else:
+            bars = n if n >= 2 else -1
+    return out
 
 
 _COUNT = re.compile(r"[\u4e00-\u9fff]\d+(?:\.\d+)?\s*(?:余|多)?(?:起|处|家|名|户|吨|万元|亿元|辆|座|所)")

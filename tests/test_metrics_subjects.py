@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.learn.subject import candidates, distributed
+from pipeline.learn.subject import candidates, distributed, respective
 
 
 def _subjects(text: str, number: str, rule: str, prev: str) -> list[str]:
@@ -42,3 +42,22 @@ def test_a_change_shared_by_a_list_of_nouns_is_distributed(number, expected):
 def test_a_list_longer_than_its_nouns_is_not_distributed():
     text = "死亡人数同比下降9.5%、12%和30%。"
     assert distributed(text, text.index("12%")) == []
+
+
+@pytest.mark.parametrize("number, expected", [("12.5%", "交通事故起数同比下降"), ("20%", "死亡人数同比下降")])
+def test_a_change_after_the_counts_refers_back_to_each_in_turn(number, expected):
+    text = "今年以来全县发生交通事故14起、死亡8人，同比分别下降12.5%和20%。"
+    assert respective(text, text.index(number))[0] == expected
+    assert expected in _subjects(text, number, "同比分别下降", "")
+
+
+def test_a_change_of_its_own_count_is_not_the_counted_noun():
+    text = "全年发生火灾事故9起，同比减少3起，下降25%。"
+    assert respective(text, text.index("25%"))[0] == "火灾事故起数同比下降"
+
+
+def test_a_change_that_follows_no_count_refers_back_to_nothing():
+    text = "安全生产投入同比增长15%，隐患整改率达到98%。"
+    assert respective(text, text.index("15%")) == []
+    text = "发生事故3起，死亡2人，同比分别下降5%、10%和12%。"  # three changes for two counts
+    assert respective(text, text.index("10%")) == []

@@ -118,6 +118,8 @@ def candidates(text: str, num_start: int, rule_subject: str, unit: str = "",
                         add(s + noun, cstart + b, "left+noun", b)
     for subject in distributed(text, num_start):
         add(subject, -1, "distributed", -1)
+    for subject in respective(text, num_start):
+        add(subject, -1, "respective", -1)
     # a table cell that holds the verb and the number only (控制在42起以内, 新建4处): the row's label
     # cells before it name what is counted (生产安全事故起数 | 控制在42起以内)
     for cell in row_labels(text, cstart):
@@ -241,6 +243,63 @@ def distributed(text: str, num_start: int, limit: int = 100) -> list[str]:
         out.append(noun + "同比" + verb)
     if not cmp:
         out.append(noun + "同比" + verb)
+    return out
+
+
+# The counts a later change refers back to, in order (SPEC §6 subjects): 发生事故37起、死亡21人，同比分别下降15.9%和
+# 19.2% → 事故起数同比下降, 死亡人数同比下降; 死亡11人，同比减少4人 → 死亡人数同比减少.
+_COUNTED = re.compile(r"(?P<noun>[\u4e00-\u9fff]{1,16}?)[ \t]*(?:共计|共|累计|达到|达|为)?[ \t]*(?:[\d.,]+|[xX*]+)(?:万|亿)?[ \t]*"
+                      r"(?P<unit>起|人|处|家|次|宗|元|万元)")
+_COUNT_NOUN = {"起": "起数", "人": "人数", "宗": "宗数", "次": "次数"}
+_NOT_A_NOUN = re.compile(r"^(?:同比|环比|比上年|比去年|较上年|较去年|与去年同期相比|与上年同期相比)|(?:下降|上升|增长|减少|增加|分别|其中)")
+_OPENING = re.compile(r"^(?:[^\u4e00-\u9fff]+|今年以来|年初以来|全年|今年|上半年|下半年|全[省市县区镇乡]|共|累计|"
+                      r"发生了?|造成了?|导致|各类|各种)+")
+
+
+def respective(text: str, num_start: int, limit: int = 100) -> list[str]:
+    """The subject of a number after a change verb that refers back to the counts stated before it in its
+    sentence, one number each, in order (see :data:`_COUNTED`): the count's noun, as 起数 or 人数 where its
+    measure word says so, with the comparison and the verb."""
+    i = num_start
+    while i > 0 and num_start - i < limit and text[i - 1] not in _SENT_STOP:
+        i -= 1
+    before = text[i:num_start]
+    k, pos = 0, len(before)
+    while True:  # the numbers of the change's list before this one
+        m = re.search(r"(?:[\d.,]+|[xX*]+)(?:万|亿)?(?:个百分点|百分点|[%‰]|[^\d\s、和及,，。;；!?！？]{1,2})?[ \t]*"
+                      r"(?:、|和|及|以及|,|，)[ \t]*$", before[:pos])
+        if not m:
+            break
+        k, pos = k + 1, m.start()
+    change = _CHANGE.search(before[:pos])
+    if not change or k > 12:
+        return []
+    head = before[:change.start()].rstrip(" \t,，")
+    if not head or head[-1] not in "起人处家次宗元":
+        return []  # the change does not follow a count
+    counts = [(m.group("noun"), m.group("unit")) for m in _COUNTED.finditer(head)]
+    counts = [(n, u) for n, u in counts if not _NOT_A_NOUN.search(n)]
+    n, j = k, num_start  # how many numbers the change's list holds
+    while True:
+        m = _LIST_ITEM.match(text, j)
+        if not m or m.end() == j:
+            break
+        n, j = n + 1, m.end()
+        sep = _LIST_SEP.match(text, j)
+        if not sep or not re.match(r"[\d.xX*]", text[sep.end():sep.end() + 1]):
+            break
+        j = sep.end()
+    if len(counts) < n or n < 1:
+        return []
+    noun, unit = counts[len(counts) - n + k]
+    noun = _OPENING.sub("", re.split(r"[、,，;；:：和及]", noun)[-1]) or noun
+    if len(noun) < 2:
+        return []
+    cmp = change.group("cmp") or "同比"
+    verb = change.group("verb")
+    out = [noun + _COUNT_NOUN.get(unit, "") + cmp + verb]
+    if unit in _COUNT_NOUN:
+        out.append(noun + cmp + verb)
     return out
 
 
@@ -590,7 +649,9 @@ without filler words (各类, 了, 共 …); after an earlier metric of the same
 each short span, and, where the short span names no noun (死亡, 已整改), that subject's counted noun
 (without its verb; also its last word) before the span or after it (发生事故9起、死亡3人 → 事故死亡; 排查隐患
 120处，已整改115处 → 整改隐患); for a number in a list after a change verb shared by as many nouns, that
-noun with the verb (事故起数、死亡人数同比分别下降11.1%、25.5% → 死亡人数同比下降). Features (one-hot,
+noun with the verb (事故起数、死亡人数同比分别下降11.1%、25.5% → 死亡人数同比下降); for a number after a
+change verb that follows counts of its sentence, the count it refers back to in turn, its noun as 起数 or 人数
+where its measure word says so (发生事故37起、死亡21人，同比分别下降15.9%和19.2% → 死亡人数同比下降). Features (one-hot,
 `DictVectorizer`): the kind of candidate (and with it whether the clause has a noun of its own), its
 first and last characters and bigrams, its length, the one or two characters before its start (and
 the first character with them), whether it starts the clause, holds 的 or crosses a mark (、 , 括号,

@@ -219,17 +219,7 @@ def distributed(text: str, num_start: int, limit: int = 100) -> list[str]:
     change = _CHANGE.search(before[:pos])
     if not change or k > 12:
         return []
-    # the whole list: this number and the ones after it
-    n, j = k, num_start
-    while True:
-        m = _LIST_ITEM.match(text, j)
-        if not m or m.end() == j:
-            break
-        n, j = n + 1, m.end()
-        sep = _LIST_SEP.match(text, j)
-        if not sep or not re.match(r"[\d.xX*]", text[sep.end():sep.end() + 1]):
-            break
-        j = sep.end()
+    n = _list_length(text, num_start, k)  # the whole list: this number and the ones after it
     lead = before[:change.start()]
     lead = re.split(r"[,，:：]", lead)[-1]
     nouns = [x.strip() for x in _NOUN_SEP.split(lead) if x.strip()]
@@ -244,6 +234,20 @@ def distributed(text: str, num_start: int, limit: int = 100) -> list[str]:
     if not cmp:
         out.append(noun + "同比" + verb)
     return out
+
+
+def _list_length(text: str, num_start: int, k: int) -> int:
+    """How many numbers a change's list holds: the ``k`` before the one at ``num_start``, it and those after it."""
+    n, j = k, num_start
+    while True:
+        m = _LIST_ITEM.match(text, j)
+        if not m or m.end() == j:
+            return n
+        n, j = n + 1, m.end()
+        sep = _LIST_SEP.match(text, j)
+        if not sep or not re.match(r"[\d.xX*]", text[sep.end():sep.end() + 1]):
+            return n
+        j = sep.end()
 
 
 # The counts a later change refers back to, in order (SPEC §6 subjects): 发生事故37起、死亡21人，同比分别下降15.9%和
@@ -279,16 +283,7 @@ def respective(text: str, num_start: int, limit: int = 100) -> list[str]:
         return []  # the change does not follow a count
     counts = [(m.group("noun"), m.group("unit")) for m in _COUNTED.finditer(head)]
     counts = [(n, u) for n, u in counts if not _NOT_A_NOUN.search(n)]
-    n, j = k, num_start  # how many numbers the change's list holds
-    while True:
-        m = _LIST_ITEM.match(text, j)
-        if not m or m.end() == j:
-            break
-        n, j = n + 1, m.end()
-        sep = _LIST_SEP.match(text, j)
-        if not sep or not re.match(r"[\d.xX*]", text[sep.end():sep.end() + 1]):
-            break
-        j = sep.end()
+    n = _list_length(text, num_start, k)  # how many numbers the change's list holds
     if len(counts) < n or n < 1:
         return []
     noun, unit = counts[len(counts) - n + k]

@@ -202,20 +202,26 @@ _SENT_STOP = "。;；!?！？\n"
 _TIME_PLACE = re.compile(r"^(?:今年以来|年初以来|全年|今年|去年|上半年|下半年|[1-9]\d*[-—至~]\d+月(?:份)?|全[省市县区镇乡]|各类)+")
 
 
-def distributed(text: str, num_start: int, limit: int = 100) -> list[str]:
-    """The subject of a number in a list that follows a change verb shared by as many nouns (see :data:`_CHANGE`)."""
+_NUMBER_BEFORE = re.compile(r"(?:[\d.,]+|[xX*]+)(?:万|亿)?(?:个百分点|百分点|[%‰]|[^\d\s、和及,，。;；!?！？]{1,2})?[ \t]*"
+                            r"(?:、|和|及|以及|,|，)[ \t]*$")
+
+
+def _before_list(text: str, num_start: int, limit: int) -> tuple[str, int, int]:
+    """The sentence before the number at ``num_start`` (at most ``limit`` characters), how many numbers of its list
+    come before it, and where the first of them starts in that stretch."""
     i = num_start
     while i > 0 and num_start - i < limit and text[i - 1] not in _SENT_STOP:
         i -= 1
     before = text[i:num_start]
-    # walk back over the numbers of the list before this one
     k, pos = 0, len(before)
-    while True:
-        m = re.search(r"(?:[\d.,]+|[xX*]+)(?:万|亿)?(?:个百分点|百分点|[%‰]|[^\d\s、和及,，。;；!?！？]{1,2})?[ \t]*(?:、|和|及|以及|,|，)[ \t]*$",
-                      before[:pos])
-        if not m:
-            break
+    while m := _NUMBER_BEFORE.search(before[:pos]):  # walk back over the numbers of the list before this one
         k, pos = k + 1, m.start()
+    return before, k, pos
+
+
+def distributed(text: str, num_start: int, limit: int = 100) -> list[str]:
+    """The subject of a number in a list that follows a change verb shared by as many nouns (see :data:`_CHANGE`)."""
+    before, k, pos = _before_list(text, num_start, limit)
     change = _CHANGE.search(before[:pos])
     if not change or k > 12:
         return []
@@ -264,17 +270,7 @@ def respective(text: str, num_start: int, limit: int = 100) -> list[str]:
     """The subject of a number after a change verb that refers back to the counts stated before it in its
     sentence, one number each, in order (see :data:`_COUNTED`): the count's noun, as 起数 or 人数 where its
     measure word says so, with the comparison and the verb."""
-    i = num_start
-    while i > 0 and num_start - i < limit and text[i - 1] not in _SENT_STOP:
-        i -= 1
-    before = text[i:num_start]
-    k, pos = 0, len(before)
-    while True:  # the numbers of the change's list before this one
-        m = re.search(r"(?:[\d.,]+|[xX*]+)(?:万|亿)?(?:个百分点|百分点|[%‰]|[^\d\s、和及,，。;；!?！？]{1,2})?[ \t]*"
-                      r"(?:、|和|及|以及|,|，)[ \t]*$", before[:pos])
-        if not m:
-            break
-        k, pos = k + 1, m.start()
+    before, k, pos = _before_list(text, num_start, limit)
     change = _CHANGE.search(before[:pos])
     if not change or k > 12:
         return []

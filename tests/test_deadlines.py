@@ -327,7 +327,7 @@ def test_parse_deadline_none(cell):
 # agree): a day then the place the work is held in (6月16日在…广场集中举办), the months a record or a plan is of (通报1—10月
 # 事故情况, 12月份…检查计划编制工作) and an hour after 每日 before its count (每日8时前报送一次);
 # tests/test_deadlines_shapes17.py holds our own sentences for each.
-SKIPPED_GOLD = 739  # 662 before train18a-d (48 documents, 77 more); 442 before train17a-h (96 documents, 112 more gold deadlines outside their task texts); 554 before
+SKIPPED_GOLD = 825  # 739 before heldout23-26 (46 documents, 86 more); 662 before train18a-d (48 documents, 77 more); 442 before train17a-h (96 documents, 112 more gold deadlines outside their task texts); 554 before
 #: heldout19-22 (46 documents, 108 more)
 #: the disagreements of the newest sets left (extra, missed), which the strict check below leaves out. train16's are
 #: gold that contradicts SPEC §5/§8 or the older sets, left as annotated (see the report of issue 7's session):
@@ -371,7 +371,15 @@ NEW_SETS = {"heldout13": (0, 0), "heldout14": (0, 0), "heldout15": (0, 0),
             #    record is of, 8304); gold: 全年立案…不少于30起 / 全年培训不少于… annotated 12-31 (8301, 8307, as b);
             # d: 每月对3座小煤矿开展一次 (the count after the object, 8412, as heldout20); 每日向县防指报送 unannotated
             #    (8402); 全年培训… annotated 12-31 and 年内新增… unannotated in one document (8410).
-            "train18a": (2, 0), "train18b": (4, 6), "train18c": (3, 6), "train18d": (3, 2)}
+            "train18a": (2, 0), "train18b": (4, 6), "train18c": (3, 6), "train18d": (3, 2),
+            # heldout23-26 (the seventh session's blind sets, moved in by the eighth), left:
+            # grammar defects: 于次月5日前…报送上月… not read as monthly (24/2409, 26/2609); 年內 in traditional script
+            #    (26/2610); a report's 4月底前…二季度… beside 一季度计划未完成部分 (the quarter a record is of, 24/2409);
+            #    每周五…推送一期 counted 1 (23/2311, gold leaves the count);
+            # gold: 全年设立…不少于30个 / 全年组织…培训不少于4800人次 annotated 12-31 (23/2309, 26/2608, as train18b);
+            #    3月份完成… annotated as the month's range (25/2510; SPEC §5 gives 1月份 a range in a schedule cell);
+            #    a monthly plan's month heading (6月, 12月) found inside its items' words (25/2511).
+            "heldout23": (1, 2), "heldout24": (3, 3), "heldout25": (1, 3), "heldout26": (0, 4)}
 
 
 def _month(gold_path) -> int | None:

@@ -155,6 +155,10 @@ def test_threshold_is_the_measured_one(capsys):
     known_wrong = {(f"{lv}住房城乡建设局", f"{lv}住房和城乡建设交通局", f"{lv}住房和城乡建设局") for lv in "市县区"}
     # train18: 县城管局, the gazetteer's 城市管理局 where gold writes the office's longer name (as the variants above)
     variants.add(("县城管局", "县城市管理局", "县城市管理综合行政执法局"))
+    # heldout24 (seventh session's blind set): the same office again at county level, and 县文广局 whose office the
+    # gazetteer names by its post-2018 form (文化广播电视局) where a 2010s notice's gold writes the older 文化广电新闻出版局
+    variants |= {("县城管执法局", "县城市管理执法局", "县城市管理综合执法局"),
+                 ("县文广局", "县文化广播电视局", "县文化广电新闻出版局")}
     variants = variants | known_wrong
     assert set(at["wrong"]) <= variants, at["wrong"]
     assert at["apart_wrong"] == []
@@ -341,7 +345,9 @@ def test_canonical_scores_on_the_gold_units():
     # 0.917 (1151/1255) with train17a-h, their first run after the session's merges (157 of 187 new names right)
     # 0.911 (1366/1499) with heldout19-22 (the sixth session's blind sets) and train18a-d, after the seventh session's
     # merges (their 244 names: 0.881, 215 right)
-    assert scores["share"] >= 0.911
+    # 0.905 (1479/1635) with heldout23-26 (the seventh session's blind sets; their 136 names: 23 wrong): traditional
+    # script abbreviations (縣安委辦), 交警大队 for 公安局交通警察大队, a park's bureaus (区安环局, 区规建局), 你县
+    assert scores["share"] >= 0.904
     # the misses named on the first runs: bare department stems of a city notice (公安, 交通, 工商, 安全监管,
     # 质量技监) taking neither the issuer's level nor their full name; township offices and villages named
     # without the township (镇党政办, 各村委会); 县防汛办 / 县防指 expanded two ways by two annotators
@@ -353,7 +359,8 @@ def test_canonical_scores_on_the_gold_units():
     # 94 with train16a-l and heldout16-18 (37 on the older sets, unchanged); 75 with the standard abbreviations above
     # 104 with train17a-h (74 on the older sets, unchanged)
     # 133 with heldout19-22 and train18a-d (29 on their 244 names, 104 on the older sets, unchanged)
-    assert len(scores["mistakes"]) <= 133, [m["name"] for m in scores["mistakes"]]
+    # 156 with heldout23-26 (23 on their names, 133 on the older sets, unchanged)
+    assert len(scores["mistakes"]) <= 156, [m["name"] for m in scores["mistakes"]]
 
 
 def test_canonical_scores_counts_wrong_merges():
@@ -380,4 +387,5 @@ def test_canonical_scores_on_the_extracted_corpus(extract_cached):
     # a bare 各成员单位 named after the body whose members they are
     # 0.946 with train17a-h (their first run, after the session's merges)
     # 0.940 with heldout19-22 and train18a-d and the models retrained on their 637 documents (seventh session)
-    assert scores["share"] is None or scores["share"] >= 0.940, scores["mistakes"]
+    # 0.935 with heldout23-26 (the seventh session's blind sets, first run with the eighth session's start code)
+    assert scores["share"] is None or scores["share"] >= 0.935, scores["mistakes"]

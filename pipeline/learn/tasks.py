@@ -14,13 +14,15 @@ document's type probabilities only weigh them.
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from functools import lru_cache
-from operator import itemgetter
+from itertools import repeat
+from operator import itemgetter, mul
 
 NAME = "tasks"
 STAGE = "extract"
@@ -551,6 +553,46 @@ def _marker_family(marker: str | None) -> str:
     return "other"
 
 
+# -- the first stage: a small model on what is cheap to read, so that the features above are made for few candidates --
+
+def quick_features(info: dict) -> dict[str, float]:
+    """The first stage's features: what the candidate builder knows of a candidate (who proposed it, its kind,
+    marker, level, position, units and deadlines, heading path, title, the document's type) and the cheapest reading
+    of its words (length, the character bigrams of its edges, how it ends, the directive and retrospective cue
+    counts): no sentence, line or act is read. Made once per candidate; the cached parts are shared."""
+    text = info["text"]
+    kind = _kind(info)
+    proba = info.get("doc_type_proba") or {}
+    f: dict[str, float] = {"bias": 1.0, f"kind:{kind}": 1.0}
+    f.update(_dt_features(tuple(proba.items())))
+    for src in info.get("sources") or ():
+        f[f"src:{src}"] = 1.0
+    if info.get("rule_final"):
+        f["rule_final"] = 1.0
+    f[f"marker:{_marker_family(info.get('marker'))}"] = 1.0
+    f["level"] = min(info.get("level") or 0, 4) / 4
+    f["pos"] = float(info.get("pos") or 0.0)
+    f["has_units"] = 1.0 if info.get("n_units") else 0.0
+    f["has_deadline"] = 1.0 if info.get("n_deadlines") else 0.0
+    f["framing"] = 1.0 if info.get("framing") else 0.0
+    f["forward"] = 1.0 if info.get("forward") else 0.0
+    f[f"len:{min(len(text) // 25, 12)}"] = 1.0
+    f["directive"] = min(len(_DIRECTIVE.findall(text)), 10) / 10
+    f["retro"] = min(len(_RETRO.findall(text)), 10) / 10
+    tail = text.rstrip()
+    f["ends_colon"] = 1.0 if tail.endswith((":", "：")) else 0.0
+    f["ends_stop"] = 1.0 if tail.endswith(("。", ";", "；")) else 0.0
+    f.update(_edge_keys(text[:40], "b:"))
+    f.update(_edge_keys(text[-12:], "e:"))
+    f.update(_heading_keys(tuple(info.get("heading_path") or ())))
+    f.update(_title_keys(info.get("title") or "", kind))
+    f[f"short_run:{min(info.get('short_run') or 0, 6)}"] = 1.0
+    before = info.get("before") or ""
+    f["table_cell"] = 1.0 if "|" in before[-2:] else 0.0
+    f.update(_edge_keys(_SPACE.sub("", before[-12:])[-4:], "pre:"))
+    return f
+
+
 # -- choosing the tasks of one document ----------------------------------------------------------------------------
 
 def choose(probs: Sequence[float], spans: Sequence[tuple[int, int]], threshold: float) -> list[int]:
@@ -618,6 +660,9 @@ def select(model: dict, infos: Sequence[dict], spans: Sequence[tuple[int, int]])
     from .fastscore import proba
 
     threshold = model["threshold"]
+    first = _first_stage(model, infos)  # the candidates the first stage keeps (all of them without one)
+    if first is not None:
+        infos = [infos[i] for i in first]
     _local.memo = {}
     try:
         gate = _gate(model["pipeline"], threshold)
@@ -627,8 +672,78 @@ def select(model: dict, infos: Sequence[dict], spans: Sequence[tuple[int, int]])
             keep, rows = _gated_rows(infos, *gate)
     finally:
         _local.memo = None
+    if first is not None:
+        keep = [first[j] for j in keep]
     probs = proba(model["pipeline"], rows)
     return [keep[j] for j in choose_total(probs, [spans[i] for i in keep], threshold)]
+
+
+def _first_stage(model: dict, infos: Sequence[dict]) -> list[int] | None:
+    """Indices of the candidates whose first-stage probability (:func:`quick_features`) is at least the model's cut;
+    None for a model trained without a first stage (every candidate goes on)."""
+    stage = model.get("first_stage")
+    if stage is None:
+        return None
+    from .fastscore import _dict_weights, proba
+
+    cut = model["first_cut"]
+    fast = _dict_weights(stage)
+    if fast is None or not 0.0 < cut < 1.0:
+        return [i for i, q in enumerate(proba(stage, [quick_features(info) for info in infos])) if q >= cut]
+    weights, intercept, _ = fast
+    z_min = math.log(cut / (1.0 - cut)) - intercept  # P >= cut  <=>  z >= logit(cut)
+    parts: dict = {}
+    return [i for i, info in enumerate(infos) if _quick_z(info, weights, parts) >= z_min]
+
+
+def _quick_z(info: dict, weights: dict[str, float], parts: dict) -> float:
+    """``Σ weight · value`` over :func:`quick_features` (the intercept apart), without making the dict: the cached
+    parts (the edges' bigrams, heading path, title, doc_type probabilities: about 60 of the 80 keys) are summed once
+    per document in ``parts``, by the arguments that make them. Equal to the dict's sum up to the order of the
+    additions (``tests/test_tasks_first_stage.py``)."""
+    get = weights.get
+
+    def part(key: tuple, make) -> float:
+        z = parts.get(key)
+        if z is None:
+            d = make(*key[1:])
+            z = parts[key] = sum(map(mul, map(get, d, repeat(0.0)), d.values()))
+        return z
+
+    text = info["text"]
+    kind = _kind(info)
+    before = info.get("before") or ""
+    z = get("bias", 0.0) + get(f"kind:{kind}", 0.0)
+    z += part(("dt", tuple((info.get("doc_type_proba") or {}).items())), _dt_features)
+    for src in info.get("sources") or ():
+        z += get(f"src:{src}", 0.0)
+    if info.get("rule_final"):
+        z += get("rule_final", 0.0)
+    z += get(f"marker:{_marker_family(info.get('marker'))}", 0.0)
+    z += get("level", 0.0) * (min(info.get("level") or 0, 4) / 4) + get("pos", 0.0) * float(info.get("pos") or 0.0)
+    if info.get("n_units"):
+        z += get("has_units", 0.0)
+    if info.get("n_deadlines"):
+        z += get("has_deadline", 0.0)
+    if info.get("framing"):
+        z += get("framing", 0.0)
+    if info.get("forward"):
+        z += get("forward", 0.0)
+    z += get(f"len:{min(len(text) // 25, 12)}", 0.0)
+    z += get("directive", 0.0) * (min(len(_DIRECTIVE.findall(text)), 10) / 10)
+    z += get("retro", 0.0) * (min(len(_RETRO.findall(text)), 10) / 10)
+    tail = text.rstrip()
+    if tail.endswith((":", "：")):
+        z += get("ends_colon", 0.0)
+    if tail.endswith(("。", ";", "；")):
+        z += get("ends_stop", 0.0)
+    z += part(("b", text[:40], "b:"), _edge_keys) + part(("e", text[-12:], "e:"), _edge_keys)
+    z += part(("h", tuple(info.get("heading_path") or ())), _heading_keys)
+    z += part(("t", info.get("title") or "", kind), _title_keys)
+    z += get(f"short_run:{min(info.get('short_run') or 0, 6)}", 0.0)
+    if "|" in before[-2:]:
+        z += get("table_cell", 0.0)
+    return z + part(("p", _SPACE.sub("", before[-12:])[-4:], "pre:"), _edge_keys)
 
 
 def _gate(model, threshold: float):
@@ -731,12 +846,16 @@ def cross_validate(exs: list[dict], n_folds: int = N_FOLDS) -> dict:
     y = np.array([e["label"] for e in exs])
     n_folds = max(2, min(n_folds, len(set(groups))))
     probs = np.zeros(len(exs))
+    quick = np.ones(len(exs))  # the first stage's out-of-fold probabilities
     X = [features(e["info"]) for e in exs]
+    Q = [quick_features(e["info"]) for e in exs]
     for train, test in fold_split([e["group"] for e in exs], n_folds):
         if len(set(y[train])) < 2:
             continue
         pipe = _pipeline().fit([X[i] for i in train], y[train])
         probs[test] = pipe.predict_proba([X[i] for i in test])[:, 1]
+        first = _first_pipeline().fit([Q[i] for i in train], y[train])
+        quick[test] = first.predict_proba([Q[i] for i in test])[:, 1]
     by_doc: dict[str, list[int]] = defaultdict(list)
     for i, e in enumerate(exs):
         by_doc[e["doc"]].append(i)
@@ -748,6 +867,9 @@ def cross_validate(exs: list[dict], n_folds: int = N_FOLDS) -> dict:
             tot = [a + b for a, b in zip(tot, c)]
         per_threshold[thr] = _prf(*tot)
     best = plateau_middle({t: per_threshold[t]["f1"] for t in THRESHOLDS})
+    first = first_cut(exs, by_doc, probs, quick, best, per_threshold[best]["f1"])
+    if first["cut"] > 0.0:  # the figures below are those of the two stages, as select() runs them
+        probs = np.where(quick >= first["cut"], probs, 0.0)
     rules, model = defaultdict(lambda: [0, 0, 0]), defaultdict(lambda: [0, 0, 0])
     genre: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for doc, idx in by_doc.items():
@@ -758,9 +880,41 @@ def cross_validate(exs: list[dict], n_folds: int = N_FOLDS) -> dict:
             model[key] = [a + b for a, b in zip(model[key], m)]
         g = exs[idx[0]].get("genre") or "?"
         genre[g] = [a + b for a, b in zip(genre[g], m)]
-    return {"n_folds": n_folds, "per_threshold": per_threshold, "threshold": best, "model": per_threshold[best],
+    return {"n_folds": n_folds, "per_threshold": per_threshold, "threshold": best, "first_stage": first,
+            "model": first["prf"] if first["cut"] > 0.0 else per_threshold[best],
             "rules": _prf(*rules["all"]), "per_genre": {k: _prf(*v) for k, v in sorted(genre.items())},
             "per_folder": {k: {"model": _prf(*model[k]), "rules": _prf(*rules[k])} for k in sorted(model)}}
+
+
+FIRST_LOSS = 0.002  # the most the first stage may cost the grouped-CV tasks F1 at the chosen threshold
+FIRST_DROPS = tuple(round(0.05 * i, 2) for i in range(1, 19))  # shares of the candidates the first stage may drop
+
+
+def _first_pipeline():
+    """The first stage: the same estimator over :func:`quick_features`."""
+    return _pipeline()
+
+
+def first_cut(exs: list[dict], by_doc: dict[str, list[int]], probs, quick, threshold: float, f1: float) -> dict:
+    """The first stage's cut: the highest of the out-of-fold first-stage probabilities at the shares of
+    :data:`FIRST_DROPS` under which dropping the candidates keeps the grouped-CV tasks F1 (at ``threshold``)
+    within :data:`FIRST_LOSS` of ``f1``, the F1 without a first stage; 0.0 (keep every candidate) when no share
+    does. ``probs``: the second stage's out-of-fold probabilities, ``quick``: the first stage's."""
+    import numpy as np
+
+    out = {"cut": 0.0, "dropped": 0.0, "prf": None, "f1_one_stage": f1, "tried": {}}
+    for share in FIRST_DROPS:
+        cut = float(np.quantile(quick, share))
+        kept = np.where(quick >= cut, probs, 0.0)
+        tot = [0, 0, 0]
+        for idx in by_doc.values():
+            tot = [a + b for a, b in zip(tot, _doc_counts([exs[i] for i in idx], kept[idx], threshold))]
+        prf = _prf(*tot)
+        dropped = float(np.mean(quick < cut))
+        out["tried"][share] = {"cut": cut, "dropped": round(dropped, 4), "f1": prf["f1"]}
+        if prf["f1"] >= f1 - FIRST_LOSS and cut > out["cut"]:
+            out.update(cut=cut, dropped=round(dropped, 4), prf=prf)
+    return out
 
 
 PLATEAU = 0.002  # F1 within this of the best is a tie: about half the standard error of a CV F1 over ~3,500 gold tasks
@@ -815,10 +969,15 @@ def fit(exs: list[dict], cv: bool = True):  # noqa: ARG001 - see below: the thre
     # that ``taskdb eval --cv`` measures the procedure that made the shipped model (five small fits)
     cv = cross_validate(exs)
     pipe = _pipeline().fit([features(e["info"]) for e in exs], y)
-    meta = {"threshold": cv["threshold"], "cv_tasks_f1": cv["model"]["f1"], "cv_tasks_p": cv["model"]["p"],
+    model = {"pipeline": pipe, "threshold": cv["threshold"]}
+    cut = cv["first_stage"]["cut"]
+    if cut > 0.0:
+        model["first_stage"] = _first_pipeline().fit([quick_features(e["info"]) for e in exs], y)
+        model["first_cut"] = cut
+    meta = {"threshold": cv["threshold"], "first_cut": cut, "first_dropped_cv": cv["first_stage"]["dropped"], "cv_tasks_f1": cv["model"]["f1"], "cv_tasks_p": cv["model"]["p"],
             "cv_tasks_r": cv["model"]["r"], "cv_rules_tasks_f1": cv["rules"]["f1"], "cv": cv,
             "positives": int(sum(y)), "groups": len({e["group"] for e in exs}), "sklearn": sklearn.__version__}
-    return {"pipeline": pipe, "threshold": cv["threshold"]}, meta
+    return model, meta
 
 
 def card(meta: dict) -> str:
@@ -882,6 +1041,15 @@ nothing done (街道计划于…。还将…。: each is a task; a first sentenc
 non-overlapping candidates with probability ≥ {meta['threshold']} whose margins over the threshold sum highest (a paragraph
 and its sentences: the sentences when together they are worth more; the greedy choice of the most probable span first
 took the paragraph: grouped CV 0.923 → 0.924, R 0.921 → 0.926).
+
+A first stage runs before those features (issue 7, extraction speed): the same estimator over what the candidate
+builder knows of a candidate and the cheapest reading of its words (`quick_features`: who proposed it, kind, marker,
+level, position, units, deadlines, heading path, title, doc_type probabilities, length, edge bigrams, how it ends,
+directive and retrospective cue counts). Candidates whose first-stage probability is under
+{meta.get('first_cut', 0.0):.4g} are dropped unread. The cut is the highest out-of-fold first-stage probability, at a
+share of 5 %, 10 % … 90 % of the candidates, under which the grouped-CV F1 at the chosen threshold stays within
+{FIRST_LOSS} of the F1 without a first stage ({cv.get('first_stage', {}).get('f1_one_stage', 0.0):.4f}); it drops
+{100 * meta.get('first_dropped_cv', 0.0):.0f} % of the candidates in CV. The figures below are those of the two stages.
 
 Tried and dropped (tasks model without heldout19-22: its grouped CV on 591 documents, and those 46 scored; main 0.9245
 and 0.938): work with its time and nothing done, with the forward section and report conjunctions (0.9235, 0.936); a

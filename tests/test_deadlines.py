@@ -366,29 +366,33 @@ NEW_SETS = {"heldout13": (0, 0), "heldout14": (0, 0), "heldout15": (0, 0),
             # b: 每月对…开展一次 / 每月组织一次 annotated month without its count (8206, 8208; heldout13-15 count 一次);
             #    每周一开展一次 annotated week without a count, which also sends the report's 9月底前 to next year (8206);
             #    力争全年检查…不少于800个次 annotated 12-31 (8208; the older sets leave 全年 targets, as train16j).
-            # c: grammar defects: 于次年1月20日至2月5日 (次年 not applied to a range, 8312); 2020年至2022年 read as by_date
-            #    (8310); 月内 not read as the month's end (8304); 20日前，完成第三季度…卷宗评查 (the quarter is what the
-            #    record is of, 8304); gold: 全年立案…不少于30起 / 全年培训不少于… annotated 12-31 (8301, 8307, as b);
-            # d: 每月对3座小煤矿开展一次 (the count after the object, 8412, as heldout20); 每日向县防指报送 unannotated
-            #    (8402); 全年培训… annotated 12-31 and 年内新增… unannotated in one document (8410).
-            "train18a": (2, 0), "train18b": (4, 6), "train18c": (3, 6), "train18d": (3, 2),
+            # c: gold: 全年立案…不少于30起 / 全年培训不少于… annotated 12-31 (8301, 8307, as b);
+            # d: 每日向县防指报送 unannotated (8402); 全年培训… annotated 12-31 and 年内新增… unannotated in one document (8410).
+            # Mended by the eighth session (c 3/6 -> 0/3, d 3/2 -> 2/1): 于次年1月20日至2月5日 (次年 applied to a range,
+            # c/8312), 2020年至2022年 (a range of years, c/8310), 月内 (the month's end in a monthly plan, c/8304),
+            # 20日前，完成第三季度…卷宗评查 (the quarter a record is of, c/8304), 每月对3座小煤矿开展一次 (a count of the
+            # objects before the count of acts, d/8412).
+            "train18a": (2, 0), "train18b": (4, 6), "train18c": (0, 3), "train18d": (2, 1),
             # heldout23-26 (the seventh session's blind sets, moved in by the eighth), left:
-            # grammar defects: 于次月5日前…报送上月… not read as monthly (24/2409, 26/2609); 年內 in traditional script
-            #    (26/2610); a report's 4月底前…二季度… beside 一季度计划未完成部分 (the quarter a record is of, 24/2409);
-            #    每周五…推送一期 counted 1 (23/2311, gold leaves the count);
+            # 每周五…推送一期 counted 1 (23/2311, gold leaves the count);
             # gold: 全年设立…不少于30个 / 全年组织…培训不少于4800人次 annotated 12-31 (23/2309, 26/2608, as train18b);
             #    3月份完成… annotated as the month's range (25/2510; SPEC §5 gives 1月份 a range in a schedule cell);
             #    a monthly plan's month heading (6月, 12月) found inside its items' words (25/2511).
-            "heldout23": (1, 2), "heldout24": (3, 3), "heldout25": (1, 3), "heldout26": (0, 4),
-            # train19a-d (eighth session's training sets), left: the grammar defects above again (次月5日前…报 not
-            # monthly: a/9209, c/9308; traditional 年內: a/9108); gold that disagrees with SPEC §5 or the older sets:
+            # Mended by the eighth session (24 3/3 -> 0/0, 26 0/4 -> 0/1): 于次月5日前…报送上月… read as monthly (24/2409,
+            # 26/2609); 年內 and every traditional form (26/2610: the text read through OpenCC); a report's 4月底前…二季度…
+            # beside 一季度计划未完成部分 (the quarter a plan is of, 24/2409).
+            "heldout23": (1, 2), "heldout24": (0, 0), "heldout25": (1, 3), "heldout26": (0, 1),
+            # train19a-d (eighth session's training sets), left: 次月5日前 beside 每月至少开展1次 read once (c/9308);
+            # gold that disagrees with SPEC §5 or the older sets:
             # 于8月上旬 / 6月中旬组织一次 / 10月下旬 / 8月下旬 annotated by_date (a/9101, 9107, 9110, c/9308; SPEC and the
             # older sets read a bare 上旬/中旬/下旬 as a range, as train16j); 每周一报 / 每周一开展一次 / 每周通报一次 / 每周开展
             # 一次 / 每季度末前完成一次 annotated without the count (a/9107, c/9302, d/9404-9406; heldout13-15 count it),
             # while 每季度第一个月10日前召开一次 and 每年…开展一次 are counted (d/9411, 9412); 每学期开学后一个月内 (a/9105, a
             # limit relative to a start) and 每日巡查 in a 整改要求 (c/9301) unannotated; a report's 6月25日前 resolved
             # against its own year (c/9302); a phase line (动员部署（2025年2月）) inherited (d/9408); 每年预算安排 yearly (d/9412).
-            "train19a": (5, 5), "train19b": (0, 1), "train19c": (4, 4), "train19d": (5, 7)}
+            # Mended by the eighth session (a 5/5 -> 5/4, b 0/1 -> 0/0): 次月5日前…报 as monthly (b/9209), traditional
+            # 年內 (a/9108).
+            "train19a": (5, 4), "train19b": (0, 0), "train19c": (4, 4), "train19d": (5, 7)}
 
 
 def _month(gold_path) -> int | None:
@@ -435,8 +439,8 @@ def test_gold_agreement():
     # read only with the month: heldout12's monthly plan 8日前 ×1, 15日前 ×2, 20日前, 25日前, 上旬, 下旬, 月底前; train16h's
     # (6809, 11月份) 10日前, 15日前, 20日前, 25日前, 中旬, 下旬, 月底前 ×2; heldout18's (1807, 11月份) +1: its day
     # forms agree (before the months a record or a plan is of were read so, 通报1—10月事故情况, it netted -1)
-    # train18c a fifth monthly plan (8304, 11月份): +8
-    assert counts["all", "month_context"] == 25
+    # train18c a fifth monthly plan (8304, 11月份): +8; its 月内 and its 20日前 beside the quarter a record is of: +2
+    assert counts["all", "month_context"] == 27
     assert counts["dev", "tp"] >= 50 and counts["all", "tp"] >= 250 and not wrong, wrong
     for part, (fp, fn) in NEW_SETS.items():  # mending one of them shows here: lower the pinned figure
         assert (counts[part, "fp"], counts[part, "fn"]) == (fp, fn), (part, counts[part, "fp"], counts[part, "fn"])

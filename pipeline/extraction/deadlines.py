@@ -82,6 +82,7 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import functools
 import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -116,7 +117,7 @@ SINGLE_RE = re.compile(  # (至|于)? (year)? month (day (time of day)? | 旬 | 
     rf"(?:(?P<d>{_D})[日号](?:{_WEEKDAY})?(?P<tod>{_TOD})|(?P<dek>[上中下]|上中|中下)旬|(?P<eom>底|末)|(?P<fen>份))?"
     rf"(?:(?P<before>{_BEFORE})|(?P<until>{_UNTIL}))?")
 RANGE_RE = re.compile(
-    rf"{_NOT_AFTER_NUM}(?:(?P<ay>{_Y})年|(?P<aty>{_THIS_YEAR}))?(?P<am>{_M})月"
+    rf"{_NOT_AFTER_NUM}(?:(?P<ay>{_Y})年|(?P<aty>{_THIS_YEAR})|(?P<any>次年|翌年|第二年))?(?P<am>{_M})月"
     rf"(?:(?P<ad>{_D})[日号]?|(?P<adek>[上中下]|上中|中下)旬|份)?(?:{_SEP})"
     rf"(?:(?P<byend>年底|年末)|(?:(?P<by>{_Y})年|(?P<bty>次年|翌年|第二年|明年))?(?:(?P<bm>{_M})月)?"
     rf"(?:(?P<bd>{_D})[日号]|(?P<bdek>[上中下]|上中|中下)旬|(?P<beom>底|末)|(?P<bfen>份))?)(?:{_BEFORE}|{_UNTIL})?")
@@ -131,6 +132,10 @@ MD_RANGE_RE = re.compile(  # 4.1-4.10, 4.1—10 (a phase label's or a table cell
     rf"(?<![\d.．/\-])(?P<am>1[0-2]|0?[1-9])[.．](?P<ad>3[01]|[12]\d|0?[1-9])\s*(?:[—–\-~～－]+|至|到)\s*"
     rf"(?:(?P<bm>1[0-2]|0?[1-9])[.．])?(?P<bd>3[01]|[12]\d|0?[1-9])(?![\d.．%])(?:{_BEFORE}|{_UNTIL})?"
     rf"(?![^\s,，;；。、)）]{{0,2}}?(?:米|吨|元|倍|公里|千克|小时|分|度|%|级|万|亿))")
+YEARS_RE = re.compile(  # 2020年至2022年, 2024—2026年，: from the first year's first day to the last's last
+    rf"(?<![\d〇○零一二三四五六七八九])(?P<ay>{_Y})(?P<a_nian>年)?(?:{_SEP})(?P<by>{_Y})年"
+    # not a period that names a plan or a season (2023—2024年度冬春火灾防控, 2024—2026年行动计划)
+    rf"(?![度底末初内间上下第\d])")
 GLUED_RE = re.compile(r"(?<![\d.])(?P<g>\d{3,4})月(?P<fen>份)?")  # 510月份: a lost separator
 _ITEM = rf"(?:(?:{_Y})年)?(?:{_M})月份?(?:(?:{_D})[日号]|(?:[上中下]|上中|中下)旬|底|末)?"
 LIST_RE = re.compile(  # 3月、6月、9月、12月底前; 6月中旬、12月中旬前; 1月、4月、7月、10月的5日前: the last's 底/日/前 is every item's
@@ -143,12 +148,13 @@ _ITEM_RE = re.compile(
 YEAR_RE = re.compile(
     rf"(?<![上去前往近每岁\d一二三四五六七八九十两几数多个半周])"
     rf"(?P<pre>(?:计划|力争|争取|确保)?(?:截至|截止到?|至|到|{_AT})?)"
-    rf"(?:(?P<y>{_Y})|(?P<ty>今|本|当|明))?(?P<dup>年(?=年))?年(?P<part>底|末|度?内)?(?P<before>{_BEFORE})?"
+    rf"(?:(?P<y>{_Y})|(?P<ty>今|本|当|明))?(?P<dup>年(?=年))?年(?P<part>底|末|度?内(?!容))?(?P<before>{_BEFORE})?"
     # 2000年以前建成的自建房: an age that describes things, not a time to finish by
     r"(?![^,，;；。、\n]{0,4}?(?:建成|建造|修建|建设|投用|投产|竣工|出生|登记|注册|出厂|购置|生产)的)")
 # a period that modifies a noun (做好四季度安全防范工作, 上半年目标责任落实情况, 二季度安全生产形势分析会): the period
 # the work or the record is of, not a time to finish by
-_OF_PERIOD = r"(?:安全生产|安全防范|安全)?(?:工作|情况|形势|总结|目标|任务)"
+_OF_PERIOD = (r"(?:安全生产|安全防范|安全)?(?:工作|情况|形势|总结|目标|任务)|计划(?:未|的|内|任务|目标|数|量|执行|完成情况)"
+              r"|(?:行政处罚|执法|事故|安全生产)?(?:案件)?(?:卷宗|案卷|报表|统计数据)")
 # months that name the period a record or a plan is of (通报1—10月事故情况, 做好12月份安全生产执法检查计划编制工作): the
 # nouns of the record only, never a verb between (6月开展检查并报送情况 is a schedule)
 OF_MONTHS = re.compile(r"的?(?:全[省市区县镇乡])?(?:安全生产|安全|消防|防汛|生产|事故|执法|检查|督查|值班|隐患|排查|培训|"
@@ -168,6 +174,8 @@ _STOP_CLAUSE = r",，;；。:：!！?？\n()（）"  # a list (、) may stand be
 # (一次, 两轮), and a short parenthetical (各县（区）, 各县（市、区）)
 _WORD_NUM = r"[一二两三四五六七八九十](?![一二两三四五六七八九十]*(?:次|个|场|期|轮|批|项|份|篇|件|起|回|遍))"
 _PAREN = r"[(（][^()（）,，;；。\n]{1,6}[)）]"
+# a number of the objects in the filler (每月对3座小煤矿开展一次): its measure word is not a count of acts
+_OBJ_NUM = r"\d+(?=[座家个所处户名辆台条艘栋间片])"
 # 按季度记录, 按月报送: a recurring act (a record, a report, a check); not a manner of keeping (按月建立工作台账)
 _BY_PERIOD = r"按(?=(?:季度?|半年|月|周)(?:记录|报送|上报|通报|报告|开展|组织|召开|检查|调度|统计|汇总|分析|研判|考核|评估))"
 REC_RE = re.compile(
@@ -175,12 +183,16 @@ REC_RE = re.compile(
     rf"(?:的?(?:(?:{_M})月份?)?(?:(?:{_D})[日号]|[上中下]旬|底|末|的?第[一二三四五1-5]个?(?:周|星期))"
     rf"|的?(?:{_M})月份?|年(?:底|末)|(?:上午|下午|晚上)?(?:\d{{1,2}}[:：]\d{{2}}|\d{{1,2}}[时点]))?(?:{_BEFORE})?"
     rf"(?:(?:[^{_STOP_CLAUSE}]|{_PAREN}){{0,30}}?(?:至少|不少于|不低于|最少|最低)(?:[^{_STOP}\d一二两三四五六七八九十]|"
-    rf"[一二三四五六七八九十]、|[一二三四五六七八九十](?=级)|{_WORD_NUM}|{_PAREN})"  # 至少对全市一、二级…企业督导检查1次
+    rf"[一二三四五六七八九十]、|[一二三四五六七八九十](?=级)|{_WORD_NUM}|{_PAREN}|{_OBJ_NUM})"  # 至少对全市一、二级…企业督导检查1次
     rf"{{0,24}}?(?P<ca>{_NUMC})(?:次|个|场|期|轮|批|项|份|篇|件|起|回|遍)"
     # 每周对主次干道、广告牌开展一次巡查, 每周在融媒体中心播发1期, 每季度联合县消防救援大队对农村“三合一”场所、出租屋
     # 开展一次…: the count of the clause (a list, an actor and an object may stand before it)
-    rf"|(?:[^{_STOP_CLAUSE}\d一二两三四五六七八九十]|{_WORD_NUM}|{_PAREN}){{0,32}}?(?P<cb>{_NUMC})(?:次|期|场|轮|遍)(?!性)"
+    rf"|(?:[^{_STOP_CLAUSE}\d一二两三四五六七八九十]|{_WORD_NUM}|{_PAREN}|{_OBJ_NUM}){{0,32}}?(?P<cb>{_NUMC})(?:次|期|场|轮|遍)(?!性)"
     r"|(?P<cc>一)报(?![送告道表名]))?")  # 督导情况每周一报: once (but 每周一报送: on Mondays)
+NEXT_MONTH_RE = re.compile(rf"次月(?P<d>{_D})[日号](?P<tod>{_TOD})(?:{_BEFORE})")  # 于次月5日前报送上月…
+# what makes 次月X日前 the limit of every month's cycle (上月的数据, 每月汇总, 自本月起): without it, the month after an
+# unnamed event (活动结束后，于次月5日前上报) is relative to an unknown start (SPEC §5)
+MONTHLY_CUE = re.compile(r"上月|上个月|当月|每月|逐月|按月|本月起|每个月")
 # A monthly plan's day-only forms (8日前, 15日前完成, 下旬, 月底前): read only where the caller knows the month the
 # document covers (``month``); without it they name no month and are not deadlines.
 DAY_RE = re.compile(
@@ -191,7 +203,8 @@ DAYS_RE = re.compile(  # 1日—10日, 11-20日 in a plan for one month: those d
     rf"(?<![\d一二三四五六七八九十〇零月号日年第每周个余多几两.．:：/\-])(?P<a>{_D})[日号]?(?:{_SEP})(?P<b>{_D})[日号]"
     rf"(?:{_BEFORE}|{_UNTIL})?")
 DEK_RE = re.compile(rf"(?<![月\d一二三四五六七八九十每])(?P<pre>至|到|{_AT})?(?:本月|当月)?(?P<dek>[上中下]|上中|中下)旬(?P<before>{_BEFORE})?")
-EOM_RE = re.compile(rf"(?<![每次上下个\d一二三四五六七八九十])(?P<pre>至|到|{_AT})?(?:本|当)?月(?:底|末)(?P<before>{_BEFORE})?")
+EOM_RE = re.compile(rf"(?<![每次上下个岁\d一二三四五六七八九十])(?P<pre>至|到|{_AT})?(?:本|当)?月"
+                    rf"(?:底|末|内(?![容部外涵设置业务勤河陆地蒙]))(?P<before>{_BEFORE})?")  # 月底前, 月内
 # what makes 每年/每月 a rate rather than a recurrence: a standard or a sum of money in its clause
 RATE = re.compile(rf"[^{_STOP_CLAUSE}]{{0,20}}?(?:标准|\d+(?:\.\d+)?\s*[万亿千]?元)")
 # but 每年安排专项资金不少于800万元: the work of putting money in the budget, done every year
@@ -314,6 +327,7 @@ class _Cand:
     at: bool = False  # after the preposition 于/在: cued unless the clause tells of the past
     day: bool = False  # a single day (6月12日是咨询日: the day of the work)
     cell_only: bool = False  # a bare 2024-06-30 in running text is a time stamp, not a schedule
+    cycle: bool = False  # 次月5日前 of a monthly cycle: read once where the text gives the month's recurrence (每月…)
 
 
 # -- handlers: (match, year, text) -> _Cand | list[_Cand] | None ----------------
@@ -410,6 +424,8 @@ def _range(m: re.Match, year: int | None, text: str) -> _Cand | None:
         return None  # 5—9月是主汛期: a period described; 通报1—10月事故情况: the period a record is of; 1—5月，全市共…
     masked = _masked(g["ay"], g["am"], g["ad"], g["by"], g["bm"], g["bd"])
     ay = _year(g["ay"], year)
+    if g["any"] and ay is not None:  # 于次年1月20日至2月5日: both ends in the year after the document's
+        ay += 1
     by = _year(g["by"], None) if g["by"] and not masked else (ay + 1 if ay and g["bty"] in ("次年", "翌年", "第二年") else ay)
     am = _num(g["am"]) if not masked else 1
     bm = _num(g["bm"]) if g["bm"] and not masked else (12 if g["byend"] else am)
@@ -450,6 +466,28 @@ def _md_range(m: re.Match, year: int | None, text: str) -> _Cand | None:
     return _Cand(m.start(), m.end(), Deadline("range", start=_iso(a and a[0]), end=_iso(b and b[1])), cell_only=True)
 
 
+def _years(m: re.Match, year: int | None, text: str) -> _Cand | None:
+    """2020年至2022年 (and 2024—2026年, before a comma): a range from the first year's first day to the last's last."""
+    if not m["a_nian"] and not text.startswith(("，", ","), m.end()):
+        return None  # 2024—2026年安全生产规划: the years a plan is of
+    if IS.match(text, m.end()) or OF_MONTHS.match(text, m.end()) or TALLY_AFTER.match(text, m.end()) \
+            or ATTRIB.match(text, m.end()):
+        return None
+    if _masked(m["ay"], m["by"]):
+        return _Cand(m.start(), m.end(), Deadline("range", masked=True))
+    ay, by = _year(m["ay"], None), _year(m["by"], None)
+    return _Cand(m.start(), m.end(), Deadline("range", start=date(ay, 1, 1).isoformat(), end=date(by, 12, 31).isoformat()))
+
+
+def _next_month(m: re.Match, year: int | None, text: str) -> _Cand | None:
+    """于次月5日前报送上月… : every month's report, due in the month after (a recurring month requirement)."""
+    lo = max((text.rfind(ch, 0, m.start()) for ch in "。;；!！?？\n"), default=-1) + 1
+    stop = CLAUSE_END.search(text, m.end())
+    if not MONTHLY_CUE.search(text, lo, stop.start() if stop else len(text)):
+        return None
+    return _Cand(m.start(), m.end(), Deadline("recurring", freq="month"), cycle=True)
+
+
 def _glued(m: re.Match, year: int | None, text: str) -> _Cand | None:
     g = m["g"]
     splits = [(int(g[:i]), int(g[i:])) for i in range(1, len(g)) if g[i] != "0"]
@@ -466,6 +504,8 @@ def _year_level(m: re.Match, year: int | None, text: str) -> _Cand | None:
     yr = _year(y, year)
     if pre.endswith(_ASOF) and not before or m["dup"] and not (y or m["ty"]):  # 年年开展: every year
         return None
+    if pre.endswith(_TO) and TALLY_AFTER.match(text, m.end()):
+        return None  # 2021年至2023年，全县共发生…: the end of a period reviewed
     if part:  # 年底, 年末, 年内, 2025年底前, 2025年年底前
         return _Cand(m.start(), m.end(), _by(yr and date(yr, 12, 31), masked))
     if not y:  # 年前 (Spring Festival), 今年 alone; but 今年要全面开工 is due by the year's end
@@ -558,7 +598,8 @@ def _days(m: re.Match, year: int | None, text: str, month: int) -> _Cand | None:
 
 MONTH_PATTERNS = ((DAYS_RE, _days), (DAY_RE, _day), (DEK_RE, _dek), (EOM_RE, _eom))
 
-PATTERNS = ((YEARLY_RE, _yearly), (LIST_RE, _list), (RANGE_RE, _range), (MONTHS_RE, _months), (GLUED_RE, _glued), (DOTTED_RE, _dotted), (MD_DOTTED_RE, _md_dotted),
+PATTERNS = ((YEARLY_RE, _yearly), (LIST_RE, _list), (RANGE_RE, _range), (MONTHS_RE, _months), (YEARS_RE, _years),
+            (NEXT_MONTH_RE, _next_month), (GLUED_RE, _glued), (DOTTED_RE, _dotted), (MD_DOTTED_RE, _md_dotted),
             (MD_RANGE_RE, _md_range),
             (SINGLE_RE, _single),
             (YEAR_RE, _year_level), (QUARTER_RE, _quarter), (HALF_RE, _half), (REMAIN_RE, _remain),
@@ -571,6 +612,27 @@ _NUMCH = set("0123456789" + _CNDIGIT + "十")
 _UNIT_SEP = _UNIT | _RANGE_SEP
 _NUM_UNIT = _NUMCH | _UNIT
 _FULLWIDTH_DIGIT = re.compile("[０-９]")
+# the traditional forms (OpenCC s2t, s2tw, s2hk) of the characters the patterns above are written in, and 週: a text
+# holding one is read through OpenCC's t2s (年內, 於次年, 每週, 組織開展: tests/test_deadlines.py checks the list)
+TRADITIONAL = ("萬與專業兩個爲為舉鄉爭於產億會體餘關內冊農況準幾劃辦務動勢區協廠縣發臺號後噸啓啟諮團場學實審對導將屬歲幹並廣"
+               "應開強當錄總執報撥據數時來標檢匯點現監礎確禮籌籤緊級線組織終經結統繼續編聯節範補計認訓議記講設評話詢調責賬購費資"
+               "輪較過裏裡鑑鍵鎮間隊陸隱項須週戶條棟災礦罰處規輛")
+_TRADITIONAL_RE = re.compile(f"[{TRADITIONAL}]")
+
+
+@functools.cache
+def _t2s():
+    import opencc  # loaded only for a text in traditional script
+
+    return opencc.OpenCC("t2s")
+
+
+def _simplified(text: str) -> str:
+    """``text`` in simplified characters, one for one (the matches' positions are the original text's)."""
+    conv = _t2s().convert(text)
+    if len(conv) != len(text):  # a phrase conversion changed the length: convert character by character
+        conv = "".join(c if len(c := _t2s().convert(ch)) == 1 else ch for ch in text)
+    return conv
 
 
 def _compact(text: str) -> tuple[str, list[int] | None]:
@@ -605,10 +667,11 @@ def _compact(text: str) -> tuple[str, list[int] | None]:
 # finditer over those segments only (the cut after each included, for the lookaheads; the lookbehinds see the
 # whole text) finds exactly what finditer over the whole text finds, without trying every position of a document.
 CUT = re.compile(r"[,，。;；!！?？\n]")
-ANCHORS = {YEARLY_RE: "每", LIST_RE: "月", RANGE_RE: "月", MONTHS_RE: "月", GLUED_RE: "月", SINGLE_RE: "月", DOTTED_RE: "./-", MD_DOTTED_RE: ".．/", MD_RANGE_RE: ".．",
+ANCHORS = {YEARLY_RE: "每", LIST_RE: "月", RANGE_RE: "月", MONTHS_RE: "月", YEARS_RE: "年", NEXT_MONTH_RE: "月",
+           GLUED_RE: "月", SINGLE_RE: "月", DOTTED_RE: "./-", MD_DOTTED_RE: ".．/", MD_RANGE_RE: ".．",
            YEAR_RE: "年", QUARTER_RE: "季", HALF_RE: "半", REMAIN_RE: "今", REC_RE: "每按",
            DAY_RE: "日号", DAYS_RE: "日号", DEK_RE: "旬", EOM_RE: "月"}
-MONTH_TRIGGER = re.compile(r"[日号旬]|月[底末]")
+MONTH_TRIGGER = re.compile(r"[日号旬]|月[底末内]")
 _ANCHOR_RE = {chars: re.compile(f"[{re.escape(chars)}]") for chars in set(ANCHORS.values())}
 
 
@@ -644,6 +707,8 @@ def _finditer(rx: re.Pattern, text: str, segs: list[tuple[int, int]]):
 
 
 def _scan(text: str, year: int | None, cell: bool, month: int | None = None) -> list[_Cand]:
+    if _TRADITIONAL_RE.search(text):
+        text = _simplified(text)
     norm, idx = _compact(text.translate(FULLWIDTH) if _FULLWIDTH_DIGIT.search(text) else text)
     if not TRIGGER.search(norm) and not (month and MONTH_TRIGGER.search(norm)):  # most sentences end here
         return []
@@ -688,6 +753,9 @@ def _scan(text: str, year: int | None, cell: bool, month: int | None = None) -> 
         if _restated(norm, c, out):
             continue
         out.append(c)
+    if any(c.cycle for c in out):  # 每月汇总…，于次月5日前报送: the month's recurrence, read once
+        out = [c for c in out if not (c.cycle and any(
+            o is not c and o.deadline.kind == "recurring" and o.deadline.freq == "month" for o in out))]
     if idx is not None:
         out = [replace(c, start=idx[c.start], end=idx[c.end - 1] + 1) for c in out]
     return out

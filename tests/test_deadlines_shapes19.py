@@ -82,3 +82,24 @@ def test_traditional_list_covers_the_grammar():
     forms = {conv.convert(c) for conv in map(opencc.OpenCC, ("s2t", "s2tw", "s2hk")) for c in chars}
     missing = sorted(f for f in forms if len(f) == 1 and f not in chars and f not in grammar.TRADITIONAL)
     assert not missing, "".join(missing)
+
+
+# -- the document around the task (the pipeline on documents written here) -------------------------------------------
+from test_deadlines_unseen import _deadlines_of, _doc  # noqa: E402
+
+ITEMS = """青石市安委会成员单位2019年度安全生产重点任务清单
+一、市公安局
+年度任务：
+1.4—10月开展农村道路交通安全集中整治，每周组织不少于1次夜查统一行动。
+2.4月底前完成全市校车安全隐患排查。
+"""
+
+
+def test_an_item_number_before_a_range_of_months(tmp_path):
+    """heldout24/2404's shape: 1.4—10月开展… is item 1 and the range 4—10月 (not item 1.4 and a bare 10月); 1.4月底前
+    stays item 1 with its 4月底前 (tests/test_readers.py)."""
+    doc = _doc(tmp_path, "items.txt", ITEMS)
+    assert _deadlines_of(doc, "农村道路交通安全集中整治") == [("range", "2019-04-01", "2019-10-31"),
+                                                   ("recurring", "week", 1)]
+    assert any(t.text.startswith("4—10月开展") for t in doc.tasks)
+    assert _deadlines_of(doc, "校车安全隐患排查") == [("by_date", "2019-04-30")]

@@ -103,3 +103,26 @@ def test_an_item_number_before_a_range_of_months(tmp_path):
                                                    ("recurring", "week", 1)]
     assert any(t.text.startswith("4—10月开展") for t in doc.tasks)
     assert _deadlines_of(doc, "校车安全隐患排查") == [("by_date", "2019-04-30")]
+
+
+PHASES_AND_BESIDE = """青石县应急管理局关于2025年第一季度工作情况的汇报
+一、第一季度工作
+全县检查生产经营单位864家次，排查一般隐患1538处。
+二、第二季度工作安排
+第二季度，我局将以危化品安全整治为重点，分两个阶段推进：
+（一）排查整治阶段（4月1日至5月31日）。县应急管理局牵头，对全县危化品企业开展全覆盖检查，5月底前完成第一轮检查。
+（二）总结提升阶段（6月1日至6月30日）。对整治情况开展“回头看”，总结推广典型经验做法。
+同时，抓好以下两项工作：一是县水利局要在5月15日前完成全县小型水库的汛前安全检查；二是各乡镇每月5日前将上月隐患排查治理情况报县应急管理局。
+青石县应急管理局
+2025年4月3日
+"""
+
+
+def test_work_beside_the_phases_is_not_the_last_phases(tmp_path):
+    """heldout23/2308's shape: a paragraph opened by 同时，(此外，另外，) after the last phase item holds work beside the
+    phases: the last phase's dates are not its tasks'; the phase items keep theirs (SPEC §8)."""
+    doc = _doc(tmp_path, "phases.txt", PHASES_AND_BESIDE)
+    assert _deadlines_of(doc, "汛前安全检查") == [("by_date", "2025-05-15")]
+    assert _deadlines_of(doc, "上月隐患排查治理情况") == [("recurring", "month", None)]
+    assert ("range", "2025-06-01", "2025-06-30") in _deadlines_of(doc, "回头看")
+    assert ("range", "2025-04-01", "2025-05-31") in _deadlines_of(doc, "全覆盖检查")

@@ -39,6 +39,9 @@ NEXT_STEP = re.compile(r"下一步[,，:：]?")
 SIGNATURE = re.compile(r"\n(?:[^\n。]{2,40}\n)?(?:\d{4}|[二〇零一三四五六七八九]{4})年[\d一二三四五六七八九十]{1,3}月"
                        r"[\d一二三四五六七八九十]{1,3}日\s*$")
 PHASE = re.compile(r"阶段|时间安排|步骤|[(（][^)）]*\d+\s*月[^)）]*[)）]")
+# a paragraph that opens with work beside the phases (…（三）总结提升阶段（6月16日至6月30日）。…\n同时，抓好以下三项工作：一是…):
+# the last phase's dates are not its tasks'
+BESIDE_PHASES = re.compile(r"\n[ \t\u3000]*(?:同时|此外|另外|与此同时)[,，]")
 COMMITMENT = re.compile(r"(?<=[。;；\n])[^。;；\n]{0,40}(?:确保|力争|计划于|将于|务必)[^。;；\n已了]{0,40}前[^。;；\n已了]{0,30}(?:完毕|完成|到位|办结)[^。;；\n]{0,20}[。;；]")
 # a sentence that hands work to a unit (会后由安委办统一梳理): a task even outside the directives
 HANDED = re.compile(r"(?<=[。;；:：\n])[^。;；:：\n]{0,40}由[^,，。;；]{2,20}?(?:统一|负责|牵头)[^。;；\n]{2,80}[。;；]")
@@ -246,7 +249,7 @@ class _Builder:
                 continue  # the task's own words
             hs, he = anc.heading_span
             heading = self.doc.text[hs:he]
-            if not PHASE.search(heading):
+            if not PHASE.search(heading) or BESIDE_PHASES.search(self.doc.text, he, span[0]):
                 continue
             for d in _deadlines(heading, self.year_for(hs), hs) or _phase_dates(heading, self.year_for(hs), hs):
                 key = (d.kind, d.date, d.start, d.end, d.freq, d.min_count)

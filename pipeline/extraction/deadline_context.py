@@ -25,7 +25,10 @@ The extractor reads each task's text alone; two kinds of time requirement need t
 - **明年 in the running text** of a document whose dates the task finder read in the document's own year: the next
   year's (:func:`next_year_said`; in a part that plans the next year the task finder passes that year already); so
   are the dates of a task on a line opened by a label of next year's plans (``2025年工作打算：一是…`` in a 2024
-  report: :func:`next_year_line`), which no heading marks.
+  report: :func:`next_year_line`), which no heading marks;
+- a **report's limit that its own date has passed** (``力争1月底前实现…全覆盖`` in a report signed 2018年12月17日): a date
+  without its own year that falls well before the date signing the report is next year's (:func:`after_signing`);
+  a report commits to what is still to do.
 
 A deadline is added only when the task has none equal to it (nor the same recurrence with its count: 每月至少组织一次
 then a field's 每月); nothing is removed (明年's are re-read, not added).
@@ -36,6 +39,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import replace
+from datetime import date, timedelta
 
 from ..model import Deadline, Document, Task
 from .deadlines import find_deadlines, parse_deadline
@@ -362,12 +366,48 @@ def next_year_said(doc: Document, d: Deadline) -> Deadline:
     return _read_in(d, doc.year + 1)
 
 
+# a deadline's own year (2025年6月底前, 二〇二五年, 今年): it is read as written
+OWN_YEAR = re.compile(r"\d{2,4}\s*年|[〇○零一二三四五六七八九]{4}\s*年|[今本明次翌当]年")
+#: how long before the signing date a report's limit must fall to be next year's: a date just before it (10月1日至7日
+#: in a report signed 10月8日) is work just done
+SIGNED_MARGIN = timedelta(days=90)
+
+
+def after_signing(doc: Document, d: Deadline, signed: date) -> Deadline:
+    """``d`` read in the next year when it falls more than :data:`SIGNED_MARGIN` before the date signing the report
+    ``doc`` (``力争1月底前…`` in a report of 2018年12月17日 is due 2019-01-31) and neither its words nor its line before
+    it name a year (``2024年下半年工作安排：…5月底前…`` is 2024's, whenever signed)."""
+    due = d.date if d.kind == "by_date" else d.end if d.kind == "range" else None
+    if not due or d.masked or not d.raw or OWN_YEAR.search(d.raw) or date.fromisoformat(due) >= signed - SIGNED_MARGIN:
+        return d
+    if d.span is not None:
+        s = d.span[0]
+        line = doc.text[doc.text.rfind("\n", max(0, s - 400), s) + 1:s]
+        if re.search(rf"{int(due[:4])}\s*年", line):
+            return d
+    again = _read_in(d, int(due[:4]) + 1)
+    moved = again.date if again.kind == "by_date" else again.end
+    return again if moved and date.fromisoformat(moved) > signed else d
+
+
+def _signed(doc: Document) -> date | None:
+    """The date signing a report (its last line that is a date alone), when it is in or after the document's year."""
+    from ..normalise.checks import document_date
+
+    if doc.doc_type != "report" or not doc.year:
+        return None
+    iso = document_date(doc.text)
+    signed = date.fromisoformat(iso) if iso else None
+    return signed if signed and signed.year >= doc.year else None
+
+
 def resolve(doc: Document, tasks: list[Task]) -> list[Task]:
     """``tasks`` (of ``doc``) with each task's context deadlines added (see the module's docstring)."""
     month = doc.meta.get("month")
     by_id = {sec.id: sec for sec in doc.sections}
     out = []
     starts = sorted(t.span[0] for t in tasks)
+    signed = _signed(doc)
     for t in tasks:
         k = bisect.bisect_right(starts, t.span[0])
         next_start = starts[k] if k < len(starts) else len(doc.text)
@@ -392,5 +432,7 @@ def resolve(doc: Document, tasks: list[Task]) -> list[Task]:
             add.insert(0, lab)
         if add:
             t = replace(t, deadlines=(*t.deadlines, *add))
+        if signed is not None and t.deadlines:
+            t = replace(t, deadlines=tuple(after_signing(doc, d, signed) for d in t.deadlines))
         out.append(t)
     return out

@@ -213,3 +213,14 @@ def test_real_two_page_copies_lose_their_single_header():
         assert joined in out.replace("\n", ""), stem
         if gone:
             assert gone not in out, stem
+
+
+def test_an_items_enclosed_numeral_is_no_garbage():
+    """heldout24/2411's shape: ① and ② opening items (…以下工作：\n①第三季度完成…；\n②6月份组织…) are item numbers, not
+    byte-garbled runs: no garbled_text flag (the structure read them as garbled markers, which cut the items from
+    their phase heading); a run of suspicious characters that no shift restores is still flagged."""
+    text = "市安监局重点做好以下工作：\n①第三季度完成全市零售网点布局规划调整；\n②6月份组织从业人员安全培训。"
+    m = S.restore_garbled(Mapped.of(text))
+    assert m.text == text and not [f for f in m.flags if f[0] == "garbled_text"]
+    m = S.restore_garbled(Mapped.of("加强管理。\nㄎ①┥工作"))
+    assert [f for f in m.flags if f[0] == "garbled_text"]

@@ -159,8 +159,9 @@ def _old_restore_garbled(text):
                 j = i
                 while j < len(line) and (steps._suspicious(line[j]) or j - i < 1):
                     j += 1
-                m.flag("garbled_text", "byte-garbled characters that could not be restored", line_start + i,
-                       line_start + j)
+                if not (j - i == 1 and steps._ENCLOSED_NUMERAL.match(line[i])):  # an item's ①, as restore_garbled
+                    m.flag("garbled_text", "byte-garbled characters that could not be restored", line_start + i,
+                           line_start + j)
                 i = j
         line_start += len(line) + 1
     for s, e, r in edits:

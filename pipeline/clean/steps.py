@@ -135,6 +135,10 @@ def _suspicious_chars() -> frozenset[str]:
     return frozenset(out)
 
 
+# an enclosed numeral alone (①, ⑵, ⒊) among common characters is an item's number that no shift restores, not garbage
+_ENCLOSED_NUMERAL = re.compile("[\u2460-\u249b]")
+
+
 @lru_cache(maxsize=1)
 def _suspicious_rx() -> re.Pattern:
     return re.compile("[" + "".join(re.escape(c) for c in sorted(_suspicious_chars())) + "]")
@@ -272,8 +276,9 @@ def restore_garbled(m: Mapped) -> Mapped:
                 j = i
                 while j < len(line) and (_suspicious(line[j]) or j - i < 1):
                     j += 1
-                m.flag("garbled_text", "byte-garbled characters that could not be restored", line_start + i,
-                       line_start + j)
+                if not (j - i == 1 and _ENCLOSED_NUMERAL.match(line[i])):  # ①第三季度完成…: an item's number
+                    m.flag("garbled_text", "byte-garbled characters that could not be restored", line_start + i,
+                           line_start + j)
                 i = j
         line_start += len(line) + 1
     for s, e, r in edits:

@@ -104,7 +104,8 @@ _UNTIL = r"为止|止"  # 至5月31日止: until that day
 _TOD = (r"(?:上午|下午|中午|晚上|晚间|早上|凌晨|傍晚)?"  # 11月18日下午之前, 下午4:00分前, 17时前
         r"(?:\d{1,2}[:：]\d{2}分?|\d{1,2}[时点](?:\d{1,2}分|半)?|[一二三四五六七八九十]{1,3}[时点]半?)?")
 _WEEKDAY = r"[(（](?:星期|周|礼拜)[一二三四五六日天][)）]"  # 6月8日（星期二）上午9:00
-_SEP = r"(?:起|开始)?(?:至|到)|[—–\-~～－―〜‐‑‒─﹣]+|一(?=\d)"
+_DASHES = r"—–\-~～－―〜‐‑‒─﹣"
+_SEP = rf"(?:起|开始)?(?:至|到)|[{_DASHES}]+|一(?=\d)"
 _NOT_AFTER_NUM = r"(?<![\d一二三四五六七八九十两几〇零每第])"
 _THIS_YEAR = r"今年|本年|当年|明年"
 # 于 and 在 as prepositions, not inside a word (关于2020年…, 对于, 由于; 现在, 存在, 正在)
@@ -133,7 +134,7 @@ MD_RANGE_RE = re.compile(  # 4.1-4.10, 4.1—10 (a phase label's or a table cell
     rf"(?:(?P<bm>1[0-2]|0?[1-9])[.．])?(?P<bd>3[01]|[12]\d|0?[1-9])(?![\d.．%])(?:{_BEFORE}|{_UNTIL})?"
     rf"(?![^\s,，;；。、)）]{{0,2}}?(?:米|吨|元|倍|公里|千克|小时|分|度|%|级|万|亿))")
 YEARS_RE = re.compile(  # 2020年至2022年, 2024—2026年，: from the first year's first day to the last's last
-    rf"(?<![\d〇○零一二三四五六七八九])(?P<ay>{_Y})(?P<a_nian>年)?(?:{_SEP})(?P<by>{_Y})年"
+    rf"(?<![\d〇○零一二三四五六七八九])(?P<ay>{_Y})(?P<a_nian>年)?(?:(?:起|开始)?(?:至|到)|[{_DASHES}]+)(?P<by>{_Y})年"
     # not a period that names a plan or a season (2023—2024年度冬春火灾防控, 2024—2026年行动计划)
     rf"(?![度底末初内间上下第\d])")
 GLUED_RE = re.compile(r"(?<![\d.])(?P<g>\d{3,4})月(?P<fen>份)?")  # 510月份: a lost separator
@@ -667,7 +668,7 @@ def _compact(text: str) -> tuple[str, list[int] | None]:
 # finditer over those segments only (the cut after each included, for the lookaheads; the lookbehinds see the
 # whole text) finds exactly what finditer over the whole text finds, without trying every position of a document.
 CUT = re.compile(r"[,，。;；!！?？\n]")
-ANCHORS = {YEARLY_RE: "每", LIST_RE: "月", RANGE_RE: "月", MONTHS_RE: "月", YEARS_RE: "年", NEXT_MONTH_RE: "月",
+ANCHORS = {YEARLY_RE: "每", LIST_RE: "月", RANGE_RE: "月", MONTHS_RE: "月", YEARS_RE: "年", NEXT_MONTH_RE: "次",
            GLUED_RE: "月", SINGLE_RE: "月", DOTTED_RE: "./-", MD_DOTTED_RE: ".．/", MD_RANGE_RE: ".．",
            YEAR_RE: "年", QUARTER_RE: "季", HALF_RE: "半", REMAIN_RE: "今", REC_RE: "每按",
            DAY_RE: "日号", DAYS_RE: "日号", DEK_RE: "旬", EOM_RE: "月"}

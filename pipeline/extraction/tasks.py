@@ -83,6 +83,16 @@ def _phase_dates(heading: str, year: int | None, offset: int) -> list[Deadline]:
     return out
 
 
+def _date_heading(heading: str, year: int | None, offset: int) -> list[Deadline]:
+    """The date of a heading that is a date alone (a schedule's item: 1—2月, 3月份, 第三季度, 11月中旬前), or none."""
+    core = heading.strip(" \t\u3000。.．:：")
+    d = parse_deadline(core, year) if 0 < len(core) <= 16 else None
+    if d is None or d.kind == "recurring" or d.span != (0, len(core)):
+        return []
+    at = offset + heading.index(core)
+    return [replace(d, span=(at, at + len(core)))]
+
+
 def _trim(doc: Document, start: int, end: int) -> tuple[int, int]:
     text = doc.text
     while start < end and text[start] in " \t\n,，;；:：。、)）|":
@@ -241,7 +251,8 @@ class _Builder:
         return year
 
     def phase_deadlines(self, sec: Section | None, span: tuple[int, int], have: list[Deadline]) -> list[Deadline]:
-        """The dates of a phase heading above the task (集中攻坚阶段(2023年8月至11月)) are its deadlines (SPEC §8)."""
+        """The dates of a phase heading above the task (集中攻坚阶段(2023年8月至11月)) are its deadlines (SPEC §8); so is
+        the date of a schedule item's heading that is a date alone (（三）4月至6月。开展…, （五）第三季度。…)."""
         out: list[Deadline] = []
         keys = {(d.kind, d.date, d.start, d.end, d.freq, d.min_count) for d in have}
         for anc in _ancestors(self.doc, sec):
@@ -249,9 +260,13 @@ class _Builder:
                 continue  # the task's own words
             hs, he = anc.heading_span
             heading = self.doc.text[hs:he]
-            if not PHASE.search(heading) or BESIDE_PHASES.search(self.doc.text, he, span[0]):
+            if BESIDE_PHASES.search(self.doc.text, he, span[0]):
                 continue
-            for d in _deadlines(heading, self.year_for(hs), hs) or _phase_dates(heading, self.year_for(hs), hs):
+            if PHASE.search(heading):
+                found = _deadlines(heading, self.year_for(hs), hs) or _phase_dates(heading, self.year_for(hs), hs)
+            else:
+                found = _date_heading(heading, self.year_for(hs), hs)
+            for d in found:
                 key = (d.kind, d.date, d.start, d.end, d.freq, d.min_count)
                 if key not in keys:
                     keys.add(key)

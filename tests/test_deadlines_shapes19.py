@@ -172,3 +172,24 @@ def test_a_schedule_items_heading_that_is_a_date_alone(tmp_path):
     assert _deadlines_of(doc, "汛期安全") == [("by_date", "2024-09-30")]
     assert _deadlines_of(doc, "供暖锅炉") == [("by_date", "2024-11-20")]
     assert _deadlines_of(doc, "安全生产督查") == []
+
+
+INSPECTIONS = """青石开发区2024年汛期安全生产专项检查方案
+一、开展专项检查
+管委会决定由区安环局牵头，组织3个检查组对重点企业开展汛期专项检查，检查安排如下：
+组别      检查对象                              牵头单位      配合单位          检查时间
+第一组    危险化学品生产储存企业（14家）          区安环局      区消防救援站      6月3日至6月7日
+第二组    在建工程项目及深基坑（9个）            区规建局      区安环局          6月11日至6月14日
+二、公开发布
+| 序号 | 文件名称 | 发文日期 |
+| 1 | 关于加强汛期安全生产工作的通知 | 5月20日 |
+"""
+
+
+def test_the_time_column_of_an_inspection_schedule(tmp_path):
+    """heldout24/2408's shape: a schedule table's 检查时间 column gives each row's task the days of its inspection, as a
+    整改时限 column gives its limit; a list of documents' 发文日期 is no time column."""
+    doc = _doc(tmp_path, "inspections.txt", INSPECTIONS)
+    assert _deadlines_of(doc, "危险化学品生产储存企业") == [("range", "2024-06-03", "2024-06-07")]
+    assert _deadlines_of(doc, "深基坑") == [("range", "2024-06-11", "2024-06-14")]
+    assert not any(d.raw == "5月20日" for t in doc.tasks for d in t.deadlines)

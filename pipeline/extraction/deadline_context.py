@@ -260,8 +260,10 @@ def closer_deadlines(doc: Document, t: Task) -> list[Deadline]:
     return out
 
 
-# a table's time-limit column, by its header (| 单位名称 | 主要问题 | 整改时限 |)
-TIME_COLUMN = re.compile(r"^(?:整改|完成|办结|落实|报送|上报|销号)?(?:时限|期限|时间|日期|时间节点|截止时间)(?:要求)?$")
+# a table's time-limit column, by its header (| 单位名称 | 主要问题 | 整改时限 |), or the column of when a scheduled act is
+# done (| 组别 | 检查对象 | 牵头单位 | 检查时间 |: the days of each group's inspection); not a document's 发文日期
+TIME_COLUMN = re.compile(r"^(?:整改|完成|办结|落实|报送|上报|销号|检查|督查|督导|实施|开展|演练|培训)?"
+                         r"(?:时限|期限|时间|日期|时间节点|截止时间)(?:要求|安排)?$")
 
 
 def _cell_spans(line: str) -> list[tuple[int, int]]:

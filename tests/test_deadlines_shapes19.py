@@ -7,7 +7,6 @@ count of objects (每月对3座小煤矿开展一次), and the quarter a plan or
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -72,13 +71,22 @@ def test_traditional_spans_are_the_texts():
 
 
 def test_traditional_list_covers_the_grammar():
-    """Every character the patterns are written in has its traditional forms in TRADITIONAL (a new pattern word
-    written only in simplified script would leave a traditional text unread)."""
+    """Every character the patterns and word lists are written in has its traditional forms in TRADITIONAL (a new
+    pattern word written only in simplified script would leave a traditional text unread)."""
     import opencc
 
-    code = Path(grammar.__file__).read_text(encoding="utf-8").split("__all__", 1)[1]
-    code = re.sub(r"TRADITIONAL = \(.*?\)\n", "", code, flags=re.S)
-    chars = {c for c in code if "\u4e00" <= c <= "\u9fff"}
+    words = []
+    for name, v in vars(grammar).items():
+        if name.startswith("__") or name == "TRADITIONAL":
+            continue
+        if isinstance(v, re.Pattern):
+            words.append(v.pattern)
+        elif isinstance(v, str):
+            words.append(v)
+        elif isinstance(v, (tuple, dict)):  # TOPIC, _FREQ, _CN
+            words += [w for w in v if isinstance(w, str)]
+    chars = {c for w in words for c in w if "\u4e00" <= c <= "\u9fff"}
+    assert {"内", "于", "周", "组", "织"} <= chars
     forms = {conv.convert(c) for conv in map(opencc.OpenCC, ("s2t", "s2tw", "s2hk")) for c in chars}
     missing = sorted(f for f in forms if len(f) == 1 and f not in chars and f not in grammar.TRADITIONAL)
     assert not missing, "".join(missing)
@@ -193,3 +201,22 @@ def test_the_time_column_of_an_inspection_schedule(tmp_path):
     assert _deadlines_of(doc, "危险化学品生产储存企业") == [("range", "2024-06-03", "2024-06-07")]
     assert _deadlines_of(doc, "深基坑") == [("range", "2024-06-11", "2024-06-14")]
     assert not any(d.raw == "5月20日" for t in doc.tasks for d in t.deadlines)
+
+
+TARGETS = """青石市2024年安全生产重点任务分解表
+序号	重点任务	牵头单位	配合单位	完成时限
+1	开展电动自行车火灾隐患集中整治，新建集中充电车棚300处	市消防救援支队	市住建局	每季度通报进展，年底前完成
+2	完成全市在用尾矿库安全风险分级评估	市应急局	市自然资源局	6月中旬前
+3	开展城镇燃气安全专项检查	市住建局	市市场监管局	2024年6月、11月
+"""
+
+
+def test_every_deadline_of_a_time_cell(tmp_path):
+    """heldout24/2403's and train18c/8303's shape: a time cell holding two requirements (每季度通报进展，年底前完成; 6月、
+    11月) gives the row's task both, each with its own span; a cell with one gives one."""
+    doc = _doc(tmp_path, "targets.txt", TARGETS)
+    assert _deadlines_of(doc, "充电车棚") == [("by_date", "2024-12-31"), ("recurring", "quarter", None)]
+    assert _deadlines_of(doc, "尾矿库") == [("by_date", "2024-06-20")]
+    assert _deadlines_of(doc, "城镇燃气") == [("range", "2024-06-01", "2024-06-30"), ("range", "2024-11-01", "2024-11-30")]
+    (t,) = [t for t in doc.tasks if "充电车棚" in t.text]
+    assert sorted(doc.text[d.span[0]:d.span[1]] for d in t.deadlines) == ["年底前", "每季度"]

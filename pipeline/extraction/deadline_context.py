@@ -21,7 +21,7 @@ The extractor reads each task's text alone; two kinds of time requirement need t
   parenthetical is left out of the task's text, and its time, unlabelled, is read like the task's own words (with
   the monthly plan's month) (:func:`closer_deadlines`);
 - a **table's time-limit column** (``单位名称 | 主要问题 | 整改时限``) for a task that is a cell of a row and has no
-  deadline of its own: that row's time cell (:func:`cell_deadline`);
+  deadline of its own: that row's time cell, every deadline it holds (:func:`cell_deadlines`);
 - **明年 in the running text** of a document whose dates the task finder read in the document's own year: the next
   year's (:func:`next_year_said`; in a part that plans the next year the task finder passes that year already); so
   are the dates of a task on a line opened by a label of next year's plans (``2025年工作打算：一是…`` in a 2024
@@ -42,7 +42,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from ..model import Deadline, Document, Task
-from .deadlines import find_deadlines, parse_deadline
+from .deadlines import cell_deadlines as read_cell, find_deadlines, parse_deadline
 
 # the words of a line before the task: an optional item number, a label, a colon (or a table cell's bar)
 LABEL = re.compile(r"^[\s|]*(?:[(（]?[一二三四五六七八九十\d]{1,2}[)）、.．]\s*)?(?P<lab>[^，,。；;：:\n|]{1,30}?)\s*[:：]\s*$")
@@ -283,16 +283,17 @@ def _table_row(line: str) -> bool:
     return line.count("|") >= 2
 
 
-def cell_deadline(doc: Document, t: Task) -> Deadline | None:
-    """The time limit of the task's own table row, where the task is a cell of an ``a | b | c`` row and the table's
-    header row names a time-limit column (整改时限, 完成时限, 完成时间): that row's cell in that column, or None."""
+def cell_deadlines(doc: Document, t: Task) -> list[Deadline]:
+    """The time limits of the task's own table row, where the task is a cell of an ``a | b | c`` row and the table's
+    header row names a time-limit column (整改时限, 完成时限, 完成时间): every deadline of that row's cell in that column
+    (每季度通报进展，年底前完成: two), or none."""
     s, e = t.span
     ls = doc.text.rfind("\n", max(0, s - 2000), s) + 1
     le = doc.text.find("\n", e)
     le = len(doc.text) if le < 0 else le
     row = doc.text[ls:le]
     if not _table_row(row) or e - s > le - ls:
-        return None
+        return []
     # the header: the first row of the run of table lines above (at most 60 rows back)
     head, pos, n = None, ls, 0
     while pos > 0 and n < 60:
@@ -302,20 +303,18 @@ def cell_deadline(doc: Document, t: Task) -> Deadline | None:
             break
         head, pos, n = line, ps, n + 1
     if head is None:
-        return None
+        return []
     hcells = [re.sub(r"\s+", "", head[a:b]) for a, b in _cell_spans(head)]
     cols = [i for i, h in enumerate(hcells) if TIME_COLUMN.match(h)]
     cells = _cell_spans(row)
     if len(cols) != 1 or len(hcells) != len(cells):
-        return None
+        return []
     k = cols[0]
     a, b = cells[k]
     if ls + a <= s < ls + b:
-        return None  # the task is the time cell itself
-    d = parse_deadline(row[a:b], _year_at(doc, s), month=doc.meta.get("month"))
-    if d is None or d.span is None:
-        return None
-    return replace(d, span=(ls + a + d.span[0], ls + a + d.span[1]))
+        return []  # the task is the time cell itself
+    return [replace(d, span=(ls + a + d.span[0], ls + a + d.span[1]))
+            for d in read_cell(row[a:b], _year_at(doc, s), month=doc.meta.get("month")) if d.span is not None]
 
 
 def _section_of(doc: Document, pos: int):
@@ -429,9 +428,12 @@ def resolve(doc: Document, tasks: list[Task]) -> list[Task]:
                 keys.add(_key(d))
                 add.append(d)
         lab = label_deadline(doc, t) or opener_deadline(doc, t) or field_deadline(doc, t, next_start) \
-            or phase_line_deadline(doc, t, by_id) or (None if t.deadlines else cell_deadline(doc, t))
-        if lab is not None and _key(lab) not in keys and not _restates(lab, t.deadlines):
-            add.insert(0, lab)
+            or phase_line_deadline(doc, t, by_id)
+        labs = [lab] if lab is not None else [] if t.deadlines else cell_deadlines(doc, t)
+        for k, lab in enumerate(labs):
+            if _key(lab) not in keys and not _restates(lab, t.deadlines):
+                keys.add(_key(lab))
+                add.insert(k, lab)
         if add:
             t = replace(t, deadlines=(*t.deadlines, *add))
         if signed is not None and t.deadlines:

@@ -89,7 +89,7 @@ from datetime import date, timedelta
 
 from ..model import Deadline
 
-__all__ = ["find_deadlines", "deadline_starts", "parse_deadline", "is_inverted"]
+__all__ = ["find_deadlines", "deadline_starts", "parse_deadline", "cell_deadlines", "is_inverted"]
 
 # -- building blocks ---------------------------------------------------------
 MASKCH = "xX×＊*ｘＸ_＿□"  # x, X, *, and the blanks of a template (20__年, □月)
@@ -828,6 +828,16 @@ def deadline_starts(text: str, year: int | None, month: int | None = None) -> li
     """Where :func:`find_deadlines` finds its deadlines in ``text``, in order (``[d.span[0] for d in
     find_deadlines(text, year)]`` without making the deadlines)."""
     return sorted(c.start for c in _scan(text, year, cell=False, month=month))
+
+
+def cell_deadlines(raw: str, year: int | None, month: int | None = None) -> list[Deadline]:
+    """Every deadline of a table's time cell read as :func:`parse_deadline` reads its first (每季度通报进展，年底前完成:
+    the recurrence and the limit)."""
+    found = _scan(raw, year, cell=True, month=month)
+    if len(found) < 2:
+        d = parse_deadline(raw, year, month)
+        return [d] if d else []
+    return [replace(c.deadline, raw=raw[c.start:c.end], span=(c.start, c.end)) for c in found]
 
 
 def parse_deadline(raw: str, year: int | None, month: int | None = None) -> Deadline | None:

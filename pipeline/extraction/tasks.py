@@ -20,7 +20,7 @@ import re
 from dataclasses import replace
 
 from ..model import Deadline, Document, Section, Task, Unit
-from .deadlines import deadline_starts, find_deadlines, parse_deadline
+from .deadlines import cell_deadlines, deadline_starts, find_deadlines, parse_deadline
 from .units import actors, dedupe, looks_like_unit, parse_cut_clause, parse_unit_clause, split_names, with_lead_roles
 
 FORWARD = re.compile(r"下一步|工作思路|工作打算|工作计划|工作安排|工作要求|工作重点|明年|下半年|下阶段|今后|努力方向|工作举措|"
@@ -867,9 +867,10 @@ def _table_tasks(b: _Builder) -> list[tuple[int, int]]:
             else:
                 units = (parse_unit_clause("责任单位:" + _space_lists(cells[uk])) or []) if uk is not None else []
             extra = []
-            if tk is not None:
-                d = deadline_of(cells[tk])
-                extra.append(dc_replace(d, span=spans[tk]))
+            if tk is not None:  # every deadline of the time cell (每季度通报进展，年底前完成: two)
+                at = text.find(cells[tk], *spans[tk])
+                extra += [dc_replace(d, span=(at + d.span[0], at + d.span[1]) if at >= 0 and d.span else spans[tk])
+                          for d in cell_deadlines(cells[tk], doc.year)]
             n = len(b.tasks)
             b.add(s, e, units, extra, min_len=2)
             if has_target and len(b.tasks) > n:  # a target row: the indicator and its target (SPEC §8)

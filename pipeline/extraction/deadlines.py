@@ -23,7 +23,9 @@ schedule. Numbers may be Arabic, full-width or Chinese everywhere (``十月份``
 - ``A至B``, ``A—B``, ``A~B`` (every dash, tilde and 至/到/起至), ``5-10月份``,
   ``510月份`` (separator lost: two glued months, first < second), ``6月1至30日``
   → ``range`` from A's first day to B's last; B inherits A's year and month
-  (``次年/翌年`` adds one year; ``6月中旬至下旬`` runs to June's end). An inverted range is kept as written;
+  (``次年/翌年`` adds one year, on either side: ``于次年1月20日至2月5日``; ``6月中旬至下旬`` runs to June's end).
+  ``2020年至2022年`` (and ``2024—2026年，``) → ``range`` over those years, not the years a plan or a season is of
+  (``2025—2027年安全生产规划``, ``2023—2024年度冬春…``). An inverted range is kept as written;
   :func:`is_inverted` tells the caller to flag it.
 - Coordinated months sharing one suffix (``6月中旬、12月中旬前``, ``6月、12月的10日前``) → one deadline
   each, the suffix distributed; four months a quarter apart (``在3月、6月、9月、12月底
@@ -51,8 +53,11 @@ schedule. Numbers may be Arabic, full-width or Chinese everywhere (``十月份``
   before a recurring act (``按季度记录``, ``按月报送``; not ``按月建立台账``); a following
   ``至少/不少于 … N<measure word>`` or ``… N次`` in the same clause gives
   ``min_count`` (``每周一报``: once; a hard wrap inside the clause is read through; words holding a numeral, ``深入一线``, ``两客一危``, and short parentheticals, ``各县（市、区）``,
-  may stand before it) (``raw`` then runs from 每 to the count); ``每月26日前`` and
-  ``每年4月份的第一周`` keep their day in ``raw``.
+  may stand before it, and so may a number of objects: ``每月对3座小煤矿开展一次``) (``raw`` then runs from 每 to the
+  count); ``每月26日前`` and ``每年4月份的第一周`` keep their day in ``raw``. ``于次月5日前报送上月…`` (a sentence that
+  names the monthly cycle: 上月, 当月, 每月, 本月起) → ``recurring`` month, read once beside the month's own recurrence
+  (``每月汇总…，于次月5日前报送``).
+- A text in traditional script (``年內``, ``於次年``, ``每週``) is read through OpenCC's t2s, one character for one.
 - A table cell (:func:`parse_deadline`) also reads a year alone (``2024年`` → by its end), a year and month in
   figures (``2024.12`` → that month) and month.day ranges (``4.1-4.10``; in running text they may be measures).
 - A line break inside a date (a hard-wrapped copy: ``于2024年6\n月30日前``) is read through, as a space is.
@@ -73,7 +78,8 @@ schedule. Numbers may be Arabic, full-width or Chinese everywhere (``十月份``
   watch (``紧盯四季度岁末年初关键节点``: followed by 节点/时段/关口, without 前/底/止); 每年/每月 of a rate
   (``每年补助标准不低于3000元``: a standard or a sum of money in its clause, no count; but a yearly budget,
   ``每年安排…不少于800万元``, recurs); a period that modifies a noun (``做好四季度安全防范工作``,
-  ``上半年目标责任落实情况``), a meeting named by its quarter (``召开二季度安全生产形势分析会``) or a month by
+  ``上半年目标责任落实情况``) or the quarter a plan or a record is of (``一季度计划未完成部分``, ``第三季度…卷宗评查``),
+  a meeting named by its quarter (``召开二季度安全生产形势分析会``) or a month by
   what was found in it (``对10月份检查发现的隐患``); holidays and seasons
   (春节前, 国庆节前, 汛期前: occasions).
 """
@@ -194,7 +200,7 @@ NEXT_MONTH_RE = re.compile(rf"次月(?P<d>{_D})[日号](?P<tod>{_TOD})(?:{_BEFOR
 # what makes 次月X日前 the limit of every month's cycle (上月的数据, 每月汇总, 自本月起): without it, the month after an
 # unnamed event (活动结束后，于次月5日前上报) is relative to an unknown start (SPEC §5)
 MONTHLY_CUE = re.compile(r"上月|上个月|当月|每月|逐月|按月|本月起|每个月")
-# A monthly plan's day-only forms (8日前, 15日前完成, 下旬, 月底前): read only where the caller knows the month the
+# A monthly plan's day-only forms (8日前, 15日前完成, 下旬, 月底前, 月内): read only where the caller knows the month the
 # document covers (``month``); without it they name no month and are not deadlines.
 DAY_RE = re.compile(
     rf"(?<![\d一二三四五六七八九十〇零月号日年第每周个余多几两.．:：/\-])(?<!月的)(?<!月份的)"  # 每季度最后一个月的25日前

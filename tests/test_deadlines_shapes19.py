@@ -21,6 +21,12 @@ from test_deadlines_unseen import key  # noqa: E402
     ("自本月起，各企业于次月10日前报送隐患自查情况", [("recurring", "month", None)]),
     ("活动结束后，各单位于次月5日前上报活动总结", []),  # the month after an unnamed event: no cycle
     ("县应急局每月汇总执法数据，于次月5日前报市局", [("recurring", "month", None)]),  # the month's recurrence, once
+    # beside a count of acts the report's limit is a requirement of its own
+    ("各乡镇每月至少开展1次检查，检查情况次月5日前报县应急局", [("recurring", "month", 1), ("recurring", "month", None)]),
+    # a phase named with its date in brackets (动员部署（2025年2月）): the phase's time
+    ("分三个阶段推进：动员部署（2025年2月）、集中攻坚（2025年3月至10月）",
+     [("range", "2025-02-01", "2025-02-28"), ("range", "2025-03-01", "2025-10-31")]),
+    ("开展安全检查（2023年5月）发现问题12项", []),  # an inspection dated, not a phase
     # traditional script, read through OpenCC
     ("各鄉鎮年內完成應急預案修訂", [("by_date", "2024-12-31")]),
     ("於次年1月底前完成考核", [("by_date", "2025-01-31")]),

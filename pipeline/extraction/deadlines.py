@@ -240,8 +240,10 @@ MODAL = re.compile(r"要|须|必须|务必|力争|确保|争取|将")  # 今年�
 OPENING = re.compile(r"(?:^|[。;；!！?？\n])\s*[于在]?$")
 PAST = re.compile(r"(?<![为除])了(?!解)|已经|已于|共计|累计|先后|发生")  # a dated event, not a schedule
 CLAUSE_END = re.compile(r"[。;；!！?？\n]")
-# an occasion glossed with its date (节后第一个工作日（2月22日）, 开学第一周（9月1日）): the date is when the work is due
-GLOSS_BEFORE = re.compile(r"(?:工作日|[节假]后|[节假]日?前|开学|当天|当日|第[一二三四五六七八九十\d]{1,2}(?:天|周))[(（]$")
+# an occasion glossed with its date (节后第一个工作日（2月22日）, 开学第一周（9月1日）), and a phase named with its
+# date (动员部署（2025年2月）、集中攻坚（…）): the date is when the work is due
+GLOSS_BEFORE = re.compile(r"(?:工作日|[节假]后|[节假]日?前|开学|当天|当日|第[一二三四五六七八九十\d]{1,2}(?:天|周)"
+                          r"|阶段|部署|攻坚|提升|整治|自查|排查|验收|总结)[(（]$")
 GLOSS_AFTER = re.compile(r"[)）]")
 NEWS = re.compile(r"会议(?:强调|要求|指出|认为)|在讲话中|讲话(?:中|时)(?:强调|要求|指出)")  # news of a meeting held
 COORD = re.compile(r"和|、|及|与|或|以及")
@@ -623,7 +625,7 @@ _FULLWIDTH_DIGIT = re.compile("[０-９]")
 # holding one is read through OpenCC's t2s (年內, 於次年, 每週, 組織開展: tests/test_deadlines.py checks the list)
 TRADITIONAL = ("萬與專業兩個爲為舉鄉爭於產億會體餘關內冊農況準幾劃辦務動勢區協廠縣發臺號後噸啓啟諮團場學實審對導將屬歲幹並廣"
                "應開強當錄總執報撥據數時來標檢匯點現監礎確禮籌籤緊級線組織終經結統繼續編聯節範補計認訓議記講設評話詢調責賬購費資"
-               "輪較過裏裡鑑鍵鎮間隊陸隱項須週戶條棟災礦罰處規輛")
+               "輪較過裏裡鑑鍵鎮間隊陸隱項須週戶條棟災礦罰處規輛堅階驗")
 _TRADITIONAL_RE = re.compile(f"[{TRADITIONAL}]")
 
 
@@ -760,9 +762,11 @@ def _scan(text: str, year: int | None, cell: bool, month: int | None = None) -> 
         if _restated(norm, c, out):
             continue
         out.append(c)
-    if any(c.cycle for c in out):  # 每月汇总…，于次月5日前报送: the month's recurrence, read once
+    if any(c.cycle for c in out):  # 每月汇总…，于次月5日前报送: the month's recurrence, read once (but beside a count of
+        # acts, 每月至少开展1次检查，执法情况次月5日前报…, the report's limit is a requirement of its own)
         out = [c for c in out if not (c.cycle and any(
-            o is not c and o.deadline.kind == "recurring" and o.deadline.freq == "month" for o in out))]
+            o is not c and o.deadline.kind == "recurring" and o.deadline.freq == "month" and o.deadline.min_count is None
+            for o in out))]
     if idx is not None:
         out = [replace(c, start=idx[c.start], end=idx[c.end - 1] + 1) for c in out]
     return out

@@ -47,6 +47,12 @@ from test_deadlines_unseen import key  # noqa: E402
     ("县水利局每季度对5座小型水库开展一次安全检查", [("recurring", "quarter", 1)]),
     ("每月至少对2家重点企业检查1次", [("recurring", "month", 1)]),
     ("每月对辖区12家企业开展检查", [("recurring", "month", None)]),  # no count of acts
+    ("每年汛期前对全县3支应急救援队开展一次拉动演练", [("recurring", "year", 1)]),
+    # a quarter's month before its day, and a yearly budget
+    ("每季度第一个月5日前召开一次安委会例会", [("recurring", "quarter", 1)]),
+    ("每季度首月10日前报送上季度执法统计", [("recurring", "quarter", None)]),
+    ("县财政每年预算安排安全生产专项资金不低于100万元", [("recurring", "year", None)]),
+    ("每年补助标准不低于3000元", []),  # a rate
     # the quarter or half a plan or a record is of
     ("5月底前完成二季度计划未完成部分的补查", [("by_date", "2024-05-31")]),
     ("三季度完成计划任务的80%", [("by_date", "2024-09-30")]),
@@ -226,3 +232,26 @@ def test_every_deadline_of_a_time_cell(tmp_path):
     assert _deadlines_of(doc, "城镇燃气") == [("range", "2024-06-01", "2024-06-30"), ("range", "2024-11-01", "2024-11-30")]
     (t,) = [t for t in doc.tasks if "充电车棚" in t.text]
     assert sorted(doc.text[d.span[0]:d.span[1]] for d in t.deadlines) == ["年底前", "每季度"]
+
+
+NEXT_YEARS_MEASURES = """青石市交通运输局2012年安全生产工作总结
+一、2012年工作情况
+全年检查运输企业230家次，整改隐患412处。
+二、2013年工作措施
+（一）市运输管理处将于3月底前完成全市客运企业安全生产标准化考评。
+（二）市地方海事局负责渡口安全监管，4月至9月汛期每周开展一次巡航检查。
+三、存在的问题
+部分企业安全投入不足，5月底前发现的问题尚有3项未整改。
+青石市交通运输局
+2012年12月20日
+"""
+
+
+def test_a_heading_of_next_years_work(tmp_path):
+    """train19d/9406's shape: 二、2013年工作措施 in a 2012 report is a part that plans the next year (SPEC §5) though its
+    words are not those of a forward heading (工作计划, 工作打算): its dates resolve in 2013; a heading of the
+    report's own year (2012年工作情况) changes nothing."""
+    doc = _doc(tmp_path, "measures.txt", NEXT_YEARS_MEASURES)
+    assert doc.year == 2012
+    assert _deadlines_of(doc, "标准化考评") == [("by_date", "2013-03-31")]
+    assert ("range", "2013-04-01", "2013-09-30") in _deadlines_of(doc, "巡航检查")

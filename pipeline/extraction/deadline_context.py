@@ -121,13 +121,10 @@ OPENER_WORDS = re.compile(r"^(?:今年|本年|年内)?(?:预计|计划|力争)?(
 def _year_at(doc: Document, pos: int) -> int | None:
     """The year the dates at ``pos`` resolve against: the next one in a report's part that plans the next year (SPEC §5),
     as the task finder reads the task's own words."""
-    from .tasks import NEXT_YEAR, _forward, _section_at
+    from .tasks import in_next_years_part
 
     year = doc.year
-    fwd = _forward(doc, _section_at(doc, pos)) if year else None
-    if fwd is not None and (NEXT_YEAR.search(fwd.heading) or re.search(rf"{year + 1}\s*年", fwd.heading)):
-        return year + 1
-    return year
+    return year + 1 if year and in_next_years_part(doc, pos) else year
 
 
 def opener_deadline(doc: Document, t: Task) -> Deadline | None:

@@ -182,12 +182,12 @@ _STOP_CLAUSE = r",，;；。:：!！?？\n()（）"  # a list (、) may stand be
 _WORD_NUM = r"[一二两三四五六七八九十](?![一二两三四五六七八九十]*(?:次|个|场|期|轮|批|项|份|篇|件|起|回|遍))"
 _PAREN = r"[(（][^()（）,，;；。\n]{1,6}[)）]"
 # a number of the objects in the filler (每月对3座小煤矿开展一次): its measure word is not a count of acts
-_OBJ_NUM = r"\d+(?=[座家个所处户名辆台条艘栋间片])"
+_OBJ_NUM = r"\d+(?=[座家个所处户名辆台条艘栋间片支只套类])"
 # 按季度记录, 按月报送: a recurring act (a record, a report, a check); not a manner of keeping (按月建立工作台账)
 _BY_PERIOD = r"按(?=(?:季度?|半年|月|周)(?:记录|报送|上报|通报|报告|开展|组织|召开|检查|调度|统计|汇总|分析|研判|考核|评估))"
 REC_RE = re.compile(
     rf"(?:每(?!逢)(?:个|一)?|{_BY_PERIOD})(?P<f>季度|季|半年|学期|年度?|月|周|星期|礼拜|日|天)"
-    rf"(?:的?(?:(?:{_M})月份?)?(?:(?:{_D})[日号]|[上中下]旬|底|末|的?第[一二三四五1-5]个?(?:周|星期))"
+    rf"(?:的?(?:(?:{_M})月份?|第[一二三]个月|最后一个月|首月|末月)?(?:(?:{_D})[日号]|[上中下]旬|底|末|的?第[一二三四五1-5]个?(?:周|星期))"
     rf"|的?(?:{_M})月份?|年(?:底|末)|(?:上午|下午|晚上)?(?:\d{{1,2}}[:：]\d{{2}}|\d{{1,2}}[时点]))?(?:{_BEFORE})?"
     rf"(?:(?:[^{_STOP_CLAUSE}]|{_PAREN}){{0,30}}?(?:至少|不少于|不低于|最少|最低)(?:[^{_STOP}\d一二两三四五六七八九十]|"
     rf"[一二三四五六七八九十]、|[一二三四五六七八九十](?=级)|{_WORD_NUM}|{_PAREN}|{_OBJ_NUM})"  # 至少对全市一、二级…企业督导检查1次
@@ -215,7 +215,7 @@ EOM_RE = re.compile(rf"(?<![每次上下个岁\d一二三四五六七八九十])
 # what makes 每年/每月 a rate rather than a recurrence: a standard or a sum of money in its clause
 RATE = re.compile(rf"[^{_STOP_CLAUSE}]{{0,20}}?(?:标准|\d+(?:\.\d+)?\s*[万亿千]?元)")
 # but 每年安排专项资金不少于800万元: the work of putting money in the budget, done every year
-BUDGET = re.compile(r"(?:都|均|要|须|应)?(?:安排|投入|列支|拨付|筹措|落实)")
+BUDGET = re.compile(r"(?:都|均|要|须|应)?(?:预算|财政)?(?:安排|投入|列支|拨付|筹措|落实)")  # 每年预算安排…不低于200万元
 # a period named as the time to watch, not to finish by (紧盯四季度岁末年初关键节点, 聚焦5—9月主汛期重点时段)
 FOCUS = re.compile(r"[^,，;；。:：!！?？\n]{0,10}?(?:节点|时段|关口)")
 _LIMIT_WORDS = re.compile(r"前|止|底|末")
@@ -625,7 +625,7 @@ _FULLWIDTH_DIGIT = re.compile("[０-９]")
 # holding one is read through OpenCC's t2s (年內, 於次年, 每週, 組織開展: tests/test_deadlines.py checks the list)
 TRADITIONAL = ("萬與專業兩個爲為舉鄉爭於產億會體餘關內冊農況準幾劃辦務動勢區協廠縣發臺號後噸啓啟諮團場學實審對導將屬歲幹並廣"
                "應開強當錄總執報撥據數時來標檢匯點現監礎確禮籌籤緊級線組織終經結統繼續編聯節範補計認訓議記講設評話詢調責賬購費資"
-               "輪較過裏裡鑑鍵鎮間隊陸隱項須週戶條棟災礦罰處規輛堅階驗")
+               "輪較過裏裡鑑鍵鎮間隊陸隱項須週戶條棟災礦罰處規輛堅階驗財預類")
 _TRADITIONAL_RE = re.compile(f"[{TRADITIONAL}]")
 
 

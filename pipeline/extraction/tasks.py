@@ -202,6 +202,19 @@ def _in_framing(doc: Document, sec: Section | None) -> bool:
     return hit
 
 
+def in_next_years_part(doc: Document, pos: int) -> bool:
+    """Whether ``pos`` lies in a part that plans the year after the document's (SPEC §5): a forward-looking section
+    naming the next year (明年工作打算, 2025年工作计划 in a 2024 report), or any section whose heading opens with the next
+    year's work (二、2013年工作措施 in a 2012 report)."""
+    year = doc.year
+    sec = _section_at(doc, pos)
+    fwd = _forward(doc, sec)
+    if fwd is not None and (NEXT_YEAR.search(fwd.heading) or re.search(rf"{year + 1}\s*年", fwd.heading)):
+        return True
+    return any(re.match(rf"\s*{year + 1}\s*年度?[^，,。；;]{{0,6}}?(?:工作|措施|举措|任务|计划|打算|安排|重点|思路)",
+                        s.heading) for s in _ancestors(doc, sec))
+
+
 def _forward(doc: Document, sec: Section | None) -> Section | None:
     """The forward-looking section this one lies in, if any."""
     ix = _index(doc)
@@ -244,11 +257,7 @@ class _Builder:
 
     def year_for(self, pos: int) -> int | None:
         year = self.doc.year
-        fwd = _forward(self.doc, _section_at(self.doc, pos))
-        if year and fwd is not None:
-            if NEXT_YEAR.search(fwd.heading) or re.search(rf"{year + 1}\s*年", fwd.heading):
-                return year + 1
-        return year
+        return year + 1 if year and in_next_years_part(self.doc, pos) else year
 
     def phase_deadlines(self, sec: Section | None, span: tuple[int, int], have: list[Deadline]) -> list[Deadline]:
         """The dates of a phase heading above the task (集中攻坚阶段(2023年8月至11月)) are its deadlines (SPEC §8); so is

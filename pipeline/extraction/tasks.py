@@ -1204,18 +1204,50 @@ _OPEN_HEADING = re.compile(r"[,，、；;!！]\s*$|(?:要|须|应|负责|将)[^,
 _ROW_MARK = re.compile(r"^(?:\d{1,3}[.、．]?|[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、?)$")
 
 
-def _row_cell_candidates(b: _Builder, text: str, ps: int, pe: int, n: int, put) -> int:
-    """A table row written with bars (`1 | 沿街商铺… | 城管科 | 5月31日前`, 阶段 | 时间 | 主要工作) whose table the
-    rules did not read: its longest cell of words is a candidate, with the row's unit cell as its units."""
+def _bar_cells(b: _Builder, text: str, ps: int, pe: int, keep_empty: bool = False) -> list[tuple[int, int]]:
+    """The cells of a row written with bars, trimmed (empty ones only with ``keep_empty``)."""
     cells = []
     pos = ps
     for part in text[ps:pe].split("|"):
         cs, ce = _trim(b.doc, pos, pos + len(part))
         pos += len(part) + 1
-        if ce > cs:
+        if ce > cs or keep_empty:
             cells.append((cs, ce))
+    return cells
+
+
+def _row_header(b: _Builder, text: str, ps: int, pe: int) -> list[str] | None:
+    """The header of a table written with bars that names its work column (序号 | 隐患内容 | 整改措施 | 完成时限):
+    every cell a header word, one a content column; else None."""
+    header = [text[s:e] for s, e in _bar_cells(b, text, ps, pe)]
+    kinds = [_header_kind(h) for h in header]
+    if len(header) < 2 or None in kinds or "content" not in kinds:
+        return None
+    return header
+
+
+def _row_cell_candidates(b: _Builder, text: str, ps: int, pe: int, n: int, put,
+                         header: list[str] | None = None) -> int:
+    """A table row written with bars (`1 | 沿街商铺… | 城管科 | 5月31日前`, 阶段 | 时间 | 主要工作) whose table the
+    rules did not read: its longest cell of words is a candidate, with the row's unit cell as its units. Under a
+    ``header`` of as many cells that names the work column (隐患内容 | 整改措施 | 完成时限: the last, most specific
+    content column, as a task table's), that column's cell is the candidate, and its time column's cell its
+    deadline."""
+    cells = _bar_cells(b, text, ps, pe)
     if len(cells) < 2:
         return n
+    main = extra = None
+    if header is not None:
+        full = _bar_cells(b, text, ps, pe, keep_empty=True)
+        kinds = _header_kinds(header)
+        if len(full) == len(header):
+            k = _main_column(header, kinds)
+            if kinds[k] == "content" and full[k][1] > full[k][0]:
+                main = full[k]
+            t = next((k for k, kind in enumerate(kinds) if kind == "time"), None)
+            d = parse_deadline(text[full[t][0]:full[t][1]], b.doc.year) if t is not None and \
+                0 < full[t][1] - full[t][0] <= 24 else None
+            extra = [replace(d, span=full[t])] if d else None
     def unit_names(c: str) -> list[str]:
         names = split_names(re.sub(r"\s+", "、", c.strip())) if len(c) <= 60 and "。" not in c else []
         return names if names and all(looks_like_unit(x) for x in names) else []
@@ -1225,8 +1257,8 @@ def _row_cell_candidates(b: _Builder, text: str, ps: int, pe: int, n: int, put) 
              and not (ce - cs <= 24 and parse_deadline(text[cs:ce], b.doc.year))]
     if not words:
         return n
-    cs, ce = max(words, key=lambda c: (len(re.sub(r"\W", "", text[c[0]:c[1]])), -c[0]))
-    if _words_below(text[cs:ce], 6):
+    cs, ce = main if main in words else max(words, key=lambda c: (len(re.sub(r"\W", "", text[c[0]:c[1]])), -c[0]))
+    if _words_below(text[cs:ce], 6 if main is None else 2):
         return n
     units = None
     for us, ue in cells:
@@ -1234,9 +1266,11 @@ def _row_cell_candidates(b: _Builder, text: str, ps: int, pe: int, n: int, put) 
         if names:
             units = [Unit(name=x, canonical=x, role="responsible") for x in names]
             break
-    b.add(cs, ce, units, min_len=6)
+    b.add(cs, ce, units, extra or (), min_len=6 if main is None else 2)
     for t in b.tasks[n:]:
         put(t, "cell")
+        if main is not None:
+            put(t, "work_col")  # the header names it the row's work
     return len(b.tasks)
 
 
@@ -1307,13 +1341,17 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
             for t in b.tasks[n:]:
                 put(t, "leaf_full")
             n = len(b.tasks)
+    header: list[str] | None = None  # the header of the table written with bars the line is in
     for ps, pe in _segments(text):
         line = text[ps:pe]
         if len(line.strip()) < 6:
             continue
         if "|" in line:
-            n = _row_cell_candidates(b, text, ps, pe, n, put)
+            own = _row_header(b, text, ps, pe)
+            n = _row_cell_candidates(b, text, ps, pe, n, put, None if own else header)
+            header = own or header
             continue
+        header = None
         sec = _section_at(doc, ps)
         if sec is not None and sec.span[0] <= ps < sec.body_start:
             if sec.heading_span and pe - sec.heading_span[0] >= 10 and (

@@ -1091,6 +1091,12 @@ _TIME_CLOSER = re.compile(r"[(（](?P<c>[^()（）\n]{2,30})[)）][。;；]?[ \t
 _TIME_FIELD = re.compile(r"(?:完成|整改|办结)?(?:时限|时间|期限)[:：]\s*")
 
 
+def _term_only(text: str, start: int, end: int) -> bool:
+    """The words are only a time field (整改期限：立即整改。; 完成时限：6月底前): what an item's heading is given by."""
+    m = _TIME_FIELD.match(text, start, end)
+    return bool(m) and end - start <= 30 and "\n" not in text[start:end] and "。" not in text[m.end():end].rstrip("。")
+
+
 def _time_closer(doc: Document, start: int, end: int, year: int | None) -> tuple[int, list[Deadline]] | None:
     """(where the words end, the deadlines) of a span that ends in a time field parenthetical, else None."""
     m = _TIME_CLOSER.search(doc.text, start, end)
@@ -1217,11 +1223,12 @@ def _bar_cells(b: _Builder, text: str, ps: int, pe: int, keep_empty: bool = Fals
 
 
 def _row_header(b: _Builder, text: str, ps: int, pe: int) -> list[str] | None:
-    """The header of a table written with bars that names its work column (序号 | 隐患内容 | 整改措施 | 完成时限):
-    every cell a header word, one a content column; else None."""
+    """The header of a table written with bars that names its work column and when it is due (序号 | 隐患内容 |
+    整改措施 | 完成时限): every cell a header word, one a content column, one a time column; else None (a
+    checklist, a score sheet or a report's 工作任务 | 完成情况 names no work to be done)."""
     header = [text[s:e] for s, e in _bar_cells(b, text, ps, pe)]
     kinds = [_header_kind(h) for h in header]
-    if len(header) < 2 or None in kinds or "content" not in kinds:
+    if len(header) < 2 or None in kinds or "content" not in kinds or "time" not in kinds:
         return None
     return header
 
@@ -1327,8 +1334,9 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
     multi_item: set[tuple[int, int]] = set()
     for leaf in _leaves(doc.sections):
         ls, le = _trim(doc, body_start(doc, leaf), leaf.span[1])
-        if leaf.heading_span and (le - ls < 4 or _TIME_CLOSER.fullmatch(text, ls, le)):
-            ls, le = leaf.heading_span[0], leaf.span[1]  # the item is its heading (and a time field: 新建…5个。（完成时限：…）)
+        if leaf.heading_span and (le - ls < 4 or _TIME_CLOSER.fullmatch(text, ls, le) or _term_only(text, ls, le)):
+            # the item is its heading (and a time field: 新建…5个。（完成时限：…）; 当班电工未持证上岗。整改期限：立即整改。)
+            ls, le = leaf.heading_span[0], leaf.span[1]
         b.add(ls, le, None)
         for t in b.tasks[n:]:
             put(t, "leaf")

@@ -95,6 +95,16 @@ def _old_features(info: dict) -> dict[str, float]:
     f.update(_old_act_features(text))
     f.update(_old_forward_sentence(info, kind, f))
     f.update(_old_duty(info, kind))
+    f.update(_old_rectify(info, kind))
+    return f
+
+
+def _old_rectify(info: dict, kind: str) -> dict[str, float]:
+    text = info["text"]
+    term = lt._FIX_TERM.search(text) or lt._FIX_TERM.match((info.get("line_after") or "").lstrip("。;；,，(（ \t\u3000"))
+    f = {"fix_term": 1.0, f"fix_term&{kind}": 1.0} if term else {}
+    if lt._FAULT.search(text) and not lt._COMMIT_ANY.search(text) and not lt._DIR_S.search(text):
+        f.update({"fault": 1.0, f"fault&fix_term:{int(bool(term))}": 1.0})
     return f
 
 

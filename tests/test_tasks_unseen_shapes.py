@@ -140,3 +140,45 @@ def test_an_item_closed_by_a_time_field_is_a_candidate_without_it(tmp_path):
         assert [d.raw for d in cands[words]["pending"][1]] == [raw]
         assert "leaf" in cands[words]["sources"]
     assert "加强民用爆炸物品运输安全管理" not in cands  # a parenthetical that is not all time stays the task's words
+
+
+def test_a_rectification_ledger_row_offers_its_measure_not_its_longer_fault(tmp_path):
+    """A ledger with bars and no unit column (序号 | 企业名称 | 隐患内容 | 整改措施 | 完成时限): the rules read no table,
+    and the row's longest cell is the fault; the header names 整改措施 the work (the last content column, as in a
+    task table), so that cell is the candidate, marked ``work_col``, with the time column's deadline."""
+    text = ("南湖工业园区隐患整改情况报告\n"
+            "剩余隐患整改台账如下：\n"
+            "序号 | 企业名称 | 隐患内容 | 整改措施 | 完成时限\n"
+            "1 | 南湖建材有限公司 | 粉碎车间除尘系统风管积尘严重且未设置泄爆装置 | 清理风管并加装泄爆片 | 9月30日前\n"
+            "2 | 恒远化工有限公司 | 甲类仓库与办公楼防火间距不足，仓库内违规堆放杂物 | 迁移仓库 | 年底前\n")
+    cands = task_candidates(_doc(tmp_path, text))
+    sim, sources = _best(cands, "清理风管并加装泄爆片")
+    assert sim == 1.0 and {"cell", "work_col"} <= set(sources)
+    sim, sources = _best(cands, "迁移仓库")  # short words: the header, not the length, makes it the work
+    assert sim == 1.0 and "work_col" in sources
+    task = next(t for t, _ in cands if t.text == "清理风管并加装泄爆片")
+    assert [d.raw for d in task.deadlines] == ["9月30日前"]
+    assert not any("粉碎车间除尘系统" in t.text and "cell" in info["sources"] for t, info in cands)
+
+
+def test_an_item_whose_body_is_only_its_term_is_its_heading_and_term(tmp_path):
+    """A 指令书's short fault (当班电工未持证上岗。) reads as the item's heading, and its body is only the term
+    (整改期限：立即整改。): the item's words are the heading and the term together, as with a time parenthetical."""
+    text = ("某县应急管理局\n责令限期整改指令书\n"
+            "某某化工有限公司：\n经查，你单位存在下列问题：\n"
+            "1.当班电工未持证上岗。整改期限：立即整改。\n"
+            "2.厂区东侧消防车通道被原料桶占用，应急照明灯损坏3处。整改期限：2021年6月5日前。\n"
+            "某县应急管理局\n2021年5月10日\n")
+    cands = task_candidates(_doc(tmp_path, text))
+    sim, sources = _best(cands, "当班电工未持证上岗。整改期限：立即整改。")
+    assert sim == 1.0 and "leaf" in sources
+
+
+def test_a_report_table_of_work_done_names_no_work_column(tmp_path):
+    """工作任务 | 完成情况 (a report's table of what was done) has no time column: its rows keep the plain cell
+    candidate, not marked ``work_col``."""
+    text = ("某区应急管理局第三季度工作总结\n"
+            "序号 | 工作任务 | 完成情况\n"
+            "1 | 开展危险化学品企业专项检查 | 已检查企业42家，发现隐患116处，已全部整改\n")
+    cands = task_candidates(_doc(tmp_path, text))
+    assert not any("work_col" in info["sources"] for _, info in cands)

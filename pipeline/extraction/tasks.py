@@ -1119,6 +1119,12 @@ _TIME_CLOSER = re.compile(r"[(（](?P<c>[^()（）\n]{2,30})[)）][。;；]?[ \t
 _TIME_FIELD = re.compile(r"(?:完成|整改|办结)?(?:时限|时间|期限)[:：]\s*")
 
 
+def _term_only(text: str, start: int, end: int) -> bool:
+    """The words are only a time field (整改期限：立即整改。; 完成时限：6月底前): what an item's heading is given by."""
+    m = _TIME_FIELD.match(text, start, end)
+    return bool(m) and end - start <= 30 and "\n" not in text[start:end] and "。" not in text[m.end():end].rstrip("。")
+
+
 def _time_closer(doc: Document, start: int, end: int, year: int | None) -> tuple[int, list[Deadline]] | None:
     """(where the words end, the deadlines) of a span that ends in a time field parenthetical, else None."""
     m = _TIME_CLOSER.search(doc.text, start, end)
@@ -1232,18 +1238,51 @@ _OPEN_HEADING = re.compile(r"[,，、；;!！]\s*$|(?:要|须|应|负责|将)[^,
 _ROW_MARK = re.compile(r"^(?:\d{1,3}[.、．]?|[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、?)$")
 
 
-def _row_cell_candidates(b: _Builder, text: str, ps: int, pe: int, n: int, put) -> int:
-    """A table row written with bars (`1 | 沿街商铺… | 城管科 | 5月31日前`, 阶段 | 时间 | 主要工作) whose table the
-    rules did not read: its longest cell of words is a candidate, with the row's unit cell as its units."""
+def _bar_cells(b: _Builder, text: str, ps: int, pe: int, keep_empty: bool = False) -> list[tuple[int, int]]:
+    """The cells of a row written with bars, trimmed (empty ones only with ``keep_empty``)."""
     cells = []
     pos = ps
     for part in text[ps:pe].split("|"):
         cs, ce = _trim(b.doc, pos, pos + len(part))
         pos += len(part) + 1
-        if ce > cs:
+        if ce > cs or keep_empty:
             cells.append((cs, ce))
+    return cells
+
+
+def _row_header(b: _Builder, text: str, ps: int, pe: int) -> list[str] | None:
+    """The header of a table written with bars that names its work column and when it is due (序号 | 隐患内容 |
+    整改措施 | 完成时限): every cell a header word, one a content column, one a time column; else None (a
+    checklist, a score sheet or a report's 工作任务 | 完成情况 names no work to be done)."""
+    header = [text[s:e] for s, e in _bar_cells(b, text, ps, pe)]
+    kinds = [_header_kind(h) for h in header]
+    if len(header) < 2 or None in kinds or "content" not in kinds or "time" not in kinds:
+        return None
+    return header
+
+
+def _row_cell_candidates(b: _Builder, text: str, ps: int, pe: int, n: int, put,
+                         header: list[str] | None = None) -> int:
+    """A table row written with bars (`1 | 沿街商铺… | 城管科 | 5月31日前`, 阶段 | 时间 | 主要工作) whose table the
+    rules did not read: its longest cell of words is a candidate, with the row's unit cell as its units. Under a
+    ``header`` of as many cells that names the work column (隐患内容 | 整改措施 | 完成时限: the last, most specific
+    content column, as a task table's), that column's cell is the candidate, and its time column's cell its
+    deadline."""
+    cells = _bar_cells(b, text, ps, pe)
     if len(cells) < 2:
         return n
+    main = extra = None
+    if header is not None:
+        full = _bar_cells(b, text, ps, pe, keep_empty=True)
+        kinds = _header_kinds(header)
+        if len(full) == len(header):
+            k = _main_column(header, kinds)
+            if kinds[k] == "content" and full[k][1] > full[k][0]:
+                main = full[k]
+            t = next((k for k, kind in enumerate(kinds) if kind == "time"), None)
+            d = parse_deadline(text[full[t][0]:full[t][1]], b.doc.year) if t is not None and \
+                0 < full[t][1] - full[t][0] <= 24 else None
+            extra = [replace(d, span=full[t])] if d else None
     def unit_names(c: str) -> list[str]:
         names = split_names(re.sub(r"\s+", "、", c.strip())) if len(c) <= 60 and "。" not in c else []
         return names if names and all(looks_like_unit(x) for x in names) else []
@@ -1253,8 +1292,8 @@ def _row_cell_candidates(b: _Builder, text: str, ps: int, pe: int, n: int, put) 
              and not (ce - cs <= 24 and parse_deadline(text[cs:ce], b.doc.year))]
     if not words:
         return n
-    cs, ce = max(words, key=lambda c: (len(re.sub(r"\W", "", text[c[0]:c[1]])), -c[0]))
-    if _words_below(text[cs:ce], 6):
+    cs, ce = main if main in words else max(words, key=lambda c: (len(re.sub(r"\W", "", text[c[0]:c[1]])), -c[0]))
+    if _words_below(text[cs:ce], 6 if main is None else 2):
         return n
     units = None
     for us, ue in cells:
@@ -1262,9 +1301,11 @@ def _row_cell_candidates(b: _Builder, text: str, ps: int, pe: int, n: int, put) 
         if names:
             units = [Unit(name=x, canonical=x, role="responsible") for x in names]
             break
-    b.add(cs, ce, units, min_len=6)
+    b.add(cs, ce, units, extra or (), min_len=6 if main is None else 2)
     for t in b.tasks[n:]:
         put(t, "cell")
+        if main is not None:
+            put(t, "work_col")  # the header names it the row's work
     return len(b.tasks)
 
 
@@ -1321,8 +1362,9 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
     multi_item: set[tuple[int, int]] = set()
     for leaf in _leaves(doc.sections):
         ls, le = _trim(doc, body_start(doc, leaf), leaf.span[1])
-        if leaf.heading_span and (le - ls < 4 or _TIME_CLOSER.fullmatch(text, ls, le)):
-            ls, le = leaf.heading_span[0], leaf.span[1]  # the item is its heading (and a time field: 新建…5个。（完成时限：…）)
+        if leaf.heading_span and (le - ls < 4 or _TIME_CLOSER.fullmatch(text, ls, le) or _term_only(text, ls, le)):
+            # the item is its heading (and a time field: 新建…5个。（完成时限：…）; 当班电工未持证上岗。整改期限：立即整改。)
+            ls, le = leaf.heading_span[0], leaf.span[1]
         b.add(ls, le, None)
         for t in b.tasks[n:]:
             put(t, "leaf")
@@ -1335,13 +1377,17 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
             for t in b.tasks[n:]:
                 put(t, "leaf_full")
             n = len(b.tasks)
+    header: list[str] | None = None  # the header of the table written with bars the line is in
     for ps, pe in _segments(text):
         line = text[ps:pe]
         if len(line.strip()) < 6:
             continue
         if "|" in line:
-            n = _row_cell_candidates(b, text, ps, pe, n, put)
+            own = _row_header(b, text, ps, pe)
+            n = _row_cell_candidates(b, text, ps, pe, n, put, None if own else header)
+            header = own or header
             continue
+        header = None
         sec = _section_at(doc, ps)
         if sec is not None and sec.span[0] <= ps < sec.body_start:
             if sec.heading_span and pe - sec.heading_span[0] >= 10 and (

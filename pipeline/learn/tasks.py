@@ -31,11 +31,14 @@ OUT_OF_FOLD_UPSTREAM = ("doctype",)  # the upstream models retrained out of fold
 N_FOLDS = 5
 THRESHOLDS = tuple(round(0.2 + 0.05 * i, 2) for i in range(13))  # 0.20 … 0.80
 
-_DIRECTIVE = re.compile(r"要|须|必须|务必|应当|应|请|负责|牵头|配合|确保|力争|抓好|做好|加强|推进|推动|落实|严格|强化|健全|完善|"
+# 要 and 应 as "must", not inside 主要, 重要, 要求, 要点, 应急, 响应, 相应 (应急 alone opened 1,190 of the corpus's candidates
+# as if they said who must act: 区应急管理局联合…举办了…)
+_MUST = r"(?<![主重需只纪摘概提简必])要(?![求点闻素件])|须|务必|(?<![相响适反供对效回答呼感])应(?![急用对届聘邀])"
+_DIRECTIVE = re.compile(rf"{_MUST}|请|负责|牵头|配合|确保|力争|抓好|做好|加强|推进|推动|落实|严格|强化|健全|完善|"
                         r"开展|组织|将|继续|进一步|于.{0,8}前")
 _RETRO = re.compile(r"了|以来|先后|累计|共计|共有|已经|已于|已|取得|成效|成绩|仍有|仍然|存在|不够|不到位|不足|薄弱|圆满|顺利|"
                     r"截至|截止|同比|共检查|共排查|发现")
-_FRAME = re.compile(r"同志们|刚才|这次会议|讲几点|指导思想|总体要求|工作目标|基本原则|为了|为进一步|根据|按照.{0,20}要求,|现就|特制定|"
+_FRAME = re.compile(r"同志们|刚才|这次会议|讲几点|指导思想|总体要求|工作目标|基本原则|为了|为进一步|根据|依据|按照.{0,20}要求[,，]|现就|特制定|"
                     r"如下|通知如下|经研究")
 _ACTOR = re.compile(r"[局委办部门位队所站心院府道镇乡街区县市业司]要|[局委办部门位队所站心院府道镇乡街区县市业司](?:负责|牵头|配合|应当|须)")
 _COMMIT = re.compile(r"将|还将|下一步|今后|明年|下半年|计划")
@@ -68,7 +71,7 @@ _COMMIT_ANY = re.compile(r"将(?<!现将)(?=于|在|继续|进一步|全面|加�
                          r"陆续|尽快|及时|重新|专门|牵头|定期|结合|围绕|针对|认真|切实|进行|一律|视情|根据)|计划(?:于|在|到)|"
                          r"拟(?:于|在)|力争|下一步|下步|今后")
 # a sentence that opens with its own actor (电力企业要…, 住建局负责…, 镇里将…)
-_ACTOR_START = re.compile(r"^[^,，。;；:：]{1,24}?(?:要|须|必须|应当|应|负责|牵头|务必)|^[^,，。;；:：]{1,24}?将(?!其)")
+_ACTOR_START = re.compile(rf"^[^,，。;；:：]{{1,24}}?(?:{_MUST}|负责(?!人|同志)|牵头)|^[^,，。;；:：]{{1,24}}?(?<![现即])将(?!其)")
 # a unit parenthetical further on the line: the candidate is cut from a task that it closes (SPEC §3)
 _CLOSER_AHEAD = re.compile(r"[(（][^()（）\n]{0,40}?(?:责任单位|责任部门|牵头|配合|负责)")
 _LABEL_START = re.compile(r"^[ \t\u3000]*[^\s,，。;；:：、()（）“”《》|]{2,20}[:：](?=\S)", re.M)
@@ -77,7 +80,7 @@ _DEMAND_ANY = re.compile(r"要求|强调|指出|提出|部署|指示|希望|号�
 _COUNT = re.compile(r"\d+(?:\.\d+)?(?:余|多)?(?:万|亿)?(?:个|家|处|人次|人|起|份|条|张|场次|场|次|名|支|台|辆|元|项|期|户|座|所|吨|"
                     r"公里|余)")
 _RETRO_S = re.compile(r"了|以来|先后|累计|共计|共有|已经|已于|已|取得|成效|截至|截止|同比|召开|参加|出席|主持")
-_DIR_S = re.compile(r"要|须|必须|务必|应当|请|负责|确保|抓好|做好|加强|推进|落实|严格|强化")
+_DIR_S = re.compile(rf"{_MUST}|请|负责|确保|抓好|做好|加强|推进|落实|严格|强化")
 
 
 # inside select(), per thread: what one document's candidates share, by text (a sentence is read by the
@@ -147,7 +150,7 @@ class _Words:
 
     __slots__ = ("head", "actor", "mid", "edges", "tail", "commit", "actor_start", "sents", "profile",
                  "n_actor_key", "label_key", "scope_item", "own_fwd", "done", "done_counted", "dir_s", "text",
-                 "duty", "_time")
+                 "duty", "fault", "_time")
 
     @property
     def time_start(self) -> bool:
@@ -192,6 +195,7 @@ class _Words:
         self.done_counted = bool(done and len(_COUNT.findall(text)) >= 2 and not commit and not self.dir_s)
         self.text = text
         self._time: bool | None = None
+        self.fault = bool(_FAULT.search(text)) and not commit and not self.dir_s
         self.duty = bool(_DUTY.search(stripped) and (stripped.startswith(("负责", "承担", "牵头", "协助", "配合", "组织", "指导"))
                                                      or _ACTOR_START.search(stripped)))
 
@@ -260,7 +264,21 @@ def features(info: dict, line: bool = True) -> dict[str, float]:
     f.update(_act_features(text))
     f.update(_forward_sentence(info, kind, f, w))
     f.update(_duty(info, kind, w))
+    term = _FIX_TERM.search(text) or _FIX_TERM.match((info.get("line_after") or "").lstrip("。;；,，(（ \t\u3000"))
+    if term:
+        f["fix_term"] = f[f"fix_term&{kind}"] = 1.0
+    if w.fault:  # a fault found, said without what is to be done about it: a task only where a term closes it
+        f["fault"] = 1.0
+        f[f"fault&fix_term:{int(bool(term))}"] = 1.0
     return f
+
+
+# a rectification item (责令限期整改指令书, 督办通知, 整改清单): what is to be put right, closed by its term (…。整改期限：
+# 2021年5月20日前。; …（完成时限：10月底前）) — a task even where it only describes the fault (SPEC §3: assigned work)
+_FIX_TERM = re.compile(r"(?:整改|完成|办结|落实)(?:期限|时限)\s*[:：]")
+# a fault an inspection found (…未按规定设置…; 报警仪失效; 消防车通道被占用)
+_FAULT = re.compile(r"未(?:按|设|取得|落实|建立|配备|配置|开展|接入|投用|签订|组织|持|经|及时|纳入|达到|安装)|失效|缺失|不足|不全|"
+                    r"不到位|超量|超期|违规|私拉|被占用|堵塞|过期")
 
 
 # a duty line (预案 and 职责分工: 县交通局：负责调集…; 县工商局负责查处…; 其他成员单位按照各自职能做好…): the work of

@@ -77,13 +77,13 @@ _NOISE_TAIL = re.compile(r"(?:\.(?:docx?|pdf|txt|html?)|范文|模板|最新|精
                          # an issue number or a draft's state: (第8期), （节选）, (试行), (修订)
                          r"[(（]\s*(?:第\s*[\d一二三四五六七八九十]+\s*期|节选|摘要|试行|暂行|修订|修正|草案)\s*[)）])+$")
 _SPEECH_END = re.compile(r"(?:讲话|致辞|发言|讲稿|主持词|讲话稿|讲话提纲|讲话要点|发言稿)$|上的(?:讲话|发言)")
-_MINUTES_END = re.compile(r"纪要$")
+_MINUTES_END = re.compile(r"纪要$|会议记录$")  # a meeting's record in note form is its minutes
 _BARE_NOUN = re.compile(r"[\u4e00-\u9fff]{0,2}(?:函|通知|通报|纪要|简报|讲话|报告|方案|要点|预案|决定)")
 _REPORT_ANY = re.compile(r"总结|小结|汇报|述职")  # 工作总结及明年工作计划 is a report
-_REPORT_END = re.compile(r"(?:报告|情况|通报|简报|周报|快报|专报|动态|汇总表|进度表|回头看|形势分析|情况分析)$")
+_REPORT_END = re.compile(r"(?:报告|情况|通报|简报|周报|快报|专报|动态|汇总表|进度表|回头看|形势分析|情况分析|反馈意见)$")
 # a reply to a deputy's proposal or a suggestion (…建议的答复, 答复函, 答复意见): what was done, what will be
 _REPLY_END = re.compile(r"答复(?:函|意见|意见书)?$")
-_PLAN_END = re.compile(r"(?:方案|要点|计划|规划|清单|分工|分工表|分解表|分解|任务表|责任书|责任状|目标|指标|任务|安排|"
+_PLAN_END = re.compile(r"(?:方案|要点|计划|规划|清单|台账|分工|分工表|分解表|分解|任务表|责任书|责任状|目标|指标|任务|安排|"
                        r"意见|打算|思路)$")
 _NOTICE_END = re.compile(r"(?:通知|通告|公告|函|决定|通令|倡议书|通知书|告知书|指令书|意见书)$")
 _WRAPPER = re.compile(r"印发|转发|下发|下达|批转|发布")

@@ -327,7 +327,7 @@ def test_parse_deadline_none(cell):
 # agree): a day then the place the work is held in (6月16日在…广场集中举办), the months a record or a plan is of (通报1—10月
 # 事故情况, 12月份…检查计划编制工作) and an hour after 每日 before its count (每日8时前报送一次);
 # tests/test_deadlines_shapes17.py holds our own sentences for each.
-SKIPPED_GOLD = 825  # 739 before heldout23-26 (46 documents, 86 more); 662 before train18a-d (48 documents, 77 more); 442 before train17a-h (96 documents, 112 more gold deadlines outside their task texts); 554 before
+SKIPPED_GOLD = 850  # 825 before train19a-d (48 documents, 25 more); 739 before heldout23-26 (46 documents, 86 more); 662 before train18a-d (48 documents, 77 more); 442 before train17a-h (96 documents, 112 more gold deadlines outside their task texts); 554 before
 #: heldout19-22 (46 documents, 108 more)
 #: the disagreements of the newest sets left (extra, missed), which the strict check below leaves out. train16's are
 #: gold that contradicts SPEC §5/§8 or the older sets, left as annotated (see the report of issue 7's session):
@@ -379,7 +379,16 @@ NEW_SETS = {"heldout13": (0, 0), "heldout14": (0, 0), "heldout15": (0, 0),
             # gold: 全年设立…不少于30个 / 全年组织…培训不少于4800人次 annotated 12-31 (23/2309, 26/2608, as train18b);
             #    3月份完成… annotated as the month's range (25/2510; SPEC §5 gives 1月份 a range in a schedule cell);
             #    a monthly plan's month heading (6月, 12月) found inside its items' words (25/2511).
-            "heldout23": (1, 2), "heldout24": (3, 3), "heldout25": (1, 3), "heldout26": (0, 4)}
+            "heldout23": (1, 2), "heldout24": (3, 3), "heldout25": (1, 3), "heldout26": (0, 4),
+            # train19a-d (eighth session's training sets), left: the grammar defects above again (次月5日前…报 not
+            # monthly: a/9209, c/9308; traditional 年內: a/9108); gold that disagrees with SPEC §5 or the older sets:
+            # 于8月上旬 / 6月中旬组织一次 / 10月下旬 / 8月下旬 annotated by_date (a/9101, 9107, 9110, c/9308; SPEC and the
+            # older sets read a bare 上旬/中旬/下旬 as a range, as train16j); 每周一报 / 每周一开展一次 / 每周通报一次 / 每周开展
+            # 一次 / 每季度末前完成一次 annotated without the count (a/9107, c/9302, d/9404-9406; heldout13-15 count it),
+            # while 每季度第一个月10日前召开一次 and 每年…开展一次 are counted (d/9411, 9412); 每学期开学后一个月内 (a/9105, a
+            # limit relative to a start) and 每日巡查 in a 整改要求 (c/9301) unannotated; a report's 6月25日前 resolved
+            # against its own year (c/9302); a phase line (动员部署（2025年2月）) inherited (d/9408); 每年预算安排 yearly (d/9412).
+            "train19a": (5, 5), "train19b": (0, 1), "train19c": (4, 4), "train19d": (5, 7)}
 
 
 def _month(gold_path) -> int | None:

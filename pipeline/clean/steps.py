@@ -902,7 +902,15 @@ def _page_titles(text: str) -> list[tuple[int, int, str]]:
 # what every match of a kind holds (none spans lines): only the lines with it are searched. Their optional
 # brackets, blanks or selector words before the cue were tried from every blank or letter of a run: quadratic on a
 # line of spaces between Latin letters (10,000: 1.8 s) or of English words (10,000 characters: 0.9 s)
+# a page's metadata glued after the document's title on one line (…工作总结　发布日期：2020-01-09　浏览次数：586): the
+# fields a portal stamps (publication date, hits, source), cut so the title stays; a date the document states of
+# itself (时间：…, a minutes' header) is not among them
+_TITLE_META_TAIL = re.compile(
+    r"(?<=总结|通知|方案|报告|汇报|通报|讲话|要点|计划|纪要|意见|清单|实录|情况|规划|简报|动态|决定|公告)"
+    r"(?:[ \t\u3000]*[|｜]?[ \t\u3000]*(?:发布(?:日期|时间)|更新时间|(?:信息)?来源|浏览(?:次数|量)|点击(?:数|量)|访问次数|阅读(?:次数|量))"
+    r"[ \t]*[:：][^。；;\n]{0,40}){1,4}[ \t\u3000]*$", re.M)
 _CUES = {
+    _TITLE_META_TAIL: re.compile(r"发布|更新|来源|浏览|点击|访问|阅读"),
     _TRUNCATION: re.compile(r"未完|省略|隐藏|略去|全文|显示|阅读|查看|展开"),
     _MARKUP: re.compile(r"[{<]|!\["),
     _FONT_SIZE: re.compile(r"[字大中小]"),
@@ -926,7 +934,7 @@ def remove_inline_chrome(m: Mapped) -> Mapped:
     (``第1页共5页``), style-sheet or markup fragments, and a page title's site name (the whole page title where the
     document's title follows it). A line left empty is removed later."""
     n_before = len(m.text)
-    for rx in (_FONT_SIZE, _CONTROL_TOKEN, _TRUNCATION, _PAGE_COUNTER, _MARKUP):
+    for rx in (_FONT_SIZE, _CONTROL_TOKEN, _TRUNCATION, _PAGE_COUNTER, _MARKUP, _TITLE_META_TAIL):
         m = _sub_by_line(m, rx, _CUES[rx]) if rx in _CUES else m.sub(rx, "")
     titles = _page_titles(m.text)
     if titles:

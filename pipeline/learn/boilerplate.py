@@ -296,6 +296,9 @@ def meta_line(line: str) -> bool:
     if n != 1 or not m or len(line) > limit or re.search(r"[。;；，]|,(?!\d{3})", line):
         return False
     # a bare 时间: / 日期: line is chrome only with a portal's date stamp (2025-08-08, 08:33); 时间:5月至10月 is a plan's
+    # a meeting's time of day (时间：2010年3月12日上午9:00, a minutes' header) is no portal stamp: portals write 24-hour stamps
+    if m.group(1) in ("时间", "日期") and re.search(r"[上下]午|晚上|早上|凌晨", m.group(2)):
+        return False
     return m.group(1) not in ("时间", "日期") or bool(re.match(r"^(?:19|20)\d\d[-/.]\d|^\S*\s*\d{1,2}:\d\d|$", m.group(2)))
 
 

@@ -50,3 +50,30 @@ def test_a_portals_stamp_after_the_title_is_cut_and_the_title_kept(title, tail):
 def test_a_minutes_date_after_its_title_stays():
     out = clean_text("全县森林防火工作会议纪要 时间：2018年3月2日\n会议要求，各乡镇要于3月10日前完成防火检查。\n")
     assert "2018年3月2日" in out
+
+
+# a page break inside a sentence, its page number written ·1· or glued to the cut line, the issuer's name over the page
+PAGE_CUT = ("关于开展危险化学品专项检查的通知\n各县（市、区）安委会：\n"
+            "一、各县要督促企业制定整改方案，明确整改责任、措施、资金和时限，整改方案于5月31日前报市安委办\n{number}\n"
+            "青川市安全生产委员会办公室\n备案。\n二、各县要于6月底前完成复查。\n")
+
+
+@pytest.mark.parametrize("number", ["·1·", "- 1 -", "— 1 —", "• 1 •"])
+def test_a_page_number_and_the_header_after_it_go(number):
+    out = clean_text(PAGE_CUT.format(number=number)).replace("\n", "")
+    assert "报市安委办备案。" in out and "·1·" not in out and "青川市安全生产委员会办公室备案" not in out
+
+
+GLUED = ("（二）坚持边查边改。对重大隐患要挂牌督办，对拒不整改或不具备安全生产条件的，依法责令停产停业整顿，— 2 —\n"
+         "青川安委办〔2016〕19号\n提请地方政府予以关闭。\n（三）加强部门联动。各部门要按职责分工做好监管。\n")
+
+
+def test_a_page_number_glued_to_the_cut_line_goes_with_its_header():
+    out = clean_text("关于开展专项检查的通知\n各县安委会：\n" + GLUED).replace("\n", "")
+    assert "停产停业整顿，提请地方政府予以关闭。" in out
+    assert "— 2 —" not in out and "19号提请" not in out
+
+
+def test_a_range_at_a_lines_end_is_no_page_number():
+    out = clean_text("各乡镇要在汛期开展巡查，重点时段为6—9月。\n安排如下：第一阶段3—5\n")
+    assert "3—5" in out

@@ -1038,7 +1038,11 @@ def _join_counters(m: Mapped, lines: list[str], chain: list[tuple[int, int]], lo
 
 # ---------------------------------------------------------------- page furniture in text copies
 
-_PAGE_NUMBER_LINE = re.compile(r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
+_PAGE_NUMBER_LINE = re.compile(r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|[·•・]\s*\d{1,3}\s*[·•・]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
+
+
+_GLUED_PAGE_NUMBER = re.compile(rf"(?<=[，,、；;{CJK}])[ \t]*([-—–][ \t]*\d{{1,3}}[ \t]*[-—–]|[·•・][ \t]*\d{{1,3}}[ \t]*[·•・])[ \t]*$",
+                                re.M)
 
 
 def _foreign_header(h: str) -> bool:
@@ -1058,7 +1062,8 @@ def _cuts_a_sentence(lines: list[str], k: int) -> bool:
     before = next((lines[j].strip() for j in range(k - 1, -1, -1) if lines[j].strip()
                    and not _PAGE_NUMBER_LINE.match(lines[j])), "")
     after = next((lines[j].strip() for j in range(k + 1, len(lines)) if lines[j].strip()), "")
-    return (len(before) >= 20 and bool(_OPEN_END.search(before)) and not before.startswith("附件")
+    return (len(before) >= 20 and (bool(_OPEN_END.search(before)) or before[-1] in "，,、")
+            and not before.startswith("附件")
             and bool(re.match(rf"[{CJK}，,、]", after)) and not _ITEM_START.match(after))
 
 
@@ -1086,6 +1091,9 @@ def remove_page_furniture(m: Mapped) -> Mapped:
     A text copied from a paginated document keeps each page's number and header; the header is the
     short line that comes right after a page number and also stands at the top of the document.
     """
+    # a page number the copy glued to the end of the line the page break cut (…停产停业整顿，— 2 —): a line of its own
+    if _GLUED_PAGE_NUMBER.search(m.text):
+        m = m.sub(_GLUED_PAGE_NUMBER, lambda g: "\n" + g.group(1))
     lines = m.text.split("\n")
     numbers = [k for k, ln in enumerate(lines) if _PAGE_NUMBER_LINE.match(ln)]
     if not numbers:

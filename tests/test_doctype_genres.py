@@ -423,7 +423,14 @@ def test_doc_type_of_unseen_genres(model, tmp_path, name):
     ("沙溪县安全生产委员会办公室督办函", "notice"),
     ("柳树湾村安全生产网格员工作职责及2024年9月巡查记录", "rules"),
     ("林丰化工有限公司安全生产岗位责任制", "rules"),
-    ("2025年度全员安全生产责任清单（节选）", "plan"),  # the title alone cannot tell a duty list from a task list
+    # the title alone cannot tell a duty list (other) from a task list (plan): a class of its own, the body decides
+    ("2025年度全员安全生产责任清单（节选）", "duties"),
+    ("鹭江街道安全生产权责清单（2023年版）", "duties"),
+    ("2024年安全生产重点工作任务清单", "plan"),
+    ("泓泽县落实省安委会第三巡查组反馈问题整改台账", "plan"),  # a ledger of the work to do
+    ("关于对汾河县安全生产工作督查情况的反馈意见", "report"),  # a 督查组's findings
+    ("禾阳市人大常委会关于市人民政府安全生产工作情况报告的审议意见", "plan"),  # 意见 that directs
+    ("石桥镇党委安全生产专题会议记录", "minutes"),
 ])
 def test_title_grammar_of_more_genres(title, expected):
     assert doctype.title_class(title) == expected

@@ -907,7 +907,15 @@ def _page_titles(text: str) -> list[tuple[int, int, str]]:
 # what every match of a kind holds (none spans lines): only the lines with it are searched. Their optional
 # brackets, blanks or selector words before the cue were tried from every blank or letter of a run: quadratic on a
 # line of spaces between Latin letters (10,000: 1.8 s) or of English words (10,000 characters: 0.9 s)
+# a page's metadata glued after the document's title on one line (…工作总结　发布日期：2020-01-09　浏览次数：586): the
+# fields a portal stamps (publication date, hits, source), cut so the title stays; a date the document states of
+# itself (时间：…, a minutes' header) is not among them
+_TITLE_META_TAIL = re.compile(
+    r"(?<=总结|通知|方案|报告|汇报|通报|讲话|要点|计划|纪要|意见|清单|实录|情况|规划|简报|动态|决定|公告)"
+    r"(?:[ \t\u3000]*[|｜]?[ \t\u3000]*(?:发布(?:日期|时间)|更新时间|(?:信息)?来源|浏览(?:次数|量)|点击(?:数|量)|访问次数|阅读(?:次数|量))"
+    r"[ \t]*[:：][^。；;\n]{0,40}){1,4}[ \t\u3000]*$", re.M)
 _CUES = {
+    _TITLE_META_TAIL: re.compile(r"发布|更新|来源|浏览|点击|访问|阅读"),
     _TRUNCATION: re.compile(r"未完|省略|隐藏|略去|全文|显示|阅读|查看|展开"),
     _MARKUP: re.compile(r"[{<]|!\["),
     _FONT_SIZE: re.compile(r"[字大中小]"),
@@ -931,7 +939,7 @@ def remove_inline_chrome(m: Mapped) -> Mapped:
     (``第1页共5页``), style-sheet or markup fragments, and a page title's site name (the whole page title where the
     document's title follows it). A line left empty is removed later."""
     n_before = len(m.text)
-    for rx in (_FONT_SIZE, _CONTROL_TOKEN, _TRUNCATION, _PAGE_COUNTER, _MARKUP):
+    for rx in (_FONT_SIZE, _CONTROL_TOKEN, _TRUNCATION, _PAGE_COUNTER, _MARKUP, _TITLE_META_TAIL):
         m = _sub_by_line(m, rx, _CUES[rx]) if rx in _CUES else m.sub(rx, "")
     titles = _page_titles(m.text)
     if titles:
@@ -1035,7 +1043,11 @@ def _join_counters(m: Mapped, lines: list[str], chain: list[tuple[int, int]], lo
 
 # ---------------------------------------------------------------- page furniture in text copies
 
-_PAGE_NUMBER_LINE = re.compile(r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
+_PAGE_NUMBER_LINE = re.compile(r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|[·•・]\s*\d{1,3}\s*[·•・]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
+
+
+_GLUED_PAGE_NUMBER = re.compile(rf"(?<=[，,、；;{CJK}])[ \t]*([-—–][ \t]*\d{{1,3}}[ \t]*[-—–]|[·•・][ \t]*\d{{1,3}}[ \t]*[·•・])[ \t]*$",
+                                re.M)
 
 
 def _foreign_header(h: str) -> bool:
@@ -1055,7 +1067,8 @@ def _cuts_a_sentence(lines: list[str], k: int) -> bool:
     before = next((lines[j].strip() for j in range(k - 1, -1, -1) if lines[j].strip()
                    and not _PAGE_NUMBER_LINE.match(lines[j])), "")
     after = next((lines[j].strip() for j in range(k + 1, len(lines)) if lines[j].strip()), "")
-    return (len(before) >= 20 and bool(_OPEN_END.search(before)) and not before.startswith("附件")
+    return (len(before) >= 20 and (bool(_OPEN_END.search(before)) or before[-1] in "，,、")
+            and not before.startswith("附件")
             and bool(re.match(rf"[{CJK}，,、]", after)) and not _ITEM_START.match(after))
 
 
@@ -1083,6 +1096,9 @@ def remove_page_furniture(m: Mapped) -> Mapped:
     A text copied from a paginated document keeps each page's number and header; the header is the
     short line that comes right after a page number and also stands at the top of the document.
     """
+    # a page number the copy glued to the end of the line the page break cut (…停产停业整顿，— 2 —): a line of its own
+    if _GLUED_PAGE_NUMBER.search(m.text):
+        m = m.sub(_GLUED_PAGE_NUMBER, lambda g: "\n" + g.group(1))
     lines = m.text.split("\n")
     numbers = [k for k, ln in enumerate(lines) if _PAGE_NUMBER_LINE.match(ln)]
     if not numbers:

@@ -296,6 +296,9 @@ def meta_line(line: str) -> bool:
     if n != 1 or not m or len(line) > limit or re.search(r"[。;；，]|,(?!\d{3})", line):
         return False
     # a bare 时间: / 日期: line is chrome only with a portal's date stamp (2025-08-08, 08:33); 时间:5月至10月 is a plan's
+    # a meeting's time of day (时间：2010年3月12日上午9:00, a minutes' header) is no portal stamp: portals write 24-hour stamps
+    if m.group(1) in ("时间", "日期") and re.search(r"[上下]午|晚上|早上|凌晨", m.group(2)):
+        return False
     return m.group(1) not in ("时间", "日期") or bool(re.match(r"^(?:19|20)\d\d[-/.]\d|^\S*\s*\d{1,2}:\d\d|$", m.group(2)))
 
 
@@ -623,7 +626,9 @@ def _neighbour_feats(s: str, tag: str) -> dict[str, Any]:
 #: a cell of a task table's row (a unit, a time limit): a row of them under a row of as many cells is that
 #: table's, not a menu bar (汛前安全检查 | 区水务局 | 区应急局 | 5月底前 | 无 under its header)
 _TABLE_CELL = re.compile(rf"^(?:[{_CJK}]{{1,16}}(?:局|委|办|中心|大队|支队|政府|街道|镇|乡|公司|部)|"
-                         r"(?:(?:19|20)\d\d年)?(?:\d{1,2}月(?:\d{1,2}日|底|末|份|上旬|中旬|下旬)?|年底|年内)(?:前|以前|之前)?)$")
+                         r"(?:(?:19|20)\d\d年)?(?:\d{1,2}月(?:\d{1,2}日|底|末|份|上旬|中旬|下旬)?|年底|年内)(?:前|以前|之前)?|"
+                         # a figures table's count cell (1处, 3150人次, 52.8万元, -3处): the row is the table's
+                         r"[+\-−]?\d+(?:\.\d+)?\s*(?:万|亿)?(?:人次|家次|辆次|起|处|家|项|条|份|名|人|户|吨|元|辆|座|所|个|次|场|期|台|套))$")
 
 
 def _fold_digits(s: str) -> str:

@@ -69,23 +69,24 @@ TITLE_WORDS = ("通知", "方案", "要点", "计划", "总结", "汇报", "报�
 # …方案, …总结, …讲话, …纪要, …预案) or, for a headline without a document noun, a news verb
 # (X召开…会议, X开展…检查). The class is a feature; the model weighs it against the rest.
 
-GRAMMAR_CLASSES = ("wrapper", "notice", "plan", "report", "minutes", "speech", "news", "rules")
-_DOC_CLASSES = ("wrapper", "notice", "plan", "report", "minutes", "speech", "rules")
+GRAMMAR_CLASSES = ("wrapper", "notice", "plan", "report", "minutes", "speech", "news", "rules", "duties")
+_DOC_CLASSES = ("wrapper", "notice", "plan", "report", "minutes", "speech", "rules", "duties")
 # what a web copy appends to a title: a file extension, 范文/模板/8篇/篇一, (征求意见稿), (2024-2026年), - XX网
 _NOISE_TAIL = re.compile(r"(?:\.(?:docx?|pdf|txt|html?)|范文|模板|最新|精选|大全|\d+篇|篇[一二三四五六七八九十\d]+|"
                          r"[(（][^()（）]{0,12}(?:稿|\d{4}[^()（）]*)[)）]|\s*[-_—|].{0,12}网|[!！。.,，;；:：\s]|"
                          # an issue number or a draft's state: (第8期), （节选）, (试行), (修订)
                          r"[(（]\s*(?:第\s*[\d一二三四五六七八九十]+\s*期|节选|摘要|试行|暂行|修订|修正|草案)\s*[)）])+$")
 _SPEECH_END = re.compile(r"(?:讲话|致辞|发言|讲稿|主持词|讲话稿|讲话提纲|讲话要点|发言稿)$|上的(?:讲话|发言)")
-_MINUTES_END = re.compile(r"纪要$")
+_MINUTES_END = re.compile(r"纪要$|会议记录$")  # a meeting's record in note form is its minutes
 _BARE_NOUN = re.compile(r"[\u4e00-\u9fff]{0,2}(?:函|通知|通报|纪要|简报|讲话|报告|方案|要点|预案|决定)")
 _REPORT_ANY = re.compile(r"总结|小结|汇报|述职")  # 工作总结及明年工作计划 is a report
-_REPORT_END = re.compile(r"(?:报告|情况|通报|简报|周报|快报|专报|动态|汇总表|进度表|回头看|形势分析|情况分析)$")
+_REPORT_END = re.compile(r"(?:报告|情况|通报|简报|周报|快报|专报|动态|汇总表|进度表|回头看|形势分析|情况分析|反馈意见)$")
 # a reply to a deputy's proposal or a suggestion (…建议的答复, 答复函, 答复意见): what was done, what will be
 _REPLY_END = re.compile(r"答复(?:函|意见|意见书)?$")
-_PLAN_END = re.compile(r"(?:方案|要点|计划|规划|清单|分工|分工表|分解表|分解|任务表|责任书|责任状|目标|指标|任务|安排|"
+_PLAN_END = re.compile(r"(?:方案|要点|计划|规划|清单|台账|分工|分工表|分解表|分解|任务表|责任书|责任状|目标|指标|任务|安排|"
                        r"意见|打算|思路)$")
 _NOTICE_END = re.compile(r"(?:通知|通告|公告|函|决定|通令|倡议书|通知书|告知书|指令书|意见书)$")
+_DUTY_LIST_END = re.compile(r"(?:责任|权责|职责)清单$")
 _WRAPPER = re.compile(r"印发|转发|下发|下达|批转|发布")
 # a form's instructions (填报说明) and a checklist (检查表) are data tables (a 责任清单 is a duty list or a task
 # list: the gold files hold both, so the title alone does not tell)
@@ -131,6 +132,10 @@ def title_class(s: str | None) -> str | None:
         return "notice"
     if _RULES_LEAD.search(s):
         return "rules"
+    # a 责任清单 / 权责清单 sets out duties (SPEC: other) or dated tasks (plan): the gold files hold both, so the
+    # title names a class of its own and the model weighs the body (deadlines, directives) to decide
+    if _DUTY_LIST_END.search(s):
+        return "duties"
     if _REPORT_ANY.search(s) or _REPORT_END.search(s):
         return "report"
     if _PLAN_END.search(s):
@@ -187,7 +192,7 @@ def other_evidence(row: dict) -> bool:
     and pushed untitled plans there. Without such a sign its probability is given to the other labels.
     """
     classes = (row.get("title_class"), row.get("lead_class"))
-    if "rules" in classes or row.get("rulebook_head"):
+    if "rules" in classes or "duties" in classes or row.get("rulebook_head"):
         return True
     # articles (第一条 控制指标) in a document whose title names a plan (…目标责任书, …实施方案) are its clauses
     if row.get("rule_signs", {}).get("articles") and "plan" in classes and not any(

@@ -286,7 +286,10 @@ def _publication_year(text: str) -> int | None:
 
 _IN_FORCE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*起\s*(?:施行|实施|执行|生效)")
 _DUE_IN_YEAR = re.compile(r"(?<![\d至到止])((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日|[上中下]旬|底|末)?\s*(?:前|之前|以前)")
-_DATE_LINE = re.compile(r"^[(（]\s*((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[)）]\s*$", re.M)
+_DATE_LINE = re.compile(r"^[(（]\s*((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[)）]\s*$|"
+                        # a minutes' header field: 时间：2010年3月12日上午9:00 (会议时间：…)
+                        r"^(?:会议)?时\s*间\s*[:：]\s*((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+                        r"(?:\s*[上下]午|\s*晚上)?\s*(?:\d{1,2}[:：时]\d{0,2}分?)?\s*$", re.M)
 
 
 # a news item's lead: its first line after the title opens with the day of the event, without a year
@@ -352,7 +355,7 @@ def find_year(title: str | None, text: str, raw_text: str | None = None) -> int 
     head = text[:20000]
     dated = _DATE_LINE.search("\n".join(head.split("\n")[:6]))
     if dated:  # a speech's or minutes' own date on a line of its own under the title: (2023年2月16日)
-        return int(dated.group(1))
+        return int(dated.group(1) or dated.group(2))
     masked = len(_MASKED_YEAR.findall(head))
     votes = _year_votes(head)
     sign = _signature_year(text)

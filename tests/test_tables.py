@@ -143,3 +143,21 @@ def test_time_field_of_a_unit_parenthetical(tmp_path):
     assert first.text == "修订成员单位安全生产工作职责清单。"
     assert [(d.kind, str(d.date)) for d in first.deadlines] == [("by_date", "2025-04-30")]
     assert [(d.kind, d.freq, d.min_count) for d in second.deadlines] == [("recurring", "quarter", 1)]
+
+
+def test_an_inspection_groups_table_reads_its_object_column_as_the_work(tmp_path):
+    """组别 | 检查对象 | 牵头单位 | 配合单位 | 检查时间, flattened with spaces (heldout24/2408's shape): each group's row is a
+    task whose text is what it inspects, with its lead and support units and its dates; the group's name is no unit.
+    Text written for the test."""
+    f = tmp_path / "groups.txt"
+    f.write_text("关于开展2024年汛期安全生产专项检查的通知\n\n各街道：\n分组安排如下：\n"
+                 "组别      检查对象                    牵头单位      配合单位          检查时间\n"
+                 "第一组    危险化学品生产储存企业（14家）      区应急局      区消防救援站      6月3日至6月7日\n"
+                 "第二组    在建工程项目及深基坑（9个）        区住建局      区应急局          6月11日至6月14日\n",
+                 encoding="utf-8")
+    doc = extract(str(f), until="structure")
+    tasks = rule_tasks(doc)
+    first = _by_text(tasks, "危险化学品生产储存企业")
+    assert _units(first) == [("区应急局", "lead"), ("区消防救援站", "support")]
+    assert [(d.kind, d.start, d.end) for d in first.deadlines] == [("range", "2024-06-03", "2024-06-07")]
+    assert _units(_by_text(tasks, "在建工程项目")) == [("区住建局", "lead"), ("区应急局", "support")]

@@ -240,3 +240,51 @@ def test_an_items_first_verb_gives_its_headings_unit_its_role():
     assert _heading(text, "配合做好") == [("各园区运营公司", "support")]
     assert _heading(text, "负责专项") == [("区安全生产监督管理局", "responsible")]
     assert _heading(text, "牵头组织") == [("区安全生产监督管理局", "lead")]
+
+
+def test_a_units_record_fields_pass_over_to_its_heading():
+    # a member unit's record (heldout24/2404's shape): its heading, 职责：…, 年度任务：, then items whose words start
+    # with a figure (1.5月前…: item 1, not 1.5)
+    text = ("（二）市公安局\n职责：负责道路交通安全管理。\n年度任务：\n1.4—10月开展农村道路交通安全集中整治。\n"
+            "2.会同市交通运输局开展车辆动态监控专项检查。\n（三）市住建局\n职责：负责城镇燃气安全的监督管理。\n年度任务：\n"
+            "1.5月前完成全市在建工地312个起重机械安全专项检查。\n2.年内完成老旧小区燃气管网改造45公里。\n")
+    assert _heading(text, "负责道路交通") == [("市公安局", "responsible")]
+    assert _heading(text, "4—10月") == [("市公安局", "responsible")]
+    assert _heading(text, "会同市交通运输局", [Unit("市交通运输局", "市交通运输局", "support")]) == [
+        ("市公安局", "lead"), ("市交通运输局", "support")]
+    assert _heading(text, "负责城镇燃气") == [("市住建局", "responsible")]
+    assert _heading(text, "年内完成") == [("市住建局", "responsible")]
+    # a field label under a heading that names no unit gives none
+    assert _heading("三、工作措施\n主要任务：\n1.5月前完成隐患排查。\n", "5月前完成") is None
+
+
+@pytest.mark.parametrize("text, starts, expected", [
+    # an agreement's party bound for a year (heldout26/2601)
+    ("一、责任目标\n青岗镇人民政府2016年度应完成以下安全生产目标：\n（一）全镇各类生产安全事故死亡人数控制在2人以内。\n",
+     "全镇各类", [("青岗镇人民政府", "responsible")]),
+    # a phase heading whose last sentence hands its items to a unit, with an adverb before the verb (heldout24/2411)
+    ("（三）巩固提升阶段（2015年3月11日至11月30日）。市安监局重点做好以下工作：\n①第三季度完成全市零售网点布局规划调整；\n"
+     "②6月份组织批发企业从业人员安全培训。\n", "6月份组织", [("市安监局", "responsible")]),
+    # a numbered item that directs its sub-items: its actor is theirs
+    ("2.市公安局要严厉打击非法运输、储存烟花爆竹行为：\n（1）在城区主要出入口设置检查卡点；\n（2）依法查处无资质运输行为。\n",
+     "在城区", [("市公安局", "responsible")]),
+])
+def test_intro_lines_that_name_the_actor_of_their_items(text, starts, expected):
+    assert _heading(text, starts) == expected
+
+
+def test_a_numbered_heading_without_an_actor_names_no_unit():
+    assert _heading("2.严厉打击非法运输、储存烟花爆竹行为：\n（1）在城区主要出入口设置检查卡点；\n", "在城区") is None
+
+
+def test_member_duty_lists_and_phase_items_through_the_pipeline():
+    # heldout24/2404 (a 任务清单 of nine member units) and 2411's items under 市公安局要…： and 市安监局重点做好以下工作：
+    import pipeline
+
+    for stem, least in (("heldout24/2404", 25), ("heldout24/2411", 14)):  # 2 and 11 before
+        path = next(CORPORA.glob(f"{stem}_*.txt"))
+        gold = json.loads(path.with_name(path.name[:-4] + ".gold.json").read_text("utf-8"))
+        by_text = {t.text: t for t in pipeline.extract(path).tasks}
+        agree = sum(1 for g in gold["tasks"] if g["units"] and g["text"] in by_text
+                    and {u["name"] for u in g["units"]} <= {u.name for u in by_text[g["text"]].units})
+        assert agree >= least, (stem, agree)

@@ -845,6 +845,8 @@ _NUMBERS = (
     ("circled", re.compile(r"[①-⑳]")),
     ("article", re.compile(r"第[一二三四五六七八九十百零]{1,4}[条章节部分]")),
 )
+# an item number whose words start with a figure (1.3月底前…, 2.5家…): 1. then 3月, not the number 1.3
+_NUMBER_THEN_COUNT = re.compile(r"\d{1,2}[.．](?=\d{1,4}(?:[—―\-－~～至到]|月|日|年|季度|个|家|次|项|%|万|亿|处|名|人|台|座|公里|场))")
 # a heading or label's own words: the unit's name, then nothing, or a colon and what it does
 _HEAD_NAME = re.compile(r"(?P<n>[^:：,，。;；\s]{2,40})\s*(?:[:：].*)?$")
 # what a heading that names a unit ends with: an office, not a place or a field (园区, 学校, 企业 are fields too)
@@ -853,6 +855,9 @@ _HEAD_ORG = re.compile(r"(?:委员会|委会|指挥部|办公室|管理局|局|�
 _HEAD_LOOKBACK = 40  # lines
 # a heading that names a unit's duties (五、各村（社区）工作职责; （二）县应急管理局主要职责): the unit is the one named
 _DUTY_NOUN = re.compile(r"(?<=[^\W\d_]|[）)])的?(?:主要|工作|具体|安全生产)?(?:职责|工作任务|任务分工)(?:清单)?$")
+# a field of a unit's record under its heading (（三）市住建局 / 职责：负责… / 年度任务： / 1.…): the unit is the heading's
+_RECORD_FIELD = re.compile(r"^\s*(?:主要|工作|具体|安全生产|年度|重点|目标|本年度|\d{4}年度?)?(?:职责|任务|工作任务|工作职责|"
+                           r"重点任务|目标任务|工作目标|工作措施|工作重点|主要措施)\s*[:：]")
 
 
 def _number_style(line: str) -> tuple[str | None, int]:
@@ -887,7 +892,12 @@ def _head_unit(words: str, label: bool) -> list[str] | None:
 # a line that hands the list below it to its addressee: 请你县：, 请你单位：, 特请各乡镇：, 各单位要：, 要求你公司：
 _ADDRESSEE_INTRO = re.compile(r"^(?:现|特|为此|对此|据此)?[,，]?(?:请|要求|责成|责令)(?P<n>[^,，。;；:：]{1,24}?)"
                               r"(?:认真|切实|抓紧|立即)?(?:做好|落实)?(?:(?:以下|如下|下列)[^,，。;；:：]{0,6})?[:：]\s*$"
-                              r"|^(?P<m>[^,，。;；:：]{1,24}?)(?:要|须|务必|必须|应当|应)[:：]\s*$")
+                              r"|^(?P<m>[^,，。;；:：]{1,24}?)(?:(?:要|须|务必|必须|应当|应)"
+                              r"(?:[^,，。;；:：]{1,4}?(?:以下|如下|下列)[^,，。;；:：]{0,10})?"
+                              r"|(?:重点|着力|主要|具体|全力)?(?:做好|抓好|落实|完成|开展|履行|负责)(?:以下|如下|下列)[^,，。;；:：]{0,10})"
+                              r"[:：]\s*$")
+# a year the intro's actor is bound for (青岗镇人民政府2016年度应完成以下…：)
+_INTRO_YEAR = re.compile(r"(?:\d{4}年度?|[今本明]年度?|年内)$")
 
 
 _YOU = re.compile(r"你(?:们)?(?:[省市县区州旗镇乡村]|街道|单位|部门|局|委|办|公司|集团|厂|矿|校|院|所|站|队|中心|社区)")
@@ -901,7 +911,7 @@ def _intro_units(line: str, numbered: bool = True) -> list[Unit]:
     last = re.split(r"[。;；!！?？]", line.rstrip().rstrip(":："))[-1]
     m = _ADDRESSEE_INTRO.match(re.split(r"[。;；!！?？,，]", line.rstrip())[-1].strip())
     if m:
-        words = (m.group("n") or m.group("m") or "").strip()
+        words = _INTRO_YEAR.sub("", (m.group("n") or m.group("m") or "").strip())
         if words and not _PEOPLE_END.search(words):
             if _YOU.fullmatch(words):  # the letter's addressee in the second person (你县, 你单位, 你公司)
                 return [Unit(words, words, "responsible")]
@@ -909,8 +919,9 @@ def _intro_units(line: str, numbered: bool = True) -> list[Unit]:
                      if u.role in ("lead", "responsible") and not _NOT_ACTOR.search(u.name)]
             if found:
                 return found
-    if not numbered or not re.search(r"(?:以下|如下|下列)[^,，。;；:：]{0,8}[:：]\s*$", line):
-        return []
+    if not numbered or not (re.search(r"(?:以下|如下|下列)[^,，。;；:：]{0,8}[:：]\s*$", line)
+                            or not m and re.search(r"[:：]\s*$", line)):
+        return []  # (a numbered heading that directs its items too: 2.市公安局要严厉打击…行为：(1)… (2)…)
     return [u for u in rule_actors(last) if u.role in ("lead", "responsible")]
 
 
@@ -970,7 +981,7 @@ def heading_units(text: str, task) -> list[Unit] | None:
     style, head_end = _number_style(line[:s - line_start])
     before = text[line_start + head_end:s] if s - line_start >= head_end else ""
     names = None
-    if before.strip():  # the task's words start after a label on its own line
+    if before.strip() and not _RECORD_FIELD.fullmatch(before):  # the task's words start after a label on its own line
         if re.search(r"[:：]\s*$", before):
             names = _head_unit(before, label=True)
         if names is None:
@@ -984,11 +995,11 @@ def heading_units(text: str, task) -> list[Unit] | None:
             prev_start = text.rfind("\n", 0, pos - 1) + 1
             prev = text[prev_start:pos - 1]
             pos = prev_start
-            if not prev.strip():
-                continue
+            if not prev.strip() or _RECORD_FIELD.match(prev):
+                continue  # a blank line, or another field of the record (职责：…; 年度任务：) under the unit's heading
             st, end = _number_style(prev)
-            if st is not None and st == style:
-                continue  # a sibling item
+            if st is not None and (st == style or style == "d." and _NUMBER_THEN_COUNT.match(prev.lstrip())):
+                continue  # a sibling item (1.3月底前… is item 1 whose words start with 3月, not item 1.3)
             if st is None and passed_paragraph:
                 break  # above a paragraph that opened the list: a salutation (各科室、各社区：), not a heading
             if st is None and style is not None and not re.search(r"[:：]\s*$", prev):

@@ -150,3 +150,52 @@ def test_offices_of_the_issuing_bureau(name, issuer, expected):
 ])
 def test_standard_abbreviations_of_heldout19_22(name, expected):
     assert canonical(name) == expected
+
+
+def test_the_parties_of_an_agreement_signed_on_one_line():
+    # heldout26/2601's close, as the cleaner gives it: both parties on one line, each with its seal
+    signed = "…实行“一票否决”。\n甲方：柘溪县人民政府（盖章）乙方：青岗镇人民政府（盖章）\n县长：罗成钧镇长：覃卫东\n"
+    assert resolve_addressee("甲方", signed) == "柘溪县人民政府"
+    assert resolve_addressee("乙方", signed) == "青岗镇人民政府"
+    assert resolve_addressee("乙方", "甲方：柘溪县人民政府    乙方：青岗镇人民政府\n") == "青岗镇人民政府"
+    # a party line that names a person, or a blank to be signed, names no body
+    assert resolve_addressee("乙方", "甲方（盖章）：\n乙方（盖章）：\n") is None
+    assert resolve_addressee("乙方", "乙方：张三负责人（签字）\n") is None
+
+
+def test_a_short_name_the_document_declares_is_its_body():
+    from pipeline.normalise.units import declared_level, declared_names
+
+    # heldout24/2408's sentence: the body after the verb, declared 区安环局; its 区 is the park's
+    text = "管委会决定由开发区安全生产监督管理和环境保护局（以下简称区安环局）牵头，组织3个检查组。"
+    declared = declared_names(text)
+    assert declared == {"区安环局": "开发区安全生产监督管理和环境保护局"}
+    assert declared_level(declared) == "开发区"
+    assert declared_names("县人民政府设立县防汛抗旱指挥部（以下简称县防指），负责…") == {"县防指": "县防汛抗旱指挥部"}
+    # a body seated in another is not the one before the bracket; a short name whose characters the name lacks
+    assert declared_names("成立领导小组，领导小组办公室设在县农业农村局（以下简称县整治办）。") == {}
+    assert declared_names("各县（市、区）人民政府和负有安全生产监管职责的市直部门（以下简称被考核单位）") == {}
+    assert declared_level({"县防指": "县防汛抗旱指挥部"}) is None
+
+
+def test_a_parks_bureaus_through_the_normaliser(tmp_path):
+    import pipeline
+
+    p = tmp_path / "park.txt"
+    p.write_text("淮澄经济开发区管理委员会关于做好2024年汛期安全生产工作的通知\n\n各街道，区内各企业：\n"
+                 "一、开发区安全生产监督管理和环境保护局（以下简称区安环局）要于6月10日前组织汛前检查。\n"
+                 "二、区经发局要在6月底前完成仓储物流企业排查。\n三、区规建局要督促在建工地落实防汛加固措施。\n",
+                 encoding="utf-8")
+    canon = {u.name: u.canonical for t in pipeline.extract(p).tasks for u in t.units}
+    assert canon.get("区经发局") == "开发区经济发展局"
+    assert canon.get("区规建局") == "开发区规划建设局"
+
+
+@pytest.mark.parametrize("name,expected", [
+    # traditional script is looked up in simplified (heldout26/2610, a badly converted 工作要點)
+    ("縣安委辦", "县安全生产委员会办公室"), ("縣安監局", "县安全生产监督管理局"), ("縣編委辦", "县机构编制委员会办公室"),
+    # standard abbreviations: 编委办 (机构编制委员会办公室), a park's 规建局 (规划建设局)
+    ("县编委办", "县机构编制委员会办公室"), ("区规建局", "区规划建设局"),
+])
+def test_names_of_heldout23_26(name, expected):
+    assert canonical(name) == expected

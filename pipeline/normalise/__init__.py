@@ -8,7 +8,8 @@ The stage after ``extract`` (DESIGN: Document in, Document out, no I/O):
   ``我局``/``我办`` become the issuer's canonical name where the issuer is known; ``你单位``/``你公司``/``该公司``
   the addressee the document names in its salutation or header (:func:`.units.resolve_addressee`); an
   abbreviation the document writes in full elsewhere takes the document's form (``市防指`` in a text that names
-  ``市防汛防台抗旱指挥部``: :func:`.units.document_form`);
+  ``市防汛防台抗旱指挥部``: :func:`.units.document_form`), and a short name it declares (``X（以下简称区安环局）``)
+  the body it declares it for (:func:`.units.declared_names`);
 - every task gets ``domain`` (:mod:`.domains`) from its words and section headings;
 - every metric gets ``kind``, ``stage`` and ``measure`` (:mod:`.measure`, docs/MEASURES.md);
 - deadlines and metrics are checked (:mod:`.checks`), alone and across metrics (rectified > found, a rate
@@ -28,7 +29,7 @@ from .checks import check, document_date
 from .domains import domain_of
 from .measure import measure_metrics
 from .scores import canonical_scores
-from .units import (Gazetteer, canonical, document_form, document_level, document_signer, gazetteer, other_place,
+from .units import (Gazetteer, canonical, declared_level, declared_names, document_form, document_level, document_signer, gazetteer, other_place,
                     resolve_addressee, resolve_members, resolve_pronoun, unit_level)
 
 __all__ = ["Gazetteer", "canonical", "canonical_scores", "domain_of", "gazetteer", "normalise"]
@@ -55,12 +56,16 @@ def normalise(doc: Document) -> Document:
     by_id = {s.id: s for s in doc.sections}
     issuer = doc.issuer or (document_signer(doc.text) if any(t.units for t in doc.tasks) else None)
     own = " ".join(filter(None, (doc.title, doc.issuer, issuer)))  # the document's own names: its place
+    declared = declared_names(doc.text) if any(t.units for t in doc.tasks) else {}
+    park = declared_level(declared)
     for t in doc.tasks:
         units = []
         for u in t.units:
-            canon = resolve_pronoun(u.name, issuer) or resolve_addressee(u.name, doc.text) or \
+            canon = declared.get(u.name) or resolve_pronoun(u.name, issuer) or resolve_addressee(u.name, doc.text) or \
                 resolve_members(u.name, doc.text, issuer) or \
                 other_place(u.name, document_form(u.name, gaz.canonical(u.name), doc.text), gaz.resolve(u.name)[1], own)
+            if park and u.name.startswith("区") and canon.startswith("区") and u.name not in declared:
+                canon = park + canon[1:]  # a park's 区经发局: 开发区经济发展局
             kind = gaz.kind(canon)
             units.append(replace(u, canonical=canon, kind=kind, level=unit_level(canon, kind, level)))
         tasks.append(replace(t, units=tuple(units), domain=domain_of(t.text, _headings(doc, t, by_id), doc.title)))

@@ -93,6 +93,19 @@ def _rows(text: str) -> list[list[str]]:
     return out
 
 
+@lru_cache(maxsize=4096)
+def _t2s(name: str) -> str:
+    """``name`` in simplified script (OpenCC t2s; the cleaner converts a document's text the same way)."""
+    return name if name.isascii() else _opencc().convert(name)
+
+
+@lru_cache(maxsize=1)
+def _opencc():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
 def is_subsequence(short: str, long: str) -> bool:
     it = iter(long)
     return all(c in it for c in short)
@@ -212,6 +225,9 @@ class Gazetteer:
     def _resolve(self, key: str) -> tuple[str, str]:
         if not key:
             return key, "written"
+        simple = _t2s(key)
+        if simple != key:  # a name in traditional script (縣安委辦): looked up in the simplified script of the tables
+            return self._resolve(simple)
         hit = self._lookup(key)
         if hit:
             return hit
@@ -527,12 +543,53 @@ def document_signer(text: str) -> str | None:
     return None
 
 
+# a body the document names in full and then declares its short name: 开发区安全生产监督管理和环境保护局（以下简称区安环局）
+_DECLARED = re.compile(r"(?P<pre>[^\n。；;，,：:、“”\"（）()]{2,60})[（(](?:以下)?简称(?:为)?[“\"「『]?"
+                       r"(?P<abbr>[^）)”\"」』，,、\s]{2,12})[”\"」』]?[)）]")
+# the words before the body's name: the verb of the sentence that names it (由…, 设立…); a body seated in another
+# (领导小组办公室设在县农业农村局（以下简称整治办）) is not the one before the bracket
+_BEFORE_BODY = re.compile(r"^.*(?:由|对|向|经|决定|会同|联合|请|把|将|设立|成立|组建|组织|调整|充实|即|同)")
+_DECLARED_END = re.compile(r"(?:局|委员会|委|办公室|办|厅|部|队|中心|指挥部|小组|政府|站|所|处|公司|集团)$")
+
+
+def declared_names(text: str) -> dict[str, str]:
+    """The short names ``text`` declares for bodies it names in full (``X（以下简称Y）``, ``X（简称Y）``): {Y: X}.
+    The full name is what follows the sentence's verb before the bracket; it must end in an office and hold the short
+    name's characters in order (区安环局 in 开发区安全生产监督管理和环境保护局)."""
+    out: dict[str, str] = {}
+    for m in _DECLARED.finditer(text):
+        pre, abbr = m.group("pre"), m.group("abbr")
+        if re.search(r"设在|挂靠|下设", pre):
+            continue
+        full = _BEFORE_BODY.sub("", pre).lstrip("_＿ ")
+        if len(full) > len(abbr) and _DECLARED_END.search(full) and is_subsequence(abbr, full) \
+                and not re.match(r"各|有关|相关|负有", full):
+            out.setdefault(abbr, full)
+    return out
+
+
+_PARK = re.compile(r"^(?:[^\W\d_]{0,6}?(?:经济技术开发区|经济开发区|开发区|高新区|新区|园区|经开区))")
+
+
+def declared_level(declared: dict[str, str]) -> str | None:
+    """The body a park's document means by a bare 区 (开发区安全生产监督管理和环境保护局（以下简称区安环局）: its 区 is
+    开发区, so its 区经发局 is 开发区经济发展局): the park's word, where a declared short name's 区 stands for it."""
+    for abbr, full in declared.items():
+        m = _PARK.match(full)
+        if m and abbr.startswith("区") and not full.startswith("区"):
+            return m.group()
+    return None
+
+
 # 你单位, 你公司, 贵公司 (the addressee), 该公司 (the company the document is about), 你县 / 你乡 (the government addressed)
 ADDRESSEE = re.compile(r"^(?P<who>你|贵|该)(?P<head>单位|公司|企业|厂|局|所|站|店|场|中心|集团|学校|医院|街道|镇|乡|村|"
                        r"县|区|市|旗)$")
 # the parties of an agreement (目标责任书: 甲方：晋峪县人民政府, 乙方：枫口镇人民政府)
 PARTY = re.compile(r"^(?P<p>[甲乙丙])方$")
-_PARTY_LINE = r"^\s*{p}方\s*(?:[（(][^）)\n]{{0,10}}[)）])?\s*[：:]\s*(?P<name>[^\s：:，,。;；|（(]{{3,40}})\s*$"
+# (both parties on one signature line too: 甲方：柘溪县人民政府（盖章）  乙方：青岗镇人民政府（盖章）)
+_PARTY_LINE = (r"(?:^|(?<=[)）\s]))[ \t　]*{p}方[ \t　]*(?:[（(][^）)\n]{{0,10}}[)）])?[ \t　]*[：:][ \t　]*"
+               r"(?P<name>[^\s：:，,。;；|（(]{{3,40}})[ \t　]*(?:[（(](?:盖章|签章|公章|印章|章)[)）])?[ \t　]*"
+               r"(?=$|[甲乙丙丁]方[ \t　]*[：:])")
 # the salutation under the heading: a line that is a name and a colon (城西街道办事处：)
 _SALUTATION = re.compile(r"^\s*(?P<name>[^\s：:，,。;；、（）()|]{3,40}?)\s*[：:]\s*$")
 # a header field naming the unit the document is about (被约谈单位：东山县顺达运输有限公司（…）)

@@ -288,3 +288,15 @@ def test_member_duty_lists_and_phase_items_through_the_pipeline():
         agree = sum(1 for g in gold["tasks"] if g["units"] and g["text"] in by_text
                     and {u["name"] for u in g["units"]} <= {u.name for u in by_text[g["text"]].units})
         assert agree >= least, (stem, agree)
+
+
+def test_a_text_without_a_role_word_gives_every_actor_the_plain_role():
+    """heldout23/2303: four bureaus that do joint work (联合执法 is work, not a partner) are all responsible, whatever
+    role the recogniser's tags guessed; a role word still gives its role."""
+    from pipeline.extraction.units import actors
+
+    task = _gold_task("heldout23/2303_jiangyuan_xian_anweiban_2023_chengzhen_ranqi_zhuanxiang_zhengzhi_qingkuang_baogao_docx",
+                      "建立燃气安全联合执法机制")
+    assert sorted((u.name, u.role) for u in actors(task["text"])) == sorted((u["name"], u["role"]) for u in task["units"])
+    assert sorted((u.name, u.role) for u in actors("县应急局会同县公安局开展危化品运输车辆专项检查。")) == [
+        ("县公安局", "support"), ("县应急局", "lead")]

@@ -481,6 +481,11 @@ _LABELLED = re.compile(rf"[(（](?P<c>[^()（）]{{0,4}}(?:{LABEL_FAMILY})[:：]
 _CLOSING_NAMES = re.compile(r"[(（](?P<c>[^()（）]{2,60})[)）]\s*[。;；]?\s*$")
 
 
+# the words that give a unit in running text a role other than responsible (SPEC §4/§8: 牵头, 统筹, 配合 …, A会同B,
+# 联合X, X参加); a text without any of them gives every actor the plain role
+_ROLE_CUE = re.compile(rf"牵头|统筹|主办|配合|协同|协助|协办|参与|参加|会同|联合(?!{_JOINT_WORK.pattern})|支持|主责|为主")
+
+
 def actors(text: str) -> list[Unit]:
     """Units named as the actors of directives in ``text`` (no parenthetical): the recogniser's, or the rules'.
 
@@ -504,6 +509,8 @@ def actors(text: str) -> list[Unit]:
         return [u for u in rules if not _issuer_itself(u.name, text)]
     found = learned.predict(model, text, [(u.name, u.role) for u in rules])
     pairs = learned.combine(mode, [(u.name, u.role) for u in rules], found)
+    if not _ROLE_CUE.search(text):  # no word gives a role (SPEC §4): every actor is responsible
+        pairs = [(n, "responsible") for n, _ in pairs]
     return dedupe([_noted_role(Unit(n, n, r)) for n, r in pairs if n and not _NO_NAME.search(n)
                    and not _issuer_itself(n, text)])
 

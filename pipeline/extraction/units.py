@@ -486,6 +486,10 @@ _CLOSING_NAMES = re.compile(r"[(（](?P<c>[^()（）]{2,60})[)）]\s*[。;；]?\
 _ROLE_CUE = re.compile(rf"牵头|统筹|主办|配合|协同|协助|协办|参与|参加|会同|联合(?!{_JOINT_WORK.pattern})|支持|主责|为主")
 
 
+# what the recogniser's spans hold that names no unit (applied to its output only, the rules' features unchanged):
+# 全部 (all) is no 部 (5月前全部落实 → 前全部; 安全部 is one); 各类 opens a collective of things unless it ends in a
+# party (各类生产安全事故死亡人数控制 is a target, 各类生产经营单位 a unit)
+_NOT_SPAN_NAME = re.compile(r"(?<!安)全部$|^各类(?!.*(?:企业|单位|部门|机构|组织|学校|医院|场所|主体|经营户|队伍|协会)$)")
 # a last sentence that only names who does the work (此项工作由县住建局负责督促指导。; 此项工作由A牵头，B配合。)
 _THIS_WORK = re.compile(r"(?:^|(?<=[。；;!！]))\s*(?P<s>(?:此项|该项|本项|以上|上述)(?:工作|任务)?由[^。；;]{2,80}?[。；;]?)\s*$")
 
@@ -521,7 +525,7 @@ def actors(text: str) -> list[Unit]:
     if not _ROLE_CUE.search(text):  # no word gives a role (SPEC §4): every actor is responsible
         pairs = [(n, "responsible") for n, _ in pairs]
     return dedupe([_noted_role(Unit(n, n, r)) for n, r in pairs if n and not _NO_NAME.search(n)
-                   and not _issuer_itself(n, text)])
+                   and not _NOT_SPAN_NAME.search(n) and not _issuer_itself(n, text)])
 
 
 # a bare level or body word that a report's issuer uses of itself (街道将…, 街道还将联合…, 公司计划…): SPEC §8, the issuer

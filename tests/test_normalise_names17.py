@@ -196,6 +196,9 @@ def test_a_parks_bureaus_through_the_normaliser(tmp_path):
     ("縣安委辦", "县安全生产委员会办公室"), ("縣安監局", "县安全生产监督管理局"), ("縣編委辦", "县机构编制委员会办公室"),
     # standard abbreviations: 编委办 (机构编制委员会办公室), a park's 规建局 (规划建设局)
     ("县编委办", "县机构编制委员会办公室"), ("区规建局", "区规划建设局"),
+    # a county's or city's 应急办 is its government's office; a township's is the township's own
+    ("县应急办", "县人民政府应急管理办公室"), ("县政府应急办", "县人民政府应急管理办公室"),
+    ("市应急办", "市人民政府应急管理办公室"), ("镇应急办", "镇应急管理办公室"),
 ])
 def test_names_of_heldout23_26(name, expected):
     assert canonical(name) == expected

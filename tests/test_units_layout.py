@@ -331,3 +331,16 @@ def test_spans_that_name_no_unit(text, expected):
     from pipeline.extraction.units import actors
 
     assert sorted((u.name, u.role) for u in actors(text)) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # heldout23/2305: the rules read 将 as the verb; 牵头 after the time makes the actor lead
+    ("区人社局将于9月底前牵头完成对全区2300名特种作业人员的持证情况核查。", [("区人社局", "lead")]),
+    ("县住建局要在5月底前牵头制定燃气整治方案，县市场监管局配合。", [("县住建局", "lead"), ("县市场监管局", "support")]),
+    # 牵头 of another actor later in the text is not this one's
+    ("县应急局要于6月底前完成检查，县消防大队牵头开展演练。", [("县应急局", "responsible"), ("县消防大队", "lead")]),
+])
+def test_a_time_between_the_actor_and_its_lead_verb(text, expected):
+    from pipeline.extraction.units import actors
+
+    assert [(u.name, u.role) for u in actors(text)] == expected

@@ -494,6 +494,13 @@ _NOT_SPAN_NAME = re.compile(r"(?<!安)全部$|^各类(?!.*(?:企业|单位|部�
 _THIS_WORK = re.compile(r"(?:^|(?<=[。；;!！]))\s*(?P<s>(?:此项|该项|本项|以上|上述)(?:工作|任务)?由[^。；;]{2,80}?[。；;]?)\s*$")
 
 
+@lru_cache(maxsize=_MEMO)
+def _leads_later(name: str) -> re.Pattern:
+    """``name`` then a modal and a time, then 牵头 or 统筹 (区人社局将于9月底前牵头完成…)."""
+    return re.compile(re.escape(name) + r"(?:要|将|应|须|必须)?(?:于|在)[^，,。；;、]{1,12}?(?:前|底|内|中旬|上旬|下旬|期间)"
+                      r"(?:牵头|统筹)")
+
+
 def actors(text: str) -> list[Unit]:
     """Units named as the actors of directives in ``text`` (no parenthetical): the recogniser's, or the rules'.
 
@@ -524,6 +531,8 @@ def actors(text: str) -> list[Unit]:
     pairs = learned.combine(mode, [(u.name, u.role) for u in rules], found)
     if not _ROLE_CUE.search(text):  # no word gives a role (SPEC §4): every actor is responsible
         pairs = [(n, "responsible") for n, _ in pairs]
+    else:  # 区人社局将于9月底前牵头完成…: a time between the actor and its 牵头 (the rules read the first verb, 将)
+        pairs = [(n, "lead" if r == "responsible" and _leads_later(n).search(text) else r) for n, r in pairs]
     return dedupe([_noted_role(Unit(n, n, r)) for n, r in pairs if n and not _NO_NAME.search(n)
                    and not _NOT_SPAN_NAME.search(n) and not _issuer_itself(n, text)])
 

@@ -344,3 +344,14 @@ def test_a_time_between_the_actor_and_its_lead_verb(text, expected):
     from pipeline.extraction.units import actors
 
     assert [(u.name, u.role) for u in actors(text)] == expected
+
+
+def test_a_people_field_of_a_parenthetical_names_no_unit():
+    """dev/209's closers: (责任领导:A同志、D同志;牵头单位:区发改局、区农业农村局) — the leaders are people (SPEC §8)."""
+    from pipeline.extraction.units import parse_unit_clause
+
+    assert [(u.name, u.role) for u in parse_unit_clause("责任领导:A同志、D同志;牵头单位:区发改局、区农业农村局")] == [
+        ("区发改局", "lead"), ("区农业农村局", "lead")]
+    assert [(u.name, u.role) for u in parse_unit_clause("牵头单位:区发改局;责任人:张三")] == [("区发改局", "lead")]
+    gold = _gold_task("dev/209_xianan_2023_zhengfu_gongzuo_baogao_zerenfenjie", "城乡居民收入增长")
+    assert {u["name"] for u in gold["units"]} == {"区发改局", "区农业农村局"}

@@ -275,9 +275,13 @@ def parse_unit_clause(content: str) -> list[Unit] | None:
     return None if units is None else list(units)
 
 
+# a field of people in a unit parenthetical (责任领导：A同志、D同志；牵头单位：…): people are not units (SPEC §8)
+_PEOPLE_FIELD = re.compile(r"(?:^|(?<=[;；,，]))\s*[^:：;；,，()（）]{0,4}(?:领导|责任人|联系人|负责人|联络员)\s*[:：][^;；]*[;；]?")
+
+
 @lru_cache(maxsize=_MEMO)
 def _parse_unit_clause(content: str) -> tuple[Unit, ...] | None:
-    content = content.strip().rstrip("。")
+    content = _PEOPLE_FIELD.sub("", content.strip().rstrip("。"))
     labelled = bool(_LABEL.search(content))
     units: list[Unit] = []
     # split into labelled parts: "牵头单位:A 配合单位:B"

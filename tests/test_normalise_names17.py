@@ -199,6 +199,10 @@ def test_a_parks_bureaus_through_the_normaliser(tmp_path):
     # a county's or city's 应急办 is its government's office; a township's is the township's own
     ("县应急办", "县人民政府应急管理办公室"), ("县政府应急办", "县人民政府应急管理办公室"),
     ("市应急办", "市人民政府应急管理办公室"), ("镇应急办", "镇应急管理办公室"),
+    # standard abbreviations of the post-2018 bodies and their offices
+    ("危化科", "危险化学品安全监督管理科"), ("县文旅广体局", "县文化旅游广电体育局"),
+    ("市应急执法支队", "市应急管理综合行政执法支队"), ("县应急执法大队", "县应急管理综合行政执法大队"),
+    ("区工商分局", "区工商行政管理分局"), ("县交通运输综合行政执法大队", "县交通运输综合行政执法大队"),
 ])
 def test_names_of_heldout23_26(name, expected):
     assert canonical(name) == expected

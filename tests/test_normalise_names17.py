@@ -206,3 +206,12 @@ def test_a_parks_bureaus_through_the_normaliser(tmp_path):
 ])
 def test_names_of_heldout23_26(name, expected):
     assert canonical(name) == expected
+
+
+def test_a_park_committee_calls_itself_guanweihui():
+    # heldout24/2408 and heldout25/2508 sign as the park's committee and write 管委会 / 园区管委会 of themselves
+    assert resolve_pronoun("管委会", "淮澄经济开发区管理委员会") == "淮澄经济开发区管理委员会"
+    assert resolve_pronoun("园区管委会", "港川化工园区管理委员会") == "港川化工园区管理委员会"
+    # another kind of park, or an issuer that is no committee: not the issuer
+    assert resolve_pronoun("园区管委会", "淮澄经济开发区管理委员会") is None
+    assert resolve_pronoun("管委会", "县应急管理局") is None

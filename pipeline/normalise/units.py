@@ -49,6 +49,8 @@ ORG_MARKS = set("局委办部队所站厅处科室会组院中心分总支")
 # words an abbreviation leaves out whole (应急局 for 应急管理局)
 FILLERS = {"管理", "监督管理", "监督"}
 PRONOUNS = re.compile(r"^(?:我|本)(?P<head>局|办|委|队|部|厅|站|所|中心|镇|街道|乡|区|县|市|院)$")
+# a park's committee named by its kind alone (管委会, 园区管委会, 开发区管委会): the issuer, where the issuer is it
+_OWN_COMMITTEE = re.compile(r"^(?P<park>(?:化工|工业)?园区|(?:经济)?开发区|经开区|高新区|新区|)管委会$")
 # a body named by its level and head alone (市局, 县局, 省厅): the issuer, where the issuer is that body
 LEVEL_HEAD = re.compile(r"^(?P<level>省|市|州|县|区)?(?P<head>局|厅|委)(?P<rest>(?:[^局厅委]{1,12}(?:科|处|室|股|队|支队|总队|大队|中心))?)$")
 
@@ -387,8 +389,14 @@ def canonical(name: str) -> str:
 
 def resolve_pronoun(name: str, issuer: str | None) -> str | None:
     """``我局`` / ``我办`` / ``本局`` → the issuer's canonical name when the issuer is that kind of body; ``市局`` /
-    ``县局`` / ``省厅`` → the issuer's when the issuer is a body of that level and head (a city bureau's own 市局)."""
+    ``县局`` / ``省厅`` → the issuer's when the issuer is a body of that level and head (a city bureau's own 市局);
+    ``管委会`` / ``园区管委会`` → the issuer's when the issuer is a park's 管理委员会 of that kind."""
     m = PRONOUNS.match(clean_name(name))
+    park = _OWN_COMMITTEE.match(clean_name(name))
+    if park and issuer:
+        # 管委会, 园区管委会 in a park committee's own document: the committee that issues it (淮澄经济开发区管理委员会)
+        iss = gazetteer().canonical(issuer)
+        return iss if iss.endswith("管理委员会") and park.group("park") in iss else None
     if issuer and (lh := LEVEL_HEAD.match(clean_name(name))) and (lh.group("level") or lh.group("rest")):
         # 市局, 县局, 省厅; and an office of it: 市局执法支队, 厅安全生产执法总队 (the issuing bureau's own)
         iss = gazetteer().canonical(issuer)

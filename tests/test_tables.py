@@ -101,6 +101,9 @@ def test_cell_name_lists():
     assert _space_lists("区防减救灾委(防汛抗旱、") == "区防减救灾委"
     assert _space_lists("区委宣传部") == "区委宣传部"
     assert _space_lists("区水利和湖泊局") == "区水利和湖泊局"
+    # a brigade's squad is one unit (heldout14/1404's 大队执勤中队, the fire brigade's own duty squad)
+    assert _space_lists("大队执勤中队、县市场监管局") == "大队执勤中队、县市场监管局"
+    assert _space_lists("消防大队特勤站") == "消防大队特勤站"
 
 
 def test_target_table_with_bars_and_cover_notice():

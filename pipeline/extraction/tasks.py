@@ -745,9 +745,11 @@ def _unglue(name: str) -> list[str]:
                 return [name[:j]] + _unglue(name[j:])
         return [name]  # one place's name: 区公安分局交警大队 is one unit
     parts = [p for p in _GLUED.split(name) if p]
-    # a bureau's brigade (公安西岚分局交警大队, 县市场监管局稽查大队) is one unit, its sub-unit
+    # a bureau's brigade (公安西岚分局交警大队, 县市场监管局稽查大队) and a brigade's squad (大队执勤中队) are one unit,
+    # the sub-unit
     for k in range(len(parts) - 1, 0, -1):
-        if parts[k - 1].endswith("局") and parts[k].endswith("队"):
+        if parts[k - 1].endswith("局") and parts[k].endswith("队") or \
+                parts[k - 1].endswith(("大队", "支队", "总队")) and parts[k].endswith(("中队", "小队", "站")):
             parts[k - 1:k + 1] = [parts[k - 1] + parts[k]]
     return parts
 

@@ -349,7 +349,10 @@ def test_canonical_scores_on_the_gold_units():
     # script abbreviations (縣安委辦), 交警大队 for 公安局交通警察大队, a park's bureaus (区安环局, 区规建局), 你县
     # 0.895 (1552/1734) with train19a-d (their 99 names: 26 wrong on the first run: traditional script, a park's
     # bureaus, 你县/你公司 whose canonical is the letter's addressee, 交警大队, an 应急预案's 指挥部 by its short name)
-    assert scores["share"] >= 0.895
+    # 0.904 (1567/1734) with the eighth session's units: traditional script looked up in simplified (縣安委辦), a
+    # county's 应急办 as its government's office, standard 编委办, 规建局, 危化科, 文旅广体局, 应急执法支队, 工商分局 (a
+    # park's 区X局 and a declared 区安环局 need the document: test_normalise_names17.py)
+    assert scores["share"] >= 0.903
     # the misses named on the first runs: bare department stems of a city notice (公安, 交通, 工商, 安全监管,
     # 质量技监) taking neither the issuer's level nor their full name; township offices and villages named
     # without the township (镇党政办, 各村委会); 县防汛办 / 县防指 expanded two ways by two annotators
@@ -363,7 +366,8 @@ def test_canonical_scores_on_the_gold_units():
     # 133 with heldout19-22 and train18a-d (29 on their 244 names, 104 on the older sets, unchanged)
     # 156 with heldout23-26 (23 on their names, 133 on the older sets, unchanged)
     # 182 with train19a-d (26 on their names, 156 on the older sets, unchanged)
-    assert len(scores["mistakes"]) <= 182, [m["name"] for m in scores["mistakes"]]
+    # 167 with the eighth session's units (the abbreviations and script above)
+    assert len(scores["mistakes"]) <= 167, [m["name"] for m in scores["mistakes"]]
 
 
 def test_canonical_scores_counts_wrong_merges():
@@ -392,4 +396,7 @@ def test_canonical_scores_on_the_extracted_corpus(extract_cached):
     # 0.940 with heldout19-22 and train18a-d and the models retrained on their 637 documents (seventh session)
     # 0.935 with heldout23-26 (the seventh session's blind sets, first run with the eighth session's start code)
     # 0.929 with train19a-d (first run with the 637-document models)
-    assert scores["share"] is None or scores["share"] >= 0.928, scores["mistakes"]
+    # 0.936 (1575/1683, the doctype model retrained for its new features) with the eighth session's units: more units
+    # found (a member unit's record fields, intro lines, an inspection-groups table), short names the document declares
+    # (（以下简称区安环局）), a park's 区X局, the abbreviations above
+    assert scores["share"] is None or scores["share"] >= 0.935, scores["mistakes"]

@@ -172,6 +172,9 @@ def test_a_short_name_the_document_declares_is_its_body():
     assert declared == {"区安环局": "开发区安全生产监督管理和环境保护局"}
     assert declared_level(declared) == "开发区"
     assert declared_names("县人民政府设立县防汛抗旱指挥部（以下简称县防指），负责…") == {"县防指": "县防汛抗旱指挥部"}
+    # the place before the level goes, as from any name (train19c/9304); a park's word is no place
+    assert declared_names("成立莒河县生产安全事故应急指挥部（以下简称县应急指挥部），负责…") == {
+        "县应急指挥部": "县生产安全事故应急指挥部"}
     # a body seated in another is not the one before the bracket; a short name whose characters the name lacks
     assert declared_names("成立领导小组，领导小组办公室设在县农业农村局（以下简称县整治办）。") == {}
     assert declared_names("各县（市、区）人民政府和负有安全生产监管职责的市直部门（以下简称被考核单位）") == {}

@@ -572,7 +572,9 @@ def declared_names(text: str) -> dict[str, str]:
         full = _BEFORE_BODY.sub("", pre).lstrip("_＿ ")
         if len(full) > len(abbr) and _DECLARED_END.search(full) and is_subsequence(abbr, full) \
                 and not re.match(r"各|有关|相关|负有", full):
-            out.setdefault(abbr, full)
+            i = full.find(abbr[0]) if abbr[0] in "省市州县区旗镇乡" and not _PARK.match(full) else 0
+            # the place before the level goes, as from any name (莒河县生产安全事故应急指挥部（以下简称县应急指挥部）)
+            out.setdefault(abbr, full[i:] if 0 < i <= 6 else full)
     return out
 
 

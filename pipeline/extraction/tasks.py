@@ -484,9 +484,6 @@ _HEADER_NOTE = re.compile(r"[(（][^()（）]*[)）]?$")
 _DECOR = re.compile(r"[『』【】\[\]「」〖〗]")
 
 
-_TABLE_END_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[章节部分条])")
-
-
 def _column_label(h: str) -> str:
     """The unit clause label of a unit column: its role (统筹 and 牵头 lead, 配合 support, SPEC §4/§8)."""
     return next((label for cue, label in _COLUMN_LABEL.items() if cue in h), "责任单位")
@@ -906,14 +903,7 @@ def _table_tasks(b: _Builder) -> list[tuple[int, int]]:
         w = len(header)
         body: list[list[tuple[int, int] | None]] = []
         aligned = []
-        prev_end = max(e for _, e in rows[header_i])
         for row in rows[header_i + 1:next_i]:
-            # a heading between two rows (二、公开发布) ends the table: a later table without a unit column
-            # (| 1 | 关于…的通知 | 5月20日 |) is not read under this one's header (a cell's wrapped words may stand there)
-            if row and any(_TABLE_END_HEADING.match(ln) and "|" not in ln
-                           for ln in text[prev_end:row[0][0]].split("\n")[1:-1]):
-                break
-            prev_end = max(e for _, e in row) if row else prev_end
             if 2 <= len(row) < w:  # a short row: a bar the copy lost (`1 修订…`, `…3000人次 建筑市场科`) is a space
                 row = _split_lost_bars(text, row, w, cell_kind)
             if 2 <= len(row) < w:  # a short row: put its cells in their columns

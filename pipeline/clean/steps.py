@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+from ..script import t2s
 from .mapped import Mapped
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff"
@@ -148,13 +149,6 @@ def _suspicious(c: str) -> bool:
     return c in _suspicious_chars()
 
 
-@lru_cache(maxsize=1)
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
 _COMMON_PUNCT = set("，。、；：（）“”《》,;:()!?！？")
 
 
@@ -175,7 +169,7 @@ def _point(c: str) -> int:
 def _common_score(s: str) -> int:
     # the points are cached per character: encoding every character of every candidate window (up to 120 windows
     # of up to 60 characters per suspicious character) was most of restore_garbled's time
-    return sum(map(_point, _t2s().convert(s)))
+    return sum(map(_point, t2s()(s)))
 
 
 def _shift(s: str) -> str:
@@ -553,13 +547,13 @@ def _resolve(pieces: list, holes: tuple[int, ...] | None) -> tuple[str, list[int
 
         after_number = prev[-1:] in _NUMERAL
 
-        t2s = _t2s().convert  # jieba's words are simplified: traditional text is scored through OpenCC
+        simple = t2s()  # jieba's words are simplified: traditional text is scored through OpenCC
 
         def score(c: str) -> float:
-            pair = max((freq.get(t2s(c + d), 0) for d in nxt_cands), default=0)
-            return (2 * math.log1p(freq.get(t2s(prev + c), 0)) + 2 * math.log1p(freq.get(t2s(c + nxt), 0))
+            pair = max((freq.get(simple(c + d), 0) for d in nxt_cands), default=0)
+            return (2 * math.log1p(freq.get(simple(prev + c), 0)) + 2 * math.log1p(freq.get(simple(c + nxt), 0))
                     + 2 * math.log1p(pair)
-                    + math.log1p(freq.get(t2s(prev2 + c), 0)) + 0.3 * math.log1p(cfreq.get(t2s(c), 0))
+                    + math.log1p(freq.get(simple(prev2 + c), 0)) + 0.3 * math.log1p(cfreq.get(simple(c), 0))
                     + (20 if after_number and c in _MEASURE else 0))
 
         if not any(map(_cjk, cands)):  # punctuation or letters: a bracket this closes, else the commonest
@@ -731,7 +725,7 @@ def t2s_changes(text: str) -> tuple[str, int, int]:
     cjk = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
     if not cjk:
         return text, 0, 0
-    conv = _t2s().convert(text)
+    conv = t2s()(text)
     changed = sum(a != b for a, b in zip(text, conv)) if len(conv) == len(text) else cjk
     return conv, changed, cjk
 
@@ -752,7 +746,7 @@ def to_simplified(m: Mapped) -> Mapped:
     # rare: a phrase conversion changed the length; convert line by line so the map stays local
     edits, pos = [], 0
     for line in text.split("\n"):
-        c = _t2s().convert(line)
+        c = t2s()(line)
         if c != line:
             edits.append((pos, pos + len(line), c))
         pos += len(line) + 1

@@ -88,12 +88,12 @@ from __future__ import annotations
 
 import bisect
 import calendar
-import functools
 import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from ..model import Deadline
+from ..script import t2s
 
 __all__ = ["find_deadlines", "deadline_starts", "parse_deadline", "cell_deadlines", "is_inverted"]
 
@@ -629,18 +629,11 @@ TRADITIONAL = ("萬與專業兩個爲為舉鄉爭於產億會體餘關內冊農�
 _TRADITIONAL_RE = re.compile(f"[{TRADITIONAL}]")
 
 
-@functools.cache
-def _t2s():
-    import opencc  # loaded only for a text in traditional script
-
-    return opencc.OpenCC("t2s")
-
-
 def _simplified(text: str) -> str:
     """``text`` in simplified characters, one for one (the matches' positions are the original text's)."""
-    conv = _t2s().convert(text)
+    conv = t2s()(text)
     if len(conv) != len(text):  # a phrase conversion changed the length: convert character by character
-        conv = "".join(c if len(c := _t2s().convert(ch)) == 1 else ch for ch in text)
+        conv = "".join(c if len(c := t2s()(ch)) == 1 else ch for ch in text)
     return conv
 
 

@@ -41,6 +41,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ..script import t2s
+
 NAME = "boilerplate"
 STAGE = "read"
 TARGET_PRECISION = 0.98  # the lists of kinds find most chrome now: the model may be surer
@@ -518,19 +520,12 @@ def rule_chrome(line: str) -> bool:
 # ---------------------------------------------------------------- the line view
 
 
-@lru_cache(maxsize=1)
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s").convert
-
-
 def normalise_line(s: str, traditional: bool = False) -> str:
     """Width folded (NFKC), pinyin glosses dropped, simplified script when ``traditional``, spaces collapsed."""
     s = unicodedata.normalize("NFKC", s)
     s = _GLOSS.sub("", s)
     if traditional:
-        s = _t2s()(s)
+        s = t2s()(s)
     return _SPACES.sub(" ", s).strip()
 
 

@@ -7,24 +7,18 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ..script import t2s
+
 _PUNCT = re.compile(r"[\s\u3000-\u303f\uff00-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65!-/:-@\[-`{-~·•]")
-
-
-@lru_cache(maxsize=1)
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s")
 
 
 def norm(s: str | None) -> str:
     """A name as compared (SPEC §7): NFKC (full-width to half-width), simplified script, no whitespace
     or punctuation."""
-    return _PUNCT.sub("", _t2s().convert(unicodedata.normalize("NFKC", s or "")))
+    return _PUNCT.sub("", t2s()(unicodedata.normalize("NFKC", s or "")))
 
 
 def _record(r: Any) -> Mapping[str, Any]:

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+from ..script import t2s
+
 #: the fuzzy-match threshold (rapidfuzz ``fuzz.ratio`` / 100 of the names without level prefix), measured
 #: by ``python -m pipeline.normalise.threshold``: the strictest threshold that keeps every right merge on
 #: the gold units (each without its own gazetteer rows) while no merge is wrong (see that module).
@@ -98,14 +100,7 @@ def _rows(text: str) -> list[list[str]]:
 @lru_cache(maxsize=4096)
 def _t2s(name: str) -> str:
     """``name`` in simplified script (OpenCC t2s; the cleaner converts a document's text the same way)."""
-    return name if name.isascii() else _opencc().convert(name)
-
-
-@lru_cache(maxsize=1)
-def _opencc():
-    import opencc
-
-    return opencc.OpenCC("t2s")
+    return name if name.isascii() else t2s()(name)
 
 
 def is_subsequence(short: str, long: str) -> bool:

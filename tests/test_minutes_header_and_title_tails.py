@@ -74,6 +74,8 @@ def test_a_page_number_glued_to_the_cut_line_goes_with_its_header():
     assert "— 2 —" not in out and "19号提请" not in out
 
 
-def test_a_range_at_a_lines_end_is_no_page_number():
-    out = clean_text("各乡镇要在汛期开展巡查，重点时段为6—9月。\n安排如下：第一阶段3—5\n")
-    assert "3—5" in out
+def test_a_code_ending_in_dashes_is_no_glued_page_number():
+    """A dash-number-dash after a letter or a digit (a form's code, A—1—) is the line's own words; only one after a
+    comma or a character of the text is a page number the copy glued on."""
+    out = clean_text("各乡镇要在汛期开展巡查，报表见附件，表号为A—1—\n各乡镇要于6月底前报送。\n")
+    assert "A—1—" in out

@@ -270,3 +270,32 @@ def test_a_phase_sentence_opening_a_line_schedules_every_task_on_it(tmp_path):
     assert phase2 in by_text["县森林公安局"]
     assert by_text["县林业局会同"] == [("by_date", "2015-10-20", None, None, None), phase2]
     assert all(("range", None, "2015-09-01", "2015-09-14", None) not in v for v in by_text.values())  # the line above's
+
+
+def test_time_limit_field_after_the_task_on_its_line():
+    """督办清单 items: the problem, the measure (the task), then 完成时限：… on the same line (train18a/8105)."""
+    doc = pipeline.extract(CORPORA / "train18a" / "8105_ganquan_xian_anweiban_2017_shiqiao_zhen_yinhuan_duban_han_docx.txt")
+    by_text = {t.text[:8]: [key(d) for d in t.deadlines] for t in doc.tasks}
+    assert by_text["督促企业立即清理"] == [("by_date", "2017-10-15", None, None, None)]
+    assert by_text["督促企业修复除尘"] == [("by_date", "2017-10-31", None, None, None)]
+
+
+@pytest.mark.parametrize("after,expected", [
+    ("完成时限：10月15日前\n", ("by_date", "2024-10-15", None, None, None)),
+    ("整改期限：年底前县安监局要派员复查。\n", ("by_date", "2024-12-31", None, None, None)),  # a glued next sentence
+    ("时间：10月15日上午\n", None),  # a bare 时间 may date an event
+    ("完成时限：根据情况确定10月15日前\n", None),  # the value does not open with the time
+    ("责任单位：县应急局\n", None),
+])
+def test_inline_field_deadline(tmp_path, after, expected):
+    from pipeline.extraction.deadline_context import inline_field_deadline
+    from pipeline.model import Task
+
+    doc = _doc(tmp_path, "关于对某镇安全生产问题隐患实施督办的函\n某镇人民政府：\n2024年9月12日，县安委会督查组对你镇进行了督查。"
+                         "\n1.某厂成品仓库超量储存。督促企业立即清理超量产品。" + after)
+    s = doc.text.index("督促企业")
+    e = doc.text.index("。", s) + 1
+    d = inline_field_deadline(doc, Task("t", None, (s, e), doc.text[s:e]), len(doc.text))
+    assert (key(d) if d else None) == expected
+    if d:
+        assert doc.text[d.span[0]:d.span[1]] == d.raw

@@ -16,7 +16,8 @@ The extractor reads each task's text alone; two kinds of time requirement need t
 - a **sentence's opening time phrase** before the task's words (``下半年，街道还将…`` where the task starts at 街道):
   a date alone before the comma (:func:`opener_deadline`);
 - a **time-limit field** after the task in its record (``整改措施：…`` then ``整改时限：2025年3月31日前``, with
-  ``责任人：…`` perhaps between), in its section and before the next task (:func:`field_deadline`);
+  ``责任人：…`` perhaps between), in its section and before the next task (:func:`field_deadline`), or right after
+  the task on its own line (``…督促企业修复除尘设施。完成时限：10月底前``: :func:`inline_field_deadline`);
 - a **bare time in the unit parenthetical that closes the task** (``…工作。（责任股室：综合协调股，10日前）``): the
   parenthetical is left out of the task's text, and its time, unlabelled, is read like the task's own words (with
   the monthly plan's month) (:func:`closer_deadlines`);
@@ -231,6 +232,25 @@ def field_deadline(doc: Document, t: Task, next_start: int) -> Deadline | None:
             return replace(d, span=(at + d.span[0], at + d.span[1]))
         pos = end
     return None
+
+
+# a time-limit field right after the task's words on its line (督办清单: 1.…超量储存…。督促企业立即清理…。完成时限：10月15日前):
+# a label that says whose time it is, or 时限/期限 alone (not a bare 时间, which may date an event)
+INLINE_FIELD = re.compile(r"[ \t]*[。；;，,]?[ \t]*(?:(?:整改|完成|办结|落实|报送|上报|销号)(?:时限|期限|时间)|时限|期限)[ \t]*[:：][ \t]*"
+                          r"(?P<v>[^\n。；;，,]{1,30})")
+
+
+def inline_field_deadline(doc: Document, t: Task, next_start: int) -> Deadline | None:
+    """The time limit a field gives right after the task on its own line (…。完成时限：10月15日前), or None: the field's
+    value must open with the time (a copy that lost the line break after it goes on with other words)."""
+    m = INLINE_FIELD.match(doc.text, t.span[1])
+    if m is None or m.start("v") >= next_start:
+        return None
+    d = parse_deadline(m.group("v"), _year_at(doc, t.span[0]), month=doc.meta.get("month"))
+    if d is None or d.span is None or d.span[0] != 0:
+        return None
+    at = m.start("v")
+    return replace(d, span=(at + d.span[0], at + d.span[1]))
 
 
 # a unit parenthetical right after the task's words: its content (to the closing bracket, on the same line)
@@ -448,7 +468,8 @@ def resolve(doc: Document, tasks: list[Task]) -> list[Task]:
             if _key(d) not in keys and not _restates(d, t.deadlines):
                 keys.add(_key(d))
                 add.append(d)
-        lab = label_deadline(doc, t) or opener_deadline(doc, t) or field_deadline(doc, t, next_start) \
+        lab = label_deadline(doc, t) or opener_deadline(doc, t) or inline_field_deadline(doc, t, next_start) \
+            or field_deadline(doc, t, next_start) \
             or phase_line_deadline(doc, t, by_id)
         labs = [lab] if lab is not None else [] if t.deadlines else cell_deadlines(doc, t, next_start)
         for k, lab in enumerate(labs):

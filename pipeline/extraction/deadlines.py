@@ -81,7 +81,7 @@ schedule. Numbers may be Arabic, full-width or Chinese everywhere (``十月份``
   ``每年安排…不少于800万元``, recurs); a period that modifies a noun (``做好四季度安全防范工作``,
   ``上半年目标责任落实情况``) or the quarter a plan or a record is of (``一季度计划未完成部分``, ``第三季度…卷宗评查``),
   a meeting named by its quarter (``召开二季度安全生产形势分析会``) or a month by
-  what was found in it (``对10月份检查发现的隐患``); holidays and seasons
+  what was found in it (``对10月份检查发现的隐患``, ``第一季度…安全生产检查中排查出的隐患``); holidays and seasons
   (春节前, 国庆节前, 汛期前: occasions).
 """
 
@@ -535,7 +535,15 @@ def _year_level(m: re.Match, year: int | None, text: str) -> _Cand | None:
     return _Cand(m.start(), m.end(), _by(yr and date(yr, 12, 31), masked))
 
 
+# a period named by what a check in it found (第一季度建筑工程安全生产检查中排查出的隐患, 对三季度督查发现的问题): the
+# time of the findings, not a time to finish by (as 对10月份检查发现的隐患 for a month)
+FOUND_IN = re.compile(r"(?:(?!开展|组织|完成|进行|实施|启动|部署)[^\s,，;；。、]){0,16}?(?:检查|督查|排查|巡查|执法|抽查|暗访|督导|考核)"
+                      r"(?:中|时|中所|所)?(?:发现|查出|排查出)的")
+
+
 def _quarter(m: re.Match, year: int | None, text: str) -> _Cand | None:
+    if FOUND_IN.match(text, m.end()):
+        return None
     masked, yr, q = _masked(m["y"]), _year(m["y"], year), _num(m["q"])
     end = yr and date(yr, q * 3, calendar.monthrange(yr, q * 3)[1])
     return _Cand(m.start(), m.end(), _by(end, masked))
@@ -628,7 +636,7 @@ _FULLWIDTH_DIGIT = re.compile("[０-９]")
 # holding one is read through OpenCC's t2s (年內, 於次年, 每週, 組織開展: tests/test_deadlines.py checks the list)
 TRADITIONAL = ("萬與專業兩個爲為舉鄉爭於產億會體餘關內冊農況準幾劃辦務動勢區協廠縣發臺號後噸啓啟諮團場學實審對導將屬歲幹並廣"
                "應開強當錄總執報撥據數時來標檢匯點現監礎確禮籌籤緊級線組織終經結統繼續編聯節範補計認訓議記講設評話詢調責賬購費資"
-               "輪較過裏裡鑑鍵鎮間隊陸隱項須週戶條棟災礦罰處規輛堅階驗財預類")
+               "輪較過裏裡鑑鍵鎮間隊陸隱項須週戶條棟災礦罰處規輛堅階驗財預類訪進")
 _TRADITIONAL_RE = re.compile(f"[{TRADITIONAL}]")
 
 

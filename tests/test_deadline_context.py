@@ -214,3 +214,88 @@ def test_a_date_line_is_no_phase(tmp_path):
     s = doc.text.index("生产安全事故起数")
     t = Task("t", None, (s, len(doc.text)), doc.text[s:])
     assert phase_line_deadline(doc, t, {}) is None
+
+
+def test_task_table_without_header_reads_each_rows_time_cell():
+    """A task table copied without its header row (1 | 排查… | 4月30日前 | 市交通运输局): each row's one cell that is a time
+    and nothing else is its task's deadline (train18a/8102, where no task had one)."""
+    doc = pipeline.extract(CORPORA / "train18a" / "8102_luping_shi_anweihui_2012_daolu_jiaotong_zhengzhi_renwu_fengong_wangye.txt")
+    by_text = {t.text[:9]: [key(d) for d in t.deadlines] for t in doc.tasks}
+    assert by_text["对全市国省干线公路"] == [("by_date", "2012-04-30", None, None, None)]
+    assert by_text["开展农村面包车、拖"] == [("by_date", "2012-12-31", None, None, None)]  # 全年: within the year
+    assert by_text["汇总各单位整治进展"] == [("recurring", None, None, None, "quarter")]  # 每季度末
+
+
+ROWS = """某县2024年安全生产重点工作任务分解
+1 | 开展燃气安全专项检查，建立隐患台账 | 6月30日前 | 县住建局、县市场监管局
+2 | 部分企业隐患整改不及时 | 督促企业逐项整改到位 | 9月底前 | 县应急管理局
+3 | 开展安全生产宣传进企业活动 | 县委宣传部 | 每月10日前报送进展
+"""
+
+
+@pytest.mark.parametrize("words,expected", [
+    ("开展燃气安全专项检查", [("by_date", "2024-06-30", None, None, None)]),
+    ("督促企业逐项整改到位", [("by_date", "2024-09-30", None, None, None)]),
+    ("部分企业隐患整改不及时", []),  # not the row's last task: the time is the work column's (a row's last cell of work)
+    ("开展安全生产宣传进企业", []),  # a cell that says more than a time is no time cell
+])
+def test_headerless_row_time_cell(tmp_path, words, expected):
+    from pipeline.extraction.deadline_context import cell_deadlines
+    from pipeline.model import Task
+
+    doc = _doc(tmp_path, ROWS)
+    s = doc.text.index(words)
+    row_end = doc.text.find("\n", s) % (len(doc.text) + 1)
+    e = doc.text.index(" |", s)
+    later = doc.text.index("督促企业") if words.startswith("部分") else row_end + 1  # the next task on the row, if any
+    got = cell_deadlines(doc, Task("t", None, (s, e), doc.text[s:e]), later)
+    assert [key(d) for d in got] == expected
+    for d in got:
+        assert doc.text[d.span[0]:d.span[1]] == d.raw
+
+
+LINE_PHASES = """桦岭县2015年秋季森林防火工作方案
+三、工作步骤
+第一阶段：准备阶段（9月1日至9月14日）。各乡镇要完成半专业扑火队伍整训，检修扑火机具。
+第二阶段：严防死守阶段（9月15日至11月15日）。县森林公安局要在进山路口设立防火检查站，每日对进山人员进行检查登记。县林业局会同县气象局于10月中旬前完成林火视频监控系统升级。
+"""
+
+
+def test_a_phase_sentence_opening_a_line_schedules_every_task_on_it(tmp_path):
+    """第二阶段：严防死守阶段（9月15日至11月15日）。 then several tasks on the same line (train20c/9712's shape): the
+    phase's range is each one's, beside its own deadline (SPEC §8)."""
+    doc = _doc(tmp_path, LINE_PHASES)
+    by_text = {t.text[:6]: [key(d) for d in t.deadlines] for t in doc.tasks}
+    phase2 = ("range", None, "2015-09-15", "2015-11-15", None)
+    assert phase2 in by_text["县森林公安局"]
+    assert by_text["县林业局会同"] == [("by_date", "2015-10-20", None, None, None), phase2]
+    assert all(("range", None, "2015-09-01", "2015-09-14", None) not in v for v in by_text.values())  # the line above's
+
+
+def test_time_limit_field_after_the_task_on_its_line():
+    """督办清单 items: the problem, the measure (the task), then 完成时限：… on the same line (train18a/8105)."""
+    doc = pipeline.extract(CORPORA / "train18a" / "8105_ganquan_xian_anweiban_2017_shiqiao_zhen_yinhuan_duban_han_docx.txt")
+    by_text = {t.text[:8]: [key(d) for d in t.deadlines] for t in doc.tasks}
+    assert by_text["督促企业立即清理"] == [("by_date", "2017-10-15", None, None, None)]
+    assert by_text["督促企业修复除尘"] == [("by_date", "2017-10-31", None, None, None)]
+
+
+@pytest.mark.parametrize("after,expected", [
+    ("完成时限：10月15日前\n", ("by_date", "2024-10-15", None, None, None)),
+    ("整改期限：年底前县安监局要派员复查。\n", ("by_date", "2024-12-31", None, None, None)),  # a glued next sentence
+    ("时间：10月15日上午\n", None),  # a bare 时间 may date an event
+    ("完成时限：根据情况确定10月15日前\n", None),  # the value does not open with the time
+    ("责任单位：县应急局\n", None),
+])
+def test_inline_field_deadline(tmp_path, after, expected):
+    from pipeline.extraction.deadline_context import inline_field_deadline
+    from pipeline.model import Task
+
+    doc = _doc(tmp_path, "关于对某镇安全生产问题隐患实施督办的函\n某镇人民政府：\n2024年9月12日，县安委会督查组对你镇进行了督查。"
+                         "\n1.某厂成品仓库超量储存。督促企业立即清理超量产品。" + after)
+    s = doc.text.index("督促企业")
+    e = doc.text.index("。", s) + 1
+    d = inline_field_deadline(doc, Task("t", None, (s, e), doc.text[s:e]), len(doc.text))
+    assert (key(d) if d else None) == expected
+    if d:
+        assert doc.text[d.span[0]:d.span[1]] == d.raw

@@ -16,12 +16,15 @@ The extractor reads each task's text alone; two kinds of time requirement need t
 - a **sentence's opening time phrase** before the task's words (``下半年，街道还将…`` where the task starts at 街道):
   a date alone before the comma (:func:`opener_deadline`);
 - a **time-limit field** after the task in its record (``整改措施：…`` then ``整改时限：2025年3月31日前``, with
-  ``责任人：…`` perhaps between), in its section and before the next task (:func:`field_deadline`);
+  ``责任人：…`` perhaps between), in its section and before the next task (:func:`field_deadline`), or right after
+  the task on its own line (``…督促企业修复除尘设施。完成时限：10月底前``: :func:`inline_field_deadline`);
 - a **bare time in the unit parenthetical that closes the task** (``…工作。（责任股室：综合协调股，10日前）``): the
   parenthetical is left out of the task's text, and its time, unlabelled, is read like the task's own words (with
   the monthly plan's month) (:func:`closer_deadlines`);
 - a **table's time-limit column** (``单位名称 | 主要问题 | 整改时限``) for a task that is a cell of a row and has no
-  deadline of its own: that row's time cell, every deadline it holds (:func:`cell_deadlines`);
+  deadline of its own: that row's time cell, every deadline it holds (:func:`cell_deadlines`); in a row whose header
+  names no time column, or that has none (``1 | 排查… | 4月30日前 | 市交通运输局``), its one cell that is a time and
+  nothing else, beside a cell of units;
 - **明年 in the running text** of a document whose dates the task finder read in the document's own year: the next
   year's (:func:`next_year_said`; in a part that plans the next year the task finder passes that year already); so
   are the dates of a task on a line opened by a label of next year's plans (``2025年工作打算：一是…`` in a 2024
@@ -231,6 +234,25 @@ def field_deadline(doc: Document, t: Task, next_start: int) -> Deadline | None:
     return None
 
 
+# a time-limit field right after the task's words on its line (督办清单: 1.…超量储存…。督促企业立即清理…。完成时限：10月15日前):
+# a label that says whose time it is, or 时限/期限 alone (not a bare 时间, which may date an event)
+INLINE_FIELD = re.compile(r"[ \t]*[。；;，,]?[ \t]*(?:(?:整改|完成|办结|落实|报送|上报|销号)(?:时限|期限|时间)|时限|期限)[ \t]*[:：][ \t]*"
+                          r"(?P<v>[^\n。；;，,]{1,30})")
+
+
+def inline_field_deadline(doc: Document, t: Task, next_start: int) -> Deadline | None:
+    """The time limit a field gives right after the task on its own line (…。完成时限：10月15日前), or None: the field's
+    value must open with the time (a copy that lost the line break after it goes on with other words)."""
+    m = INLINE_FIELD.match(doc.text, t.span[1])
+    if m is None or m.start("v") >= next_start:
+        return None
+    d = parse_deadline(m.group("v"), _year_at(doc, t.span[0]), month=doc.meta.get("month"))
+    if d is None or d.span is None or d.span[0] != 0:
+        return None
+    at = m.start("v")
+    return replace(d, span=(at + d.span[0], at + d.span[1]))
+
+
 # a unit parenthetical right after the task's words: its content (to the closing bracket, on the same line)
 _CLOSER = re.compile(r"\s{0,2}[(（](?P<c>[^()（）\n]{2,240})[)）]")
 _CLOSER_PART = re.compile(r"[^,，;；]+")
@@ -280,10 +302,12 @@ def _table_row(line: str) -> bool:
     return line.count("|") >= 2
 
 
-def cell_deadlines(doc: Document, t: Task) -> list[Deadline]:
+def cell_deadlines(doc: Document, t: Task, next_start: int | None = None) -> list[Deadline]:
     """The time limits of the task's own table row, where the task is a cell of an ``a | b | c`` row and the table's
     header row names a time-limit column (整改时限, 完成时限, 完成时间): every deadline of that row's cell in that column
-    (每季度通报进展，年底前完成: two), or none."""
+    (每季度通报进展，年底前完成: two), or none; without such a header, the row's one time cell (:func:`_time_cell`), for
+    the row's last task only (``next_start``: where the next task starts; a row's work is its last, most specific
+    column, as the task finder reads a header's)."""
     s, e = t.span
     ls = doc.text.rfind("\n", max(0, s - 2000), s) + 1
     le = doc.text.find("\n", e)
@@ -299,19 +323,39 @@ def cell_deadlines(doc: Document, t: Task) -> list[Deadline]:
         if not _table_row(line):
             break
         head, pos, n = line, ps, n + 1
-    if head is None:
-        return []
-    hcells = [re.sub(r"\s+", "", head[a:b]) for a, b in _cell_spans(head)]
-    cols = [i for i, h in enumerate(hcells) if TIME_COLUMN.match(h)]
     cells = _cell_spans(row)
-    if len(cols) != 1 or len(hcells) != len(cells):
+    year, month = _year_at(doc, s), doc.meta.get("month")
+    hcells = [re.sub(r"\s+", "", head[a:b]) for a, b in _cell_spans(head)] if head is not None else []
+    cols = [i for i, h in enumerate(hcells) if TIME_COLUMN.match(h)]
+    if len(cols) == 1 and len(hcells) == len(cells):
+        k = cols[0]
+    elif cols or next_start is not None and next_start < le \
+            or (k := _time_cell(row, cells, s - ls, year, month)) is None:
         return []
-    k = cols[0]
     a, b = cells[k]
     if ls + a <= s < ls + b:
         return []  # the task is the time cell itself
     return [replace(d, span=(ls + a + d.span[0], ls + a + d.span[1]))
-            for d in read_cell(row[a:b], _year_at(doc, s), month=doc.meta.get("month")) if d.span is not None]
+            for d in read_cell(row[a:b], year, month=month) if d.span is not None]
+
+
+def _time_cell(row: str, cells: list[tuple[int, int]], at: int, year: int | None, month: int | None) -> int | None:
+    """The time cell of a task table's row whose header names no time column, or that has none (1 | 排查… | 4月30日前 |
+    市交通运输局; 工作指标 | 任务清单 | 责任清单 | 时限清单): the one cell besides the task's that is a time and nothing else
+    (4月30日前, 5月至9月, 每季度末), in a row that also names who does it; else None."""
+    from .units import parse_unit_clause
+
+    times, units = [], False
+    for i, (a, b) in enumerate(cells):
+        cell = row[a:b].strip()
+        if not cell or a <= at < b:
+            continue
+        found = [d for d in read_cell(cell, year, month=month) if d.span is not None] if len(cell) <= 24 else []
+        if found and found[-1].span[1] - found[0].span[0] >= len(cell) - 2:
+            times.append(i)
+        elif len(cell) <= 60 and parse_unit_clause("责任单位:" + cell):
+            units = True
+    return times[0] if len(times) == 1 and units else None
 
 
 def _section_of(doc: Document, pos: int):
@@ -424,9 +468,10 @@ def resolve(doc: Document, tasks: list[Task]) -> list[Task]:
             if _key(d) not in keys and not _restates(d, t.deadlines):
                 keys.add(_key(d))
                 add.append(d)
-        lab = label_deadline(doc, t) or opener_deadline(doc, t) or field_deadline(doc, t, next_start) \
+        lab = label_deadline(doc, t) or opener_deadline(doc, t) or inline_field_deadline(doc, t, next_start) \
+            or field_deadline(doc, t, next_start) \
             or phase_line_deadline(doc, t, by_id)
-        labs = [lab] if lab is not None else [] if t.deadlines else cell_deadlines(doc, t)
+        labs = [lab] if lab is not None else [] if t.deadlines else cell_deadlines(doc, t, next_start)
         for k, lab in enumerate(labs):
             if _key(lab) not in keys and not _restates(lab, t.deadlines):
                 keys.add(_key(lab))

@@ -34,7 +34,7 @@ schedule. Numbers may be Arabic, full-width or Chinese everywhere (``十月份``
 - ``X月份`` and ``X月上旬`` → ``range`` over the month / the 旬.
 - A single day (``6月13日``) on which the work happens → ``by_date`` that day
   (SPEC §8); a bare ``X月`` → ``range`` over the month. In :func:`parse_deadline`
-  (a table cell) both always count, and so does ``全年`` (the whole year); in
+  (a table cell) both always count, and so does ``全年`` (within the year: by its end, as ``年内``); in
   :func:`find_deadlines` only where cued: the date opens the text or a sentence
   and is followed by a comma (``6月13日,举办…``, ``6月1日上午,…``), it follows
   ``今年/本年`` or the preposition ``于/在``, it is coordinated with the deadline
@@ -42,7 +42,8 @@ schedule. Numbers may be Arabic, full-width or Chinese everywhere (``十月份``
   ``完成`` (→ ``by_date`` at its end), by a verb of holding
   (``召开/举办/举行/启动/开展/组织``, an adverb such as ``集中`` before it) or a modal (``要/须/务必/将``: ``6月12日要
   对…``), or, for a day, by ``是`` (``6月12日是咨询日``), or it glosses an occasion in parentheses
-  (``节后第一个工作日（2月22日）``). A time-limit field that restates, without its count, a recurrence the text gave
+  (``节后第一个工作日（2月22日）``), or, for a day, is named by its occasion in quotes
+  before a comma (``6月16日“安全生产宣传咨询日”，…设立咨询点``). A time-limit field that restates, without its count, a recurrence the text gave
   (``每月至少组织一次。（完成时限：每月）``) is read once. A clause that tells of
   the past (``了``, ``已经``, ``发生``…) cancels every cue but coordination. A
   masked bare date (``x月xx日,依法拆除``) is cued only by those words. News of a
@@ -80,7 +81,7 @@ schedule. Numbers may be Arabic, full-width or Chinese everywhere (``十月份``
   ``每年安排…不少于800万元``, recurs); a period that modifies a noun (``做好四季度安全防范工作``,
   ``上半年目标责任落实情况``) or the quarter a plan or a record is of (``一季度计划未完成部分``, ``第三季度…卷宗评查``),
   a meeting named by its quarter (``召开二季度安全生产形势分析会``) or a month by
-  what was found in it (``对10月份检查发现的隐患``); holidays and seasons
+  what was found in it (``对10月份检查发现的隐患``, ``第一季度…安全生产检查中排查出的隐患``); holidays and seasons
   (春节前, 国庆节前, 汛期前: occasions).
 """
 
@@ -236,6 +237,8 @@ LIST_COUNT = re.compile(rf"各?(?:[^{_STOP_CLAUSE}\d一二两三四五六七八�
 ATTRIB = re.compile(r"[^,，;；。、]{0,4}?(?:召开|举行|举办|印发|发布|下发|出台|部署|发生|发现|查出)的")  # 3月召开的会议: a past event named
 WITHIN = re.compile(r"(?:以内|之内|内)(?!的|容|部|外|涵|设|置|业|务|勤|河|陆|地|蒙)")  # 6月份内完成, 9月内: within the month
 IS = re.compile(r"正?是")  # 6月12日是咨询日 (the day of the work); 6月份是安全生产月 (a month described)
+# a day named by its occasion in quotes before the comma (6月16日“安全生产宣传咨询日”，镇安监站…设立咨询点): as 是
+NAMED_DAY = re.compile(r"[“\"「『][^”\"」』,，。;；\n]{2,16}日[”\"」』](?:当天|当日|期间)?[,，]")
 MODAL = re.compile(r"要|须|必须|务必|力争|确保|争取|将")  # 今年要全面开工: by the end of this year
 OPENING = re.compile(r"(?:^|[。;；!！?？\n])\s*[于在]?$")
 PAST = re.compile(r"(?<![为除])了(?!解)|已经|已于|共计|累计|先后|发生")  # a dated event, not a schedule
@@ -532,7 +535,15 @@ def _year_level(m: re.Match, year: int | None, text: str) -> _Cand | None:
     return _Cand(m.start(), m.end(), _by(yr and date(yr, 12, 31), masked))
 
 
+# a period named by what a check in it found (第一季度建筑工程安全生产检查中排查出的隐患, 对三季度督查发现的问题): the
+# time of the findings, not a time to finish by (as 对10月份检查发现的隐患 for a month)
+FOUND_IN = re.compile(r"(?:(?!开展|组织|完成|进行|实施|启动|部署)[^\s,，;；。、]){0,16}?(?:检查|督查|排查|巡查|执法|抽查|暗访|督导|考核)"
+                      r"(?:中|时|中所|所)?(?:发现|查出|排查出)的")
+
+
 def _quarter(m: re.Match, year: int | None, text: str) -> _Cand | None:
+    if FOUND_IN.match(text, m.end()):
+        return None
     masked, yr, q = _masked(m["y"]), _year(m["y"], year), _num(m["q"])
     end = yr and date(yr, q * 3, calendar.monthrange(yr, q * 3)[1])
     return _Cand(m.start(), m.end(), _by(end, masked))
@@ -625,7 +636,7 @@ _FULLWIDTH_DIGIT = re.compile("[０-９]")
 # holding one is read through OpenCC's t2s (年內, 於次年, 每週, 組織開展: tests/test_deadlines.py checks the list)
 TRADITIONAL = ("萬與專業兩個爲為舉鄉爭於產億會體餘關內冊農況準幾劃辦務動勢區協廠縣發臺號後噸啓啟諮團場學實審對導將屬歲幹並廣"
                "應開強當錄總執報撥據數時來標檢匯點現監礎確禮籌籤緊級線組織終經結統繼續編聯節範補計認訓議記講設評話詢調責賬購費資"
-               "輪較過裏裡鑑鍵鎮間隊陸隱項須週戶條棟災礦罰處規輛堅階驗財預類")
+               "輪較過裏裡鑑鍵鎮間隊陸隱項須週戶條棟災礦罰處規輛堅階驗財預類訪進")
 _TRADITIONAL_RE = re.compile(f"[{TRADITIONAL}]")
 
 
@@ -796,7 +807,8 @@ def _cued(text: str, c: _Cand, prev: _Cand | None, news_last: int) -> bool:
     clause_end = stop.start() if stop else len(text)
     if LIMIT_LABEL.search(text, max(0, c.start - 12), c.start):  # 截止时间为6月30日,共检查…: a reporting date
         return not PAST.search(text[c.end:clause_end]) and not TALLY.search(text, c.end, c.end + 12)
-    if c.at or CUE_VERB.match(text, c.end) or (c.day and (IS.match(text, c.end) or AT_PLACE.match(text, c.end))) \
+    if c.at or CUE_VERB.match(text, c.end) or (c.day and (IS.match(text, c.end) or AT_PLACE.match(text, c.end)
+                                                         or NAMED_DAY.match(text, c.end))) \
             or GLOSS_BEFORE.search(text, max(0, c.start - 8), c.start) and GLOSS_AFTER.match(text, c.end):
         return not PAST.search(text[c.end:clause_end])
     if c.masked or not _opening(text, c.start) or not text[c.end:c.end + 1] \
@@ -849,9 +861,8 @@ def parse_deadline(raw: str, year: int | None, month: int | None = None) -> Dead
     if not found:
         cell = raw.strip()
         span = (raw.index(cell), raw.index(cell) + len(cell)) if cell else (0, 0)
-        if WHOLE_YEAR.fullmatch(cell) and year:  # a 完成时限 cell 全年: the whole year
-            return Deadline("range", start=date(year, 1, 1).isoformat(), end=date(year, 12, 31).isoformat(),
-                            raw=cell, span=span)
+        if WHOLE_YEAR.fullmatch(cell) and year:  # a 完成时限 cell 全年: within the year, by its end (as 年内)
+            return Deadline("by_date", date=date(year, 12, 31).isoformat(), raw=cell, span=span)
         if m := CELL_YEAR.fullmatch(cell):  # a cell 2024年: by the end of that year
             return Deadline("by_date", date=date(int(m["y"]), 12, 31).isoformat(), raw=cell, span=span)
         if m := CELL_YEAR_MONTH.fullmatch(cell):  # a cell 2024.12: that month

@@ -1488,13 +1488,23 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
     return out
 
 
+# the phase sentence that opens a line, the line's tasks after it (第二阶段：严防死守阶段（9月15日至11月15日）。县森林公安局
+# 要…。县林业局…于10月中旬前完成…。): the phase's name, its dates, and a full stop or a colon after the bracket
+LINE_PHASE = re.compile(r"[ \t\u3000]*(?:[(（]?[一二三四五六七八九十\d]{1,2}[)）、.．]\s*)?(?:第[一二三四五六七八九十\d]{1,2}(?:阶段|步)[:：])?[^。:：\n]{1,40}?(?:。|[)）][:：])")
+
+
 def _lead_phase_deadlines(b: _Builder, start: int, before: str, have) -> list[Deadline]:
     """The dates of a phase sentence that opens the task's line (自查自纠阶段,时间为即日起至11月15日。各企业…): the
-    deadlines of the task after it, as a phase heading's are (SPEC §8)."""
+    deadlines of every task after it on that line, as a phase heading's are (SPEC §8)."""
     lead = before.strip()
-    if not lead or len(lead) > 40 or not PHASE.search(lead) or lead[-1] not in "。:：":
-        return []
     at = start - len(before)
+    if not lead or len(lead) > 40 or not PHASE.search(lead) or lead[-1] not in "。:：":
+        lo = max(0, start - 3000)  # a later task on the line: the phase sentence opening it (bounded per task)
+        ls = b.doc.text.rfind("\n", lo, start) + 1
+        m = LINE_PHASE.match(b.doc.text, ls, start) if ls or not lo else None
+        if m is None or m.end() >= start or not PHASE.search(m.group()):
+            return []
+        before, at = m.group(), ls
     keys = {(d.kind, d.date, d.start, d.end, d.freq, d.min_count) for d in have}
     return [d for d in _deadlines(before, b.year_for(at), at)
             if (d.kind, d.date, d.start, d.end, d.freq, d.min_count) not in keys]

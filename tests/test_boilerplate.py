@@ -162,6 +162,42 @@ def test_model_spares_content_shapes(line):
 
 def test_spared_lets_metadata_rows_go():
     assert not B.spared(B.doc_rows(["公开目录 | 生态保护 | 发布日期 | 2019-03-08 10:44:58 |"])[0])
+    # a metadata table's values, with or without the header row above them, are no task table's rows
+    assert not B.spared(B.doc_rows(["431122058/2021-00046 | 枫林县安全生产委员会 | 2021-01-22 | 安全生产"])[0])
+    rows = B.doc_rows(["索引号 | 发布机构 | 发文日期 | 主题分类", "SX-2021-0046 | 枫林县安全生产委员会办公室 | 2021年1月22日 | 安全生产"])
+    assert rows[1]["feats"].get("cells_as_above_meta") and not B.spared(rows[1])
+    # a task table's row with a date cell stays spared
+    assert B.spared(B.doc_rows(["3 | 组织开展危化品企业安全风险隐患排查整治 | 区应急管理局 | 2021-06-30"])[0])
+
+
+def test_masked_signature_date_is_spared():
+    """The date under the signature, its digits masked (X月X日) or its year left out, is the document's."""
+    rows = B.doc_rows(["各单位要于每月5日前将进展情况报区应急管理局。", "泉港区应急管理局", "X月X日"])
+    assert rows[2]["sign_date"] and B.spared(rows[2])
+    assert not B.doc_rows(["各单位要于每月5日前将进展情况报区应急管理局。", "X月X日"])[1]["sign_date"]
+
+
+def test_spun_title_features():
+    """An essay site's listing title (the document's title with the site's tail) is marked; the title is not."""
+    lines = ["城关镇2022年汛期安全生产工作总结（精选3篇）", "城关镇2022年汛期安全生产工作总结",
+             "今年汛期，城关镇共排查隐患37处，整改35处，汛期安全形势平稳。"]
+    rows = B.doc_rows(lines)
+    assert rows[0]["feats"].get("spun_title_tail") and rows[0]["feats"].get("farm_tail")
+    assert not rows[0]["feats"].get("title_like") and not B.spared(rows[0])
+    assert not rows[1]["feats"].get("spun_title_tail") and rows[1]["feats"].get("title_like")
+    assert B.spun_title_lines(lines) == {0}
+    # one title, with a bare 范文 tail, repeated: how the site titles the document itself, not a spun copy
+    assert not B.spun_title_lines(["城关镇汛期安全生产工作总结范文", "城关镇汛期安全生产工作总结范文", lines[2]])
+
+
+@pytest.mark.parametrize(("line", "joined"), [
+    ("县长在防汛工作会议上的讲话|防汛工作会议讲话稿|县长防汛讲话范文", True),
+    ("城关镇防汛部署会新闻稿_乡镇防汛会议简报", True),
+    ("加强危化品企业重大危险源监测 | 区应急管理局 | 区经发局 | 6月底前", False),  # a task table's row
+    ("序号 | 工作任务 | 牵头部门 | 完成时限", False),
+])
+def test_joined_titles(line, joined):
+    assert B.joined_titles(line) is joined
 
 
 @needs_model

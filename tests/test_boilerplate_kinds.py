@@ -50,6 +50,24 @@ KINDS = {
     "essay site blurb": ("下面是小编为大家整理的低温雨雪天气防范通知范文，欢迎阅读参考。\n", "", ["小编"]),
     "table of contents": ("目录/提纲：……\n一、低温雨雪天气概况\n二、防范工作要求\n……\n", "", ["目录", "低温雨雪天气概况"]),
     "pinyin glosses": ("", "", []),  # the body itself, glossed below
+    # an essay site's listing title (the body's title again with the site's tail) and its related links, headed by
+    # the page's title in brackets
+    "essay site listing": ("关于切实做好近期低温雨雪冰冻天气安全防范工作的紧急通知（精选2篇）\n",
+                           "【关于切实做好近期低温雨雪冰冻天气安全防范工作的紧急通知（精选2篇）】相关文章：\n"
+                           "乡镇冬季低温雨雪天气防范工作方案范文\n县安委办道路结冰应急处置通知\n",
+                           ["精选2篇", "相关文章", "道路结冰应急处置", "乡镇冬季低温雨雪"]),
+    "related essays on one line": ("", "相关范文：冬季安全生产工作会议讲话稿｜防范寒潮天气工作部署（通用5篇）\n",
+                                   ["相关范文", "寒潮天气工作部署"]),
+    "keyword strip": ("", "热门标签：低温雨雪  道路结冰  紧急通知  安全防范\n", ["热门标签", "道路结冰紧急通知"]),
+    "document-sharing preview": ("上传人：wen***21 | 页数：4页 | 格式：DOCX | 下载积分：8\n",
+                                 "温馨提示：本文档共4页，可免费预览前2页\n还剩2页未读，继续阅读>>\n",
+                                 ["上传人", "下载积分", "温馨提示", "免费预览", "未读"]),
+    "portal banner with an empty date": ("枫林县人民政府门户网站 | 今天是： | 无障碍浏览 | 长者模式\n", "",
+                                         ["门户网站", "今天是", "无障碍", "长者模式"]),
+    "metadata values without their header": ("431122058/2021-00046 | 枫林县安委办 | 2021-01-22 | 安全生产\n", "",
+                                             ["431122058", "2021-00046", "安全生产2021"]),
+    "read-aloud button": ("听全文 约4分钟\n", "", ["听全文", "约4分钟"]),
+    "wechat account with a bare stamp": ("枫林发布\n2021年01月22日 18:30 湖南\n", "", ["枫林发布", "18:30"]),
 }
 
 
@@ -172,9 +190,21 @@ def test_page_title_of_a_web_copy():
     "原标题：关于做好低温雨雪天气防范工作的紧急通知", "主办单位：枫林县人民政府办公室 承办单位：县政务服务中心",
     "本文来自投稿，不代表本站立场", "还没有账号？立即注册", "浏览量：1,234", "手机版", ".nav {", "color: #333;", "}",
     "大小：1.2 MB", "页数：12页", "格式：DOCX  大小：36.5KB", "页数：3 | 字数：2339",
+    "上傳人：ab***9 | 頁數：5頁 | 格式：DOC | 下載積分：3",  # traditional script (the cleaner simplifies it first)
+    "本文标签：安全生产 工作总结", "剩余3页未读，继续阅读>>", "听全文",
 ])
 def test_lists_know_more_widget_kinds(line):
-    assert B.rule_chrome(B.normalise_line(line)), line
+    assert B.rule_chrome(B.normalise_line(line, traditional=True)), line
+
+
+@pytest.mark.parametrize(("line", "chrome"), [
+    ("SA-2019-00088 | 某县应急管理局 | 2019-06-03 | 安全生产", True),  # a metadata table's values
+    ("2024-001 | 某化工企业 | 2024-03-02 | 消防通道堵塞，已督促整改 | 已整改", False),  # a hazard ledger's row
+    ("页数统计：共检查企业12家", False),
+    ("剩余隐患3处正在整改。", False),
+])
+def test_metadata_values_and_lookalikes(line, chrome):
+    assert B.rule_chrome(B.normalise_line(line)) is chrome, line
 
 
 @pytest.mark.parametrize("line", [

@@ -108,6 +108,13 @@ _PATTERNS = {
 # what a document's own title or signature looks like (a title inside a chrome block is still the document's)
 _TITLE_END = re.compile(r"(?:工作动态|周报|快报|专报|通知|通报|方案|规划|总结|要点|报告|汇报|讲话|主持词|致辞|意见|办法|计划|纪要|函|细则|预案|制度|清单|"
                         r"责任书|分解表|汇总表|进度表|一览表|情况|决定|公告|简报)(?:[(（][^)）]{0,20}[)）])?$")
+# the tail an essay site puts on a listing's title (…工作总结（精选）, …方案(实用3篇), …通知范文, …（第2页）, …(会员专享)):
+# a title with it is the site's listing, not the document's own heading
+FARM_TAIL = re.compile(r"(?:范文|模板|范本|例文|大全)(?:\d{1,2}篇|[(（][^)）]{0,10}[)）])?$|"
+                       r"[(（](?:(?:精选|通用|实用|优选|推荐|热门|最新|优秀|经典|完整|必备|汇总|合集)(?:\d{1,2}篇)?版?|\d{1,2}篇|"
+                       r"(?:会员|VIP)专享|第\d{1,3}页)[)）]$|(?:方案|计划|总结|通知|报告|讲话|发言|要点|预案|稿)\s*\d{1,2}篇$")
+# listing titles joined on one line (县长安全生产讲话|安全生产工作会议讲话稿|…讲话范文, …方案_…方案范文)
+_JOIN_SPLIT = re.compile(r"\s*[|｜_]\s*")
 _DATE_ONLY = re.compile(r"^(?:(?:19|20)\d\d|[二〇○零0一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,2}\s*月"
                         r"(?:\s*[\d一二三四五六七八九十]{1,3}\s*日)?$")
 
@@ -137,7 +144,7 @@ _META_FIELD = re.compile(rf"(?:(?:^|[\s|\]】:：【\[]){_META_LABEL}\s*(?:[:：
 _UI_WORD = (r"(?:登录|注册|马上注册|立即注册|免费注册|找回密码|退出|购物车|我的足迹|我的收藏|个人中心|会员中心|分享(?:到|赚钱)?|"
             r"收藏|下载|文件下载|立即下载|打印|关闭|首页|返回|搜索|热门搜索|评论|点赞|举报|最新范文|相关链接|政策咨询|"
             r"[大中小]字号|文档评分|评分|内容概述|温馨提示|网站客服|扫一扫|微信扫一扫|二维码|上一页|下一页|更多|最近浏览|猜你喜欢|版权投诉|投诉|加入收藏|设为首页|"
-            r"无障碍(?:阅读|浏览)?|繁体|简体|English|RSS|手机版|电脑版|移动版|长者模式|关怀版|搜索(?:位置|范围|结果)?|匹配度|排序|高级搜索|站内搜索|全文检索|"
+            r"无障碍(?:阅读|浏览)?|今天是\s*[:：]?|繁体|简体|English|RSS|手机版|电脑版|移动版|长者模式|关怀版|搜索(?:位置|范围|结果)?|匹配度|排序|高级搜索|站内搜索|全文检索|"
             r"热门(?:标签|文章|搜索|排行|阅读|关键词)|相关(?:文章|阅读|推荐|标签|文档))")
 # blanks taken possessively (a UI word starts with none of the marks or blanks around it): backtracking through
 # three \s* over one run of spaces was cubic (800 spaces after 登录: 4 s)
@@ -155,6 +162,8 @@ _SITE_NOTICE = re.compile(r"(?:会员|网友|用户)(?:自行)?(?:上传|分享|
 # chrome of a kind, one pattern per kind (a short line that is nothing but the widget; each kind seen on many sites)
 _NAME = rf"[{_CJK}A-Za-z0-9·.*_\-]{{1,20}}"
 _STAMP = r"(?:19|20)\d\d[-/.年]\d{1,2}[-/.月]\d{1,2}日?"
+_PROVINCE = (r"(?:北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|四川|贵州|"
+             r"云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|香港|澳门)")
 WIDGET_KINDS = {
     # previous / next article links: 上一条:市政府召开…, 下一篇, pre:…next:…
     "prev_next": re.compile(r"^[【\[]?\s*(?:上|下)一?(?:条|篇|页|则|个|章)(?:文章|新闻|信息)?\s*[】\]]?\s*(?:[:：]|$)|^(?:前|后)一篇\s*[:：]|"
@@ -165,7 +174,8 @@ WIDGET_KINDS = {
     # WeChat article widgets: 阅读原文, 阅读 2318 在看 17, 点赞, 赞赏, 长按识别二维码, 关注公众号, 写留言
     "wechat": re.compile(r"^(?:(?:阅读原文|在看|点赞|赞赏|喜欢作者|写留言|留言|精选留言|分享|收藏|转发|赞|知道了|取消|允许|"
                          r"已赞|发表|(?:阅读|在看|点赞|赞|分享|推荐)\s*\d+(?:\.\d+)?\s*[万wW+]*)[\s,，|·]*){1,6}$|"
-                         r"^(?:喜欢此内容的人还喜欢|收录于(?:合集|话题).{0,30}|微信号\s*[:：]\s*\w{2,30}|功能介绍\s*[:：].{0,40})$|"
+                         # the read-aloud button with the article's length (听全文 约6分钟)
+                         r"^(?:喜欢此内容的人还喜欢|收录于(?:合集|话题).{0,30}|听全文\s*(?:约?\s*\d+\s*分(?:钟)?(?:\s*\d+\s*秒)?)?|微信号\s*[:：]\s*\w{2,30}|功能介绍\s*[:：].{0,40})$|"
                          r"^.{0,16}(?:长按(?:识别|扫描|扫码)?(?:图中|下方|上方)?(?:二维码|图片)?|(?:扫码|扫描二维码)?关注(?:我们|公众号|本公众号|本号)|"
                          r"点击(?:上方|下方|右上角)|人赞赏|轻点两下|预览时标签不可点|微信扫一扫).{0,20}$|"
                          # the byline (原创 X市应急管理局 X应急 2020-03-28 18:30; the cleaner has dropped the spaces between names)
@@ -177,8 +187,9 @@ WIDGET_KINDS = {
     # a byline: a name, a date and a clock (青溪县应急管理局 2024-08-02 20:15, 平安石城 2023年7月4日 08:10 江西)
     "byline": re.compile(rf"^{_NAME}(?:\s*{_NAME}){{0,2}}\s+{_STAMP}\s*\d{{1,2}}:\d\d(?::\d\d)?(?:\s*(?:发表于|发布于)?\s*[{_CJK}]{{0,8}})?$"),
     # a publication stamp: 2021-09-15 09:12:03 发布于浙江 来源：滨江发布, 2024年3月2日 来自XX客户端
+    # (a WeChat article's stamp ends in the province its account posted from: 2024年03月18日 09:12 广东)
     "stamp": re.compile(rf"^{_STAMP}(?:\s*\d{{1,2}}:\d\d(?::\d\d)?)?\s*(?:发布于|发表于|来自|来源\s*[:：]|作者\s*[:：]|"
-                        rf"编辑\s*[:：]|阅读\s*\d|浏览\s*\d)"),
+                        rf"编辑\s*[:：]|阅读\s*\d|浏览\s*\d)|^{_STAMP}\s*\d{{1,2}}:\d\d\s*{_PROVINCE}$"),
     # forum widgets: 楼主, 沙发, 引用, 回复, 发表于 …, 只看该作者, 2楼, 查看: 1032|回复: 0
     "forum": re.compile(r"^(?:(?:楼主|沙发|板凳|地板|\d{1,4}\s*[楼#]|引用|回复|举报|快速回复|回复\s*举报|只看该作者|电梯直达|"
                         r"倒序浏览|阅读模式|使用道具|返回列表|发新帖|评分|支持|反对|显示全部楼层|楼主\s*\|\s*电梯直达|"
@@ -217,9 +228,16 @@ WIDGET_KINDS = {
                             # a link with the file's format and size: 1. 关于…的报告（PDF，186KB）
                             r"^[^。;；]{2,80}[(（]\s*(?:PDF|DOCX?|XLSX?|WPS|OFD|ZIP|RAR|PPTX?|TXT)\s*[,，、/|]?\s*\d+(?:\.\d+)?\s*[KMG]B?\s*[)）]\s*$|"
                             r"^\d+(?:\.\d+)?\s*(?:积分|金币|下载券|财富值|文币)\s*(?:下载|购买|兑换)?$", re.I),
-    # a document-sharing site's facts about the file: 大小:42.91 KB, 页数:7页, 格式:DOCX, 字数:2339
+    # a document-sharing site's facts about the file: 大小:42.91 KB, 页数:7页, 格式:DOCX, 字数:2339, and who uploaded it and
+    # what a download costs (上传人:lin***88 | 页数:6页 | 格式:DOC | 下载积分:5)
     "file_meta": re.compile(r"^(?:(?:(?:文件|文档)?大小\s*[:：]\s*\d+(?:\.\d+)?\s*[KMG]?B|(?:文档)?页数\s*[:：]\s*\d+\s*页?|"
-                            r"(?:文件|文档)?格式\s*[:：]\s*(?:docx?|pdf|wps|pptx?|xlsx?|txt)|字数\s*[:：]\s*\d+\s*字?)[\s|,，]*){1,4}$", re.I),
+                            r"(?:文件|文档)?格式\s*[:：]\s*(?:docx?|pdf|wps|pptx?|xlsx?|txt)|字数\s*[:：]\s*\d+\s*字?|"
+                            r"上传(?:者|人|用户|会员)\s*[:：]\s*[^\s|:：]{1,24}|(?:下载|所需)?(?:积分|金币|下载券)\s*[:：]\s*\d+)[\s|,，]*){1,6}$", re.I),
+    # a document-sharing site's preview counter: 剩余4页未读,继续阅读>>, 温馨提示:本文档共9页,可免费预览前3页
+    "preview": re.compile(r"(?:还剩|剩余|余下)\s*\d+\s*页\s*(?:未读|未显示|未阅读)|本(?:文档|文|篇)共\s*\d+\s*页|"
+                         r"(?:可|能)?免费(?:预览|阅读|查看)(?:前)?\s*\d+\s*页|继续阅读\s*(?:>>|»)"),
+    # a keyword strip: 热门标签:防汛 地质灾害 部署会, 本文标签:…, Tags:…
+    "tags": re.compile(r"^[【\[]?(?:热门|本文|文章|相关|内容|推荐)?(?:标签|标签云|tags?)[】\]]?\s*[:：]", re.I),
     # the document-sharing and essay sites' blurbs: 小编为大家整理的…, 网客范文小编这次为您整理了…, 下载前请…, 写作神器
     "essay_site": re.compile(r"小编(?:这次|为您|为大家|精心|特意|整理|收集)|为(?:您|大家)(?:精心)?(?:整理|收集|搜集)(?:了|的)|"
                              r"写作神器|立即了解|放心下载|下载前请|在线预览时|预览(?:时|后)可能|文档(?:在线)?预览|"
@@ -235,8 +253,9 @@ WIDGET_KINDS = {
                               r"(?:简报|通报|公报|动态|快报|专报|汇编|文件|报告|方案|要点|总结|通知|计划|局|委员会|政府|办公室|指挥部)"
                               r"[\s|]*第\s*\d{1,4}\s*页$"),
 }
-_WIDGET_MAX = {"essay_site": 300, "photo": 120, "editor": 80, "file_link": 100, "footer": 120}
-_WIDGET_SENTENCE = {"essay_site", "photo", "comments", "style"}  # kinds that may hold 。 or ; (a caption, a blurb, a rule)
+_WIDGET_MAX = {"essay_site": 300, "photo": 120, "editor": 80, "file_link": 100, "footer": 120, "preview": 80, "tags": 100,
+               "file_meta": 120}
+_WIDGET_SENTENCE = {"essay_site", "photo", "comments", "style", "preview"}  # kinds that may hold 。 or ; (a caption, a blurb, a rule)
 
 
 def widget_kind(line: str) -> str | None:
@@ -399,13 +418,15 @@ def sandwiched_lines(lines: list[str]) -> set[int]:
 
 
 # the head of a block of links to other pages: 往期推荐, 相关新闻, 猜你喜欢, 相关链接:, 热门文章, 推荐阅读
-_LINKS_HEAD = re.compile(r"^[\s【\[★☆▶►■●◆◇•·-]*(?:往期(?:推荐|回顾|精选|精彩)|相关(?:新闻|文章|阅读|链接|推荐|报道|信息|文档|文件|稿件|资讯|政策)|"
+# (an essay site heads the block with its page's title in brackets: 【…工作总结(精选)】相关文章:)
+_TITLE_TAG = r"(?:[【\[][^】\]]{2,60}[】\]])?"
+_LINKS_HEAD = re.compile(r"^[\s【\[★☆▶►■●◆◇•·-]*" + _TITLE_TAG + r"(?:往期(?:推荐|回顾|精选|精彩)|相关(?:新闻|文章|阅读|链接|推荐|报道|信息|文档|文件|稿件|资讯|政策|范文)|"
                          r"猜你喜欢|(?:推荐|延伸|相关|拓展)阅读|热门(?:文章|推荐|排行|阅读|新闻)|(?:更多|精彩|最新)(?:推荐|文章|新闻|阅读)|"
                          r"精彩推荐|今日推荐|本类热门推荐|友情链接|相关专题|"
                          # any short head of a block of links: 热点推荐, 猜你感兴趣, 编辑推荐, 大家都在看
                          r"[\u4e00-\u9fff]{0,8}(?:推荐|感兴趣|喜欢|都在看|热文|热点|排行))[\s】\]]*[:：]?\s*(?:>>|»|更多)?\s*$")
 # such a head with its one link after it (★ 相关文件：XX省…实施方案（2016—2018年）): a link's title, no sentence
-_LINKS_HEAD_INLINE = re.compile(r"^[\s【\[★☆▶►■●◆◇•·-]*(?:往期(?:推荐|回顾)|相关(?:新闻|文章|阅读|链接|推荐|报道|信息|文档|文件|稿件|资讯|政策|解读)|"
+_LINKS_HEAD_INLINE = re.compile(r"^[\s【\[★☆▶►■●◆◇•·-]*" + _TITLE_TAG + r"(?:往期(?:推荐|回顾)|相关(?:新闻|文章|阅读|链接|推荐|报道|信息|文档|文件|稿件|资讯|政策|解读|范文)|"
                                 r"(?:推荐|延伸|相关|拓展)阅读)[\s】\]]*[:：]\s*[^。;；!?！？]{2,60}$")
 
 
@@ -416,7 +437,8 @@ def link_block_lines(lines: list[str]) -> set[int]:
     ``lines``: the document's lines, blank ones included."""
     idx = [i for i, s in enumerate(lines) if s.strip()]
     view = {i: normalise_line(lines[i]) for i in idx}
-    body = [i for i in idx if len(view[i]) >= CONTENT_LEN and view[i][-1] in _SENT_END]
+    # (a site's notice that ends a sentence, 本站仅提供存储空间，如有侵权请联系删除。, is no body line)
+    body = [i for i in idx if len(view[i]) >= CONTENT_LEN and view[i][-1] in _SENT_END and not rule_chrome(view[i])]
     last_body = body[-1] if body else -1
     out: set[int] = set()
     for k, i in enumerate(idx):
@@ -485,10 +507,22 @@ def running_header_lines(lines: list[str]) -> set[int]:
 
 def position_chrome(lines: list[str]) -> set[int]:
     """The chrome that its place in the document tells: the portal header and a table of contents above the
-    text, short lines between two chrome lines, a block of links after the text (:func:`header_lines`,
-    :func:`toc_lines`, :func:`sandwiched_lines`, :func:`link_block_lines`)."""
+    text, short lines between two chrome lines, a block of links after the text, an essay site's listing title
+    (:func:`header_lines`, :func:`toc_lines`, :func:`sandwiched_lines`, :func:`link_block_lines`,
+    :func:`spun_title_lines`)."""
     return header_lines(lines) | toc_lines(lines) | sandwiched_lines(lines) | link_block_lines(lines) | column_lines(lines) \
-        | running_header_lines(lines)
+        | running_header_lines(lines) | spun_title_lines(lines)
+
+
+def spun_title_lines(lines: list[str]) -> set[int]:
+    """Indexes of an essay site's listing title above the text (``雎川县…工作总结（精选）``, ``…方案(实用3篇)``): a
+    title with the site's tail whose words stand again, without the tail, as a line of the document (its own
+    title). ``lines``: the document's lines, blank ones included."""
+    idx = [i for i, s in enumerate(lines) if s.strip()]
+    view = [normalise_line(lines[i]) for i in idx]
+    keys = [_title_key(v) if len(v) <= 80 and not re.search(r"[。;；]", v) else "" for v in view]
+    plain = {k for k, v in zip(keys, view) if len(k) >= 8 and not FARM_TAIL.search(v) and "|" not in v}
+    return {i for i, k, v in zip(idx, keys, view) if k in plain and FARM_TAIL.search(v) and re.search(r"[)）]$", v)}
 
 TRAILER_START = re.compile(r"^\s*+[-•]?\s*+(?:关\s*键\s*词|配套讲稿|特殊限制)")  # possessive: a line of blanks was quadratic
 
@@ -496,7 +530,7 @@ TRAILER_START = re.compile(r"^\s*+[-•]?\s*+(?:关\s*键\s*词|配套讲稿|特
 _CRUMB = re.compile(r"\S\s*[>›»]\s*\S.*[>›»]")  # a breadcrumb (首页 > 政务公开 > 通知公告) is never the title
 
 
-_NAMED_CONTROLS = re.compile(rf"^([{_CJK}A-Za-z·()（）]{{2,30}}?)(?:\s*欢迎(?:您|你)(?:的?(?:光临|访问))?\s*[!！]?)?\s+(\S.*)$")
+_NAMED_CONTROLS = re.compile(rf"^([{_CJK}A-Za-z·()（）]{{2,30}}?)(?:\s*欢迎(?:您|你)(?:的?(?:光临|访问))?\s*[!！]?)?\s+(?:[|｜]\s*)?([^\s|｜].*)$")
 
 
 @lru_cache(maxsize=8192)  # a line is also its neighbours' neighbour: features are read, never changed
@@ -514,6 +548,12 @@ def rule_chrome(line: str) -> bool:
         return True
     if widget_kind(line):
         return True
+    # a metadata table's row of values (an index code, the issuer, a date stamp, a topic), with or without its header:
+    # a few short cells, none of them a phrase with punctuation (a hazard ledger's row has a description)
+    if "|" in line and len(line) <= 120 and meta_values(line):
+        cells = [c.strip() for c in line.split("|") if c.strip()]
+        if len(cells) <= 6 and all(len(c) <= 24 and not re.search(r"[，,。；;、]", c) for c in cells):
+            return True
     return len(line) < 400 and bool(CHROME_INLINE.search(line)) and not re.search(r"[。;；]\S", line)
 
 
@@ -582,8 +622,11 @@ def _line_feats(s: str) -> dict[str, Any]:
         if rx.search(s):
             f["re_" + k] = 1
     f.update(_link_shape(s))
+    farm = bool(FARM_TAIL.search(s))
+    f["farm_tail"] = float(farm)
+    f["joined_titles"] = float(joined_titles(s))
     f["title_like"] = float(len(s) <= 80 and not _CRUMB.search(s) and bool(_TITLE_END.search(s) or s.startswith("关于"))
-                            and not _PATTERNS["label_colon"].search(s) and "|" not in s)
+                            and not _PATTERNS["label_colon"].search(s) and "|" not in s and not farm)
     f["date_only"] = float(bool(_DATE_ONLY.match(s)))
     return f
 
@@ -605,6 +648,69 @@ def _link_shape(s: str) -> dict[str, float]:
     return {"seg_n": min(n, 10) / 10, "seg_many": float(n >= 3), "seg_short_share": short / n if n else 0.0,
             "seg_menu": min(menu, 5) / 5, "seg_menu_share": menu / n if n else 0.0,
             "link_words": min(len(_LINK_WORD.findall(s)), 4) / 4, "no_verb": float(not _VERB.search(s))}
+
+
+def joined_titles(s: str) -> bool:
+    """Two titles or more joined by | or _ (an essay site's listing titles on one line): every part a phrase of 5
+    to 40 characters with no punctuation or figure of a table's cell, half of them or more ending like a title."""
+    segs = [x for x in _JOIN_SPLIT.split(s) if x]
+    if len(segs) < 2 or not all(5 <= len(x) <= 40 and not re.search(r"[。，,;；:：!?！？、]", x) for x in segs):
+        return False
+    if any(_TABLE_CELL.match(x) or _DEADLINE_CELL.match(x) for x in segs):
+        return False
+    titled = sum(bool(_TITLE_END.search(x) or FARM_TAIL.search(x) or re.search(r"(?:稿|新闻|发言|材料|简报)$", x)) for x in segs)
+    return titled * 2 >= len(segs)
+
+
+def _title_key(s: str) -> str:
+    """A title without its essay-site tail, brackets, quotes and blanks (what a spun copy shares with the title)."""
+    s = re.sub(r"[【】\[\]]", "", s)
+    s = re.sub(r"相关(?:文章|范文|文档)\s*[:：]?$|\s*篇\s*[一二三四五六七八九十\d]{1,2}$", "", s)
+    s = FARM_TAIL.sub("", FARM_TAIL.sub("", s))
+    return re.sub(r"[\s“”\"'‘’《》<>()（）]", "", s)
+
+
+def spun_titles(lines: list[str]) -> tuple[set[int], set[int]]:
+    """Indexes of the lines that repeat another line's title in other words (an essay site's listing title with its
+    tail, a bracketed title heading the related links), and of those among them with a bracketed tail, | or 【】."""
+    keys = [_title_key(s) if len(s) <= 80 and not re.search(r"[。;；]", s) else "" for s in lines]
+    at: dict[str, set[str]] = {}
+    for s, k in zip(lines, keys):
+        if len(k) >= 8:
+            at.setdefault(k, set()).add(s)
+    # containment (a spun title longer or shorter than the heading) is tried for the lines with a tail, | or
+    # brackets only, at most 20 of them: a document of many short lines stays linear
+    marked = [i for i, s in enumerate(lines) if len(keys[i]) >= 8 and (FARM_TAIL.search(s) or "|" in s or "【" in s)][:20]
+    twins = set()
+    for i, (s, k) in enumerate(zip(lines, keys)):
+        if len(k) >= 8 and len(at[k]) > 1:
+            twins.add(i)
+    for i in marked:
+        k = keys[i]
+        for j, kj in enumerate(keys):
+            if j != i and len(kj) >= 8 and lines[j] != lines[i] and (kj in k or k in kj):
+                twins.update((i, j))
+    # (a bare 范文/模板 tail is also how an essay site titles the document itself: only a bracketed tail marks the copy)
+    return twins, {i for i in twins if (FARM_TAIL.search(lines[i]) and re.search(r"[)）]$", lines[i]))
+                   or "|" in lines[i] or "【" in lines[i]}
+
+
+# a metadata table's row of values (002591046/2017-01833 | 溪塘市安全生产委员会 | 2017-04-12 | 安全生产): an index code
+# and a date stamp among its cells, no words of a task
+_INDEX_CODE = re.compile(r"^[0-9A-Za-z]{2,}(?:[-/][0-9A-Za-z]{2,}){1,4}$")
+_STAMP_CELL = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$|^\d{4}年\d{1,2}月\d{1,2}日$")  # digits may be folded to 0
+
+
+# a portal's metadata table header (索引号 | 发布机构 | 发文日期 | 主题分类): fields no duty roster or task table has
+_META_HEAD = re.compile(r"索\s*引\s*号|发布机构|发文(?:机关|单位|字号|日期)|主题分类|体裁分类|组配分类|公开(?:方式|时限|范围|目录)|"
+                        r"成文日期|信息分类|所属(?:栏目|机构)")
+
+
+def meta_values(s: str) -> bool:
+    """A metadata table's row of values: an index code and a date stamp among three cells or more."""
+    cells = [c.strip() for c in s.split("|") if c.strip()]
+    return (len(cells) >= 3 and any(_INDEX_CODE.match(c) and re.search(r"\d{4}", c) and not _STAMP_CELL.match(c) for c in cells)
+            and any(_STAMP_CELL.match(c) for c in cells))
 
 
 def _neighbour_feats(s: str, tag: str) -> dict[str, Any]:
@@ -652,6 +758,9 @@ def doc_rows(lines: list[str]) -> list[dict[str, Any]]:
     first_sent = next((i for i, s in enumerate(lines) if len(s) >= 20 and s[-1] in _SENT_END and re.search("[,，]", s)
                        and not rule_chrome(s)), None)
     title_slot = None
+    # the titles of the document again in other words (雎川县…工作总结 / 雎川县…工作总结（精选）): a spun copy with a
+    # tail is the site's listing, never the title's slot
+    spun, spun_tail = spun_titles(lines)
     if first_sent is not None:
         for j in range(first_sent - 1, max(first_sent - 4, -1), -1):
             if not rule_chrome(lines[j]):
@@ -659,12 +768,18 @@ def doc_rows(lines: list[str]) -> list[dict[str, Any]]:
                 # (a WeChat headline may part two phrases by one bar: …活动圆满收官｜这组数字记录我们的6月)
                 if len(lines[j]) <= 40 and not re.search(r"[。;；:：>]", lines[j]) \
                         and re.search(f"[{_CJK}]{{4}}", lines[j]) and (lines[j].count("|") == 0 or _TWO_PHRASES.match(lines[j])) \
-                        and not re.fullmatch(r"[【\[(（].*[】\])）]", lines[j]):
+                        and not re.fullmatch(r"[【\[(（].*[】\])）]", lines[j]) and j not in spun_tail:
                     title_slot = j
                 break
     rows = []
     for i, s in enumerate(lines):
         f = _line_feats(s)
+        if i in spun:
+            f["spun_title"] = 1.0
+        if i in spun_tail:
+            f["spun_title_tail"] = 1.0
+        if meta_values(s):
+            f["meta_values"] = 1.0
         f["rel_pos"] = i / max(n - 1, 1)
         if i < 4:
             f[f"from_start={i}"] = 1
@@ -685,6 +800,8 @@ def doc_rows(lines: list[str]) -> list[dict[str, Any]]:
         bars = s.count("|")
         if bars >= 2 and i and lines[i - 1].count("|") == bars:
             f["cells_as_above"] = 1.0
+            if len(_META_HEAD.findall(lines[i - 1])) >= 2:
+                f["cells_as_above_meta"] = 1.0  # a metadata table's values under its header (索引号|发布机构|…)
             if any(_TABLE_CELL.match(c.strip()) for c in s.split("|")):
                 f["cells_as_above_unit"] = 1.0
         for d, tag in ((-2, "p2"), (-1, "p1"), (1, "n1"), (2, "n2")):
@@ -696,6 +813,8 @@ def doc_rows(lines: list[str]) -> list[dict[str, Any]]:
                      "rule": rule_chrome(s),
                      # a signature: an organisation's name right above a date (区应急管理局办公室 / 2024年2月20日印发)
                      "signature": bool(_ORG_LINE.match(s)) and i + 1 < n and bool(_SIGN_DATE.match(lines[i + 1])),
+                     # the date under a signature, its year or digits masked (泉溪市凤山区应急管理局 / X月X日)
+                     "sign_date": i > 0 and bool(_ORG_LINE.match(lines[i - 1])) and bool(_SIGN_DATE_MASKED.match(s)),
                      # a notice's contact lines above its signature (联系人：… / 电子邮箱：…), not a site footer's
                      "contact": bool(_CONTACT.match(s)) and any(_SIGN_DATE.match(x) for x in lines[i + 1:i + 8]),
                      "title_slot": i == title_slot})
@@ -1195,7 +1314,10 @@ the last body paragraph); shapes of the two lines before and after; repetition (
 page-count, file-size, URL, `N字`, bracketed-label and markup patterns; the shape of a line of links (how
 many segments parted by | / > · or spaces, the share of short ones, of a site's menu words, link words such as
 点击/更多/分享/收藏, no verb); a table's row under a row of as many cells (a menu bar has none), and such a row
-with a unit or a time limit in a cell (汛前安全检查 | 区水务局 | 5月底前).
+with a unit or a time limit in a cell (汛前安全检查 | 区水务局 | 5月底前); an essay site's tail on a title (（精选）,
+(实用3篇), 范文, （会员专享）, (第2页)), listing titles joined by | or _, a title standing again in other words (the
+document's title with the site's tail, or in brackets over the related links), a metadata table's row of values
+(an index code and a date stamp among its cells) and such a row under a portal's metadata header.
 Not the phrase lists' verdict on the line itself: the model learns what chrome looks like, and the cleaner applies the lists beside it.
 
 **Second pass** (chrome comes in blocks): the first pass's probability of the line and of the lines at
@@ -1241,12 +1363,12 @@ poster's profile: `主题`, `81`, `积分`) score low. The phrase lists add the 
 fields, site controls alone on a line, breadcrumbs, sharing-site notices, and the page widgets of
 `WIDGET_KINDS` (previous/next links, WeChat and forum widgets, photo captions and credits, editor lines,
 QR-code prompts, file links with their format and size, publication stamps, comment widgets, bare addresses,
-essay sites' blurbs), bars of links (`nav_bar`: 首页 | 政务公开 | 通知公告 or parted by spaces, dropped before
+essay sites' blurbs, a sharing site's uploader and preview counters, keyword strips, a metadata table's values), bars of links (`nav_bar`: 首页 | 政务公开 | 通知公告 or parted by spaces, dropped before
 the cleaner glues words parted by spaces or reads a | bar as a table row); chrome that its place
 tells (`position_chrome`: a portal's or account's name line above the site's chrome, a table of contents
-above the text, short lines between two chrome lines, the links under 往期推荐 / 相关新闻 / 猜你喜欢 after the
+above the text, short lines between two chrome lines, the links under 往期推荐 / 相关新闻 / 猜你喜欢 / 【…】相关文章 after the
 text, a column's name such as 通知公告 under the site's chrome, a PDF's running header found again between two
-sentences) goes with them; a portal's name glued to its menu bar or to its controls (…欢迎您！ 设为首页 | 加入收藏)
+sentences, an essay site's listing title whose words stand again without its tail) goes with them; a portal's name glued to its menu bar or to its controls (…欢迎您！ 设为首页 | 加入收藏)
 is the bar's. An official document's attachment note (附：…名单（略）, 附件：1.…清单) is never dropped. The lists were written on this corpus and on
 the kinds reported from unseen copies. Chrome glued inside a content line is the cleaner's
 `remove_inline_chrome` (a grammar of kinds), not this model's. A new kind of site will bring chrome of new shapes: label its lines in `lines.tsv` and retrain
@@ -1286,7 +1408,7 @@ def chrome_spans(text: str, threshold: float | None = None) -> list[tuple[int, i
         # line features say so (cells_as_above_unit), and the rule keeps it where a model trained on few such rows
         # does not listen (医疗机构 | 6月份 | 文化站 卫生院, a three-cell row of a workbook's schedule)
         row_of_table = (n >= 2 and n == bars and any(_TABLE_CELL.match(c.strip()) for c in t.split("|"))
-                        and not meta_line(t))
+                        and not meta_line(t) and not meta_values(t))
         if p >= thr and not spared(r) and not row_of_table:
             out.append((s, e))
             bars = -1
@@ -1322,6 +1444,8 @@ _LEAD_IN = re.compile(rf"^[{_CJK}]{{2,12}}[:：]$")
 _ORG_LINE = re.compile(rf"^[{_CJK}X ()（）]{{2,30}}(?:局|委员会|办公室|政府|委|办|中心|大队|支队|队|所|站|公司|镇|乡|街道|指挥部|社区)$")
 _SIGN_DATE = re.compile(r"^(?:(?:19|20)\d\d|[二〇○零0一二三四五六七八九X]{4})\s*年\s*[\dX一二三四五六七八九十]{1,2}\s*月"
                         r"(?:\s*[\dX一二三四五六七八九十]{1,3}\s*日)?\s*(?:印发|发布|制)?$")
+_SIGN_DATE_MASKED = re.compile(r"^(?:(?:(?:19|20)\d\d|20XX|[二〇○零0一二三四五六七八九X]{4})\s*年\s*)?[\dX一二三四五六七八九十]{1,2}\s*月"
+                               r"\s*[\dX一二三四五六七八九十]{1,3}\s*日\s*(?:印发|发布|制)?$")
 # a red-headed document's masthead (XX市应急管理局文件), a deadline alone in a table cell (11月30日前, 年底前)
 _CONTACT = re.compile(r"^(?:联\s*系\s*人|联系(?:电话|方式|邮箱)|电\s*话|电子(?:邮箱|邮件|信箱)|邮\s*箱|传\s*真|手\s*机)\s*[:：]")
 _MASTHEAD = re.compile(rf"^[{_CJK}X]{{2,30}}文件$")
@@ -1358,12 +1482,14 @@ def spared(row: dict) -> bool:
       organisation's name right above a date).
     """
     t = row["text"]
-    if "|" in t and any(_LONG_CELL.search(c) for c in t.split("|")):
-        return True
-    if t.count("|") >= 3 and any(_PHRASE_CELL.search(c) for c in t.split("|")) and not meta_line(t):
-        return True
     f = row["feats"]
-    if row.get("signature") or row.get("title_slot") or row.get("contact") or _MASTHEAD.match(t) or _DEADLINE_CELL.match(t):
+    # a metadata table's values (an index code, an issuer, a date stamp) are no task table's row
+    values = meta_values(t) or bool(f.get("cells_as_above_meta"))
+    if "|" in t and any(_LONG_CELL.search(c) for c in t.split("|")) and not values:
+        return True
+    if t.count("|") >= 3 and any(_PHRASE_CELL.search(c) for c in t.split("|")) and not meta_line(t) and not values:
+        return True
+    if row.get("signature") or row.get("sign_date") or row.get("title_slot") or row.get("contact") or _MASTHEAD.match(t) or _DEADLINE_CELL.match(t):
         return True
     if _ESSAY_TITLE.match(t) and any(f.get(f"from_start={k}") for k in range(3)):
         return True

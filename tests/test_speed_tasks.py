@@ -93,6 +93,8 @@ def _old_features(info: dict) -> dict[str, float]:
     f["lead_retro"] = 1.0 if lt._RETRO_LEAD.search(head) else 0.0
     f.update(_old_context_features(info, kind))
     f.update(_old_act_features(text))
+    if f["decide"]:
+        f[f"decide&{kind}"] = 1.0
     f.update(_old_forward_sentence(info, kind, f))
     f.update(_old_duty(info, kind))
     f.update(_old_rectify(info, kind))
@@ -197,6 +199,14 @@ def _old_context_features(info: dict, kind: str) -> dict[str, float]:
     scope_run = 1.0 if lt._SCOPE_ITEM.search(prev.rstrip()) and lt._SCOPE_ITEM.search(text.strip()) else 0.0
     f["scope_run"] = scope_run
     f.update(_old_sibling_features(sents, _old_sentences(before) + _old_sentences(after), kind))
+    fwd = [_old_opens_forward(x) for x in sents]
+    if len(sents) == 1 and fwd[0]:
+        rest = _old_sentences(before) + _old_sentences(after)
+        if not info.get("marker"):
+            f[f"self_fwd&sib_fwd:{min(sum(map(_old_opens_forward, rest)), 2)}&unnumbered"] = 1.0
+        lead = _old_sentences(before)
+        if lead and not any(map(_old_opens_forward, lead)):
+            f["self_fwd&after_lead"] = 1.0
     return f
 
 

@@ -55,3 +55,34 @@ def test_a_sanction_announced_for_a_condition_is_marked():
 def test_the_lines_a_candidate_spans_are_counted():
     assert features(_info("各乡镇要建立台账。"))["lines:1"] == 1.0
     assert features(_info("各乡镇要建立台账。\n县安委办要组建督导组。\n各部门要报送信息。\n"))["lines:3"] == 1.0
+
+
+def test_a_directive_after_what_only_analyses_on_its_line_is_marked():
+    """dev/110: `…防火形势十分严峻。各部门、各单位要切实加强组织领导,…` — the task starts at the directive (SPEC §8)."""
+    after = features(_info("各部门、各单位要切实加强组织领导,制定切实可行的应急预案。",
+                           line_before="今年是清明节列为法定节假日的第一年,防火形势十分严峻。"))
+    assert after["self_fwd&after_lead"] == 1.0
+    among = features(_info("各镇街要把本级年度重点任务清单细化完善。", line_before="各区级牵头部门要强化本行业统筹。"))
+    assert "self_fwd&after_lead" not in among and among["self_fwd&sib_fwd:1&unnumbered"] == 1.0
+    in_item = features(_info("各镇街要把本级年度重点任务清单细化完善。", line_before="各区级牵头部门要强化本行业统筹。",
+                             marker="（一）"))
+    assert not any(k.endswith("&unnumbered") for k in in_item)
+
+
+def test_a_decision_said_in_a_sentence_is_marked_with_its_kind():
+    decided = features(_info("按照省、市会议精神,市政府决定在全市范围内组织开展安全生产百日行动综合督查工作。"))
+    assert decided["decide"] == decided["decide&sent"] == 1.0
+    assert "decide&sent" not in features(_info("各乡镇要于5月底前完成隐患排查整治。"))
+
+
+def test_an_item_whose_heading_is_an_open_clause_is_offered_with_its_first_line_alone(tmp_path):
+    """train20a/9502: `四、各乡镇…要于每月10日前将…报县安委办；大检查工作总结请于…前报送。` and a closing paragraph on
+    the next line: the structure reads the clause before `；` as the item's heading and the next line as its body, so the
+    item's own line is offered from its heading on, without the paragraph after it."""
+    p = tmp_path / "notice.txt"
+    p.write_text("关于开展安全生产大检查的通知\n各乡镇人民政府，县直有关单位：\n现将有关要求通知如下。\n"
+                 "一、各乡镇、各部门要在11月25日前制定大检查实施方案，报县安委办备案。\n"
+                 "二、各乡镇、各部门要于每月10日前将上月大检查开展情况报县安委办；大检查工作总结请于2012年1月25日前报送。\n"
+                 "县安委会将对大检查开展情况进行通报。\n", encoding="utf-8")
+    texts = {t.text for t, _ in task_candidates(extract(p, until="structure"))}
+    assert "各乡镇、各部门要于每月10日前将上月大检查开展情况报县安委办；大检查工作总结请于2012年1月25日前报送。" in texts

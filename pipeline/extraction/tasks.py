@@ -1376,6 +1376,9 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
             # a "heading" that is the first line of a sentence wrapped over lines (①各村要…巡护，\n重点路口…): its
             # words are the task's (SPEC §8: a lead phrase ending in a comma stays)
             b.add(_after_inline_marker(text, leaf.heading_span[0], le), le, None)
+            line_end = text.find("\n", leaf.heading_span[1], le)
+            if line_end > 0:  # and its first line alone: the lines after it may be a paragraph of their own
+                b.add(_after_inline_marker(text, leaf.heading_span[0], line_end), line_end, None)
             for t in b.tasks[n:]:
                 put(t, "leaf_full")
             n = len(b.tasks)

@@ -50,6 +50,7 @@ def _old_features(info: dict) -> dict[str, float]:
     f["level"] = min(info.get("level") or 0, 4) / 4
     f["pos"] = float(info.get("pos") or 0.0)
     f["pos_tail"] = 1.0 if (info.get("pos") or 0) > 0.85 else 0.0
+    f["cut_end"] = 1.0 if info.get("at_end") and not text.rstrip().endswith(lt._FINISHED) else 0.0
     f["has_units"] = 1.0 if info.get("n_units") else 0.0
     f["has_deadline"] = 1.0 if info.get("n_deadlines") else 0.0
     f["framing"] = 1.0 if info.get("framing") else 0.0
@@ -212,7 +213,8 @@ def _old_context_features(info: dict, kind: str) -> dict[str, float]:
 
 def _old_opens_forward(sent: str) -> bool:
     """A sentence that opens with its own actor or commits (X要…, X将…, 计划于…, 还将…) and says nothing done."""
-    return bool(lt._ACTOR_START.search(sent.strip()) or lt._COMMIT_ANY.search(sent[:16])) and not lt._DONE.search(sent)
+    return bool(lt._ACTOR_START.search(sent.strip()) or lt._COMMIT_ANY.search(sent[:16])
+                or lt._SANCTION.search(sent.strip())) and not lt._DONE.search(sent)
 
 
 def _old_sibling_features(own: list[str], rest: list[str], kind: str) -> dict[str, float]:

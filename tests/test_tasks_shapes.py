@@ -86,3 +86,32 @@ def test_an_item_whose_heading_is_an_open_clause_is_offered_with_its_first_line_
                  "县安委会将对大检查开展情况进行通报。\n", encoding="utf-8")
     texts = {t.text for t, _ in task_candidates(extract(p, until="structure"))}
     assert "各乡镇、各部门要于每月10日前将上月大检查开展情况报县安委办；大检查工作总结请于2012年1月25日前报送。" in texts
+
+
+def test_a_sanction_sentence_opens_forward_like_a_commitment():
+    """train20a/9507: `各部门、各街道要…报区安委办。对整治工作不力…的企业，区安委办将依法依规从严处理并予以曝光。` holds two
+    tasks; the sanction (SPEC §1: a commitment) counts as a forward sentence, as `区安委办将…` would."""
+    para = features(_info("各部门、各街道要于每月25日前将进展情况报区安委办。对整治工作不力、隐患整改不到位的企业，"
+                          "区安委办将依法依规从严处理并予以曝光。", sources=["para"]))
+    assert para["own_fwd_sents:2"] == 1.0
+    alone = features(_info("对整治工作不力、隐患整改不到位的企业，区安委办将依法依规从严处理并予以曝光。",
+                           line_before="各部门、各街道要于每月25日前将进展情况报区安委办。"))
+    assert alone["self_fwd&sib_fwd:1"] == 1.0
+    done = features(_info("对整改不到位的企业，已经依法予以处罚了。", line_before="各部门要加强检查。"))
+    assert "self_fwd&sib_fwd:1" not in done
+
+
+def test_the_last_words_of_a_cut_copy_are_marked(tmp_path):
+    """dev-style copies are a page's opening, cut off (train20a/9510, dev/105, dev/207): the last item stops
+    mid-sentence and stays a task (SPEC §8); the candidate that ends there is marked, a finished last item is not."""
+    p = tmp_path / "cut.txt"
+    p.write_text("关于切实加强春节期间烟花爆竹安全管理工作的紧急通知\n各县市区安委会：\n"
+                 "一、各县市区要在春节期间实行24小时值班，每日上午10时前将情况报市安委办。\n"
+                 "二、各新闻媒体要通过专栏、公益广告等形式广泛宣传烟花爆竹安全知识，引导群众", encoding="utf-8")
+    cands = task_candidates(extract(p, until="structure"))
+    cut = [info for t, info in cands if t.text.endswith("引导群众")]
+    assert cut and all(features(info)["cut_end"] == 1.0 for info in cut)
+    assert all(features(info)["cut_end"] == 0.0 for t, info in cands if "24小时值班" in t.text)
+    whole = tmp_path / "whole.txt"
+    whole.write_text(p.read_text(encoding="utf-8") + "。\n", encoding="utf-8")
+    assert not any(features(info)["cut_end"] for _, info in task_candidates(extract(whole, until="structure")))

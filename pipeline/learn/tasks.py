@@ -234,6 +234,7 @@ def features(info: dict, line: bool = True) -> dict[str, float]:
     f["level"] = min(info.get("level") or 0, 4) / 4
     f["pos"] = float(info.get("pos") or 0.0)
     f["pos_tail"] = 1.0 if (info.get("pos") or 0) > 0.85 else 0.0
+    f["cut_end"] = _cut_end(info)
     f["has_units"] = 1.0 if info.get("n_units") else 0.0
     f["has_deadline"] = 1.0 if info.get("n_deadlines") else 0.0
     f["framing"] = 1.0 if info.get("framing") else 0.0
@@ -273,6 +274,15 @@ def features(info: dict, line: bool = True) -> dict[str, float]:
         f["fault"] = 1.0
         f[f"fault&fix_term:{int(bool(term))}"] = 1.0
     return f
+
+
+# how a finished item, sentence or row can end; the last words of a copy that end otherwise were cut off (a page's
+# opening: …五,各新闻媒体要通过专栏…广泛宣传烟花爆竹安全知识,引导群众), and an item cut off stays a task (SPEC §8)
+_FINISHED = ("。", ";", "；", "!", "！", "?", "？", ")", "）", "”", '"', "」", "|")
+
+
+def _cut_end(info: dict) -> float:
+    return 1.0 if info.get("at_end") and not info["text"].rstrip().endswith(_FINISHED) else 0.0
 
 
 # a rectification item (责令限期整改指令书, 督办通知, 整改清单): what is to be put right, closed by its term (…。整改期限：
@@ -502,7 +512,9 @@ def _n_forward(sents: list[str]) -> int:
 
 
 def _opens_forward_of(sent: str) -> bool:
-    return bool(_ACTOR_START.search(sent.strip()) or _COMMIT_ANY.search(sent[:16])) and not _DONE.search(sent)
+    # a sanction announced for a condition (对…不力的企业，区安委办将…予以曝光) commits as X将 does (SPEC §1)
+    s = sent.strip()
+    return bool(_ACTOR_START.search(s) or _COMMIT_ANY.search(sent[:16]) or _SANCTION.search(s)) and not _DONE.search(sent)
 
 
 def _sibling_own(own: list[str], kind: str, fwd: list[bool]) -> dict[str, float]:
@@ -606,6 +618,7 @@ def quick_features(info: dict) -> dict[str, float]:
     f[f"marker:{_marker_family(info.get('marker'))}"] = 1.0
     f["level"] = min(info.get("level") or 0, 4) / 4
     f["pos"] = float(info.get("pos") or 0.0)
+    f["cut_end"] = _cut_end(info)
     f["has_units"] = 1.0 if info.get("n_units") else 0.0
     f["has_deadline"] = 1.0 if info.get("n_deadlines") else 0.0
     f["framing"] = 1.0 if info.get("framing") else 0.0
@@ -755,6 +768,8 @@ def _quick_z(info: dict, weights: dict[str, float], parts: dict) -> float:
         z += get("rule_final", 0.0)
     z += get(f"marker:{_marker_family(info.get('marker'))}", 0.0)
     z += get("level", 0.0) * (min(info.get("level") or 0, 4) / 4) + get("pos", 0.0) * float(info.get("pos") or 0.0)
+    if info.get("at_end"):
+        z += get("cut_end", 0.0) * _cut_end(info)
     if info.get("n_units"):
         z += get("has_units", 0.0)
     if info.get("n_deadlines"):

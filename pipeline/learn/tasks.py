@@ -1086,7 +1086,9 @@ how many sentences of the candidate, and of the rest of its line, open with thei
 nothing done (街道计划于…。还将…。: each is a task; a first sentence that only frames the rest), the same for a
 sentence outside any numbered item (a cover notice's paragraph: each actor's sentence is a task) and a forward
 sentence after sentences of its line that only analyse or frame (形势十分严峻。各部门要…: the task starts at the
-directive); a decision to act with the candidate's kind (a preamble's sentence as well as its clause).
+directive); a decision to act with the candidate's kind (a preamble's sentence as well as its clause); a sanction
+announced for a condition counts as a forward sentence; the last words of a copy that do not end as a finished item
+does (cut off: the item stays a task, SPEC §8), in the first stage too.
 
 ## Model
 

@@ -50,6 +50,7 @@ def _old_features(info: dict) -> dict[str, float]:
     f["level"] = min(info.get("level") or 0, 4) / 4
     f["pos"] = float(info.get("pos") or 0.0)
     f["pos_tail"] = 1.0 if (info.get("pos") or 0) > 0.85 else 0.0
+    f["cut_end"] = 1.0 if info.get("at_end") and not text.rstrip().endswith(lt._FINISHED) else 0.0
     f["has_units"] = 1.0 if info.get("n_units") else 0.0
     f["has_deadline"] = 1.0 if info.get("n_deadlines") else 0.0
     f["framing"] = 1.0 if info.get("framing") else 0.0
@@ -93,6 +94,8 @@ def _old_features(info: dict) -> dict[str, float]:
     f["lead_retro"] = 1.0 if lt._RETRO_LEAD.search(head) else 0.0
     f.update(_old_context_features(info, kind))
     f.update(_old_act_features(text))
+    if f["decide"]:
+        f[f"decide&{kind}"] = 1.0
     f.update(_old_forward_sentence(info, kind, f))
     f.update(_old_duty(info, kind))
     f.update(_old_rectify(info, kind))
@@ -197,12 +200,21 @@ def _old_context_features(info: dict, kind: str) -> dict[str, float]:
     scope_run = 1.0 if lt._SCOPE_ITEM.search(prev.rstrip()) and lt._SCOPE_ITEM.search(text.strip()) else 0.0
     f["scope_run"] = scope_run
     f.update(_old_sibling_features(sents, _old_sentences(before) + _old_sentences(after), kind))
+    fwd = [_old_opens_forward(x) for x in sents]
+    if len(sents) == 1 and fwd[0]:
+        rest = _old_sentences(before) + _old_sentences(after)
+        if not info.get("marker"):
+            f[f"self_fwd&sib_fwd:{min(sum(map(_old_opens_forward, rest)), 2)}&unnumbered"] = 1.0
+        lead = _old_sentences(before)
+        if lead and not any(map(_old_opens_forward, lead)):
+            f["self_fwd&after_lead"] = 1.0
     return f
 
 
 def _old_opens_forward(sent: str) -> bool:
     """A sentence that opens with its own actor or commits (X要…, X将…, 计划于…, 还将…) and says nothing done."""
-    return bool(lt._ACTOR_START.search(sent.strip()) or lt._COMMIT_ANY.search(sent[:16])) and not lt._DONE.search(sent)
+    return bool(lt._ACTOR_START.search(sent.strip()) or lt._COMMIT_ANY.search(sent[:16])
+                or lt._SANCTION.search(sent.strip())) and not lt._DONE.search(sent)
 
 
 def _old_sibling_features(own: list[str], rest: list[str], kind: str) -> dict[str, float]:

@@ -1376,6 +1376,9 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
             # a "heading" that is the first line of a sentence wrapped over lines (①各村要…巡护，\n重点路口…): its
             # words are the task's (SPEC §8: a lead phrase ending in a comma stays)
             b.add(_after_inline_marker(text, leaf.heading_span[0], le), le, None)
+            line_end = text.find("\n", leaf.heading_span[1], le)
+            if line_end > 0:  # and its first line alone: the lines after it may be a paragraph of their own
+                b.add(_after_inline_marker(text, leaf.heading_span[0], line_end), line_end, None)
             for t in b.tasks[n:]:
                 put(t, "leaf_full")
             n = len(b.tasks)
@@ -1460,6 +1463,7 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
         pending[(ws, we)] = (units, [*extra, *cut[1]])
         found[(ws, we)] = (dc_replace(t, span=(ws, we), text=text[ws:we], deadlines=(*t.deadlines, *cut[1])), set(sources))
     dl_starts = deadline_starts(text, doc.year)
+    text_end = len(text.rstrip())  # a candidate ending here is the last words of the copy (cut off, or the last item)
     proba = doc.meta.get("doc_type_proba") or {doc.doc_type or "other": 1.0}
     out = []
     for (s, e), (t, sources) in sorted(found.items()):
@@ -1475,7 +1479,7 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
         out.append((t, {
             "text": t.text, "sources": sorted(sources), "rule_final": (s, e) in final,
             "heading_path": _heading_path(doc, sec), "marker": sec.marker if sec else None,
-            "level": sec.level if sec else 0, "pos": s / max(1, len(text)), "n_units": len(t.units),
+            "level": sec.level if sec else 0, "pos": s / max(1, len(text)), "at_end": e >= text_end, "n_units": len(t.units),
             "n_deadlines": bisect.bisect_left(dl_starts, e) - bisect.bisect_left(dl_starts, s) + len(t.deadlines),
             "pending": pending.get((s, e)), "doc_type_proba": proba, "framing": _in_framing(doc, sec),
             "forward": _forward(doc, sec) is not None, "before": text[max(0, s - 12):s],

@@ -240,6 +240,7 @@ def features(info: dict, line: bool = True) -> dict[str, float]:
     f["level"] = min(info.get("level") or 0, 4) / 4
     f["pos"] = float(info.get("pos") or 0.0)
     f["pos_tail"] = 1.0 if (info.get("pos") or 0) > 0.85 else 0.0
+    f["cut_end"] = _cut_end(info)
     f["has_units"] = 1.0 if info.get("n_units") else 0.0
     f["has_deadline"] = 1.0 if info.get("n_deadlines") else 0.0
     f["framing"] = 1.0 if info.get("framing") else 0.0
@@ -268,6 +269,8 @@ def features(info: dict, line: bool = True) -> dict[str, float]:
     f["lead_retro"] = 1.0 if _RETRO_LEAD.search(head) else 0.0
     f.update(_context_features(info, kind, w, line))
     f.update(_act_features(text))
+    if f["decide"]:  # a decision said in a sentence of the preamble (按照…，市政府决定在全市…开展…) as well as in a clause
+        f[f"decide&{kind}"] = 1.0
     f.update(_forward_sentence(info, kind, f, w))
     f.update(_duty(info, kind, w))
     term = _FIX_TERM.search(text) or _FIX_TERM.match((info.get("line_after") or "").lstrip("。;；,，(（ \t\u3000"))
@@ -277,6 +280,15 @@ def features(info: dict, line: bool = True) -> dict[str, float]:
         f["fault"] = 1.0
         f[f"fault&fix_term:{int(bool(term))}"] = 1.0
     return f
+
+
+# how a finished item, sentence or row can end; the last words of a copy that end otherwise were cut off (a page's
+# opening: …五,各新闻媒体要通过专栏…广泛宣传烟花爆竹安全知识,引导群众), and an item cut off stays a task (SPEC §8)
+_FINISHED = ("。", ";", "；", "!", "！", "?", "？", ")", "）", "”", '"', "」", "|")
+
+
+def _cut_end(info: dict) -> float:
+    return 1.0 if info.get("at_end") and not info["text"].rstrip().endswith(_FINISHED) else 0.0
 
 
 # a rectification item (责令限期整改指令书, 督办通知, 整改清单): what is to be put right, closed by its term (…。整改期限：
@@ -446,7 +458,19 @@ def _line_list(info: dict, w: _Words) -> dict[str, float]:
 
 def _sibling_rest(info: dict, kind: str, w: _Words) -> dict[str, float]:
     before, after = info.get("line_before") or "", info.get("line_after") or ""
-    return _sibling_of_rest(w.sents, _sentences(before) + _sentences(after), kind, w.own_fwd)
+    lead = _sentences(before)
+    f = _sibling_of_rest(w.sents, lead + _sentences(after), kind, w.own_fwd)
+    if len(w.sents) == 1 and w.own_fwd[0]:
+        if not info.get("marker"):
+            # outside any numbered item (a cover notice's paragraph, a closing one, meeting news): each sentence that
+            # opens with its own actor is its own task (…请认真贯彻落实。各牵头处室要于…报送。厅督查室对…实行月调度。);
+            # inside an item the item is the task (SPEC §3)
+            f[f"self_fwd&sib_fwd:{min(_n_forward(lead + _sentences(after)), 2)}&unnumbered"] = 1.0
+        if lead and not _n_forward(lead):
+            # the directive after what only analyses or frames on its line (形势十分严峻。各部门要…; 会议指出…。要…):
+            # the task starts at the directive (SPEC §8)
+            f["self_fwd&after_lead"] = 1.0
+    return f
 
 
 def _line_bound(weights: dict[str, float], kind: str) -> tuple[float, float]:
@@ -459,7 +483,9 @@ def _line_bound(weights: dict[str, float], kind: str) -> tuple[float, float]:
     a = up("line_alone", "rest_retro_share", "demand_before_in_line", f"demand_before_in_line&{kind}", "prev_colon",
            "prev_demand", "label_list", "scope_run")
     a += max(up("closer_next"), up("closer_ahead"))
-    a += max(up(f"sib_fwd:{i}", f"self_fwd&sib_fwd:{i}", f"self_fwd&sib_fwd:{i}&{kind}") for i in range(3))
+    a += max(up(f"sib_fwd:{i}", f"self_fwd&sib_fwd:{i}", f"self_fwd&sib_fwd:{i}&{kind}", f"self_fwd&sib_fwd:{i}&unnumbered")
+             for i in range(3))
+    a += up("self_fwd&after_lead")
     return a, up("commit_in_retro_line")
 
 
@@ -492,7 +518,9 @@ def _n_forward(sents: list[str]) -> int:
 
 
 def _opens_forward_of(sent: str) -> bool:
-    return bool(_ACTOR_START.search(sent.strip()) or _COMMIT_ANY.search(sent[:16])) and not _DONE.search(sent)
+    # a sanction announced for a condition (对…不力的企业，区安委办将…予以曝光) commits as X将 does (SPEC §1)
+    s = sent.strip()
+    return bool(_ACTOR_START.search(s) or _COMMIT_ANY.search(sent[:16]) or _SANCTION.search(s)) and not _DONE.search(sent)
 
 
 def _sibling_own(own: list[str], kind: str, fwd: list[bool]) -> dict[str, float]:
@@ -596,6 +624,7 @@ def quick_features(info: dict) -> dict[str, float]:
     f[f"marker:{_marker_family(info.get('marker'))}"] = 1.0
     f["level"] = min(info.get("level") or 0, 4) / 4
     f["pos"] = float(info.get("pos") or 0.0)
+    f["cut_end"] = _cut_end(info)
     f["has_units"] = 1.0 if info.get("n_units") else 0.0
     f["has_deadline"] = 1.0 if info.get("n_deadlines") else 0.0
     f["framing"] = 1.0 if info.get("framing") else 0.0
@@ -745,6 +774,8 @@ def _quick_z(info: dict, weights: dict[str, float], parts: dict) -> float:
         z += get("rule_final", 0.0)
     z += get(f"marker:{_marker_family(info.get('marker'))}", 0.0)
     z += get("level", 0.0) * (min(info.get("level") or 0, 4) / 4) + get("pos", 0.0) * float(info.get("pos") or 0.0)
+    if info.get("at_end"):
+        z += get("cut_end", 0.0) * _cut_end(info)
     if info.get("n_units"):
         z += get("has_units", 0.0)
     if info.get("n_deadlines"):
@@ -1057,7 +1088,8 @@ an actor decides (…，县政府决定从6月至10月在全县开展…) and wh
 安环局）) closes its item as 责任单位 does, and items closed by parentheticals before a task table are read too; a time
 field closing an item's line (…印发实施。（完成时限：2024年3月底前）, …违法行为。（5月至8月）) closes it too: each candidate
 ending in one is offered without it as well, the time going to its deadlines, and an item whose body is only that
-field is its heading with it.
+field is its heading with it; an item whose heading is an open clause (…要于每月10日前…报县安委办；…) is offered from
+its heading on, and with its first line alone (the lines after it may be a paragraph of their own).
 
 ## Features
 
@@ -1081,7 +1113,12 @@ forward sentence (it opens with its actor or commits, 还将 / 计划于, names 
 duty line (负责… after a unit label, X负责…, 按照各自职能…), each also with the candidate's kind and the document's
 report / other probability; what was done and counted (累计…家，…处, no directive): a report's retrospective part;
 how many sentences of the candidate, and of the rest of its line, open with their own actor or commitment and say
-nothing done (街道计划于…。还将…。: each is a task; a first sentence that only frames the rest).
+nothing done (街道计划于…。还将…。: each is a task; a first sentence that only frames the rest), the same for a
+sentence outside any numbered item (a cover notice's paragraph: each actor's sentence is a task) and a forward
+sentence after sentences of its line that only analyse or frame (形势十分严峻。各部门要…: the task starts at the
+directive); a decision to act with the candidate's kind (a preamble's sentence as well as its clause); a sanction
+announced for a condition counts as a forward sentence; the last words of a copy that do not end as a finished item
+does (cut off: the item stays a task, SPEC §8), in the first stage too.
 
 ## Model
 

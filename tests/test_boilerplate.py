@@ -100,8 +100,10 @@ def test_every_gold_item_survives_the_cleaner():
         for x in [t["text"] for t in gold.get("tasks", [])] + [m.get("raw") or "" for m in gold.get("metrics", [])]:
             if norm(x) and norm(x) not in text:
                 missing.append((g.txt.stem, x))
-    # measured before the line model (phrase lists only): 31 strings that the copies themselves damage
-    assert len(missing) <= 31, missing[31:]
+    # measured before the line model (phrase lists only): 31 strings that the copies themselves damage; 38 with
+    # heldout27-30 and train20a-c (the same 7 with the ninth session's start code: two gold texts that keep a
+    # mojibake run the cleaner repairs, five sentences of PDF copies cut by a page's furniture)
+    assert len(missing) <= 38, missing[38:]
 
 
 @needs_model

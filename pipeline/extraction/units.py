@@ -816,6 +816,43 @@ def _name_pattern(name: str) -> re.Pattern | None:
     return re.compile(r"[\s、,，]{0,2}".join(chars))
 
 
+_NAME_GAP = frozenset("、,，")  # what may stand between a name's characters besides white space
+
+
+def _name_spans(text: str, name: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans ``_name_pattern(name).finditer(text, start, end)`` gives, found without compiling a pattern per
+    name: on documents new to the process most names are new to re's cache, and compiling their patterns was
+    nearly all of :func:`locate_units`'s time (the benchmark's 31 texts after other documents: 336 patterns,
+    about 75 of 89 ms CPU). A name holding a gap character itself (、 , ，) is left to the pattern, whose
+    backtracking then decides (``tests/test_speed_units.py``)."""
+    chars = [c for c in name if not c.isspace()]
+    if not chars:
+        return []
+    if not _NAME_GAP.isdisjoint(chars):
+        return [m.span() for m in _name_pattern(name).finditer(text, start, end)]
+    first, rest = chars[0], chars[1:]
+    out = []
+    i = text.find(first, start, end)
+    while i >= 0:
+        pos = i + 1
+        for c in rest:  # at most two gaps, then the character (never a gap itself: no choice to backtrack on)
+            gaps = 0
+            while gaps < 2 and pos < end and (text[pos] in _NAME_GAP or text[pos].isspace()):
+                pos += 1
+                gaps += 1
+            if pos < end and text[pos] == c:
+                pos += 1
+            else:
+                pos = -1
+                break
+        if pos < 0:
+            i = text.find(first, i + 1, end)
+        else:
+            out.append((i, pos))
+            i = text.find(first, pos, end)
+    return out
+
+
 def locate_units(text: str, tasks: list) -> list:
     """The tasks with each unit's ``span`` in ``text``: where its name is written for that task.
 
@@ -842,10 +879,7 @@ def locate_units(text: str, tasks: list) -> list:
         taken: list[tuple[int, int]] = []
         units = []
         for u in t.units:
-            span = u.span
-            rx = None if span else _name_pattern(u.name)
-            if rx is not None:
-                span = _first_free(text, rx, windows, taken)
+            span = u.span or _first_free(text, u.name, windows, taken)
             if span:
                 taken.append(span)
             units.append(u if span == u.span else replace(u, span=span))
@@ -853,13 +887,12 @@ def locate_units(text: str, tasks: list) -> list:
     return out
 
 
-def _first_free(text: str, rx: re.Pattern, windows, taken) -> tuple[int, int] | None:
+def _first_free(text: str, name: str, windows, taken) -> tuple[int, int] | None:
     for ws, we in windows:
         if we <= ws:
             continue
         # the window's last occurrence before the task (nearest to it), else the first one inside or after it
-        found = [m.span() for m in rx.finditer(text, ws, we)
-                 if not any(a < m.end() and m.start() < b for a, b in taken)]
+        found = [(s, e) for s, e in _name_spans(text, name, ws, we) if not any(a < e and s < b for a, b in taken)]
         if found:
             return found[-1] if we <= windows[0][0] else found[0]
     return None

@@ -106,3 +106,32 @@ def test_name_spans_are_the_name_patterns_matches():
         text = "".join(rng.choice(["", "局", "、", " "]) + text[i:i + 4] for i in range(0, len(text), 4))
         s, e = sorted(rng.sample(range(len(text) + 1), 2)) if len(text) > 1 else (0, len(text))
         assert _name_spans(text, name, s, e) == old(text, name, s, e), (name, text, s, e)
+
+
+def test_written_before_is_the_search_of_name_and_tail():
+    """``_written_before(name, tail, text)`` answers as ``re.search(re.escape(name) + tail.pattern, text)`` (the
+    patterns once compiled per unit name): both tails, on corpus paragraphs with their gold unit names, and on
+    random strings built of names, times, modals, 牵头/统筹 and clause stops (an empty name included)."""
+    import random
+    import re
+
+    from pipeline.extraction.units import _LEADS_AFTER, _LEADS_LATER, _written_before
+
+    rng = random.Random(11)
+    checked = hit = 0
+    for text, names in _corpus_names()[::2]:
+        paragraphs = [p for p in text.split("\n") if len(p) > 10][:30]
+        for name in names[:12]:
+            for par in paragraphs:
+                for tail in (_LEADS_AFTER, _LEADS_LATER):
+                    want = re.search(re.escape(name) + tail.pattern, par) is not None
+                    assert _written_before(name, tail, par) == want, (name, par)
+                    checked += 1
+                    hit += want
+    assert checked > 5000 and hit > 20
+    bits = ["县应急局", "局", "将", "于", "在", "9月底", "前", "牵头", "统筹", "并", "，", ",", "。", "负责", "配合", "x"]
+    for _ in range(4000):
+        text = "".join(rng.choice(bits) for _ in range(rng.randint(0, 14)))
+        name = rng.choice(["县应急局", "局", "应急", "", "并", "牵头"])
+        for tail in (_LEADS_AFTER, _LEADS_LATER):
+            assert _written_before(name, tail, text) == (re.search(re.escape(name) + tail.pattern, text) is not None)

@@ -390,7 +390,7 @@ def with_lead_roles(units: list[Unit], text: str) -> list[Unit]:
 @lru_cache(maxsize=_MEMO)
 def _with_lead_roles(units: tuple[Unit, ...], text: str) -> tuple[Unit, ...]:
     leads = {a.name for a in rule_actors(text) if a.role == "lead"}
-    leads |= {u.name for u in units if re.search(re.escape(u.name) + r"[^。;；,，]{0,12}[,，]?并?牵头", text)}
+    leads |= {u.name for u in units if _written_before(u.name, _LEADS_AFTER, text)}
     return tuple(Unit(u.name, u.canonical, "lead") if u.name in leads and u.role == "responsible" else u for u in units)
 
 
@@ -498,11 +498,22 @@ _NOT_SPAN_NAME = re.compile(r"(?<!安)全部$|^各类(?!.*(?:企业|单位|部�
 _THIS_WORK = re.compile(r"(?:^|(?<=[。；;!！]))\s*(?P<s>(?:此项|该项|本项|以上|上述)(?:工作|任务)?由[^。；;]{2,80}?[。；;]?)\s*$")
 
 
-@lru_cache(maxsize=_MEMO)
-def _leads_later(name: str) -> re.Pattern:
-    """``name`` then a modal and a time, then 牵头 or 统筹 (区人社局将于9月底前牵头完成…)."""
-    return re.compile(re.escape(name) + r"(?:要|将|应|须|必须)?(?:于|在)[^，,。；;、]{1,12}?(?:前|底|内|中旬|上旬|下旬|期间)"
-                      r"(?:牵头|统筹)")
+# after a unit's name: a modal and a time, then 牵头 or 统筹 (区人社局将于9月底前牵头完成…)
+_LEADS_LATER = re.compile(r"(?:要|将|应|须|必须)?(?:于|在)[^，,。；;、]{1,12}?(?:前|底|内|中旬|上旬|下旬|期间)(?:牵头|统筹)")
+# after a unit's name: 牵头 within the clause (由县安委办牵头, 县应急局负责并牵头)
+_LEADS_AFTER = re.compile(r"[^。;；,，]{0,12}[,，]?并?牵头")
+
+
+def _written_before(name: str, tail: re.Pattern, text: str) -> bool:
+    """Whether ``name`` is written in ``text`` with ``tail`` matching right after it: ``re.search(re.escape(name) +
+    tail.pattern, text)``, without compiling a pattern per name (on a new document most of its unit names are new
+    to re's cache)."""
+    i = text.find(name)
+    while i >= 0:
+        if tail.match(text, i + len(name)):
+            return True
+        i = text.find(name, i + 1)
+    return False
 
 
 def actors(text: str) -> list[Unit]:
@@ -536,7 +547,7 @@ def actors(text: str) -> list[Unit]:
     if not _ROLE_CUE.search(text):  # no word gives a role (SPEC §4): every actor is responsible
         pairs = [(n, "responsible") for n, _ in pairs]
     else:  # 区人社局将于9月底前牵头完成…: a time between the actor and its 牵头 (the rules read the first verb, 将)
-        pairs = [(n, "lead" if r == "responsible" and _leads_later(n).search(text) else r) for n, r in pairs]
+        pairs = [(n, "lead" if r == "responsible" and _written_before(n, _LEADS_LATER, text) else r) for n, r in pairs]
     return dedupe([_noted_role(Unit(n, n, r)) for n, r in pairs if n and not _NO_NAME.search(n)
                    and not _NOT_SPAN_NAME.search(n) and not _issuer_itself(n, text)])
 

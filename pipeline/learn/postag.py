@@ -19,8 +19,11 @@ from functools import lru_cache
 _quiet = False
 
 
+@lru_cache(maxsize=8192)
 def pos(s: str) -> tuple[tuple[str, str], ...]:
-    """``((word, tag), …)`` of ``s``, as ``jieba.posseg.cut(s)`` gives them."""
+    """``((word, tag), …)`` of ``s``, as ``jieba.posseg.cut(s)`` gives them. Memoised: the rules' subject finders
+    and the subject chooser tag the same pieces, each behind its own memo (on the benchmark's 31 texts, 1,835
+    calls for 1,197 distinct strings on a first pass)."""
     global _quiet
     import jieba
     import jieba.posseg as pseg

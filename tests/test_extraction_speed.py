@@ -244,3 +244,35 @@ def test_models_dir_is_resolved_once_and_follows_use_models(tmp_path, monkeypatc
     with learn.use_models(str(tmp_path) + "/"):  # the same directory written another way: the same key
         assert learn.models_dir() == tmp_path
     assert learn.models_dir() == default
+
+
+def test_sparse_viterbi_is_jiebas_decoder():
+    """The unknown-run decoder (``postag._viterbi``, each state's predecessors sought among those with a transition
+    into it) gives jieba's state path, and ``postag._detail`` jieba's words and tags, on the unknown runs of corpus
+    lines and on random runs of common, rare and unseen characters, digits and letters."""
+    import random
+
+    import jieba.posseg as pseg
+    from jieba.posseg import char_state_tab_P, emit_P, start_P, trans_P
+    from jieba.posseg.viterbi import viterbi
+
+    from pipeline.learn import postag
+
+    rng = random.Random(3)
+    common = "".join(sorted(char_state_tab_P))[::7]
+    pool = common[:400] + "龘靐齉爨鬱" + "区县镇局委办"
+    runs = []
+    for path in sorted(CORPORA.glob("**/*.txt"))[::20]:
+        for line in path.read_text("utf-8", errors="replace").splitlines()[:40]:
+            runs += [line[i:i + rng.randint(1, 9)] for i in range(0, min(len(line), 90), 5)]
+    runs += ["".join(rng.choice(pool) for _ in range(rng.randint(1, 8))) for _ in range(700)]
+    runs += ["".join(rng.choice(pool + "0123456789abcXY.%") for _ in range(rng.randint(1, 10))) for _ in range(300)]
+    assert len(runs) > 2000
+    decoded = 0
+    for run in runs:
+        if run and pseg.re_han_detail.fullmatch(run):
+            assert postag._viterbi(run) == viterbi(run, char_state_tab_P, start_P, trans_P, emit_P)[1], run
+            decoded += 1
+        assert postag._detail.__wrapped__(run) == tuple(
+            (w.word, w.flag) for w in pseg.dt._POSTokenizer__cut_detail(run)), run
+    assert decoded > 1200

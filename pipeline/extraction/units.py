@@ -390,7 +390,7 @@ def with_lead_roles(units: list[Unit], text: str) -> list[Unit]:
 @lru_cache(maxsize=_MEMO)
 def _with_lead_roles(units: tuple[Unit, ...], text: str) -> tuple[Unit, ...]:
     leads = {a.name for a in rule_actors(text) if a.role == "lead"}
-    leads |= {u.name for u in units if re.search(re.escape(u.name) + r"[^。;；,，]{0,12}[,，]?并?牵头", text)}
+    leads |= {u.name for u in units if _written_before(u.name, _LEADS_AFTER, text)}
     return tuple(Unit(u.name, u.canonical, "lead") if u.name in leads and u.role == "responsible" else u for u in units)
 
 
@@ -498,11 +498,22 @@ _NOT_SPAN_NAME = re.compile(r"(?<!安)全部$|^各类(?!.*(?:企业|单位|部�
 _THIS_WORK = re.compile(r"(?:^|(?<=[。；;!！]))\s*(?P<s>(?:此项|该项|本项|以上|上述)(?:工作|任务)?由[^。；;]{2,80}?[。；;]?)\s*$")
 
 
-@lru_cache(maxsize=_MEMO)
-def _leads_later(name: str) -> re.Pattern:
-    """``name`` then a modal and a time, then 牵头 or 统筹 (区人社局将于9月底前牵头完成…)."""
-    return re.compile(re.escape(name) + r"(?:要|将|应|须|必须)?(?:于|在)[^，,。；;、]{1,12}?(?:前|底|内|中旬|上旬|下旬|期间)"
-                      r"(?:牵头|统筹)")
+# after a unit's name: a modal and a time, then 牵头 or 统筹 (区人社局将于9月底前牵头完成…)
+_LEADS_LATER = re.compile(r"(?:要|将|应|须|必须)?(?:于|在)[^，,。；;、]{1,12}?(?:前|底|内|中旬|上旬|下旬|期间)(?:牵头|统筹)")
+# after a unit's name: 牵头 within the clause (由县安委办牵头, 县应急局负责并牵头)
+_LEADS_AFTER = re.compile(r"[^。;；,，]{0,12}[,，]?并?牵头")
+
+
+def _written_before(name: str, tail: re.Pattern, text: str) -> bool:
+    """Whether ``name`` is written in ``text`` with ``tail`` matching right after it: ``re.search(re.escape(name) +
+    tail.pattern, text)``, without compiling a pattern per name (on a new document most of its unit names are new
+    to re's cache)."""
+    i = text.find(name)
+    while i >= 0:
+        if tail.match(text, i + len(name)):
+            return True
+        i = text.find(name, i + 1)
+    return False
 
 
 def actors(text: str) -> list[Unit]:
@@ -536,7 +547,7 @@ def actors(text: str) -> list[Unit]:
     if not _ROLE_CUE.search(text):  # no word gives a role (SPEC §4): every actor is responsible
         pairs = [(n, "responsible") for n, _ in pairs]
     else:  # 区人社局将于9月底前牵头完成…: a time between the actor and its 牵头 (the rules read the first verb, 将)
-        pairs = [(n, "lead" if r == "responsible" and _leads_later(n).search(text) else r) for n, r in pairs]
+        pairs = [(n, "lead" if r == "responsible" and _written_before(n, _LEADS_LATER, text) else r) for n, r in pairs]
     return dedupe([_noted_role(Unit(n, n, r)) for n, r in pairs if n and not _NO_NAME.search(n)
                    and not _NOT_SPAN_NAME.search(n) and not _issuer_itself(n, text)])
 
@@ -816,6 +827,43 @@ def _name_pattern(name: str) -> re.Pattern | None:
     return re.compile(r"[\s、,，]{0,2}".join(chars))
 
 
+_NAME_GAP = frozenset("、,，")  # what may stand between a name's characters besides white space
+
+
+def _name_spans(text: str, name: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans ``_name_pattern(name).finditer(text, start, end)`` gives, found without compiling a pattern per
+    name: on documents new to the process most names are new to re's cache, and compiling their patterns was
+    nearly all of :func:`locate_units`'s time (the benchmark's 31 texts after other documents: 336 patterns,
+    about 75 of 89 ms CPU). A name holding a gap character itself (、 , ，) is left to the pattern, whose
+    backtracking then decides (``tests/test_speed_units.py``)."""
+    chars = [c for c in name if not c.isspace()]
+    if not chars:
+        return []
+    if not _NAME_GAP.isdisjoint(chars):
+        return [m.span() for m in _name_pattern(name).finditer(text, start, end)]
+    first, rest = chars[0], chars[1:]
+    out = []
+    i = text.find(first, start, end)
+    while i >= 0:
+        pos = i + 1
+        for c in rest:  # at most two gaps, then the character (never a gap itself: no choice to backtrack on)
+            gaps = 0
+            while gaps < 2 and pos < end and (text[pos] in _NAME_GAP or text[pos].isspace()):
+                pos += 1
+                gaps += 1
+            if pos < end and text[pos] == c:
+                pos += 1
+            else:
+                pos = -1
+                break
+        if pos < 0:
+            i = text.find(first, i + 1, end)
+        else:
+            out.append((i, pos))
+            i = text.find(first, pos, end)
+    return out
+
+
 def locate_units(text: str, tasks: list) -> list:
     """The tasks with each unit's ``span`` in ``text``: where its name is written for that task.
 
@@ -842,10 +890,7 @@ def locate_units(text: str, tasks: list) -> list:
         taken: list[tuple[int, int]] = []
         units = []
         for u in t.units:
-            span = u.span
-            rx = None if span else _name_pattern(u.name)
-            if rx is not None:
-                span = _first_free(text, rx, windows, taken)
+            span = u.span or _first_free(text, u.name, windows, taken)
             if span:
                 taken.append(span)
             units.append(u if span == u.span else replace(u, span=span))
@@ -853,13 +898,12 @@ def locate_units(text: str, tasks: list) -> list:
     return out
 
 
-def _first_free(text: str, rx: re.Pattern, windows, taken) -> tuple[int, int] | None:
+def _first_free(text: str, name: str, windows, taken) -> tuple[int, int] | None:
     for ws, we in windows:
         if we <= ws:
             continue
         # the window's last occurrence before the task (nearest to it), else the first one inside or after it
-        found = [m.span() for m in rx.finditer(text, ws, we)
-                 if not any(a < m.end() and m.start() < b for a, b in taken)]
+        found = [(s, e) for s, e in _name_spans(text, name, ws, we) if not any(a < e and s < b for a, b in taken)]
         if found:
             return found[-1] if we <= windows[0][0] else found[0]
     return None

@@ -88,15 +88,20 @@ def looks_like_unit(name: str) -> bool:
         return False
     if "的" in name and not re.match(r"负有|涉及|考核|承担|各|有关|相关|其他|所有", name):
         return False  # a clause run into a name (…重要性的认识各村委会); collectives with 的 open with 负有, 涉及 …
-    if re.search(r"(?<=..)(?:会同|联合)", name):
-        return False  # two units and the word that joins them (镇安监站会同镇派出所)
+    if re.search(r"(?<=..)(?:会同|联合)", name) or name.endswith("部署"):
+        return False  # two units and the word that joins them (镇安监站会同镇派出所); a verb (动员部署)
     core = re.sub(r"[(（〈<][^)）〉>]*[)）〉>]", "", name)
     if core[:1] in "省市区县镇乡" and (SECTOR.match(core[1:]) or core[1:] in _known()):
         return True  # a level and a sector or a known short name (县财政, 镇防指)
+    if _PLACE_EACH.match(core):
+        return True  # a collective of a place (园区各化工企业, 县直各单位, 全镇各村)
     if len(core) >= 3 and _NAMED_PLACE.match(core):
         return True  # a named place as a body (清流区将…, 双沟镇): its government
     return bool(_ORG_END.search(core) or SECTOR.match(core) or _PARTY_ROLE.match(core) or (COLLECTIVE.match(core) and len(core) <= 20)
                 or _YOU.fullmatch(core) or core in _known())
+
+
+_PLACE_EACH = re.compile(r"^[^\W\d_]{1,5}?(?:[省市区县镇乡]|园区|开发区|新区|[县市区]直)各[^\W\d_]{1,12}$")
 
 
 @lru_cache(maxsize=1)

@@ -188,3 +188,18 @@ def test_generic_places_do_not_share_a_suffix(text):
     from pipeline.extraction.units import split_names
 
     assert len(split_names(text)) == 2
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the issuer speaking of itself by a bare body word (大队将…) names no unit, though a partner's name ends with it
+    ("大队将联合县交警大队、县运管所开展夜查。", [("县交警大队", "support"), ("县运管所", "support")]),
+])
+def test_the_issuer_speaking_of_itself_by_a_body_word(text, expected):
+    from pipeline.extraction.units import actors
+
+    assert [(u.name, u.role) for u in actors(text)] == expected
+
+
+def test_a_stretch_that_holds_a_role_word_is_no_name():
+    # 积极配合市应急管理局 (the issuer supports; no unit of its own), 镇安监站会同镇派出所: never one name
+    assert _found("同时，积极配合市应急管理局做好执法检查工作。") == []

@@ -88,8 +88,8 @@ def looks_like_unit(name: str) -> bool:
         return False
     if "的" in name and not re.match(r"负有|涉及|考核|承担|各|有关|相关|其他|所有", name):
         return False  # a clause run into a name (…重要性的认识各村委会); collectives with 的 open with 负有, 涉及 …
-    if re.search(r"(?<=..)(?:会同|联合)", name) or name.endswith("部署"):
-        return False  # two units and the word that joins them (镇安监站会同镇派出所); a verb (动员部署)
+    if re.search(r"(?<=..)(?:会同|联合|(?:配合|牵头)(?!单位|部门|处室|科室|股室))", name) or name.endswith("部署"):
+        return False  # two units and the word that joins them (镇安监站会同镇派出所, 积极配合市应急管理局); a verb (动员部署)
     core = re.sub(r"[(（〈<][^)）〉>]*[)）〉>]", "", name)
     if core[:1] in "省市区县镇乡" and (SECTOR.match(core[1:]) or core[1:] in _known()):
         return True  # a level and a sector or a known short name (县财政, 镇防指)
@@ -572,8 +572,9 @@ _SELF_VERB = re.compile(r"(?:还|也|再|并|亦|今年|明年|下一步|下半�
 def _issuer_itself(name: str, text: str) -> bool:
     if name not in _BARE_SELF:
         return False
+    # where it opens a clause (not inside a longer name, 县交警大队, nor in a list, 各乡镇、街道)
     at = [m.end() for m in re.finditer(re.escape(name), text)
-          if not (m.start() and text[m.start() - 1] in "、和及与各")]
+          if not m.start() or text[m.start() - 1] in "。;；:：!?！？,，\n "]
     return bool(at) and all(_SELF_VERB.match(text, e) for e in at)
 
 

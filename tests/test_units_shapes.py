@@ -203,3 +203,13 @@ def test_the_issuer_speaking_of_itself_by_a_body_word(text, expected):
 def test_a_stretch_that_holds_a_role_word_is_no_name():
     # 积极配合市应急管理局 (the issuer supports; no unit of its own), 镇安监站会同镇派出所: never one name
     assert _found("同时，积极配合市应急管理局做好执法检查工作。") == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # an adverb between the modal and 联合/会同 (将继续联合, 要积极会同): A still leads and B supports (SPEC §4)
+    ("2024年，县交通运输局将继续联合县公安局交警大队开展“两客一危”车辆专项整治，每月不少于2次。",
+     [("县交通运输局", "lead"), ("县公安局交警大队", "support")]),
+    ("县应急局要积极会同县住建局开展检查。", [("县应急局", "lead"), ("县住建局", "support")]),
+])
+def test_partners_after_an_adverb(text, expected):
+    assert _found(text) == expected

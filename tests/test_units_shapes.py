@@ -213,3 +213,11 @@ def test_a_stretch_that_holds_a_role_word_is_no_name():
 ])
 def test_partners_after_an_adverb(text, expected):
     assert _found(text) == expected
+
+
+def test_a_role_word_before_an_office_noun_is_part_of_the_name():
+    # dev/201: 各区级牵头部门要… is one collective (SPEC §8: a collective named 牵头 leads), not 各区级 before 牵头
+    name = "dev/201_cqjiangjin_2025_zaihai_fangzhi_renwuqingdan"
+    text = next(t for t in json.loads((CORPORA / f"{name}.gold.json").read_text("utf-8"))["tasks"]
+                if t["text"].startswith("各区级牵头部门"))["text"]
+    assert _found(text) == _gold_units(name, "各区级牵头部门") == [("各区级牵头部门", "lead")]

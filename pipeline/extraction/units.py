@@ -660,8 +660,9 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
         c = clause.group()
         if c.startswith("由"):
             continue
-        if _topic_actors(text, clause):  # 区建管局、区民政局…及各街道办事处等,除…外,还要…: the list is the subject
-            found.extend((clause.start(), Unit(n, n, "responsible")) for n in _topic_actors(text, clause))
+        topic = _topic_actors(text, clause)
+        if topic:  # 区建管局、区民政局…及各街道办事处等,除…外,还要…: the list is the subject
+            found.extend((clause.start(), Unit(n, n, "responsible")) for n in topic)
             continue
         m = _CLAUSE_ACTOR.match(c)
         if m and not _unit_names(_PERSON_TAIL.sub("", m.group("names")).strip()):

@@ -221,3 +221,8 @@ def test_a_role_word_before_an_office_noun_is_part_of_the_name():
     text = next(t for t in json.loads((CORPORA / f"{name}.gold.json").read_text("utf-8"))["tasks"]
                 if t["text"].startswith("各区级牵头部门"))["text"]
     assert _found(text) == _gold_units(name, "各区级牵头部门") == [("各区级牵头部门", "lead")]
+
+
+def test_partners_after_a_time():
+    # 县应急局将于6月联合县住建局…: a time between the modal and 联合 (a report's forward sentence)
+    assert _found("县应急局将于6月联合县住建局开展燃气安全检查。") == [("县应急局", "lead"), ("县住建局", "support")]

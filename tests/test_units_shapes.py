@@ -226,3 +226,27 @@ def test_a_role_word_before_an_office_noun_is_part_of_the_name():
 def test_partners_after_a_time():
     # 县应急局将于6月联合县住建局…: a time between the modal and 联合 (a report's forward sentence)
     assert _found("县应急局将于6月联合县住建局开展燃气安全检查。") == [("县应急局", "lead"), ("县住建局", "support")]
+
+
+def test_a_closing_sentence_that_only_names_units_closes_its_task(tmp_path):
+    # SPEC §8: 由X牵头，Y配合。 / 此项工作由X负责。 after the words works like a parenthetical: its units are the task's,
+    # it is not part of the task's words, and it is no task of its own
+    from pipeline.extraction.units import closing_names, names_only
+    from pipeline.run import extract
+
+    text = "继续对种粮农民实施直接补贴,确保补贴总金额高于上年。由市财政局、农业局、劳动保障局、农机局,各县(市)、区人民政府负责落实。"
+    at, units = closing_names(text)  # dev/212's sentence, as written
+    assert text[:at].endswith("高于上年。")
+    assert [u.name for u in units] == ["市财政局", "农业局", "劳动保障局", "农机局", "各县(市)、区人民政府"]
+    assert names_only("由县住建局组织开展全县燃气安全检查。") == []  # it does more than name
+    f = tmp_path / "plan.txt"
+    f.write_text("青湖县2024年安全生产专项整治工作方案\n\n一、重点任务\n"
+                 "（一）开展燃气安全排查整治。对全县餐饮场所燃气管道、报警装置逐一排查，6月底前完成整改。"
+                 "由县住建局牵头，县市场监管局、县消防救援大队配合。\n"
+                 "（二）加强道路运输安全监管。每月开展一次“两客一危”车辆检查。此项工作由县交通运输局牵头，县公安局交警大队配合。\n",
+                 "utf-8")
+    tasks = extract(str(f), until="extract").tasks
+    assert [t.text for t in tasks] == ["对全县餐饮场所燃气管道、报警装置逐一排查，6月底前完成整改。", "每月开展一次“两客一危”车辆检查。"]
+    assert [(u.name, u.role) for u in tasks[0].units] == [
+        ("县住建局", "lead"), ("县市场监管局", "support"), ("县消防救援大队", "support")]
+    assert [(u.name, u.role) for u in tasks[1].units] == [("县交通运输局", "lead"), ("县公安局交警大队", "support")]

@@ -21,7 +21,8 @@ from dataclasses import replace
 
 from ..model import Deadline, Document, Section, Task, Unit
 from .deadlines import cell_deadlines, deadline_starts, find_deadlines, parse_deadline
-from .units import actors, dedupe, looks_like_unit, parse_cut_clause, parse_unit_clause, split_names, with_lead_roles
+from .units import (actors, closing_names, dedupe, looks_like_unit, names_only, parse_cut_clause, parse_unit_clause,
+                    split_names, with_lead_roles)
 
 FORWARD = re.compile(r"下一步|工作思路|工作打算|工作计划|工作安排|工作要求|工作重点|明年|下半年|下阶段|今后|努力方向|工作举措|"
                      r"(?:\d{4}|[xX]{2,4})年(?:度)?(?:主要)?工作(?:思路|计划|打算|重点|安排|要点)")
@@ -296,6 +297,10 @@ class _Builder:
             text = self.doc.text[start:end]
             named = {u.name for u in units or ()}
             units = [*(units or ()), *(u for u in tail_units if u.name not in named)]
+        closing = closing_names(text) if units is None and "由" in text else None
+        if closing:  # 由X牵头，Y配合。 after the words names their units, as a parenthetical would (SPEC §8)
+            end = start + len(text[:closing[0]].rstrip())
+            text, units = self.doc.text[start:end], closing[1]
         if _words_below(text, min_len):
             return
         sec = _section_at(self.doc, start)
@@ -1387,6 +1392,8 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
         end = task.span[1]
         if _CUT_DATE.search(text, max(0, end - 8), end) and _DATE_GOES_ON.match(text, end):
             return  # a line of a hard-wrapped copy that ends inside a date (于7月 | 15日前): the item goes on
+        if task.text.lstrip().startswith(("由", "此项", "该项", "本项")) and names_only(task.text):
+            return  # 由X牵头，Y配合。 alone names the units of the words before it; it is no task (SPEC §8)
         if not source.startswith("rule_"):
             alone = closer_only.get(task.text)
             if alone is None:

@@ -521,6 +521,36 @@ _NOT_SPAN_NAME = re.compile(r"(?<!安)全部$|^各类(?!.*(?:企业|单位|部�
 _THIS_WORK = re.compile(r"(?:^|(?<=[。；;!！]))\s*(?P<s>(?:此项|该项|本项|以上|上述)(?:工作|任务)?由[^。；;]{2,80}?[。；;]?)\s*$")
 
 
+# a last sentence that may only name who does the work (由县住建局牵头，县市场监管局配合。; 此项工作由县交通运输局负责。)
+_BY_SENTENCE = re.compile(r"(?:^|(?<=[。；;!！]))\s*(?P<s>(?:(?:此项|该项|本项|以上|上述)(?:工作|任务)?)?由[^。；;!！]{2,80}?[。；;]?)\s*$")
+# what such a sentence holds besides its names: 由, the role words, separators and a trailing 等部门
+_BY_WORDS = re.compile(r"^(?:此项|该项|本项|以上|上述)?(?:工作|任务)?由|(?:分别|共同|具体)?(?:牵头负责|牵头|负责|统筹|配合|协助|参与|"
+                       r"协同|会同|组织实施|落实)|等(?:有关|相关)?(?:部门|单位)|[、,，和及与。；;\s]")
+
+
+def closing_names(text: str) -> tuple[int, list[Unit]] | None:
+    """(where it starts, its units) of a last sentence after the task's words that only names who does them
+    (由县住建局牵头，县市场监管局、县消防救援大队配合。): like a parenthetical, its units are the task's and it is no
+    part of the task's words (SPEC §8); None where there is none, or where it does more than name (由县住建局组织开展…)."""
+    m = _BY_SENTENCE.search(text)
+    if not m or not m.start("s") or not text[:m.start("s")].strip():
+        return None
+    units = names_only(m.group("s"))
+    return (m.start("s"), units) if units else None
+
+
+def names_only(sentence: str) -> list[Unit]:
+    """The units of a 由… sentence that does nothing but name them (由X牵头，Y配合。), else []."""
+    sentence = sentence.strip()
+    if not _BY_SENTENCE.fullmatch(sentence):
+        return []
+    units = rule_actors(sentence)
+    rest = sentence
+    for u in sorted(units, key=lambda u: -len(u.name)):
+        rest = rest.replace(u.name, "")
+    return units if units and not _BY_WORDS.sub("", rest) else []
+
+
 @lru_cache(maxsize=_MEMO)
 def _leads_later(name: str) -> re.Pattern:
     """``name`` then a modal and a time, then 牵头 or 统筹 (区人社局将于9月底前牵头完成…)."""

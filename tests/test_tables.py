@@ -164,3 +164,30 @@ def test_an_inspection_groups_table_reads_its_object_column_as_the_work(tmp_path
     assert _units(first) == [("区应急局", "lead"), ("区消防救援站", "support")]
     assert [(d.kind, d.start, d.end) for d in first.deadlines] == [("range", "2024-06-03", "2024-06-07")]
     assert _units(_by_text(tasks, "在建工程项目")) == [("区住建局", "lead"), ("区应急局", "support")]
+
+
+def test_rows_a_pdf_wrapped_over_lines_are_one_row_each():
+    """train19a/9102: a PDF's numbered table whose cells wrapped (…隐患台 / 账。 | 市住建局（牵头）… | 5月底前; a unit
+    cut in its bracket, 市委宣传部（牵 / 头）、…): each row keeps its own units and time, none takes the next row's."""
+    doc, tasks = _tasks("train19a/9102_ganlan_shi_anweihui_2021_chengzhen_ranqi_anquan_zhuanxiang_zhengzhi_zerenfengong_pdf.txt")
+    first = _by_text(tasks, "全面摸排全市燃气经营企业")
+    assert first.text.replace("\n", "").endswith("建立燃气安全隐患台账。")
+    assert _units(first) == [("市住建局", "lead"), ("市市场监管局", "responsible"), ("市应急局", "responsible")]
+    assert [d.raw for d in first.deadlines] == ["5月底前"]
+    fifth = _by_text(tasks, "加强燃气安全宣传")
+    assert _units(fifth) == [("市委宣传部", "lead"), ("市住建局", "responsible"), ("市城管局", "responsible")]
+    sixth = _by_text(tasks, "对燃气事故隐患突出的企业")
+    assert _units(sixth) == [("市应急局", "lead"), ("市住建局", "responsible"), ("市市场监管局", "responsible")]
+
+
+def test_a_phase_column_is_no_unit_and_a_place_s_collective_is_one(tmp_path):
+    # a schedule table: the phase's name (动员部署) ends like an office (署) but is a verb; the unit column holds a
+    # park's collective (园区各化工企业)
+    f = tmp_path / "plan.txt"
+    f.write_text("园区危险化学品安全风险集中治理方案\n\n三、进度安排\n阶段        时间                工作内容                              责任单位\n"
+                 "动员部署    2023年3月           制定企业治理方案,完成风险辨识        园区各化工企业\n"
+                 "集中治理    2023年4月至10月     对照清单逐项整改,园区组织交叉检查    园区应急环保局\n", "utf-8")
+    doc = extract(str(f), until="structure")
+    tasks = rule_tasks(doc)
+    assert _units(_by_text(tasks, "制定企业治理方案")) == [("园区各化工企业", "responsible")]
+    assert _units(_by_text(tasks, "对照清单逐项整改")) == [("园区应急环保局", "responsible")]

@@ -141,3 +141,112 @@ def test_a_place_and_its_government_are_one_body():
     assert [u.name for u in actors("各乡镇要切实履行属地管理责任。各乡镇人民政府要组织排查。")] == ["各乡镇"]
     # 主要负责人 is no 主 + 要: no cut name 各乡镇主 (the rules gave it, and the units model retrained on 637 kept it)
     assert [u.name for u in actors("各乡镇人民政府要组织排查。各乡镇主要负责人春节期间原则上不离开辖区。")] == ["各乡镇人民政府"]
+
+
+@pytest.mark.parametrize("name, starts", [
+    # a list of names alone before a comma, the subject of a later clause's 要/须 (…等,除…外,还要…)
+    ("dev/110_qingdao_sifang_2008_qingming_yingji_zhishou_tongzhi_fanti", "区建管局、区民政局"),
+    # 交警 is an organisation's word, like 公安 and 消防 (荆门交警将…)
+    ("dev/308_jm115_jingmen_2018_shangbannian_jiujia_luntan", "荆门交警将继续"),
+    # 由X具体统筹: 统筹 is the verb, X leads (SPEC §8)
+    ("dev/504_xialuqu_2025_weichengnianren_fangnishui_fangan", "在区政府领导下,由区安委办具体统筹"),
+    # X负责统筹 / X负责牵头: the lead, though the first verb is 负责 (SPEC §8: 统筹 is lead, like 牵头)
+    ("train19a/9106_rongao_shi_2024_dianqi_huozai_he_ranqi_anquan_zhengzhi_gongzuo_fangan_wangye", "供电企业要对城中村"),
+    ("train19a/9110_yiyang_shi_anjianju_deng_2008_weixian_huowu_daolu_yunshu_lianhe_zhengzhi_tongzhi_pdf", "各地安监部门负责牵头"),
+    # a named place acting (清流区将…), a body named through its members (公司领导班子成员 → 公司领导班子)
+    ("train19c/9312_tingping_shi_anweihui_2022_xuncha_fankui_wenti_zhenggai_qingdan_wangye", "清流区将每月10日前"),
+    ("train19d/9405_jinhe_huagong_gongsi_2024_anquan_huanbao_gongzuo_zongjie", "公司领导班子成员每月"),
+])
+def test_gold_units_of_train19_and_dev_shapes(name, starts):
+    gold = json.loads((CORPORA / f"{name}.gold.json").read_text("utf-8"))
+    text = next(t for t in gold["tasks"] if t["text"].startswith(starts))["text"]
+    assert sorted(_found(text)) == sorted(_gold_units(name, starts))
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a copy that wrote every 、 as a comma: the names between commas are one list of actors
+    ("县安监局会同县国土资源局,县公安局,县工商局对全县非煤矿山开展联合执法检查,每月至少检查1次。",
+     [("县安监局", "lead"), ("县国土资源局", "support"), ("县公安局", "support"), ("县工商局", "support")]),
+    ("各县市区,各有关部门要在春节期间实行24小时值班。", [("各县市区", "responsible"), ("各有关部门", "responsible")]),
+    # A会同B: A leads though B is no name the rules know; the joined pair is never one name
+    ("通风科会同调度室每周开展一次瓦斯检查员脱岗专项检查。", [("通风科", "lead")]),
+    ("镇安监站会同镇派出所、镇卫生院在集镇农贸市场设立咨询点。",
+     [("镇安监站", "lead"), ("镇派出所", "support"), ("镇卫生院", "support")]),
+    # named places sharing the last one's office are one unit (SPEC §8, as 各县、区住建局)
+    ("县应急局将会同青湖县、松溪县安委会开展联合检查。", [("县应急局", "lead"), ("青湖县、松溪县安委会", "support")]),
+    # a level and a sector, a level and a known short name; a collective named by its role with its bracket
+    ("今年，县财政将安排安全生产专项资金150万元。", [("县财政", "responsible")]),
+    ("镇防指要严格执行24小时值班和领导带班制度。", [("镇防指", "responsible")]),
+    ("各牵头处室（单位）要于每季度末月20日前将工作进展情况报厅办公室。", [("各牵头处室（单位）", "lead")]),
+])
+def test_lists_pairs_and_short_names_in_running_text(text, expected):
+    assert _found(text) == expected
+
+
+@pytest.mark.parametrize("text", ["各乡镇、街道", "各乡镇、街道办事处", "东城区、西城区", "社区、园区管委会"])
+def test_generic_places_do_not_share_a_suffix(text):
+    from pipeline.extraction.units import split_names
+
+    assert len(split_names(text)) == 2
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the issuer speaking of itself by a bare body word (大队将…) names no unit, though a partner's name ends with it
+    ("大队将联合县交警大队、县运管所开展夜查。", [("县交警大队", "support"), ("县运管所", "support")]),
+])
+def test_the_issuer_speaking_of_itself_by_a_body_word(text, expected):
+    from pipeline.extraction.units import actors
+
+    assert [(u.name, u.role) for u in actors(text)] == expected
+
+
+def test_a_stretch_that_holds_a_role_word_is_no_name():
+    # 积极配合市应急管理局 (the issuer supports; no unit of its own), 镇安监站会同镇派出所: never one name
+    assert _found("同时，积极配合市应急管理局做好执法检查工作。") == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # an adverb between the modal and 联合/会同 (将继续联合, 要积极会同): A still leads and B supports (SPEC §4)
+    ("2024年，县交通运输局将继续联合县公安局交警大队开展“两客一危”车辆专项整治，每月不少于2次。",
+     [("县交通运输局", "lead"), ("县公安局交警大队", "support")]),
+    ("县应急局要积极会同县住建局开展检查。", [("县应急局", "lead"), ("县住建局", "support")]),
+])
+def test_partners_after_an_adverb(text, expected):
+    assert _found(text) == expected
+
+
+def test_a_role_word_before_an_office_noun_is_part_of_the_name():
+    # dev/201: 各区级牵头部门要… is one collective (SPEC §8: a collective named 牵头 leads), not 各区级 before 牵头
+    name = "dev/201_cqjiangjin_2025_zaihai_fangzhi_renwuqingdan"
+    text = next(t for t in json.loads((CORPORA / f"{name}.gold.json").read_text("utf-8"))["tasks"]
+                if t["text"].startswith("各区级牵头部门"))["text"]
+    assert _found(text) == _gold_units(name, "各区级牵头部门") == [("各区级牵头部门", "lead")]
+
+
+def test_partners_after_a_time():
+    # 县应急局将于6月联合县住建局…: a time between the modal and 联合 (a report's forward sentence)
+    assert _found("县应急局将于6月联合县住建局开展燃气安全检查。") == [("县应急局", "lead"), ("县住建局", "support")]
+
+
+def test_a_closing_sentence_that_only_names_units_closes_its_task(tmp_path):
+    # SPEC §8: 由X牵头，Y配合。 / 此项工作由X负责。 after the words works like a parenthetical: its units are the task's,
+    # it is not part of the task's words, and it is no task of its own
+    from pipeline.extraction.units import closing_names, names_only
+    from pipeline.run import extract
+
+    text = "继续对种粮农民实施直接补贴,确保补贴总金额高于上年。由市财政局、农业局、劳动保障局、农机局,各县(市)、区人民政府负责落实。"
+    at, units = closing_names(text)  # dev/212's sentence, as written
+    assert text[:at].endswith("高于上年。")
+    assert [u.name for u in units] == ["市财政局", "农业局", "劳动保障局", "农机局", "各县(市)、区人民政府"]
+    assert names_only("由县住建局组织开展全县燃气安全检查。") == []  # it does more than name
+    f = tmp_path / "plan.txt"
+    f.write_text("青湖县2024年安全生产专项整治工作方案\n\n一、重点任务\n"
+                 "（一）开展燃气安全排查整治。对全县餐饮场所燃气管道、报警装置逐一排查，6月底前完成整改。"
+                 "由县住建局牵头，县市场监管局、县消防救援大队配合。\n"
+                 "（二）加强道路运输安全监管。每月开展一次“两客一危”车辆检查。此项工作由县交通运输局牵头，县公安局交警大队配合。\n",
+                 "utf-8")
+    tasks = extract(str(f), until="extract").tasks
+    assert [t.text for t in tasks] == ["对全县餐饮场所燃气管道、报警装置逐一排查，6月底前完成整改。", "每月开展一次“两客一危”车辆检查。"]
+    assert [(u.name, u.role) for u in tasks[0].units] == [
+        ("县住建局", "lead"), ("县市场监管局", "support"), ("县消防救援大队", "support")]
+    assert [(u.name, u.role) for u in tasks[1].units] == [("县交通运输局", "lead"), ("县公安局交警大队", "support")]

@@ -21,7 +21,8 @@ from dataclasses import replace
 
 from ..model import Deadline, Document, Section, Task, Unit
 from .deadlines import cell_deadlines, deadline_starts, find_deadlines, parse_deadline
-from .units import actors, dedupe, looks_like_unit, parse_cut_clause, parse_unit_clause, split_names, with_lead_roles
+from .units import (actors, closing_names, dedupe, looks_like_unit, names_only, parse_cut_clause, parse_unit_clause,
+                    split_names, with_lead_roles)
 
 FORWARD = re.compile(r"下一步|工作思路|工作打算|工作计划|工作安排|工作要求|工作重点|明年|下半年|下阶段|今后|努力方向|工作举措|"
                      r"(?:\d{4}|[xX]{2,4})年(?:度)?(?:主要)?工作(?:思路|计划|打算|重点|安排|要点)")
@@ -296,6 +297,10 @@ class _Builder:
             text = self.doc.text[start:end]
             named = {u.name for u in units or ()}
             units = [*(units or ()), *(u for u in tail_units if u.name not in named)]
+        closing = closing_names(text) if units is None and "由" in text else None
+        if closing:  # 由X牵头，Y配合。 after the words names their units, as a parenthetical would (SPEC §8)
+            end = start + len(text[:closing[0]].rstrip())
+            text, units = self.doc.text[start:end], closing[1]
         if _words_below(text, min_len):
             return
         sec = _section_at(self.doc, start)
@@ -580,6 +585,7 @@ def _is_header_row(kinds: list[str | None]) -> bool:
         or "content" in kinds and "target" in kinds and ("unit" in kinds or "score" in kinds)
 
 
+_ROW_NUMBER = re.compile(r"\d{1,3}[.、．]?")
 _DATE_LINE = re.compile(r"^(?:\d{4}|[二〇零一三四五六七八九]{4})年[\d一二三四五六七八九十]{1,3}月[\d一二三四五六七八九十]{1,3}日$")
 
 
@@ -603,6 +609,8 @@ def _flat_tables(doc: Document) -> list[tuple[list[tuple[int, int]], list[tuple[
         words = [(ls + m.start(), ls + m.end()) for m in re.finditer(r"\S+", text[ls:le])]
         if len(words) >= 3 and _is_header_row([_header_kind(text[s:e]) for s, e in words]):
             cells, breaks = [], []
+            numbered = None  # rows that open with their number (1, 2 …): a line without one goes on with the row above
+            open_cell = False  # the line above ended inside a cell (a PDF's table wrapped it: …隐患台 / 账。)
             j = i + 1
             while j < len(lines):
                 s0, e0 = _trim(doc, *lines[j])
@@ -610,14 +618,23 @@ def _flat_tables(doc: Document) -> list[tuple[list[tuple[int, int]], list[tuple[
                 parts = re.split(r"\t|\s{2,}", line)
                 if len(parts) < 2:
                     parts = line.split()
-                if not line or "|" in line or len(parts) < 2 or len(parts) > len(words) + 1:
+                if numbered is None:
+                    numbered = bool(parts) and bool(_ROW_NUMBER.fullmatch(parts[0]))
+                wrapped = bool(numbered and cells and parts and not _ROW_NUMBER.fullmatch(parts[0]))
+                if not line or "|" in line or len(parts) < (1 if wrapped else 2) or len(parts) > len(words) + 1 \
+                        or wrapped and len(cells) >= 2 and _DATE_LINE.match(line):
                     break
                 p = s0
                 for k, part in enumerate(parts):
                     ps = text.index(part, p)
-                    cells.append((ps, ps + len(part)))
-                    breaks.append(k == 0)
+                    if k == 0 and wrapped and open_cell:
+                        cells[-1] = (cells[-1][0], ps + len(part))  # the rest of the cell the line above cut
+                    else:
+                        cells.append((ps, ps + len(part)))
+                        breaks.append(k == 0 and not wrapped)
                     p = ps + len(part)
+                raw = text[lines[j][0]:lines[j][1]]
+                open_cell = not re.search(r"(?:\t|\s{2,})$", raw)
                 j += 1
             if cells:
                 out.append((words, cells, breaks))
@@ -846,7 +863,7 @@ def _table_tasks(b: _Builder) -> list[tuple[int, int]]:
                     elif row[k] is not None and row[k][0] < row[k][1]:
                         last[k] = row[k]
             spans = [r if r is not None else (0, 0) for r in row]
-            cells = [text[s:e] for s, e in spans]
+            cells = [text[s:e].replace("\n", "") for s, e in spans]  # a cell a PDF's table wrapped is one cell
             if not any(cells):
                 continue
             uk = unit_col if unit_col is not None and unit_col < len(cells) and is_units(cells[unit_col]) else \
@@ -903,7 +920,7 @@ def _table_tasks(b: _Builder) -> list[tuple[int, int]]:
         w = len(header)
         body: list[list[tuple[int, int] | None]] = []
         aligned = []
-        for row in rows[header_i + 1:next_i]:
+        for row in _wrapped_rows(text, rows[header_i + 1:next_i], w, cell_kind):
             if 2 <= len(row) < w:  # a short row: a bar the copy lost (`1 修订…`, `…3000人次 建筑市场科`) is a space
                 row = _split_lost_bars(text, row, w, cell_kind)
             if 2 <= len(row) < w:  # a short row: put its cells in their columns
@@ -927,7 +944,7 @@ def _table_tasks(b: _Builder) -> list[tuple[int, int]]:
         kinds = _header_kinds(header)
         if "seq" not in kinds:  # item numbers the header does not name (1 / (一))
             header, kinds = ["序号"] + header, ["seq"] + kinds
-        cells = [text[s:e] for s, e in cspans]
+        cells = [text[s:e].replace("\n", "") for s, e in cspans]
         ckinds = [cell_kind(c) for c in cells]
         got = _sync(cells, kinds, _main_column(header, kinds), breaks if any(breaks) else None,
                     lambda i: ckinds[i])
@@ -935,6 +952,46 @@ def _table_tasks(b: _Builder) -> list[tuple[int, int]]:
         if table(header, body, [True] * len(body)):
             found.append((hspans[0][0], cspans[-1][1]))
     return sorted(found)
+
+
+def _wrapped_rows(text: str, rows: list[list[tuple[int, int]]], width: int, cell_kind) -> list[list[tuple[int, int]]]:
+    """Rows of a numbered table that a PDF wrapped over lines (1 | …建立燃气安全隐患台 / 账。 | 市住建局（牵头）… | 5月底前)
+    put back together: the lines after a numbered one, up to the next number, are the rest of its row. Where the
+    pieces hold one cell too many per cut cell, the cut cells are joined at the line breaks where a sentence
+    goes on (not before a time or a list of units: those open their own cells). Left as they are when the
+    pieces do not make one row of the header's width."""
+    if not rows or not rows[0] or not _ROW_NUMBER.fullmatch(text[slice(*rows[0][0])].strip()):
+        return rows
+    groups: list[list[list[tuple[int, int]]]] = []
+    for row in rows:
+        first = text[slice(*row[0])].strip() if row else ""
+        if groups and row and not _ROW_NUMBER.fullmatch(first):
+            groups[-1].append(row)
+        else:
+            groups.append([row])
+    out = []
+    for group in groups:
+        total = sum(map(len, group))
+        glue = total - width
+        if len(group) == 1 or glue < 0 or glue > len(group) - 1:
+            out.extend(group)
+            continue
+        # the line breaks where a cut cell goes on: after words that end no sentence, before words that are
+        # no time or list of units; the first `glue` of them, those before longer words first
+        cuts = [k for k in range(1, len(group))
+                if not re.search(r"[。；;]$", text[slice(*group[k - 1][-1])].strip())
+                and cell_kind(text[slice(*group[k][0])].replace("\n", "")) not in ("deadline", "units")]
+        cuts += [k for k in range(1, len(group)) if k not in cuts]  # a name cut in its bracket (市委宣传部（牵 / 头）…)
+        joined = set(cuts[:glue])
+        row = list(group[0])
+        for k in range(1, len(group)):
+            if k in joined:
+                row[-1] = (row[-1][0], group[k][0][1])
+                row.extend(group[k][1:])
+            else:
+                row.extend(group[k])
+        out.append(row)
+    return out
 
 
 def _split_lost_bars(text: str, row: list[tuple[int, int]], width: int, cell_kind) -> list[tuple[int, int]]:
@@ -1335,6 +1392,8 @@ def task_candidates(doc: Document) -> list[tuple[Task, dict]]:
         end = task.span[1]
         if _CUT_DATE.search(text, max(0, end - 8), end) and _DATE_GOES_ON.match(text, end):
             return  # a line of a hard-wrapped copy that ends inside a date (于7月 | 15日前): the item goes on
+        if task.text.lstrip().startswith(("由", "此项", "该项", "本项")) and names_only(task.text):
+            return  # 由X牵头，Y配合。 alone names the units of the words before it; it is no task (SPEC §8)
         if not source.startswith("rule_"):
             alone = closer_only.get(task.text)
             if alone is None:

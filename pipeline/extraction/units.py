@@ -27,7 +27,7 @@ ORG_SUFFIX = (
     "所|站|中心|院|校|公司|集团|政府|街道|乡镇|镇|乡|村|社区|单位|部门|成员单位|园区|工业园|开发区|示范区|新区|高新区|"
     "试验区|工业区|集中区|发展区|产业园|物流园|保税区|管委会|委会|县区|县市区|"
     "协会|联合会|总工会|工会|团区委|团县委|团市委|妇联|电视台|报社|法院|检察院|海关|银行|医院|学校|幼儿园|"
-    "车间|专委会|领导小组|工作组|(?<![重改编分班小])组|专班|督查室|气象台|供电公司|公安|消防|处室|科室|[^各此该两三四多等]处|科|股"
+    "车间|专委会|领导小组|工作组|(?<![重改编分班小])组|专班|督查室|气象台|供电公司|公安|交警|消防|班子|处室|科室|[^各此该两三四多等]处|科|股"
 )
 # the parties of an agreement (目标责任书: 甲方, 乙方), units as the text defines them
 _PARTY_ROLE = re.compile(r"^[甲乙丙丁]方$")
@@ -88,9 +88,20 @@ def looks_like_unit(name: str) -> bool:
         return False
     if "的" in name and not re.match(r"负有|涉及|考核|承担|各|有关|相关|其他|所有", name):
         return False  # a clause run into a name (…重要性的认识各村委会); collectives with 的 open with 负有, 涉及 …
+    if re.search(r"(?<=..)(?:会同|联合|(?:配合|牵头)(?!单位|部门|处室|科室|股室))", name) or name.endswith("部署"):
+        return False  # two units and the word that joins them (镇安监站会同镇派出所, 积极配合市应急管理局); a verb (动员部署)
     core = re.sub(r"[(（〈<][^)）〉>]*[)）〉>]", "", name)
+    if core[:1] in "省市区县镇乡" and (SECTOR.match(core[1:]) or core[1:] in _known()):
+        return True  # a level and a sector or a known short name (县财政, 镇防指)
+    if _PLACE_EACH.match(core):
+        return True  # a collective of a place (园区各化工企业, 县直各单位, 全镇各村)
+    if len(core) >= 3 and _NAMED_PLACE.match(core):
+        return True  # a named place as a body (清流区将…, 双沟镇): its government
     return bool(_ORG_END.search(core) or SECTOR.match(core) or _PARTY_ROLE.match(core) or (COLLECTIVE.match(core) and len(core) <= 20)
                 or _YOU.fullmatch(core) or core in _known())
+
+
+_PLACE_EACH = re.compile(r"^[^\W\d_]{1,5}?(?:[省市区县镇乡]|园区|开发区|新区|[县市区]直)各[^\W\d_]{1,12}$")
 
 
 @lru_cache(maxsize=1)
@@ -143,6 +154,11 @@ def _split_names(text: str) -> tuple[str, ...]:
 
 # a bare place (SPEC §8: 各县、区住建局, 市、区森林防火指挥部, 各区、开发区住建局 are one unit each)
 _BARE_PLACE = re.compile(r"^各?[省市区县乡镇](?:[(（][省市区县乡镇旗]{1,3}[)）])?$")  # 各县(市)、区人民政府: one unit
+# a named place without an office (临江县、石坝县安监局; 盘龙区、官渡区政府: one unit each, as SPEC §8's 各县、区住建局), and
+# the head of the last name of such a list; not a generic place (辖区, 社区, 园区, 乡镇, 全县)
+_NAMED_PLACE = re.compile(r"^(?![各全本该我其此])(?![省市区县乡镇街道旗]+$)[^\W\d_]{1,4}"
+                          r"(?<![社辖城景库山矿片学校街小牧灾林园郊都超村集])[县区市旗镇乡]$")
+_NAMED_PLACE_HEAD = re.compile(r"^(?![各全本该我其此])[^\W\d_]{1,4}?(?<![社辖城景库山矿片学校街小牧灾林园郊都超村集])[县区市旗镇乡]")
 # what a name that shares the bare places' suffix does not hold (各镇(街道)、区安委会各成员单位 are two units)
 _OWN_COLLECTIVE = re.compile(r"各|直|有关|相关|成员")
 _PLACE_HEAD = re.compile(r"^(?:[省市区县乡镇]|县[市区]|市县|县区|镇街|乡镇|街道|[^\W\d_]{0,4}(?:开发区|园区|新区|高新区|示范区))")
@@ -177,10 +193,12 @@ def _shared_lists(parts: list[str], text: str) -> list[str]:
     i = 0
     while i < len(parts):
         j = i
-        while j < len(parts) and _BARE_PLACE.match(parts[j]):
+        named = False
+        while j < len(parts) and (_BARE_PLACE.match(parts[j]) or _NAMED_PLACE.match(parts[j])):
+            named = named or not _BARE_PLACE.match(parts[j])
             j += 1
         # parts[i:j] bare places; one unit with the next part when it starts with a place and has a suffix
-        head = _PLACE_HEAD.match(parts[j]) if i < j < len(parts) else None
+        head = (_NAMED_PLACE_HEAD if named else _PLACE_HEAD).match(parts[j]) if i < j < len(parts) else None
         if head and len(parts[j]) - head.end() >= 2 and _ORG_END.search(parts[j][head.end():]) and \
                 not _OWN_COLLECTIVE.search(parts[j]):
             end = j + 1
@@ -210,7 +228,7 @@ _UNMASK = {v: k for k, v in _MASK.items()}
 _NOTE = re.compile(r"[(（〈<](?:下同|以下简称[^)）〉>]*|简称[^)）〉>]*)[)）〉>]")
 _ADVERB_TAIL = re.compile(r"(?:一定|都|也|还|均|同样|继续|务必|必须|切实|进一步|要|分别|同步|同时|具体|共同|主动|积极|认真)+$")
 # 市财政局主要领导 (a 责任单位及责任人 line, 会同 in running text): the unit, not its leader
-_PERSON_TAIL = re.compile(r"(?:主要负责同志|主要负责人|主要领导|负责同志|负责人|分管领导|领导干部|同志|"
+_PERSON_TAIL = re.compile(r"(?:主要负责同志|主要负责人|主要领导|负责同志|负责人|分管领导|领导干部|同志|(?<=班子)成员|"
                           r"(?<=[局委办部队所站室科组司院校会支])(?:书记|主任|站长|所长|局长|队长|组长))$")
 
 
@@ -344,7 +362,8 @@ _OTHER_FIELD = re.compile(r"[:：]|^\d")
 
 
 # a collective named by its role (各牵头单位, 各配合部门: SPEC §8, a collective named 牵头 leads)
-_ROLE_COLLECTIVE = re.compile(r"^(?:各|有关|相关)?[^\W\d_]{0,4}?(?P<w>牵头|配合|协办)(?:单位|部门|科室|处室|股室)$")
+_ROLE_COLLECTIVE = re.compile(r"^(?:各|有关|相关)?[^\W\d_]{0,4}?(?P<w>牵头|配合|协办)(?:单位|部门|科室|处室|股室)"
+                              r"(?:[(（][^()（）]{1,6}[)）])?$")  # 各牵头处室（单位）
 
 
 def _noted_role(u: Unit) -> Unit:
@@ -398,7 +417,8 @@ def _with_lead_roles(units: tuple[Unit, ...], text: str) -> tuple[Unit, ...]:
 
 _ACTOR_VERB = re.compile(r"(?:要|须|必须|务必|应当|应|将|负责|牵头|配合|协同|统一|作为|主要负责人要|主要负责同志)")
 _CLAUSE_START = re.compile(r"(?:^|(?<=[。;；:：!?！？,，\n]))")
-_WITH = re.compile(r"(?:^|(?<=[。;；:：!?！？,，\n]))(?:由)?(?P<a>[^。;；:：,，\n]{2,40}?)(?:要|将|应|须)?(?P<w>会同|联合)(?P<b>[^。;；:：,，\n]{2,60}?)"
+_WITH = re.compile(r"(?:^|(?<=[。;；:：!?！？,，\n]))(?:由)?(?P<a>[^。;；:：,，\n]{2,40}?)(?:还|也)?(?:要|将|应|须)?"
+                   r"(?:于[^。;；:：,，、\n]{1,10}?)?(?:继续|进一步|积极|主动|及时|定期)?(?P<w>会同|联合)(?P<b>[^。;；:：,，\n]{2,60}?)"
                    r"(?=对|在|开展|组织|修订|做好|共同|抓好|研究|制定|加强|推进|完善|落实|负责|[,，。;；])")
 _PLEASE = re.compile(r"请(?P<names>[^。;；]{2,60}?)(?:主要领导|主要负责同志|主要负责人|负责同志)?"
                      r"(?=认真|切实|务必|高度|抓紧|立即|按照|依照|结合|尽快|做好|抓好|把|于|在)")
@@ -448,7 +468,10 @@ def _by_match(m: re.Match) -> tuple[str, str, int, int] | None:
     for v in _BY_VERB.finditer(text, pos + 3, min(end, pos + 83)):
         names = re.sub(r"(?:分别|共同|具体)$", "", text[pos + 1:v.start()])
         if len(names) >= 2 and _unit_names(names):
-            return names, v.group(), pos, v.end()
+            verb = v.group()
+            if verb == "具体" and (then := _BY_VERB.match(text, v.end())):  # 由区安委办具体统筹: the verb is 统筹
+                verb, v = then.group(), then
+            return names, verb, pos, v.end()
     return None
 
 
@@ -516,6 +539,37 @@ def _written_before(name: str, tail: re.Pattern, text: str) -> bool:
     return False
 
 
+# a last sentence that may only name who does the work (由县住建局牵头，县市场监管局配合。; 此项工作由县交通运输局负责。)
+_BY_SENTENCE = re.compile(r"(?:^|(?<=[。；;!！]))\s*(?P<s>(?:(?:此项|该项|本项|以上|上述)(?:工作|任务)?)?由[^。；;!！]{2,80}?[。；;]?)\s*$")
+# what such a sentence holds besides its names: 由, the role words, separators and a trailing 等部门
+_BY_WORDS = re.compile(r"^(?:此项|该项|本项|以上|上述)?(?:工作|任务)?由|(?:分别|共同|具体)?(?:牵头负责|牵头|负责|统筹|配合|协助|参与|"
+                       r"协同|会同|组织实施|落实)|等(?:有关|相关)?(?:部门|单位)|[、,，和及与。；;\s]")
+
+
+def closing_names(text: str) -> tuple[int, list[Unit]] | None:
+    """(where it starts, its units) of a last sentence after the task's words that only names who does them
+    (由县住建局牵头，县市场监管局、县消防救援大队配合。): like a parenthetical, its units are the task's and it is no
+    part of the task's words (SPEC §8); None where there is none, or where it does more than name (由县住建局组织开展…)."""
+    m = _BY_SENTENCE.search(text)
+    if not m or not m.start("s") or not text[:m.start("s")].strip():
+        return None
+    units = names_only(m.group("s"))
+    return (m.start("s"), units) if units else None
+
+
+def names_only(sentence: str) -> list[Unit]:
+    """The units of a 由… sentence that does nothing but name them (由X牵头，Y配合。), else []."""
+    sentence = sentence.strip()
+    if not _BY_SENTENCE.fullmatch(sentence):
+        return []
+    units = rule_actors(sentence)
+    rest = sentence
+    for u in sorted(units, key=lambda u: -len(u.name)):
+        rest = rest.replace(u.name, "")
+    return units if units and not _BY_WORDS.sub("", rest) else []
+
+
+
 def actors(text: str) -> list[Unit]:
     """Units named as the actors of directives in ``text`` (no parenthetical): the recogniser's, or the rules'.
 
@@ -561,8 +615,9 @@ _SELF_VERB = re.compile(r"(?:还|也|再|并|亦|今年|明年|下一步|下半�
 def _issuer_itself(name: str, text: str) -> bool:
     if name not in _BARE_SELF:
         return False
+    # where it opens a clause (not inside a longer name, 县交警大队, nor in a list, 各乡镇、街道)
     at = [m.end() for m in re.finditer(re.escape(name), text)
-          if not (m.start() and text[m.start() - 1] in "、和及与各")]
+          if not m.start() or text[m.start() - 1] in "。;；:：!?！？,，\n "]
     return bool(at) and all(_SELF_VERB.match(text, e) for e in at)
 
 
@@ -593,7 +648,7 @@ def rule_actors(text: str) -> list[Unit]:
 @lru_cache(maxsize=_MEMO)
 def _rule_actors(text: str) -> tuple[Unit, ...]:
     found: list[tuple[int, Unit]] = []
-    text = _ITEM_HEAD.sub("", text)
+    text = comma_lists(_ITEM_HEAD.sub("", text))
     label = _UNIT_LABEL.match(text)
     if label and not _LABEL.fullmatch(label.group("names").strip()) and not _NOT_ACTOR.search(label.group("names")) \
             and not re.search(r"责令|通知|告知|请|^(?:现|兹|特)", label.group("names")):
@@ -638,12 +693,18 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
         if a and b:
             found.extend((m.start(), Unit(n, n, "lead")) for n in a)
             found.extend((m.start("b"), Unit(n, n, "support")) for n in b)
+        elif a and m.group("w") == "会同":  # A会同B: A leads though B is no name the rules know (通风科会同调度室)
+            found.extend((m.start(), Unit(n, n, "lead")) for n in a)
         elif b and self_:
             # the issuer speaking of itself names no unit (我局将联合X, 街道还将联合X); its partner supports
             found.extend((m.start("b"), Unit(n, n, "support")) for n in b)
     for clause in re.finditer(r"[^。;；:：!?！？,，\n]+", text):
         c = clause.group()
         if c.startswith("由"):
+            continue
+        topic = _topic_actors(text, clause)
+        if topic:  # 区建管局、区民政局…及各街道办事处等,除…外,还要…: the list is the subject
+            found.extend((clause.start(), Unit(n, n, "responsible")) for n in topic)
             continue
         m = _CLAUSE_ACTOR.match(c)
         if m and not _unit_names(_PERSON_TAIL.sub("", m.group("names")).strip()):
@@ -676,8 +737,9 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
             continue
         verb = m.group("verb")
         rest = c[m.end():m.end() + 4]
-        role = "lead" if "牵头" in verb or verb == "统筹" else ("support" if verb in _SUPPORT_VERBS or "配合" in verb
-                                          or rest.startswith(("密切配合", "积极配合", "主动配合", "配合")) else "responsible")
+        role = "lead" if "牵头" in verb or verb == "统筹" or rest.startswith(("牵头", "统筹")) and verb in _LEAD_AFTER \
+            else ("support" if verb in _SUPPORT_VERBS or "配合" in verb
+                  or rest.startswith(("密切配合", "积极配合", "主动配合", "配合")) else "responsible")
         for n in names:
             found.append((clause.start(), Unit(n, n, role)))
         if role == "lead" and m.group("verb"):
@@ -687,6 +749,31 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
     found = [(p, Unit(u.name[:-1], u.name[:-1], u.role) if len(u.name) >= 3 and u.name[-1] == u.name[-2] else u)
              for p, u in found]
     return tuple(dedupe([_noted_role(u) for _, u in found if not _NO_NAME.search(u.name)]))
+
+
+# a clause that is only unit names (县公安局, 各县市区): in a copy that wrote every 、 as a comma (县安监局会同县国土资源局,
+# 县公安局,县工商局对…; 各县市区,各有关部门要…) it is one item of the list of actors the next clause ends
+_NAMES_CLAUSE = re.compile(r"(?<=[,，])[^,，。;；:：!?！？\n]{2,25}(?=[,，])|^[^,，。;；:：!?！？\n]{2,25}(?=[,，])")
+
+
+@lru_cache(maxsize=_MEMO)
+def comma_lists(text: str) -> str:
+    """``text`` with the comma after (and before) a clause that is only unit names written as 、, so that the list of
+    actors it belongs to is read as one (offsets kept: one character for one)."""
+    if "," not in text and "，" not in text:
+        return text
+    chars = list(text)
+    for m in _NAMES_CLAUSE.finditer(text):
+        words = m.group().strip()
+        names = _unit_names(words)
+        if not names or _NOT_ACTOR.search(words) or not all(_strong_names(n) or COLLECTIVE.match(n) for n in names):
+            continue
+        chars[m.end()] = "、"
+        before = m.start() - 1
+        if before > 0 and text[before] in ",，" and _ORG_END.search(text[max(0, before - 8):before]) \
+                and not _NOT_ACTOR.search(text[before - 1:before]):
+            chars[before] = "、"
+    return "".join(chars)
 
 
 # what the rules' stretches hold that names no unit: the issuer speaking of itself (我局将…, SPEC §8), a number,
@@ -709,10 +796,27 @@ _NO_NAME = re.compile(r"^(?:我|本)(?:局|委|办|镇|乡|区|县|市|街道|�
                       r"(?<![成委])员)$")
 
 
+_SENTENCE_MODAL = re.compile(r"[^。;；!?！？\n]*?(?:要|须|必须|务必|应当|将)")
+
+
+def _topic_actors(text: str, clause: re.Match) -> list[str]:
+    """The names of a clause that opens its sentence and is nothing but unit names, before a comma, in a sentence
+    whose later clause directs (…等,除重要情况须及时报告外,还要…): the subject of that directive."""
+    s, e = clause.span()
+    if e >= len(text) or text[e] not in ",，" or s and text[s - 1] not in "。;；:：!?！？\n":
+        return []
+    words = clause.group().strip()
+    if _NOT_ACTOR.search(words) or not _SENTENCE_MODAL.match(text, e + 1):
+        return []
+    names = _unit_names(words)
+    return names if names and all(_strong_names(n) or COLLECTIVE.match(n) for n in names) else []
+
+
 DOES_RULE = True
 # a clause's actors and their verb (区消防救援大队要…, 各乡镇负责…, 区应急局牵头…)
 # (要 not as the end of 主要/重要/需要 …, 负责 not of 负责人: 各乡镇主要负责人春节期间… names no 各乡镇主)
-_CLAUSE_VERB = (r"(?<![主重需只摘纲])要|须|必须|务必|应当|将|负责(?!人|同志)|牵头|配合|协同|密切配合|作为|主要负责人要|主要负责同志要|主要负责同志作为|分别牵头|"
+_CLAUSE_VERB = (r"(?<![主重需只摘纲])要|须|必须|务必|应当|将|负责(?!人|同志)|牵头(?!单位|部门|处室|科室|股室)|"
+                r"配合(?!单位|部门|处室|科室|股室)|协同|密切配合|作为|主要负责人要|主要负责同志要|主要负责同志作为|分别牵头|"
                 r"统筹|参与|派员参加|参加|协助|请(?=于|在|按|将|认真|切实|务必|及时|抓紧|结合|对照)")
 _CLAUSE_ACTOR = re.compile(rf"^(?P<names>.{{2,60}}?)(?P<verb>{_CLAUSE_VERB})")
 
@@ -727,6 +831,8 @@ def _clause_actor_at(c: str, n: int) -> re.Match | None:
     return _clause_actor_with(n).match(c)
 # a clause's actors followed by one of these take part in another unit's work (由区安委办牵头,区应急局、区水利局派员参加)
 _SUPPORT_VERBS = frozenset(("参与", "派员参加", "参加", "协助"))
+# the verbs after which 牵头 / 统筹 still give the lead (县应急管理局将牵头修订…, 市发展改革局负责统筹协调, SPEC §8)
+_LEAD_AFTER = frozenset(("将", "要", "须", "必须", "负责", "应当"))
 # parties a directive binds: units of a clause that opens with them before a modal verb only
 _MODALS = frozenset(("要", "须", "必须", "务必", "应当"))
 _PARTY = re.compile(r"(?:企业|队伍|经营者|经营户|系统|属地)$")

@@ -269,7 +269,9 @@ def test_a_phase_sentence_opening_a_line_schedules_every_task_on_it(tmp_path):
     phase2 = ("range", None, "2015-09-15", "2015-11-15", None)
     assert phase2 in by_text["县森林公安局"]
     assert by_text["县林业局会同"] == [("by_date", "2015-10-20", None, None, None), phase2]
-    assert all(("range", None, "2015-09-01", "2015-09-14", None) not in v for v in by_text.values())  # the line above's
+    phase1 = ("range", None, "2015-09-01", "2015-09-14", None)
+    assert all(phase1 not in v for k, v in by_text.items() if k != "各乡镇要完成")  # the line above's
+    assert by_text.get("各乡镇要完成", [phase1]) == [phase1]  # which is its own task's, where that task is chosen
 
 
 def test_time_limit_field_after_the_task_on_its_line():

@@ -40,10 +40,19 @@ def test_no_corpus_document_is_changed():
         data = p.read_bytes()
         text, _enc, info = decode_text(p, data)
         assert info is None, p
+        if p.stem[:4] in GARBLED:  # a run its writer garbled on purpose (UTF-8 read as GBK): repaired, nothing else
+            fixes = repair_mojibake(text)[1]
+            assert [f[2] for f in fixes] == [GARBLED[p.stem[:4]]], (p, fixes)
+            continue
         assert repair_mojibake(text)[1] == [], p
         m = restore_mojibake(Mapped.of(text))
         assert m.text == text, p
         assert not [f for f in m.flags if f[0] in ("mojibake", "guessed_text")], p
+
+
+# the ninth session's training copies that carry a reversible garbled run (UTF-8 bytes read as GBK) and what the repair
+# gives (9506: the run ends inside a character, whose half stays a stray 㡣)
+GARBLED = {"9506": "并开展一次转移避险演练㡣", "9608": "在部分地方，", "9712": "巡山护林"}
 
 
 @pytest.mark.parametrize("text", [

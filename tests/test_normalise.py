@@ -352,7 +352,10 @@ def test_canonical_scores_on_the_gold_units():
     # 0.904 (1567/1734) with the eighth session's units: traditional script looked up in simplified (縣安委辦), a
     # county's 应急办 as its government's office, standard 编委办, 规建局, 危化科, 文旅广体局, 应急执法支队, 工商分局 (a
     # park's 区X局 and a declared 区安环局 need the document: test_normalise_names17.py)
-    assert scores["share"] >= 0.903
+    # 0.896 (1731/1930) with heldout27-30 and train20a-c (their 196 names: 32 wrong on the first run with the ninth
+    # session's code: office abbreviations of a 城管局 or a 安监局 (市局燃气处, 市局危化科), 站所 of a 镇 without it
+    # (水利站, 派出所), 镇安办 read as the 安委会's office, old names (国家安全监管总局, 质检总局, 市经贸委), 你县)
+    assert scores["share"] >= 0.896
     # the misses named on the first runs: bare department stems of a city notice (公安, 交通, 工商, 安全监管,
     # 质量技监) taking neither the issuer's level nor their full name; township offices and villages named
     # without the township (镇党政办, 各村委会); 县防汛办 / 县防指 expanded two ways by two annotators
@@ -367,7 +370,8 @@ def test_canonical_scores_on_the_gold_units():
     # 156 with heldout23-26 (23 on their names, 133 on the older sets, unchanged)
     # 182 with train19a-d (26 on their names, 156 on the older sets, unchanged)
     # 167 with the eighth session's units (the abbreviations and script above)
-    assert len(scores["mistakes"]) <= 167, [m["name"] for m in scores["mistakes"]]
+    # 199 with heldout27-30 and train20a-c (32 on their names, 167 on the older sets, unchanged)
+    assert len(scores["mistakes"]) <= 199, [m["name"] for m in scores["mistakes"]]
 
 
 def test_canonical_scores_counts_wrong_merges():
@@ -399,4 +403,5 @@ def test_canonical_scores_on_the_extracted_corpus(extract_cached):
     # 0.936 (1575/1683, the doctype model retrained for its new features) with the eighth session's units: more units
     # found (a member unit's record fields, intro lines, an inspection-groups table), short names the document declares
     # (（以下简称区安环局）), a park's 区X局, the abbreviations above
-    assert scores["share"] is None or scores["share"] >= 0.935, scores["mistakes"]
+    # 0.927 with heldout27-30 and train20a-c in and the models retrained on 813 documents (ninth session)
+    assert scores["share"] is None or scores["share"] >= 0.927, scores["mistakes"]

@@ -287,6 +287,9 @@ def test_select_chooses_what_the_old_features_choose(docs):
     model = learn.load("tasks")
     if model is None:
         pytest.skip("no task model")
+    # the second stage alone: the committed first stage may drop a candidate the second would take (its cut may
+    # cost the grouped-CV F1 up to learn.tasks.FIRST_LOSS); tests/test_tasks_first_stage.py tests it
+    model = {k: v for k, v in model.items() if k not in ("first_stage", "first_cut")}
     for infos in docs[:25]:
         spans = [(k, k + 1) for k in range(len(infos))]  # any spans: the choice follows the probabilities
         want = lt.choose_total(proba(model["pipeline"], [_old_features(i) for i in infos]), spans, model["threshold"])

@@ -34,6 +34,8 @@ def two_stages(docs):
     model = learn.load("tasks")
     if model is None:
         pytest.skip("no task model")
+    # the committed second stage alone (its own first stage may drop a candidate the second would take)
+    model = {k: v for k, v in model.items() if k not in ("first_stage", "first_cut")}
     X, y = [], []
     for infos in docs:
         spans = [(k, k + 1) for k in range(len(infos))]

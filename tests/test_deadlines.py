@@ -338,7 +338,7 @@ def test_parse_deadline_none(cell):
 # agree): a day then the place the work is held in (6月16日在…广场集中举办), the months a record or a plan is of (通报1—10月
 # 事故情况, 12月份…检查计划编制工作) and an hour after 每日 before its count (每日8时前报送一次);
 # tests/test_deadlines_shapes17.py holds our own sentences for each.
-SKIPPED_GOLD = 961  # 850 before heldout27-30 and train20a-c (82 documents, 111 more: table time columns, phase lines); 825 before train19a-d (48 documents, 25 more); 739 before heldout23-26 (46 documents, 86 more); 662 before train18a-d (48 documents, 77 more); 442 before train17a-h (96 documents, 112 more gold deadlines outside their task texts); 554 before
+SKIPPED_GOLD = 1031  # 961 before heldout31-34 (48 documents, 70 more); 850 before heldout27-30 and train20a-c (82 documents, 111 more: table time columns, phase lines); 825 before train19a-d (48 documents, 25 more); 739 before heldout23-26 (46 documents, 86 more); 662 before train18a-d (48 documents, 77 more); 442 before train17a-h (96 documents, 112 more gold deadlines outside their task texts); 554 before
 #: heldout19-22 (46 documents, 108 more)
 #: the disagreements of the newest sets left (extra, missed), which the strict check below leaves out. train16's are
 #: gold that contradicts SPEC §5/§8 or the older sets, left as annotated (see the report of issue 7's session):
@@ -416,7 +416,10 @@ NEW_SETS = {"heldout13": (0, 0), "heldout14": (0, 0), "heldout15": (0, 0),
             # gold: 每日…报告一次 / 每季度…报送一次 annotated without the count (30/3003, 3006; heldout13-15 count it);
             #    全年培训不少于3000人次 / 全年对6个县开展 annotated 12-31 (20c/9702, 9710; the older sets leave 全年 targets).
             "heldout27": (0, 1), "heldout28": (2, 1), "heldout29": (0, 2), "heldout30": (5, 3),
-            "train20a": (0, 0), "train20b": (0, 0), "train20c": (0, 2)}
+            "train20a": (0, 0), "train20b": (0, 0), "train20c": (0, 2),
+            # heldout31-34 (the ninth session's blind sets, moved in by the tenth), pinned at their arrival:
+            # gold: 每月10日前调度一次 / 每月25日前完成一次 annotated without the count (32/3201, 3207; the split above).
+            "heldout31": (0, 0), "heldout32": (2, 2), "heldout33": (0, 0), "heldout34": (0, 0)}
 
 
 def _month(gold_path) -> int | None:

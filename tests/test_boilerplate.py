@@ -103,9 +103,10 @@ def test_every_gold_item_survives_the_cleaner():
     # measured before the line model (phrase lists only): 31 strings that the copies themselves damage; 38 with
     # heldout27-30 and train20a-c (the same 7 with the ninth session's start code: two gold texts that keep a
     # mojibake run the cleaner repairs, five sentences of PDF copies cut by a page's furniture)
-    # 41 with heldout31-34 (first run with the tenth session's start code: 3107's gold keeps a mojibake run the cleaner
-    # repairs; 3406, a 文库 copy whose page-chunk counter 2、 cuts 一律停\n2、产停业 and the cleaner keeps it as an item)
-    assert len(missing) <= 41, missing[41:]
+    # 40 with heldout31-34 (3107's gold keeps a mojibake run the cleaner repairs; 3406, a 文库 copy: the line model
+    # drops the page-chunk line 4、题， beside the site's download prompts; 41 on the first run with the tenth session's
+    # start code, when join_page_chunks also kept 2、产停业 of a long numbered item cut mid-word as an item)
+    assert len(missing) <= 40, missing[40:]
 
 
 @needs_model

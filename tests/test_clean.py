@@ -18,6 +18,11 @@ def step(fn, text):
     # a lone counter where the site cut a page: the line before is long and open in the middle of a word
     (S.join_page_chunks, "一、工作目标\n通过专项整治，" + "甲" * 40 + "，坚决遏制较大以上水上交通事\n2、故。\n二、整治时间",
      "一、工作目标\n通过专项整治，" + "甲" * 40 + "，坚决遏制较大以上水上交通事故。\n二、整治时间"),
+    # the same after a numbered item whose sentence runs on (a long line with its commas is no heading)
+    (S.join_page_chunks, "1.隐患整治\n（1）" + "甲" * 20 + "，" + "乙" * 20 + "，整改完成前一律停\n2、产停业。\n2.风险管控",
+     "1.隐患整治\n（1）" + "甲" * 20 + "，" + "乙" * 20 + "，整改完成前一律停产停业。\n2.风险管控"),
+    # a shorter line before a counter whose line is the last character or two of the cut word
+    (S.join_page_chunks, "（三）深化阶段（全年）。聚焦共性难\n4、题，逐项攻坚。", "（三）深化阶段（全年）。聚焦共性难题，逐项攻坚。"),
     # hidden-text notices
     (S.remove_hidden_notices, "冬。\n---此处隐藏4896字,下载后查看---\n一是", "冬。\n\n一是"),
     (S.remove_hidden_notices, "---此处隐藏:5620字---", ""),

@@ -1004,10 +1004,13 @@ def _page_cut(lines: list[str], i: int, n: int) -> bool:
     2、故。``): a later page's number, after a long line left open in the middle of a word, that is no heading
     (二、组织实施) and no paragraph opened by the item before it (``1、…`` items written without a full stop)."""
     prev = lines[i - 1] if i > 0 else ""
-    if n < 2 or len(prev) < 30 or not re.search(f"[{CJK}]$", prev):
+    # a word's last one or two characters before the sentence's punctuation (…聚焦共性难\n4、题，) end a cut word
+    # after a shorter line too: no list item is two characters long
+    short_cut = bool(re.match(rf"\d{{1,3}}、[{CJK}]{{1,2}}[，。；、“”\"]", lines[i]))
+    if n < 2 or len(prev) < (10 if short_cut else 30) or not re.search(f"[{CJK}]$", prev):
         return False
-    if _OUTLINE_HEADING.match(prev) and "。" not in prev:
-        return False
+    if _OUTLINE_HEADING.match(prev) and "。" not in prev and not (len(prev) >= 40 and re.search("[，,；;]", prev)):
+        return False  # a heading; a long numbered item with its sentence running (（2）…，…一律停) is not one
     for k in range(i - 1, max(-1, i - 11), -1):  # the open paragraph the counter would join
         if (mm := _CHUNK.match(lines[k])) and int(mm.group(1)) == n - 1:
             return False

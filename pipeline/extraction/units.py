@@ -517,8 +517,6 @@ _ROLE_CUE = re.compile(rf"牵头|统筹|主办|配合|协同|协助|协办|参�
 # 全部 (all) is no 部 (5月前全部落实 → 前全部; 安全部 is one); 各类 opens a collective of things unless it ends in a
 # party (各类生产安全事故死亡人数控制 is a target, 各类生产经营单位 a unit)
 _NOT_SPAN_NAME = re.compile(r"(?<!安)全部$|^各类(?!.*(?:企业|单位|部门|机构|组织|学校|医院|场所|主体|经营户|队伍|协会)$)")
-# a last sentence that only names who does the work (此项工作由县住建局负责督促指导。; 此项工作由A牵头，B配合。)
-_THIS_WORK = re.compile(r"(?:^|(?<=[。；;!！]))\s*(?P<s>(?:此项|该项|本项|以上|上述)(?:工作|任务)?由[^。；;]{2,80}?[。；;]?)\s*$")
 
 
 # after a unit's name: a modal and a time, then 牵头 or 统筹 (区人社局将于9月底前牵头完成…)
@@ -540,7 +538,7 @@ def _written_before(name: str, tail: re.Pattern, text: str) -> bool:
 
 
 # a last sentence that may only name who does the work (由县住建局牵头，县市场监管局配合。; 此项工作由县交通运输局负责。)
-_BY_SENTENCE = re.compile(r"(?:^|(?<=[。；;!！]))\s*(?P<s>(?:(?:此项|该项|本项|以上|上述)(?:工作|任务)?)?由[^。；;!！]{2,80}?[。；;]?)\s*$")
+_BY_SENTENCE = re.compile(r"(?:^|(?<=[。；;!！]))\s*(?P<s>(?P<this>(?:此项|该项|本项|以上|上述)(?:工作|任务)?)?由[^。；;!！]{2,80}?[。；;]?)\s*$")
 # what such a sentence holds besides its names: 由, the role words, separators and a trailing 等部门
 _BY_WORDS = re.compile(r"^(?:此项|该项|本项|以上|上述)?(?:工作|任务)?由|(?:分别|共同|具体)?(?:牵头负责|牵头|负责|统筹|配合|协助|参与|"
                        r"协同|会同|组织实施|落实)|等(?:有关|相关)?(?:部门|单位)|[、,，和及与。；;\s]")
@@ -586,8 +584,11 @@ def actors(text: str) -> list[Unit]:
                          and not re.match(r"含|包括|包含|如|即|除|不含|特别|重点|主要|尤其|涉及|设在|位于|挂靠", n)
                          for n in names) and not _ORG_END.search(text[:closing.start()]):
             return dedupe([Unit(n, n, "responsible") for n in names])
-    this = _THIS_WORK.search(text)
-    if this:  # 此项工作由X负责。 closing the words works like a parenthetical: its units are the task's (SPEC §8)
+    by = closing_names(text)
+    if by:  # 由X牵头，Y配合。 closing the words works like a parenthetical: its units are the task's (SPEC §8)
+        return dedupe(by[1])
+    this = _BY_SENTENCE.search(text)
+    if this and this.group("this"):  # 此项工作由县住建局负责督促指导。: this work's units, though it says more than names
         named = rule_actors(this.group("s"))
         if named:
             return dedupe(named)

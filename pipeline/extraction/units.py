@@ -459,15 +459,34 @@ _JOIN_SELF = re.compile(r"(?:^|(?<=[。;；:：!?！？,，\n]))(?:下一步|下
 _PLEASE_ANY = re.compile(r"(?<![邀聘提申报呈敬特恳延宴])请(?P<rest>[^,，。;；:：]{2,40})")
 
 
+# 由 before the people who form or head a body (成员由各成员单位负责人组成, 成立由政府分管领导任组长的…): no actor
+# (a unit that sends them acts: 由市经贸委派1名县级领导带队)
+_BY_PEOPLE = re.compile(r"由(?:(?!派|抽调|安排|指定|明确|组织)[^,，。;；]){2,40}?(?:负责人|负责同志|领导(?:同志)?|干部|人员|局长|主任|书记|[县市区镇乡]长|"
+                        r"分管[^,，。;；]{0,6})(?:任|担任|兼任|为|组成|带队|参加)")
+# the staff of a unit after it (由燃气经营企业的专业送气服务人员统一…): the unit acts through them
+_BY_STAFF = re.compile(r"的[^的,，。;；]{0,10}(?:人员|队伍|力量)$")
+# a regulated party after 由 and before its verb (改由瓶装液化石油气经营企业统一配送入户): it does the work (SPEC §4)
+_BY_PARTY = re.compile(r"[^\W\d_的]{2,20}(?:企业|经营单位|经营户|经营者|业主)")
+
+
+def _by_names(names: str) -> list[str]:
+    """The units of the names between 由 and its verb: a list of units, or one regulated party."""
+    return _unit_names(names) or ([names] if _BY_PARTY.fullmatch(names) else [])
+
+
 def _by_match(m: re.Match) -> tuple[str, str, int, int] | None:
     """(names, verb, start, end) of the 由…verb at ``m`` (a 由) whose names are all units, trying each verb of the
     clause in turn: the first verb-like word may be the name's own (由局综合协调科统筹)."""
     text, pos = m.string, m.start()
     stop = re.compile(r"[,，。;；]").search(text, pos)
     end = stop.start() if stop else len(text)
+    if _BY_PEOPLE.match(text, pos):
+        return None
     for v in _BY_VERB.finditer(text, pos + 3, min(end, pos + 83)):
-        names = re.sub(r"(?:分别|共同|具体)$", "", text[pos + 1:v.start()])
-        if len(names) >= 2 and _unit_names(names):
+        if v.group() == "负责" and text.startswith(("人", "同志"), v.end()):
+            continue  # 由各成员单位负责人组成: 负责人 is a person, not the verb
+        names = _BY_STAFF.sub("", re.sub(r"(?:分别|共同|具体)$", "", text[pos + 1:v.start()]))
+        if len(names) >= 2 and _by_names(names):
             verb = v.group()
             if verb == "具体" and (then := _BY_VERB.match(text, v.end())):  # 由区安委办具体统筹: the verb is 统筹
                 verb, v = then.group(), then
@@ -661,7 +680,7 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
             continue
         names_part, verb, start, end = by
         role = "lead" if "牵头" in verb or verb == "统筹" else ("support" if verb == "配合" else "responsible")
-        names = _unit_names(names_part)
+        names = _by_names(names_part)
         for n in names:
             found.append((start, Unit(n, n, role)))
         if names and role == "lead":
@@ -674,7 +693,7 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
             # 请你单位严格落实…: the addressee, though the verb after it is not one of _PLEASE's
             found.extend((m.start(), Unit(n, n, "responsible")) for n in _longest_names(m.group("rest")))
     for m in re.finditer(r"由(?P<rest>[^,，。;；]{2,40})", text):
-        if _by_match(m):
+        if _by_match(m) or _BY_PEOPLE.match(text, m.start()):
             continue
         names = _longest_names(m.group("rest"))
         found.extend((m.start(), Unit(n, n, "responsible")) for n in names)

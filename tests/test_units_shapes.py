@@ -271,3 +271,13 @@ def test_people_heading_a_body_name_no_unit():
     assert _found("各村（社区）要成立由党支部书记任组长的排查小组，对辖区内出租房逐户排查。") == [("各村（社区）", "responsible")]
     assert _found("县安委会组织4个检查组，由县级领导带队，对各乡镇和重点企业进行重点检查。") == [("县安委会", "responsible")]
     assert _found("县安委会组成4个督查组，由县安委会成员单位负责同志带队，对全县12个乡镇进行了督查。") == [("县安委会", "responsible")]
+
+
+def test_a_body_named_through_its_leaders():
+    # SPEC §8: a unit named through its people is the unit (区几大班子领导 → 区几大班子); dev/514's task as written
+    assert _gold_units("dev/514_fanwenbaba_qu_qingming_senlin_fanghuo_fangan", "清明节前后,区几大班子领导") == \
+        _found("清明节前后,区几大班子领导深入所联系的乡镇、街道督查森林防火工作。") == [("区几大班子", "responsible")]
+    assert _found("县四套班子领导分别带队深入联系乡镇开展督查。") == [("县四套班子", "responsible")]
+    # people who lead a team are no unit: 县领导带队 (队 there is no 大队)
+    assert _found("春节前,县领导带队深入企业检查。") == []
+    assert _found("由县消防大队带队开展检查。") == [("县消防大队", "responsible")]

@@ -88,8 +88,9 @@ def looks_like_unit(name: str) -> bool:
         return False
     if "的" in name and not re.match(r"负有|涉及|考核|承担|各|有关|相关|其他|所有", name):
         return False  # a clause run into a name (…重要性的认识各村委会); collectives with 的 open with 负有, 涉及 …
-    if re.search(r"(?<=..)(?:会同|联合|(?:配合|牵头)(?!单位|部门|处室|科室|股室))", name) or name.endswith("部署"):
-        return False  # two units and the word that joins them (镇安监站会同镇派出所, 积极配合市应急管理局); a verb (动员部署)
+    if re.search(r"(?<=..)(?:会同|联合|(?:配合|牵头)(?!单位|部门|处室|科室|股室))", name) or name.endswith(("部署", "带队")):
+        return False  # two units and the word that joins them (镇安监站会同镇派出所, 积极配合市应急管理局); a verb (动员部署,
+        # 县领导带队: 队 is no 大队 there)
     core = re.sub(r"[(（〈<][^)）〉>]*[)）〉>]", "", name)
     if core[:1] in "省市区县镇乡" and (SECTOR.match(core[1:]) or core[1:] in _known()):
         return True  # a level and a sector or a known short name (县财政, 镇防指)
@@ -228,7 +229,7 @@ _UNMASK = {v: k for k, v in _MASK.items()}
 _NOTE = re.compile(r"[(（〈<](?:下同|以下简称[^)）〉>]*|简称[^)）〉>]*)[)）〉>]")
 _ADVERB_TAIL = re.compile(r"(?:一定|都|也|还|均|同样|继续|务必|必须|切实|进一步|要|分别|同步|同时|具体|共同|主动|积极|认真)+$")
 # 市财政局主要领导 (a 责任单位及责任人 line, 会同 in running text): the unit, not its leader
-_PERSON_TAIL = re.compile(r"(?:主要负责同志|主要负责人|主要领导|负责同志|负责人|分管领导|领导干部|同志|(?<=班子)成员|"
+_PERSON_TAIL = re.compile(r"(?:主要负责同志|主要负责人|主要领导|负责同志|负责人|分管领导|领导干部|同志|(?<=班子)(?:成员|领导)|"
                           r"(?<=[局委办部队所站室科组司院校会支])(?:书记|主任|站长|所长|局长|队长|组长))$")
 
 

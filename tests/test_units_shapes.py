@@ -281,3 +281,20 @@ def test_a_body_named_through_its_leaders():
     # people who lead a team are no unit: 县领导带队 (队 there is no 大队)
     assert _found("春节前,县领导带队深入企业检查。") == []
     assert _found("由县消防大队带队开展检查。") == [("县消防大队", "responsible")]
+
+
+def test_a_unit_through_its_leader_and_no_name_from_the_work():
+    # train21a/2104: X总工程师 is X (SPEC §8: a unit named through its people is the unit)
+    assert _found("各矿总工程师要亲自抓瓦斯抽采，抽采不达标的工作面一律不准回采。") == [("各矿", "responsible")]
+    # train21b: a clause that opens with the work (抓好…消防) or a manner (视情派出工作组) names no unit, nor does 以X为单位
+    from pipeline.extraction.units import _NO_NAME
+    assert _NO_NAME.search("抓好秋冬季森林防火和冬季消防") and _NO_NAME.search("视情派出工作组")
+    assert _NO_NAME.search("各社区以小区为单位") and not _NO_NAME.search("各社区")
+
+
+def test_a_collective_of_a_sector_is_not_split_on_its_and():
+    # train21b/2128: 各省级林业和草原主管部门 is one unit (SPEC §4: split on 和 only between names)
+    from pipeline.extraction.units import split_names
+    assert split_names("各省级林业和草原主管部门") == ["各省级林业和草原主管部门"]
+    assert split_names("县公安局和交通局") == ["县公安局", "交通局"]
+    assert split_names("各乡镇和街道") == ["各乡镇", "街道"]

@@ -144,8 +144,8 @@ def _split_names(text: str) -> tuple[str, ...]:
         if merged and re.fullmatch(r"[(（][^()（）]+[)）]", part):  # 市安委办 (工作专班办公室): an alias note
             merged[-1] += part
             continue  # a split that made a non-name half (水利 | 湖泊局) is undone
-        if merged and not looks_like_unit(merged[-1]) and not _PARTY.search(merged[-1]) and \
-                not _BARE_PLACE.match(merged[-1]) and \
+        if merged and (not looks_like_unit(merged[-1]) or _EACH_SECTOR.match(merged[-1])) and \
+                not _PARTY.search(merged[-1]) and not _BARE_PLACE.match(merged[-1]) and not part.startswith("各") and \
                 looks_like_unit(merged[-1] + "和" + part) and (merged[-1] + "和" + part) in text:
             merged[-1] = merged[-1] + "和" + part
         else:
@@ -153,6 +153,8 @@ def _split_names(text: str) -> tuple[str, ...]:
     return tuple(_shared_lists(merged, text))
 
 
+# a collective of a bare sector (各省级林业 | 草原主管部门): the half of one name split on its 和 (各省级林业和草原主管部门)
+_EACH_SECTOR = re.compile(r"^各[^\W\d_]{0,3}?级?(?:" + SECTOR.pattern[4:-2] + r")$")
 # a bare place (SPEC §8: 各县、区住建局, 市、区森林防火指挥部, 各区、开发区住建局 are one unit each)
 _BARE_PLACE = re.compile(r"^各?[省市区县乡镇](?:[(（][省市区县乡镇旗]{1,3}[)）])?$")  # 各县(市)、区人民政府: one unit
 # a named place without an office (临江县、石坝县安监局; 盘龙区、官渡区政府: one unit each, as SPEC §8's 各县、区住建局), and
@@ -230,7 +232,8 @@ _NOTE = re.compile(r"[(（〈<](?:下同|以下简称[^)）〉>]*|简称[^)）�
 _ADVERB_TAIL = re.compile(r"(?:一定|都|也|还|均|同样|继续|务必|必须|切实|进一步|要|分别|同步|同时|具体|共同|主动|积极|认真)+$")
 # 市财政局主要领导 (a 责任单位及责任人 line, 会同 in running text): the unit, not its leader
 _PERSON_TAIL = re.compile(r"(?:主要负责同志|主要负责人|主要领导|负责同志|负责人|分管领导|领导干部|同志|(?<=班子)(?:成员|领导)|"
-                          r"(?<=[局委办部队所站室科组司院校会支])(?:书记|主任|站长|所长|局长|队长|组长))$")
+                          r"(?<=[局委办部队所站室科组司院校会支])(?:书记|主任|站长|所长|局长|队长|组长)|"
+                          r"(?<=[矿厂司])(?:总工程师|矿长|厂长|总经理|经理))$")
 
 
 def _split_outside_brackets(text: str) -> list[str]:
@@ -808,6 +811,9 @@ _NO_NAME = re.compile(r"^(?:我|本)(?:局|委|办|镇|乡|区|县|市|街道|�
                       # SPEC §8, the units are the ones that do the work), and a stretch that runs into a count or a
                       # frequency (网格员每周至少巡查所, 各乡镇组建不少于…): no name
                       r"^(?:推动|推进|督促|督导|指导|帮助|约谈|组织(?!部)|责成|动员|引导|鼓励|支持|协调|提请|通报|充实|调整)|"
+                      # a clause that opens with the work or its manner (抓好…消防, 视情派出工作组), a unit of counting
+                      # (各社区以小区为单位): no name
+                      r"^(?:抓好|做好|加强|强化|深化|视情|适时)|为单位$|"
                       r"至少|不少|不低于|不超过|每[日周月季年天]|"
                       # a time the stretch took for a name (1月底前全部…, 暑假前会同…), a letter standing for a masked
                       # name (A, D), a thing (相关生产装置: 责令 orders a thing to stop, not a unit to act)

@@ -35,6 +35,13 @@ def _found(text: str) -> list[tuple[str, str]]:
     ("heldout11/1111_lishui_qu_yingjiju_2023_zeling_xianqi_zhenggai_zhilingshu", "现责令你公司"),
     # a collective with its place in brackets, then what it does (成立)
     ("heldout12/1204_baisha_zhen_2023_xiaofang_anquan_zhuanxiang_zhengzhi_shishi_fangan", "召开全镇消防安全专项整治动员会"),
+    # 由 before the people who form or head a body: no unit (成员由…负责人组成; 成立由…领导任组长的…)
+    ("dev/107_shi_baori_xingdong_zonghe_ducha_tongzhi_wangzhan", "市政府组建7个安全生产综合督查组"),
+    # a regulated party after 由 does the work, also through its staff (由…企业的专业送气服务人员统一…)
+    ("dev/112_shanwei_zhujianju_pingzhuang_yehuaqi_quxiao_ziti_tonggao", "根据《城镇燃气管理条例》"),
+    ("dev/112_shanwei_zhujianju_pingzhuang_yehuaqi_quxiao_ziti_tonggao", "2026年3月1日起"),
+    # a unit that sends the people acts (由X派1名县级领导带队)
+    ("dev/207_fsou_shi_anweihui_duchafenzu_zeren", "由市经贸委派1名县级领导带队"),
 ])
 def test_gold_units_of_running_text_shapes(name, starts):
     gold = json.loads((CORPORA / f"{name}.gold.json").read_text("utf-8"))
@@ -250,21 +257,6 @@ def test_a_closing_sentence_that_only_names_units_closes_its_task(tmp_path):
     assert [(u.name, u.role) for u in tasks[0].units] == [
         ("县住建局", "lead"), ("县市场监管局", "support"), ("县消防救援大队", "support")]
     assert [(u.name, u.role) for u in tasks[1].units] == [("县交通运输局", "lead"), ("县公安局交警大队", "support")]
-
-
-@pytest.mark.parametrize("name, starts", [
-    # 由 before the people who form or head a body: no unit (成员由…负责人组成; 成立由…领导任组长的…)
-    ("dev/107_shi_baori_xingdong_zonghe_ducha_tongzhi_wangzhan", "市政府组建7个安全生产综合督查组"),
-    # a regulated party after 由 does the work, also through its staff (由…企业的专业送气服务人员统一…)
-    ("dev/112_shanwei_zhujianju_pingzhuang_yehuaqi_quxiao_ziti_tonggao", "根据《城镇燃气管理条例》"),
-    ("dev/112_shanwei_zhujianju_pingzhuang_yehuaqi_quxiao_ziti_tonggao", "2026年3月1日起"),
-    # a unit that sends the people acts (由X派1名县级领导带队)
-    ("dev/207_fsou_shi_anweihui_duchafenzu_zeren", "由市经贸委派1名县级领导带队"),
-])
-def test_by_people_and_by_parties(name, starts):
-    gold = json.loads((CORPORA / f"{name}.gold.json").read_text("utf-8"))
-    task = next(t for t in gold["tasks"] if t["text"].startswith(starts))
-    assert sorted(_found(task["text"])) == sorted((u["name"], u["role"]) for u in task["units"])
 
 
 def test_people_heading_a_body_name_no_unit():

@@ -205,3 +205,21 @@ def test_a_closing_unit_clause_names_the_units_and_leaves_the_task_text(tmp_path
     assert _tasks_and_units(tmp_path, "2023年考核指标目标任务\n各项指标设定状况如下:\n1.全区规模以上工业增加值增长8%,责任单位为区经信局;\n"
                                       "2.全年新增高新技术企业10家以上,责任单位为区科技局;\n") == [
         ("全区规模以上工业增加值增长8%", ["区经信局"]), ("全年新增高新技术企业10家以上", ["区科技局"])]
+
+
+def test_a_unit_clause_after_the_full_stop_with_its_support_and_time_fields(tmp_path):
+    # train21b/2121's task list written as prose rows: …。责任单位为X，配合单位为Y；完成时限：Z。 — the fields name the
+    # units and the deadline, and are not the task's words
+    from pipeline.run import extract
+    path = tmp_path / "doc.txt"
+    path.write_text("2013年安全生产重点工作任务分解\n一、深化专项整治\n"
+                    "1．推进工贸企业安全生产标准化建设，规模以上工贸企业达标率达到60%以上。责任单位为县安监局、县工信委；完成时限：11月底\n"
+                    "2．对全县烟花爆竹零售网点开展集中检查,国庆节前完成一轮全覆盖检查.责任单位为县安监局，配合单位为县公安局、县工商局;"
+                    "完成时限：节前。\n", encoding="utf-8")
+    tasks = extract(path).tasks
+    assert [t.text for t in tasks] == ["推进工贸企业安全生产标准化建设，规模以上工贸企业达标率达到60%以上",
+                                       "对全县烟花爆竹零售网点开展集中检查,国庆节前完成一轮全覆盖检查"]
+    assert [[(u.name, u.role) for u in t.units] for t in tasks] == [
+        [("县安监局", "responsible"), ("县工信委", "responsible")],
+        [("县安监局", "responsible"), ("县公安局", "support"), ("县工商局", "support")]]
+    assert [[(d.raw, d.date) for d in t.deadlines] for t in tasks] == [[("11月底", "2013-11-30")], []]  # 节前: an occasion

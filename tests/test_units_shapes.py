@@ -35,6 +35,13 @@ def _found(text: str) -> list[tuple[str, str]]:
     ("heldout11/1111_lishui_qu_yingjiju_2023_zeling_xianqi_zhenggai_zhilingshu", "现责令你公司"),
     # a collective with its place in brackets, then what it does (成立)
     ("heldout12/1204_baisha_zhen_2023_xiaofang_anquan_zhuanxiang_zhengzhi_shishi_fangan", "召开全镇消防安全专项整治动员会"),
+    # 由 before the people who form or head a body: no unit (成员由…负责人组成; 成立由…领导任组长的…)
+    ("dev/107_shi_baori_xingdong_zonghe_ducha_tongzhi_wangzhan", "市政府组建7个安全生产综合督查组"),
+    # a regulated party after 由 does the work, also through its staff (由…企业的专业送气服务人员统一…)
+    ("dev/112_shanwei_zhujianju_pingzhuang_yehuaqi_quxiao_ziti_tonggao", "根据《城镇燃气管理条例》"),
+    ("dev/112_shanwei_zhujianju_pingzhuang_yehuaqi_quxiao_ziti_tonggao", "2026年3月1日起"),
+    # a unit that sends the people acts (由X派1名县级领导带队)
+    ("dev/207_fsou_shi_anweihui_duchafenzu_zeren", "由市经贸委派1名县级领导带队"),
 ])
 def test_gold_units_of_running_text_shapes(name, starts):
     gold = json.loads((CORPORA / f"{name}.gold.json").read_text("utf-8"))
@@ -250,3 +257,36 @@ def test_a_closing_sentence_that_only_names_units_closes_its_task(tmp_path):
     assert [(u.name, u.role) for u in tasks[0].units] == [
         ("县住建局", "lead"), ("县市场监管局", "support"), ("县消防救援大队", "support")]
     assert [(u.name, u.role) for u in tasks[1].units] == [("县交通运输局", "lead"), ("县公安局交警大队", "support")]
+
+
+def test_people_heading_a_body_name_no_unit():
+    assert _found("各村（社区）要成立由党支部书记任组长的排查小组，对辖区内出租房逐户排查。") == [("各村（社区）", "responsible")]
+    assert _found("县安委会组织4个检查组，由县级领导带队，对各乡镇和重点企业进行重点检查。") == [("县安委会", "responsible")]
+    assert _found("县安委会组成4个督查组，由县安委会成员单位负责同志带队，对全县12个乡镇进行了督查。") == [("县安委会", "responsible")]
+
+
+def test_a_body_named_through_its_leaders():
+    # SPEC §8: a unit named through its people is the unit (区几大班子领导 → 区几大班子); dev/514's task as written
+    assert _gold_units("dev/514_fanwenbaba_qu_qingming_senlin_fanghuo_fangan", "清明节前后,区几大班子领导") == \
+        _found("清明节前后,区几大班子领导深入所联系的乡镇、街道督查森林防火工作。") == [("区几大班子", "responsible")]
+    assert _found("县四套班子领导分别带队深入联系乡镇开展督查。") == [("县四套班子", "responsible")]
+    # people who lead a team are no unit: 县领导带队 (队 there is no 大队)
+    assert _found("春节前,县领导带队深入企业检查。") == []
+    assert _found("由县消防大队带队开展检查。") == [("县消防大队", "responsible")]
+
+
+def test_a_unit_through_its_leader_and_no_name_from_the_work():
+    # train21a/2104: X总工程师 is X (SPEC §8: a unit named through its people is the unit)
+    assert _found("各矿总工程师要亲自抓瓦斯抽采，抽采不达标的工作面一律不准回采。") == [("各矿", "responsible")]
+    # train21b: a clause that opens with the work (抓好…消防) or a manner (视情派出工作组) names no unit, nor does 以X为单位
+    from pipeline.extraction.units import _NO_NAME
+    assert _NO_NAME.search("抓好秋冬季森林防火和冬季消防") and _NO_NAME.search("视情派出工作组")
+    assert _NO_NAME.search("各社区以小区为单位") and not _NO_NAME.search("各社区")
+
+
+def test_a_collective_of_a_sector_is_not_split_on_its_and():
+    # train21b/2128: 各省级林业和草原主管部门 is one unit (SPEC §4: split on 和 only between names)
+    from pipeline.extraction.units import split_names
+    assert split_names("各省级林业和草原主管部门") == ["各省级林业和草原主管部门"]
+    assert split_names("县公安局和交通局") == ["县公安局", "交通局"]
+    assert split_names("各乡镇和街道") == ["各乡镇", "街道"]

@@ -35,7 +35,11 @@ PAREN = re.compile(r"[(（](?P<c>(?:[^()（）\n]|[(（][^()（）\n]{1,12}[)）
 PAREN_CUT = re.compile(r"[(（](?P<c>[^()（）\n]{2,240})$")
 UNIT_LINE = re.compile(r"^(?P<c>(?:责任单位|责任部门|责任处室|牵头单位|牵头部门|牵头处室|配合单位)(?:[及和、/]责任人)?[:：][^\n]*)$", re.M)
 # a unit clause closing a task's sentence: …增长8%,责任单位为区经信局;
-UNIT_TAIL = re.compile(r"[,，;；]\s*(?P<c>(?:责任单位|责任部门|牵头单位|牵头部门)(?:[及和、/]责任人)?(?:为|[:：])[^。;；,，\n]{2,80})[。;；]?$")
+# also after the sentence's full stop, with a support field after it and the time field that closes the item (…达到100%。
+# 责任单位为县安委办，配合单位为县编办；完成时限：4月15日前。): the time field stays the task's deadline
+UNIT_TAIL = re.compile(r"[,，;；。.]\s*(?P<c>(?:责任单位|责任部门|牵头单位|牵头部门)(?:[及和、/]责任人)?(?:为|[:：])[^。;；,，\n]{2,80}"
+                       r"(?:[,，]\s*(?:配合|协办|参与|协助)(?:单位|部门)(?:为|[:：])[^。;；,，\n]{2,80})?)"
+                       r"(?:[。;；,，]\s*(?P<t>(?:完成时限|完成时间|时间要求|时限要求|时限)\s*(?:为|[:：])[^。;；,，\n]{1,30}))?[。;；.]?$")
 NEXT_STEP = re.compile(r"下一步[,，:：]?")
 SIGNATURE = re.compile(r"\n(?:[^\n。]{2,40}\n)?(?:\d{4}|[二〇零一三四五六七八九]{4})年[\d一二三四五六七八九十]{1,3}月"
                        r"[\d一二三四五六七八九十]{1,3}日\s*$")
@@ -293,6 +297,9 @@ class _Builder:
         closer = UNIT_TAIL.search(text) if "单位" in text or "部门" in text else None
         tail_units = parse_unit_clause(closer.group("c")) if closer else None
         if tail_units:  # the closing unit clause names the units; it is not the task's words
+            if closer.group("t"):  # nor is the time field after it, whose deadline stays the task's
+                at = start + closer.start("t")
+                extra_deadlines = [*extra_deadlines, *_deadlines(closer.group("t"), self.year_for(start), at)]
             end = start + closer.start()
             text = self.doc.text[start:end]
             named = {u.name for u in units or ()}

@@ -88,8 +88,9 @@ def looks_like_unit(name: str) -> bool:
         return False
     if "的" in name and not re.match(r"负有|涉及|考核|承担|各|有关|相关|其他|所有", name):
         return False  # a clause run into a name (…重要性的认识各村委会); collectives with 的 open with 负有, 涉及 …
-    if re.search(r"(?<=..)(?:会同|联合|(?:配合|牵头)(?!单位|部门|处室|科室|股室))", name) or name.endswith("部署"):
-        return False  # two units and the word that joins them (镇安监站会同镇派出所, 积极配合市应急管理局); a verb (动员部署)
+    if re.search(r"(?<=..)(?:会同|联合|(?:配合|牵头)(?!单位|部门|处室|科室|股室))", name) or name.endswith(("部署", "带队")):
+        return False  # two units and the word that joins them (镇安监站会同镇派出所, 积极配合市应急管理局); a verb (动员部署,
+        # 县领导带队: 队 is no 大队 there)
     core = re.sub(r"[(（〈<][^)）〉>]*[)）〉>]", "", name)
     if core[:1] in "省市区县镇乡" and (SECTOR.match(core[1:]) or core[1:] in _known()):
         return True  # a level and a sector or a known short name (县财政, 镇防指)
@@ -143,8 +144,8 @@ def _split_names(text: str) -> tuple[str, ...]:
         if merged and re.fullmatch(r"[(（][^()（）]+[)）]", part):  # 市安委办 (工作专班办公室): an alias note
             merged[-1] += part
             continue  # a split that made a non-name half (水利 | 湖泊局) is undone
-        if merged and not looks_like_unit(merged[-1]) and not _PARTY.search(merged[-1]) and \
-                not _BARE_PLACE.match(merged[-1]) and \
+        if merged and (not looks_like_unit(merged[-1]) or _EACH_SECTOR.match(merged[-1])) and \
+                not _PARTY.search(merged[-1]) and not _BARE_PLACE.match(merged[-1]) and not part.startswith("各") and \
                 looks_like_unit(merged[-1] + "和" + part) and (merged[-1] + "和" + part) in text:
             merged[-1] = merged[-1] + "和" + part
         else:
@@ -152,6 +153,8 @@ def _split_names(text: str) -> tuple[str, ...]:
     return tuple(_shared_lists(merged, text))
 
 
+# a collective of a bare sector (各省级林业 | 草原主管部门): the half of one name split on its 和 (各省级林业和草原主管部门)
+_EACH_SECTOR = re.compile(r"^各[^\W\d_]{0,3}?级?(?:" + SECTOR.pattern[4:-2] + r")$")
 # a bare place (SPEC §8: 各县、区住建局, 市、区森林防火指挥部, 各区、开发区住建局 are one unit each)
 _BARE_PLACE = re.compile(r"^各?[省市区县乡镇](?:[(（][省市区县乡镇旗]{1,3}[)）])?$")  # 各县(市)、区人民政府: one unit
 # a named place without an office (临江县、石坝县安监局; 盘龙区、官渡区政府: one unit each, as SPEC §8's 各县、区住建局), and
@@ -228,8 +231,9 @@ _UNMASK = {v: k for k, v in _MASK.items()}
 _NOTE = re.compile(r"[(（〈<](?:下同|以下简称[^)）〉>]*|简称[^)）〉>]*)[)）〉>]")
 _ADVERB_TAIL = re.compile(r"(?:一定|都|也|还|均|同样|继续|务必|必须|切实|进一步|要|分别|同步|同时|具体|共同|主动|积极|认真)+$")
 # 市财政局主要领导 (a 责任单位及责任人 line, 会同 in running text): the unit, not its leader
-_PERSON_TAIL = re.compile(r"(?:主要负责同志|主要负责人|主要领导|负责同志|负责人|分管领导|领导干部|同志|(?<=班子)成员|"
-                          r"(?<=[局委办部队所站室科组司院校会支])(?:书记|主任|站长|所长|局长|队长|组长))$")
+_PERSON_TAIL = re.compile(r"(?:主要负责同志|主要负责人|主要领导|负责同志|负责人|分管领导|领导干部|同志|(?<=班子)(?:成员|领导)|"
+                          r"(?<=[局委办部队所站室科组司院校会支])(?:书记|主任|站长|所长|局长|队长|组长)|"
+                          r"(?<=[矿厂司])(?:总工程师|矿长|厂长|总经理|经理))$")
 
 
 def _split_outside_brackets(text: str) -> list[str]:
@@ -459,15 +463,34 @@ _JOIN_SELF = re.compile(r"(?:^|(?<=[。;；:：!?！？,，\n]))(?:下一步|下
 _PLEASE_ANY = re.compile(r"(?<![邀聘提申报呈敬特恳延宴])请(?P<rest>[^,，。;；:：]{2,40})")
 
 
+# 由 before the people who form or head a body (成员由各成员单位负责人组成, 成立由政府分管领导任组长的…): no actor
+# (a unit that sends them acts: 由市经贸委派1名县级领导带队)
+_BY_PEOPLE = re.compile(r"由(?:(?!派|抽调|安排|指定|明确|组织)[^,，。;；]){2,40}?(?:负责人|负责同志|领导(?:同志)?|干部|人员|局长|主任|书记|[县市区镇乡]长|"
+                        r"分管[^,，。;；]{0,6})(?:任|担任|兼任|为|组成|带队|参加)")
+# the staff of a unit after it (由燃气经营企业的专业送气服务人员统一…): the unit acts through them
+_BY_STAFF = re.compile(r"的[^的,，。;；]{0,10}(?:人员|队伍|力量)$")
+# a regulated party after 由 and before its verb (改由瓶装液化石油气经营企业统一配送入户): it does the work (SPEC §4)
+_BY_PARTY = re.compile(r"[^\W\d_的]{2,20}(?:企业|经营单位|经营户|经营者|业主)")
+
+
+def _by_names(names: str) -> list[str]:
+    """The units of the names between 由 and its verb: a list of units, or one regulated party."""
+    return _unit_names(names) or ([names] if _BY_PARTY.fullmatch(names) else [])
+
+
 def _by_match(m: re.Match) -> tuple[str, str, int, int] | None:
     """(names, verb, start, end) of the 由…verb at ``m`` (a 由) whose names are all units, trying each verb of the
     clause in turn: the first verb-like word may be the name's own (由局综合协调科统筹)."""
     text, pos = m.string, m.start()
     stop = re.compile(r"[,，。;；]").search(text, pos)
     end = stop.start() if stop else len(text)
+    if _BY_PEOPLE.match(text, pos):
+        return None
     for v in _BY_VERB.finditer(text, pos + 3, min(end, pos + 83)):
-        names = re.sub(r"(?:分别|共同|具体)$", "", text[pos + 1:v.start()])
-        if len(names) >= 2 and _unit_names(names):
+        if v.group() == "负责" and text.startswith(("人", "同志"), v.end()):
+            continue  # 由各成员单位负责人组成: 负责人 is a person, not the verb
+        names = _BY_STAFF.sub("", re.sub(r"(?:分别|共同|具体)$", "", text[pos + 1:v.start()]))
+        if len(names) >= 2 and _by_names(names):
             verb = v.group()
             if verb == "具体" and (then := _BY_VERB.match(text, v.end())):  # 由区安委办具体统筹: the verb is 统筹
                 verb, v = then.group(), then
@@ -517,8 +540,6 @@ _ROLE_CUE = re.compile(rf"牵头|统筹|主办|配合|协同|协助|协办|参�
 # 全部 (all) is no 部 (5月前全部落实 → 前全部; 安全部 is one); 各类 opens a collective of things unless it ends in a
 # party (各类生产安全事故死亡人数控制 is a target, 各类生产经营单位 a unit)
 _NOT_SPAN_NAME = re.compile(r"(?<!安)全部$|^各类(?!.*(?:企业|单位|部门|机构|组织|学校|医院|场所|主体|经营户|队伍|协会)$)")
-# a last sentence that only names who does the work (此项工作由县住建局负责督促指导。; 此项工作由A牵头，B配合。)
-_THIS_WORK = re.compile(r"(?:^|(?<=[。；;!！]))\s*(?P<s>(?:此项|该项|本项|以上|上述)(?:工作|任务)?由[^。；;]{2,80}?[。；;]?)\s*$")
 
 
 # after a unit's name: a modal and a time, then 牵头 or 统筹 (区人社局将于9月底前牵头完成…)
@@ -540,7 +561,7 @@ def _written_before(name: str, tail: re.Pattern, text: str) -> bool:
 
 
 # a last sentence that may only name who does the work (由县住建局牵头，县市场监管局配合。; 此项工作由县交通运输局负责。)
-_BY_SENTENCE = re.compile(r"(?:^|(?<=[。；;!！]))\s*(?P<s>(?:(?:此项|该项|本项|以上|上述)(?:工作|任务)?)?由[^。；;!！]{2,80}?[。；;]?)\s*$")
+_BY_SENTENCE = re.compile(r"(?:^|(?<=[。；;!！]))\s*(?P<s>(?P<this>(?:此项|该项|本项|以上|上述)(?:工作|任务)?)?由[^。；;!！]{2,80}?[。；;]?)\s*$")
 # what such a sentence holds besides its names: 由, the role words, separators and a trailing 等部门
 _BY_WORDS = re.compile(r"^(?:此项|该项|本项|以上|上述)?(?:工作|任务)?由|(?:分别|共同|具体)?(?:牵头负责|牵头|负责|统筹|配合|协助|参与|"
                        r"协同|会同|组织实施|落实)|等(?:有关|相关)?(?:部门|单位)|[、,，和及与。；;\s]")
@@ -586,8 +607,11 @@ def actors(text: str) -> list[Unit]:
                          and not re.match(r"含|包括|包含|如|即|除|不含|特别|重点|主要|尤其|涉及|设在|位于|挂靠", n)
                          for n in names) and not _ORG_END.search(text[:closing.start()]):
             return dedupe([Unit(n, n, "responsible") for n in names])
-    this = _THIS_WORK.search(text)
-    if this:  # 此项工作由X负责。 closing the words works like a parenthetical: its units are the task's (SPEC §8)
+    by = closing_names(text)
+    if by:  # 由X牵头，Y配合。 closing the words works like a parenthetical: its units are the task's (SPEC §8)
+        return dedupe(by[1])
+    this = _BY_SENTENCE.search(text)
+    if this and this.group("this"):  # 此项工作由县住建局负责督促指导。: this work's units, though it says more than names
         named = rule_actors(this.group("s"))
         if named:
             return dedupe(named)
@@ -660,7 +684,7 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
             continue
         names_part, verb, start, end = by
         role = "lead" if "牵头" in verb or verb == "统筹" else ("support" if verb == "配合" else "responsible")
-        names = _unit_names(names_part)
+        names = _by_names(names_part)
         for n in names:
             found.append((start, Unit(n, n, role)))
         if names and role == "lead":
@@ -673,7 +697,7 @@ def _rule_actors(text: str) -> tuple[Unit, ...]:
             # 请你单位严格落实…: the addressee, though the verb after it is not one of _PLEASE's
             found.extend((m.start(), Unit(n, n, "responsible")) for n in _longest_names(m.group("rest")))
     for m in re.finditer(r"由(?P<rest>[^,，。;；]{2,40})", text):
-        if _by_match(m):
+        if _by_match(m) or _BY_PEOPLE.match(text, m.start()):
             continue
         names = _longest_names(m.group("rest"))
         found.extend((m.start(), Unit(n, n, "responsible")) for n in names)
@@ -787,6 +811,9 @@ _NO_NAME = re.compile(r"^(?:我|本)(?:局|委|办|镇|乡|区|县|市|街道|�
                       # SPEC §8, the units are the ones that do the work), and a stretch that runs into a count or a
                       # frequency (网格员每周至少巡查所, 各乡镇组建不少于…): no name
                       r"^(?:推动|推进|督促|督导|指导|帮助|约谈|组织(?!部)|责成|动员|引导|鼓励|支持|协调|提请|通报|充实|调整)|"
+                      # a clause that opens with the work or its manner (抓好…消防, 视情派出工作组), a unit of counting
+                      # (各社区以小区为单位): no name
+                      r"^(?:抓好|做好|加强|强化|深化|视情|适时)|为单位$|"
                       r"至少|不少|不低于|不超过|每[日周月季年天]|"
                       # a time the stretch took for a name (1月底前全部…, 暑假前会同…), a letter standing for a masked
                       # name (A, D), a thing (相关生产装置: 责令 orders a thing to stop, not a unit to act)

@@ -50,6 +50,7 @@ _NB_END = re.compile(r"[。!?！？\n;；]")  # what ends an enumeration of metr
 _CLAUSE_END = re.compile(r"[。!?！？\n,，;；:：]")  # the words before a metric within its clause
 UNKNOWN = ("unk", "unk")  # the neighbours' categories in the first pass
 _SHARES = ("%", "‰", "个百分点", "百分点")
+_PER = re.compile(r"\s*[/／]\s*[\u4e00-\u9fff]")  # right after a count: 个/队次, 元/人
 _DIGITS = re.compile(r"[0-9０-９.,xX*]+")  # a raw's number (masked or not): its words are what the model reads
 
 # the class of a measure word (SPEC §6): people, places and units, cases, occasions, items, money,
@@ -261,11 +262,16 @@ def _parts(subject: str, context: str = "", unit: str | None = None, headings: t
     tokens += [f"head_{role}={cat}" for _, cat, role in cue_hits(head)]
     tokens += [f"sent_{role}={cat}" for _, cat, role in cue_hits(sentence_before(context))]
     tokens += [f"after_{role}={cat}" for _, cat, role in cue_hits(after[:12])]
+    if raw and raw != subject:  # the count's own words where the subject is a shorter span (…单位及其负责同志到会)
+        tokens += [f"raw_{role}={cat}" for _, cat, role in cue_hits(raw)]
     decided = decide(subject)
     tokens.append(f"subj_decides={decided or 'none'}")
     if unit in _SHARES:
         tokens.append("share")
-    tokens.append(f"uclass={UNIT_CLASS.get(unit or '', 'unk')}")
+    uclass = UNIT_CLASS.get(unit or '', 'unk')
+    tokens.append(f"uclass={uclass}")
+    if _PER.match(after):  # 5.2个/队次: a count per occasion is a rate (SPEC §8: other)
+        tokens.append("per_unit")
     if subject:  # the verb comes first and the counted noun last: 检查|企业, 排查|隐患, 参加|人员
         tokens += [f"pre1={subject[0]}", f"pre2={subject[:2]}", f"suf1={subject[-1]}", f"suf2={subject[-2:]}"]
         if m:

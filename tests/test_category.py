@@ -47,6 +47,19 @@ from pipeline.extraction.category import CATEGORIES, context_of, rule_category
     ("紧急转移安置受灾群众", "other"),
     ("避险转移", "other"),
     ("受灾人口", "accident"),
+    # shapes of the real documents of corpora/dev/ (SPEC §6, §8): traffic enforcement counts, meeting
+    # attendance, per-head averages and economic indicators (rates: other), inventories of physical works
+    # (scope), people assigned (resource)
+    ("查获酒后驾驶违法行为", "enforcement"),
+    ("醉驾", "enforcement"),
+    ("单位及其负责同志到会", "meeting"),
+    ("人均带队督导", "other"),
+    ("平均每次督导发现问题和隐患", "other"),
+    ("人均社会消费品零售总额", "other"),
+    ("固定资产投资指标", "other"),
+    ("全镇松干堤防", "scope"),
+    ("中小型水库", "scope"),
+    ("大进村、铜盘村、联合村、合群村基干民兵", "resource"),
 ])
 def test_category_rules(subject, expected):
     assert rule_category(subject) == expected
@@ -266,3 +279,47 @@ def test_category_of_every_extracted_percentage_is_other():
               if m.unit in ("%", "‰", "个百分点")]
     assert len(shares) >= 5
     assert {m.category for m in shares} == {"other"}
+
+
+def test_category_features_read_the_raws_cues_and_a_count_per_occasion():
+    """Where the subject is a shorter span than the count's words, the cues of the raw are features of their own
+    (text of corpora/dev/407: 20多个单位及其负责同志到会 counts a meeting's attendance, its subject only 单位);
+    a count followed by /队次 is an average per occasion, a rate (text of corpora/dev/312: 5.2个/队次)."""
+    raw = "20多个单位及其负责同志到会"
+    text = "县安监局等" + raw + "。"
+    i = text.index(raw)
+    tokens = learned.features("单位", context_of(text, i, i + len(raw)), "个", raw=raw)["tokens"].split()
+    assert "raw_strong=meeting" in tokens and "subj_weak=scope" in tokens
+    assert "raw_strong=meeting" not in learned.features(raw, "\x1f", "个", raw=raw)["tokens"].split()  # not twice
+    text = "平均发现隐患问题较多的支队是**(5.2个/队次)、**(3.5个/队次)"
+    i = text.index("5.2个")
+    assert "per_unit" in learned.features("支队", context_of(text, i, i + 4), "个")["tokens"].split()
+    i = text.index("3.5个")
+    assert "per_unit" not in learned.features("支队", context_of(text, i - 2, i), "个")["tokens"].split()
+
+
+def test_category_counts_per_head_or_per_occasion_are_other():
+    """SPEC §8: rates are ``other``; a count per head or per occasion is one, whatever the model says (text of
+    corpora/dev/312: 人均带队督导17.3次, 平均每次督导发现问题和隐患2.6处, **(5.2个/队次))."""
+    assert learned.share_rule("inspection", "次", "人均带队督导") == "other"
+    assert learned.share_rule("hazard", "处", "平均每次督导发现问题和隐患") == "other"
+    text = "平均发现隐患问题较多的支队是**(5.2个/队次)、**(3.5个/队次)"
+    i = text.index("5.2个")
+    assert learned.share_rule("scope", "个", "支队", context_of(text, i, i + 4), "5.2个") == "other"
+    # an average staffing level is not a rate; nor is a count followed by other words
+    assert learned.share_rule("resource", "人", "乡镇应急管理办公室专职人员平均不足") == "resource"
+    assert learned.share_rule("hazard", "处", "发现问题和隐患", "\x1f,整改率为82.3%") == "hazard"
+
+
+def test_category_features_mark_a_meetings_attendance():
+    """Those a meeting gathered (召开…会议,…共57人参加) are the meeting's count (SPEC §6: meeting), not resource
+    (text of corpora/dev/416); 参加 without a meeting in the sentence (参加培训) is not marked."""
+    raw = "全体机关干部和驻村工作队成员共计57人"
+    text = "3月25日,迎丰镇召开清明节前夕安全生产工作部署会议," + raw + "参加。"
+    i = text.index(raw)
+    ctx = context_of(text, i, i + len(raw))
+    assert "attend_meeting" in learned.features("机关干部和驻村工作队成员", ctx, "人", raw=raw)["tokens"].split()
+    text = "举办应急管理培训班2期," + raw + "参加。"
+    i = text.index(raw)
+    ctx = context_of(text, i, i + len(raw))
+    assert "attend_meeting" not in learned.features("机关干部和驻村工作队成员", ctx, "人", raw=raw)["tokens"].split()

@@ -50,6 +50,9 @@ _NB_END = re.compile(r"[。!?！？\n;；]")  # what ends an enumeration of metr
 _CLAUSE_END = re.compile(r"[。!?！？\n,，;；:：]")  # the words before a metric within its clause
 UNKNOWN = ("unk", "unk")  # the neighbours' categories in the first pass
 _SHARES = ("%", "‰", "个百分点", "百分点")
+_PER = re.compile(r"\s*[/／]\s*[\u4e00-\u9fff]")  # right after a count: 个/队次, 元/人
+_PER_WORDS = re.compile(r"人均|平均每次|户均")  # a count per head or per occasion (SPEC §8: a rate)
+_ATTEND = re.compile(r"参加|到会|参会|与会|出席|列席")  # the people or units a meeting gathered
 _DIGITS = re.compile(r"[0-9０-９.,xX*]+")  # a raw's number (masked or not): its words are what the model reads
 
 # the class of a measure word (SPEC §6): people, places and units, cases, occasions, items, money,
@@ -261,11 +264,22 @@ def _parts(subject: str, context: str = "", unit: str | None = None, headings: t
     tokens += [f"head_{role}={cat}" for _, cat, role in cue_hits(head)]
     tokens += [f"sent_{role}={cat}" for _, cat, role in cue_hits(sentence_before(context))]
     tokens += [f"after_{role}={cat}" for _, cat, role in cue_hits(after[:12])]
+    if raw and raw != subject:  # the count's own words where the subject is a shorter span (…单位及其负责同志到会)
+        tokens += [f"raw_{role}={cat}" for _, cat, role in cue_hits(raw)]
+    # the people or units a meeting gathered (召开…会议,…共86人参加会议): a meeting's count, not resource or scope
+    # (14 of the 15 gold metrics of this shape)
+    stop_at = _CLAUSE_END.search(after)
+    if (_ATTEND.search(raw or "") or _ATTEND.search(after[:stop_at.start()] if stop_at else after[:12])) and any(
+            cat == "meeting" for _, cat, _ in cue_hits(sentence_before(context) + (raw or ""))):
+        tokens.append("attend_meeting")
     decided = decide(subject)
     tokens.append(f"subj_decides={decided or 'none'}")
     if unit in _SHARES:
         tokens.append("share")
-    tokens.append(f"uclass={UNIT_CLASS.get(unit or '', 'unk')}")
+    uclass = UNIT_CLASS.get(unit or '', 'unk')
+    tokens.append(f"uclass={uclass}")
+    if _PER.match(after):  # 5.2个/队次: a count per occasion is a rate (SPEC §8: other)
+        tokens.append("per_unit")
     if subject:  # the verb comes first and the counted noun last: 检查|企业, 排查|隐患, 参加|人员
         tokens += [f"pre1={subject[0]}", f"pre2={subject[:2]}", f"suf1={subject[-1]}", f"suf2={subject[-2:]}"]
         if m:
@@ -395,13 +409,25 @@ def _fit_pipeline(pipe, X, y):
 def predict(model, subject: str, context: str = "", unit: str | None = None,
             headings: tuple[str, ...] = (), doc_type: str | None = None) -> str:
     """The fitted model's category of one metric (its neighbours unknown)."""
-    return share_rule(str(model.predict([features(subject, context, unit, UNKNOWN, headings, doc_type)])[0]), unit)
+    return share_rule(str(model.predict([features(subject, context, unit, UNKNOWN, headings, doc_type)])[0]), unit,
+                      subject, context)
 
 
-def share_rule(category: str, unit: str | None) -> str:
+def share_rule(category: str, unit: str | None, subject: str = "", context: str = "", raw: str = "") -> str:
     """SPEC §8: percentages, shares and rates are ``other`` (all 552 gold metrics in % or ‰ are), whatever the
-    model says of the words around them."""
-    return "other" if unit in _SHARES else category
+    model says of the words around them; so is a count per head or per occasion (人均带队督导17.3次,
+    平均每次督导发现问题和隐患2.6处, 5.2个/队次: all 16 such gold metrics are, 8 of them in corpora/dev/)."""
+    if unit in _SHARES or is_per_count(subject, context, raw):
+        return "other"
+    return category
+
+
+def is_per_count(subject: str = "", context: str = "", raw: str = "") -> bool:
+    """Whether a count is an average per head or per occasion: 人均…, 平均每次…, 户均… in its words, or a
+    ``/`` and a measure word right after it (5.2个/队次)."""
+    if _PER_WORDS.search(subject or "") or _PER_WORDS.search(raw or ""):
+        return True
+    return bool(context) and bool(_PER.match(context.partition(SEP)[2]))
 
 
 def predict_many(model, items: list[tuple[str, str, str | None]],
@@ -431,7 +457,7 @@ def predict_many(model, items: list[tuple[str, str, str | None]],
         if links:
             nbs = [(first[p] if p is not None else "none", first[q] if q is not None else "none") for p, q in links]
             first = [str(c) for c in model.predict(rows(nbs))]
-    return [share_rule(c, u) for c, (_, _, u) in zip(first, items)]
+    return [share_rule(c, u, s, x, r) for c, (s, x, u), r in zip(first, items, raws)]
 
 
 # -- the trainer ---------------------------------------------------------------------------------------
@@ -568,7 +594,8 @@ def _fit_two_pass(exs: list[dict], c: float = C):
 def _predict_two_pass(model, exs: list[dict]) -> list[str]:
     first = [str(p) for p in model.predict(_X(exs))]
     cats = {e["key"]: p for e, p in zip(exs, first)}
-    return [share_rule(str(p), e.get("unit")) for p, e in zip(model.predict(_X(exs, _nb_tokens(exs, cats))), exs)]
+    return [share_rule(str(p), e.get("unit"), e["subject"], e["context"], e.get("raw") or "")
+            for p, e in zip(model.predict(_X(exs, _nb_tokens(exs, cats))), exs)]
 
 
 def cross_validate(exs: list[dict], n_splits: int = 5, c: float = C) -> dict:

@@ -36,6 +36,33 @@ def _old_body_forms(first: str, head: str) -> re.Pattern:
     return re.compile(rf"(?:(?<=[省市区县镇乡各])|(?<![{_HAN[1:-1]})）])){re.escape(first)}{_HAN}{{0,10}}?{head}")
 
 
+def _compiled_body_forms(first: str, head: str) -> re.Pattern:
+    """The pattern as body_forms compiled it per first character until part 9 (lookbehinds after ``first``)."""
+    lit = re.escape(first)
+    return re.compile(rf"{lit}(?:(?<=[省市区县镇乡各]{lit})|(?<![{_HAN[1:-1]})）]{lit})){_HAN}{{0,10}}?{head}")
+
+
+def test_body_forms_as_the_pattern_compiled_per_first_character():
+    """body_forms finds ``first`` by str.find and matches one pattern per head there: the per-character pattern's
+    matches (spans and words), on corpus texts and on random strings of levels, brackets, Han and other characters."""
+    import random
+
+    texts = _texts(300)
+    rnd = random.Random(11)
+    pieces = [*"防汛指挥部委员会市县各安)）(（a1。，\n森", "指挥部", "委员会", "防汛", "安委"]
+    texts += ["".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 20))) for _ in range(3000)]
+    found = 0
+    for head in ("指挥部", "委员会"):
+        for first in ["防", "安", "森", "市", "各", "指", "委", ")", "（", ".", "A", "\n", "部"]:
+            new, old = nu.body_forms(first, head), _compiled_body_forms(first, head)
+            for text in texts:
+                a = [(m.span(), m.group()) for m in new.finditer(text)]
+                assert a == [(m.span(), m.group()) for m in old.finditer(text)], (first, head, text[:40])
+                found += len(a)
+    assert found > 300
+    assert nu._body_tail("指挥部") is nu._body_tail("指挥部")  # one pattern per head, none per first character
+
+
 def test_body_forms_match_where_the_old_pattern_matched():
     texts = _texts()
     assert len(texts) > 400

@@ -29,6 +29,7 @@ from collections import Counter
 from functools import lru_cache
 from importlib import resources
 
+from ..literals import trie_alternation
 from .match import jaccard, norm
 
 NAME = "metric_category"
@@ -89,8 +90,8 @@ def _cues() -> tuple[list[tuple[str, str, str]], re.Pattern]:
             if cue and cue not in seen:
                 seen.add(cue)
                 rows.append((cue, cat, role))
-    alternation = "|".join(re.escape(c) for c, _, _ in sorted(rows, key=lambda r: -len(r[0])))
-    return rows, re.compile(alternation)
+    # the longest-first alternation of the cues, written as a trie (the same matches, fewer steps per position)
+    return rows, re.compile(trie_alternation(c for c, _, _ in rows))
 
 
 @lru_cache(maxsize=1)

@@ -14,6 +14,8 @@ from collections import Counter
 from functools import lru_cache
 from importlib import resources
 
+from ..literals import trie_alternation
+
 GENERAL = "综合"
 
 
@@ -44,8 +46,8 @@ def _matcher() -> tuple[re.Pattern, dict[str, str]]:
     for domain, cues in _rows().items():
         for c in cues:
             cue_domain.setdefault(c, domain)
-    alternation = "|".join(re.escape(c) for c in sorted(cue_domain, key=lambda c: (-len(c), c)))
-    return re.compile(alternation), cue_domain
+    # the longest-first alternation of the cues, written as a trie (the same matches, fewer steps per position)
+    return re.compile(trie_alternation(cue_domain)), cue_domain
 
 
 def cue_counts(text: str | None) -> Counter:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -426,17 +427,47 @@ def _abbreviation(name: str, rest: str) -> str:
     return core
 
 
-@lru_cache(maxsize=256)
-def body_forms(first: str, head: str) -> re.Pattern:
+class _BodyForms:
+    """:func:`body_forms`'s matcher: ``finditer`` as the compiled pattern of one ``first`` character would give."""
+
+    __slots__ = ("first", "rx")
+
+    def __init__(self, first: str, rx: re.Pattern):
+        self.first, self.rx = first, rx
+
+    def finditer(self, text: str) -> Iterator[re.Match]:
+        first, match = self.first, self.rx.match
+        i = text.find(first)
+        while i >= 0:
+            m = match(text, i)
+            if m is None:
+                i = text.find(first, i + 1)
+            else:
+                yield m
+                i = text.find(first, m.end())
+
+
+@lru_cache(maxsize=None)
+def _body_tail(head: str) -> re.Pattern:
+    """The pattern of :func:`body_forms` with any one character for ``first``: matched only where ``first`` stands.
+    One per head (指挥部, 委员会): compiling a pattern per first character cost about 3 ms each (its Han classes), paid
+    by every new abbreviation a process meets."""
+    return re.compile(rf".(?:(?<=[省市区县镇乡各].)|(?<![{_HAN[1:-1]})）].)){_HAN}{{0,10}}?{head}", re.S)
+
+
+def body_forms(first: str, head: str) -> _BodyForms:
     """The written forms of a body whose abbreviation starts with ``first`` and whose name ends in ``head``:
     ``first``, then at most ten Han characters, then ``head``, where ``first`` follows a level (省市区县镇乡), 各, or
     anything but a Han character or a closing bracket (not a body named inside a longer name).
 
-    The lookbehinds stand after ``first`` (they look back over it), so the pattern opens with a literal and the
-    scan jumps from one ``first`` to the next; written before it, every position of the text was tried (the
-    same matches, ten times slower on a long document: tests/test_speed_paths.py)."""
-    lit = re.escape(first)
-    return re.compile(rf"{lit}(?:(?<=[省市区县镇乡各]{lit})|(?<![{_HAN[1:-1]})）]{lit})){_HAN}{{0,10}}?{head}")
+    ``finditer`` jumps from one ``first`` to the next (``str.find``) and matches the head's pattern there, whose
+    lookbehinds look back over ``first``: the matches of ``re.compile(rf"{first}(?:(?<=[省市区县镇乡各]{first})|
+    (?<![HAN)）]{first})){HAN}{{0,10}}?{head}").finditer`` (tests/test_speed_paths.py), without a pattern compiled
+    per first character; written with the lookbehinds before ``first``, every position of the text was tried (the
+    same matches, ten times slower on a long document)."""
+    if len(first) != 1:
+        raise ValueError("body_forms takes the abbreviation's first character")
+    return _BodyForms(first, _body_tail(head))
 
 
 def document_form(name: str, canon: str, text: str) -> str:

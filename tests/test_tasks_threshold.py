@@ -63,3 +63,20 @@ def test_the_threshold_keeps_the_tasks_of_real_documents():
     for i, e in enumerate(written):
         by_w[e["doc"]].append(i)
     assert _best(written, dict(by_w), probs[: len(written)]) > 0.35
+
+
+def test_the_candidates_of_real_documents_weigh_more_in_the_fits():
+    """Where the real documents' annotators and the written documents' disagree on a shape (a preamble's decision: the
+    whole sentence in dev/, the clause from 县政府决定 on in the written ones), the real ones are what taskdb is judged
+    on: their candidates weigh REAL_WEIGHT in the fits, the others 1."""
+    exs, _, _ = _corpus(3, 2)
+    w = lt.sample_weights(exs)
+    assert w == [1.0] * 6 + [lt.REAL_WEIGHT] * 4 and lt.REAL_WEIGHT > 1.0
+    # a shape the written documents call no task and the real ones a task (and another the other way round, so that
+    # each class weighs as much in both fits): weighted, the real documents' reading of the shape wins
+    X = [{"a": 1.0}] * 3 + [{"b": 1.0}] * 3 + [{"a": 1.0}] * 2 + [{"b": 1.0}] * 2
+    y = np.array([0, 0, 0, 1, 1, 1, 1, 1, 0, 0])
+    real = [1.0] * 6 + [lt.REAL_WEIGHT] * 4
+    plain = lt._pipeline().fit(X, y).predict_proba([{"a": 1.0}])[0, 1]
+    weighted = lt._pipeline().fit(X, y, clf__sample_weight=real).predict_proba([{"a": 1.0}])[0, 1]
+    assert plain < 0.5 < weighted

@@ -36,6 +36,10 @@ THRESHOLDS = tuple(round(0.1 + 0.05 * i, 2) for i in range(15))  # 0.10 … 0.80
 # the written ones' near 0.45). The threshold (and the first stage's cut) are chosen for both: by the mean of
 # the F1 over all documents and the F1 over the real ones (:func:`objective`).
 REAL_FOLDERS = ("dev",)
+# the weight of a real document's candidates in the fits (the others weigh 1): the 76 real documents are a tenth of the
+# corpus, and where their annotators and the written documents' disagree on a shape, the real ones are what taskdb is
+# judged on (grouped CV, session 21: 1 → 3 raised the real documents' F1 0.785 → 0.790, all documents' 0.9315 → 0.9317)
+REAL_WEIGHT = 3.0
 
 # 要 and 应 as "must", not inside 主要, 重要, 要求, 要点, 应急, 响应, 相应 (应急 alone opened 1,190 of the corpus's candidates
 # as if they said who must act: 区应急管理局联合…举办了…)
@@ -899,6 +903,7 @@ def cross_validate(exs: list[dict], n_folds: int = N_FOLDS) -> dict:
 
     groups = np.array([e["group"] for e in exs])
     y = np.array([e["label"] for e in exs])
+    sw = np.array(sample_weights(exs))
     n_folds = max(2, min(n_folds, len(set(groups))))
     probs = np.zeros(len(exs))
     quick = np.ones(len(exs))  # the first stage's out-of-fold probabilities
@@ -907,9 +912,9 @@ def cross_validate(exs: list[dict], n_folds: int = N_FOLDS) -> dict:
     for train, test in fold_split([e["group"] for e in exs], n_folds):
         if len(set(y[train])) < 2:
             continue
-        pipe = _pipeline().fit([X[i] for i in train], y[train])
+        pipe = _pipeline().fit([X[i] for i in train], y[train], clf__sample_weight=sw[train])
         probs[test] = pipe.predict_proba([X[i] for i in test])[:, 1]
-        first = _first_pipeline().fit([Q[i] for i in train], y[train])
+        first = _first_pipeline().fit([Q[i] for i in train], y[train], clf__sample_weight=sw[train])
         quick[test] = first.predict_proba([Q[i] for i in test])[:, 1]
     by_doc: dict[str, list[int]] = defaultdict(list)
     for i, e in enumerate(exs):
@@ -938,6 +943,11 @@ def cross_validate(exs: list[dict], n_folds: int = N_FOLDS) -> dict:
             "model": first["prf"] if first["cut"] > 0.0 else per_threshold[best],
             "rules": _prf(*rules["all"]), "per_genre": {k: _prf(*v) for k, v in sorted(genre.items())},
             "per_folder": {k: {"model": _prf(*model[k]), "rules": _prf(*rules[k])} for k in sorted(model)}}
+
+
+def sample_weights(exs: list[dict]) -> list[float]:
+    """Each example's weight in the fits: :data:`REAL_WEIGHT` for a real document's candidates, 1 for the others."""
+    return [REAL_WEIGHT if is_real(e["doc"]) else 1.0 for e in exs]
 
 
 def is_real(source: str) -> bool:
@@ -1050,11 +1060,12 @@ def fit(exs: list[dict], cv: bool = True):  # noqa: ARG001 - see below: the thre
     # the threshold is part of the model: it is chosen by grouped CV even inside a fold (``cv=False``), so
     # that ``taskdb eval --cv`` measures the procedure that made the shipped model (five small fits)
     cv = cross_validate(exs)
-    pipe = _pipeline().fit([features(e["info"]) for e in exs], y)
+    sw = sample_weights(exs)
+    pipe = _pipeline().fit([features(e["info"]) for e in exs], y, clf__sample_weight=sw)
     model = {"pipeline": pipe, "threshold": cv["threshold"]}
     cut = cv["first_stage"]["cut"]
     if cut > 0.0:
-        model["first_stage"] = _first_pipeline().fit([quick_features(e["info"]) for e in exs], y)
+        model["first_stage"] = _first_pipeline().fit([quick_features(e["info"]) for e in exs], y, clf__sample_weight=sw)
         model["first_cut"] = cut
     meta = {"threshold": cv["threshold"], "first_cut": cut, "first_dropped_cv": cv["first_stage"]["dropped"], "cv_tasks_f1": cv["model"]["f1"], "cv_tasks_p": cv["model"]["p"],
             "cv_tasks_r": cv["model"]["r"], "cv_rules_tasks_f1": cv["rules"]["f1"], "cv": cv,
@@ -1127,7 +1138,9 @@ does (cut off: the item stays a task, SPEC §8), in the first stage too.
 
 ## Model
 
-`DictVectorizer` + `LogisticRegression(C=0.5, class_weight="balanced")` (C and weighting chosen among 0.1–2, balanced or not, by the same grouped CV); the tasks of a document are the
+`DictVectorizer` + `LogisticRegression(C=0.5, class_weight="balanced")` (C and weighting chosen among 0.1–2, balanced or not, by the same grouped CV),
+each candidate of a re-created real document ({', '.join(REAL_FOLDERS)}/) weighing {REAL_WEIGHT:g} in the fits, the others 1 (the real documents are
+what taskdb is judged on, and a tenth of the corpus); the tasks of a document are the
 non-overlapping candidates with probability ≥ {meta['threshold']} whose margins over the threshold sum highest (a paragraph
 and its sentences: the sentences when together they are worth more; the greedy choice of the most probable span first
 took the paragraph: grouped CV 0.923 → 0.924, R 0.921 → 0.926).

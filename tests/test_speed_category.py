@@ -18,8 +18,8 @@ import pytest
 
 from pipeline import learn
 from pipeline.learn import category, linear
-from pipeline.learn.category import (_CLAUSE_END, _DIGITS, _HEAD_SPLIT, _SHARES, SEP, UNIT_CLASS, UNKNOWN, cue_hits,
-                                     decide, rule_category, sentence_before, share_rule)
+from pipeline.learn.category import (_ATTEND, _CLAUSE_END, _DIGITS, _HEAD_SPLIT, _PER, _SHARES, SEP, UNIT_CLASS,
+                                     UNKNOWN, cue_hits, decide, rule_category, sentence_before, share_rule)
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = ROOT / "corpora"
@@ -45,11 +45,19 @@ def _old_features(subject: str, context: str = "", unit: str | None = None,
     tokens += [f"head_{role}={cat}" for _, cat, role in cue_hits(head)]
     tokens += [f"sent_{role}={cat}" for _, cat, role in cue_hits(sentence_before(context))]
     tokens += [f"after_{role}={cat}" for _, cat, role in cue_hits(after[:12])]
+    if raw and raw != subject:
+        tokens += [f"raw_{role}={cat}" for _, cat, role in cue_hits(raw)]
+    stop_at = _CLAUSE_END.search(after)
+    if (_ATTEND.search(raw or "") or _ATTEND.search(after[:stop_at.start()] if stop_at else after[:12])) and any(
+            cat == "meeting" for _, cat, _ in cue_hits(sentence_before(context) + (raw or ""))):
+        tokens.append("attend_meeting")
     decided = decide(subject)
     tokens.append(f"subj_decides={decided or 'none'}")
     if unit in _SHARES:
         tokens.append("share")
     tokens.append(f"uclass={UNIT_CLASS.get(unit or '', 'unk')}")
+    if _PER.match(after):
+        tokens.append("per_unit")
     if subject:  # the verb comes first and the counted noun last: 检查|企业, 排查|隐患, 参加|人员
         tokens += [f"pre1={subject[0]}", f"pre2={subject[:2]}", f"suf1={subject[-1]}", f"suf2={subject[-2:]}"]
         if m:
@@ -156,9 +164,9 @@ def test_predict_many_as_two_passes_of_old_features():
         first = [str(c) for c in model.predict([_old_features(s, c, u, UNKNOWN, h, doc.doc_type, r)
                                                 for (s, c, u), h, r in zip(items, heads, raws)])]
         nbs = [(first[p] if p is not None else "none", first[q] if q is not None else "none") for p, q in links]
-        old = [share_rule(str(c), u) for c, (_, _, u) in zip(
+        old = [share_rule(str(p), u, s, c, r) for p, (s, c, u), r in zip(
             model.predict([_old_features(s, c, u, nb, h, doc.doc_type, r)
-                           for (s, c, u), nb, h, r in zip(items, nbs, heads, raws)]), items)]
+                           for (s, c, u), nb, h, r in zip(items, nbs, heads, raws)]), items, raws)]
         assert new == old
         compared += len(items)
     assert compared > 300

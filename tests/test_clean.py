@@ -23,6 +23,8 @@ def step(fn, text):
      "1.隐患整治\n（1）" + "甲" * 20 + "，" + "乙" * 20 + "，整改完成前一律停产停业。\n2.风险管控"),
     # a shorter line before a counter whose line is the last character or two of the cut word
     (S.join_page_chunks, "（三）深化阶段（全年）。聚焦共性难\n4、题，逐项攻坚。", "（三）深化阶段（全年）。聚焦共性难题，逐项攻坚。"),
+    # a counter after item n-1 written in another marker: the list did not change its style, a page was cut
+    (S.join_page_chunks, "三、步骤\n1.企业自查。各单位要对照行业隐患排\n2、查标准开展自查。", "三、步骤\n1.企业自查。各单位要对照行业隐患排查标准开展自查。"),
     # hidden-text notices
     (S.remove_hidden_notices, "冬。\n---此处隐藏4896字,下载后查看---\n一是", "冬。\n\n一是"),
     (S.remove_hidden_notices, "---此处隐藏:5620字---", ""),

@@ -1007,6 +1007,8 @@ def _page_cut(lines: list[str], i: int, n: int) -> bool:
     # a word's last one or two characters before the sentence's punctuation (…聚焦共性难\n4、题，) end a cut word
     # after a shorter line too: no list item is two characters long
     short_cut = bool(re.match(rf"\d{{1,3}}、[{CJK}]{{1,2}}[，。；、“”\"]", lines[i]))
+    # or when the line before is item n-1 in another marker (1.企业自查。…要对照行业隐患排\n2、查标准…): a list keeps its style
+    short_cut = short_cut or re.match(rf"{n - 1}[.．)）](?!\d)", prev) is not None
     if n < 2 or len(prev) < (10 if short_cut else 30) or not re.search(f"[{CJK}]$", prev):
         return False
     if _OUTLINE_HEADING.match(prev) and "。" not in prev and not (len(prev) >= 40 and re.search("[，,；;]", prev)):

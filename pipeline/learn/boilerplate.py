@@ -170,7 +170,21 @@ WIDGET_KINDS = {
                             r"^(?:pre|prev|previous|next)\s*[:：]", re.I),
     # a pager: 共2页：上一页 1 2 下一页, 首页 上一页 1 2 3 下一页 尾页 (a line of nothing but pager words and numbers)
     "pager": re.compile(r"^(?=.*(?:上一页|下一页|尾页|末页))(?:(?:共\s*\d+\s*页|第\s*\d+\s*页|上一页|下一页|首页|尾页|末页|"
-                        r"跳转|转到|\d{1,3}|[:：/|,，<>«»…]+)\s*){2,}$"),
+                        r"跳转|转到|[\[【(（]?\s*\d{1,3}\s*[\]】)）]?|[:：/|,，<>«»…]+)\s*){2,}$|"
+                        # a long text split over pages: 内容较长，请翻页继续阅读, 本文共3页，点击下一页继续阅读
+                        r"^.{0,12}(?:内容|文章|全文|篇幅)(?:较长|过长|太长)[,，]?\s*(?:请|可)?(?:点击)?(?:翻页|分页|下一页)(?:继续)?(?:阅读|浏览|查看)"),
+    # a newspaper page's masthead and its jump notes: 江城日报 2014年06月04日 星期三 (第3版), (下转第三版), 上接第一版
+    "newspaper": re.compile(rf"^[《<]?[{_CJK}]{{2,14}}(?:日报|晚报|时报|早报|晨报|商报|导报|法制报|青年报|农民报)[》>]?\s*[,，|]?\s*"
+                            rf"(?:第?\s*[A-Z\d]{{1,3}}\s*版\s*)?{_STAMP}\s*(?:(?:星期|周)[一二三四五六日天])?\s*"
+                            r"(?:[,，|]?\s*第?\s*[A-Z\d]{1,3}\s*版(?:\s*[:：]?\s*[\u4e00-\u9fff]{0,8})?)?$|"
+                            rf"^{_STAMP}\s*(?:(?:星期|周)[一二三四五六日天])?\s*[《<]?[{_CJK}]{{2,14}}(?:日报|晚报|时报|早报|晨报|商报|导报|法制报|青年报|农民报)[》>]?$|"
+                            # the page's number and name (第03版：要闻, A3版 综合新闻, 版次：A03)
+                            rf"^第?\s*[A-Z]?\d{{1,2}}\s*版\s*[:：]?\s*[{_CJK}]{{0,8}}$|^版(?:次|面|号)\s*[:：]\s*第?\s*[A-Z]?[\d一二三四五六七八九十]{{1,3}}\s*版?$|"
+                            r"^[(（【\[]?\s*(?:下|上)?(?:转|接|紧接|续)(?:第|至|自)?\s*[一二三四五六七八九十\dA-Z]{1,3}\s*版\s*[)）】\]]?$"),
+    # a poster's remark above what it shares (a forum's or a group's): 刚整理出来的，…供各位参考，觉得有用的顶一下; 转一下，供各地参考
+    "poster_remark": re.compile(r"顶一下|帮顶|顶起来|楼主(?:辛苦|威武|好人)|(?:感谢|谢谢|多谢)楼主|有用的?(?:朋友|话|同行|同仁)?(?:请|就|可以)?(?:顶|点赞|收藏|点个赞)|刚整理(?:出来|好)?的|"
+                                r"拿走不谢|需要的(?:朋友|同行|同仁)?(?:自取|拿去|可以下载)|"
+                                r"^(?:转|转发|转载|分享|发)(?:一下|一个|个|给大家|给各位)[,，。!！~\s]*(?:供|给|请|大家|各位|仅供)?"),
     # WeChat article widgets: 阅读原文, 阅读 2318 在看 17, 点赞, 赞赏, 长按识别二维码, 关注公众号, 写留言
     "wechat": re.compile(r"^(?:(?:阅读原文|在看|点赞|赞赏|喜欢作者|写留言|留言|精选留言|分享|收藏|转发|赞|知道了|取消|允许|"
                          r"已赞|发表|(?:阅读|在看|点赞|赞|分享|推荐)\s*\d+(?:\.\d+)?\s*[万wW+]*)[\s,，|·]*){1,6}$|"
@@ -181,6 +195,8 @@ WIDGET_KINDS = {
                          # the byline (原创 X市应急管理局 X应急 2020-03-28 18:30; the cleaner has dropped the spaces between names)
                          rf"^(?:原创|转载)\s*{_NAME}(?:\s*{_NAME}){{0,2}}\s*{_STAMP}(?:\s*\d{{1,2}}:\d\d)?"
                          rf"(?:\s*(?:发表于|发布于)?\s*[{_CJK}]{{0,8}})?\s*$"),
+    # a tab or a pop-up with its close mark (打安镇 X, 政策解读 ×)
+    "tab_close": re.compile(rf"^[{_CJK}A-Za-z·]{{2,20}}\s+[×✕✖╳]$|^[{_CJK}]{{1,16}}(?:镇|乡|街道|县|市|区|局|委|办|中心|政府|网)\s+[Xx]$"),
     # a site's date widget, after its name or alone: 今天是：2017年5月12日 星期五, 2024年3月2日 星期六 农历…
     "today": re.compile(rf"^(?:[{_CJK}A-Za-z]{{2,20}}?\s*)?(?:今天是|今日是?|当前日期|当前时间)\s*[:：]?\s*{_STAMP}\s*"
                         rf"(?:星期|周)[一二三四五六日天](?:\s*农历.{{0,12}})?$|^{_STAMP}\s*(?:星期|周)[一二三四五六日天]\s*农历.{{0,12}}$"),
@@ -241,6 +257,9 @@ WIDGET_KINDS = {
     # the document-sharing and essay sites' blurbs: 小编为大家整理的…, 网客范文小编这次为您整理了…, 下载前请…, 写作神器
     "essay_site": re.compile(r"小编(?:这次|为您|为大家|精心|特意|整理|收集)|为(?:您|大家)(?:精心)?(?:整理|收集|搜集)(?:了|的)|"
                              r"写作神器|立即了解|放心下载|下载前请|在线预览时|预览(?:时|后)可能|文档(?:在线)?预览|"
+                             # a writing site's lead-in: 导读：本文是一篇关于…的范文，欢迎阅读参考; 希望对您有所帮助
+                             r"^[【\[]?导读[】\]]?\s*[:：]?\s*(?:本文|这是|以下)|(?:本文|这)是一篇(?:关于)?.{0,60}的(?:范文|文章|文档|参考)|"
+                             r"欢迎(?:阅读|大家|您)?(?:参考|借鉴|阅读)(?:与?(?:收藏|分享))?[,，。!！]*$|希望(?:对|能对|可以对|能够对)(?:您|你)(?:有所)?(?:帮助|启发)|"
                              # a writing site's name in its slogan (X公文网,让我们一起…)
                              r"^[0-9A-Za-z\u4e00-\u9fff]{0,4}(?:公文|范文|文秘|写作|文档|作文)(?:网|库|站|吧)(?!站)[,，!！\s].{0,30}$"),
     # a visitor counter: 您是第 0012345 位访问者, 你是本站第1234位访客
@@ -253,9 +272,9 @@ WIDGET_KINDS = {
                               r"(?:简报|通报|公报|动态|快报|专报|汇编|文件|报告|方案|要点|总结|通知|计划|局|委员会|政府|办公室|指挥部)"
                               r"[\s|]*第\s*\d{1,4}\s*页$"),
 }
-_WIDGET_MAX = {"essay_site": 300, "photo": 120, "editor": 80, "file_link": 100, "footer": 120, "preview": 80, "tags": 100,
+_WIDGET_MAX = {"poster_remark": 80, "essay_site": 300, "photo": 120, "editor": 80, "file_link": 100, "footer": 120, "preview": 80, "tags": 100,
                "file_meta": 120}
-_WIDGET_SENTENCE = {"essay_site", "photo", "comments", "style", "preview"}  # kinds that may hold 。 or ; (a caption, a blurb, a rule)
+_WIDGET_SENTENCE = {"essay_site", "photo", "comments", "style", "preview", "poster_remark", "pager"}  # kinds that may hold 。 or ; (a caption, a blurb, a rule)
 
 
 def widget_kind(line: str) -> str | None:
@@ -339,6 +358,15 @@ def header_lines(lines: list[str]) -> set[int]:
     WeChat byline: ``原创 岭北市应急管理局 岭北应急 2020-03-28 18:30``). ``lines``: the document's lines, blank
     ones included; a title-like or dated line is never a name."""
     idx = [i for i, s in enumerate(lines) if s.strip()]
+    # the site's top chrome may stand above its name (中国政府网 | 重庆市人民政府网 |注册 / 江津区规划和自然资源局 / 您当前的位置:…):
+    # the name then needs chrome right below it too
+    lead = 0
+    while lead < min(len(idx), 6) and rule_chrome(lines[idx[lead]].strip()):
+        lead += 1
+    # whatever stands above it, a name right above the site's breadcrumb is the site's (a letterhead is below it)
+    crumbed = {i for i, j in zip(idx[:5], idx[1:6]) if _NAME_LINE.match(lines[i].strip()) and _is_name(lines[i].strip())
+               and len(lines[j].strip()) <= 120 and _BREADCRUMB.match(lines[j].strip())}
+    idx = idx[lead:]
     below = [lines[j].strip() for j in idx[1:4] if rule_chrome(lines[j].strip())]
     run: list[int] = []
     for i in idx[:3]:
@@ -348,17 +376,23 @@ def header_lines(lines: list[str]) -> set[int]:
             any(re.search(rf"(?:^|\s){re.escape(s)}(?:\s|$)", b) for b in below)
             # or a short name right above a byline (安全青溪 / 青溪县应急管理局 2024-08-02 20:15)
             or (len(s) <= 8 and i + 1 < len(lines) and widget_kind(lines[i + 1].strip()) in ("byline", "wechat", "stamp")))
-        if not (_NAME_LINE.match(s) or named_below) or _TITLE_END.search(s) or s.startswith("关于") \
-                or _HEADLINE.match(s) or _ITEM.match(s) or rule_chrome(s):
+        if not (_NAME_LINE.match(s) or named_below) or not _is_name(s):
             break
         run.append(i)
     if not run:
-        return set()
+        return crumbed
     rest = idx[len(run):len(run) + 3]
     if rest and rule_chrome(lines[rest[0]].strip()):
-        return set(run)
+        return set(run) | crumbed
+    if lead:
+        return crumbed
     # a name that a chrome line below repeats (a WeChat byline), whatever stands between
-    return {i for i in run if any(lines[i].strip() in b for b in below)}
+    return {i for i in run if any(lines[i].strip() in b for b in below)} | crumbed
+
+
+def _is_name(s: str) -> bool:
+    """No title, heading or chrome line: what a name line of :func:`header_lines` may be."""
+    return not (_TITLE_END.search(s) or s.startswith("关于") or _HEADLINE.match(s) or _ITEM.match(s) or rule_chrome(s))
 
 
 _TOC_HEAD = re.compile(r"^\s*(?:目\s*[录錄]|提\s*[纲綱])(?:\s*/\s*(?:目\s*[录錄]|提\s*[纲綱]))?\s*[:：]?\s*[…\.·]*\s*$")

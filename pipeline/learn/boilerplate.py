@@ -113,6 +113,13 @@ _TITLE_END = re.compile(r"(?:工作动态|周报|快报|专报|通知|通报|方
 FARM_TAIL = re.compile(r"(?:范文|模板|范本|例文|大全)(?:\d{1,2}篇|[(（][^)）]{0,10}[)）])?$|"
                        r"[(（](?:(?:精选|通用|实用|优选|推荐|热门|最新|优秀|经典|完整|必备|汇总|合集)(?:\d{1,2}篇)?版?|\d{1,2}篇|"
                        r"(?:会员|VIP)专享|第\d{1,3}页)[)）]$|(?:方案|计划|总结|通知|报告|讲话|发言|要点|预案|稿)\s*\d{1,2}篇$")
+# the tail or mark a document-sharing site puts on a copy of the title (…要点（word版）, …要点(可编辑), 【精品】…要点,
+# …要点 - 道客巴巴, …要点_百度文库): with it, a line repeating the document's title is the site's
+_SITE_WORDS = r"(?:文库|文档|巴巴|豆丁网?|资料网?|范文网|文秘网|公文网|文档网|书屋|共享资料|docin|doc88)"
+DOC_SITE_TAIL = re.compile(r"[(（【\[]\s*(?:word|WORD|Word|doc|docx|DOC|DOCX|pdf|PDF)\s*版?\s*[)）】\]]$|"
+                           r"[(（【\[](?:可编辑|可编辑版|可修改|可下载|精编版?|完整版|最新版|高清版?|原创|精品|优质|免费)[)）】\]]$|"
+                           r"^[【\[](?:精品|优质|精选|推荐|最新|原创|免费|荐|VIP)[】\]]|"
+                           rf"\s*[-_|｜–—]\s*[\u4e00-\u9fff0-9A-Za-z]{{0,8}}{_SITE_WORDS}$")
 # listing titles joined on one line (县长安全生产讲话|安全生产工作会议讲话稿|…讲话范文, …方案_…方案范文)
 _JOIN_SPLIT = re.compile(r"\s*[|｜_]\s*")
 _DATE_ONLY = re.compile(r"^(?:(?:19|20)\d\d|[二〇○零0一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,2}\s*月"
@@ -179,11 +186,17 @@ WIDGET_KINDS = {
                             r"(?:[,，|]?\s*第?\s*[A-Z\d]{1,3}\s*版(?:\s*[:：]?\s*[\u4e00-\u9fff]{0,8})?)?$|"
                             rf"^{_STAMP}\s*(?:(?:星期|周)[一二三四五六日天])?\s*[《<]?[{_CJK}]{{2,14}}(?:日报|晚报|时报|早报|晨报|商报|导报|法制报|青年报|农民报)[》>]?$|"
                             # the page's number and name (第03版：要闻, A3版 综合新闻, 版次：A03)
-                            rf"^第?\s*[A-Z]?\d{{1,2}}\s*版\s*[:：]?\s*[{_CJK}]{{0,8}}$|^版(?:次|面|号)\s*[:：]\s*第?\s*[A-Z]?[\d一二三四五六七八九十]{{1,3}}\s*版?$|"
-                            r"^[(（【\[]?\s*(?:下|上)?(?:转|接|紧接|续)(?:第|至|自)?\s*[一二三四五六七八九十\dA-Z]{1,3}\s*版\s*[)）】\]]?$"),
+                            rf"^(?:{_STAMP}\s*(?:(?:星期|周)[一二三四五六日天])?\s*)?第?\s*[A-Z]?\d{{1,2}}\s*版\s*[:：]?\s*[{_CJK}]{{0,8}}(?:\s*(?:上一版|下一版))*$|^版(?:次|面|号)\s*[:：]\s*第?\s*[A-Z]?[\d一二三四五六七八九十]{{1,3}}\s*版?$|"
+                            r"^[(（【\[]?\s*(?:下|上)?(?:转|接|紧接|续)(?:第|至|自)?\s*[一二三四五六七八九十\dA-Z]{1,3}\s*版\s*[)）】\]]?$|"
+                            # the digital paper's controls and the page's editors (上一版 下一版, 本版编辑：李四)
+                            r"^(?:(?:上一版|下一版|上一期|下一期|版面导航|返回目录|返回版面|往期回顾|数字报|电子版|放大|缩小|默认)[\s|]*){2,6}$|"
+                            rf"^[(（]?本版(?:责任)?(?:编辑|责编|校对|美编|组版)\s*[:：]|^[{_CJK}]{{2,14}}(?:日报|晚报|时报|报)(?:数字报|电子版|多媒体数字报)$|"
+                            # the paper's byline: 本报记者 张三 通讯员 李四, ■本报讯 记者 张三
+                            rf"^[■□●◆▲\s]*(?:(?:本报|本台|本刊)(?:讯)?\s*(?:(?:特约|见习)?记者|通讯员)\s*|(?:(?:特约|见习)?记者|通讯员)\s+)[{_CJK}·]{{2,4}}"
+                            rf"(?:\s*(?:(?:本报|本台)?(?:(?:特约|见习)?记者|通讯员)\s*)?[{_CJK}·]{{2,4}}){{0,4}}(?:\s*(?:报道|摄影|摄))?$"),
     # a poster's remark above what it shares (a forum's or a group's): 刚整理出来的，…供各位参考，觉得有用的顶一下; 转一下，供各地参考
     "poster_remark": re.compile(r"顶一下|帮顶|顶起来|楼主(?:辛苦|威武|好人)|(?:感谢|谢谢|多谢)楼主|有用的?(?:朋友|话|同行|同仁)?(?:请|就|可以)?(?:顶|点赞|收藏|点个赞)|刚整理(?:出来|好)?的|"
-                                r"拿走不谢|需要的(?:朋友|同行|同仁)?(?:自取|拿去|可以下载)|"
+                                r"拿走不谢|(?:自己|本人)(?:整理|写|总结|收集)的|需要的(?:朋友|同行|同仁)?(?:自取|拿去|可以下载)|"
                                 r"^(?:转|转发|转载|分享|发)(?:一下|一个|个|给大家|给各位)[,，。!！~\s]*(?:供|给|请|大家|各位|仅供)?"),
     # WeChat article widgets: 阅读原文, 阅读 2318 在看 17, 点赞, 赞赏, 长按识别二维码, 关注公众号, 写留言
     "wechat": re.compile(r"^(?:(?:阅读原文|在看|点赞|赞赏|喜欢作者|写留言|留言|精选留言|分享|收藏|转发|赞|知道了|取消|允许|"
@@ -195,6 +208,8 @@ WIDGET_KINDS = {
                          # the byline (原创 X市应急管理局 X应急 2020-03-28 18:30; the cleaner has dropped the spaces between names)
                          rf"^(?:原创|转载)\s*{_NAME}(?:\s*{_NAME}){{0,2}}\s*{_STAMP}(?:\s*\d{{1,2}}:\d\d)?"
                          rf"(?:\s*(?:发表于|发布于)?\s*[{_CJK}]{{0,8}})?\s*$"),
+    # a page's title with a document-sharing site's name after it (…工作要点_百度文库, …总结 - 道客巴巴)
+    "doc_site_title": re.compile(rf"^[^。;；]{{6,80}}?\s*[-_|｜–—]\s*[\u4e00-\u9fff0-9A-Za-z]{{0,8}}{_SITE_WORDS}$"),
     # a tab or a pop-up with its close mark (打安镇 X, 政策解读 ×)
     "tab_close": re.compile(rf"^[{_CJK}A-Za-z·]{{2,20}}\s+[×✕✖╳]$|^[{_CJK}]{{1,16}}(?:镇|乡|街道|县|市|区|局|委|办|中心|政府|网)\s+[Xx]$"),
     # a site's date widget, after its name or alone: 今天是：2017年5月12日 星期五, 2024年3月2日 星期六 农历…
@@ -213,7 +228,10 @@ WIDGET_KINDS = {
                         r"主题|帖子|积分|精华|威望|金钱|金币|贡献|注册时间|最后登录|在线时间|阅读权限|UID|好友|听众|收听|"
                         r"发消息|加好友|打招呼|串个门|实名认证|微信认证|社区元老|忠实会员|社区居民|新手上路|注册会员|中级会员|"
                         r"高级会员|金牌会员|论坛元老|版主|超级版主|管理员|[\u4e00-\u9fff]币)[\s|·,，]*){1,6}$|"
-                        r"^(?:楼主\s*)?发表于\s*\S{0,25}(?:\s+\d{1,2}:\d\d(?::\d\d)?)?(?:\s*\|[^|]{0,16}){0,4}$|"
+                        # (after the poster's name: 安检老王 发表于 2012-3-5 10:21 | 只看该作者 |倒序浏览 |阅读模式)
+                        rf"^(?:{_NAME}\s+)?(?:楼主\s*)?发表于\s*\S{{0,25}}(?:\s+\d{{1,2}}:\d\d(?::\d\d)?)?(?:\s*\|[^|]{{0,16}}){{0,4}}$|"
+                        # a thread's title with its tag: [转帖] 镇党委书记在…讲话（转）, 【原创】…
+                        r"^[\[【](?:转帖|转载|转|原创|分享|推荐|讨论|求助|资料)[\]】]\s*\S|"
                         r"^(?:查看|浏览|点击)\s*[:：]\s*\d+\s*\|\s*回复\s*[:：]\s*\d+"),
     # comment widgets: 发表评论, 网友评论, 已有0条评论, 请文明上网,理性发言, 共3条评论 登录后发表
     "comments": re.compile(r"^.{0,6}(?:发表|我要|参与|查看|全部|网友|热门|最新|精彩)(?:评论|留言|跟帖)|^.{0,8}(?:已有|共)\s*\d+\s*(?:条|人)"
@@ -241,6 +259,8 @@ WIDGET_KINDS = {
     "qr": re.compile(r"^.{0,8}(?:扫一扫|扫码|扫描二维码|二维码|手机(?:打开|浏览|阅读|访问)).{0,16}$"),
     # a link to a file: 附件下载:…, 2022年“119”消防宣传月活动方案.docx, 5 积分 下载
     "file_link": re.compile(r"^\s*(?:附件下载|相关附件|附件链接|下载附件)\s*[:：]?|^[^。;；]{2,80}\.(?:docx?|xlsx?|pdf|wps|pptx?|zip|rar|et)\s*$|"
+                            # a sharing site's page of a file (…的通知.doc_第1页)
+                            r"^[^。;；]{2,80}\.(?:docx?|xlsx?|pdf|wps|pptx?)\s*[-_—|]?\s*(?:第\s*\d{1,3}\s*页|\d{1,3}\s*/\s*\d{1,3})\s*$|"
                             # a link with the file's format and size: 1. 关于…的报告（PDF，186KB）
                             r"^[^。;；]{2,80}[(（]\s*(?:PDF|DOCX?|XLSX?|WPS|OFD|ZIP|RAR|PPTX?|TXT)\s*[,，、/|]?\s*\d+(?:\.\d+)?\s*[KMG]B?\s*[)）]\s*$|"
                             r"^\d+(?:\.\d+)?\s*(?:积分|金币|下载券|财富值|文币)\s*(?:下载|购买|兑换)?$", re.I),
@@ -258,7 +278,8 @@ WIDGET_KINDS = {
     "essay_site": re.compile(r"小编(?:这次|为您|为大家|精心|特意|整理|收集)|为(?:您|大家)(?:精心)?(?:整理|收集|搜集)(?:了|的)|"
                              r"写作神器|立即了解|放心下载|下载前请|在线预览时|预览(?:时|后)可能|文档(?:在线)?预览|"
                              # a writing site's lead-in: 导读：本文是一篇关于…的范文，欢迎阅读参考; 希望对您有所帮助
-                             r"^[【\[]?导读[】\]]?\s*[:：]?\s*(?:本文|这是|以下)|(?:本文|这)是一篇(?:关于)?.{0,60}的(?:范文|文章|文档|参考)|"
+                             r"^[【\[]?(?:导读|导语|前言|摘要|简介|提要|内容(?:简介|提要|摘要))[】\]]?\s*[:：]?\s*(?:本文|这是|以下)"
+                             r"(?=.*(?:范文|参考|会员|上传|欢迎|文章|讲话稿|全文共|收藏|下载))|(?:本文|这)是一篇(?:关于)?.{0,60}的(?:范文|文章|文档|参考)|"
                              r"欢迎(?:阅读|大家|您)?(?:参考|借鉴|阅读)(?:与?(?:收藏|分享))?[,，。!！]*$|希望(?:对|能对|可以对|能够对)(?:您|你)(?:有所)?(?:帮助|启发)|"
                              # a writing site's name in its slogan (X公文网,让我们一起…)
                              r"^[0-9A-Za-z\u4e00-\u9fff]{0,4}(?:公文|范文|文秘|写作|文档|作文)(?:网|库|站|吧)(?!站)[,，!！\s].{0,30}$"),
@@ -545,7 +566,43 @@ def position_chrome(lines: list[str]) -> set[int]:
     (:func:`header_lines`, :func:`toc_lines`, :func:`sandwiched_lines`, :func:`link_block_lines`,
     :func:`spun_title_lines`)."""
     return header_lines(lines) | toc_lines(lines) | sandwiched_lines(lines) | link_block_lines(lines) | column_lines(lines) \
-        | running_header_lines(lines) | spun_title_lines(lines)
+        | running_header_lines(lines) | spun_title_lines(lines) | title_copy_lines(lines)
+
+
+def title_copy_lines(lines: list[str]) -> set[int]:
+    """Indexes of the site's copy of the title above the document's own (a portal's or a sharing site's page title,
+    a WeChat article's title above its byline): a title-like line near the top whose twin (the same words, one
+    holding the other, or mostly the same characters: ``…讲话（精选）`` over ``…在XX煤业集团20XX年…讲话``) follows
+    within six lines with nothing but chrome the lists know between them. A copy in the very same words stays (the
+    labels of real copies disagree on it, and the title is kept either way). ``lines``: the document's lines."""
+    idx = [i for i, s in enumerate(lines) if s.strip()][:16]
+    view = {i: normalise_line(lines[i]) for i in idx}
+    rule = {i: rule_chrome(view[i]) for i in idx}
+
+    def key(i: int) -> str:
+        v = view[i]
+        if len(v) > 80 or re.search(r"[。;；!?！？]", v) or rule[i] or _ITEM.match(v) or _DATE_ONLY.match(v):
+            return ""
+        k = _title_key(DOC_SITE_TAIL.sub("", v))
+        return k if len(k) >= 8 else ""
+
+    out: set[int] = set()
+    for a, i in enumerate(idx):
+        ka = key(i)
+        if not ka:
+            continue
+        for j in idx[a + 1:a + 7]:
+            if not rule[j]:
+                kb = key(j)
+                if kb and kb != ka and j != idx[a + 1] and (ka in kb or kb in ka or _same_chars(ka, kb) >= 0.7):
+                    out.add(i)
+                break
+    return out
+
+
+def _same_chars(a: str, b: str) -> float:
+    from difflib import SequenceMatcher
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
 def spun_title_lines(lines: list[str]) -> set[int]:
@@ -556,7 +613,14 @@ def spun_title_lines(lines: list[str]) -> set[int]:
     view = [normalise_line(lines[i]) for i in idx]
     keys = [_title_key(v) if len(v) <= 80 and not re.search(r"[。;；]", v) else "" for v in view]
     plain = {k for k, v in zip(keys, view) if len(k) >= 8 and not FARM_TAIL.search(v) and "|" not in v}
-    return {i for i, k, v in zip(idx, keys, view) if k in plain and FARM_TAIL.search(v) and re.search(r"[)）]$", v)}
+    out = {i for i, k, v in zip(idx, keys, view) if k in plain and FARM_TAIL.search(v) and re.search(r"[)）]$", v)}
+    # a document-sharing site's copy of the title with its mark (…要点（word版）, 【精品】…要点, …要点 - 道客巴巴)
+    for i, v in zip(idx, view):
+        if len(v) <= 80 and DOC_SITE_TAIL.search(v):
+            k = _title_key(DOC_SITE_TAIL.sub("", v))
+            if len(k) >= 8 and k in plain and k != _title_key(v):
+                out.add(i)
+    return out
 
 TRAILER_START = re.compile(r"^\s*+[-•]?\s*+(?:关\s*键\s*词|配套讲稿|特殊限制)")  # possessive: a line of blanks was quadratic
 

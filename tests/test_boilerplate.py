@@ -234,6 +234,16 @@ def test_forum_copy_loses_its_widgets():
     # a writing site's lead-in
     ("导读：本文是一篇关于2018年上半年安全生产工作总结的范文，欢迎阅读参考。", "essay_site"),
     ("导读：本文是关于总经理在集团公司安全生产工作会议上的讲话的文章，仅供参考，如果觉得很不错，欢迎点评和分享。", "essay_site"),
+    # a writing site's lead-in under another name, a thread's tagged title, the poster's name before 发表于
+    ("前言：本文是公文站会员\"lc***\"上传的实施方案范文，全文共2146字，供各单位写作参考。", "essay_site"),
+    ("[转帖] 镇党委书记在全镇安全生产工作会议上的讲话（转）", "forum"),
+    ("安检老王 发表于 2012-3-5 10:21 | 只看该作者 |倒序浏览 |阅读模式", "forum"),
+    # a sharing site's page title (its name after the title, the file's page)
+    ("北辰重机2006年安全月活动方案 - 道客文库", "doc_site_title"),
+    ("淯阳市安委会关于开展2019年安全生产综合督查的通知.doc_第1页", "file_link"),
+    # a newspaper's byline, spaces dropped by the cleaner or not
+    ("本报记者 张三 通讯员 李四", "newspaper"),
+    ("本报记者张三通讯员李四", "newspaper"),
     # a tab with its close mark
     ("打安镇 X", "tab_close"),
     ("政策解读 ×", "tab_close"),
@@ -250,6 +260,8 @@ def test_widget_kinds_of_unseen_sites(line, kind):
     "《江城日报》刊发了我县安全生产工作经验。",
     "各单位要在第3版规划中明确责任。",
     "以上数据仅供参考。",
+    "前言：本文总结了我县一年来的安全生产工作。",  # a report's own foreword
+    "记者：如果发生强降雨，市民怎么获取预警信息？",  # an interview's question
 ])
 def test_widget_kinds_leave_content(line):
     assert not B.rule_chrome(line)
@@ -285,3 +297,22 @@ def test_unseen_kinds_leave_the_cleaned_text():
         assert chrome not in text
     for content in ("某县2014年安全生产工作要点", "确保全年各类事故总量下降", "6月底前完成辖区企业隐患排查"):
         assert content in text
+
+
+def test_site_copy_of_the_title():
+    """A site's reworded copy of the title, above the document's own with only chrome between, is the site's; a
+    copy in the same words, or the title wrapped over two lines, stays."""
+    body = "同志们：这次会议的主要任务是，总结2013年全省安全生产工作，部署今年的工作。"
+    lines = ["首页 > 文库 > 讲话致辞 > 领导讲话", "全省安委会全体会议讲话稿_在全省安全生产委员会全体会议上的讲话",
+             "导语：本文是一篇关于安全生产工作的领导讲话稿，欢迎参考借鉴。", "在全省安全生产委员会全体会议上的讲话", body]
+    assert B.title_copy_lines(lines) == {1}
+    spun = ["总经理在集团公司安全生产工作会议上的讲话（精选）", "导读：本文是关于总经理讲话的文章，仅供参考，欢迎点评和分享。",
+            "总经理在XX煤业集团20XX年安全生产工作会议上的讲话", body]
+    assert B.title_copy_lines(spun) == {0}
+    same = ["白沙河镇2016年安全生产工作总结", "发布时间：2016-12-27　来源：白沙河镇　浏览次数：248", "白沙河镇2016年安全生产工作总结", body]
+    assert not B.title_copy_lines(same)
+    wrapped = ["国务院办公厅关于印发国家突发事件应急体系建设十三五规划的通知", "来源:岳阳县政府网 2017-07-20",
+               "国务院办公厅关于印发国家突发事件", "应急体系建设十三五规划的通知", body]
+    assert not B.title_copy_lines(wrapped)
+    # nothing but chrome between the two: a date line between keeps the first
+    assert not B.title_copy_lines([lines[1], "（2014年2月18日）", lines[3], body])

@@ -573,8 +573,9 @@ def title_copy_lines(lines: list[str]) -> set[int]:
     """Indexes of the site's copy of the title above the document's own (a portal's or a sharing site's page title,
     a WeChat article's title above its byline): a title-like line near the top whose twin (the same words, one
     holding the other, or mostly the same characters: ``…讲话（精选）`` over ``…在XX煤业集团20XX年…讲话``) follows
-    within six lines with nothing but chrome the lists know between them. A copy in the very same words stays (the
-    labels of real copies disagree on it, and the title is kept either way). ``lines``: the document's lines."""
+    within six lines with nothing but chrome the lists know between them. A copy in the very same words, or one
+    that starts the other (a title wrapped or cut), stays: the labels of real copies disagree on it, and the title
+    is kept either way. ``lines``: the document's lines."""
     idx = [i for i, s in enumerate(lines) if s.strip()][:16]
     view = {i: normalise_line(lines[i]) for i in idx}
     rule = {i: rule_chrome(view[i]) for i in idx}
@@ -594,7 +595,9 @@ def title_copy_lines(lines: list[str]) -> set[int]:
         for j in idx[a + 1:a + 7]:
             if not rule[j]:
                 kb = key(j)
-                if kb and kb != ka and j != idx[a + 1] and (ka in kb or kb in ka or _same_chars(ka, kb) >= 0.7):
+                # (one starting the other is the same title, wrapped or cut: it stays)
+                if kb and not (ka.startswith(kb) or kb.startswith(ka)) and j != idx[a + 1] \
+                        and (ka in kb or kb in ka or _same_chars(ka, kb) >= 0.7):
                     out.add(i)
                 break
     return out

@@ -113,6 +113,13 @@ _TITLE_END = re.compile(r"(?:工作动态|周报|快报|专报|通知|通报|方
 FARM_TAIL = re.compile(r"(?:范文|模板|范本|例文|大全)(?:\d{1,2}篇|[(（][^)）]{0,10}[)）])?$|"
                        r"[(（](?:(?:精选|通用|实用|优选|推荐|热门|最新|优秀|经典|完整|必备|汇总|合集)(?:\d{1,2}篇)?版?|\d{1,2}篇|"
                        r"(?:会员|VIP)专享|第\d{1,3}页)[)）]$|(?:方案|计划|总结|通知|报告|讲话|发言|要点|预案|稿)\s*\d{1,2}篇$")
+# the tail or mark a document-sharing site puts on a copy of the title (…要点（word版）, …要点(可编辑), 【精品】…要点,
+# …要点 - 道客巴巴, …要点_百度文库): with it, a line repeating the document's title is the site's
+_SITE_WORDS = r"(?:文库|文档|巴巴|豆丁网?|资料网?|范文网|文秘网|公文网|文档网|书屋|共享资料|docin|doc88)"
+DOC_SITE_TAIL = re.compile(r"[(（【\[]\s*(?:word|WORD|Word|doc|docx|DOC|DOCX|pdf|PDF)\s*版?\s*[)）】\]]$|"
+                           r"[(（【\[](?:可编辑|可编辑版|可修改|可下载|精编版?|完整版|最新版|高清版?|原创|精品|优质|免费)[)）】\]]$|"
+                           r"^[【\[](?:精品|优质|精选|推荐|最新|原创|免费|荐|VIP)[】\]]|"
+                           rf"\s*[-_|｜–—]\s*[\u4e00-\u9fff0-9A-Za-z]{{0,8}}{_SITE_WORDS}$")
 # listing titles joined on one line (县长安全生产讲话|安全生产工作会议讲话稿|…讲话范文, …方案_…方案范文)
 _JOIN_SPLIT = re.compile(r"\s*[|｜_]\s*")
 _DATE_ONLY = re.compile(r"^(?:(?:19|20)\d\d|[二〇○零0一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,2}\s*月"
@@ -154,6 +161,8 @@ _SITE_NOTICE = re.compile(r"(?:会员|网友|用户)(?:自行)?(?:上传|分享|
                           r"转载请注明|不代表本(?:站|平台|网|号|公众号)(?:的)?(?:立场|观点)|(?:网|站|平台)欢迎(?:您|你)|(?:观点|内容)仅代表作者(?:本人|个人)|仅代表作者(?:本人|个人)?(?:的)?观点|^[\u4e00-\u9fffA-Za-z·()（）]{2,30}?\s*欢迎(?:您|你)(?:的?(?:光临|访问))?\s*[!！]?(?:\s|$)|(?:还没有|没有|已有)(?:账号|帐号)|正式会员|(?:下载|获取)\s*(?:WORD|Word|word|完整)版|稍作修改即可|(?:免费|可)在线阅读|分享赚钱|网站客服|"
                           r"(?:客服|侵权)(?:联系|投诉|QQ)|^[^。]{0,40}(?:范文|模板|文档|文章)[^。]{0,6}篇\s*[一二三四五六七八九十\d]{1,2}$|"
                           r"^.{2,40}篇\s*[一二三四五六七八九十\d]{1,2}$|"
+                          # a portal's note under a policy file: 如果您对该政策文件有疑问,可以拨打标题上方的电话咨询相关部门
+                          r"^(?:如|如果|若)(?:您|你)对(?:该|本|此)(?:政策|文件|政策文件|信息|内容|解读).{0,16}(?:疑问|问题|意见|建议)|"
                           # the keyword spam of a hacked page's header (gambling sites' names)
                           r"(?:娱乐|彩票|投注|棋牌|百家乐|博彩|真人视讯|电子游艺|电竞|赌场|老虎机)(?:.*(?:娱乐|彩票|投注|棋牌|百家乐|"
                           r"博彩|真人视讯|电子游艺|电竞|赌场|老虎机)){2}")
@@ -170,7 +179,27 @@ WIDGET_KINDS = {
                             r"^(?:pre|prev|previous|next)\s*[:：]", re.I),
     # a pager: 共2页：上一页 1 2 下一页, 首页 上一页 1 2 3 下一页 尾页 (a line of nothing but pager words and numbers)
     "pager": re.compile(r"^(?=.*(?:上一页|下一页|尾页|末页))(?:(?:共\s*\d+\s*页|第\s*\d+\s*页|上一页|下一页|首页|尾页|末页|"
-                        r"跳转|转到|\d{1,3}|[:：/|,，<>«»…]+)\s*){2,}$"),
+                        r"跳转|转到|[\[【(（]?\s*\d{1,3}\s*[\]】)）]?|[:：/|,，<>«»…]+)\s*){2,}$|"
+                        # a long text split over pages: 内容较长，请翻页继续阅读, 本文共3页，点击下一页继续阅读
+                        r"^.{0,12}(?:内容|文章|全文|篇幅)(?:较长|过长|太长)[,，]?\s*(?:请|可)?(?:点击)?(?:翻页|分页|下一页)(?:继续)?(?:阅读|浏览|查看)"),
+    # a newspaper page's masthead and its jump notes: 江城日报 2014年06月04日 星期三 (第3版), (下转第三版), 上接第一版
+    "newspaper": re.compile(rf"^[《<]?[{_CJK}]{{2,14}}(?:日报|晚报|时报|早报|晨报|商报|导报|法制报|青年报|农民报)[》>]?\s*[,，|]?\s*"
+                            rf"(?:第?\s*[A-Z\d]{{1,3}}\s*版\s*)?{_STAMP}\s*(?:(?:星期|周)[一二三四五六日天])?\s*"
+                            r"(?:[,，|]?\s*第?\s*[A-Z\d]{1,3}\s*版(?:\s*[:：]?\s*[\u4e00-\u9fff]{0,8})?)?$|"
+                            rf"^{_STAMP}\s*(?:(?:星期|周)[一二三四五六日天])?\s*[《<]?[{_CJK}]{{2,14}}(?:日报|晚报|时报|早报|晨报|商报|导报|法制报|青年报|农民报)[》>]?$|"
+                            # the page's number and name (第03版：要闻, A3版 综合新闻, 版次：A03)
+                            rf"^(?:{_STAMP}\s*(?:(?:星期|周)[一二三四五六日天])?\s*)?第?\s*[A-Z]?\d{{1,2}}\s*版\s*[:：]?\s*[{_CJK}]{{0,8}}(?:\s*(?:上一版|下一版))*$|^版(?:次|面|号)\s*[:：]\s*第?\s*[A-Z]?[\d一二三四五六七八九十]{{1,3}}\s*版?$|"
+                            r"^[(（【\[]?\s*(?:下|上)?(?:转|接|紧接|续)(?:第|至|自)?\s*[一二三四五六七八九十\dA-Z]{1,3}\s*版\s*[)）】\]]?$|"
+                            # the digital paper's controls and the page's editors (上一版 下一版, 本版编辑：李四)
+                            r"^(?:(?:上一版|下一版|上一期|下一期|版面导航|返回目录|返回版面|往期回顾|数字报|电子版|放大|缩小|默认)[\s|]*){2,6}$|"
+                            rf"^[(（]?本版(?:责任)?(?:编辑|责编|校对|美编|组版)\s*[:：]|^[{_CJK}]{{2,14}}(?:日报|晚报|时报|报)(?:数字报|电子版|多媒体数字报)$|"
+                            # the paper's byline: 本报记者 张三 通讯员 李四, ■本报讯 记者 张三
+                            rf"^[■□●◆▲\s]*(?:(?:本报|本台|本刊)(?:讯)?\s*(?:(?:特约|见习)?记者|通讯员)\s*|(?:(?:特约|见习)?记者|通讯员)\s+)[{_CJK}·]{{2,4}}"
+                            rf"(?:\s*(?:(?:本报|本台)?(?:(?:特约|见习)?记者|通讯员)\s*)?[{_CJK}·]{{2,4}}){{0,4}}(?:\s*(?:报道|摄影|摄))?$"),
+    # a poster's remark above what it shares (a forum's or a group's): 刚整理出来的，…供各位参考，觉得有用的顶一下; 转一下，供各地参考
+    "poster_remark": re.compile(r"顶一下|帮顶|顶起来|楼主(?:辛苦|威武|好人)|(?:感谢|谢谢|多谢)楼主|有用的?(?:朋友|话|同行|同仁)?(?:请|就|可以)?(?:顶|点赞|收藏|点个赞)|刚整理(?:出来|好)?的|"
+                                r"拿走不谢|(?:自己|本人)(?:整理|写|总结|收集)的|需要的(?:朋友|同行|同仁)?(?:自取|拿去|可以下载)|"
+                                r"^(?:转|转发|转载|分享|发)(?:一下|一个|个|给大家|给各位)[,，。!！~\s]*(?:供|给|请|大家|各位|仅供)?"),
     # WeChat article widgets: 阅读原文, 阅读 2318 在看 17, 点赞, 赞赏, 长按识别二维码, 关注公众号, 写留言
     "wechat": re.compile(r"^(?:(?:阅读原文|在看|点赞|赞赏|喜欢作者|写留言|留言|精选留言|分享|收藏|转发|赞|知道了|取消|允许|"
                          r"已赞|发表|(?:阅读|在看|点赞|赞|分享|推荐)\s*\d+(?:\.\d+)?\s*[万wW+]*)[\s,，|·]*){1,6}$|"
@@ -181,6 +210,10 @@ WIDGET_KINDS = {
                          # the byline (原创 X市应急管理局 X应急 2020-03-28 18:30; the cleaner has dropped the spaces between names)
                          rf"^(?:原创|转载)\s*{_NAME}(?:\s*{_NAME}){{0,2}}\s*{_STAMP}(?:\s*\d{{1,2}}:\d\d)?"
                          rf"(?:\s*(?:发表于|发布于)?\s*[{_CJK}]{{0,8}})?\s*$"),
+    # a page's title with a document-sharing site's name after it (…工作要点_百度文库, …总结 - 道客巴巴)
+    "doc_site_title": re.compile(rf"^[^。;；]{{6,80}}?\s*[-_|｜–—]\s*[\u4e00-\u9fff0-9A-Za-z]{{0,8}}{_SITE_WORDS}$"),
+    # a tab or a pop-up with its close mark (打安镇 X, 政策解读 ×)
+    "tab_close": re.compile(rf"^[{_CJK}A-Za-z·]{{2,20}}\s+[×✕✖╳]$|^[{_CJK}]{{1,16}}(?:镇|乡|街道|县|市|区|局|委|办|中心|政府|网)\s+[Xx]$"),
     # a site's date widget, after its name or alone: 今天是：2017年5月12日 星期五, 2024年3月2日 星期六 农历…
     "today": re.compile(rf"^(?:[{_CJK}A-Za-z]{{2,20}}?\s*)?(?:今天是|今日是?|当前日期|当前时间)\s*[:：]?\s*{_STAMP}\s*"
                         rf"(?:星期|周)[一二三四五六日天](?:\s*农历.{{0,12}})?$|^{_STAMP}\s*(?:星期|周)[一二三四五六日天]\s*农历.{{0,12}}$"),
@@ -197,7 +230,10 @@ WIDGET_KINDS = {
                         r"主题|帖子|积分|精华|威望|金钱|金币|贡献|注册时间|最后登录|在线时间|阅读权限|UID|好友|听众|收听|"
                         r"发消息|加好友|打招呼|串个门|实名认证|微信认证|社区元老|忠实会员|社区居民|新手上路|注册会员|中级会员|"
                         r"高级会员|金牌会员|论坛元老|版主|超级版主|管理员|[\u4e00-\u9fff]币)[\s|·,，]*){1,6}$|"
-                        r"^(?:楼主\s*)?发表于\s*\S{0,25}(?:\s+\d{1,2}:\d\d(?::\d\d)?)?(?:\s*\|[^|]{0,16}){0,4}$|"
+                        # (after the poster's name: 安检老王 发表于 2012-3-5 10:21 | 只看该作者 |倒序浏览 |阅读模式)
+                        rf"^(?:{_NAME}\s+)?(?:楼主\s*)?发表于\s*\S{{0,25}}(?:\s+\d{{1,2}}:\d\d(?::\d\d)?)?(?:\s*\|[^|]{{0,16}}){{0,4}}$|"
+                        # a thread's title with its tag: [转帖] 镇党委书记在…讲话（转）, 【原创】…
+                        r"^[\[【](?:转帖|转载|转|原创|分享|推荐|讨论|求助|资料)[\]】]\s*\S|"
                         r"^(?:查看|浏览|点击)\s*[:：]\s*\d+\s*\|\s*回复\s*[:：]\s*\d+"),
     # comment widgets: 发表评论, 网友评论, 已有0条评论, 请文明上网,理性发言, 共3条评论 登录后发表
     "comments": re.compile(r"^.{0,6}(?:发表|我要|参与|查看|全部|网友|热门|最新|精彩)(?:评论|留言|跟帖)|^.{0,8}(?:已有|共)\s*\d+\s*(?:条|人)"
@@ -225,6 +261,8 @@ WIDGET_KINDS = {
     "qr": re.compile(r"^.{0,8}(?:扫一扫|扫码|扫描二维码|二维码|手机(?:打开|浏览|阅读|访问)).{0,16}$"),
     # a link to a file: 附件下载:…, 2022年“119”消防宣传月活动方案.docx, 5 积分 下载
     "file_link": re.compile(r"^\s*(?:附件下载|相关附件|附件链接|下载附件)\s*[:：]?|^[^。;；]{2,80}\.(?:docx?|xlsx?|pdf|wps|pptx?|zip|rar|et)\s*$|"
+                            # a sharing site's page of a file (…的通知.doc_第1页)
+                            r"^[^。;；]{2,80}\.(?:docx?|xlsx?|pdf|wps|pptx?)\s*[-_—|]?\s*(?:第\s*\d{1,3}\s*页|\d{1,3}\s*/\s*\d{1,3})\s*$|"
                             # a link with the file's format and size: 1. 关于…的报告（PDF，186KB）
                             r"^[^。;；]{2,80}[(（]\s*(?:PDF|DOCX?|XLSX?|WPS|OFD|ZIP|RAR|PPTX?|TXT)\s*[,，、/|]?\s*\d+(?:\.\d+)?\s*[KMG]B?\s*[)）]\s*$|"
                             r"^\d+(?:\.\d+)?\s*(?:积分|金币|下载券|财富值|文币)\s*(?:下载|购买|兑换)?$", re.I),
@@ -241,6 +279,10 @@ WIDGET_KINDS = {
     # the document-sharing and essay sites' blurbs: 小编为大家整理的…, 网客范文小编这次为您整理了…, 下载前请…, 写作神器
     "essay_site": re.compile(r"小编(?:这次|为您|为大家|精心|特意|整理|收集)|为(?:您|大家)(?:精心)?(?:整理|收集|搜集)(?:了|的)|"
                              r"写作神器|立即了解|放心下载|下载前请|在线预览时|预览(?:时|后)可能|文档(?:在线)?预览|"
+                             # a writing site's lead-in: 导读：本文是一篇关于…的范文，欢迎阅读参考; 希望对您有所帮助
+                             r"^[【\[]?(?:导读|导语|前言|摘要|简介|提要|内容(?:简介|提要|摘要))[】\]]?\s*[:：]?\s*(?:本文|这是|以下)"
+                             r"(?=.*(?:范文|参考|会员|上传|欢迎|文章|讲话稿|全文共|收藏|下载))|(?:本文|这)是一篇(?:关于)?.{0,60}的(?:范文|文章|文档|参考)|"
+                             r"欢迎(?:阅读|大家|您)?(?:参考|借鉴|阅读)(?:与?(?:收藏|分享))?[,，。!！]*$|希望(?:对|能对|可以对|能够对)(?:您|你)(?:有所)?(?:帮助|启发)|"
                              # a writing site's name in its slogan (X公文网,让我们一起…)
                              r"^[0-9A-Za-z\u4e00-\u9fff]{0,4}(?:公文|范文|文秘|写作|文档|作文)(?:网|库|站|吧)(?!站)[,，!！\s].{0,30}$"),
     # a visitor counter: 您是第 0012345 位访问者, 你是本站第1234位访客
@@ -253,9 +295,9 @@ WIDGET_KINDS = {
                               r"(?:简报|通报|公报|动态|快报|专报|汇编|文件|报告|方案|要点|总结|通知|计划|局|委员会|政府|办公室|指挥部)"
                               r"[\s|]*第\s*\d{1,4}\s*页$"),
 }
-_WIDGET_MAX = {"essay_site": 300, "photo": 120, "editor": 80, "file_link": 100, "footer": 120, "preview": 80, "tags": 100,
+_WIDGET_MAX = {"poster_remark": 80, "essay_site": 300, "photo": 120, "editor": 80, "file_link": 100, "footer": 120, "preview": 80, "tags": 100,
                "file_meta": 120}
-_WIDGET_SENTENCE = {"essay_site", "photo", "comments", "style", "preview"}  # kinds that may hold 。 or ; (a caption, a blurb, a rule)
+_WIDGET_SENTENCE = {"essay_site", "photo", "comments", "style", "preview", "poster_remark", "pager"}  # kinds that may hold 。 or ; (a caption, a blurb, a rule)
 
 
 def widget_kind(line: str) -> str | None:
@@ -339,6 +381,15 @@ def header_lines(lines: list[str]) -> set[int]:
     WeChat byline: ``原创 岭北市应急管理局 岭北应急 2020-03-28 18:30``). ``lines``: the document's lines, blank
     ones included; a title-like or dated line is never a name."""
     idx = [i for i, s in enumerate(lines) if s.strip()]
+    # the site's top chrome may stand above its name (中国政府网 | 重庆市人民政府网 |注册 / 江津区规划和自然资源局 / 您当前的位置:…):
+    # the name then needs chrome right below it too
+    lead = 0
+    while lead < min(len(idx), 6) and rule_chrome(lines[idx[lead]].strip()):
+        lead += 1
+    # whatever stands above it, a name right above the site's breadcrumb is the site's (a letterhead is below it)
+    crumbed = {i for i, j in zip(idx[:5], idx[1:6]) if _NAME_LINE.match(lines[i].strip()) and _is_name(lines[i].strip())
+               and len(lines[j].strip()) <= 120 and _BREADCRUMB.match(lines[j].strip())}
+    idx = idx[lead:]
     below = [lines[j].strip() for j in idx[1:4] if rule_chrome(lines[j].strip())]
     run: list[int] = []
     for i in idx[:3]:
@@ -348,17 +399,23 @@ def header_lines(lines: list[str]) -> set[int]:
             any(re.search(rf"(?:^|\s){re.escape(s)}(?:\s|$)", b) for b in below)
             # or a short name right above a byline (安全青溪 / 青溪县应急管理局 2024-08-02 20:15)
             or (len(s) <= 8 and i + 1 < len(lines) and widget_kind(lines[i + 1].strip()) in ("byline", "wechat", "stamp")))
-        if not (_NAME_LINE.match(s) or named_below) or _TITLE_END.search(s) or s.startswith("关于") \
-                or _HEADLINE.match(s) or _ITEM.match(s) or rule_chrome(s):
+        if not (_NAME_LINE.match(s) or named_below) or not _is_name(s):
             break
         run.append(i)
     if not run:
-        return set()
+        return crumbed
     rest = idx[len(run):len(run) + 3]
     if rest and rule_chrome(lines[rest[0]].strip()):
-        return set(run)
+        return set(run) | crumbed
+    if lead:
+        return crumbed
     # a name that a chrome line below repeats (a WeChat byline), whatever stands between
-    return {i for i in run if any(lines[i].strip() in b for b in below)}
+    return {i for i in run if any(lines[i].strip() in b for b in below)} | crumbed
+
+
+def _is_name(s: str) -> bool:
+    """No title, heading or chrome line: what a name line of :func:`header_lines` may be."""
+    return not (_TITLE_END.search(s) or s.startswith("关于") or _HEADLINE.match(s) or _ITEM.match(s) or rule_chrome(s))
 
 
 _TOC_HEAD = re.compile(r"^\s*(?:目\s*[录錄]|提\s*[纲綱])(?:\s*/\s*(?:目\s*[录錄]|提\s*[纲綱]))?\s*[:：]?\s*[…\.·]*\s*$")
@@ -511,7 +568,46 @@ def position_chrome(lines: list[str]) -> set[int]:
     (:func:`header_lines`, :func:`toc_lines`, :func:`sandwiched_lines`, :func:`link_block_lines`,
     :func:`spun_title_lines`)."""
     return header_lines(lines) | toc_lines(lines) | sandwiched_lines(lines) | link_block_lines(lines) | column_lines(lines) \
-        | running_header_lines(lines) | spun_title_lines(lines)
+        | running_header_lines(lines) | spun_title_lines(lines) | title_copy_lines(lines)
+
+
+def title_copy_lines(lines: list[str]) -> set[int]:
+    """Indexes of the site's copy of the title above the document's own (a portal's or a sharing site's page title,
+    a WeChat article's title above its byline): a title-like line near the top whose twin (the same words, one
+    holding the other, or mostly the same characters: ``…讲话（精选）`` over ``…在XX煤业集团20XX年…讲话``) follows
+    within six lines with nothing but chrome the lists know between them. A copy in the very same words, or one
+    that starts the other (a title wrapped or cut), stays: the labels of real copies disagree on it, and the title
+    is kept either way. ``lines``: the document's lines."""
+    idx = [i for i, s in enumerate(lines) if s.strip()][:16]
+    view = {i: normalise_line(lines[i]) for i in idx}
+    rule = {i: rule_chrome(view[i]) for i in idx}
+
+    def key(i: int) -> str:
+        v = view[i]
+        if len(v) > 80 or re.search(r"[。;；!?！？]", v) or rule[i] or _ITEM.match(v) or _DATE_ONLY.match(v):
+            return ""
+        k = _title_key(DOC_SITE_TAIL.sub("", v))
+        return k if len(k) >= 8 else ""
+
+    out: set[int] = set()
+    for a, i in enumerate(idx):
+        ka = key(i)
+        if not ka:
+            continue
+        for j in idx[a + 1:a + 7]:
+            if not rule[j]:
+                kb = key(j)
+                # (one starting the other is the same title, wrapped or cut: it stays)
+                if kb and not (ka.startswith(kb) or kb.startswith(ka)) and j != idx[a + 1] \
+                        and (ka in kb or kb in ka or _same_chars(ka, kb) >= 0.7):
+                    out.add(i)
+                break
+    return out
+
+
+def _same_chars(a: str, b: str) -> float:
+    from difflib import SequenceMatcher
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
 def spun_title_lines(lines: list[str]) -> set[int]:
@@ -522,7 +618,14 @@ def spun_title_lines(lines: list[str]) -> set[int]:
     view = [normalise_line(lines[i]) for i in idx]
     keys = [_title_key(v) if len(v) <= 80 and not re.search(r"[。;；]", v) else "" for v in view]
     plain = {k for k, v in zip(keys, view) if len(k) >= 8 and not FARM_TAIL.search(v) and "|" not in v}
-    return {i for i, k, v in zip(idx, keys, view) if k in plain and FARM_TAIL.search(v) and re.search(r"[)）]$", v)}
+    out = {i for i, k, v in zip(idx, keys, view) if k in plain and FARM_TAIL.search(v) and re.search(r"[)）]$", v)}
+    # a document-sharing site's copy of the title with its mark (…要点（word版）, 【精品】…要点, …要点 - 道客巴巴)
+    for i, v in zip(idx, view):
+        if len(v) <= 80 and DOC_SITE_TAIL.search(v):
+            k = _title_key(DOC_SITE_TAIL.sub("", v))
+            if len(k) >= 8 and k in plain and k != _title_key(v):
+                out.add(i)
+    return out
 
 TRAILER_START = re.compile(r"^\s*+[-•]?\s*+(?:关\s*键\s*词|配套讲稿|特殊限制)")  # possessive: a line of blanks was quadratic
 

@@ -359,7 +359,10 @@ def test_canonical_scores_on_the_gold_units():
     # with the tenth session's start code: old and standard abbreviations 农委, 法制办, 环保厅, 煤管局, 平安办, 纪工委, 安环部;
     # a 厅's own offices written 厅X处; 消防大队 of a year before 2018 a 公安消防大队; 安办 as 安全生产办公室)
     # 0.898 (1878/2091) with the older and enterprise forms 农委, 环保厅, 法制办, 煤管局, 平安办, 纪工委, 安环部
-    assert scores["share"] >= 0.898
+    # 0.893 (1991/2230) with train21a-d (their 139 names: 26 wrong on the first run: 消防大队 of a year before 2018 a
+    # 公安消防大队 (the normaliser does not read the year), 镇安办 as 安全生产办公室, 三防办, 防总, 工信委, 人力资源社会保障厅,
+    # 卫生计生委, a 园区's offices, 街道 X办 offices, a place written before a county bureau)
+    assert scores["share"] >= 0.892
     # the misses named on the first runs: bare department stems of a city notice (公安, 交通, 工商, 安全监管,
     # 质量技监) taking neither the issuer's level nor their full name; township offices and villages named
     # without the township (镇党政办, 各村委会); 县防汛办 / 县防指 expanded two ways by two annotators
@@ -377,7 +380,8 @@ def test_canonical_scores_on_the_gold_units():
     # 199 with heldout27-30 and train20a-c (32 on their names, 167 on the older sets, unchanged)
     # 223 with heldout31-34 (24 on their names, 199 on the older sets, unchanged); 213 with 农委, 环保厅, 法制办, 煤管局,
     # 平安办, 纪工委, 安环部 (unit_abbreviations.tsv)
-    assert len(scores["mistakes"]) <= 213, [m["name"] for m in scores["mistakes"]]
+    # 239 with train21a-d (26 on their names)
+    assert len(scores["mistakes"]) <= 239, [m["name"] for m in scores["mistakes"]]
 
 
 def test_canonical_scores_counts_wrong_merges():

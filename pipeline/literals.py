@@ -22,8 +22,8 @@ _END = ""  # a key no character equals: a word ends at this node
 
 def trie_alternation(words: Iterable[str]) -> str:
     """A regex fragment matching what ``"|".join(re.escape(w) for w in sorted(words, key=lambda w: -len(w)))``
-    matches, from the same position and to the same end (empty words are dropped: they match nowhere useful and
-    the alternation of non-empty words never holds one)."""
+    matches, from the same position and to the same end. An empty word, or no word at all, is a ValueError (an
+    empty branch would match everywhere)."""
     trie: dict = {}
     for w in words:
         if not w:

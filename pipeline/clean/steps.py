@@ -1004,12 +1004,12 @@ def _page_cut(lines: list[str], i: int, n: int) -> bool:
     2、故。``): a later page's number, after a long line left open in the middle of a word, that is no heading
     (二、组织实施) and no paragraph opened by the item before it (``1、…`` items written without a full stop)."""
     prev = lines[i - 1] if i > 0 else ""
-    # a word's last one or two characters before the sentence's punctuation (…聚焦共性难\n4、题，) end a cut word
-    # after a shorter line too: no list item is two characters long
-    short_cut = bool(re.match(rf"\d{{1,3}}、[{CJK}]{{1,2}}[，。；、“”\"]", lines[i]))
-    # or when the line before is item n-1 in another marker (1.企业自查。…要对照行业隐患排\n2、查标准…): a list keeps its style
-    short_cut = short_cut or re.match(rf"{n - 1}[.．)）](?!\d)", prev) is not None
-    if n < 2 or len(prev) < (10 if short_cut else 30) or not re.search(f"[{CJK}]$", prev):
+    # a cut shows after a shorter line too when the counter's line is a word's last one or two characters before the
+    # sentence's punctuation (…聚焦共性难\n4、题，: no list item is two characters long), or when the line before is
+    # item n-1 in another marker (1.企业自查。…要对照行业隐患排\n2、查标准…: a list keeps its style)
+    plainly_cut = (re.match(rf"\d{{1,3}}、[{CJK}]{{1,2}}[，。；、“”\"]", lines[i]) is not None
+                   or re.match(rf"{n - 1}[.．)）](?!\d)", prev) is not None)
+    if n < 2 or len(prev) < (10 if plainly_cut else 30) or not re.search(f"[{CJK}]$", prev):
         return False
     if _OUTLINE_HEADING.match(prev) and "。" not in prev and not (len(prev) >= 40 and re.search("[，,；;]", prev)):
         return False  # a heading; a long numbered item with its sentence running (（2）…，…一律停) is not one

@@ -225,6 +225,12 @@ def test_decisions_requests_and_scopes_are_read():
     assert f["scope_end"] == 1.0
     f = features({"text": "各乡镇要全面排查燃气使用情况。", "sources": ["leaf"]})
     assert f["scope_end"] == 0.0  # a directive that ends in 情况 is no scope
+    # heldout35-38: a decision whose time or place follows a comma or comes without 于 (县政府决定，自2012年5月起…;
+    # 经研究，决定6月份在全街道…) is a decision too; an assessment (会议认为…) is not
+    for text in ("县政府决定，自2012年5月起至10月底，在全县范围内集中开展打击非法违法生产经营建设行为专项行动。",
+                 "经研究，决定6月份在全街道范围内开展安全生产月活动。", "经医院研究，决定于11月在全院开展消防宣传月活动。"):
+        assert features({"text": text, "sources": ["sent"]})["decide"] == 1.0, text
+    assert features({"text": "会议认为，我县非煤矿山点多面广，必须下决心整治。", "sources": ["sent"]})["decide"] == 0.0
 
 
 

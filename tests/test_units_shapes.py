@@ -290,3 +290,21 @@ def test_a_collective_of_a_sector_is_not_split_on_its_and():
     assert split_names("各省级林业和草原主管部门") == ["各省级林业和草原主管部门"]
     assert split_names("县公安局和交通局") == ["县公安局", "交通局"]
     assert split_names("各乡镇和街道") == ["各乡镇", "街道"]
+
+
+def test_an_inline_item_number_and_a_roster_label_are_no_part_of_a_name():
+    # heldout36/3601, heldout38/3802: items run inline in one paragraph (…。（三）镇安办每季度…), so the task's words
+    # start at the item's number; heldout35/3502: a 督查组 roster row opens with its team's ordinal (第二组 X牵头…)
+    from pipeline.extraction.units import actors
+    assert [u.name for u in actors("（三）镇安办每季度至少组织1次非煤矿山和烟花爆竹联合检查。")] == ["镇安办"]
+    got = [(u.name, u.role) for u in actors("（三）县公安局负责民用爆炸物品和道路交通领域；危险化学品领域由县安监局牵头，"
+                                            "县工商局、县质监局配合。")]
+    assert got[0] == ("县公安局", "responsible") and ("县工商局", "support") in got
+    assert [(u.name, u.role) for u in actors("第二组 市公安消防支队牵头，市住建局、市质监局配合，督查鹿川县。")] == [
+        ("市公安消防支队", "lead"), ("市住建局", "support"), ("市质监局", "support")]
+
+
+def test_zhen_jie_is_one_collective():
+    # heldout36/3605: 属地镇街 (towns and street offices, SPEC §8: a collective written without a separator stays one)
+    assert _found("对检查发现的7家无证经营小型加工作坊，区市场监管局将会同属地镇街于4月底前依法取缔。") == [
+        ("区市场监管局", "lead"), ("属地镇街", "support")]

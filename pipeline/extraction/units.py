@@ -24,7 +24,7 @@ from ..model import Unit
 # what an organisation's name ends with
 ORG_SUFFIX = (
     "委员会办公室|委员会|指挥部办公室|指挥部|办公室|管理局|监督局|分局|总局|局|委|办|部|厅|署|大队|中队|支队|总队|队|"
-    "所|站|中心|院|校|公司|集团|政府|街道|乡镇|镇|乡|村|社区|单位|部门|成员单位|园区|工业园|开发区|示范区|新区|高新区|"
+    "所|站|中心|院|校|公司|集团|政府|街道|乡镇|镇街|镇|乡|村|社区|单位|部门|成员单位|园区|工业园|开发区|示范区|新区|高新区|"
     "试验区|工业区|集中区|发展区|产业园|物流园|保税区|管委会|委会|县区|县市区|"
     "协会|联合会|总工会|工会|团区委|团县委|团市委|妇联|电视台|报社|法院|检察院|海关|银行|医院|学校|幼儿园|"
     "车间|专委会|领导小组|工作组|(?<![重改编分班小])组|专班|督查室|气象台|供电公司|公安|交警|消防|班子|处室|科室|[^各此该两三四多等]处|科|股"
@@ -452,6 +452,7 @@ _TIME_HEAD = re.compile(r"^(?:[^、,，。;；]{0,12}?(?:期间|汛期|即日起
 
 # an item's number left at the head of its text (2.1.1 , 3.2 , 第五条, (3)): not part of the actor's name
 _ITEM_HEAD = re.compile(r"^\s*(?:\d{1,2}(?:[.．]\d{1,2})+[.．]?(?!\d)|\d{1,2}[、.．)）](?!\d)|[(（]\d{1,2}[)）]|"
+                        r"[(（][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、．]|"  # an inline item: （三）镇安办每季度…
                         r"第[一二三四五六七八九十百零]{1,4}条)\s*")
 # a duty line's label: the unit before a colon at the head of the text (县应急局：负责…)
 _UNIT_LABEL = re.compile(r"^\s*(?P<names>[^:：,，。;；\n]{2,30}?)\s*[:：]")
@@ -807,6 +808,8 @@ _NO_NAME = re.compile(r"^(?:我|本)(?:局|委|办|镇|乡|区|县|市|街道|�
                       rf"^(?:我|本)(?:{ORG_SUFFIX})$|"  # 我大队, 本公司, 我委员会: the issuer of itself (SPEC §8)
                       r"^(?:为|按照|根据|依据|依照|进一步|确保|加派|每[日周月季年]|其他$|各方$|全部$|所有$)|部署$|^各[^\W\d_]其[^\W\d_]$|^各项|"
                       r"(?:均已|已经|已)$|分管|"
+                      # an ordinal team of a roster (第二组 市消防支队牵头…, 第三督查组): the bodies after it do the work
+                      r"^第[一二三四五六七八九十]{1,3}(?:督查|检查|工作|暗访|巡查)?(?:小组|组)$|"
                       # the object of a verb that sets others to work (推动各乡镇, 督促企业, 组织县森林消防专业队, 约谈所在…:
                       # SPEC §8, the units are the ones that do the work), and a stretch that runs into a count or a
                       # frequency (网格员每周至少巡查所, 各乡镇组建不少于…): no name

@@ -344,7 +344,9 @@ def _forward_sentence(info: dict, kind: str, f: dict, w: _Words | None = None) -
 
 # a decision to act (市安委会决定于9月开展…, 经研究，决定对…实施挂牌督办) is a task; a list of what an inspection looks
 # at (…的落实情况;) is its scope, not one (SPEC §8)
-_DECIDE = re.compile(r"决定(?:于|在|自|从|对|开展|组织|成立|实施|召开|由|将|在全|今年|近期|即日)|研究决定|经.{0,12}同意")
+# (县政府决定，自2012年5月起…; 决定6月份在全街道开展…; 经医院研究，决定于11月…)
+_DECIDE = re.compile(r"决定[,，]?(?:于|在|自|从|对|开展|组织|成立|实施|召开|由|将|在全|今年|近期|即日|本月|下月|明年|\d|"
+                     r"[一二三四五六七八九十]{1,2}月)|研究决定|经.{0,12}同意|经[^,，。;；]{0,12}研究[,，]")
 _SCOPE_END = re.compile(r"(?:情况|问题|工作)[;；。]?$")
 _REQUEST = re.compile(r"^请|^[^,，。]{0,20}?请(?:你|各|于)")
 _YOU = re.compile(r"你(?:单位|局|公司|镇|乡|街道|县|区|市|委|办)")

@@ -6,7 +6,8 @@ beside it, and the reports of its folder). Two logistic regressions over the fea
 
 - *evidence*: is this (plan task, report sentence) pair evidence? Candidates are every pair with a
   character n-gram TF-IDF cosine >= 0.03; labelled by the gold evidence of the gold task paired with
-  the extractor's task (bigram Jaccard >= 0.5, SPEC §7); the decision threshold is chosen by an inner
+  the extractor's task (bigram Jaccard >= 0.5, SPEC §7), and the same rows for the gold plan tasks; the decision
+  threshold is chosen by an inner
   leave-one-pair-out CV on the training pairs.
 - *status*: done or in_progress, from the wording of the evidence of the latest report (no evidence:
   not_reported).
@@ -149,9 +150,13 @@ def fit_model(train: Sequence[Pair], inner: bool = True) -> dict:
     """The linker's weights from ``train`` (threshold by inner leave-one-pair-out when ``inner``)."""
     ev_rows, st_rows = [], []
     for p in train:
-        e, s = labelled(p)
-        ev_rows += e
-        st_rows += s
+        # the extractor's plan tasks and the gold ones: the linker learns what evidence looks like for a task as
+        # the gold words it, not only as this extractor happens to cut it (so a retrained tasks model, which cuts
+        # the plans a little differently, does not move the linker's weights much)
+        for tasks in (None, gold_tasks(p)):
+            e, s = labelled(p, tasks)
+            ev_rows += e
+            st_rows += s
     model = {"evidence": _logreg(ev_rows), "status": _logreg(st_rows), "rule": dict(RULE)}
     if inner and len(train) > 2 and model["evidence"] is not None:
         inner_models = [(p, fit_model([q for q in train if q is not p], inner=False)) for p in train]

@@ -191,3 +191,23 @@ def test_a_phase_column_is_no_unit_and_a_place_s_collective_is_one(tmp_path):
     tasks = rule_tasks(doc)
     assert _units(_by_text(tasks, "制定企业治理方案")) == [("园区各化工企业", "responsible")]
     assert _units(_by_text(tasks, "对照清单逐项整改")) == [("园区应急环保局", "responsible")]
+
+
+@pytest.mark.parametrize("rel, work, done", [
+    # a 问题 | 整改措施及时限 | 责任单位 table (train22b/2216): the measures cell is the work, though its header also
+    # names the time
+    ("train22b/2216_quanchuan_xian_shimen_zhen_2019_ducha_fankui_wenti_zhenggai_baogao_wangye.txt",
+     ["镇安监站督促企业安装除尘设施", "镇财政所安排资金5万元补充储备"], []),
+    # rows whose time or progress cell says they are done (已完成, 已整改, 已完成整改) are reported, not assigned
+    # (train16l/7202, heldout9/907, train22d/2241: three writers, the same reading)
+    ("train16l/7202_minchuan_xian_2021_zhuanxiang_zhengzhi_ducha_wenti_zhenggai_taizhang.txt",
+     ["修订乡镇安全生产权责清单", "全面清查储备物资"], ["督促企业委托有资质机构完成检测", "督促2家企业按规定配齐"]),
+    ("heldout9/907_ruyang_shi_zhujianju_2025_jianzhu_shigong_ducha_wenti_zhenggai_qingdan.txt",
+     ["督促建设单位委托第三方监测机构"], ["督促施工单位按照规范整改临时用电线路"]),
+])
+def test_a_rectification_list_reads_its_measures_and_leaves_out_the_rows_done(rel, work, done):
+    _, tasks = _tasks(rel)
+    for start in work:
+        _by_text(tasks, start)
+    for start in done:
+        assert not any(t.text.startswith(start) for t in tasks), start

@@ -493,6 +493,10 @@ _CELL_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[(（][一
 _MARKER_CELL = re.compile(r"^(?:\d{1,3}[.、．]?|[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、?)$")
 _OTHER_HEADER = re.compile(r"备注|对象|责任人|领导|联系人|情况|要求|方式|方法|办法|说明|依据|标准|数量|名称|类别|地点|问题")
 _HEADER_NOTE = re.compile(r"[(（][^()（）]*[)）]?$")
+# a cell that says the row's work is done (已完成 / 已整改 / 已完成整改 / 已办结销号)
+_DONE_CELL = re.compile(r"^(?:均|全部|目前)?已(?:完成|整改|落实|办结|销号|整治)(?:整改|整治|销号)?(?:到位|完毕)?[。.]?$")
+# a header that names the work and its time in one cell (整改措施及时限, 工作措施和完成时间): the work column
+_WORK_AND_TIME = re.compile(r"^[^及和与、]*(?:措施|任务|内容|事项)[^及和与、]*[及和与、](?:完成)?(?:时限|时间|期限)$")
 _DECOR = re.compile(r"[『』【】\[\]「」〖〗]")
 
 
@@ -515,6 +519,8 @@ def _header_kind(h: str) -> str | None:
         return "score"
     if _TARGET_HEADER.match(h):
         return "target"
+    if _WORK_AND_TIME.match(h):
+        return "content"
     if _TIME_HEADER.search(h):
         return "time"
     if _CONTENT_HEADER.search(h):
@@ -878,7 +884,8 @@ def _table_tasks(b: _Builder) -> list[tuple[int, int]]:
             if uk is None:
                 uk = next((k for k, c in enumerate(cells) if c and is_units(c)), None)
             tk = time_col if time_col is not None and time_col < len(cells) and deadline_of(cells[time_col]) else \
-                next((k for k, c in enumerate(cells) if k != uk and k != target_col and deadline_of(c)), None)
+                next((k for k, c in enumerate(cells) if k != uk and k != target_col and k not in contents[:1]
+                      and deadline_of(c)), None)  # (the work cell's own time stays in its words: 整改措施及时限)
             ck = next((k for k in contents if k < len(cells) and cells[k] and k not in (uk, tk)
                        and not _CELL_HEADING.match(cells[k]) and not _MARKER_CELL.match(cells[k])), None)
             in_content_col = ck is not None
@@ -890,6 +897,8 @@ def _table_tasks(b: _Builder) -> list[tuple[int, int]]:
             has_target = target_col is not None and target_col < len(cells) and bool(cells[target_col])
             if ck is None or (uk is None and tk is None and not has_target and not in_content_col):
                 continue
+            if any(_DONE_CELL.match(c.strip()) for k, c in enumerate(cells) if k != ck):
+                continue  # a row of a 整改 list that its time or progress cell says is done: reported, no task (SPEC §3)
             s, e = spans[ck]
             m = re.match(r"\d+[.、．]\s*", text[s:e])
             if m:

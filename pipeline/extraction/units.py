@@ -627,8 +627,23 @@ def actors(text: str) -> list[Unit]:
         pairs = [(n, "responsible") for n, _ in pairs]
     else:  # 区人社局将于9月底前牵头完成…: a time between the actor and its 牵头 (the rules read the first verb, 将)
         pairs = [(n, "lead" if r == "responsible" and _written_before(n, _LEADS_LATER, text) else r) for n, r in pairs]
+    pairs = [(_tidy_name(n), r) for n, r in pairs]
     return dedupe([_noted_role(Unit(n, n, r)) for n, r in pairs if n and not _NO_NAME.search(n)
                    and not _NOT_SPAN_NAME.search(n) and not _issuer_itself(n, text)])
+
+
+# a stretch the recogniser took with words around the name: what it names (具体编制由县编办 → 县编办, 镇纪委跟踪督办 →
+# 镇纪委), when that is a name
+_TIDY_HEAD = re.compile(r"^[^由]{1,8}由(?=[^\W\d_]{2})")
+_TIDY_TAIL = re.compile(r"(?:跟踪督办|具体负责|负责督办|督办|负责|牵头|配合)$")
+
+
+def _tidy_name(name: str) -> str:
+    for pattern in (_TIDY_HEAD, _TIDY_TAIL):
+        core = pattern.sub("", name)
+        if core != name and looks_like_unit(core) and not _NO_NAME.search(core):
+            name = core
+    return name
 
 
 # a bare level or body word that a report's issuer uses of itself (街道将…, 街道还将联合…, 公司计划…): SPEC §8, the issuer
@@ -814,6 +829,8 @@ _NO_NAME = re.compile(r"^(?:我|本)(?:局|委|办|镇|乡|区|县|市|街道|�
                       # SPEC §8, the units are the ones that do the work), and a stretch that runs into a count or a
                       # frequency (网格员每周至少巡查所, 各乡镇组建不少于…): no name
                       r"^(?:推动|推进|督促|督导|指导|帮助|约谈|组织(?!部)|责成|动员|引导|鼓励|支持|协调|提请|通报|充实|调整)|"
+                      # whom the work is sent or reported to (抄送县委组织部, 并通知管道企业, 上报街道应急办): no actor
+                      r"^(?:并|还|再)?(?:抄送|抄报|通知|报送|上报|报请)|^发现[^,，]{0,12}上报|"
                       # a clause that opens with the work or its manner (抓好…消防, 视情派出工作组), a unit of counting
                       # (各社区以小区为单位): no name
                       r"^(?:抓好|做好|加强|强化|深化|视情|适时)|为单位$|"

@@ -25,6 +25,11 @@ def step(fn, text):
     (S.join_page_chunks, "（三）深化阶段（全年）。聚焦共性难\n4、题，逐项攻坚。", "（三）深化阶段（全年）。聚焦共性难题，逐项攻坚。"),
     # a counter after item n-1 written in another marker: the list did not change its style, a page was cut
     (S.join_page_chunks, "三、步骤\n1.企业自查。各单位要对照行业隐患排\n2、查标准开展自查。", "三、步骤\n1.企业自查。各单位要对照行业隐患排查标准开展自查。"),
+    # a counter that cuts a number from its unit (heldout35/3502: …至8\n2、月17日), under a heading too; and then the
+    # first page's 1、 before the issuer's name is the same site's mark
+    (S.join_page_chunks, "某市安委办关于开展督查的通知\n1、某市安全生产委员会办公室\n各县区：\n（二）集中督查阶段（7月23日至8\n"
+                         "2、月17日）。督查组分赴各地开展督查。",
+     "某市安委办关于开展督查的通知\n某市安全生产委员会办公室\n各县区：\n（二）集中督查阶段（7月23日至8月17日）。督查组分赴各地开展督查。"),
     # hidden-text notices
     (S.remove_hidden_notices, "冬。\n---此处隐藏4896字,下载后查看---\n一是", "冬。\n\n一是"),
     (S.remove_hidden_notices, "---此处隐藏:5620字---", ""),

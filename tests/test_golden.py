@@ -54,6 +54,10 @@ _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.]|[(（][�
                       r"第[一二三四五六七八九十]+[章节部分条、,，]|[一二三四五六七八九十]+是)")
 
 
+# the title of a list or plan on its own line: short, no punctuation, a document's name at its end
+_TITLE = re.compile(r"^[^，。；：,;:！？!?]{4,40}(?:清单|方案|要点|计划|安排|通知|办法|细则|任务|分工|措施)$")
+
+
 def artifacts(rx: re.Pattern, text: str) -> list[re.Match]:
     """The places of ``text`` showing the artifact ``rx`` looks for."""
     out = []
@@ -61,6 +65,8 @@ def artifacts(rx: re.Pattern, text: str) -> list[re.Match]:
         prev = m.groupdict().get("prev")
         if prev is not None and _HEADING.match(prev) and len(prev) < 60 and "。" not in prev:
             continue  # a list item under its heading
+        if prev is not None and _TITLE.match(prev.strip()):
+            continue  # the first item under a list's title (2020年全省防汛抗旱重点工作任务清单\n1、修订…)
         out.append(m)
     return out
 

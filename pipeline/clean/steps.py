@@ -965,6 +965,13 @@ def join_page_chunks(m: Mapped) -> Mapped:
     chain = _counter_chain(lines, cands)
     taken = {i for i, _ in chain}
     lone = [(i, n) for i, n in cands if i not in taken and _page_cut(lines, i, n)]
+    if not chain and any(n == 2 for _, n in lone):
+        # page 1's counter before the lone cuts of pages 2, 3 …: a short line (the issuer's name after the title) is
+        # no page cut, but its 1、 is the same site's mark when no other 2、 follows it as its sibling item
+        two = min(i for i, n in lone if n == 2)
+        ones = [i for i, n in cands if n == 1 and i < two]
+        if len(ones) == 1 and not any(n == 2 and i < two for i, n in cands):
+            chain = [(ones[0], 1)]
     return _join_counters(m, lines, chain, lone)
 
 
@@ -1007,11 +1014,14 @@ def _page_cut(lines: list[str], i: int, n: int) -> bool:
     # a cut shows after a shorter line too when the counter's line is a word's last one or two characters before the
     # sentence's punctuation (…聚焦共性难\n4、题，: no list item is two characters long), or when the line before is
     # item n-1 in another marker (1.企业自查。…要对照行业隐患排\n2、查标准…: a list keeps its style)
+    # … or when it cuts a number from its unit (…于7月10日至8\n2、月17日: no item opens with 月)
+    cut_number = re.search(r"\d$", prev) is not None and re.match(r"\d{1,3}、[月日年号时]", lines[i]) is not None
     plainly_cut = (re.match(rf"\d{{1,3}}、[{CJK}]{{1,2}}[，。；、“”\"]", lines[i]) is not None
-                   or re.match(rf"{n - 1}[.．)）](?!\d)", prev) is not None)
-    if n < 2 or len(prev) < (10 if plainly_cut else 30) or not re.search(f"[{CJK}]$", prev):
+                   or re.match(rf"{n - 1}[.．)）](?!\d)", prev) is not None or cut_number)
+    if n < 2 or len(prev) < (10 if plainly_cut else 30) or not (re.search(f"[{CJK}]$", prev) or cut_number):
         return False
-    if _OUTLINE_HEADING.match(prev) and "。" not in prev and not (len(prev) >= 40 and re.search("[，,；;]", prev)):
+    if _OUTLINE_HEADING.match(prev) and "。" not in prev and not (len(prev) >= 40 and re.search("[，,；;]", prev)) \
+            and not cut_number:
         return False  # a heading; a long numbered item with its sentence running (（2）…，…一律停) is not one
     for k in range(i - 1, max(-1, i - 11), -1):  # the open paragraph the counter would join
         if (mm := _CHUNK.match(lines[k])) and int(mm.group(1)) == n - 1:

@@ -338,7 +338,7 @@ def test_parse_deadline_none(cell):
 # agree): a day then the place the work is held in (6月16日在…广场集中举办), the months a record or a plan is of (通报1—10月
 # 事故情况, 12月份…检查计划编制工作) and an hour after 每日 before its count (每日8时前报送一次);
 # tests/test_deadlines_shapes17.py holds our own sentences for each.
-SKIPPED_GOLD = 1127  # 1031 before train21a-d (48 documents, 96 more); 961 before heldout31-34 (48 documents, 70 more); 850 before heldout27-30 and train20a-c (82 documents, 111 more: table time columns, phase lines); 825 before train19a-d (48 documents, 25 more); 739 before heldout23-26 (46 documents, 86 more); 662 before train18a-d (48 documents, 77 more); 442 before train17a-h (96 documents, 112 more gold deadlines outside their task texts); 554 before
+SKIPPED_GOLD = 1243  # 1127 before heldout35-38 and train22a-d (96 documents, 116 more: table time columns, phase lines); 1031 before train21a-d (48 documents, 96 more); 961 before heldout31-34 (48 documents, 70 more); 850 before heldout27-30 and train20a-c (82 documents, 111 more: table time columns, phase lines); 825 before train19a-d (48 documents, 25 more); 739 before heldout23-26 (46 documents, 86 more); 662 before train18a-d (48 documents, 77 more); 442 before train17a-h (96 documents, 112 more gold deadlines outside their task texts); 554 before
 #: heldout19-22 (46 documents, 108 more)
 #: the disagreements of the newest sets left (extra, missed), which the strict check below leaves out. train16's are
 #: gold that contradicts SPEC §5/§8 or the older sets, left as annotated (see the report of issue 7's session):
@@ -425,7 +425,22 @@ NEW_SETS = {"heldout13": (0, 0), "heldout14": (0, 0), "heldout15": (0, 0),
             #    二季度检查计划), 2020年为…配备 (21c/2141, a year alone before 为), a news item's 今晚20时前 / 28日12时前 and
             #    每日6时、12时、18时三次 (21c/2147), 年内再次发生…的 read as a deadline (21c/2149, a condition);
             # gold: 每日16时前 of a 24小时值班 sentence (21b/2129).
-            "train21a": (0, 0), "train21b": (3, 1), "train21c": (4, 5), "train21d": (0, 0)}
+            # (21c 4/5 -> 3/4 in the eleventh session: 每日6时、12时、18时三次 counts 3)
+            "train21a": (0, 0), "train21b": (3, 1), "train21c": (3, 4), "train21d": (0, 0),
+            # heldout35-38 (the tenth session's blind sets, moved in by the eleventh) and train22a-d (the eleventh's
+            # training sets), pinned at their arrival after the session's grammar (一周一报 / 一周一调度 / 每月一通报
+            # once per period, 每日8时、16时两次 counted: 35 0/2 -> 0/1, 36 2/2 -> 1/0, 22a 1/2 -> 0/1, 22c 6/7 -> 4/5):
+            # grammar: a bare month closing a sentence (…，10月, 35/3505); 计划2026年春节前投入使用 read as the year's end
+            #    (36/3609; 春节前 is an occasion); 明年 in a speech resolved to the speech's year (37/3704: 明年 is the next
+            #    year only where the caller passes it, a report's 明年 part); 每学期开学前开展一次 read half_year (22d/2240,
+            #    as the older sets annotate 每学期); 每周五前 beside 每周对…跟踪 read twice (22d/2241);
+            # gold: 上半年把…整改到位 (37/3711, a half-year in a speech, not read in running text); 7月底前 annotated as
+            #    the month's range (22a/2203); 9月份完成 / 4月份完成 / 6月份组织 annotated as the month's range where the
+            #    grammar reads 份完成 as its end (22b/2216, 22c/2228, 2236; SPEC §5's 1月份 range is a schedule cell's);
+            #    6月16日“…咨询日” (22c/2228, a day named by its occasion); 每季度…开展一轮 annotated without the count
+            #    (22c/2230); 8月份完成 of a masked year (22c/2233).
+            "heldout35": (0, 1), "heldout36": (1, 0), "heldout37": (1, 2), "heldout38": (0, 0),
+            "train22a": (0, 1), "train22b": (1, 1), "train22c": (4, 5), "train22d": (2, 0)}
 
 
 def _month(gold_path) -> int | None:

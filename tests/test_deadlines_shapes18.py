@@ -29,6 +29,13 @@ from test_deadlines_unseen import key  # noqa: E402
     ("检查进展情况每周一报", [("recurring", "week", 1)]),
     ("隐患整改进度每月一报，年底前全部销号", [("recurring", "month", 1), ("by_date", "2024-12-31")]),
     ("每周一报送值班值守情况", [("recurring", "week", None)]),  # on Mondays: no count
+    # the shorthand written without 每 (heldout35/3509, heldout36/3606), other acts once per period (train22c/2230),
+    # and a count after a list of the day's times (train22a/2211, train21c/2147)
+    ("主汛期实行一周一报，遇重大汛情随时报告", [("recurring", "week", 1)]),
+    ("实行挂图作战、一周一调度，确保9月底前全面完成", [("recurring", "week", 1), ("by_date", "2024-09-30")]),
+    ("严格落实每周一调度、每月一通报的工作机制", [("recurring", "week", 1), ("recurring", "month", 1)]),
+    ("各社区实行24小时值班，每日8时、16时两次向街道防汛办报告情况", [("recurring", "day", 2)]),
+    ("统一一周一次", []),  # no act named: not the shorthand
     # a count after a hard wrap inside the sentence
     ("各乡镇每年\n至少开展2次防汛应急演练", [("recurring", "year", 2)]),
     ("县消防救援大队每季度组\n织1次联合演练", [("recurring", "quarter", 1)]),

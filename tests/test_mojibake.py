@@ -43,7 +43,7 @@ def test_no_corpus_document_is_changed():
         garbled = next((v for k, v in GARBLED.items() if p.stem.startswith(k)), None)
         if garbled:  # a run its writer garbled on purpose (UTF-8 read as GBK): repaired, nothing else
             fixes = repair_mojibake(text)[1]
-            assert [f[2] for f in fixes] == [garbled], (p, fixes)
+            assert [f[2] for f in fixes] == (garbled if isinstance(garbled, list) else [garbled]), (p, fixes)
             continue
         assert repair_mojibake(text)[1] == [], p
         m = restore_mojibake(Mapped.of(text))
@@ -54,7 +54,10 @@ def test_no_corpus_document_is_changed():
 # the ninth session's training copies that carry a reversible garbled run (UTF-8 bytes read as GBK) and what the repair
 # gives (9506: the run ends inside a character, whose half stays a stray 㡣)
 GARBLED = {"9506": "并开展一次转移避险演练㡣", "9608": "在部分地方，", "9712": "巡山护林", "3107": "包作",
-           "2103_minfeng": "安全生产", "2131": "接受职工群众"}  # a stem's start (2103 is two documents)
+           "2103_minfeng": "安全生产", "2131": "接受职工群众",  # a stem's start (2103 is two documents)
+           # the tenth session's blind sets and the eleventh's training copies (3610: a garbled page title, of which
+           # the part that decodes comes back, and a run for 暗查暗访 that ends inside its last character)
+           "3610": ["安全生产箇把(", "暗查暗裏"], "3811": "少组织1次扣", "2223": "整体安全形势平稳，未发生"}
 
 
 @pytest.mark.parametrize("text", [

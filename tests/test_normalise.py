@@ -362,7 +362,11 @@ def test_canonical_scores_on_the_gold_units():
     # 0.893 (1991/2230) with train21a-d (their 139 names: 26 wrong on the first run: 消防大队 of a year before 2018 a
     # 公安消防大队 (the normaliser does not read the year), 镇安办 as 安全生产办公室, 三防办, 防总, 工信委, 人力资源社会保障厅,
     # 卫生计生委, a 园区's offices, 街道 X办 offices, a place written before a county bureau)
-    assert scores["share"] >= 0.892
+    # 0.892 (2088/2341) with heldout35-38 and train22a-d (their 111 names: 14 wrong on the first run with the eleventh
+    # session's start code: 街道 X办 offices, 运管所, 规建办, 民族宗教委, 你县, a park's 开发区安委办 read as a place 开发
+    # before 区); 0.897 (2099/2341) with a park's kind kept (开发区, 高新区, 工业园区 are no place) and 运管所, 规建办,
+    # 民族宗教委, 城管办 (unit_abbreviations.tsv)
+    assert scores["share"] >= 0.896
     # the misses named on the first runs: bare department stems of a city notice (公安, 交通, 工商, 安全监管,
     # 质量技监) taking neither the issuer's level nor their full name; township offices and villages named
     # without the township (镇党政办, 各村委会); 县防汛办 / 县防指 expanded two ways by two annotators
@@ -381,7 +385,8 @@ def test_canonical_scores_on_the_gold_units():
     # 223 with heldout31-34 (24 on their names, 199 on the older sets, unchanged); 213 with 农委, 环保厅, 法制办, 煤管局,
     # 平安办, 纪工委, 安环部 (unit_abbreviations.tsv)
     # 239 with train21a-d (26 on their names)
-    assert len(scores["mistakes"]) <= 239, [m["name"] for m in scores["mistakes"]]
+    # 253 with heldout35-38 and train22a-d (14 on their names); 242 with the park kinds and the four abbreviations
+    assert len(scores["mistakes"]) <= 242, [m["name"] for m in scores["mistakes"]]
 
 
 def test_canonical_scores_counts_wrong_merges():

@@ -81,8 +81,9 @@ def twin_records():
 # 01_ankang's closing sentence, missed in its text copy before, is taken in both since the ninth session's models
 # (the ninth session's models, threshold 0.25: the per-twin differences are those of before; scored against the gold
 # the workbooks have one false task more than those account for, "extra_fp", not yet examined, and the false task
-# carries two false units, "extra_unit_fp")
-KNOWN = {"202_changxing": {"units": 4, "deadlines": 1, "extra_tasks": 1, "extra_fp": 1, "extra_unit_fp": 2}}
+# carries two false units, "extra_unit_fp"); since the eleventh session's models (1,005 documents) the workbook gives the
+# same tasks as its text twin (the 组织体系 row's extra task is gone)
+KNOWN = {"202_changxing": {"units": 4, "deadlines": 1, "extra_fp": 1, "extra_unit_fp": 2}}
 
 
 @pytest.mark.parametrize("name", sorted(SOURCES))

@@ -186,17 +186,24 @@ _PAREN = r"[(（][^()（）,，;；。\n]{1,6}[)）]"
 _OBJ_NUM = r"\d+(?=[座家个所处户名辆台条艘栋间片支只套类])"
 # 按季度记录, 按月报送: a recurring act (a record, a report, a check); not a manner of keeping (按月建立工作台账)
 _BY_PERIOD = r"按(?=(?:季度?|半年|月|周)(?:记录|报送|上报|通报|报告|开展|组织|召开|检查|调度|统计|汇总|分析|研判|考核|评估))"
+# the acts of a shorthand rate (一周一调度, 每月一通报, 一月一研判): once per period
+_ONE_ACT = r"(?:调度|通报|研判|督查|会商|讲评|分析|督办)"
+# a time of day, or a list of them (每日8时、16时两次: the count after the list)
+_TIMES = (r"(?:上午|下午|晚上)?(?:\d{1,2}[:：]\d{2}|\d{1,2}[时点])"
+          r"(?:[、和及](?:上午|下午|晚上)?(?:\d{1,2}[:：]\d{2}|\d{1,2}[时点]))*")
 REC_RE = re.compile(
     rf"(?:每(?!逢)(?:个|一)?|{_BY_PERIOD})(?P<f>季度|季|半年|学期|年度?|月|周|星期|礼拜|日|天)"
     rf"(?:的?(?:(?:{_M})月份?|第[一二三]个月|最后一个月|首月|末月)?(?:(?:{_D})[日号]|[上中下]旬|底|末|的?第[一二三四五1-5]个?(?:周|星期))"
-    rf"|的?(?:{_M})月份?|年(?:底|末)|(?:上午|下午|晚上)?(?:\d{{1,2}}[:：]\d{{2}}|\d{{1,2}}[时点]))?(?:{_BEFORE})?"
+    rf"|的?(?:{_M})月份?|年(?:底|末)|{_TIMES})?(?:{_BEFORE})?"
     rf"(?:(?:[^{_STOP_CLAUSE}]|{_PAREN}){{0,30}}?(?:至少|不少于|不低于|最少|最低)(?:[^{_STOP}\d一二两三四五六七八九十]|"
     rf"[一二三四五六七八九十]、|[一二三四五六七八九十](?=级)|{_WORD_NUM}|{_PAREN}|{_OBJ_NUM})"  # 至少对全市一、二级…企业督导检查1次
     rf"{{0,24}}?(?P<ca>{_NUMC})(?:次|个|场|期|轮|批|项|份|篇|件|起|回|遍)"
     # 每周对主次干道、广告牌开展一次巡查, 每周在融媒体中心播发1期, 每季度联合县消防救援大队对农村“三合一”场所、出租屋
     # 开展一次…: the count of the clause (a list, an actor and an object may stand before it)
     rf"|(?:[^{_STOP_CLAUSE}\d一二两三四五六七八九十]|{_WORD_NUM}|{_PAREN}|{_OBJ_NUM}){{0,32}}?(?P<cb>{_NUMC})(?:次|期|场|轮|遍)(?!性)"
-    r"|(?P<cc>一)报(?![送告道表名]))?")  # 督导情况每周一报: once (but 每周一报送: on Mondays)
+    rf"|(?P<cc>一)(?:报(?![送告道表名])|{_ONE_ACT}))?")  # 督导情况每周一报, 一周一调度: once (but 每周一报送: on Mondays)
+# 一周一报, 一月一调度 written without 每: once per period
+ONE_PER_RE = re.compile(rf"(?<![每\d一二两三四五六七八九十第])一(?P<f>周|月|季度|季|日|天)一(?:报(?![送告道表名])|{_ONE_ACT})")
 NEXT_MONTH_RE = re.compile(rf"次月(?P<d>{_D})[日号](?P<tod>{_TOD})(?:{_BEFORE})")  # 于次月5日前报送上月…
 # what makes 次月X日前 the limit of every month's cycle (上月的数据, 每月汇总, 自本月起): without it, the month after an
 # unnamed event (活动结束后，于次月5日前上报) is relative to an unknown start (SPEC §5)
@@ -256,7 +263,7 @@ CELL_YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年(?:度|内)?(?:完成)?")
 CELL_YEAR_MONTH = re.compile(r"(?P<y>(?:19|20)\d{2})\s*[./\-]\s*(?P<m>1[0-2]|0?[1-9])")
 TOPIC = ("关于", "关於")  # 关于2024年一季度…的通报: the topic of a document, not a time requirement
 BOOK = re.compile(r"《[^《》]*》")  # the title of a cited document: its dates are not this task's
-TRIGGER = re.compile(r"[月年季每]|按[半周]|\d{4}[./\-]\d|\d[.．/]\d{1,2}(?:之|以)?前|\d[.．]\d{1,2}\s*(?:[—–\-~～－]|至|到)")
+TRIGGER = re.compile(r"[月年季每]|按[半周]|一[周日天]一|\d{4}[./\-]\d|\d[.．/]\d{1,2}(?:之|以)?前|\d[.．]\d{1,2}\s*(?:[—–\-~～－]|至|到)")
 SPACE = re.compile(r"[ \t\u3000\xa0]+")
 # a line break inside a date (text copied from a PDF, hard-wrapped: 于2024年6\n月30日前, 于7月\n15日前, 6月30日\n前): the
 # line goes on with the date's next part, never with an item number (2024年5月\n1.加强…) or a new date (6月30日\n7月…)
@@ -559,6 +566,10 @@ def _remain(m: re.Match, year: int | None, text: str) -> _Cand | None:
     return _Cand(m.start(), m.end(), _by(year and date(year, 12, 31)))
 
 
+def _one_per(m: re.Match, year: int | None, text: str) -> _Cand | None:
+    return _Cand(m.start(), m.end(), Deadline("recurring", freq=_FREQ[m["f"]], min_count=1))
+
+
 def _recurring(m: re.Match, year: int | None, text: str) -> _Cand | None:
     cnt = m["ca"] or m["cb"] or m["cc"]
     if not cnt and RATE.match(text, m.end()) and not BUDGET.match(text, m.end()):
@@ -623,7 +634,7 @@ PATTERNS = ((YEARLY_RE, _yearly), (LIST_RE, _list), (RANGE_RE, _range), (MONTHS_
             (MD_RANGE_RE, _md_range),
             (SINGLE_RE, _single),
             (YEAR_RE, _year_level), (QUARTER_RE, _quarter), (HALF_RE, _half), (REMAIN_RE, _remain),
-            (REC_RE, _recurring))
+            (REC_RE, _recurring), (ONE_PER_RE, _one_per))
 _UNIT = set("年月日号份旬")
 _RANGE_SEP = set("至到—–-~～－")
 _NUMCH = set("0123456789" + _CNDIGIT + "十")
@@ -682,7 +693,7 @@ def _compact(text: str) -> tuple[str, list[int] | None]:
 CUT = re.compile(r"[,，。;；!！?？\n]")
 ANCHORS = {YEARLY_RE: "每", LIST_RE: "月", RANGE_RE: "月", MONTHS_RE: "月", YEARS_RE: "年", NEXT_MONTH_RE: "次",
            GLUED_RE: "月", SINGLE_RE: "月", DOTTED_RE: "./-", MD_DOTTED_RE: ".．/", MD_RANGE_RE: ".．",
-           YEAR_RE: "年", QUARTER_RE: "季", HALF_RE: "半", REMAIN_RE: "今", REC_RE: "每按",
+           YEAR_RE: "年", QUARTER_RE: "季", HALF_RE: "半", REMAIN_RE: "今", REC_RE: "每按", ONE_PER_RE: "一",
            DAY_RE: "日号", DAYS_RE: "日号", DEK_RE: "旬", EOM_RE: "月"}
 MONTH_TRIGGER = re.compile(r"[日号旬]|月[底末内]")
 _ANCHOR_RE = {chars: re.compile(f"[{re.escape(chars)}]") for chars in set(ANCHORS.values())}

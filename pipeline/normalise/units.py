@@ -42,7 +42,10 @@ FUZZY_MARGIN = 0.05
 _LEVEL_PREFIX = re.compile(r"^(省|市|州|区|县|旗|镇|乡|街道)(?=.)")
 _MASK = re.compile(r"[Xx×*＊]+|某{1,3}|○{2,}")
 # a real place name before a level character: 龙陵县应急管理局, 屯溪区安委会办公室, 安康市安全生产委员会办公室
-_PLACE = re.compile(r"^(?!各|全|有关|相关|所在|其他)(?P<place>(?:(?![省市区县镇乡级])[\u4e00-\u9fff]){2,6}?)"
+# (a park's kind is no place: 开发区, 高新区, 工业园区, 经济技术开发区, 保税区 … keep their words)
+_PLACE = re.compile(r"^(?!各|全|有关|相关|所在|其他)(?!(?:经济技术|经济|高新技术产业|高新技术)?开发区|高新区|工业园?区|"
+                    r"产业园区|保税区|新区|示范区|试验区|园区|集中区)"
+                    r"(?P<place>(?:(?![省市区县镇乡级])[\u4e00-\u9fff]){2,6}?)"
                     r"(?P<level>省|市|州|区|县|旗|镇|乡|街道)(?P<rest>.{2,})$")
 _BRACKETS = str.maketrans({"（": "(", "）": ")", "〈": "(", "〉": ")", "<": "(", ">": ")", "【": "(", "】": ")",
                            "，": ","})

@@ -1582,7 +1582,7 @@ def spared(row: dict) -> bool:
       nearest short line above the first sentence that the lists do not call chrome);
     - a task table's row of four cells or more with a phrase in one (``14 | 森林火灾受害率控制在0.9‰以内 | 县林业局
       | …``), a deadline alone in a cell (``11月30日前``), a masthead (``XX市应急管理局文件``) and a signature (an
-      organisation's name right above a date).
+      organisation's name right above a date), and a date alone in brackets under a title (``（2017年2月20日）``).
     """
     t = row["text"]
     f = row["feats"]
@@ -1600,6 +1600,13 @@ def spared(row: dict) -> bool:
         return True
     if _RUNNING_TEXT.search(t) or _HEADLINE.match(t) or _DUTY.search(t) or _LEAD_IN.match(t):
         return True
-    if _DISTRIBUTION.match(t) or _BRACKET_TITLE.match(t) or _YEAR_ALONE.match(t) or _ANNEX.match(t):
+    if _DISTRIBUTION.match(t) or _BRACKET_TITLE.match(t) or _YEAR_ALONE.match(t) or _ANNEX.match(t) \
+            or _BRACKET_DATE.match(t):
         return True
     return bool(_COUNT.search(t)) or bool(f.get("title_like"))
+
+
+# a date alone in brackets under a speech's or a document's title (（2017年2月20日）): the document's own date line, which
+# gives its year; a site's stamp is never bracketed (2024年09月26日 17:45, 发布日期：…)
+_BRACKET_DATE = re.compile(r"^[(（]\s*(?:\d{4}|[二〇○零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,2}\s*月"
+                           r"(?:\s*[\d一二三四五六七八九十]{1,3}\s*日)?\s*[)）]$")

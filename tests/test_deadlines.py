@@ -431,8 +431,8 @@ NEW_SETS = {"heldout13": (0, 0), "heldout14": (0, 0), "heldout15": (0, 0),
             # training sets), pinned at their arrival after the session's grammar (一周一报 / 一周一调度 / 每月一通报
             # once per period, 每日8时、16时两次 counted: 35 0/2 -> 0/1, 36 2/2 -> 1/0, 22a 1/2 -> 0/1, 22c 6/7 -> 4/5):
             # grammar: a bare month closing a sentence (…，10月, 35/3505); 计划2026年春节前投入使用 read as the year's end
-            #    (36/3609; 春节前 is an occasion); 明年 in a speech resolved to the speech's year (37/3704: 明年 is the next
-            #    year only where the caller passes it, a report's 明年 part); 每学期开学前开展一次 read half_year (22d/2240,
+            #    (36/3609; 春节前 is an occasion); 至明年3月底 read in the speech's year by the grammar alone (37/3704: the
+            #    pipeline re-reads 明年 in the next year, deadline_context.next_year_said, which this test does not run); 每学期开学前开展一次 read half_year (22d/2240,
             #    as the older sets annotate 每学期); 每周五前 beside 每周对…跟踪 read twice (22d/2241);
             # gold: 上半年把…整改到位 (37/3711, a half-year in a speech, not read in running text); 7月底前 annotated as
             #    the month's range (22a/2203); 9月份完成 / 4月份完成 / 6月份组织 annotated as the month's range where the

@@ -186,8 +186,9 @@ _PAREN = r"[(（][^()（）,，;；。\n]{1,6}[)）]"
 _OBJ_NUM = r"\d+(?=[座家个所处户名辆台条艘栋间片支只套类])"
 # 按季度记录, 按月报送: a recurring act (a record, a report, a check); not a manner of keeping (按月建立工作台账)
 _BY_PERIOD = r"按(?=(?:季度?|半年|月|周)(?:记录|报送|上报|通报|报告|开展|组织|召开|检查|调度|统计|汇总|分析|研判|考核|评估))"
-# the acts of a shorthand rate (一周一调度, 每月一通报, 一月一研判): once per period
-_ONE_ACT = r"(?:调度|通报|研判|督查|会商|讲评|分析|督办)"
+# the act of a shorthand rate, once per period: 一报 (but 一报送 is 报送 on day one: 每周一报送 is on Mondays) and
+# 一调度, 一通报, 一研判 … (一周一调度, 每月一通报)
+_ONCE = r"(?:报(?![送告道表名])|调度|通报|研判|督查|会商|讲评|分析|督办)"
 # a time of day, or a list of them (每日8时、16时两次: the count after the list)
 _TIMES = (r"(?:上午|下午|晚上)?(?:\d{1,2}[:：]\d{2}|\d{1,2}[时点])"
           r"(?:[、和及](?:上午|下午|晚上)?(?:\d{1,2}[:：]\d{2}|\d{1,2}[时点]))*")
@@ -201,9 +202,9 @@ REC_RE = re.compile(
     # 每周对主次干道、广告牌开展一次巡查, 每周在融媒体中心播发1期, 每季度联合县消防救援大队对农村“三合一”场所、出租屋
     # 开展一次…: the count of the clause (a list, an actor and an object may stand before it)
     rf"|(?:[^{_STOP_CLAUSE}\d一二两三四五六七八九十]|{_WORD_NUM}|{_PAREN}|{_OBJ_NUM}){{0,32}}?(?P<cb>{_NUMC})(?:次|期|场|轮|遍)(?!性)"
-    rf"|(?P<cc>一)(?:报(?![送告道表名])|{_ONE_ACT}))?")  # 督导情况每周一报, 一周一调度: once (but 每周一报送: on Mondays)
+    rf"|(?P<cc>一){_ONCE})?")  # 督导情况每周一报, 每周一调度: once
 # 一周一报, 一月一调度 written without 每: once per period
-ONE_PER_RE = re.compile(rf"(?<![每\d一二两三四五六七八九十第])一(?P<f>周|月|季度|季|日|天)一(?:报(?![送告道表名])|{_ONE_ACT})")
+ONE_PER_RE = re.compile(rf"(?<![每\d一二两三四五六七八九十第])一(?P<f>周|月|季度|季|日|天)一{_ONCE}")
 NEXT_MONTH_RE = re.compile(rf"次月(?P<d>{_D})[日号](?P<tod>{_TOD})(?:{_BEFORE})")  # 于次月5日前报送上月…
 # what makes 次月X日前 the limit of every month's cycle (上月的数据, 每月汇总, 自本月起): without it, the month after an
 # unnamed event (活动结束后，于次月5日前上报) is relative to an unknown start (SPEC §5)
